@@ -1,0 +1,106 @@
+import { readFileSync } from "node:fs";
+import pg from "pg";
+import type { Logger } from "pino";
+import type { RotatingCredentials } from "../secrets";
+import { DATE_OID, INT8_OID, TIMESTAMPTZ_OID, parseDate, parseInt8, parseTimestamptz, type Database, type Queryable } from "./database";
+
+const OWN_PARSERS: Readonly<Record<number, (v: string) => unknown>> = {
+  [INT8_OID]: parseInt8,
+  [DATE_OID]: parseDate,
+  [TIMESTAMPTZ_OID]: parseTimestamptz,
+};
+
+// Per-pool parsers, so nothing else in the process sees changed global pg type parsing.
+const types = {
+  getTypeParser: ((oid: number, format?: "text" | "binary") =>
+    OWN_PARSERS[oid] ?? pg.types.getTypeParser(oid, format ?? "text")) as typeof pg.types.getTypeParser,
+};
+
+/** SQLSTATE 28P01 invalid_password, 28000 invalid_authorization_specification. */
+export function isAuthFailure(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === "28P01" || code === "28000";
+}
+
+export type PostgresTarget =
+  | { readonly kind: "url"; readonly url: string }
+  | { readonly kind: "rds"; readonly host: string; readonly port: number; readonly database: string; readonly credentials: RotatingCredentials };
+
+export interface PostgresOptions {
+  readonly target: PostgresTarget;
+  readonly caFile: string | undefined;
+  readonly poolMax: number;
+  readonly logger: Logger;
+}
+
+/**
+ * A pg Pool behind the Database seam. With RDS credentials every new connection asks RotatingCredentials for the
+ * password; when a login fails the cached secret is dropped and the operation retried once, which is how the app
+ * survives the managed password's rotation without a restart.
+ */
+export async function openPostgres(opts: PostgresOptions): Promise<Database> {
+  // verify-full against the RDS CA bundle: rejectUnauthorized also checks the host name.
+  const ssl = opts.caFile === undefined ? undefined : { ca: readFileSync(opts.caFile, "utf8"), rejectUnauthorized: true };
+  const target = opts.target;
+  const base: pg.PoolConfig = { max: opts.poolMax, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 10_000, types, ...(ssl ? { ssl } : {}) };
+  const config: pg.PoolConfig =
+    target.kind === "url"
+      ? { ...base, connectionString: target.url }
+      : {
+          ...base,
+          host: target.host,
+          port: target.port,
+          database: target.database,
+          user: (await target.credentials.get()).username,
+          password: async () => (await target.credentials.get()).password,
+        };
+  const pool = new pg.Pool(config);
+  // An idle client's error (e.g. the server restarting) must not crash the process; the pool replaces it.
+  pool.on("error", (err) => opts.logger.warn({ err }, "idle database connection failed"));
+
+  const withAuthRetry = async <T>(op: () => Promise<T>): Promise<T> => {
+    try {
+      return await op();
+    } catch (err) {
+      if (target.kind !== "rds" || !isAuthFailure(err)) throw err;
+      opts.logger.warn("database login failed; re-reading the credentials secret (rotation) and reconnecting");
+      target.credentials.invalidate();
+      return op();
+    }
+  };
+
+  const clientQueryable = (client: pg.PoolClient): Queryable => ({
+    async query<R extends object>(sql: string, params?: readonly unknown[]): Promise<R[]> {
+      return (await client.query<R>(sql, params === undefined ? undefined : [...params])).rows;
+    },
+    async exec(sql: string): Promise<void> {
+      await client.query(sql);
+    },
+  });
+
+  return {
+    kind: "postgres",
+    async query<R extends object>(sql: string, params?: readonly unknown[]): Promise<R[]> {
+      return withAuthRetry(async () => (await pool.query<R>(sql, params === undefined ? undefined : [...params])).rows);
+    },
+    async exec(sql: string): Promise<void> {
+      await withAuthRetry(() => pool.query(sql));
+    },
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+      const client = await withAuthRetry(() => pool.connect());
+      try {
+        await client.query("BEGIN");
+        const result = await fn(clientQueryable(client));
+        await client.query("COMMIT");
+        client.release();
+        return result;
+      } catch (err) {
+        // A connection that cannot even roll back is broken; destroy it instead of returning it to the pool.
+        const broken = await client.query("ROLLBACK").then(() => false, () => true);
+        client.release(broken);
+        throw err;
+      }
+    },
+    close: () => pool.end(),
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * Option sets and help text shared by the command files, so every command spells a flag the same way.
+ */
+import { Command, Option } from "commander";
+import { EXIT_CODE_HELP } from "../errors";
+import type { Io } from "../io";
+import { Reporter } from "../io";
+
+export interface CommandContext {
+  readonly io: Io;
+}
+
+export interface OutputFlags {
+  readonly json?: boolean;
+}
+
+export interface BackendFlags {
+  readonly secretsProvider?: string;
+  readonly installPulumi?: boolean;
+}
+
+export function withJson(command: Command): Command {
+  return command.option("--json", "print exactly one JSON document on stdout (progress and errors go to stderr)");
+}
+
+export function withEnv(command: Command): Command {
+  return command.addOption(new Option("--env <env>", "environment of the shared stack (default: $TENANTCTL_ENV or dev)"));
+}
+
+export function withBackend(command: Command): Command {
+  return command
+    .addOption(new Option("--secrets-provider <url>", "secrets provider for new stacks: passphrase (default) or awskms://<key>"))
+    .option("--install-pulumi", "install the pinned pulumi CLI under ~/.pulumi/versions when it is missing");
+}
+
+export function withTenantFlags(command: Command): Command {
+  return command
+    .addOption(new Option("--tier <tier>", "basic | standard | premium"))
+    .addOption(new Option("--display-name <name>", "name shown in the tenant's app (default: the slug)"))
+    .addOption(new Option("--color <hex>", "primary colour of the skin, #rrggbb"))
+    .addOption(new Option("--logo-url <url>", "https URL of the tenant's logo"))
+    .addOption(new Option("--owner <email>", "contact of the customer's owner"))
+    .addOption(new Option("--image <ref>", "app image (default: the shared stack's image)"));
+}
+
+/** Examples and the exit-code table at the end of a command's --help. */
+export function withExamples(command: Command, examples: readonly string[]): Command {
+  return command.addHelpText("after", `\nExamples:\n${examples.map((e) => `  $ ${e}`).join("\n")}\n\n${EXIT_CODE_HELP}\n`);
+}
+
+export function reporterFor(ctx: CommandContext, flags: OutputFlags): Reporter {
+  return new Reporter(ctx.io, flags.json ?? false);
+}
+
+/** A noun subcommand such as `tenant <slug>` under a verb. */
+export function nounCommand(name: string, description: string): Command {
+  return new Command(name).description(description).allowExcessArguments(false);
+}
+
+function quote(value: string): string {
+  return /^[\w@%+=:,./#-]+$/.test(value) ? value : `'${value.replace(/'/g, "'\\''")}'`;
+}
+
+/** The command line that reruns an operation (for resume hints), flags in kebab-case. */
+export function commandLine(words: readonly string[], flags: Readonly<Record<string, unknown>>): string {
+  const parts = ["tenantctl", ...words];
+  for (const [key, value] of Object.entries(flags)) {
+    if (value === undefined || value === false || key === "json" || key === "dryRun") continue;
+    const flag = `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    parts.push(value === true ? flag : `${flag} ${quote(String(value))}`);
+  }
+  return parts.join(" ");
+}

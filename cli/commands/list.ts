@@ -1,0 +1,51 @@
+/**
+ * `tenantctl list tenants`: the tenant index as a table or one JSON document. Reads only tenantctl's index
+ * records, so it needs neither the pulumi CLI nor a passphrase and never loads the Pulumi SDK.
+ */
+import { Command } from "commander";
+import { reporterFor, withExamples, withJson, nounCommand, type CommandContext, type OutputFlags } from "./common";
+
+interface ListFlags extends OutputFlags {
+  readonly env?: string;
+}
+
+export function listCommand(ctx: CommandContext): Command {
+  const tenants = withJson(nounCommand("tenants", "list every tenant with its tier, last operation, URL and image"))
+    .option("--env <env>", "only tenants of this environment");
+  withExamples(tenants, ["tenantctl list tenants", "tenantctl list tenants --env prod --json | jq '.tenants[].slug'"]);
+  tenants.action(async (flags: ListFlags) => {
+    const reporter = reporterFor(ctx, flags);
+    if (flags.env !== undefined) {
+      const { checkEnv } = await import("../tenant-input");
+      await checkEnv(flags.env);
+    }
+    const { openRecordsSession } = await import("../orchestration/session");
+    const { listIndex } = await import("../orchestration/tenant-index");
+    const { TENANTS_PROJECT } = await import("../orchestration/projects");
+    const session = openRecordsSession(ctx.io);
+    const entries = (await listIndex(session.store, TENANTS_PROJECT)).filter((e) => flags.env === undefined || e.env === flags.env);
+    const rows = entries.map((e) => ({
+      slug: e.slug,
+      env: e.env,
+      tier: e.tier,
+      status: `${e.lastOperation} ${e.status}`,
+      url: e.url ?? null,
+      image: e.image,
+      listenerPriority: e.listenerPriority,
+      lastUpdated: e.updatedAt,
+    }));
+    reporter.result({ backend: session.backend.url, tenants: rows }, (out) => {
+      if (rows.length === 0) {
+        out(`no tenants in ${session.backend.url}${flags.env === undefined ? "" : ` for env ${flags.env}`}`);
+        return;
+      }
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const Table = require("cli-table3") as typeof import("cli-table3");
+      const table = new Table({ head: ["slug", "env", "tier", "status", "url", "image", "updated"], style: { head: [], border: [] } });
+      for (const r of rows) table.push([r.slug, r.env, r.tier, r.status, r.url ?? "-", r.image, r.lastUpdated]);
+      out(table.toString());
+      out(`${rows.length} tenant${rows.length === 1 ? "" : "s"}`);
+    });
+  });
+  return withExamples(new Command("list").description("list tenants").addCommand(tenants), ["tenantctl list tenants"]);
+}

@@ -1,0 +1,39 @@
+/**
+ * `tenantctl provision tenant <slug>`: validate → shared outputs → listener priority → up with live progress →
+ * URL, tier, monthly cost and how to read the admin token. Rerunning with the same spec converges.
+ */
+import { Command } from "commander";
+import type { TenantFlags } from "../tenant-input";
+import {
+  commandLine, nounCommand, reporterFor, withBackend, withEnv, withExamples, withJson, withTenantFlags,
+  type BackendFlags, type CommandContext, type OutputFlags,
+} from "./common";
+import { applyAndReport } from "./tenant-apply";
+
+type ProvisionFlags = TenantFlags & OutputFlags & BackendFlags & { readonly dryRun?: boolean; readonly yes?: boolean };
+
+export function provisionCommand(ctx: CommandContext): Command {
+  const tenant = withJson(withBackend(withEnv(withTenantFlags(nounCommand("tenant", "create a tenant's stack (or converge it when it exists with the same spec)")))))
+    .argument("<slug>", "tenant slug (3-21 lowercase letters, digits, hyphens; starts with a letter)")
+    .option("--dry-run", "preview the changes without applying them")
+    .option("-y, --yes", "do not ask for confirmation on a terminal");
+  withExamples(tenant, [
+    'tenantctl provision tenant acme --tier standard --display-name "ACME Corp"',
+    "tenantctl provision tenant globex --tier premium --color '#ff6600' --owner ops@globex.com --yes",
+    "tenantctl provision tenant acme --dry-run --json",
+  ]);
+  tenant.action(async (slug: string, flags: ProvisionFlags) => {
+    const reporter = reporterFor(ctx, flags);
+    await applyAndReport(ctx, reporter, {
+      mode: "provision",
+      slug,
+      flags,
+      dryRun: flags.dryRun ?? false,
+      yes: flags.yes ?? false,
+      secretsProvider: flags.secretsProvider,
+      installPulumi: flags.installPulumi ?? false,
+      retry: commandLine(["provision", "tenant", slug], { ...flags }),
+    });
+  });
+  return withExamples(new Command("provision").description("provision a tenant").addCommand(tenant), ['tenantctl provision tenant acme --tier standard --display-name "ACME Corp"']);
+}

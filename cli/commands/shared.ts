@@ -1,0 +1,69 @@
+/**
+ * `tenantctl shared up|preview|down --env <env>`: the root project's program (the same code and Pulumi.<env>.yaml
+ * as `pulumi up -s <env>` at the repo root). `down` asks for the env name on a terminal and refuses while tenants
+ * of that env exist.
+ */
+import { Command } from "commander";
+import { ConflictError } from "../errors";
+import type { SharedAction } from "../orchestration/shared-stack";
+import { nounCommand, reporterFor, withBackend, withEnv, withExamples, withJson, type BackendFlags, type CommandContext, type OutputFlags } from "./common";
+
+type SharedFlags = OutputFlags & BackendFlags & {
+  readonly env?: string;
+  readonly config?: string[];
+  readonly configFile?: string;
+  readonly yes?: boolean;
+};
+
+async function sharedAction(ctx: CommandContext, action: SharedAction, flags: SharedFlags): Promise<void> {
+  const reporter = reporterFor(ctx, flags);
+  const { envOrDefault, checkEnv } = await import("../tenant-input");
+  const { checkSecretsProviderOption } = await import("../orchestration/prerequisites");
+  const { loadSharedConfig } = await import("../orchestration/shared-config");
+  const env = envOrDefault(flags.env, ctx.io.env);
+  await checkEnv(env);
+  const secretsProvider = checkSecretsProviderOption(flags.secretsProvider);
+  const config = await loadSharedConfig({ env, file: flags.configFile, overrides: flags.config ?? [], cwd: ctx.io.cwd });
+  if (action === "down") {
+    const { confirmBySlug } = await import("../prompt");
+    await confirmBySlug(ctx.io, { slug: env, action: `This destroys the shared layer of env ${env}`, yes: flags.yes ?? false, command: `tenantctl shared down --env ${env}` });
+  }
+  const { openEngineSession } = await import("../orchestration/session");
+  const { runShared } = await import("../orchestration/shared-stack");
+  const session = await openEngineSession(ctx.io, { secretsProvider, installPulumi: flags.installPulumi ?? false });
+  if (action === "down") {
+    const { listIndex } = await import("../orchestration/tenant-index");
+    const { TENANTS_PROJECT } = await import("../orchestration/projects");
+    const tenants = (await listIndex(session.store, TENANTS_PROJECT)).filter((t) => t.env === env);
+    if (tenants.length > 0) {
+      throw new ConflictError(`env ${env} still has ${tenants.length} tenant(s) (${tenants.slice(0, 5).map((t) => t.slug).join(", ")}${tenants.length > 5 ? ", …" : ""})`, {
+        hint: "tear them down first: tenantctl teardown tenant <slug>",
+      });
+    }
+  }
+  const result = await runShared(session, { action, config });
+  // The shared stack's outputs are ids, ARNs and names (infra/shared/outputs.ts): nothing secret.
+  const safeOutputs = result.outputs;
+  reporter.result({ env, stack: result.stack, action, resourceChanges: result.changes, outputs: safeOutputs }, (out) => {
+    const changed = Object.entries(result.changes).filter(([op, n]) => op !== "same" && n > 0);
+    out(`shared ${action} ${env}: ${changed.length === 0 ? "no changes" : changed.map(([op, n]) => `${n} to ${op}`).join(", ")}`);
+    if (action === "up") for (const [key, value] of Object.entries(safeOutputs)) out(`  ${key}: ${typeof value === "string" ? value : JSON.stringify(value)}`);
+  });
+}
+
+function subcommand(ctx: CommandContext, action: SharedAction, description: string, examples: string[]): Command {
+  const command = withJson(withBackend(withEnv(nounCommand(action, description))))
+    .option("--config <key=value...>", "override a key of Pulumi.<env>.yaml (e.g. baseDomain=tenants.example.com)")
+    .option("--config-file <path>", "configuration file to read instead of the repo's Pulumi.<env>.yaml");
+  if (action === "down") command.option("-y, --yes", "skip the typed confirmation (required without a terminal)");
+  command.action((flags: SharedFlags) => sharedAction(ctx, action, flags));
+  return withExamples(command, examples);
+}
+
+export function sharedCommand(ctx: CommandContext): Command {
+  const shared = new Command("shared").description("the shared layer every tenant sits on (VPC, ALB, cluster, log group, ECR)");
+  shared.addCommand(subcommand(ctx, "up", "create or update the shared stack of an env", ["tenantctl shared up --env dev", "tenantctl shared up --env prod --config albCount=2"]));
+  shared.addCommand(subcommand(ctx, "preview", "show what shared up would change", ["tenantctl shared preview --env prod --json"]));
+  shared.addCommand(subcommand(ctx, "down", "destroy the shared stack of an env (refused while it has tenants)", ["tenantctl shared down --env dev --yes"]));
+  return withExamples(shared, ["tenantctl shared up --env dev"]);
+}

@@ -1,0 +1,78 @@
+/**
+ * The action shared by provision and update: validate, open the engine session, apply, report.
+ * Validation runs first so bad input exits 2 before a backend, the pulumi CLI or the SDK is touched.
+ */
+import { UsageError } from "../errors";
+import type { Reporter } from "../io";
+import type { TenantFlags } from "../tenant-input";
+import type { CommandContext } from "./common";
+
+export interface ApplyCommand {
+  readonly mode: "provision" | "update";
+  readonly slug: string;
+  readonly flags: TenantFlags;
+  readonly dryRun: boolean;
+  readonly yes: boolean;
+  readonly secretsProvider: string | undefined;
+  readonly installPulumi: boolean;
+  readonly retry: string;
+}
+
+export async function applyAndReport(ctx: CommandContext, reporter: Reporter, command: ApplyCommand): Promise<void> {
+  const { requestedTenant } = await import("../tenant-input");
+  const { checkSecretsProviderOption } = await import("../orchestration/prerequisites");
+  const requested = await requestedTenant(command.slug, command.flags, ctx.io.env);
+  const secretsProvider = checkSecretsProviderOption(command.secretsProvider);
+  const { openEngineSession } = await import("../orchestration/session");
+  const { applyTenant } = await import("../orchestration/apply");
+  const { confirmYesNo } = await import("../prompt");
+  const session = await openEngineSession(ctx.io, { secretsProvider, installPulumi: command.installPulumi });
+  const result = await applyTenant(session, {
+    mode: command.mode,
+    requested,
+    flags: command.flags,
+    dryRun: command.dryRun,
+    retry: command.retry,
+    confirm: async (diff) => {
+      for (const line of diff) reporter.info(`  ${line}`);
+      if (command.dryRun || (command.mode === "update" && diff.length === 0)) return true;
+      const question = command.mode === "update" ? `Apply these changes to ${command.slug}?` : `Provision ${command.slug}?`;
+      if (await confirmYesNo(ctx.io, question, command.yes)) return true;
+      throw new UsageError(`${command.mode} of ${command.slug} declined at the prompt; nothing was changed`);
+    },
+  });
+  const { costBreakdown } = await import("../../infra/tiers");
+  const cost = costBreakdown(result.spec.tier);
+  const url = typeof result.outputs.url === "string" ? result.outputs.url : undefined;
+  const tokenArn = typeof result.outputs.adminTokenSecretArn === "string" ? result.outputs.adminTokenSecretArn : undefined;
+  const tokenCommand = tokenArn === undefined ? undefined : `aws secretsmanager get-secret-value --secret-id ${tokenArn} --query SecretString --output text`;
+  const document = {
+    tenant: result.spec.slug,
+    env: result.spec.env,
+    stack: result.target.stack,
+    dryRun: command.dryRun,
+    applied: result.applied,
+    url: url ?? null,
+    tier: result.spec.tier,
+    image: result.spec.pinnedImage ?? result.spec.image,
+    listenerPriority: result.spec.listenerPriority,
+    monthlyCostUsd: cost.totalUsd,
+    specChanges: result.diff,
+    resourceChanges: result.changes,
+    adminToken: tokenCommand === undefined ? null : { secretArn: tokenArn, command: tokenCommand },
+  };
+  reporter.result(document, (out) => {
+    const changed = Object.entries(result.changes).filter(([op, n]) => op !== "same" && n > 0);
+    const summary = changed.length === 0 ? "no changes" : changed.map(([op, n]) => `${n} to ${op}`).join(", ");
+    if (command.dryRun) {
+      out(`dry run for ${result.spec.slug} (${result.target.stack}): ${summary}; nothing was changed`);
+      return;
+    }
+    out(`${result.spec.slug} is ${command.mode === "provision" ? "provisioned" : "updated"} (${summary})`);
+    out(`  url:      ${url ?? "(not reported by the stack)"}`);
+    out(`  tier:     ${result.spec.tier}, about $${cost.totalUsd.toFixed(2)}/month (us-east-1 on-demand; shared ALB/NAT not included)`);
+    out(`  image:    ${document.image}`);
+    out(`  priority: ${result.spec.listenerPriority} on ${result.spec.loadBalancer}`);
+    if (tokenCommand !== undefined) out(`  admin token: ${tokenCommand}`);
+  });
+}

@@ -1,0 +1,31 @@
+/**
+ * Entry point of the `tenantctl` binary (bin/tenantctl.js). The only module that exits the process.
+ * Kept tiny: @pulumi/* is loaded lazily by the commands that need it, so `--help` and `list` stay fast.
+ */
+import { processIo } from "./io";
+import { runCli } from "./run";
+
+function exitAfterFlush(code: number): void {
+  // Pipes are synchronous on Linux, but flush explicitly so a large --json document is never cut.
+  process.stdout.write("", () => {
+    process.stderr.write("", () => process.exit(code));
+  });
+}
+
+let interrupts = 0;
+process.on("SIGINT", () => {
+  interrupts += 1;
+  // The first Ctrl-C is handled by the running operation (graceful cancel); the second one gives up at once.
+  // With no operation listening (only this handler), there is nothing to cancel: stop now.
+  if (interrupts >= 2 || process.listenerCount("SIGINT") <= 1) {
+    if (interrupts >= 2) {
+      process.stderr.write("\ninterrupted twice: exiting without waiting; the stack may stay locked (see `tenantctl status`)\n");
+    }
+    process.exit(130);
+  }
+});
+
+runCli(process.argv.slice(2), processIo()).then(exitAfterFlush, (error: unknown) => {
+  process.stderr.write(`error: internal error: ${String(error)}\n`);
+  exitAfterFlush(1);
+});

@@ -1,0 +1,92 @@
+/**
+ * provision and update: validated spec → shared outputs → stored spec → listener priority → up (or preview).
+ * Provision converges when the tenant already exists with the same spec and refuses a different one;
+ * update requires the tenant to exist and applies the operator's changes over its stored spec.
+ */
+import type { TenantSpec } from "../../infra/spec";
+import { ConflictError, NotFoundError } from "../errors";
+import { applyFlags, parseSpecOrUsage, type RequestedTenant, type TenantFlags } from "../tenant-input";
+import { claimPriority, peekPriority } from "./priorities";
+import { runEngine, EngineFailure } from "./run-engine";
+import type { EngineSession } from "./session";
+import { readSharedOutputs } from "./shared-stack";
+import { nextGeneration } from "./teardown-records";
+import { writeIndexEntry } from "./tenant-index";
+import { openTenantStack, readStoredTenant, specDiff, tenantTarget, type TenantTarget } from "./tenant-stack";
+
+export interface ApplyRequest {
+  readonly mode: "provision" | "update";
+  readonly requested: RequestedTenant;
+  readonly flags: TenantFlags;
+  readonly dryRun: boolean;
+  /** The command line that retries or resumes this operation, for hints. */
+  readonly retry: string;
+  /** Called with the spec diff before anything changes; false aborts (update on a TTY). */
+  readonly confirm: (diff: readonly string[]) => Promise<boolean>;
+}
+
+export interface ApplyResult {
+  readonly target: TenantTarget;
+  readonly spec: TenantSpec;
+  readonly diff: readonly string[];
+  readonly changes: Record<string, number>;
+  readonly outputs: Record<string, unknown>;
+  readonly applied: boolean;
+}
+
+async function desiredSpec(req: ApplyRequest, target: TenantTarget, stored: TenantSpec | undefined): Promise<TenantSpec> {
+  if (stored === undefined) {
+    if (req.mode === "provision") return req.requested.spec;
+    throw new NotFoundError(`tenant ${target.slug} does not exist in env ${target.env}`, { hint: `create it with: tenantctl provision tenant ${target.slug} --env ${target.env}` });
+  }
+  // Flags that were given apply over the stored spec; the ones left out keep their stored values.
+  const candidate = await applyFlags(stored, req.flags);
+  const diff = specDiff(stored, candidate);
+  if (req.mode === "provision" && diff.length > 0) {
+    throw new ConflictError(`tenant ${target.slug} already exists in env ${target.env} with a different spec (${diff.join("; ")})`, {
+      hint: `to change it: tenantctl update tenant ${target.slug} --env ${target.env} <flags>; rerunning provision with its current flags converges`,
+      details: { diff },
+    });
+  }
+  return candidate;
+}
+
+export async function applyTenant(session: EngineSession, req: ApplyRequest): Promise<ApplyResult> {
+  const target = await tenantTarget(req.requested.spec.slug, req.requested.spec.env);
+  const shared = await readSharedOutputs(session, target.env);
+  const stored = await readStoredTenant(session, target);
+  const wanted = await desiredSpec(req, target, stored?.spec);
+  const now = session.io.now();
+  const claim = { env: target.env, loadBalancer: wanted.loadBalancer, project: target.project, stack: target.stack, slug: target.slug, current: stored?.spec.listenerPriority, now };
+  const priority = req.dryRun ? await peekPriority(session.store, claim) : await claimPriority(session.store, claim);
+  const spec = await parseSpecOrUsage({
+    ...wanted,
+    image: req.requested.imageGiven || stored !== undefined ? wanted.image : shared.imageUri,
+    listenerPriority: priority,
+    generation: stored?.spec.generation ?? (await nextGeneration(session.store, target.project, target.stack)),
+  });
+  const diff = stored === undefined ? [] : specDiff(stored.spec, spec);
+  if (!(await req.confirm(diff))) return { target, spec, diff, changes: {}, outputs: stored?.outputs ?? {}, applied: false };
+  const { stack } = await openTenantStack(session, target, spec, shared);
+  const run = { io: session.io, project: target.project, stack: target.stack, fileRoot: session.backend.fileRoot, retry: req.retry };
+  if (req.dryRun) {
+    const outcome = await runEngine({ ...run, title: `previewing ${target.slug} (${target.stack})` }, (o) => stack.preview({ ...o, diff: true }));
+    return { target, spec, diff, changes: outcome.changes, outputs: stored?.outputs ?? {}, applied: false };
+  }
+  const index = { spec, project: target.project, stack: target.stack, operation: req.mode } as const;
+  await writeIndexEntry(session.store, { ...index, status: "in-progress", now });
+  try {
+    const outcome = await runEngine({ ...run, title: `${req.mode === "provision" ? "provisioning" : "updating"} ${target.slug} (${target.stack}) in ${session.backend.url}` }, (o) => stack.up(o));
+    const { plainOutputs } = await import("./shared-stack");
+    const outputs = plainOutputs(outcome.result.outputs);
+    const counts = outcome.result.summary.resourceChanges ?? {};
+    const resourceCount = Object.entries(counts).filter(([op]) => op !== "delete").reduce((sum, [, n]) => sum + n, 0);
+    await writeIndexEntry(session.store, { ...index, status: "succeeded", url: typeof outputs.url === "string" ? outputs.url : undefined, resourceCount, now: session.io.now() });
+    return { target, spec, diff, changes: outcome.changes, outputs, applied: true };
+  } catch (error: unknown) {
+    if (!(error instanceof EngineFailure)) throw error;
+    const status = error.cancelled ? "cancelled" : "failed";
+    await writeIndexEntry(session.store, { ...index, status, message: error.translated.message, now: session.io.now() }).catch(() => undefined);
+    throw error.translated;
+  }
+}

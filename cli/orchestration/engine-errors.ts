@@ -1,0 +1,63 @@
+/**
+ * Automation API failures → the CLI's typed errors: a locked stack is a conflict (exit 4) naming the holder,
+ * a failed resource is exit 1 naming the resource and AWS's error, a cancel says how to resume.
+ */
+import { CliError, ConflictError, NotFoundError, OperationFailedError } from "../errors";
+import type { ResourceFailure } from "../progress";
+import { describeLock, lockHolderFromText, readLockHolder } from "./locks";
+
+export interface EngineErrorContext {
+  readonly project: string;
+  readonly stack: string;
+  readonly fileRoot: string | undefined;
+  readonly failures: readonly ResourceFailure[];
+  readonly cancelled: boolean;
+  /** The command that resumes or retries this operation, for hints. */
+  readonly retry: string;
+}
+
+function meaningfulLines(text: string): string[] {
+  return text
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => /^error:/i.test(line) || /error/i.test(line))
+    .filter((line) => !line.startsWith("code:") && !line.startsWith("stdout:") && !line.startsWith("stderr:"));
+}
+
+export async function translateEngineError(error: unknown, ctx: EngineErrorContext): Promise<CliError> {
+  if (error instanceof CliError) return error;
+  const automation = await import("@pulumi/pulumi/automation");
+  const text = error instanceof Error ? error.message : String(error);
+  if (error instanceof automation.ConcurrentUpdateError) {
+    const fromFile = ctx.fileRoot === undefined ? undefined : await readLockHolder(ctx.fileRoot, ctx.project, ctx.stack);
+    const holder = fromFile ?? lockHolderFromText(text);
+    return new ConflictError(`stack ${ctx.stack} is locked by ${describeLock(holder)}`, {
+      hint: `wait for that operation to finish, then rerun: ${ctx.retry}\nif that process is gone, clear the lock with: pulumi cancel --stack ${ctx.stack} (in .tenantctl/work/${ctx.project})`,
+      details: { stack: ctx.stack, lockHolder: holder ?? null },
+    });
+  }
+  if (error instanceof automation.StackNotFoundError) {
+    return new NotFoundError(`stack ${ctx.stack} does not exist in the backend`, { details: { stack: ctx.stack } });
+  }
+  if (ctx.cancelled) {
+    return new OperationFailedError(`cancelled: the operation on ${ctx.stack} stopped after the resources in flight finished`, {
+      hint: `nothing is lost; resume with: ${ctx.retry}`,
+      details: { stack: ctx.stack, cancelled: true },
+    });
+  }
+  const failures = ctx.failures.filter((failure) => failure.message !== "" || ctx.failures.length === 1);
+  if (failures.length > 0) {
+    const list = failures.map((f) => `${f.type} ${f.name}: ${f.message === "" ? "failed" : f.message}`);
+    return new OperationFailedError(`failed on ${ctx.stack}: ${list.join(" | ")}`, {
+      hint: `fix the cause, then rerun: ${ctx.retry} (resources already created are kept and reused)`,
+      details: { stack: ctx.stack, failures },
+    });
+  }
+  const lines = meaningfulLines(text);
+  const summary = lines.length > 0 ? lines.slice(0, 3).join(" | ") : (text.split("\n")[0] ?? text);
+  return new OperationFailedError(`operation on ${ctx.stack} failed: ${summary}`, {
+    hint: `rerun with TENANTCTL_DEBUG=1 for the engine's full output; retry with: ${ctx.retry}`,
+    details: { stack: ctx.stack },
+    cause: error,
+  });
+}

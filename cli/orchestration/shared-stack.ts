@@ -1,0 +1,76 @@
+/**
+ * The shared stack (project tenantctl-shared, one stack per env): its outputs feed every tenant program, and
+ * `tenantctl shared up|preview|down` runs the same program as `pulumi up -s <env>` at the repo root.
+ */
+import type { OutputMap } from "@pulumi/pulumi/automation";
+import type { SharedConfig } from "../../infra/shared/config";
+import type { SharedOutputs } from "../../infra/shared/outputs";
+import { PrerequisiteError } from "../errors";
+import { SHARED_PROJECT } from "./projects";
+import { runEngine, type EngineOutcome } from "./run-engine";
+import type { EngineSession } from "./session";
+import { createOrSelect, openWorkspace, selectExisting } from "./workspace";
+
+export function plainOutputs(outputs: OutputMap): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(outputs).map(([key, output]) => [key, output.value]));
+}
+
+export async function readSharedOutputs(session: EngineSession, env: string): Promise<SharedOutputs> {
+  const workspace = await openWorkspace(session.workspace, SHARED_PROJECT, undefined);
+  const stack = await selectExisting(workspace, env);
+  const fix = `create it first: tenantctl shared up --env ${env}\nto see a tenant's plan without it: tenantctl synth tenant <slug>`;
+  if (stack === undefined) {
+    throw new PrerequisiteError(`the shared stack "${env}" does not exist in ${session.backend.url}`, { hint: fix });
+  }
+  const outputs = plainOutputs(await stack.outputs());
+  const { parseSharedOutputs } = await import("../../infra/shared/outputs");
+  const { SharedConfigError } = await import("../../infra/errors");
+  try {
+    return parseSharedOutputs(outputs);
+  } catch (error: unknown) {
+    if (!(error instanceof SharedConfigError)) throw error;
+    throw new PrerequisiteError(`the shared stack "${env}" has no usable outputs (${error.problems[0] ?? "incomplete"})`, {
+      hint: `bring it up to date: tenantctl shared up --env ${env}`,
+    });
+  }
+}
+
+export type SharedAction = "up" | "preview" | "down";
+
+export interface SharedRun {
+  readonly action: SharedAction;
+  readonly config: SharedConfig;
+}
+
+export interface SharedResult {
+  readonly stack: string;
+  readonly action: SharedAction;
+  readonly changes: Record<string, number>;
+  readonly outputs: Record<string, unknown>;
+}
+
+export async function runShared(session: EngineSession, run: SharedRun): Promise<SharedResult> {
+  const { sharedProgram } = await import("../../infra/shared/program");
+  const env = run.config.env;
+  const workspace = await openWorkspace(session.workspace, SHARED_PROJECT, sharedProgram(run.config));
+  const existing = await selectExisting(workspace, env);
+  if (existing === undefined && run.action === "down") {
+    return { stack: env, action: run.action, changes: {}, outputs: {} };
+  }
+  const stack = existing ?? (await createOrSelect(workspace, env));
+  await stack.setConfig("aws:region", { value: run.config.region });
+  const engineRun = {
+    io: session.io,
+    project: SHARED_PROJECT,
+    stack: env,
+    fileRoot: session.backend.fileRoot,
+    retry: `tenantctl shared ${run.action} --env ${env}`,
+    title: `shared ${run.action}: stack ${env} in ${session.backend.url}`,
+  };
+  let outcome: EngineOutcome<unknown>;
+  if (run.action === "up") outcome = await runEngine(engineRun, (o) => stack.up(o));
+  else if (run.action === "preview") outcome = await runEngine(engineRun, (o) => stack.preview(o));
+  else outcome = await runEngine(engineRun, (o) => stack.destroy(o));
+  const outputs = run.action === "up" ? plainOutputs(await stack.outputs()) : {};
+  return { stack: env, action: run.action, changes: outcome.changes, outputs };
+}

@@ -1,0 +1,71 @@
+/**
+ * One tenant's status from the backend: stored spec, outputs (secret ones masked), resource count, the last
+ * operation from the stack's history and from the tenant index, and optionally a GET of its /healthz.
+ */
+import { NotFoundError } from "../errors";
+import { stateResources } from "./archive";
+import type { EngineSession } from "./session";
+import { readIndexEntry } from "./tenant-index";
+import { readStoredTenant, tenantTarget } from "./tenant-stack";
+
+export interface ProbeResult {
+  readonly url: string;
+  readonly ok: boolean;
+  readonly status: number | null;
+  readonly error: string | null;
+}
+
+export interface TenantStatus {
+  readonly tenant: string;
+  readonly env: string;
+  readonly stack: string;
+  readonly spec: unknown;
+  readonly outputs: Record<string, unknown>;
+  readonly resourceCount: number;
+  readonly lastUpdate: { kind: string; result: string; startTime: string; endTime: string | null } | null;
+  readonly index: { lastOperation: string; status: string; message: string | null; updatedAt: string } | null;
+  readonly probe: ProbeResult | null;
+}
+
+export async function probeHealth(baseUrl: string, timeoutMs = 5000): Promise<ProbeResult> {
+  const url = `${baseUrl.replace(/\/+$/, "")}/healthz`;
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: "follow" });
+    return { url, ok: response.ok, status: response.status, error: null };
+  } catch (error: unknown) {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    return { url, ok: false, status: null, error: cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error)) };
+  }
+}
+
+export async function tenantStatus(session: EngineSession, slug: string, env: string, probe: boolean): Promise<TenantStatus> {
+  const target = await tenantTarget(slug, env);
+  const stored = await readStoredTenant(session, target);
+  if (stored === undefined) {
+    throw new NotFoundError(`tenant ${slug} does not exist in env ${env}`, { hint: "see the tenants that exist with: tenantctl list tenants" });
+  }
+  const raw = await stored.stack.outputs();
+  const outputs = Object.fromEntries(Object.entries(raw).filter(([key]) => key !== "spec").map(([key, o]) => [key, o.secret ? "[secret]" : o.value]));
+  const exported = await stored.stack.exportStack();
+  const resourceCount = stateResources(exported).filter((r) => r.type !== "pulumi:pulumi:Stack" && !(r.type ?? "").startsWith("pulumi:providers:")).length;
+  const history = await stored.stack.history(1);
+  const last = history[0];
+  const entry = await readIndexEntry(session.store, target.project, target.stack);
+  const url = typeof outputs.url === "string" ? outputs.url : undefined;
+  return {
+    tenant: slug,
+    env,
+    stack: target.stack,
+    spec: stored.spec,
+    outputs,
+    resourceCount,
+    lastUpdate: last === undefined ? null : {
+      kind: last.kind,
+      result: last.result,
+      startTime: new Date(last.startTime).toISOString(),
+      endTime: last.endTime === undefined ? null : new Date(last.endTime).toISOString(),
+    },
+    index: entry === undefined ? null : { lastOperation: entry.lastOperation, status: entry.status, message: entry.message ?? null, updatedAt: entry.updatedAt },
+    probe: probe && url !== undefined ? await probeHealth(url) : null,
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * teardown: loses nothing. (1) an update lifts deletion protection (and, if asked, the secrets' recovery window),
+ * (2) the state is exported and archived (secrets stay encrypted), (3) destroy takes the RDS final snapshot,
+ * (4) the stack is removed (unless --keep-stack), its priority released, a teardown record written.
+ * Rerunning after a failure resumes: each step is idempotent.
+ */
+import { NotFoundError, OperationFailedError } from "../errors";
+import { archiveKey, teardownKey, type TeardownRecord } from "./teardown-records";
+import { finalSnapshotFromState, plaintextSecretPaths } from "./archive";
+import { releasePriority } from "./priorities";
+import { EngineFailure, runEngine } from "./run-engine";
+import type { EngineSession } from "./session";
+import { readSharedOutputs } from "./shared-stack";
+import { removeIndexEntry, writeIndexEntry } from "./tenant-index";
+import { openTenantStack, readStoredTenant, tenantTarget, type TenantTarget } from "./tenant-stack";
+
+export interface TeardownRequest {
+  readonly slug: string;
+  readonly env: string;
+  readonly keepStack: boolean;
+  readonly forceDeleteSecrets: boolean;
+  readonly retry: string;
+  /** Asks the operator (typed slug) once the tenant is known to exist. */
+  readonly confirm: () => Promise<void>;
+}
+
+export interface TeardownResult {
+  readonly target: TenantTarget;
+  readonly record: TeardownRecord;
+  readonly recordKey: string;
+}
+
+export async function teardownTenant(session: EngineSession, req: TeardownRequest): Promise<TeardownResult> {
+  const target = await tenantTarget(req.slug, req.env);
+  const stored = await readStoredTenant(session, target);
+  if (stored === undefined) {
+    throw new NotFoundError(`tenant ${req.slug} does not exist in env ${req.env} (no stack ${target.stack} in ${session.backend.url})`, {
+      hint: "see the tenants that exist with: tenantctl list tenants",
+    });
+  }
+  await req.confirm();
+  const started = session.io.now();
+  const shared = await readSharedOutputs(session, req.env);
+  const spec = stored.spec;
+  const { workspace, stack } = await openTenantStack(session, target, spec, shared, { releaseProtection: true, forceDeleteSecrets: req.forceDeleteSecrets });
+  const run = { io: session.io, project: target.project, stack: target.stack, fileRoot: session.backend.fileRoot, retry: req.retry };
+  const index = { spec, project: target.project, stack: target.stack, operation: "teardown" } as const;
+  await writeIndexEntry(session.store, { ...index, status: "in-progress", now: started });
+  try {
+    await runEngine({ ...run, title: `teardown ${req.slug} 1/3: lifting deletion protection${req.forceDeleteSecrets ? " and the secrets' recovery window" : ""}` }, (o) => stack.up(o));
+    const exported = await stack.exportStack();
+    const leaks = plaintextSecretPaths(exported);
+    if (leaks.length > 0) {
+      throw new OperationFailedError(`refusing to archive ${target.stack}: its export holds plaintext secrets at ${leaks.slice(0, 3).join(", ")}`);
+    }
+    const archive = archiveKey(target.project, target.stack, started);
+    await session.store.writeJson(archive, exported);
+    const snapshot = finalSnapshotFromState(exported) ?? (typeof stored.outputs.finalSnapshotIdentifier === "string" ? stored.outputs.finalSnapshotIdentifier : undefined);
+    session.io.stderr.write(`state archived to ${session.store.location}/${archive}\n`);
+    await runEngine({ ...run, title: `teardown ${req.slug} 2/3: destroying; final DB snapshot ${snapshot ?? "(none)"}` }, (o) => stack.destroy(o));
+    if (!req.keepStack) {
+      session.io.stderr.write(`teardown ${req.slug} 3/3: removing stack ${target.stack}\n`);
+      await workspace.removeStack(target.stack);
+      await releasePriority(session.store, { env: target.env, loadBalancer: spec.loadBalancer, project: target.project, stack: target.stack, slug: target.slug });
+      await removeIndexEntry(session.store, target.project, target.stack);
+    } else {
+      await writeIndexEntry(session.store, { ...index, status: "succeeded", message: "destroyed; stack kept (--keep-stack)", resourceCount: 0, now: session.io.now() });
+    }
+    const record: TeardownRecord = {
+      slug: req.slug, env: req.env, project: target.project, stack: target.stack, spec, generation: spec.generation,
+      finalSnapshotIdentifier: snapshot, archiveKey: archive, secrets: req.forceDeleteSecrets ? "force-deleted" : "recovery-window",
+      stackRemoved: !req.keepStack, startedAt: started.toISOString(), finishedAt: session.io.now().toISOString(),
+      operator: `${session.io.env.USER ?? "unknown"}@${(await import("node:os")).hostname()}`,
+    };
+    const recordKey = teardownKey(target.project, target.stack, started);
+    await session.store.writeJson(recordKey, record);
+    return { target, record, recordKey };
+  } catch (error: unknown) {
+    const translated = error instanceof EngineFailure ? error.translated : error;
+    const status = error instanceof EngineFailure && error.cancelled ? "cancelled" : "failed";
+    const message = translated instanceof Error ? translated.message : String(translated);
+    await writeIndexEntry(session.store, { ...index, status, message, now: session.io.now() }).catch(() => undefined);
+    throw translated;
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * A tenant's stack in the backend: opening its workspace with the tenant program, and reading the spec it
+ * was deployed with (its `spec` output — the source of truth — else the tenant index).
+ */
+import type { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import type { SharedOutputs } from "../../infra/shared/outputs";
+import type { TenantSpec } from "../../infra/spec";
+import { plainOutputs } from "./shared-stack";
+import type { EngineSession } from "./session";
+import { readIndexEntry } from "./tenant-index";
+import { tenantRunProgram, type TenantRunOptions } from "./tenant-program";
+import { createOrSelect, openWorkspace, selectExisting } from "./workspace";
+
+export interface TenantTarget {
+  readonly project: string;
+  readonly stack: string;
+  readonly slug: string;
+  readonly env: string;
+}
+
+export async function tenantTarget(slug: string, env: string): Promise<TenantTarget> {
+  const { tenantNames } = await import("../../infra/naming");
+  const names = tenantNames({ slug, env, preview: undefined, generation: 1 });
+  return { project: names.project, stack: names.stack, slug, env };
+}
+
+export interface StoredTenant {
+  readonly spec: TenantSpec;
+  readonly outputs: Record<string, unknown>;
+  readonly stack: Stack;
+}
+
+/** The deployed tenant, or undefined when its stack does not exist (or has never completed an update). */
+export async function readStoredTenant(session: EngineSession, target: TenantTarget): Promise<StoredTenant | undefined> {
+  const workspace = await openWorkspace(session.workspace, target.project, undefined);
+  const stack = await selectExisting(workspace, target.stack);
+  if (stack === undefined) return undefined;
+  const outputs = plainOutputs(await stack.outputs());
+  if (outputs.spec !== undefined) {
+    const { specFromOutputs } = await import("../../infra/tenant/outputs");
+    return { spec: specFromOutputs(outputs), outputs, stack };
+  }
+  // A stack whose first update failed has no outputs yet; the index remembers what was asked for.
+  const entry = await readIndexEntry(session.store, target.project, target.stack);
+  return entry === undefined ? undefined : { spec: entry.spec, outputs, stack };
+}
+
+export async function openTenantStack(
+  session: EngineSession,
+  target: TenantTarget,
+  spec: TenantSpec,
+  shared: SharedOutputs,
+  options: TenantRunOptions = {},
+): Promise<{ workspace: LocalWorkspace; stack: Stack }> {
+  const program = await tenantRunProgram(spec, shared, options);
+  const workspace = await openWorkspace(session.workspace, target.project, program);
+  const stack = (await selectExisting(workspace, target.stack)) ?? (await createOrSelect(workspace, target.stack));
+  await stack.setConfig("aws:region", { value: shared.region });
+  return { workspace, stack };
+}
+
+/** Fields an operator chooses; the rest (priority, generation, load balancer) are allocated by tenantctl. */
+export const USER_FIELDS = ["displayName", "tier", "skin.primaryColor", "skin.logoUrl", "owner", "image", "pinnedImage"] as const;
+
+function field(spec: TenantSpec, path: string): unknown {
+  return path.split(".").reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], spec);
+}
+
+/** `field: old → new` for every operator-chosen field that differs. */
+export function specDiff(from: TenantSpec, to: TenantSpec, fields: readonly string[] = USER_FIELDS): string[] {
+  return fields
+    .filter((path) => JSON.stringify(field(from, path)) !== JSON.stringify(field(to, path)))
+    .map((path) => `${path}: ${JSON.stringify(field(from, path)) ?? "(none)"} → ${JSON.stringify(field(to, path)) ?? "(none)"}`);
+}

@@ -1,0 +1,110 @@
+// The tenant spec: the one validated description of a tenant, parsed at the edge and carried in the stack's outputs.
+import { z } from "zod";
+import { SpecValidationError } from "./errors";
+import { envProblem, slugProblem } from "./naming";
+import { TIER_NAMES } from "./tiers";
+import {
+  DISPLAY_NAME_MAX_LENGTH, MAX_GENERATION, displayNameProblem, emailProblem, imageProblem, isoTimeProblem,
+  loadBalancerIdProblem, logoUrlProblem, show, snapshotIdProblem,
+} from "./spec-rules";
+
+export { DISPLAY_NAME_MAX_LENGTH, MAX_GENERATION };
+export const LISTENER_PRIORITY_MIN = 1;
+export const LISTENER_PRIORITY_MAX = 50000;
+export const DEFAULT_LOAD_BALANCER_ID = "alb-0";
+
+type Problem = (value: string) => string | undefined;
+
+/** A string checked by one of our rules, so every message shows the value and what is allowed. */
+function ruled(problem: Problem, allowed: string) {
+  return z
+    .string({ error: (iss) => `${show(iss.input)} is not a string (allowed: ${allowed})` })
+    .superRefine((value, ctx) => {
+      const p = problem(value);
+      if (p !== undefined) ctx.addIssue({ code: "custom", message: p });
+    });
+}
+
+const int = (min: number, max: number, what: string) =>
+  z.number({ error: (iss) => `${show(iss.input)} is not a number (allowed: ${what})` }).superRefine((value, ctx) => {
+    if (!Number.isInteger(value) || value < min || value > max) {
+      ctx.addIssue({ code: "custom", message: `${show(value)} is out of range (allowed: ${what})` });
+    }
+  });
+
+const object = <T extends z.core.$ZodLooseShape>(shape: T, what: string) =>
+  z.strictObject(shape, {
+    error: (iss) =>
+      iss.code === "unrecognized_keys"
+        ? `unknown field(s) ${iss.keys.map((k) => JSON.stringify(k)).join(", ")} (allowed: ${Object.keys(shape).join(", ")})`
+        : `${show(iss.input)} is not ${what}`,
+  });
+
+const colorProblem: Problem = (v) =>
+  /^#[0-9a-fA-F]{6}$/.test(v) ? undefined : `${show(v)} is not a colour (allowed: #rrggbb, e.g. #1a73e8)`;
+
+export const TenantSpecSchema = object(
+  {
+    slug: ruled(slugProblem, "a slug"),
+    displayName: ruled(displayNameProblem, "a display name"),
+    env: ruled(envProblem, "an environment name"),
+    tier: z.enum(TIER_NAMES, {
+      error: (iss) => `${show(iss.input)} is not a tier (allowed: ${TIER_NAMES.join(", ")})`,
+    }),
+    skin: object(
+      {
+        primaryColor: ruled(colorProblem, "#rrggbb"),
+        logoUrl: ruled(logoUrlProblem, "an https URL").optional(),
+      },
+      "a skin object (allowed: { primaryColor, logoUrl? })",
+    ),
+    image: ruled(imageProblem, "a container image reference"),
+    pinnedImage: ruled(imageProblem, "a container image reference").optional(),
+    owner: ruled(emailProblem, "an email address").optional(),
+    preview: object(
+      {
+        branch: ruled((v) => (v.length >= 1 && v.length <= 255 ? undefined : `${show(v)} (allowed: 1-255 characters)`), "a git branch"),
+        expiresAt: ruled(isoTimeProblem, "an ISO 8601 time"),
+      },
+      "a preview object (allowed: { branch, expiresAt })",
+    ).optional(),
+    listenerPriority: int(LISTENER_PRIORITY_MIN, LISTENER_PRIORITY_MAX, `an integer ${LISTENER_PRIORITY_MIN}-${LISTENER_PRIORITY_MAX}`),
+    loadBalancer: ruled(loadBalancerIdProblem, "a load balancer id").default(DEFAULT_LOAD_BALANCER_ID),
+    generation: int(1, MAX_GENERATION, `an integer 1-${MAX_GENERATION}`).default(1),
+    restoreFromSnapshot: ruled(snapshotIdProblem, "an RDS snapshot identifier").optional(),
+  },
+  "a tenant spec object",
+).superRefine((spec, ctx) => {
+  const isPreview = spec.preview !== undefined;
+  if (isPreview !== (spec.tier === "preview")) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["tier"],
+      message: isPreview
+        ? `${show(spec.tier)} cannot carry a preview (allowed: tier "preview" together with preview { branch, expiresAt })`
+        : `"preview" needs preview { branch, expiresAt } (allowed: basic, standard, premium without preview)`,
+    });
+  }
+  if (isPreview && spec.restoreFromSnapshot !== undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["restoreFromSnapshot"],
+      message: `${show(spec.restoreFromSnapshot)} cannot seed a preview (allowed: only tenants restore from snapshots)`,
+    });
+  }
+});
+
+/** Optional fields are absent or set, never explicitly undefined, so specs round-trip through JSON unchanged. */
+export type TenantSpec = z.output<typeof TenantSpecSchema>;
+export type TenantSpecInput = z.input<typeof TenantSpecSchema>;
+
+/** Validates anything (CLI flags, a stack's `spec` output) into a TenantSpec or throws SpecValidationError. */
+export function parseTenantSpec(input: unknown): TenantSpec {
+  const result = TenantSpecSchema.safeParse(input);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const field = issue.path.length > 0 ? issue.path.join(".") : "spec";
+    return `${field}: ${issue.message}`;
+  });
+  throw new SpecValidationError(problems);
+}

@@ -1,0 +1,79 @@
+// Everything a tenant's components share, derived once from the spec and the shared stack's outputs. Pure: the
+// checks that a valid spec fits this shared stack run (and are tested) without Pulumi.
+import { SpecSharedMismatchError } from "../errors";
+import { HOST_HEADER_MAX_LENGTH, tenantHost, tenantNames, type TenantNames } from "../naming";
+import type { LoadBalancerOutputs, SharedOutputs } from "../shared/outputs";
+import type { TenantSpec } from "../spec";
+import { TIERS, type Tier } from "../tiers";
+
+export const MANAGED_BY = "tenantctl";
+
+export interface TenantContext {
+  readonly spec: TenantSpec;
+  readonly shared: SharedOutputs;
+  readonly tier: Tier;
+  readonly names: TenantNames;
+  readonly isPreview: boolean;
+  /** RDS deletion protection and Pulumi `protect`: on for tenants, off for previews and for teardown's release step. */
+  readonly protectData: boolean;
+  readonly host: string;
+  readonly url: string;
+  /** The image the service runs: a pinned image wins over the fleet's image. */
+  readonly image: string;
+  readonly loadBalancer: LoadBalancerOutputs;
+  /** `aws`, `aws-cn`, `aws-us-gov`: taken from the cluster ARN so policies work outside the commercial partition. */
+  readonly partition: string;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/**
+ * The tags every taggable resource carries. Display names and branches stay out: tag values allow only letters,
+ * digits, spaces and `+ - = . _ : / @`, and both are free text.
+ */
+export function tenantTags(spec: TenantSpec): Readonly<Record<string, string>> {
+  return {
+    tenant: spec.slug,
+    env: spec.env,
+    tier: spec.tier,
+    "managed-by": MANAGED_BY,
+    ...(spec.preview === undefined ? {} : { "expires-at": spec.preview.expiresAt }),
+  };
+}
+
+export function partitionOf(arn: string): string {
+  const partition = arn.split(":")[1];
+  return partition !== undefined && /^aws(-[a-z]+)*$/.test(partition) ? partition : "aws";
+}
+
+/** Builds the context, or throws SpecSharedMismatchError listing every way the spec does not fit the shared stack. */
+export function tenantContext(spec: TenantSpec, shared: SharedOutputs): TenantContext {
+  const problems: string[] = [];
+  if (spec.env !== shared.env) {
+    problems.push(`env: ${JSON.stringify(spec.env)} does not match the shared stack's env (allowed: ${JSON.stringify(shared.env)})`);
+  }
+  const loadBalancer = shared.loadBalancers.find((lb) => lb.id === spec.loadBalancer);
+  if (loadBalancer === undefined) {
+    problems.push(`loadBalancer: ${JSON.stringify(spec.loadBalancer)} is not in the shared stack ` +
+      `(allowed: ${shared.loadBalancers.map((lb) => lb.id).join(", ")})`);
+  }
+  const host = tenantHost(spec, shared.baseDomain);
+  if (host.length > HOST_HEADER_MAX_LENGTH) {
+    problems.push(`slug: host ${JSON.stringify(host)} has ${host.length} characters ` +
+      `(allowed: at most ${HOST_HEADER_MAX_LENGTH} in a listener rule's host-header)`);
+  }
+  if (problems.length > 0 || loadBalancer === undefined) throw new SpecSharedMismatchError(problems);
+  return {
+    spec,
+    shared,
+    tier: TIERS[spec.tier],
+    names: tenantNames(spec),
+    isPreview: spec.preview !== undefined,
+    protectData: spec.preview === undefined,
+    host,
+    url: `https://${host}`,
+    image: spec.pinnedImage ?? spec.image,
+    loadBalancer,
+    partition: partitionOf(shared.clusterArn),
+    tags: tenantTags(spec),
+  };
+}

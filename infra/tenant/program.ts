@@ -1,0 +1,68 @@
+// The tenant program: one validated spec plus the shared stack's outputs in, one customer's resources out.
+import * as pulumi from "@pulumi/pulumi";
+import type { SharedOutputs } from "../shared/outputs";
+import type { TenantSpec } from "../spec";
+import { tenantContext, type TenantContext } from "./context";
+import { TenantDatabase } from "./database";
+import type { TenantOutputs } from "./outputs";
+import { TenantRouting } from "./routing";
+import { TenantSecrets } from "./secrets";
+import { TenantService } from "./service";
+
+/** Stack outputs as the program returns them: each key of TenantOutputs, its value possibly not yet known. */
+export type TenantStackOutputs = { readonly [K in keyof TenantOutputs]: pulumi.Input<TenantOutputs[K]> };
+
+export interface TenantProgramOptions {
+  /**
+   * Teardown's first step: an `up` with this set lifts RDS deletion protection and Pulumi's `protect`, so the
+   * following `destroy` can delete the database (taking the final snapshot). Never set for a normal update.
+   */
+  readonly releaseProtection?: boolean;
+}
+
+/**
+ * The inline program for the Automation API (and `synthesize`). Checks that the spec fits the shared stack before
+ * creating anything, so a mismatch fails the run without touching AWS.
+ */
+export function tenantProgram(
+  spec: TenantSpec,
+  shared: SharedOutputs,
+  options: TenantProgramOptions = {},
+): () => Promise<TenantStackOutputs> {
+  return async () => {
+    const ctx = tenantContext(spec, shared);
+    return buildTenant(options.releaseProtection === true ? { ...ctx, protectData: false } : ctx);
+  };
+}
+
+function buildTenant(ctx: TenantContext): TenantStackOutputs {
+  const name = ctx.names.component;
+  const secrets = new TenantSecrets(name, { context: ctx });
+  const routing = new TenantRouting(name, { context: ctx });
+  const database = new TenantDatabase(name, { context: ctx, clientSecurityGroupId: routing.serviceSecurityGroupId });
+  const service = new TenantService(name, {
+    context: ctx,
+    securityGroupId: routing.serviceSecurityGroupId,
+    targetGroupArn: routing.targetGroupArn,
+    listenerRule: routing.listenerRule,
+    database: { address: database.address, port: database.port, masterSecretArn: database.masterSecretArn },
+    adminTokenSecretArn: secrets.adminTokenSecretArn,
+  });
+
+  return {
+    url: ctx.url,
+    host: ctx.host,
+    spec: ctx.spec,
+    image: ctx.image,
+    databaseIdentifier: database.identifier,
+    databaseEndpoint: database.endpoint,
+    databaseSecretArn: database.masterSecretArn,
+    adminTokenSecretArn: secrets.adminTokenSecretArn,
+    finalSnapshotIdentifier: ctx.names.finalSnapshotIdentifier,
+    listenerPriority: ctx.spec.listenerPriority,
+    loadBalancer: ctx.loadBalancer.id,
+    clusterName: ctx.shared.clusterName,
+    serviceName: service.serviceName,
+    targetGroupArn: routing.targetGroupArn,
+  };
+}

@@ -1,0 +1,142 @@
+// The tenant's app on Fargate: two IAM roles, the task definition and the service behind its target group.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { CONTAINER_NAME, CONTAINER_PORT } from "../naming";
+import { containerDefinitions, SCRATCH_VOLUME } from "./container";
+import type { TenantContext } from "./context";
+import { ecsTasksTrustPolicy, readSecretsPolicy, taskExecutionManagedPolicyArn } from "./policies";
+
+/** Time for a new task to start and answer /healthz before ALB health checks can fail the deployment. */
+export const HEALTH_CHECK_GRACE_SECONDS = 60;
+
+export interface TenantServiceArgs {
+  readonly context: TenantContext;
+  readonly securityGroupId: pulumi.Input<string>;
+  readonly targetGroupArn: pulumi.Input<string>;
+  /** ECS refuses a target group no listener forwards to yet, so the service is created after this rule. */
+  readonly listenerRule: pulumi.Resource;
+  readonly database: {
+    readonly address: pulumi.Input<string>;
+    readonly port: pulumi.Input<number>;
+    readonly masterSecretArn: pulumi.Input<string>;
+  };
+  readonly adminTokenSecretArn: pulumi.Input<string>;
+}
+
+export class TenantService extends pulumi.ComponentResource {
+  readonly serviceName: pulumi.Output<string>;
+  readonly taskDefinitionArn: pulumi.Output<string>;
+  readonly taskRoleArn: pulumi.Output<string>;
+  readonly executionRoleArn: pulumi.Output<string>;
+
+  constructor(name: string, args: TenantServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("tenantctl:tenant:TenantService", name, {}, opts);
+    const ctx = args.context;
+    const { executionRole, taskRole } = this.createRoles(ctx, args);
+    const taskDefinition = this.createTaskDefinition(ctx, args, executionRole, taskRole);
+    const service = this.createService(ctx, args, taskDefinition);
+
+    this.serviceName = service.name;
+    this.taskDefinitionArn = taskDefinition.arn;
+    this.taskRoleArn = taskRole.arn;
+    this.executionRoleArn = executionRole.arn;
+    this.registerOutputs({ serviceName: this.serviceName, taskDefinitionArn: this.taskDefinitionArn });
+  }
+
+  /**
+   * The execution role pulls the image and writes logs; it never reads secrets, because the container gets ARNs only.
+   * The task role is what the app runs as: it can read this tenant's two secrets and nothing else.
+   */
+  private createRoles(ctx: TenantContext, args: TenantServiceArgs): { executionRole: aws.iam.Role; taskRole: aws.iam.Role } {
+    const { names, tags, shared, partition } = ctx;
+    const trust = JSON.stringify(ecsTasksTrustPolicy({ partition, region: shared.region, accountId: shared.accountId }));
+    const executionRole = new aws.iam.Role(
+      names.executionRole,
+      { assumeRolePolicy: trust, description: `tenantctl ECS execution role of ${ctx.names.stack}`, tags },
+      { parent: this },
+    );
+    new aws.iam.RolePolicyAttachment(
+      names.executionRoleManagedPolicy,
+      { role: executionRole.name, policyArn: taskExecutionManagedPolicyArn(partition) },
+      { parent: this },
+    );
+    const taskRole = new aws.iam.Role(
+      names.taskRole,
+      { assumeRolePolicy: trust, description: `tenantctl app role of ${ctx.names.stack}`, tags },
+      { parent: this },
+    );
+    new aws.iam.RolePolicy(
+      names.taskRoleSecretsPolicy,
+      {
+        role: taskRole.name,
+        policy: pulumi
+          .all([args.database.masterSecretArn, args.adminTokenSecretArn])
+          .apply((arns) => JSON.stringify(readSecretsPolicy(arns))),
+      },
+      { parent: this },
+    );
+    return { executionRole, taskRole };
+  }
+
+  private createTaskDefinition(
+    ctx: TenantContext,
+    args: TenantServiceArgs,
+    executionRole: aws.iam.Role,
+    taskRole: aws.iam.Role,
+  ): aws.ecs.TaskDefinition {
+    const db = args.database;
+    const definitions = pulumi
+      .all([db.address, db.port, db.masterSecretArn, args.adminTokenSecretArn])
+      .apply(([dbHost, dbPort, dbSecretArn, adminTokenSecretArn]) =>
+        containerDefinitions(ctx, { dbHost, dbPort, dbSecretArn, adminTokenSecretArn }));
+    return new aws.ecs.TaskDefinition(
+      ctx.names.taskDefinition,
+      {
+        family: ctx.names.taskFamily,
+        requiresCompatibilities: ["FARGATE"],
+        networkMode: "awsvpc",
+        cpu: String(ctx.tier.cpu),
+        memory: String(ctx.tier.memoryMiB),
+        runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+        executionRoleArn: executionRole.arn,
+        taskRoleArn: taskRole.arn,
+        containerDefinitions: definitions,
+        volumes: [{ name: SCRATCH_VOLUME }],
+        tags: ctx.tags,
+      },
+      { parent: this },
+    );
+  }
+
+  private createService(ctx: TenantContext, args: TenantServiceArgs, taskDefinition: aws.ecs.TaskDefinition): aws.ecs.Service {
+    return new aws.ecs.Service(
+      ctx.names.service,
+      {
+        cluster: ctx.shared.clusterArn,
+        taskDefinition: taskDefinition.arn,
+        desiredCount: ctx.tier.desiredCount,
+        launchType: "FARGATE",
+        platformVersion: "LATEST",
+        networkConfiguration: {
+          subnets: [...ctx.shared.privateSubnetIds],
+          securityGroups: [args.securityGroupId],
+          assignPublicIp: false,
+        },
+        loadBalancers: [{ targetGroupArn: args.targetGroupArn, containerName: CONTAINER_NAME, containerPort: CONTAINER_PORT }],
+        healthCheckGracePeriodSeconds: HEALTH_CHECK_GRACE_SECONDS,
+        deploymentCircuitBreaker: { enable: true, rollback: true },
+        // A one-task tier must start the new task before stopping the old one, or every deploy is an outage.
+        deploymentMinimumHealthyPercent: 100,
+        deploymentMaximumPercent: 200,
+        // `up` returns only when the deployment settled, so an upgrade wave sees a rolled-back deploy as a failure.
+        waitForSteadyState: true,
+        propagateTags: "SERVICE",
+        enableEcsManagedTags: true,
+        enableExecuteCommand: false,
+        forceDelete: ctx.isPreview,
+        tags: ctx.tags,
+      },
+      { parent: this, dependsOn: [args.listenerRule] },
+    );
+  }
+}

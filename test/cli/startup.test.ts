@@ -1,0 +1,43 @@
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { tempDir } from "./support/memory-io";
+
+const ROOT = join(__dirname, "..", "..");
+const BIN = join(ROOT, "bin", "tenantctl.js");
+const PRELOAD = join(__dirname, "fixtures", "report-modules.js");
+
+function loadedPulumiModules(args: string[], env: NodeJS.ProcessEnv = {}): { count: number; status: number | null } {
+  const cwd = tempDir();
+  const res = spawnSync(process.execPath, ["-r", PRELOAD, BIN, ...args], {
+    cwd,
+    env: { PATH: process.env.PATH, PULUMI_BACKEND_URL: `file://${cwd}/state`, ...env },
+    encoding: "utf8",
+  });
+  const match = /LOADED_PULUMI_MODULES=(\d+)/.exec(res.stderr);
+  if (match === null) throw new Error(`no module report; stderr: ${res.stderr}`);
+  return { count: Number(match[1]), status: res.status };
+}
+
+const built = existsSync(join(ROOT, "dist", "cli", "main.js"));
+(built ? describe : describe.skip)("startup stays free of the Pulumi SDK", () => {
+  it.each([
+    [["--help"], 0],
+    [["provision", "tenant", "--help"], 0],
+    [["list", "tenants"], 0],
+    [["list", "tenants", "--json"], 0],
+    [["provision", "tenant", "Bad_Slug"], 2],
+    [["provision", "tenant", "acme", "--tier", "gold"], 2],
+    [["teardown", "tenant", "acme"], 2],
+  ])("%j loads no @pulumi module", (args, status) => {
+    const result = loadedPulumiModules(args);
+    expect(result.status).toBe(status);
+    expect(result.count).toBe(0);
+  });
+
+  it("the probe itself works: synth does load the SDK", () => {
+    const result = loadedPulumiModules(["synth", "tenant", "acme", "--json"]);
+    expect(result.status).toBe(0);
+    expect(result.count).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,131 @@
+import * as crypto from "node:crypto";
+import type { SimContext } from "../../../../infra/sim/aws-model";
+import { checkResource, defaultSeed, nameField, physicalName, simulateOutputs } from "../../../../infra/sim/aws-model";
+import type { PropertyMap } from "../engine/values";
+import { isSecret, maskSecrets, secret, unwrapMap, UNKNOWN } from "../engine/values";
+import type { CloudResource } from "./account-store";
+import { withAccount } from "./account-store";
+import { checkAgainstAccount } from "./account-rules";
+import type { Verb } from "./aws-error";
+import { awsError } from "./aws-error";
+import { applyDeletion } from "./deletion";
+
+export interface ResourceCall {
+  urn: string;
+  type: string;
+  name: string;
+  inputs: PropertyMap;
+  defaultTags?: Record<string, string>;
+}
+
+const isAccountResource = (type: string): boolean => !type.startsWith("pulumi:");
+
+/**
+ * The simulated providers: names, ids and outputs from infra/sim/aws-model, per-resource rules, and the account
+ * shared by every stack of the backend (uniqueness, quotas, snapshots, secret recovery windows).
+ */
+export class SimulatedAws {
+  constructor(
+    readonly ctx: SimContext,
+    private readonly backendRoot: string,
+  ) {}
+
+  private get stackKey(): string {
+    return `${this.ctx.project}/${this.ctx.stack}`;
+  }
+
+  /** The provider's Check: fills the auto-name, reusing the old one unless the resource is being replaced. */
+  check(type: string, name: string, news: PropertyMap, olds: PropertyMap | undefined): PropertyMap {
+    const field = nameField(type);
+    if (field === undefined || news[field] !== undefined || news[`${field}Prefix`] !== undefined) return news;
+    if (olds?.[field] !== undefined) return { ...news, [field]: olds[field] };
+    const seed = `${defaultSeed(this.ctx.project, this.ctx.stack, type, name)}/${crypto.randomBytes(4).toString("hex")}`;
+    const pn = physicalName(type, name, unwrapMap(news), seed);
+    return pn === undefined ? news : { ...news, [field]: pn };
+  }
+
+  private simulate(call: ResourceCall, seed: string): { id: string; outputs: PropertyMap; physical?: string } {
+    const plain = unwrapMap(call.inputs);
+    const physical = physicalName(call.type, call.name, plain, seed);
+    const sim = simulateOutputs(call.type, call.name, plain, this.ctx, { seed, defaultTags: call.defaultTags });
+    // Inputs that were secret stay secret in the outputs, as the engine does for echoed properties.
+    const outputs: PropertyMap = { ...sim.outputs };
+    for (const [k, v] of Object.entries(call.inputs)) if (isSecret(v) && k in outputs) outputs[k] = secret(outputs[k]);
+    return { id: sim.id, outputs, physical };
+  }
+
+  private violations(call: ResourceCall, physical: string | undefined, verb: Verb): void {
+    const found = checkResource(call.type, call.name, unwrapMap(call.inputs), physical, { defaultTags: call.defaultTags });
+    if (found.length > 0) throw awsError(call.type, verb, physical ?? call.name, found[0].code, found.map((v) => v.message).join("; "));
+  }
+
+  /** Preview: outputs the provider cannot know before the call are unknown. */
+  previewCreate(call: ResourceCall): PropertyMap {
+    const sim = this.simulate(call, "preview");
+    return Object.fromEntries(Object.entries(sim.outputs).map(([k, v]) => [k, k in call.inputs ? v : UNKNOWN]));
+  }
+
+  create(call: ResourceCall): { id: string; outputs: PropertyMap } {
+    const seed = `${defaultSeed(this.ctx.project, this.ctx.stack, call.type, call.name)}/${crypto.randomBytes(4).toString("hex")}`;
+    const sim = this.simulate(call, seed);
+    if (!isAccountResource(call.type)) return sim;
+    this.violations(call, sim.physical, "creating");
+    const record: CloudResource = {
+      type: call.type, id: sim.id, urn: call.urn, stack: this.stackKey, name: call.name, physicalName: sim.physical,
+      inputs: maskSecrets(call.inputs) as PropertyMap, outputs: maskSecrets(sim.outputs) as PropertyMap, seed,
+      createdAt: new Date().toISOString(),
+    };
+    withAccount(this.backendRoot, (state) => {
+      const err = checkAgainstAccount(state, record, "creating");
+      if (err) throw err;
+      state.resources.push(record);
+    });
+    return sim;
+  }
+
+  update(call: ResourceCall, id: string): { id: string; outputs: PropertyMap } {
+    if (!isAccountResource(call.type)) return { id, outputs: this.simulate(call, id).outputs };
+    return withAccount(this.backendRoot, (state) => {
+      const existing = state.resources.find((r) => r.id === id && r.type === call.type);
+      if (!existing) throw awsError(call.type, "updating", id, "ResourceNotFoundException", `resource ${id} does not exist`, 404);
+      const sim = this.simulate(call, existing.seed);
+      this.violations(call, sim.physical, "updating");
+      const record: CloudResource = {
+        ...existing, urn: call.urn, stack: this.stackKey, physicalName: sim.physical,
+        inputs: maskSecrets(call.inputs) as PropertyMap, outputs: maskSecrets(sim.outputs) as PropertyMap,
+      };
+      const err = checkAgainstAccount(state, record, "updating");
+      if (err) throw err;
+      state.resources = state.resources.map((r) => (r === existing ? record : r));
+      return { id, outputs: sim.outputs };
+    });
+  }
+
+  /**
+   * A remote component (awsx): no plugin runs here, so it gets the outputs the real component would report, with a
+   * seed stable per stack so updates keep its ids. Unsupported component types fail like a missing plugin would.
+   */
+  component(call: ResourceCall): { id: string; outputs: PropertyMap } {
+    const seed = defaultSeed(this.ctx.project, this.ctx.stack, call.type, call.name);
+    this.violations(call, undefined, "creating");
+    const sim = simulateOutputs(call.type, call.name, unwrapMap(call.inputs), this.ctx, { seed });
+    return { id: "", outputs: sim.outputs };
+  }
+
+  /** Deleting something already gone succeeds, like the provider treating NotFound on delete as done. */
+  delete(type: string, id: string): void {
+    if (!isAccountResource(type)) return;
+    withAccount(this.backendRoot, (state) => {
+      const existing = state.resources.find((r) => r.id === id && r.type === type);
+      if (!existing) return;
+      const err = applyDeletion(state, existing);
+      if (err) throw err;
+    });
+  }
+
+  /** What refresh sees: the resource as the account holds it now, or undefined when it is gone. */
+  read(type: string, id: string): CloudResource | undefined {
+    if (!isAccountResource(type)) return undefined;
+    return withAccount(this.backendRoot, (state) => state.resources.find((r) => r.id === id && r.type === type));
+  }
+}

@@ -1,0 +1,92 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { CliError } from "../errors";
+import { Crypter, readPassphrase } from "./crypto";
+import type { ProjectSettings, StackRef } from "./project";
+import { readYamlFile, writeYamlFile } from "./project";
+import type { Store } from "./store";
+
+/** `Pulumi.<stack>.yaml` next to Pulumi.yaml: the encryption salt and the stack's config (secrets as `secure:`). */
+export interface StackConfigFile {
+  secretsprovider?: string;
+  encryptionsalt?: string;
+  config?: Record<string, unknown>;
+  [other: string]: unknown;
+}
+
+export interface ConfigEntry {
+  value: string;
+  secret: boolean;
+}
+
+export function stackConfigPath(project: ProjectSettings, ref: StackRef): string {
+  return path.join(project.dir, `Pulumi.${ref.stack}.yaml`);
+}
+
+export function readStackConfig(project: ProjectSettings, ref: StackRef): StackConfigFile {
+  const file = stackConfigPath(project, ref);
+  if (!fs.existsSync(file)) return {};
+  return (readYamlFile(file) as StackConfigFile | null) ?? {};
+}
+
+export function writeStackConfig(project: ProjectSettings, ref: StackRef, cfg: StackConfigFile): void {
+  writeYamlFile(stackConfigPath(project, ref), cfg);
+}
+
+/** Keys without a namespace belong to the project, as in the real CLI. */
+export function fullKey(project: ProjectSettings, key: string): string {
+  if (key.includes(":")) return key;
+  return `${project.name}:${key}`;
+}
+
+/**
+ * The stack's passphrase crypter. The salt lives in Pulumi.<stack>.yaml; when a work directory lost that file the
+ * salt from the checkpoint's secrets_providers is used and written back, so any machine with the backend can operate.
+ */
+export function openCrypter(project: ProjectSettings, ref: StackRef, store: Store): Crypter {
+  const cfg = readStackConfig(project, ref);
+  if (cfg.secretsprovider && cfg.secretsprovider !== "passphrase") {
+    throw new CliError(`secrets provider '${cfg.secretsprovider}' is not supported by the tenantctl test stand-in`);
+  }
+  const passphrase = readPassphrase();
+  let salt = cfg.encryptionsalt;
+  if (!salt && store.exists(ref)) salt = store.read(ref).checkpoint.latest?.secrets_providers?.state.salt;
+  if (salt) {
+    const crypter = Crypter.open(passphrase, salt);
+    if (!cfg.encryptionsalt) writeStackConfig(project, ref, { ...cfg, encryptionsalt: salt });
+    return crypter;
+  }
+  const created = Crypter.create(passphrase);
+  writeStackConfig(project, ref, { ...cfg, encryptionsalt: created.salt });
+  return created.crypter;
+}
+
+export function saltOf(project: ProjectSettings, ref: StackRef): string | undefined {
+  return readStackConfig(project, ref).encryptionsalt;
+}
+
+function isSecure(v: unknown): v is { secure: string } {
+  return typeof v === "object" && v !== null && typeof (v as { secure?: unknown }).secure === "string";
+}
+
+export function hasSecureValues(cfg: StackConfigFile): boolean {
+  return Object.values(cfg.config ?? {}).some(isSecure);
+}
+
+/** Decrypted config entries; `crypter` may be omitted only when no value is secure. */
+export function configEntries(cfg: StackConfigFile, crypter: Crypter | undefined): Record<string, ConfigEntry> {
+  const out: Record<string, ConfigEntry> = {};
+  for (const [k, v] of Object.entries(cfg.config ?? {})) {
+    if (isSecure(v)) {
+      if (!crypter) throw new CliError(`config value ${k} is a secret and no passphrase was given`);
+      out[k] = { value: crypter.decrypt(v.secure), secret: true };
+    } else {
+      out[k] = { value: typeof v === "string" ? v : JSON.stringify(v), secret: false };
+    }
+  }
+  return out;
+}
+
+export function setEntry(cfg: StackConfigFile, key: string, value: string, secretCrypter: Crypter | undefined): void {
+  cfg.config = { ...(cfg.config ?? {}), [key]: secretCrypter ? { secure: secretCrypter.encrypt(value) } : value };
+}

@@ -1,0 +1,93 @@
+import type { PropertyMap } from "../engine/values";
+import { mapSecrets, SECRET_SIG, SIG_KEY } from "../engine/values";
+import type { Crypter } from "./crypto";
+import { CliError } from "../errors";
+
+/** One resource in a deployment, as apitype.ResourceV3 spells it in the checkpoint. */
+export interface ResourceState {
+  urn: string;
+  custom: boolean;
+  delete?: boolean;
+  id?: string;
+  type: string;
+  inputs: PropertyMap;
+  outputs: PropertyMap;
+  parent?: string;
+  protect?: boolean;
+  retainOnDelete?: boolean;
+  external?: boolean;
+  dependencies?: string[];
+  propertyDependencies?: Record<string, string[]>;
+  provider?: string;
+  deletedWith?: string;
+  additionalSecretOutputs?: string[];
+  created?: string;
+  modified?: string;
+}
+
+export interface PendingOperation {
+  resource: ResourceState;
+  type: "creating" | "updating" | "deleting" | "reading";
+}
+
+export interface Deployment {
+  manifest: { time: string; magic: string; version: string };
+  secrets_providers?: { type: string; state: { salt: string } };
+  resources?: ResourceState[];
+  pending_operations?: PendingOperation[];
+}
+
+/** `.pulumi/stacks/<project>/<stack>.json` */
+export interface Checkpoint {
+  version: 3;
+  checkpoint: { stack: string; config?: Record<string, unknown>; latest?: Deployment | null };
+}
+
+export const STANDIN_VERSION = "3.248.0";
+
+export function newManifest(): Deployment["manifest"] {
+  return { time: new Date().toISOString(), magic: "", version: `v${STANDIN_VERSION}` };
+}
+
+type SecretCodec = (s: Record<string, unknown>) => unknown;
+
+function mapResources(d: Deployment, fn: SecretCodec): Deployment {
+  const mapRes = (r: ResourceState): ResourceState => ({
+    ...r,
+    inputs: mapSecrets(r.inputs, fn) as PropertyMap,
+    outputs: mapSecrets(r.outputs, fn) as PropertyMap,
+  });
+  return {
+    ...d,
+    resources: d.resources?.map(mapRes),
+    pending_operations: d.pending_operations?.map((p) => ({ ...p, resource: mapRes(p.resource) })),
+  };
+}
+
+/** In-memory secrets `{sig, value}` → on-disk `{sig, ciphertext}`; the state file never holds plaintext secrets. */
+export function encryptDeployment(d: Deployment, crypter: Crypter): Deployment {
+  return mapResources(d, (s) => ({ [SIG_KEY]: SECRET_SIG, ciphertext: crypter.encrypt(JSON.stringify(s.value)) }));
+}
+
+export function decryptDeployment(d: Deployment, crypter: Crypter): Deployment {
+  return mapResources(d, (s) => {
+    if (typeof s.ciphertext === "string") return { [SIG_KEY]: SECRET_SIG, value: JSON.parse(crypter.decrypt(s.ciphertext)) };
+    if (typeof s.plaintext === "string") return { [SIG_KEY]: SECRET_SIG, value: JSON.parse(s.plaintext) };
+    if ("value" in s) return s;
+    throw new CliError("malformed secret in deployment: neither ciphertext nor plaintext");
+  });
+}
+
+/** `stack export --show-secrets` form: `{sig, plaintext: "<JSON>"}`. */
+export function plaintextDeployment(d: Deployment): Deployment {
+  return mapResources(d, (s) => ({ [SIG_KEY]: SECRET_SIG, plaintext: JSON.stringify(s.value) }));
+}
+
+export function deploymentHasSecrets(d: Deployment): boolean {
+  let found = false;
+  mapResources(d, (s) => {
+    found = true;
+    return s;
+  });
+  return found;
+}

@@ -1,0 +1,167 @@
+import * as crypto from "node:crypto";
+import type { OpType } from "@pulumi/pulumi/automation";
+import type { ResourceState } from "../backend/state";
+import type { SimulatedAws } from "../aws/provider";
+import type { EventSink } from "./events";
+import type { Faults } from "./faults";
+import type { SnapshotManager } from "./snapshot";
+import type { Decision, Goal } from "./steps";
+import { decide, effectiveInputs, protectedError, stepMetadata } from "./steps";
+import type { PropertyMap } from "./values";
+import { isObject, secret, unwrap } from "./values";
+import { executeStep } from "./execute";
+
+export interface DeploymentOptions {
+  project: string;
+  stack: string;
+  dryRun: boolean;
+  snapshot: SnapshotManager;
+  events: EventSink;
+  aws: SimulatedAws;
+  faults: Faults;
+  replaceUrns: Set<string>;
+  /** The default AWS provider's `defaultTags` from stack config `aws:defaultTags`. */
+  defaultTags?: Record<string, string>;
+}
+
+/** A failed step: the gRPC layer answers UNAVAILABLE so the program stops quietly, as with the real engine. */
+export class StepFailure extends Error {}
+
+/** One engine run over the program's registrations: picks each step, executes it, records state and events. */
+export class Deployment {
+  readonly changes: Partial<Record<OpType, number>> = {};
+  /** Failed resource operations; any of them fails the update and stops further steps. */
+  readonly errors: string[] = [];
+  /** Errors the program logged (e.g. an unhandled exception): the update fails, steps already running finish. */
+  readonly loggedErrors: string[] = [];
+  rootUrn = "";
+
+  constructor(readonly opts: DeploymentOptions) {}
+
+  get failed(): boolean {
+    return this.errors.length > 0;
+  }
+
+  count(op: OpType): void {
+    this.changes[op] = (this.changes[op] ?? 0) + 1;
+  }
+
+  urnFor(type: string, name: string, parent: string): string {
+    let qualified = type;
+    if (parent) {
+      const parentType = parent.split("::")[2] ?? "";
+      if (parentType.split("$").pop() !== "pulumi:pulumi:Stack") qualified = `${parentType}$${type}`;
+    }
+    return `urn:pulumi:${this.opts.stack}::${this.opts.project}::${qualified}::${name}`;
+  }
+
+  /** Default providers are recorded in state like the real engine's, but produce no events or counts. */
+  private defaultProvider(type: string, version: string): string {
+    const pkg = type.split(":")[0];
+    const suffix = version ? `default_${version.replace(/[.-]/g, "_")}` : "default";
+    const urn = `urn:pulumi:${this.opts.stack}::${this.opts.project}::pulumi:providers:${pkg}::${suffix}`;
+    const existing = this.opts.snapshot.getNew(urn) ?? this.opts.snapshot.olds.get(urn);
+    const state: ResourceState = existing ?? {
+      urn, custom: true, id: crypto.randomUUID(), type: `pulumi:providers:${pkg}`,
+      inputs: version ? { version } : {}, outputs: version ? { version } : {},
+    };
+    if (!this.opts.snapshot.getNew(urn)) this.opts.snapshot.setNew(state);
+    return `${urn}::${state.id}`;
+  }
+
+  private defaultTagsFor(provider: string): Record<string, string> | undefined {
+    const urn = provider.split("::").slice(0, -1).join("::");
+    const p = this.opts.snapshot.getNew(urn);
+    if (!p || !urn.includes("::pulumi:providers:aws::") || urn.includes("::default")) return this.opts.defaultTags;
+    let dt = unwrap(p.inputs.defaultTags);
+    if (typeof dt === "string") dt = JSON.parse(dt) as unknown;
+    const tags = isObject(dt) ? dt.tags : undefined;
+    return isObject(tags) ? (tags as Record<string, string>) : undefined;
+  }
+
+  async register(goal: Goal, version: string): Promise<ResourceState> {
+    if (this.failed) throw new StepFailure("update canceled: an earlier resource operation failed");
+    const snap = this.opts.snapshot;
+    if (snap.isRegistered(goal.urn)) {
+      const dup = new Error(`Duplicate resource URN '${goal.urn}'; try giving it a unique name`);
+      this.fail(goal.urn, goal.type, "create", undefined, undefined, dup);
+      throw new StepFailure(dup.message);
+    }
+    if (goal.type === "pulumi:pulumi:Stack" && !goal.parent) this.rootUrn = goal.urn;
+    const old = snap.olds.get(goal.urn);
+    const isProvider = goal.type.startsWith("pulumi:providers:");
+    const provider = goal.provider || ((goal.custom || goal.remote) && !isProvider ? this.defaultProvider(goal.type, version) : "");
+    let inputs = effectiveInputs(goal, old);
+    if (goal.custom) inputs = this.opts.aws.check(goal.type, goal.name, inputs, old?.inputs);
+    const decision: Decision = decide(goal, inputs, old, this.opts.replaceUrns.has(goal.urn));
+    if (decision.op === "replace" && goal.custom && !decision.deleteBeforeReplace) {
+      inputs = this.opts.aws.check(goal.type, goal.name, effectiveInputs(goal, old), undefined);
+    }
+    const base: ResourceState = {
+      urn: goal.urn, custom: goal.custom, type: goal.type, inputs, outputs: {}, parent: goal.parent || undefined,
+      protect: goal.protect || undefined, retainOnDelete: goal.retainOnDelete || undefined,
+      dependencies: goal.dependencies, propertyDependencies: goal.propertyDependencies, provider: provider || undefined,
+      additionalSecretOutputs: goal.additionalSecretOutputs.length > 0 ? goal.additionalSecretOutputs : undefined,
+      deletedWith: goal.deletedWith || undefined,
+      created: old?.created ?? new Date().toISOString(), modified: new Date().toISOString(),
+    };
+    const planning = this.opts.dryRun ? { planning: true } : {};
+    const pre = { ...base, id: old?.id };
+    this.opts.events.emit({ resourcePreEvent: { metadata: stepMetadata(decision.op, goal.urn, goal.type, old, pre, decision.diffs), ...planning } });
+    try {
+      if (decision.op === "replace" && old?.protect) throw protectedError("replace", goal.urn);
+      const result = await executeStep(this, goal, base, old, decision, this.defaultTagsFor(provider));
+      const outputs: PropertyMap = { ...result.outputs };
+      for (const k of goal.additionalSecretOutputs) if (k in outputs) outputs[k] = secret(unwrap(outputs[k]));
+      const state: ResourceState = { ...base, id: goal.custom ? result.id : undefined, outputs };
+      snap.setNew(state);
+      this.count(decision.op);
+      this.opts.events.emit({ resOutputsEvent: { metadata: stepMetadata(decision.op, goal.urn, goal.type, old, state, decision.diffs), ...planning } });
+      return state;
+    } catch (err) {
+      this.fail(goal.urn, goal.type, decision.op, old, pre, err);
+      throw new StepFailure((err as Error).message);
+    }
+  }
+
+  fail(urn: string, type: string, op: OpType, old: ResourceState | undefined, news: ResourceState | undefined, err: unknown): void {
+    const message = err instanceof Error ? err.message : String(err);
+    this.errors.push(message);
+    const provider = type.startsWith("aws:") ? ": provider=aws@7.48.0" : "";
+    this.opts.events.emit({ diagnosticEvent: { urn, message: `${message}${provider}\n`, color: "never", severity: "error" } });
+    this.opts.events.emit({ resOpFailedEvent: { metadata: stepMetadata(op, urn, type, old, news), status: 1, steps: 1 } });
+  }
+
+  /** `Resource.get`: reads a resource that exists in the account, from any stack, without managing it. */
+  async read(type: string, name: string, id: string, parent: string, provider: string): Promise<ResourceState> {
+    const urn = this.urnFor(type, name, parent);
+    const cloud = this.opts.aws.read(type, id);
+    const state: ResourceState = {
+      urn, custom: true, external: true, id, type, inputs: {}, outputs: cloud?.outputs ?? {},
+      parent: parent || undefined, provider: provider || undefined,
+    };
+    this.opts.events.emit({ resourcePreEvent: { metadata: stepMetadata("read", urn, type, undefined, state) } });
+    if (!cloud) {
+      const err = new Error(`reading ${type} (${id}): resource does not exist in the simulated account`);
+      this.fail(urn, type, "read", undefined, state, err);
+      throw new StepFailure(err.message);
+    }
+    this.opts.snapshot.setNew(state);
+    this.count("read");
+    this.opts.events.emit({ resOutputsEvent: { metadata: stepMetadata("read", urn, type, undefined, state) } });
+    return state;
+  }
+
+  /** Component outputs arrive after registration, through RegisterResourceOutputs. */
+  registerOutputs(urn: string, outputs: PropertyMap): void {
+    const state = this.opts.snapshot.getNew(urn);
+    if (!state) throw new Error(`unknown resource ${urn}`);
+    this.opts.snapshot.setNew({ ...state, outputs });
+  }
+
+  log(severity: "debug" | "info" | "warning" | "error", message: string, urn: string): void {
+    if (severity === "debug") return;
+    if (severity === "error") this.loggedErrors.push(message);
+    this.opts.events.emit({ diagnosticEvent: { ...(urn ? { urn } : {}), message: `${message}\n`, color: "never", severity } });
+  }
+}

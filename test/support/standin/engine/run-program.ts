@@ -1,0 +1,61 @@
+import type { Server } from "@grpc/grpc-js";
+import type { ConfigEntry } from "../backend/stack-config";
+import type { Deployment } from "./deployment";
+import { protos } from "./grpc";
+import { engineService, resourceMonitor } from "./monitor";
+
+async function listen(server: Server): Promise<string> {
+  const p = protos();
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync("127.0.0.1:0", p.grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port)));
+  });
+  return `127.0.0.1:${port}`;
+}
+
+export interface ProgramRun {
+  client: string;
+  project: string;
+  stack: string;
+  programDir: string;
+  main: string;
+  config: Record<string, ConfigEntry>;
+  dryRun: boolean;
+  parallel: number;
+}
+
+/**
+ * Serves the Engine and ResourceMonitor services and asks the Automation API's language host (`--client`) to run
+ * the inline program against them. Resolves with the program's error, if any; resource failures are in `d.errors`.
+ */
+export async function runProgram(d: Deployment, run: ProgramRun, backendRoot: string): Promise<string | undefined> {
+  const p = protos();
+  const server = new p.grpc.Server({ "grpc.max_receive_message_length": 400 * 1024 * 1024 });
+  server.addService(p.resourceGrpc.ResourceMonitorService, resourceMonitor(d, backendRoot));
+  server.addService(p.engineGrpc.EngineService, engineService(d));
+  const address = await listen(server);
+  const client = new p.languageGrpc.LanguageRuntimeClient(run.client, p.grpc.credentials.createInsecure());
+  try {
+    const req = new p.language.RunRequest();
+    req.setProject(run.project);
+    req.setStack(run.stack);
+    req.setPwd(run.programDir);
+    req.setProgram(run.main);
+    req.setArgsList([address]);
+    const config = req.getConfigMap();
+    for (const [k, e] of Object.entries(run.config)) config.set(k, e.value);
+    req.setConfigsecretkeysList(Object.entries(run.config).filter(([, e]) => e.secret).map(([k]) => k));
+    req.setDryrun(run.dryRun);
+    req.setParallel(run.parallel);
+    req.setMonitorAddress(address);
+    req.setOrganization("organization");
+    return await new Promise<string | undefined>((resolve) => {
+      client.run(req, (err, res) => {
+        if (err) resolve(err.details || err.message);
+        else resolve(res.getError() || (res.getBail() ? "program bailed" : undefined));
+      });
+    });
+  } finally {
+    client.close();
+    server.forceShutdown();
+  }
+}

@@ -1,0 +1,112 @@
+import type { StepEventMetadata, StepEventStateMetadata } from "@pulumi/pulumi/automation";
+import type { ResourceState } from "../backend/state";
+import { forcesReplacement } from "../aws/replace-keys";
+import type { PropertyMap } from "./values";
+import { changedKeys, maskSecrets } from "./values";
+import { nameField } from "../../../../infra/sim/aws-model";
+
+/** What the program asked for in one RegisterResource call. */
+export interface Goal {
+  urn: string;
+  type: string;
+  name: string;
+  custom: boolean;
+  remote: boolean;
+  parent: string;
+  inputs: PropertyMap;
+  protect: boolean;
+  retainOnDelete: boolean;
+  deleteBeforeReplace: boolean;
+  ignoreChanges: string[];
+  replaceOnChanges: string[];
+  dependencies: string[];
+  propertyDependencies: Record<string, string[]>;
+  provider: string;
+  additionalSecretOutputs: string[];
+  deletedWith: string;
+}
+
+export type StepOp = "same" | "create" | "update" | "replace";
+
+export interface Decision {
+  op: StepOp;
+  diffs: string[];
+  deleteBeforeReplace: boolean;
+}
+
+/** Inputs with ignoreChanges applied: ignored top-level keys keep their old values. */
+export function effectiveInputs(goal: Goal, old: ResourceState | undefined): PropertyMap {
+  if (!old || goal.ignoreChanges.length === 0) return goal.inputs;
+  const inputs = { ...goal.inputs };
+  for (const key of goal.ignoreChanges) {
+    const top = key.split(/[.[]/)[0];
+    if (top in old.inputs) inputs[top] = old.inputs[top];
+    else delete inputs[top];
+  }
+  return inputs;
+}
+
+/**
+ * The engine's step choice against the previous state: provider-style ForceNew keys and `replaceOnChanges` make a
+ * replacement; an explicitly named resource is deleted before its replacement is created (the name is taken).
+ */
+export function decide(goal: Goal, inputs: PropertyMap, old: ResourceState | undefined, forceReplace: boolean): Decision {
+  if (!old) return { op: "create", diffs: [], deleteBeforeReplace: false };
+  const diffs = changedKeys(old.inputs, inputs);
+  const explicitName = (() => {
+    const field = nameField(goal.type);
+    return field !== undefined && goal.inputs[field] !== undefined;
+  })();
+  const deleteBeforeReplace = goal.deleteBeforeReplace || explicitName;
+  const replaceAll = goal.replaceOnChanges.includes("*");
+  const replaceKeys = diffs.filter(
+    (k) => (goal.custom && forcesReplacement(goal.type, k)) || replaceAll || goal.replaceOnChanges.some((r) => r.split(/[.[]/)[0] === k),
+  );
+  if (forceReplace || replaceKeys.length > 0) return { op: "replace", diffs, deleteBeforeReplace };
+  return { op: diffs.length > 0 ? "update" : "same", diffs, deleteBeforeReplace };
+}
+
+function stateMeta(s: ResourceState): StepEventStateMetadata {
+  return {
+    type: s.type,
+    urn: s.urn,
+    custom: s.custom,
+    delete: false,
+    id: s.id ?? "",
+    parent: s.parent ?? "",
+    protect: s.protect ?? false,
+    retainOnDelete: s.retainOnDelete ?? false,
+    inputs: maskSecrets(s.inputs) as PropertyMap,
+    outputs: maskSecrets(s.outputs) as PropertyMap,
+    provider: s.provider ?? "",
+  };
+}
+
+/** Step metadata as engine events carry it; secrets appear as "[secret]" like in the real event stream. */
+export function stepMetadata(
+  op: StepEventMetadata["op"],
+  urn: string,
+  type: string,
+  olds: ResourceState | undefined,
+  news: ResourceState | undefined,
+  diffs: string[] = [],
+): StepEventMetadata {
+  return {
+    op,
+    urn,
+    type,
+    ...(olds ? { old: stateMeta(olds) } : {}),
+    ...(news ? { new: stateMeta(news) } : {}),
+    ...(diffs.length > 0 ? { diffs, keys: diffs, detailedDiff: Object.fromEntries(diffs.map((k) => [k, { diffKind: "update" as never, inputDiff: true }])) } : {}),
+    logical: false,
+    provider: news?.provider ?? olds?.provider ?? "",
+  };
+}
+
+export function protectedError(verb: "delete" | "replace", urn: string): Error {
+  return new Error(
+    `unable to ${verb} resource "${urn}"\nas it is currently marked for protection. To unprotect the resource, ` +
+      "remove the `protect` flag from the resource in your Pulumi program and run `pulumi up`, or use the command:\n" +
+      `\`pulumi state unprotect '${urn}'\``,
+  );
+}
