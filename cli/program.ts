@@ -13,6 +13,7 @@ import { listCommand } from "./commands/list";
 import { statusCommand } from "./commands/status";
 import { synthCommand } from "./commands/synth";
 import { sharedCommand } from "./commands/shared";
+import { previewCommand } from "./commands/preview";
 
 const ROOT_EXAMPLES = [
   "tenantctl synth tenant acme --json                      # what acme would get; no cloud needed",
@@ -48,6 +49,7 @@ export function buildProgram(io: Io): Command {
     statusCommand(ctx),
     synthCommand(ctx),
     sharedCommand(ctx),
+    previewCommand(ctx),
   ]) {
     program.addCommand(command);
   }

@@ -6,10 +6,10 @@ import { isMigrated, migrate, readMigrations, type Migration } from "../src/db/m
 import { BACKENDS, freshDatabase, type TestDatabase } from "./support/databases";
 
 // A second, slow migration widens the window in which three starters overlap.
-const WITH_SLOW: readonly Migration[] = [
-  ...readMigrations(),
-  { version: 2, name: "slow_audit", sql: "SELECT pg_sleep(0.3); CREATE TABLE audit (id int PRIMARY KEY);" },
-];
+const SHIPPED = readMigrations();
+const NEXT = SHIPPED.length + 1;
+const WITH_SLOW: readonly Migration[] = [...SHIPPED, { version: NEXT, name: "slow_audit", sql: "SELECT pg_sleep(0.3); CREATE TABLE audit (id int PRIMARY KEY);" }];
+const ALL_VERSIONS = WITH_SLOW.map((m) => m.version);
 
 describe.each(BACKENDS)("migrations on %s", (backend) => {
   let fresh: TestDatabase;
@@ -31,28 +31,25 @@ describe.each(BACKENDS)("migrations on %s", (backend) => {
     // On a server: three pools, like three tasks. PGlite is one connection per instance, so three callers share it.
     const dbs = backend === "postgres" ? await Promise.all([open(), open(), open()]) : await open().then((db) => [db, db, db]);
     const results = await Promise.all(dbs.map((db) => migrate(db, WITH_SLOW)));
-    expect(results.map((r) => r.applied).sort((a, b) => b.length - a.length)).toEqual([[1, 2], [], []]);
+    expect(results.map((r) => r.applied).sort((a, b) => b.length - a.length)).toEqual([ALL_VERSIONS, [], []]);
     const [db] = dbs;
     if (db === undefined) throw new Error("no database");
     const rows = await db.query<{ version: number; name: string }>("SELECT version, name FROM schema_migrations ORDER BY version");
-    expect(rows).toEqual([
-      { version: 1, name: "create_items" },
-      { version: 2, name: "slow_audit" },
-    ]);
+    expect(rows).toEqual(WITH_SLOW.map((m) => ({ version: m.version, name: m.name })));
     expect(await isMigrated(db, WITH_SLOW)).toBe(true);
   });
 
   it("applies only what is new on a later start, and reports not ready before that", async () => {
     const db = await open();
-    expect((await migrate(db, WITH_SLOW.slice(0, 1))).applied).toEqual([1]);
+    expect((await migrate(db, SHIPPED)).applied).toEqual(SHIPPED.map((m) => m.version));
     expect(await isMigrated(db, WITH_SLOW)).toBe(false);
-    expect((await migrate(db, WITH_SLOW)).applied).toEqual([2]);
+    expect((await migrate(db, WITH_SLOW)).applied).toEqual([NEXT]);
     expect((await migrate(db, WITH_SLOW)).applied).toEqual([]);
   });
 
   it("rolls a failing migration back completely, recording nothing", async () => {
     const db = await open();
-    const broken: Migration[] = [...WITH_SLOW.slice(0, 1), { version: 2, name: "broken", sql: "CREATE TABLE half (id int); SELECT no_such_function();" }];
+    const broken: Migration[] = [...SHIPPED, { version: NEXT, name: "broken", sql: "CREATE TABLE half (id int); SELECT no_such_function();" }];
     await expect(migrate(db, broken)).rejects.toThrow(/no_such_function/);
     expect(await db.query("SELECT to_regclass('items') IS NOT NULL AS present")).toEqual([{ present: false }]);
   });
@@ -63,7 +60,7 @@ describe("readMigrations", () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("reads the shipped migrations in order", () => {
-    expect(readMigrations().map((m) => m.version)).toEqual([1]);
+    expect(readMigrations().map((m) => `${m.version}:${m.name}`)).toEqual(["1:create_items", "2:item_counts"]);
   });
 
   it("refuses gaps and badly named files", () => {

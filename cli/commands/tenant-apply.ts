@@ -56,6 +56,7 @@ export async function applyAndReport(ctx: CommandContext, reporter: Reporter, co
     tier: result.spec.tier,
     image: result.spec.pinnedImage ?? result.spec.image,
     listenerPriority: result.spec.listenerPriority,
+    generation: result.spec.generation,
     monthlyCostUsd: cost.totalUsd,
     specChanges: result.diff,
     resourceChanges: result.changes,

@@ -39,3 +39,34 @@ export function finalSnapshotFromState(deployment: Deployment): string | undefin
   }
   return undefined;
 }
+
+export interface ExportTarget {
+  /** The pulumi executable (PulumiCommand.command). */
+  readonly command: string;
+  readonly workDir: string;
+  readonly stack: string;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/**
+ * `pulumi stack export` WITHOUT --show-secrets (the Automation API's exportStack always decrypts), written to a
+ * file so a large state is never cut by a pipe.
+ */
+export async function exportStackEncrypted(target: ExportTarget): Promise<Deployment> {
+  const { execFile } = await import("node:child_process");
+  const { mkdtemp, readFile, rm } = await import("node:fs/promises");
+  const { join } = await import("node:path");
+  const dir = await mkdtemp(join(target.workDir, ".export-"));
+  const file = join(dir, "state.json");
+  try {
+    await new Promise<void>((resolve, reject) => {
+      execFile(target.command, ["stack", "export", "--stack", target.stack, "--file", file, "--non-interactive"], { cwd: target.workDir, env: target.env, maxBuffer: 16 * 1024 * 1024 }, (error, _stdout, stderr) => {
+        if (error === null) resolve();
+        else reject(new Error(`pulumi stack export --stack ${target.stack} failed: ${stderr.trim().split("\n")[0] ?? error.message}`));
+      });
+    });
+    return JSON.parse(await readFile(file, "utf8")) as Deployment;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -3,9 +3,10 @@
  * operation from the stack's history and from the tenant index, and optionally a GET of its /healthz.
  */
 import { NotFoundError } from "../errors";
-import { stateResources } from "./archive";
+import { exportStackEncrypted, stateResources } from "./archive";
 import type { EngineSession } from "./session";
 import { readIndexEntry } from "./tenant-index";
+import { engineEnv } from "./workspace";
 import { readStoredTenant, tenantTarget } from "./tenant-stack";
 
 export interface ProbeResult {
@@ -46,7 +47,7 @@ export async function tenantStatus(session: EngineSession, slug: string, env: st
   }
   const raw = await stored.stack.outputs();
   const outputs = Object.fromEntries(Object.entries(raw).filter(([key]) => key !== "spec").map(([key, o]) => [key, o.secret ? "[secret]" : o.value]));
-  const exported = await stored.stack.exportStack();
+  const exported = await exportStackEncrypted({ command: session.pulumi.command, workDir: stored.stack.workspace.workDir, stack: target.stack, env: { ...process.env, ...engineEnv(session.workspace) } });
   const resourceCount = stateResources(exported).filter((r) => r.type !== "pulumi:pulumi:Stack" && !(r.type ?? "").startsWith("pulumi:providers:")).length;
   const history = await stored.stack.history(1);
   const last = history[0];

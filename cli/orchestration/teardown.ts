@@ -6,12 +6,13 @@
  */
 import { NotFoundError, OperationFailedError } from "../errors";
 import { archiveKey, teardownKey, type TeardownRecord } from "./teardown-records";
-import { finalSnapshotFromState, plaintextSecretPaths } from "./archive";
+import { exportStackEncrypted, finalSnapshotFromState, plaintextSecretPaths } from "./archive";
 import { releasePriority } from "./priorities";
 import { EngineFailure, runEngine } from "./run-engine";
 import type { EngineSession } from "./session";
 import { readSharedOutputs } from "./shared-stack";
 import { removeIndexEntry, writeIndexEntry } from "./tenant-index";
+import { engineEnv } from "./workspace";
 import { openTenantStack, readStoredTenant, tenantTarget, type TenantTarget } from "./tenant-stack";
 
 export interface TeardownRequest {
@@ -48,7 +49,7 @@ export async function teardownTenant(session: EngineSession, req: TeardownReques
   await writeIndexEntry(session.store, { ...index, status: "in-progress", now: started });
   try {
     await runEngine({ ...run, title: `teardown ${req.slug} 1/3: lifting deletion protection${req.forceDeleteSecrets ? " and the secrets' recovery window" : ""}` }, (o) => stack.up(o));
-    const exported = await stack.exportStack();
+    const exported = await exportStackEncrypted({ command: session.pulumi.command, workDir: workspace.workDir, stack: target.stack, env: { ...process.env, ...engineEnv(session.workspace) } });
     const leaks = plaintextSecretPaths(exported);
     if (leaks.length > 0) {
       throw new OperationFailedError(`refusing to archive ${target.stack}: its export holds plaintext secrets at ${leaks.slice(0, 3).join(", ")}`);

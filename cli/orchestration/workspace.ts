@@ -35,6 +35,16 @@ async function ensureProjectFile(workDir: string, project: string, backendUrl: s
   await rename(temp, target);
 }
 
+/** What the pulumi CLI needs from tenantctl's environment (which may not be process.env in tests). */
+export function engineEnv(ctx: WorkspaceContext): Record<string, string> {
+  const vars: Record<string, string> = { PULUMI_BACKEND_URL: ctx.backend.url, PULUMI_SKIP_UPDATE_CHECK: "true" };
+  for (const key of ["PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE"]) {
+    const value = ctx.env[key];
+    if (value !== undefined) vars[key] = value;
+  }
+  return vars;
+}
+
 export async function openWorkspace(ctx: WorkspaceContext, project: string, program: PulumiFn | undefined): Promise<LocalWorkspace> {
   const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
   const workDir = projectWorkDir(ctx.env, ctx.cwd, project);
@@ -43,7 +53,7 @@ export async function openWorkspace(ctx: WorkspaceContext, project: string, prog
   return LocalWorkspace.create({
     workDir,
     pulumiCommand: ctx.pulumi,
-    envVars: { PULUMI_BACKEND_URL: ctx.backend.url, PULUMI_SKIP_UPDATE_CHECK: "true" },
+    envVars: engineEnv(ctx),
     ...(ctx.secrets.secretsProvider === undefined ? {} : { secretsProvider: ctx.secrets.secretsProvider }),
     ...(program === undefined ? {} : { program }),
   });

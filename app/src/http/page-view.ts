@@ -22,6 +22,7 @@ export interface PageModel {
 }
 
 const money = (cents: number | null): string => (cents === null ? "" : `$${(cents / 100).toFixed(2)}`);
+const initial = (name: string): string => Array.from(name.trim())[0]?.toUpperCase() ?? "?";
 const conditionLabel = (c: string): string => c.replace("_", " ");
 
 function itemCard(item: Item): string {
@@ -32,7 +33,7 @@ function itemCard(item: Item): string {
     ["Acquired", item.acquiredOn ?? ""],
     ["Paid", money(item.pricePaidCents)],
   ];
-  const photo = item.photoUrl === null ? `<div class="photo none" aria-hidden="true">🧸</div>` : `<img class="photo" src="${escapeHtml(item.photoUrl)}" alt="" loading="lazy" referrerpolicy="no-referrer">`;
+  const photo = item.photoUrl === null ? `<div class="photo none" aria-hidden="true">${escapeHtml(initial(item.name))}</div>` : `<img class="photo" src="${escapeHtml(item.photoUrl)}" alt="" loading="lazy" referrerpolicy="no-referrer">`;
   return `<li class="card" data-item-id="${item.id}">
   ${photo}
   <div class="body">
@@ -130,17 +131,17 @@ function stylesheet(primary: string): string {
 main{display:grid;grid-template-columns:minmax(0,1fr) 340px;gap:24px;max-width:1180px;margin:24px auto;padding:0 24px}
 @media (max-width:860px){main{grid-template-columns:1fr}}
 .search{display:flex;gap:8px}.search input{flex:1}
-input,select,textarea{width:100%;padding:8px 10px;border:1px solid var(--line);border-radius:8px;font:inherit;background:#fff}
+input,select,textarea{width:100%;min-width:0;padding:8px 10px;border:1px solid var(--line);border-radius:8px;font:inherit;background:#fff}
 button{padding:9px 16px;border:0;border-radius:8px;background:var(--primary);color:#fff;font:inherit;font-weight:600;cursor:pointer}
 .count{color:var(--muted)}.cards{list-style:none;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(250px,1fr));gap:14px}
 .card{display:flex;gap:12px;background:#fff;border:1px solid var(--line);border-left:4px solid var(--primary);border-radius:12px;padding:12px}
-.photo{width:64px;height:64px;border-radius:10px;object-fit:cover;flex:none;background:var(--bg)}.photo.none{display:grid;place-items:center;font-size:30px}
+.photo{width:64px;height:64px;border-radius:10px;object-fit:cover;flex:none;background:var(--bg)}.photo.none{display:grid;place-items:center;font-size:28px;font-weight:700;color:#fff;background:var(--primary);opacity:.85}
 .card h3{margin:0 0 4px;font-size:16px;overflow-wrap:anywhere}.badge{font-size:11px;font-weight:600;text-transform:uppercase;color:var(--primary);border:1px solid var(--primary);border-radius:99px;padding:1px 7px;vertical-align:middle}
 dl{display:flex;flex-wrap:wrap;gap:2px 12px;margin:0;font-size:13px}dl div{display:flex;gap:4px}dt{color:var(--muted)}dd{margin:0}
 .notes{margin:6px 0 0;font-size:13px;color:var(--muted);overflow-wrap:anywhere}
 .add{background:#fff;border:1px solid var(--line);border-radius:12px;padding:16px;position:sticky;top:16px}.add h2{margin:0 0 10px;font-size:18px}
 .field{display:block;margin-bottom:10px}.field span{display:block;font-size:13px;color:var(--muted);margin-bottom:3px}
-.row{display:grid;grid-template-columns:1fr 1fr;gap:10px}.invalid input,.invalid select,.invalid textarea{border-color:#c62828}
+.row{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:10px}.invalid input,.invalid select,.invalid textarea{border-color:#c62828}
 .error{display:block;color:#c62828;font-size:12px;font-style:normal;margin-top:2px}.add button{width:100%}
 .notice{background:#fff;border-left:4px solid var(--primary);padding:8px 12px;border-radius:8px}
 .pager{display:flex;gap:16px}.pager a{color:var(--primary);font-weight:600}.empty{color:var(--muted)}`;

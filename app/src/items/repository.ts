@@ -60,15 +60,17 @@ export class ItemRepository {
     const afterId = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     const pageWhere = afterId === undefined ? filter : `${filter} AND id < ${bind(afterId)}`;
     // One round trip: the page (one extra row tells whether another page follows) and the filter's total.
+    const unfiltered = where.length === 1;
+    const totalSql = unfiltered ? `SELECT ${query.deleted ? "deleted" : "live"} FROM item_counts` : `SELECT count(*) FROM items WHERE ${filter}`;
     const rows = await this.db.query<Item & { total: number }>(
-      `SELECT ${SELECT}, (SELECT count(*) FROM items WHERE ${filter}) AS total
+      `SELECT ${SELECT}, (${totalSql}) AS total
          FROM items WHERE ${pageWhere} ORDER BY id DESC LIMIT ${bind(query.limit + 1)}`,
       params,
     );
     // An empty page past the end carries no total row, so ask for it separately (rare: only stale cursors).
     const total =
       rows[0]?.total ??
-      (afterId === undefined ? 0 : ((await this.db.query<{ n: number }>(`SELECT count(*) AS n FROM items WHERE ${filter}`, filterParams))[0]?.n ?? 0));
+      (afterId === undefined ? 0 : ((await this.db.query<{ n: number }>(`SELECT (${totalSql}) AS n`, filterParams))[0]?.n ?? 0));
     const items = rows.slice(0, query.limit).map(({ total: _total, ...item }) => item);
     const last = items[items.length - 1];
     return { items, total, nextCursor: rows.length > query.limit && last !== undefined ? encodeCursor(last.id) : null };

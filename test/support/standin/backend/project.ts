@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as YAML from "yaml";
 import { CliError } from "../errors";
 
 /** The parts of Pulumi.yaml the stand-in uses. */
@@ -20,17 +21,12 @@ export interface StackRef {
 
 export const DIY_ORG = "organization";
 
-function yaml(): typeof import("yaml") {
-  // Loaded lazily: `version` and `whoami` run on every SDK start-up and must not pay for a YAML parser.
-  return require("yaml") as typeof import("yaml");
-}
-
 export function readYamlFile(file: string): unknown {
-  return yaml().parse(fs.readFileSync(file, "utf8"));
+  return YAML.parse(fs.readFileSync(file, "utf8"));
 }
 
 export function writeYamlFile(file: string, value: unknown): void {
-  fs.writeFileSync(file, yaml().stringify(value));
+  fs.writeFileSync(file, YAML.stringify(value));
 }
 
 /** Finds Pulumi.yaml searching upwards from cwd, like the real CLI. */

@@ -35,8 +35,24 @@ export class Deployment {
   /** Errors the program logged (e.g. an unhandled exception): the update fails, steps already running finish. */
   readonly loggedErrors: string[] = [];
   rootUrn = "";
+  private inflight = 0;
+  private readonly idle: (() => void)[] = [];
+  private onFailure: () => void = () => undefined;
+  /**
+   * Resolves at the first failed step. The real CLI does not wait for the program after a failure (its pending
+   * outputs may never resolve); it lets running steps finish and ends the operation.
+   */
+  readonly failure = new Promise<void>((resolve) => {
+    this.onFailure = resolve;
+  });
 
   constructor(readonly opts: DeploymentOptions) {}
+
+  /** Waits until no step is executing, so the final checkpoint is written after the last one. */
+  async settled(): Promise<void> {
+    if (this.inflight === 0) return;
+    await new Promise<void>((resolve) => this.idle.push(resolve));
+  }
 
   get failed(): boolean {
     return this.errors.length > 0;
@@ -108,6 +124,7 @@ export class Deployment {
     const planning = this.opts.dryRun ? { planning: true } : {};
     const pre = { ...base, id: old?.id };
     this.opts.events.emit({ resourcePreEvent: { metadata: stepMetadata(decision.op, goal.urn, goal.type, old, pre, decision.diffs), ...planning } });
+    this.inflight++;
     try {
       if (decision.op === "replace" && old?.protect) throw protectedError("replace", goal.urn);
       const result = await executeStep(this, goal, base, old, decision, this.defaultTagsFor(provider));
@@ -121,12 +138,15 @@ export class Deployment {
     } catch (err) {
       this.fail(goal.urn, goal.type, decision.op, old, pre, err);
       throw new StepFailure((err as Error).message);
+    } finally {
+      if (--this.inflight === 0) this.idle.splice(0).forEach((resolve) => resolve());
     }
   }
 
   fail(urn: string, type: string, op: OpType, old: ResourceState | undefined, news: ResourceState | undefined, err: unknown): void {
     const message = err instanceof Error ? err.message : String(err);
     this.errors.push(message);
+    this.onFailure();
     const provider = type.startsWith("aws:") ? ": provider=aws@7.48.0" : "";
     this.opts.events.emit({ diagnosticEvent: { urn, message: `${message}${provider}\n`, color: "never", severity: "error" } });
     this.opts.events.emit({ resOpFailedEvent: { metadata: stepMetadata(op, urn, type, old, news), status: 1, steps: 1 } });

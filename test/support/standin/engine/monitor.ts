@@ -6,6 +6,7 @@ import { Deployment, StepFailure } from "./deployment";
 import { protos } from "./grpc";
 import type { Goal } from "./steps";
 import type { PropertyMap } from "./values";
+import { trace } from "../trace";
 
 type JsObject = Parameters<ReturnType<typeof protos>["Struct"]["fromJavaScript"]>[0];
 
@@ -22,11 +23,15 @@ function grpcError(err: unknown): ServerErrorResponse {
 
 function unary<Req, Res>(fn: (req: Req) => Promise<Res> | Res) {
   return (call: ServerUnaryCall<Req, Res>, cb: sendUnaryData<Res>): void => {
+    trace(`rpc ${call.getPath()}`);
     Promise.resolve()
       .then(() => fn(call.request))
       .then(
         (res) => cb(null, res),
-        (err: unknown) => cb(grpcError(err)),
+        (err: unknown) => {
+          trace(`rpc ${call.getPath()} failed: ${err instanceof Error ? err.message : String(err)}`);
+          cb(grpcError(err));
+        },
       );
   };
 }

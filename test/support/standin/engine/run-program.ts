@@ -3,6 +3,7 @@ import type { ConfigEntry } from "../backend/stack-config";
 import type { Deployment } from "./deployment";
 import { protos } from "./grpc";
 import { engineService, resourceMonitor } from "./monitor";
+import { trace } from "../trace";
 
 async function listen(server: Server): Promise<string> {
   const p = protos();
@@ -48,12 +49,17 @@ export async function runProgram(d: Deployment, run: ProgramRun, backendRoot: st
     req.setParallel(run.parallel);
     req.setMonitorAddress(address);
     req.setOrganization("organization");
-    return await new Promise<string | undefined>((resolve) => {
+    trace(`Run at ${run.client}, monitor ${address}`);
+    const ran = new Promise<string | undefined>((resolve) => {
       client.run(req, (err, res) => {
+        trace(`Run finished: ${err ? err.message : res.getError() || "ok"}`);
         if (err) resolve(err.details || err.message);
         else resolve(res.getError() || (res.getBail() ? "program bailed" : undefined));
       });
     });
+    const outcome = await Promise.race([ran, d.failure.then(() => "a resource operation failed")]);
+    await d.settled();
+    return outcome;
   } finally {
     client.close();
     server.forceShutdown();

@@ -1,0 +1,99 @@
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+export const APP_DIR = resolve(__dirname, "..", "..");
+
+interface Instruction {
+  readonly op: string;
+  readonly args: string;
+}
+interface Stage {
+  readonly name: string;
+  readonly instructions: Instruction[];
+}
+
+export interface RuntimeImage {
+  /** The folder standing for the runtime stage's WORKDIR. */
+  readonly dir: string;
+  readonly cmd: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  readonly exposed: readonly number[];
+  readonly user: string | undefined;
+  /** Remote ADDs that could not be reproduced offline. */
+  readonly skipped: readonly string[];
+}
+
+/** Splits the Dockerfile into stages of instructions (comments and line continuations handled). */
+export function parseDockerfile(text: string): Stage[] {
+  const stages: Stage[] = [];
+  const lines = text.replace(/\\\n/g, " ").split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
+  for (const line of lines) {
+    const [, op = "", args = ""] = /^(\S+)\s*(.*)$/.exec(line) ?? [];
+    if (op.toUpperCase() === "FROM") stages.push({ name: /\bAS\s+(\S+)/i.exec(args)?.[1] ?? String(stages.length), instructions: [] });
+    else stages[stages.length - 1]?.instructions.push({ op: op.toUpperCase(), args });
+  }
+  return stages;
+}
+
+const flags = (args: string): { flags: Record<string, string>; rest: string[] } => {
+  const parts = args.split(/\s+/);
+  const out: Record<string, string> = {};
+  while (parts[0]?.startsWith("--")) {
+    const [k = "", v = ""] = (parts.shift() ?? "").slice(2).split("=");
+    out[k] = v;
+  }
+  return { flags: out, rest: parts };
+};
+
+/**
+ * Plays the Dockerfile's stages into temporary folders, one per stage, with the app folder as build context.
+ * Deviations, because no Docker engine runs here: the build stage's `npm ci` links the app's installed
+ * node_modules (same lockfile) instead of installing again; remote ADDs are listed in `skipped`.
+ * The runtime stage's RUN lines execute as written (with --prefer-offline), so `npm ci --omit=dev` is real.
+ */
+export function reproduceImage(dockerfile = join(APP_DIR, "Dockerfile")): RuntimeImage {
+  const stages = parseDockerfile(readFileSync(dockerfile, "utf8"));
+  const root = mkdtempSync(join(tmpdir(), "app-image-"));
+  const dirs: Record<string, string> = {};
+  let result: RuntimeImage | undefined;
+  stages.forEach((stage, index) => {
+    const dir = join(root, stage.name);
+    mkdirSync(dir, { recursive: true });
+    dirs[stage.name] = dir;
+    const env: Record<string, string> = {};
+    const skipped: string[] = [];
+    const exposed: number[] = [];
+    let cmd: string[] = [];
+    let user: string | undefined;
+    const isLast = index === stages.length - 1;
+    for (const { op, args } of stage.instructions) {
+      const { flags: f, rest } = flags(args);
+      if (op === "WORKDIR" || op === "ARG" || op === "LABEL") continue;
+      if (op === "COPY" || op === "ADD") {
+        const dest = rest[rest.length - 1] ?? ".";
+        for (const src of rest.slice(0, -1)) {
+          if (/^https?:\/\//.test(src)) {
+            skipped.push(`${op} ${src}`);
+            continue;
+          }
+          const from = f["from"] === undefined ? join(APP_DIR, src) : join(dirs[f["from"]] ?? "", src.replace(/^\/app\/?/, ""));
+          const target = dest.endsWith("/") ? join(dir, dest, src.split("/").pop() ?? src) : join(dir, dest);
+          cpSync(from, target, { recursive: true });
+        }
+      } else if (op === "RUN") {
+        if (!isLast && /^npm ci\b/.test(args)) symlinkSync(join(APP_DIR, "node_modules"), join(dir, "node_modules"));
+        else execFileSync("sh", ["-c", args.replace(/^npm ci\b/, "npm ci --prefer-offline")], { cwd: dir, stdio: "pipe", env: { ...process.env, ...env } });
+      } else if (op === "ENV") {
+        for (const m of args.matchAll(/(\w+)=("[^"]*"|\S+)/g)) env[m[1] ?? ""] = (m[2] ?? "").replace(/^"|"$/g, "");
+      } else if (op === "EXPOSE") exposed.push(...rest.map((p) => Number.parseInt(p, 10)));
+      else if (op === "USER") user = args;
+      else if (op === "CMD") cmd = JSON.parse(args) as string[];
+      else throw new Error(`Dockerfile instruction ${op} is not reproduced by the test; extend test/support/image.ts`);
+    }
+    if (isLast) result = { dir, cmd, env, exposed, user, skipped };
+  });
+  if (result === undefined) throw new Error("Dockerfile has no stages");
+  return result;
+}

@@ -1,0 +1,21 @@
+/**
+ * `tenantctl capacity`: tenants per ALB against the 100 target group cap, RDS instances and IAM roles against the
+ * account's quotas, listener priorities in use, and where the next tenant would go. Logic in cli/fleet/.
+ */
+import { Command, Option } from "commander";
+import type { CapacityFlags } from "../fleet/capacity-action";
+import { reporterFor, withEnv, withExamples, withJson, type CommandContext } from "./common";
+
+export function capacityCommand(ctx: CommandContext): Command {
+  const command = withJson(withEnv(new Command("capacity").description("show how close the fleet is to the AWS limits that cap tenants").allowExcessArguments(false)))
+    .addOption(new Option("--rds-quota <n>", "the account's RDS DB instance quota (default: $TENANTCTL_QUOTA_RDS_INSTANCES or 40)"))
+    .addOption(new Option("--iam-role-quota <n>", "the account's IAM role quota (default: $TENANTCTL_QUOTA_IAM_ROLES or 1000)"))
+    .addOption(new Option("--secrets-provider <url>", "secrets provider of the stacks: passphrase (default) or awskms://<key>"))
+    .addHelpText("after", "\nprovision and restore refuse with exit 5 when a tenant would cross one of these limits;\nset TENANTCTL_QUOTA_RDS_INSTANCES / _IAM_ROLES / _TARGET_GROUPS_PER_ALB / _LISTENER_RULES_PER_ALB to the account's values.");
+  withExamples(command, ["tenantctl capacity", "tenantctl capacity --env prod --rds-quota 120 --json"]);
+  command.action(async (flags: CapacityFlags) => {
+    const { capacityAction } = await import("../fleet/capacity-action");
+    await capacityAction(ctx.io, reporterFor(ctx, flags), flags);
+  });
+  return command;
+}

@@ -1,0 +1,27 @@
+/**
+ * `tenantctl drift tenants`: refresh previews across the fleet, listing what changed behind the programs' backs.
+ * Exit 0: no drift; 4: drift found; 1: a tenant could not be checked. The logic is in cli/fleet/drift-action.ts.
+ */
+import { Command, Option } from "commander";
+import type { DriftFlags } from "../fleet/drift-action";
+import { nounCommand, reporterFor, withEnv, withExamples, withJson, type CommandContext } from "./common";
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+export function driftCommand(ctx: CommandContext): Command {
+  const tenants = withJson(withEnv(nounCommand("tenants", "compare every tenant's recorded state with what is deployed (nothing is changed)")))
+    .addOption(new Option("--concurrency <n>", "stacks refreshed at once (default: 5)"))
+    .addOption(new Option("--select <key=values>", "only tenants matching tier=…, slug=a,b or loadBalancer=…; repeatable").argParser(collect))
+    .option("--verbose", "show each worker's engine progress, prefixed with the tenant")
+    .addOption(new Option("--secrets-provider <url>", "secrets provider of the stacks: passphrase (default) or awskms://<key>"))
+    .addHelpText("after", "\nDrift exit codes: 0 no drift, 4 drift found, 1 a tenant could not be checked.");
+  withExamples(tenants, [
+    "tenantctl drift tenants",
+    "tenantctl drift tenants --env prod --concurrency 10 --json | jq '.tenants[] | select(.status == \"drifted\")'",
+  ]);
+  tenants.action(async (flags: DriftFlags) => {
+    const { driftAction } = await import("../fleet/drift-action");
+    await driftAction(ctx.io, reporterFor(ctx, flags), flags);
+  });
+  return withExamples(new Command("drift").description("detect drift across the fleet"), ["tenantctl drift tenants"]).addCommand(tenants);
+}

@@ -1,0 +1,24 @@
+/**
+ * `tenantctl restore tenant <slug> [--snapshot <id>]`: recreates a torn-down tenant from its recorded final snapshot
+ * with its recorded spec. Logic in cli/fleet/restore.ts.
+ */
+import { Command, Option } from "commander";
+import type { RestoreFlags } from "../fleet/restore-action";
+import { nounCommand, reporterFor, withEnv, withExamples, withJson, type CommandContext } from "./common";
+
+export function restoreCommand(ctx: CommandContext): Command {
+  const tenant = withJson(withEnv(nounCommand("tenant", "recreate a torn-down tenant from its final DB snapshot and recorded spec")))
+    .argument("<slug>", "tenant slug")
+    .addOption(new Option("--snapshot <id>", "RDS snapshot to restore from (default: the final snapshot of its last teardown)"))
+    .option("--new-secrets", "restore although the old secrets are still in their recovery window (the tenant gets new ones)")
+    .addOption(new Option("--secrets-provider <url>", "secrets provider for the stack: passphrase (default) or awskms://<key>"));
+  withExamples(tenant, [
+    "tenantctl restore tenant acme",
+    "tenantctl restore tenant acme --env prod --snapshot tenantctl-prod-acme-final-1 --json",
+  ]);
+  tenant.action(async (slug: string, flags: RestoreFlags) => {
+    const { restoreAction } = await import("../fleet/restore-action");
+    await restoreAction(ctx.io, reporterFor(ctx, flags), slug, flags);
+  });
+  return withExamples(new Command("restore").description("restore a torn-down tenant").addCommand(tenant), ["tenantctl restore tenant acme"]);
+}

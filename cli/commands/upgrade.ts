@@ -1,0 +1,37 @@
+/**
+ * `tenantctl upgrade tenants --image <ref>`: rolls an image out to the fleet in waves, each stack operation in its own
+ * worker process, with a health check after each wave, a failure limit, pins, and a recorded state for --resume.
+ * The logic lives in cli/fleet/; this file is the command's flags and help.
+ */
+import { Command, Option } from "commander";
+import type { UpgradeFlags } from "../fleet/upgrade-input";
+import { nounCommand, reporterFor, withEnv, withExamples, withJson, type CommandContext } from "./common";
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+export function upgradeCommand(ctx: CommandContext): Command {
+  const tenants = withJson(withEnv(nounCommand("tenants", "roll a new app image out to the fleet in waves")))
+    .addOption(new Option("--image <ref>", "the image to roll out (required unless --resume)"))
+    .addOption(new Option("--waves <steps>", "cumulative wave sizes, counts or percentages (default: 1,10%,50%,100%)"))
+    .addOption(new Option("--concurrency <n>", "tenants upgraded at once within a wave (default: 5)"))
+    .addOption(new Option("--max-failures <k|p%>", "failures (incl. failed health checks) tolerated before halting (default: 0)"))
+    .addOption(new Option("--select <key=values>", "only tenants matching tier=…, slug=a,b or loadBalancer=…; repeatable").argParser(collect))
+    .option("--include-pinned", "also upgrade tenants pinned with `update tenant --pin-image` (their pin is removed)")
+    .addOption(new Option("--health <mode>", "after each wave: probe (GET /healthz of every upgraded tenant) or none (default: probe)"))
+    .addOption(new Option("--health-url <template>", "URL to probe instead of <url>/healthz; {slug}, {env}, {url} are replaced"))
+    .option("--resume [id]", "continue the newest unfinished rollout of the env (or the one with this id)")
+    .option("--dry-run", "print the waves and stop; nothing is touched")
+    .option("--verbose", "show each worker's engine progress, prefixed with the tenant")
+    .addOption(new Option("--secrets-provider <url>", "secrets provider of the stacks: passphrase (default) or awskms://<key>"));
+  withExamples(tenants, [
+    "tenantctl upgrade tenants --image 123456789012.dkr.ecr.us-east-1.amazonaws.com/tenantctl-app:1.5.0 --dry-run",
+    "tenantctl upgrade tenants --image <ref> --waves 1,10%,100% --concurrency 10 --max-failures 5%",
+    "tenantctl upgrade tenants --image <ref> --select tier=premium --health none --json",
+    "tenantctl upgrade tenants --env prod --resume",
+  ]);
+  tenants.action(async (flags: UpgradeFlags) => {
+    const { upgradeAction } = await import("../fleet/upgrade-action");
+    await upgradeAction(ctx.io, reporterFor(ctx, flags), flags);
+  });
+  return withExamples(new Command("upgrade").description("upgrade the fleet").addCommand(tenants), ["tenantctl upgrade tenants --image <ref>"]);
+}

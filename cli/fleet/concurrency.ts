@@ -1,0 +1,57 @@
+/**
+ * Two small concurrency tools the fleet commands share: a bounded "for each" that can stop launching work, and a
+ * saver that writes the latest version of a record without ever letting an older write land after a newer one.
+ */
+
+/**
+ * Runs `fn` over `items` with at most `limit` in flight, in order. Before each start `shouldStart()` is asked; once
+ * it says no, nothing new starts and the call resolves when the work in flight is done. `fn` must not throw.
+ */
+export async function boundedEach<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>, shouldStart: () => boolean = () => true): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length && shouldStart()) {
+      const item = items[next] as T;
+      next += 1;
+      await fn(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
+}
+
+/**
+ * Coalescing writer: `request(value)` schedules a write of the newest value; writes never overlap, and a burst of
+ * requests while one write is in flight turns into a single follow-up write. `flush()` waits for the last one.
+ */
+export class LatestWriter<T> {
+  private pending: T | undefined;
+  private running: Promise<void> | undefined;
+  private failure: unknown;
+
+  constructor(private readonly write: (value: T) => Promise<void>) {}
+
+  request(value: T): void {
+    this.pending = value;
+    this.running ??= this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.pending !== undefined) {
+        const value = this.pending;
+        this.pending = undefined;
+        await this.write(value);
+      }
+    } catch (error: unknown) {
+      this.failure = error;
+    } finally {
+      this.running = undefined;
+    }
+  }
+
+  /** Resolves once everything requested so far is written; rethrows a failed write. */
+  async flush(): Promise<void> {
+    while (this.running !== undefined) await this.running;
+    if (this.failure !== undefined) throw this.failure;
+  }
+}

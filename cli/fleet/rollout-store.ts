@@ -1,0 +1,77 @@
+/**
+ * Rollout records in the backend's `.tenantctl` folder: `rollouts/<env>/<id>.json`, ids sortable by start time.
+ * `--resume` takes the newest rollout of the env that did not complete; a rollout whose owning process is still
+ * alive on this host is running, and a second one is refused (exit 4).
+ */
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import { ConflictError, NotFoundError } from "../errors";
+import type { RecordStore } from "../orchestration/records";
+import { timeKey } from "../orchestration/teardown-records";
+import type { RolloutState } from "./rollout-state";
+
+const folder = (env: string): string => `rollouts/${env}`;
+export const rolloutKey = (env: string, id: string): string => `${folder(env)}/${id}.json`;
+
+export function newRolloutId(at: Date): string {
+  return `${timeKey(at)}-${randomBytes(3).toString("hex")}`;
+}
+
+export function currentOwner(): { host: string; pid: number } {
+  return { host: hostname(), pid: process.pid };
+}
+
+export async function saveRollout(store: RecordStore, state: RolloutState): Promise<void> {
+  await store.writeJson(rolloutKey(state.env, state.id), state);
+}
+
+export async function listRolloutIds(store: RecordStore, env: string): Promise<string[]> {
+  return (await store.list(folder(env))).filter((n) => n.endsWith(".json")).map((n) => n.slice(0, -".json".length)).sort();
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error: unknown) {
+    return (error as { code?: string }).code === "EPERM";
+  }
+}
+
+/** Running and owned by a live process (on another host we cannot tell, so we assume it is alive). */
+export function isLive(state: RolloutState): boolean {
+  if (state.status !== "running") return false;
+  return state.owner.host !== hostname() || (state.owner.pid !== process.pid && alive(state.owner.pid));
+}
+
+/** The newest rollout of the env that is not completed, or undefined. */
+export async function latestOpenRollout(store: RecordStore, env: string): Promise<RolloutState | undefined> {
+  const ids = await listRolloutIds(store, env);
+  for (const id of ids.reverse()) {
+    const state = await store.readJson<RolloutState>(rolloutKey(env, id));
+    if (state !== undefined) return state.status === "completed" ? undefined : state;
+  }
+  return undefined;
+}
+
+export async function refuseIfLive(store: RecordStore, env: string): Promise<void> {
+  const open = await latestOpenRollout(store, env);
+  if (open !== undefined && isLive(open)) {
+    throw new ConflictError(`rollout ${open.id} of ${open.options.image} is still running in env ${env} (pid ${open.owner.pid} on ${open.owner.host})`, {
+      hint: "wait for it to finish; if that process is gone, resume it with: tenantctl upgrade tenants --env " + env + " --resume",
+      details: { rollout: open.id },
+    });
+  }
+}
+
+export async function rolloutToResume(store: RecordStore, env: string, id: string | undefined): Promise<RolloutState> {
+  const state = id === undefined ? await latestOpenRollout(store, env) : await store.readJson<RolloutState>(rolloutKey(env, id));
+  if (state === undefined) {
+    throw new NotFoundError(id === undefined ? `no unfinished rollout to resume in env ${env}` : `no rollout ${id} in env ${env}`, {
+      hint: "start one with: tenantctl upgrade tenants --env " + env + " --image <ref>",
+    });
+  }
+  if (state.status === "completed") throw new ConflictError(`rollout ${state.id} already completed; start a new one with --image`);
+  if (isLive(state)) await refuseIfLive(store, env);
+  return state;
+}

@@ -1,0 +1,110 @@
+/**
+ * `tenantctl upgrade tenants`: validate → plan from the tenant index (or load the rollout to resume) → dry run stops
+ * here → prerequisites (exit 5 before any worker starts) → execute wave by wave in worker processes → report.
+ * Exit 0 only when every planned tenant is upgraded (or skipped as pinned); 1 when the rollout halted, was
+ * interrupted or a tenant failed; 3 for an unknown --select slug; 4 while another rollout of the env runs.
+ */
+import { NotFoundError, OperationFailedError } from "../errors";
+import type { Io, Reporter } from "../io";
+import { listIndex, type TenantIndexEntry } from "../orchestration/tenant-index";
+import { TENANTS_PROJECT } from "../orchestration/projects";
+import { openEngineSession, openRecordsSession } from "../orchestration/session";
+import { readSharedOutputs } from "../orchestration/shared-stack";
+import { checkHealth } from "./health";
+import { runIsolated } from "./isolated-runner";
+import { planWaves } from "./plan";
+import { executeRollout } from "./rollout";
+import { renderRollout, resumeCommand, rolloutDocument } from "./rollout-report";
+import { createRollout, countByStatus, resume, type RolloutState } from "./rollout-state";
+import { currentOwner, newRolloutId, refuseIfLive, rolloutToResume, saveRollout } from "./rollout-store";
+import { selectTenants } from "./selection";
+import { parseUpgradeFlags, type UpgradeFlags, type UpgradeInput } from "./upgrade-input";
+
+async function planRollout(io: Io, input: UpgradeInput, entries: readonly TenantIndexEntry[]): Promise<RolloutState> {
+  const candidates = entries.map((e) => ({ slug: e.slug, tier: e.tier, loadBalancer: e.spec.loadBalancer, pinnedImage: e.spec.pinnedImage }));
+  const selection = selectTenants(candidates, input.selectors, input.includePinned);
+  if (selection.unknownSlugs.length > 0) {
+    throw new NotFoundError(`--select names tenant(s) that do not exist in env ${input.env}: ${selection.unknownSlugs.join(", ")}`, {
+      hint: `see the tenants with: tenantctl list tenants --env ${input.env} (or rebuild the index: tenantctl list tenants --refresh)`,
+    });
+  }
+  const waves = planWaves(selection.selected.map((c) => c.slug), input.steps);
+  const now = io.now();
+  return createRollout({
+    id: newRolloutId(now),
+    env: input.env,
+    options: {
+      image: input.image ?? "",
+      waves: input.wavesText,
+      maxFailures: input.maxFailures ?? { kind: "count", value: 0 },
+      selectors: input.selectRaw,
+      includePinned: input.includePinned,
+      health: input.health ?? "probe",
+      healthUrl: input.healthUrl,
+    },
+    waves,
+    pinned: selection.pinned.map((c) => c.slug),
+    owner: currentOwner(),
+    at: now,
+  });
+}
+
+function withOverrides(state: RolloutState, input: UpgradeInput): RolloutState {
+  const options = {
+    ...state.options,
+    ...(input.maxFailures === undefined ? {} : { maxFailures: input.maxFailures }),
+    ...(input.health === undefined ? {} : { health: input.health }),
+    ...(input.healthUrl === undefined ? {} : { healthUrl: input.healthUrl }),
+  };
+  return { ...state, options };
+}
+
+export async function upgradeAction(io: Io, reporter: Reporter, flags: UpgradeFlags): Promise<void> {
+  const input = await parseUpgradeFlags(flags, io.env);
+  const records = openRecordsSession(io);
+  const entries = (await listIndex(records.store, TENANTS_PROJECT)).filter((e) => e.env === input.env);
+  const planned = input.resume === undefined
+    ? await planRollout(io, input, entries)
+    : withOverrides(await rolloutToResume(records.store, input.env, input.resume.id), input);
+  if (input.dryRun) {
+    reporter.result(rolloutDocument(planned, true), (out) => renderRollout(planned, true, out));
+    return;
+  }
+  const session = await openEngineSession(io, { secretsProvider: input.secretsProvider, installPulumi: false });
+  await readSharedOutputs(session, input.env);
+  if (input.resume === undefined) await refuseIfLive(records.store, input.env);
+  const state = input.resume === undefined ? planned : resume(planned, currentOwner(), io.now());
+  await saveRollout(records.store, state);
+  reporter.info(`rollout ${state.id}: ${state.options.image} to ${Object.keys(state.tenants).length} tenant(s) in ${state.waves.length} wave(s), ${input.concurrency} at a time (${state.pinned.length} pinned)`);
+  const urls = new Map(entries.map((e) => [e.slug, e.url]));
+  let stop = false;
+  const unsubscribe = io.onInterrupt(() => {
+    stop = true;
+    reporter.info(`stopping: tenants in flight finish, no new ones start; resume with: ${resumeCommand(state)}`);
+  });
+  let final: RolloutState;
+  try {
+    final = await executeRollout(state, {
+      upgrade: (slug) => runIsolated(
+        { kind: "upgrade", env: input.env, slug, image: state.options.image, includePinned: state.options.includePinned, secretsProvider: input.secretsProvider, retry: resumeCommand(state) },
+        { io, ...(input.verbose ? { onLine: (line: string) => reporter.info(`[${slug}] ${line}`) } : {}) },
+      ),
+      health: (slug, url) => checkHealth({ slug, env: input.env, url: url ?? urls.get(slug) }, state.options.healthUrl),
+      save: (s) => saveRollout(records.store, s),
+      log: (line) => reporter.info(line),
+      now: () => io.now(),
+      concurrency: input.concurrency,
+      stopRequested: () => stop,
+    });
+  } finally {
+    unsubscribe();
+  }
+  reporter.result(rolloutDocument(final), (out) => renderRollout(final, false, out));
+  const counts = countByStatus(final);
+  if (final.status !== "completed" || counts.failed + counts.unhealthy > 0) {
+    throw new OperationFailedError(`rollout ${final.id} ${final.status}: ${counts.failed} failed, ${counts.unhealthy} unhealthy, ${counts.pending} not started`, {
+      hint: `fix the cause, then: ${resumeCommand(final)}`,
+      resultPrinted: true,
+    });
+  }
+}

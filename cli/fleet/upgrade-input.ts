@@ -1,0 +1,104 @@
+/**
+ * `upgrade tenants` flags → one validated input, before anything is read or touched (bad input: exit 2).
+ * With --resume the plan comes from the record, so plan flags (--image, --waves, --select, --include-pinned) are
+ * refused; the limits (--max-failures, --concurrency, --health, --health-url) may be changed for the rest of it.
+ */
+import { imageProblem } from "../../infra/spec-rules";
+import { UsageError } from "../errors";
+import { checkEnv, envOrDefault } from "../tenant-input";
+import { checkSecretsProviderOption } from "../orchestration/prerequisites";
+import { checkHealthTemplate } from "./health";
+import { DEFAULT_MAX_FAILURES, DEFAULT_WAVES, parseMaxFailures, parseWaves, type FailureLimit, type WaveStep } from "./plan";
+import { parseSelectors, type Selector } from "./selection";
+
+export const DEFAULT_CONCURRENCY = 5;
+export const MAX_CONCURRENCY = 100;
+
+export interface UpgradeFlags {
+  readonly env?: string;
+  readonly image?: string;
+  readonly waves?: string;
+  readonly concurrency?: string;
+  readonly maxFailures?: string;
+  readonly select?: string[];
+  readonly includePinned?: boolean;
+  readonly health?: string;
+  readonly healthUrl?: string;
+  readonly dryRun?: boolean;
+  readonly resume?: string | boolean;
+  readonly verbose?: boolean;
+  readonly json?: boolean;
+  readonly secretsProvider?: string;
+}
+
+export interface UpgradeInput {
+  readonly env: string;
+  readonly image: string | undefined;
+  readonly wavesText: string;
+  readonly steps: readonly WaveStep[];
+  readonly selectRaw: readonly string[];
+  readonly selectors: readonly Selector[];
+  readonly includePinned: boolean;
+  /** undefined: not given (the default, or on resume the recorded value, applies). */
+  readonly maxFailures: FailureLimit | undefined;
+  readonly health: "probe" | "none" | undefined;
+  readonly healthUrl: string | undefined;
+  readonly concurrency: number;
+  readonly dryRun: boolean;
+  /** Resume the newest unfinished rollout (id undefined) or the given one. */
+  readonly resume: { readonly id: string | undefined } | undefined;
+  readonly verbose: boolean;
+  readonly secretsProvider: string | undefined;
+}
+
+export function parseConcurrency(raw: string | undefined): number {
+  if (raw === undefined) return DEFAULT_CONCURRENCY;
+  const n = /^\d{1,4}$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
+  if (!(n >= 1 && n <= MAX_CONCURRENCY)) throw new UsageError(`--concurrency "${raw}" is not a number of parallel operations (allowed: 1-${MAX_CONCURRENCY})`);
+  return n;
+}
+
+function parseHealth(raw: string | undefined): "probe" | "none" | undefined {
+  if (raw === undefined || raw === "probe" || raw === "none") return raw;
+  throw new UsageError(`--health "${raw}" is not a health check (allowed: probe, none)`);
+}
+
+function parseResume(raw: string | boolean | undefined): UpgradeInput["resume"] {
+  if (raw === undefined || raw === false) return undefined;
+  if (raw === true) return { id: undefined };
+  if (/^[0-9TZ-]{10,40}-[0-9a-f]{6}$/.test(raw)) return { id: raw };
+  throw new UsageError(`--resume "${raw}" is not a rollout id (allowed: an id printed by upgrade tenants, or no value for the newest unfinished rollout)`);
+}
+
+export async function parseUpgradeFlags(flags: UpgradeFlags, processEnv: NodeJS.ProcessEnv): Promise<UpgradeInput> {
+  const env = envOrDefault(flags.env, processEnv);
+  await checkEnv(env);
+  const resume = parseResume(flags.resume);
+  const selectRaw = flags.select ?? [];
+  if (resume !== undefined) {
+    const planFlags = [flags.image === undefined ? "" : "--image", flags.waves === undefined ? "" : "--waves", selectRaw.length === 0 ? "" : "--select", flags.includePinned ?? false ? "--include-pinned" : ""].filter((f) => f !== "");
+    if (planFlags.length > 0) throw new UsageError(`--resume continues the recorded plan; ${planFlags.join(", ")} cannot change it (allowed with --resume: --max-failures, --concurrency, --health, --health-url)`);
+  } else if (flags.image === undefined) {
+    throw new UsageError("--image is required (allowed: --image <ref> for a new rollout, or --resume to continue the last one)");
+  }
+  const imageIssue = flags.image === undefined ? undefined : imageProblem(flags.image);
+  if (imageIssue !== undefined) throw new UsageError(`--image: ${imageIssue}`);
+  const wavesText = flags.waves ?? DEFAULT_WAVES;
+  return {
+    env,
+    image: flags.image,
+    wavesText,
+    steps: parseWaves(wavesText),
+    selectRaw,
+    selectors: parseSelectors(selectRaw),
+    includePinned: flags.includePinned ?? false,
+    maxFailures: flags.maxFailures === undefined ? (resume === undefined ? parseMaxFailures(DEFAULT_MAX_FAILURES) : undefined) : parseMaxFailures(flags.maxFailures),
+    health: parseHealth(flags.health),
+    healthUrl: flags.healthUrl === undefined ? undefined : checkHealthTemplate(flags.healthUrl),
+    concurrency: parseConcurrency(flags.concurrency),
+    dryRun: flags.dryRun ?? false,
+    resume,
+    verbose: flags.verbose ?? false,
+    secretsProvider: checkSecretsProviderOption(flags.secretsProvider),
+  };
+}

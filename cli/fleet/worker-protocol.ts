@@ -1,0 +1,68 @@
+/**
+ * The messages between a fleet command and the worker process that runs one stack operation (isolated-runner.ts,
+ * worker-main.ts). Plain JSON over Node's IPC channel. Pure types plus the two message guards.
+ */
+
+export interface UpgradeRequest {
+  readonly kind: "upgrade";
+  readonly env: string;
+  readonly slug: string;
+  readonly image: string;
+  /** Upgrade a pinned tenant too, removing its pin (otherwise a pinned tenant is reported, not touched). */
+  readonly includePinned: boolean;
+  readonly secretsProvider: string | undefined;
+  /** The command that resumes the operation, for hints in errors. */
+  readonly retry: string;
+}
+
+export interface DriftRequest {
+  readonly kind: "drift";
+  readonly env: string;
+  readonly slug: string;
+  readonly secretsProvider: string | undefined;
+  readonly retry: string;
+}
+
+export type WorkerRequest = UpgradeRequest | DriftRequest;
+
+export interface UpgradeValue {
+  readonly kind: "upgrade";
+  /** The image the tenant ran before (`pinnedImage ?? image` of its stored spec). */
+  readonly previousImage: string;
+  /** True when the tenant is pinned and includePinned was off: nothing was changed. */
+  readonly pinned: boolean;
+  readonly url: string | null;
+  readonly changes: Record<string, number>;
+}
+
+export interface DriftedResource {
+  readonly type: string;
+  readonly name: string;
+  /** `update` (changed behind the program's back) or `delete` (gone from the account). */
+  readonly op: string;
+  /** Properties that differ, when the engine reports them. */
+  readonly keys: readonly string[];
+}
+
+export interface DriftValue {
+  readonly kind: "drift";
+  readonly drifted: readonly DriftedResource[];
+  readonly changes: Record<string, number>;
+}
+
+export type WorkerValue = UpgradeValue | DriftValue;
+
+export type WorkerResult =
+  | { readonly ok: true; readonly value: WorkerValue }
+  | { readonly ok: false; readonly error: string; readonly exitCode: number; readonly hint: string | null };
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;
+
+export function isWorkerRequest(message: unknown): message is WorkerRequest {
+  return isObject(message) && (message.kind === "upgrade" || message.kind === "drift") && typeof message.slug === "string" && typeof message.env === "string";
+}
+
+export function isWorkerResult(message: unknown): message is WorkerResult {
+  if (!isObject(message) || typeof message.ok !== "boolean") return false;
+  return message.ok ? isObject(message.value) : typeof message.error === "string" && typeof message.exitCode === "number";
+}

@@ -1,0 +1,102 @@
+/**
+ * `preview up`: the tenant program in preview mode (tier preview, `spec.preview` with branch and expiry) in project
+ * tenantctl-previews. The record (created, last deployed, expires) is written before the engine runs, so even a
+ * preview whose first deploy failed halfway has an expiry and is found by gc.
+ */
+import type { PreviewRecord } from "../../infra/preview-naming";
+import type { TenantSpec } from "../../infra/spec";
+import { ConflictError } from "../errors";
+import { claimPriority } from "../orchestration/priorities";
+import { PREVIEWS_PROJECT } from "../orchestration/projects";
+import { EngineFailure } from "../orchestration/run-engine";
+import type { EngineSession } from "../orchestration/session";
+import { plainOutputs, readSharedOutputs } from "../orchestration/shared-stack";
+import { nextGeneration } from "../orchestration/teardown-records";
+import { openTenantStack, type TenantTarget } from "../orchestration/tenant-stack";
+import { DEFAULT_COLOR, parseSpecOrUsage } from "../tenant-input";
+import { runCollecting, type ResourceChange } from "./changes";
+import { previewDisplayName, type PreviewTarget } from "./input";
+import { writePreviewEntry, writeRecordTags, type PreviewIndexEntry } from "./records";
+import { readStoredPreview } from "./stored";
+
+export interface PreviewUpRequest {
+  readonly target: PreviewTarget;
+  readonly image: string | undefined;
+  readonly ttlMs: number;
+  readonly now: Date;
+  readonly retry: string;
+}
+
+export interface PreviewUpResult {
+  readonly spec: TenantSpec;
+  readonly record: PreviewRecord;
+  readonly created: boolean;
+  readonly url: string | undefined;
+  readonly resources: readonly ResourceChange[];
+  readonly changes: Record<string, number>;
+}
+
+export function tenantTargetOf(target: PreviewTarget): TenantTarget {
+  return { project: PREVIEWS_PROJECT, stack: target.stack, slug: target.slug, env: target.env };
+}
+
+/**
+ * The spec's `preview.expiresAt` becomes the `expires-at` tag of every AWS resource, so changing it alone would
+ * update every resource on each deploy. It is refreshed whenever the spec changes anyway (a new image: every push);
+ * otherwise the deployed value is kept and the stack's record, which gc reads, carries the extended expiry.
+ */
+function withStableExpiry(candidate: TenantSpec, deployed: TenantSpec | undefined): TenantSpec {
+  if (deployed?.preview === undefined || candidate.preview === undefined) return candidate;
+  const kept = { ...candidate, preview: { ...candidate.preview, expiresAt: deployed.preview.expiresAt } };
+  return JSON.stringify(kept) === JSON.stringify(deployed) ? kept : candidate;
+}
+
+export async function previewUp(session: EngineSession, req: PreviewUpRequest): Promise<PreviewUpResult> {
+  const { previewBranchConflict, recordDeploy } = await import("../../infra/preview-naming");
+  const target = tenantTargetOf(req.target);
+  const shared = await readSharedOutputs(session, target.env);
+  const stored = await readStoredPreview(session, req.target);
+  const conflict = previewBranchConflict(stored?.record, req.target.branch) ??
+    (stored !== undefined && stored.spec.preview?.branch !== req.target.branch ? `stack ${target.stack} belongs to another branch` : undefined);
+  if (conflict !== undefined) throw new ConflictError(conflict, { hint: "two branches map to one preview only if a record was edited by hand; remove it with preview down" });
+  const record = recordDeploy(stored?.record, { branch: req.target.branch, env: target.env, now: req.now, ttlMs: req.ttlMs });
+  const loadBalancer = stored?.spec.loadBalancer ?? shared.loadBalancers[0]?.id ?? "alb-0";
+  const priority = await claimPriority(session.store, {
+    env: target.env, loadBalancer, project: target.project, stack: target.stack, slug: target.slug, current: stored?.spec.listenerPriority, now: req.now,
+  });
+  const candidate = await parseSpecOrUsage({
+    slug: target.slug,
+    displayName: previewDisplayName(req.target.branch),
+    env: target.env,
+    tier: "preview",
+    skin: stored?.spec.skin ?? { primaryColor: DEFAULT_COLOR },
+    image: req.image ?? stored?.spec.image ?? shared.imageUri,
+    preview: { branch: req.target.branch, expiresAt: record.expiresAt },
+    listenerPriority: priority,
+    loadBalancer,
+    generation: stored?.spec.generation ?? (await nextGeneration(session.store, target.project, target.stack)),
+  });
+  const spec = withStableExpiry(candidate, stored?.deployedSpec);
+  const { stack } = await openTenantStack(session, target, spec, shared);
+  const entry = (status: PreviewIndexEntry["status"], extra: Partial<PreviewIndexEntry> = {}): PreviewIndexEntry => ({
+    record, url: stored?.url, image: spec.image, lastOperation: "up", status, message: undefined, spec, ...extra,
+  });
+  await writePreviewEntry(session.store, entry("in-progress"));
+  await writeRecordTags(stack, record);
+  const run = {
+    io: session.io, project: target.project, stack: target.stack, fileRoot: session.backend.fileRoot, retry: req.retry,
+    title: `preview ${stored?.deployedSpec === undefined ? "create" : "update"}: ${req.target.branch} (${target.stack}) in ${session.backend.url}`,
+  };
+  try {
+    const outcome = await runCollecting(run, (o) => stack.up(o));
+    const outputs = plainOutputs(outcome.result.outputs);
+    const url = typeof outputs.url === "string" ? outputs.url : undefined;
+    await writePreviewEntry(session.store, entry("succeeded", { url }));
+    return { spec, record, created: stored?.deployedSpec === undefined, url, resources: outcome.resources, changes: outcome.changes };
+  } catch (error: unknown) {
+    if (!(error instanceof EngineFailure)) throw error;
+    const status = error.cancelled ? "cancelled" : "failed";
+    await writePreviewEntry(session.store, entry(status, { message: error.translated.message })).catch(() => undefined);
+    throw error.translated;
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * Concurrency and failure end to end: concurrent provisions get distinct listener priorities; a killed operation
+ * leaves a lock that makes the next one exit 4 naming the holder; a failing resource exits 1 naming the resource
+ * and AWS's error, and a rerun converges.
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { tempDir } from "./support/memory-io";
+import { built, e2eEnv, IMAGE, json, tenantctl } from "./support/e2e";
+
+interface ApplyDoc { tenant: string; listenerPriority: number; resourceChanges: Record<string, number> }
+
+(built ? describe : describe.skip)("concurrency and faults end to end", () => {
+  const cwd = tempDir("tenantctl-e2e-faults-");
+  const backend = join(cwd, "backend");
+  mkdirSync(backend);
+  const env = e2eEnv(backend);
+  const run = (args: string[], extra: NodeJS.ProcessEnv = {}) => tenantctl(cwd, { ...env, ...extra }, args);
+
+  beforeAll(async () => {
+    expect((await run(["shared", "up", "--env", "dev", "--config", `imageUri=${IMAGE}`])).code).toBe(0);
+  });
+
+  it("two tenants provisioned at once get distinct listener priorities", async () => {
+    const [a, b] = await Promise.all([
+      run(["provision", "tenant", "alpha", "--json"]),
+      run(["provision", "tenant", "bravo", "--json"]),
+    ]);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    const pa = json<ApplyDoc>(a).listenerPriority;
+    const pb = json<ApplyDoc>(b).listenerPriority;
+    expect(pa).not.toBe(pb);
+    const list = json<{ tenants: { slug: string; listenerPriority: number }[] }>(await run(["list", "tenants", "--json"]));
+    expect(list.tenants.map((t) => [t.slug, t.listenerPriority])).toEqual([["alpha", pa], ["bravo", pb]]);
+  });
+
+  it("a failing resource exits 1 naming the resource and AWS's error; a rerun converges", async () => {
+    const failing = await run(["provision", "tenant", "charlie"], {
+      PULUMI_STANDIN_FAIL: "aws:ecs/service:Service::charlie-*",
+      PULUMI_STANDIN_FAIL_MESSAGE: "Service quota exceeded for Fargate vCPU",
+    });
+    expect(failing.code).toBe(1);
+    const errorLine = failing.stderr.split("\n").find((l) => l.startsWith("error: ")) ?? "";
+    expect(errorLine).toMatch(/aws:ecs\/service:Service charlie-svc/);
+    expect(errorLine).toMatch(/InternalFailure/);
+    expect(errorLine).toMatch(/Service quota exceeded for Fargate vCPU/);
+    const listed = json<{ tenants: { slug: string; status: string }[] }>(await run(["list", "tenants", "--json"]));
+    expect(listed.tenants.find((t) => t.slug === "charlie")?.status).toBe("provision failed");
+    const rerun = await run(["provision", "tenant", "charlie", "--json"]);
+    expect(rerun.code).toBe(0);
+    expect(json<ApplyDoc>(rerun).resourceChanges.create).toBeGreaterThanOrEqual(1);
+  });
+
+  it("a stack locked by a killed operation exits 4 naming who holds the lock and since when", async () => {
+    const killed = await run(["provision", "tenant", "delta"], { PULUMI_STANDIN_DIE: "aws:rds/instance:Instance::*" });
+    expect(killed.code).toBe(1);
+    const locked = await run(["provision", "tenant", "delta", "--json"]);
+    expect(locked.code).toBe(4);
+    const user = `${require("node:os").userInfo().username as string}@${require("node:os").hostname() as string}`;
+    expect(locked.stderr).toMatch(new RegExp(`stack dev-delta is locked by ${user.replace(/[.]/g, "\\.")} \\(pid \\d+\\) since \\d{4}-\\d\\d-\\d\\dT`));
+    expect(locked.stderr).toMatch(/pulumi cancel/);
+    const doc = json<{ error: { exitCode: number; lockHolder: { who: string; since: string } } }>(locked);
+    expect(doc.error).toMatchObject({ exitCode: 4, lockHolder: { who: user } });
+  });
+});

@@ -1,0 +1,113 @@
+/**
+ * The built `tenantctl` as a child process against the stand-in `pulumi`: a tenant's whole life.
+ */
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { tempDir } from "./support/memory-io";
+import { built, e2eEnv, filesUnder, IMAGE, json, tenantctl } from "./support/e2e";
+
+interface ListDoc { tenants: { slug: string; tier: string; status: string; url: string | null; listenerPriority: number }[] }
+interface ApplyDoc { tenant: string; url: string; tier: string; listenerPriority: number; resourceChanges: Record<string, number>; monthlyCostUsd: number; adminToken: { command: string } | null }
+interface TeardownDoc { finalSnapshotIdentifier: string; archive: string; record: string; stackRemoved: boolean; secrets: string }
+
+const changed = (changes: Record<string, number>): number =>
+  Object.entries(changes).filter(([op]) => op !== "same").reduce((sum, [, n]) => sum + n, 0);
+
+(built ? describe : describe.skip)("tenant lifecycle end to end", () => {
+  const cwd = tempDir("tenantctl-e2e-");
+  const backend = join(cwd, "backend");
+  mkdirSync(backend);
+  const env = e2eEnv(backend);
+  const run = (...args: string[]) => tenantctl(cwd, env, args);
+
+  it("shared up creates the shared stack", async () => {
+    const r = await run("shared", "up", "--env", "dev", "--config", `imageUri=${IMAGE}`, "--json");
+    expect(r.code).toBe(0);
+    const doc = json<{ outputs: { baseDomain: string; loadBalancers: unknown[] } }>(r);
+    expect(doc.outputs.baseDomain).toBe("dev.tenants.example.com");
+    expect(doc.outputs.loadBalancers).toHaveLength(1);
+  });
+
+  it("provision creates the tenant and reports URL, tier, cost and the admin token command", async () => {
+    const r = await run("provision", "tenant", "acme", "--tier", "basic", "--display-name", "ACME Corp", "--owner", "ops@acme.example", "--json");
+    expect(r.code).toBe(0);
+    const doc = json<ApplyDoc>(r);
+    expect(doc).toMatchObject({ tenant: "acme", url: "https://acme.dev.tenants.example.com", tier: "basic" });
+    expect(doc.resourceChanges.create).toBeGreaterThan(10);
+    expect(doc.monthlyCostUsd).toBeGreaterThan(0);
+    expect(doc.adminToken?.command).toMatch(/^aws secretsmanager get-secret-value --secret-id arn:aws:secretsmanager:/);
+    expect(r.stderr).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z created aws:rds\/instance:Instance acme-db/m);
+  });
+
+  it("list shows it (table and JSON)", async () => {
+    const doc = json<ListDoc>(await run("list", "tenants", "--json"));
+    expect(doc.tenants).toEqual([expect.objectContaining({ slug: "acme", tier: "basic", status: "provision succeeded", url: "https://acme.dev.tenants.example.com" })]);
+    const table = await run("list", "tenants");
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/acme .*basic .*provision succeeded/);
+  });
+
+  it("status shows the spec, outputs without secrets, resource count and the last operation", async () => {
+    const r = await run("status", "tenant", "acme", "--json");
+    expect(r.code).toBe(0);
+    const doc = json<{ spec: { displayName: string }; outputs: Record<string, unknown>; resourceCount: number; lastUpdate: { result: string } }>(r);
+    expect(doc.spec.displayName).toBe("ACME Corp");
+    expect(doc.resourceCount).toBeGreaterThan(10);
+    expect(doc.lastUpdate.result).toBe("succeeded");
+    expect(doc.outputs.url).toBe("https://acme.dev.tenants.example.com");
+  });
+
+  it("provision again with the same spec converges with no changes", async () => {
+    const r = await run("provision", "tenant", "acme", "--tier", "basic", "--display-name", "ACME Corp", "--json");
+    expect(r.code).toBe(0);
+    expect(changed(json<ApplyDoc>(r).resourceChanges)).toBe(0);
+  });
+
+  it("provision with a different spec is refused (exit 4) and points to update", async () => {
+    const r = await run("provision", "tenant", "acme", "--tier", "premium");
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/already exists .*tier: "basic" → "premium"/);
+    expect(r.stderr).toMatch(/tenantctl update tenant acme/);
+  });
+
+  it("update changes the tier and keeps the listener priority", async () => {
+    const before = json<ListDoc>(await run("list", "tenants", "--json")).tenants[0];
+    const r = await run("update", "tenant", "acme", "--tier", "standard", "--json");
+    expect(r.code).toBe(0);
+    const doc = json<ApplyDoc & { specChanges: string[] }>(r);
+    expect(doc.specChanges).toEqual(['tier: "basic" → "standard"']);
+    expect(doc.listenerPriority).toBe(before?.listenerPriority);
+    expect(changed(doc.resourceChanges)).toBeGreaterThan(0);
+  });
+
+  it("teardown records the final snapshot, archives state without plaintext secrets and removes the stack", async () => {
+    const r = await run("teardown", "tenant", "acme", "--yes", "--json");
+    expect(r.code).toBe(0);
+    const doc = json<TeardownDoc>(r);
+    expect(doc.finalSnapshotIdentifier).toBe("tenantctl-dev-acme-final-1");
+    expect(doc.stackRemoved).toBe(true);
+    expect(doc.secrets).toBe("recovery-window");
+    const archive = readFileSync(doc.archive, "utf8");
+    expect(archive).toContain("aws:rds/instance:Instance");
+    expect(archive).toContain("ciphertext");
+    expect(archive).not.toContain('"plaintext"');
+    const record = JSON.parse(readFileSync(doc.record, "utf8")) as { finalSnapshotIdentifier: string; spec: { slug: string } };
+    expect(record).toMatchObject({ finalSnapshotIdentifier: "tenantctl-dev-acme-final-1", spec: { slug: "acme" } });
+    expect(existsSync(join(backend, ".pulumi", "stacks", "tenantctl-tenants", "dev-acme.json"))).toBe(false);
+    expect(filesUnder(join(backend, ".tenantctl", "priorities"))).toEqual([]);
+  });
+
+  it("list is empty afterwards, and status/teardown of the gone tenant exit 3", async () => {
+    expect(json<ListDoc>(await run("list", "tenants", "--json")).tenants).toEqual([]);
+    expect((await run("status", "tenant", "acme")).code).toBe(3);
+    expect((await run("teardown", "tenant", "acme", "--yes")).code).toBe(3);
+  });
+
+  it("re-provisioning the slug gets the next generation's final snapshot name", async () => {
+    const r = await run("provision", "tenant", "acme", "--dry-run", "--json");
+    expect(r.code).toBe(0);
+    const doc = json<{ applied: boolean; generation: number }>(r);
+    expect(doc).toMatchObject({ applied: false, generation: 2 });
+    expect(json<ListDoc>(await run("list", "tenants", "--json")).tenants).toEqual([]);
+  });
+});

@@ -1,0 +1,81 @@
+import { spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+
+export const ROOT = join(__dirname, "..", "..", "..");
+export const BIN = join(ROOT, "bin", "tenantctl.js");
+export const STANDIN_BIN = join(ROOT, "test", "support", "bin");
+export const IMAGE = "registry.example.com/tenantctl-app:1.0.0";
+
+/** The built CLI and the built stand-in are both needed (npm test builds before jest). */
+export const built = existsSync(join(ROOT, "dist", "cli", "main.js")) && existsSync(join(ROOT, "dist", "test", "support", "standin", "main.js"));
+
+export interface Result {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export function e2eEnv(backend: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: `${STANDIN_BIN}:${process.env.PATH ?? ""}`,
+    HOME: process.env.HOME,
+    PULUMI_HOME: join(backend, "..", "pulumi-home"),
+    PULUMI_BACKEND_URL: `file://${backend}`,
+    PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
+    CI: "true",
+    ...extra,
+  };
+}
+
+export function tenantctl(cwd: string, env: NodeJS.ProcessEnv, args: readonly string[]): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+export function tenantctlSync(cwd: string, env: NodeJS.ProcessEnv, args: readonly string[]): Result {
+  const res = spawnSync(process.execPath, [BIN, ...args], { cwd, env, encoding: "utf8" });
+  return { code: res.status, stdout: res.stdout, stderr: res.stderr };
+}
+
+/** Parses stdout as exactly one JSON document (JSON.parse rejects trailing text). */
+export function json<T = Record<string, unknown>>(result: Result): T {
+  return JSON.parse(result.stdout) as T;
+}
+
+/** A hash over every file path and content under dir: equal hashes = byte-identical tree. */
+export function treeHash(dir: string): string {
+  const hash = createHash("sha256");
+  const walk = (d: string): void => {
+    if (!existsSync(d)) return;
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else hash.update(relative(dir, p)).update("\0").update(readFileSync(p)).update("\0");
+    }
+  };
+  walk(dir);
+  return hash.digest("hex");
+}
+
+export function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    if (!existsSync(d)) return;
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out.push(p);
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
