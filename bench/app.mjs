@@ -43,6 +43,12 @@ const rssMb = (pid) => {
   return m ? Number(m[1]) / 1024 : NaN;
 };
 
+// utime + stime of a process in milliseconds (clock ticks are 100 Hz on Linux).
+const cpuMs = (pid) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+};
+
 async function waitForReady(url, child) {
   for (let i = 0; i < 600; i++) {
     if (child.exitCode !== null) throw new Error(`app exited with ${child.exitCode}`);
@@ -99,9 +105,11 @@ try {
 
   await run(3); // warm-up: JIT, pool connections, PostgreSQL caches
   let peakRss = rssMb(app.pid);
+  const cpuBefore = cpuMs(app.pid);
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(app.pid))), 250);
   const result = await run(Number(opts.duration));
   clearInterval(sampler);
+  const appCpuMs = cpuMs(app.pid) - cpuBefore;
 
   const summary = {
     endpoint: opts.path,
@@ -113,6 +121,9 @@ try {
     requests: result.requests.total,
     errors: result.errors + result.timeouts + result.non2xx,
     peakRssMb: Math.round(peakRss),
+    // Independent of how busy the machine is: the app's own CPU per request (PostgreSQL and the load generator extra).
+    appCpuMsPerRequest: Math.round((appCpuMs / result.requests.total) * 1000) / 1000,
+    loadAverageAfter: readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" "),
     goal: { requestsPerSecond: 3000, p99Ms: 50, errors: 0, rssMb: 150 },
   };
   summary.met = summary.requestsPerSecond >= 3000 && summary.latencyMs.p99 <= 50 && summary.errors === 0 && summary.peakRssMb <= 150;

@@ -14,6 +14,10 @@ import { statusCommand } from "./commands/status";
 import { synthCommand } from "./commands/synth";
 import { sharedCommand } from "./commands/shared";
 import { previewCommand } from "./commands/preview";
+import { upgradeCommand } from "./commands/upgrade";
+import { driftCommand } from "./commands/drift";
+import { capacityCommand } from "./commands/capacity";
+import { restoreCommand } from "./commands/restore";
 
 const ROOT_EXAMPLES = [
   "tenantctl synth tenant acme --json                      # what acme would get; no cloud needed",
@@ -50,6 +54,10 @@ export function buildProgram(io: Io): Command {
     synthCommand(ctx),
     sharedCommand(ctx),
     previewCommand(ctx),
+    upgradeCommand(ctx),
+    driftCommand(ctx),
+    capacityCommand(ctx),
+    restoreCommand(ctx),
   ]) {
     program.addCommand(command);
   }

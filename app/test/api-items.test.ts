@@ -32,6 +32,8 @@ describe.each(BACKENDS)("items API on %s", (backend) => {
     const got = await t.app.inject({ url: `/api/items/${item.id}` });
     expect(got.statusCode).toBe(200);
     expect(got.json()).toEqual(item);
+    const listed = await t.app.inject({ url: "/api/items?limit=1" });
+    expect(listed.json<{ items: Item[] }>().items[0]).toEqual(item);
   });
 
   it("defaults condition to mint and optional fields to null", async () => {

@@ -71,6 +71,12 @@ describe("the container's runtime stage, reproduced from app/Dockerfile", () => 
     expect(snapshot(image.dir)).toEqual(before);
   });
 
+  it("fails fast at start, naming the missing configuration key", async () => {
+    const failing = AppProcess.start(image.cmd, image.dir, { PATH: process.env["PATH"], ...image.env, TENANT_SLUG: "boxed", ADMIN_TOKEN: TOKEN });
+    expect(await failing.exited).toBe(78);
+    expect(failing.lines.join("\n")).toContain("TENANT_DISPLAY_NAME: is required");
+  });
+
   it("on SIGTERM stops accepting, finishes the in-flight request, then exits 0", async () => {
     const running = await start("debug");
     const body = JSON.stringify({ name: "Slow Poke", notes: "sent in two halves" });

@@ -2,7 +2,7 @@
  * What `upgrade tenants` prints: one JSON document (the rollout and every tenant's outcome) or a human summary per
  * wave. Also the document of a dry run, which is the plan alone.
  */
-import { countByStatus, type RolloutState, type TenantRollout } from "./rollout-state";
+import { countByStatus, failureCount, type RolloutState, type TenantRollout } from "./rollout-state";
 import { describeLimit } from "./plan";
 
 export function resumeCommand(state: Pick<RolloutState, "env" | "id">): string {
@@ -14,7 +14,7 @@ function tenantRow(t: TenantRollout): Record<string, unknown> {
 }
 
 export function rolloutDocument(state: RolloutState, dryRun = false): Record<string, unknown> {
-  const done = state.status === "completed";
+  const done = state.status === "completed" && failureCount(state) === 0;
   return {
     rollout: dryRun ? null : state.id,
     env: state.env,
@@ -49,6 +49,6 @@ export function renderRollout(state: RolloutState, dryRun: boolean, out: (line: 
   }
   if (!dryRun) {
     out(`  ${counts.upgraded} upgraded, ${counts.failed} failed, ${counts.unhealthy} unhealthy, ${counts.skipped + counts.pinned} skipped/pinned, ${counts.pending} not started`);
-    if (state.status !== "completed") out(`  resume with: ${resumeCommand(state)}`);
+    if (state.status !== "completed" || failureCount(state) > 0) out(`  resume with: ${resumeCommand(state)}`);
   }
 }

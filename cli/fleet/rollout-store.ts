@@ -8,7 +8,7 @@ import { hostname } from "node:os";
 import { ConflictError, NotFoundError } from "../errors";
 import type { RecordStore } from "../orchestration/records";
 import { timeKey } from "../orchestration/teardown-records";
-import type { RolloutState } from "./rollout-state";
+import { failureCount, type RolloutState } from "./rollout-state";
 
 const folder = (env: string): string => `rollouts/${env}`;
 export const rolloutKey = (env: string, id: string): string => `${folder(env)}/${id}.json`;
@@ -44,12 +44,17 @@ export function isLive(state: RolloutState): boolean {
   return state.owner.host !== hostname() || (state.owner.pid !== process.pid && alive(state.owner.pid));
 }
 
-/** The newest rollout of the env that is not completed, or undefined. */
+/** Completed with every tenant upgraded or skipped: nothing left to resume. */
+export function isFinished(state: RolloutState): boolean {
+  return state.status === "completed" && failureCount(state) === 0;
+}
+
+/** The newest rollout of the env unless it is finished (a completed one with failures can be resumed to retry them). */
 export async function latestOpenRollout(store: RecordStore, env: string): Promise<RolloutState | undefined> {
   const ids = await listRolloutIds(store, env);
   for (const id of ids.reverse()) {
     const state = await store.readJson<RolloutState>(rolloutKey(env, id));
-    if (state !== undefined) return state.status === "completed" ? undefined : state;
+    if (state !== undefined) return isFinished(state) ? undefined : state;
   }
   return undefined;
 }
@@ -71,7 +76,7 @@ export async function rolloutToResume(store: RecordStore, env: string, id: strin
       hint: "start one with: tenantctl upgrade tenants --env " + env + " --image <ref>",
     });
   }
-  if (state.status === "completed") throw new ConflictError(`rollout ${state.id} already completed; start a new one with --image`);
+  if (isFinished(state)) throw new ConflictError(`rollout ${state.id} already completed with every tenant upgraded; start a new one with --image`);
   if (isLive(state)) await refuseIfLive(store, env);
   return state;
 }

@@ -9,7 +9,7 @@ import type { Io } from "../io";
 import { parseSpecOrUsage } from "../tenant-input";
 import { EngineFailure, runEngine } from "../orchestration/run-engine";
 import { openEngineSession } from "../orchestration/session";
-import { plainOutputs, readSharedOutputs } from "../orchestration/shared-stack";
+import { plainOutputs } from "../orchestration/shared-stack";
 import { writeIndexEntry } from "../orchestration/tenant-index";
 import { openTenantStack, readStoredTenant, tenantTarget } from "../orchestration/tenant-stack";
 import type { UpgradeRequest, UpgradeValue } from "./worker-protocol";
@@ -32,7 +32,7 @@ export async function upgradeTenant(io: Io, req: UpgradeRequest): Promise<Upgrad
     return { kind: "upgrade", previousImage, pinned: true, url: typeof stored.outputs.url === "string" ? stored.outputs.url : null, changes: {} };
   }
   const spec = await upgradedSpec(stored.spec, req.image, req.includePinned);
-  const shared = await readSharedOutputs(session, req.env);
+  const shared = req.shared;
   const index = { spec, project: target.project, stack: target.stack, operation: "update" } as const;
   await writeIndexEntry(session.store, { ...index, status: "in-progress", message: `upgrade to ${req.image}`, now: io.now() });
   const { stack } = await openTenantStack(session, target, spec, shared);

@@ -71,7 +71,7 @@ export async function upgradeAction(io: Io, reporter: Reporter, flags: UpgradeFl
     return;
   }
   const session = await openEngineSession(io, { secretsProvider: input.secretsProvider, installPulumi: false });
-  await readSharedOutputs(session, input.env);
+  const shared = await readSharedOutputs(session, input.env);
   if (input.resume === undefined) await refuseIfLive(records.store, input.env);
   const state = input.resume === undefined ? planned : resume(planned, currentOwner(), io.now());
   await saveRollout(records.store, state);
@@ -86,7 +86,7 @@ export async function upgradeAction(io: Io, reporter: Reporter, flags: UpgradeFl
   try {
     final = await executeRollout(state, {
       upgrade: (slug) => runIsolated(
-        { kind: "upgrade", env: input.env, slug, image: state.options.image, includePinned: state.options.includePinned, secretsProvider: input.secretsProvider, retry: resumeCommand(state) },
+        { kind: "upgrade", env: input.env, slug, image: state.options.image, includePinned: state.options.includePinned, shared, secretsProvider: input.secretsProvider, retry: resumeCommand(state) },
         { io, ...(input.verbose ? { onLine: (line: string) => reporter.info(`[${slug}] ${line}`) } : {}) },
       ),
       health: (slug, url) => checkHealth({ slug, env: input.env, url: url ?? urls.get(slug) }, state.options.healthUrl),

@@ -1,3 +1,5 @@
+import type { SharedOutputs } from "../../infra/shared/outputs";
+
 /**
  * The messages between a fleet command and the worker process that runs one stack operation (isolated-runner.ts,
  * worker-main.ts). Plain JSON over Node's IPC channel. Pure types plus the two message guards.
@@ -10,6 +12,8 @@ export interface UpgradeRequest {
   readonly image: string;
   /** Upgrade a pinned tenant too, removing its pin (otherwise a pinned tenant is reported, not touched). */
   readonly includePinned: boolean;
+  /** Read once by the parent, so each worker spares the engine calls that read the shared stack. */
+  readonly shared: SharedOutputs;
   readonly secretsProvider: string | undefined;
   /** The command that resumes the operation, for hints in errors. */
   readonly retry: string;

@@ -76,10 +76,11 @@ export class ChangeCollector {
     if (meta === undefined) return;
     const op = OPS[meta.op];
     if (op === undefined || meta.type === "pulumi:pulumi:Stack" || meta.type.startsWith("pulumi:providers:")) return;
-    // Components (custom: false) only group their children; the children carry the changes.
-    if ((meta.new ?? meta.old)?.custom === false) return;
-    const previous = this.byUrn.get(meta.urn);
     const properties = propertyChanges(meta);
+    // Components (custom: false) group their children, which carry the changes; a component whose own inputs
+    // changed (a remote one such as awsx's Vpc) is kept, since its children may not be visible until it runs.
+    if ((meta.new ?? meta.old)?.custom === false && (op === "create" || op === "delete" || properties.length === 0)) return;
+    const previous = this.byUrn.get(meta.urn);
     this.byUrn.set(meta.urn, {
       op: previous !== undefined && previous.op !== op ? "replace" : op,
       type: meta.type,

@@ -82,7 +82,7 @@ export async function previewUp(session: EngineSession, req: PreviewUpRequest): 
     record, url: stored?.url, image: spec.image, lastOperation: "up", status, message: undefined, spec, ...extra,
   });
   await writePreviewEntry(session.store, entry("in-progress"));
-  await writeRecordTags(stack, record);
+  await writeRecordTags(stack, record, (line) => session.io.stderr.write(`warning: ${line}\n`));
   const run = {
     io: session.io, project: target.project, stack: target.stack, fileRoot: session.backend.fileRoot, retry: req.retry,
     title: `preview ${stored?.deployedSpec === undefined ? "create" : "update"}: ${req.target.branch} (${target.stack}) in ${session.backend.url}`,

@@ -74,9 +74,19 @@ export const RECORD_TAGS = {
   expiresAt: "tenantctl:expires-at",
 } as const;
 
-export async function writeRecordTags(stack: Stack, record: PreviewRecord): Promise<void> {
-  for (const [field, tag] of Object.entries(RECORD_TAGS) as [keyof typeof RECORD_TAGS, string][]) {
-    await stack.setTag(tag, record[field]);
+/**
+ * Copies the record onto the stack's tags, setting only the ones that changed. Best effort: the index is the
+ * primary copy, and older file backends keep no stack tags, so a failure is a warning, never a failed deploy.
+ */
+export async function writeRecordTags(stack: Stack, record: PreviewRecord, warn: (line: string) => void): Promise<void> {
+  try {
+    const current = await stack.listTags();
+    for (const [field, tag] of Object.entries(RECORD_TAGS) as [keyof typeof RECORD_TAGS, string][]) {
+      if (current[tag] !== record[field]) await stack.setTag(tag, record[field]);
+    }
+  } catch (error: unknown) {
+    const reason = (error instanceof Error ? error.message : String(error)).split("\n").find((line) => /error/i.test(line)) ?? "unknown error";
+    warn(`could not copy the preview record onto the tags of stack ${stack.name} (${reason.trim()}); the preview index still holds it`);
   }
 }
 

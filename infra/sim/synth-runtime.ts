@@ -85,6 +85,11 @@ const GRPC_UNIMPLEMENTED = 12;
 export function installRecordingEngine(sink: Diagnostic[]): void {
   internals().getStore().settings.engine = {
     log(req: LogRequest, callback: Callback): void {
+      // Debug chatter of the SDK itself (every registration) is noise for a synth report.
+      if (req.getSeverity() === 0) {
+        callback(null);
+        return;
+      }
       const urn = req.getUrn();
       sink.push({ severity: SEVERITIES[req.getSeverity()] ?? "info", message: req.getMessage(), urn: urn === "" ? undefined : urn });
       callback(null);

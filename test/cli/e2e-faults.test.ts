@@ -63,3 +63,33 @@ interface ApplyDoc { tenant: string; listenerPriority: number; resourceChanges: 
     expect(doc.error).toMatchObject({ exitCode: 4, lockHolder: { who: user } });
   });
 });
+
+(built ? describe : describe.skip)("Ctrl-C end to end", () => {
+  const cwd = tempDir("tenantctl-e2e-cancel-");
+  const backend = join(cwd, "backend");
+  mkdirSync(backend);
+  const env = e2eEnv(backend);
+
+  it("cancels gracefully, says how to resume, and the rerun completes", async () => {
+    expect((await tenantctl(cwd, env, ["shared", "up", "--env", "dev", "--config", `imageUri=${IMAGE}`])).code).toBe(0);
+    const { spawn } = await import("node:child_process");
+    const { BIN } = await import("./support/e2e");
+    const child = spawn(process.execPath, [BIN, "provision", "tenant", "golf"], { cwd, env: { ...env, PULUMI_STANDIN_DELAY_MS: "1000" } });
+    let stderr = "";
+    let interrupted = false;
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+      if (!interrupted && /creating aws:/.test(stderr)) {
+        interrupted = true;
+        child.kill("SIGINT");
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/cancelling dev-golf/);
+    expect(stderr).toMatch(/error: cancelled: .*dev-golf/);
+    expect(stderr).toMatch(/resume with: tenantctl provision tenant golf/);
+    const rerun = await tenantctl(cwd, env, ["provision", "tenant", "golf", "--json"]);
+    expect(rerun.code).toBe(0);
+  });
+});

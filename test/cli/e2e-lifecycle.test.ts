@@ -28,6 +28,18 @@ const changed = (changes: Record<string, number>): number =>
     expect(doc.outputs.loadBalancers).toHaveLength(1);
   });
 
+  it("shared preview of an unchanged shared stack reports no changes", async () => {
+    const r = await run("shared", "preview", "--env", "dev", "--config", `imageUri=${IMAGE}`, "--json");
+    expect(r.code).toBe(0);
+    expect(changed(json<{ resourceChanges: Record<string, number> }>(r).resourceChanges)).toBe(0);
+  });
+
+  it("synth --json needs no backend and prints one document", async () => {
+    const r = await run("synth", "tenant", "acme", "--json");
+    expect(r.code).toBe(0);
+    expect(json<{ stack: string; violations: unknown[] }>(r)).toMatchObject({ stack: "dev-acme", violations: [] });
+  });
+
   it("provision creates the tenant and reports URL, tier, cost and the admin token command", async () => {
     const r = await run("provision", "tenant", "acme", "--tier", "basic", "--display-name", "ACME Corp", "--owner", "ops@acme.example", "--json");
     expect(r.code).toBe(0);
@@ -80,6 +92,13 @@ const changed = (changes: Record<string, number>): number =>
     expect(changed(doc.resourceChanges)).toBeGreaterThan(0);
   });
 
+  it("shared down is refused while the env has tenants", async () => {
+    const r = await run("shared", "down", "--env", "dev", "--yes", "--json");
+    expect(r.code).toBe(4);
+    expect(json<{ error: { exitCode: number } }>(r).error.exitCode).toBe(4);
+    expect(r.stderr).toMatch(/env dev still has 1 tenant\(s\) \(acme\)/);
+  });
+
   it("teardown records the final snapshot, archives state without plaintext secrets and removes the stack", async () => {
     const r = await run("teardown", "tenant", "acme", "--yes", "--json");
     expect(r.code).toBe(0);
@@ -103,7 +122,17 @@ const changed = (changes: Record<string, number>): number =>
     expect((await run("teardown", "tenant", "acme", "--yes")).code).toBe(3);
   });
 
+  it("shared down destroys the shared stack once no tenant is left", async () => {
+    const r = await run("shared", "down", "--env", "dev", "--yes", "--json");
+    expect(r.code).toBe(0);
+    expect(json<{ resourceChanges: Record<string, number> }>(r).resourceChanges.delete).toBeGreaterThan(5);
+    const provision = await run("provision", "tenant", "acme");
+    expect(provision.code).toBe(5);
+    expect(provision.stderr).toMatch(/tenantctl shared up --env dev/);
+  });
+
   it("re-provisioning the slug gets the next generation's final snapshot name", async () => {
+    expect((await run("shared", "up", "--env", "dev", "--config", `imageUri=${IMAGE}`)).code).toBe(0);
     const r = await run("provision", "tenant", "acme", "--dry-run", "--json");
     expect(r.code).toBe(0);
     const doc = json<{ applied: boolean; generation: number }>(r);

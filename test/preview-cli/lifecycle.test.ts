@@ -3,7 +3,7 @@
  * shared up → preview up (markdown) → up again (no changes, later expiry) → up with a new image (markdown update)
  * → list → gc dry run with a keep-list → gc with the clock past one expiry → down → down again (exit 3).
  */
-import { writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { at, IMAGE, json, previewSandbox, T0, type GcDoc, type ListDoc, type UpDoc } from "./support";
 
@@ -80,7 +80,7 @@ describe("preview lifecycle through the stand-in", () => {
     expect(doc.previews[0]).toMatchObject({ image: NEW_IMAGE, createdAt: T0, ageHours: 3, expiresAt: at(26), expired: false });
     expect(doc.previews[1]).toMatchObject({ url: "https://fix-login.preview.dev.tenants.example.com", expiresAt: at(4), expired: false });
     const table = await box.run(at(3), "preview", "list");
-    expect(table.stdout).toMatch(/│ fix-login\s+│ dev\s+│ 3 hours\s+│ 2030-01-01T04:00:00.000Z \(in 60 minutes\)/);
+    expect(table.stdout).toMatch(/│ fix-login\s+│ dev\s+│ 60 minutes\s+│ 2030-01-01T04:00:00.000Z \(in 60 minutes\)/);
     expect(table.stdout).toMatch(/^3 previews$/m);
   }, 300_000);
 
@@ -118,7 +118,11 @@ describe("preview lifecycle through the stand-in", () => {
     expect(again.stderr).toMatch(/^error: branch "feature\/Login-Form" has no preview in env dev/m);
   }, 300_000);
 
-  it("gc far in the future removes the last one; list is empty", async () => {
+  it("gc far in the future finds the last one from its stack's tags alone (index entry lost) and removes it", async () => {
+    rmSync(join(box.backend, ".tenantctl", "previews", "dev-old-branch.json"));
+    expect(json<ListDoc>(await box.run(at(200), "preview", "list", "--json")).previews).toEqual([]);
+    const dry = await box.run(at(200), "preview", "gc", "--dry-run", "--json");
+    expect(json<GcDoc>(dry).removals).toEqual([expect.objectContaining({ branch: "old-branch", reason: "expired", outcome: "would-destroy" })]);
     const r = await box.run(at(200), "preview", "gc", "--yes", "--json");
     expect(r.code).toBe(0);
     expect(json<GcDoc>(r).removals.map((x) => x.branch)).toEqual(["old-branch"]);

@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { built, e2eEnv, IMAGE, tenantctl, type Result } from "../cli/support/e2e";
+import { built, e2eEnv, tenantctl, type Result } from "../cli/support/e2e";
 import { tempDir } from "../cli/support/memory-io";
 
 export { IMAGE, json } from "../cli/support/e2e";

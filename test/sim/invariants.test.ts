@@ -4,6 +4,7 @@ import { synthesize, type SynthResult } from "../../infra/sim/synth";
 import type { TenantSpec } from "../../infra/spec";
 import { tenantProgram } from "../../infra/tenant/program";
 import { ACCOUNT, sharedStack, type SharedStack } from "./shared-stack";
+import { sharedProblems } from "./shared-invariants";
 import { generateSpecs } from "./specs";
 import { checkIam, checkTaskDefinition } from "./tenant-invariants-app";
 import { checkDatabase, checkNetwork, checkTags, Problems, type TenantRun } from "./tenant-invariants";
@@ -27,7 +28,7 @@ beforeAll(async () => {
   for (const env of ["dev", "prod"] as const) {
     const stack = await sharedStack(env);
     shared[env] = stack;
-    for (const spec of generateSpecs(TENANTS_PER_ENV[env], env)) {
+    for (const spec of generateSpecs(TENANTS_PER_ENV[env], env, stack.outputs.loadBalancers.map((lb) => lb.id))) {
       runs.push({ spec, shared: stack.outputs, result: await synthTenant(spec, stack) });
     }
   }
@@ -41,6 +42,14 @@ function everyTenant(check: (run: TenantRun, p: Problems) => void): string[] {
     return p.list;
   });
 }
+
+describe("shared stacks (committed dev and prod configs)", () => {
+  test.each(["dev", "prod"] as const)("%s: no AWS rule broken; TLS 1.2+, 301 redirect, 404 default, header dropping, protection, retention, tags", (env) => {
+    const stack = shared[env];
+    if (stack === undefined) throw new Error(`shared ${env} did not synthesize`);
+    expect(sharedProblems(stack)).toEqual([]);
+  });
+});
 
 describe("tenant stacks (≥200 generated specs)", () => {
   test("cover every tier, tenants and previews, both slug boundaries", () => {

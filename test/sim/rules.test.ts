@@ -79,7 +79,9 @@ const CASES: readonly Case[] = [
 ];
 
 describe("checkResource: each rule fires on a bad value with AWS's error code", () => {
-  test.each(CASES)("%s (%s)", (rule, code, type, inputs, physical) => {
+  // Objects, not tuples: jest passes a `done` callback in place of a missing trailing tuple element.
+  const rows = CASES.map(([rule, code, type, inputs, physical]) => ({ rule, code, type, inputs, physical }));
+  test.each(rows)("$rule ($code)", ({ rule, code, type, inputs, physical }) => {
     const violations = checkResource(type, "logical", inputs, physical);
     const hit = violations.find((v) => v.rule === rule);
     expect(hit).toMatchObject({ type, name: "logical", rule, code });

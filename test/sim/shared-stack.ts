@@ -1,34 +1,32 @@
-import type { SharedOutputs } from "../../infra/shared/outputs";
-import { simulateOutputs } from "../../infra/sim/aws-model";
-import type { SynthResult } from "../../infra/sim/synth";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { parseSharedConfig, type SharedConfig } from "../../infra/shared/config";
+import { parseSharedOutputs, type SharedOutputs } from "../../infra/shared/outputs";
+import { sharedProgram } from "../../infra/shared/program";
+import { synthesize, type SynthResult } from "../../infra/sim/synth";
 
 export const ACCOUNT = { region: "us-east-1", accountId: "123456789012" } as const;
+const ROOT = join(__dirname, "..", "..");
 
 export interface SharedStack {
+  readonly config: SharedConfig;
   readonly outputs: SharedOutputs;
-  readonly result: SynthResult | undefined;
+  readonly result: SynthResult;
 }
 
-/** Shared outputs for the tenant programs, with ARNs and ids shaped by the model. */
+/** The committed `Pulumi.<env>.yaml`, read the way infra/shared/index.ts reads a stack's config. */
+export function committedConfig(env: string): { readonly project: string; readonly config: SharedConfig; readonly raw: Record<string, string> } {
+  const project = String((parse(readFileSync(join(ROOT, "Pulumi.yaml"), "utf8")) as { name: unknown }).name);
+  const file = parse(readFileSync(join(ROOT, `Pulumi.${env}.yaml`), "utf8")) as { config?: Record<string, unknown> };
+  const raw = Object.fromEntries(Object.entries(file.config ?? {}).map(([k, v]) => [k, String(v)]));
+  const own = Object.fromEntries(Object.entries(raw).filter(([k]) => k.startsWith(`${project}:`)).map(([k, v]) => [k.slice(project.length + 1), v]));
+  return { project, raw, config: parseSharedConfig({ ...own, env, region: raw["aws:region"] }) };
+}
+
+/** The shared program for `env`, synthesized from its committed config; its outputs feed the tenant programs. */
 export async function sharedStack(env: string): Promise<SharedStack> {
-  const ctx = { ...ACCOUNT, project: "tenantctl-shared", stack: env };
-  const sim = (type: string, name: string, inputs: Record<string, unknown> = {}): Record<string, unknown> => simulateOutputs(type, name, inputs, ctx).outputs;
-  const lb = sim("aws:lb/loadBalancer:LoadBalancer", "alb-0");
-  const listener = sim("aws:lb/listener:Listener", "https", { loadBalancerArn: lb["arn"] });
-  const cluster = sim("aws:ecs/cluster:Cluster", "cluster");
-  const repo = sim("aws:ecr/repository:Repository", "app");
-  const albSg = simulateOutputs("aws:ec2/securityGroup:SecurityGroup", "alb-sg", {}, ctx).id;
-  return Promise.resolve({
-    result: undefined,
-    outputs: {
-      env, region: ACCOUNT.region, accountId: ACCOUNT.accountId, baseDomain: "tenants.example.com",
-      certificateArn: `arn:aws:acm:${ACCOUNT.region}:${ACCOUNT.accountId}:certificate/00000000-0000-4000-8000-000000000000`,
-      vpcId: "vpc-0123456789abcdef0", vpcCidr: "10.0.0.0/16",
-      privateSubnetIds: ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"], publicSubnetIds: ["subnet-0bbbbbbbbbbbbbbb1", "subnet-0bbbbbbbbbbbbbbb2"],
-      clusterArn: String(cluster["arn"]), clusterName: String(cluster["name"]),
-      loadBalancers: [{ id: "alb-0", arn: String(lb["arn"]), dnsName: String(lb["dnsName"]), zoneId: String(lb["zoneId"]), securityGroupId: albSg, httpsListenerArn: String(listener["arn"]) }],
-      logGroupName: `/tenantctl/${env}/tenants`, dbSubnetGroupName: `tenantctl-${env}-db`, ecrRepositoryUrl: String(repo["repositoryUrl"]),
-      imageUri: `${String(repo["repositoryUrl"])}:v1`,
-    },
-  });
+  const { project, config, raw } = committedConfig(env);
+  const result = await synthesize(sharedProgram(config), { project, stack: env, ctx: ACCOUNT, config: raw });
+  return { config, outputs: parseSharedOutputs(result.outputs), result };
 }

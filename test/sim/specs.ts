@@ -24,7 +24,7 @@ function boundarySlug(length: number, seed: number): string {
  * `count` valid specs, the same on every run (fixed fast-check seed): every tier, tenants and previews, the shortest
  * and the longest slugs, awkward display names. Slugs and listener priorities are unique, as the orchestration keeps them.
  */
-export function generateSpecs(count: number, env: string, seed = 20261124): TenantSpec[] {
+export function generateSpecs(count: number, env: string, loadBalancerIds: readonly string[], seed = 20261124): TenantSpec[] {
   const raw = fc.sample(fc.record({ slug: slugArb, displayName: displayArb, tier: fc.constantFrom(...TIER_NAMES), withOwner: fc.boolean(), pinned: fc.boolean() }), { seed, numRuns: count * 2 });
   const slugs = new Set<string>();
   const specs: TenantSpec[] = [];
@@ -37,6 +37,7 @@ export function generateSpecs(count: number, env: string, seed = 20261124): Tena
       skin: { primaryColor: `#${(i * 7919).toString(16).padStart(6, "0").slice(-6)}` },
       image: `123456789012.dkr.ecr.us-east-1.amazonaws.com/tenantctl-app:v${i}`,
       listenerPriority: i + 1,
+      loadBalancer: loadBalancerIds[i % loadBalancerIds.length],
       ...(tier === "preview" ? { preview: { branch: `feature/${slug}`, expiresAt: "2026-12-01T00:00:00Z" } } : {}),
       ...extra,
     }));

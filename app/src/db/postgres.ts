@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import pg from "pg";
 import type { Logger } from "pino";
@@ -15,6 +16,19 @@ const types = {
   getTypeParser: ((oid: number, format?: "text" | "binary") =>
     OWN_PARSERS[oid] ?? pg.types.getTypeParser(oid, format ?? "text")) as typeof pg.types.getTypeParser,
 };
+
+// Every statement the app runs is one of a bounded set of parameterised texts, so each is prepared once per
+// connection (by name) and afterwards only bound and executed: PostgreSQL skips parsing and planning per request.
+const statementNames = new Map<string, string>();
+function prepared(sql: string, params: readonly unknown[] | undefined): pg.QueryConfig {
+  if (params === undefined) return { text: sql };
+  let name = statementNames.get(sql);
+  if (name === undefined) {
+    name = `s${createHash("sha1").update(sql).digest("hex").slice(0, 16)}`;
+    statementNames.set(sql, name);
+  }
+  return { name, text: sql, values: [...params] };
+}
 
 /** SQLSTATE 28P01 invalid_password, 28000 invalid_authorization_specification. */
 export function isAuthFailure(err: unknown): boolean {
@@ -71,7 +85,7 @@ export async function openPostgres(opts: PostgresOptions): Promise<Database> {
 
   const clientQueryable = (client: pg.PoolClient): Queryable => ({
     async query<R extends object>(sql: string, params?: readonly unknown[]): Promise<R[]> {
-      return (await client.query<R>(sql, params === undefined ? undefined : [...params])).rows;
+      return (await client.query<R>(prepared(sql, params))).rows;
     },
     async exec(sql: string): Promise<void> {
       await client.query(sql);
@@ -81,7 +95,7 @@ export async function openPostgres(opts: PostgresOptions): Promise<Database> {
   return {
     kind: "postgres",
     async query<R extends object>(sql: string, params?: readonly unknown[]): Promise<R[]> {
-      return withAuthRetry(async () => (await pool.query<R>(sql, params === undefined ? undefined : [...params])).rows);
+      return withAuthRetry(async () => (await pool.query<R>(prepared(sql, params))).rows);
     },
     async exec(sql: string): Promise<void> {
       await withAuthRetry(() => pool.query(sql));

@@ -42,8 +42,11 @@ export async function itemsRoutes(app: FastifyInstance, opts: ItemsRoutesOptions
     if (query.value.cursor !== undefined && decodeCursor(query.value.cursor) === undefined) {
       return reply.code(400).send({ error: "validation_failed", message: "invalid query: cursor is not a cursor from a previous page", fields: { cursor: "is not a cursor from a previous page" } });
     }
-    const page = await items.list(query.value);
-    return reply.header("x-total-count", String(page.total)).send({ items: page.items, nextCursor: page.nextCursor });
+    const page = await items.listJson(query.value);
+    return reply
+      .header("x-total-count", String(page.total))
+      .type("application/json; charset=utf-8")
+      .send(`{"items":${page.json},"nextCursor":${JSON.stringify(page.nextCursor)}}`);
   });
 
   app.get("/api/items/:id", async (request, reply) => {

@@ -26,6 +26,20 @@ const SELECT = `id, name, style_number AS "styleNumber", birthday, tag_generatio
   acquired_on AS "acquiredOn", price_paid_cents AS "pricePaidCents", notes, photo_url AS "photoUrl",
   created_at AS "createdAt", updated_at AS "updatedAt", deleted_at AS "deletedAt"`;
 
+// Same shape as SELECT above, built by PostgreSQL; timestamps formatted like Date#toISOString.
+const iso = (col: string): string => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+const JSON_ITEM = `json_build_object('id', id, 'name', name, 'styleNumber', style_number, 'birthday', birthday,
+  'tagGeneration', tag_generation, 'condition', condition, 'acquiredOn', acquired_on, 'pricePaidCents', price_paid_cents,
+  'notes', notes, 'photoUrl', photo_url, 'createdAt', ${iso("created_at")}, 'updatedAt', ${iso("updated_at")},
+  'deletedAt', ${iso("deleted_at")})`;
+
+export interface ItemPageJson {
+  /** The page's items as a JSON array, exactly as the API returns them. */
+  readonly json: string;
+  readonly total: number;
+  readonly nextCursor: string | null;
+}
+
 export interface ItemPage {
   readonly items: readonly Item[];
   readonly total: number;
@@ -44,7 +58,11 @@ const likePattern = (q: string): string => `%${q.replace(/[\\%_]/g, (c) => `\\${
 export class ItemRepository {
   constructor(private readonly db: Database) {}
 
-  async list(query: ListQuery): Promise<ItemPage> {
+  /**
+   * One page as a ready JSON array, its filter's total and the next cursor, in one round trip. PostgreSQL builds
+   * the JSON so the hot list endpoint neither parses rows nor re-serialises them in Node.
+   */
+  async listJson(query: ListQuery): Promise<ItemPageJson> {
     const where = [query.deleted ? "deleted_at IS NOT NULL" : "deleted_at IS NULL"];
     const params: unknown[] = [];
     const bind = (v: unknown): string => `$${params.push(v)}`;
@@ -56,24 +74,27 @@ export class ItemRepository {
     if (query.tagGeneration !== undefined) where.push(`tag_generation = ${bind(query.tagGeneration)}`);
     if (query.styleNumber !== undefined) where.push(`style_number = ${bind(query.styleNumber)}`);
     const filter = where.join(" AND ");
-    const filterParams = [...params];
     const afterId = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     const pageWhere = afterId === undefined ? filter : `${filter} AND id < ${bind(afterId)}`;
-    // One round trip: the page (one extra row tells whether another page follows) and the filter's total.
-    const unfiltered = where.length === 1;
-    const totalSql = unfiltered ? `SELECT ${query.deleted ? "deleted" : "live"} FROM item_counts` : `SELECT count(*) FROM items WHERE ${filter}`;
-    const rows = await this.db.query<Item & { total: number }>(
-      `SELECT ${SELECT}, (${totalSql}) AS total
-         FROM items WHERE ${pageWhere} ORDER BY id DESC LIMIT ${bind(query.limit + 1)}`,
+    // Unfiltered totals come from the trigger-maintained counter (migration 0002); filters narrow a real count.
+    const totalSql = where.length === 1 ? `SELECT ${query.deleted ? "deleted" : "live"} FROM item_counts` : `SELECT count(*) FROM items WHERE ${filter}`;
+    // One row more than the page tells whether another page follows.
+    const [row] = await this.db.query<{ total: number; fetched: number; items: string; lastId: number | null }>(
+      `WITH fetched AS (SELECT * FROM items WHERE ${pageWhere} ORDER BY id DESC LIMIT ${bind(query.limit + 1)}),
+            page AS (SELECT * FROM fetched ORDER BY id DESC LIMIT ${bind(query.limit)})
+       SELECT (${totalSql}) AS total,
+              (SELECT count(*) FROM fetched) AS fetched,
+              coalesce((SELECT json_agg(${JSON_ITEM} ORDER BY id DESC) FROM page), '[]')::text AS items,
+              (SELECT min(id) FROM page) AS "lastId"`,
       params,
     );
-    // An empty page past the end carries no total row, so ask for it separately (rare: only stale cursors).
-    const total =
-      rows[0]?.total ??
-      (afterId === undefined ? 0 : ((await this.db.query<{ n: number }>(`SELECT (${totalSql}) AS n`, filterParams))[0]?.n ?? 0));
-    const items = rows.slice(0, query.limit).map(({ total: _total, ...item }) => item);
-    const last = items[items.length - 1];
-    return { items, total, nextCursor: rows.length > query.limit && last !== undefined ? encodeCursor(last.id) : null };
+    if (row === undefined) throw new Error("list query returned no row");
+    return { json: row.items, total: row.total, nextCursor: row.fetched > query.limit && row.lastId !== null ? encodeCursor(row.lastId) : null };
+  }
+
+  async list(query: ListQuery): Promise<ItemPage> {
+    const page = await this.listJson(query);
+    return { items: JSON.parse(page.json) as Item[], total: page.total, nextCursor: page.nextCursor };
   }
 
   async get(id: number): Promise<Item | undefined> {

@@ -9,6 +9,7 @@ import { checkAgainstAccount } from "./account-rules";
 import type { Verb } from "./aws-error";
 import { awsError } from "./aws-error";
 import { applyDeletion } from "./deletion";
+import { isWriteOnly } from "./replace-keys";
 
 export interface ResourceCall {
   urn: string;
@@ -50,6 +51,7 @@ export class SimulatedAws {
     const sim = simulateOutputs(call.type, call.name, plain, this.ctx, { seed, defaultTags: call.defaultTags });
     // Inputs that were secret stay secret in the outputs, as the engine does for echoed properties.
     const outputs: PropertyMap = { ...sim.outputs };
+    for (const k of Object.keys(outputs)) if (isWriteOnly(call.type, k)) delete outputs[k];
     for (const [k, v] of Object.entries(call.inputs)) if (isSecret(v) && k in outputs) outputs[k] = secret(outputs[k]);
     return { id: sim.id, outputs, physical };
   }

@@ -35,3 +35,11 @@ export function forcesReplacement(type: string, key: string): boolean {
   if (nameField(t) === key) return true;
   return FORCE_NEW[t]?.includes(key) ?? false;
 }
+
+/**
+ * pulumi-aws 7 write-only attributes (`secretStringWo`, `passwordWo`, …): the provider never diffs them and never
+ * returns them as outputs; only their `…WoVersion` companion triggers a write.
+ */
+export function isWriteOnly(type: string, key: string): boolean {
+  return type.startsWith("aws:") && /.Wo$/.test(key);
+}

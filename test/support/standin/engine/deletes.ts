@@ -29,11 +29,13 @@ export async function deleteResources(d: Deployment, victims: ResourceState[], r
     if (!dryRun) {
       try {
         await faults.delay();
-        const injected = faults.failure("delete", r.type, r.urn.split("::").pop() ?? "", r.urn);
+        const name = r.urn.split("::").pop() ?? "";
+        const physical = typeof r.outputs.name === "string" ? r.outputs.name : typeof r.outputs.identifier === "string" ? r.outputs.identifier : name;
+        const injected = faults.failure("delete", r.type, name, r.urn, physical);
         if (injected) throw injected;
         const done = snapshot.beginPending({ resource: r, type: "deleting" });
         try {
-          if (faults.shouldDie(r.type, r.urn.split("::").pop() ?? "", r.urn)) faults.dieNow();
+          if (faults.shouldDie(r.type, name, r.urn)) faults.dieNow();
           if (r.custom && !r.retainOnDelete && !r.external) aws.delete(r.type, r.id ?? "");
         } finally {
           done();

@@ -2,6 +2,15 @@ import type { ResourceState } from "../backend/state";
 import type { Deployment } from "./deployment";
 import type { Decision, Goal } from "./steps";
 import type { PropertyMap } from "./values";
+import { unwrap } from "./values";
+import { nameField } from "../../../../infra/sim/aws-model";
+
+/** The name AWS knows the resource by, for error messages; the logical name when the type has none. */
+function physicalOf(goal: Goal, inputs: PropertyMap): string {
+  const field = nameField(goal.type);
+  const value = field === undefined ? undefined : unwrap(inputs[field]);
+  return typeof value === "string" ? value : goal.name;
+}
 
 interface StepResult {
   id: string;
@@ -35,7 +44,7 @@ export async function executeStep(
     return { id: "", outputs: aws.previewCreate(call) };
   }
   await faults.delay();
-  const injected = faults.failure(decision.op === "same" ? "update" : decision.op, goal.type, goal.name, goal.urn);
+  const injected = faults.failure(decision.op === "same" ? "update" : decision.op, goal.type, goal.name, goal.urn, physicalOf(goal, base.inputs));
   if (injected) throw injected;
   const done = snapshot.beginPending({
     resource: { ...base, id: old?.id },

@@ -44,10 +44,10 @@ export class Faults {
   }
 
   /** The injected error for this operation, if one is configured. */
-  failure(op: FaultOp, type: string, name: string, urn: string): AwsError | undefined {
+  failure(op: FaultOp, type: string, name: string, urn: string, physical = name): AwsError | undefined {
     if (!this.failOps.has(op) || !Faults.matches(this.fail, type, name, urn)) return undefined;
     const verb = op === "delete" ? "deleting" : op === "create" ? "creating" : "updating";
-    return awsError(type, verb, name, "InternalFailure", process.env.PULUMI_STANDIN_FAIL_MESSAGE ?? "injected failure (PULUMI_STANDIN_FAIL)", 500);
+    return awsError(type, verb, physical, "InternalFailure", process.env.PULUMI_STANDIN_FAIL_MESSAGE ?? "injected failure (PULUMI_STANDIN_FAIL)", 500);
   }
 
   shouldDie(type: string, name: string, urn: string): boolean {

@@ -21,19 +21,78 @@ function grpcError(err: unknown): ServerErrorResponse {
   return Object.assign(new Error(message), { code, details: message });
 }
 
+/**
+ * Tracks calls in flight so the servers can stop without cancelling one: a cancelled call surfaces in the program
+ * as an error, while UNAVAILABLE (what a closed server gives) makes the SDK stop quietly, as the real engine expects.
+ */
+export class RpcGate {
+  private inflight = 0;
+  private parked = 0;
+  private lastArrival = Date.now();
+  private closing = false;
+  private readonly waiters: (() => void)[] = [];
+
+  enter(): boolean {
+    if (this.closing) return false;
+    this.inflight++;
+    this.lastArrival = Date.now();
+    return true;
+  }
+
+  /**
+   * Holds a failure answer until the program has gone quiet. On UNAVAILABLE the SDK closes its monitor client, which
+   * cancels every call still open; the real engine's failures come after slow cloud calls, when the program's other
+   * quick calls (stack outputs) have long been answered, so this keeps that ordering.
+   */
+  async quiet(): Promise<void> {
+    this.parked++;
+    try {
+      while (this.inflight - this.parked > 0 || Date.now() - this.lastArrival < QUIET_MS) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    } finally {
+      this.parked--;
+    }
+  }
+
+  leave(): void {
+    if (--this.inflight === 0) this.waiters.splice(0).forEach((w) => w());
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    if (this.inflight > 0) await new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+}
+
+const QUIET_MS = 150;
+let gate = new RpcGate();
+
 function unary<Req, Res>(fn: (req: Req) => Promise<Res> | Res) {
   return (call: ServerUnaryCall<Req, Res>, cb: sendUnaryData<Res>): void => {
     trace(`rpc ${call.getPath()}`);
+    if (!gate.enter()) {
+      cb(grpcError(new StepFailure("the engine is shutting down")));
+      return;
+    }
     Promise.resolve()
       .then(() => fn(call.request))
       .then(
         (res) => cb(null, res),
-        (err: unknown) => {
+        async (err: unknown) => {
           trace(`rpc ${call.getPath()} failed: ${err instanceof Error ? err.message : String(err)}`);
+          if (err instanceof StepFailure) await gate.quiet();
           cb(grpcError(err));
         },
-      );
+      )
+      .finally(() => gate.leave());
   };
+}
+
+/** A fresh gate for the servers of one program run. */
+export function newRpcGate(): RpcGate {
+  gate = new RpcGate();
+  return gate;
 }
 
 const toStruct = (m: PropertyMap) => protos().Struct.fromJavaScript(m as JsObject);

@@ -2,7 +2,7 @@ import type { Server } from "@grpc/grpc-js";
 import type { ConfigEntry } from "../backend/stack-config";
 import type { Deployment } from "./deployment";
 import { protos } from "./grpc";
-import { engineService, resourceMonitor } from "./monitor";
+import { engineService, newRpcGate, resourceMonitor } from "./monitor";
 import { trace } from "../trace";
 
 async function listen(server: Server): Promise<string> {
@@ -30,6 +30,7 @@ export interface ProgramRun {
  */
 export async function runProgram(d: Deployment, run: ProgramRun, backendRoot: string): Promise<string | undefined> {
   const p = protos();
+  const gate = newRpcGate();
   const server = new p.grpc.Server({ "grpc.max_receive_message_length": 400 * 1024 * 1024 });
   server.addService(p.resourceGrpc.ResourceMonitorService, resourceMonitor(d, backendRoot));
   server.addService(p.engineGrpc.EngineService, engineService(d));
@@ -61,6 +62,7 @@ export async function runProgram(d: Deployment, run: ProgramRun, backendRoot: st
     await d.settled();
     return outcome;
   } finally {
+    await gate.close();
     client.close();
     server.forceShutdown();
   }

@@ -1,6 +1,6 @@
 import type { StepEventMetadata, StepEventStateMetadata } from "@pulumi/pulumi/automation";
 import type { ResourceState } from "../backend/state";
-import { forcesReplacement } from "../aws/replace-keys";
+import { forcesReplacement, isWriteOnly } from "../aws/replace-keys";
 import type { PropertyMap } from "./values";
 import { changedKeys, maskSecrets } from "./values";
 import { nameField } from "../../../../infra/sim/aws-model";
@@ -34,10 +34,11 @@ export interface Decision {
   deleteBeforeReplace: boolean;
 }
 
-/** Inputs with ignoreChanges applied: ignored top-level keys keep their old values. */
+/** Inputs with ignoreChanges applied (ignored top-level keys keep their old values), and write-only ones kept. */
 export function effectiveInputs(goal: Goal, old: ResourceState | undefined): PropertyMap {
-  if (!old || goal.ignoreChanges.length === 0) return goal.inputs;
+  if (!old) return goal.inputs;
   const inputs = { ...goal.inputs };
+  for (const k of Object.keys(inputs)) if (isWriteOnly(goal.type, k) && k in old.inputs) inputs[k] = old.inputs[k];
   for (const key of goal.ignoreChanges) {
     const top = key.split(/[.[]/)[0];
     if (top in old.inputs) inputs[top] = old.inputs[top];
@@ -52,7 +53,7 @@ export function effectiveInputs(goal: Goal, old: ResourceState | undefined): Pro
  */
 export function decide(goal: Goal, inputs: PropertyMap, old: ResourceState | undefined, forceReplace: boolean): Decision {
   if (!old) return { op: "create", diffs: [], deleteBeforeReplace: false };
-  const diffs = changedKeys(old.inputs, inputs);
+  const diffs = changedKeys(old.inputs, inputs).filter((k) => !isWriteOnly(goal.type, k));
   const explicitName = (() => {
     const field = nameField(goal.type);
     return field !== undefined && goal.inputs[field] !== undefined;

@@ -1,0 +1,115 @@
+/**
+ * End-to-end fixture for the fleet tests: a private backend and TENANTCTL_HOME, the stand-in `pulumi` first on PATH,
+ * and the built `tenantctl` run as a child process (npm run build first). Helpers create the shared stack and
+ * tenants, and read or change the stand-in's simulated AWS account behind the programs' backs.
+ */
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter, join } from "node:path";
+
+export const REPO = join(__dirname, "..", "..", "..");
+export const IMAGE_V1 = "123456789012.dkr.ecr.us-east-1.amazonaws.com/tenantctl-app:1.0.0";
+export const IMAGE_V2 = "123456789012.dkr.ecr.us-east-1.amazonaws.com/tenantctl-app:2.0.0";
+export const PINNED = "123456789012.dkr.ecr.us-east-1.amazonaws.com/tenantctl-app:0.9.0";
+
+export interface CliRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface FleetEnv {
+  readonly dir: string;
+  readonly backendRoot: string;
+  readonly env: NodeJS.ProcessEnv;
+  run(args: readonly string[], extraEnv?: NodeJS.ProcessEnv): Promise<CliRun>;
+}
+
+export function fleetEnv(prefix = "tenantctl-fleet-"): FleetEnv {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const backendRoot = join(dir, "state");
+  const env: NodeJS.ProcessEnv = {
+    PATH: `${join(REPO, "test", "support", "bin")}${delimiter}${process.env.PATH ?? ""}`,
+    HOME: dir,
+    PULUMI_BACKEND_URL: `file://${backendRoot}`,
+    PULUMI_CONFIG_PASSPHRASE: "fleet-test-passphrase",
+    TENANTCTL_HOME: join(dir, "home"),
+    CI: "1",
+  };
+  const run = (args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<CliRun> =>
+    new Promise((resolve) => {
+      execFile(process.execPath, [join(REPO, "bin", "tenantctl.js"), ...args], { cwd: dir, env: { ...env, ...extraEnv }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === "number" ? error.code : 1;
+        resolve({ code, stdout, stderr });
+      });
+    });
+  return { dir, backendRoot, env, run };
+}
+
+/** The single JSON document of a --json run, with the run's stderr in the message when it does not parse. */
+export function json<T = Record<string, unknown>>(run: CliRun): T {
+  try {
+    return JSON.parse(run.stdout) as T;
+  } catch {
+    throw new Error(`stdout is not one JSON document (exit ${run.code}):\n${run.stdout}\n--- stderr ---\n${run.stderr}`);
+  }
+}
+
+export async function expectOk(run: Promise<CliRun>, what: string): Promise<CliRun> {
+  const result = await run;
+  if (result.code !== 0) throw new Error(`${what} exited ${result.code}:\n${result.stderr}`);
+  return result;
+}
+
+export async function sharedUp(f: FleetEnv, albCount = 1): Promise<void> {
+  await expectOk(f.run(["shared", "up", "--env", "dev", "--config-file", join(REPO, "Pulumi.dev.yaml"), "--config", `imageUri=${IMAGE_V1}`, "--config", `albCount=${albCount}`]), "shared up");
+}
+
+/** Provisions tenants a few at a time (each is a tenantctl process plus its engine). */
+export async function provisionAll(f: FleetEnv, slugs: readonly string[], parallel = 3, extra: readonly string[] = []): Promise<void> {
+  const queue = [...slugs];
+  const lane = async (): Promise<void> => {
+    for (let slug = queue.shift(); slug !== undefined; slug = queue.shift()) {
+      await expectOk(f.run(["provision", "tenant", slug, "--yes", ...extra]), `provision ${slug}`);
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, lane));
+}
+
+export interface IndexEntry {
+  readonly slug: string;
+  readonly image: string;
+  readonly status: string;
+  readonly spec: { readonly image: string; readonly pinnedImage?: string; readonly tier: string; readonly loadBalancer: string; readonly displayName: string; readonly skin: { primaryColor: string } };
+}
+
+export function indexEntry(f: FleetEnv, slug: string): IndexEntry {
+  return JSON.parse(readFileSync(join(f.backendRoot, ".tenantctl", "index", "tenantctl-tenants", `dev-${slug}.json`), "utf8")) as IndexEntry;
+}
+
+export interface AccountResource {
+  type: string;
+  stack: string;
+  name: string;
+  inputs: Record<string, unknown>;
+  outputs: Record<string, unknown>;
+}
+
+interface Account {
+  resources: AccountResource[];
+  snapshots: { dbSnapshotIdentifier: string }[];
+}
+
+const accountFile = (f: FleetEnv): string => join(f.backendRoot, ".pulumi-standin", "account.json");
+
+export function readAccount(f: FleetEnv): Account {
+  return JSON.parse(readFileSync(accountFile(f), "utf8")) as Account;
+}
+
+/** Changes the simulated account directly, as someone clicking in the AWS console would (no stack operation may run). */
+export function changeAccount(f: FleetEnv, change: (account: Account) => void): void {
+  const account = readAccount(f);
+  change(account);
+  writeFileSync(accountFile(f), JSON.stringify(account, null, 2));
+}
