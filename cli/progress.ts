@@ -33,7 +33,8 @@ export function urnParts(urn: string): { type: string; name: string } {
 
 function cleanMessage(message: string): string {
   // Engine diagnostics carry ANSI colour directives like <{%reset%}> and trailing newlines.
-  return message.replace(/<\{%[^%]*%\}>/g, "").replace(/\u001b\[[0-9;]*m/g, "").trim();
+  const escape = String.fromCharCode(27);
+  return message.replace(/<\{%[^%]*%\}>/g, "").split(escape).map((part, i) => (i === 0 ? part : part.replace(/^\[[0-9;]*m/, ""))).join("").trim();
 }
 
 export class ProgressRenderer {

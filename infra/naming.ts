@@ -1,6 +1,6 @@
 // The slug rule and every name a tenant stack derives from it, checked against AWS's limits after Pulumi's auto-naming.
-import { createHash } from "node:crypto";
 import type { TenantSpec } from "./spec";
+import { MAX_GENERATION } from "./spec-rules";
 
 /** Pulumi's auto-name: `-` + 7 hex for most resources; RDS instances get 7 hex with no separator. */
 export const AUTONAME_SUFFIX_LENGTH = 8;
@@ -126,9 +126,9 @@ export const NAME_LIMITS: readonly NameLimit[] = [
 
 /** How long a slug each name allows: its limit minus the auto-name suffix and the fixed text around the slug. */
 export function slugBudgets(): readonly { readonly limit: NameLimit; readonly maxSlug: number }[] {
-  const probe = tenantNames({ slug: "a", env: "e".repeat(ENV_MAX_LENGTH), preview: undefined, generation: 999 });
+  const probe = tenantNames({ slug: "a", env: "e".repeat(ENV_MAX_LENGTH), preview: undefined, generation: MAX_GENERATION });
   const previewProbe = tenantNames({
-    slug: "a", env: "e".repeat(ENV_MAX_LENGTH), preview: { branch: "b", expiresAt: "" }, generation: 999,
+    slug: "a", env: "e".repeat(ENV_MAX_LENGTH), preview: { branch: "b", expiresAt: "" }, generation: MAX_GENERATION,
   });
   return NAME_LIMITS.map((limit) => {
     const fixed = Math.max(probe[limit.name]?.length ?? 0, previewProbe[limit.name]?.length ?? 0) - 1;
@@ -175,16 +175,3 @@ export function tenantHost(spec: Pick<TenantSpec, "slug" | "preview">, baseDomai
 
 /** The longest base domain under which every slug's preview host still fits a listener rule's host-header value. */
 export const BASE_DOMAIN_MAX_LENGTH = HOST_HEADER_MAX_LENGTH - SLUG_MAX_LENGTH - `.${PREVIEW_SUBDOMAIN}.`.length;
-
-/**
- * A git branch as a slug: lowercased, runs of other characters as one hyphen, and whenever that lost information
- * (or was cut to SLUG_MAX_LENGTH) a hash of the branch appended, so two branches never share a preview.
- */
-export function branchSlug(branch: string): string {
-  const cleaned = branch.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
-  const lettered = /^[a-z]/.test(cleaned) && !cleaned.startsWith("sg-") ? cleaned : `b-${cleaned}`.replace(/-+$/, "");
-  if (lettered === branch && slugProblem(lettered) === undefined) return lettered;
-  const hash = createHash("sha256").update(branch).digest("hex").slice(0, 6);
-  const head = lettered.slice(0, SLUG_MAX_LENGTH - hash.length - 1).replace(/-+$/, "");
-  return `${head}-${hash}`;
-}

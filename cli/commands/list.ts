@@ -3,6 +3,7 @@
  * records, so it needs neither the pulumi CLI nor a passphrase and never loads the Pulumi SDK.
  */
 import { Command } from "commander";
+import { renderTable } from "../table";
 import { reporterFor, withExamples, withJson, nounCommand, type CommandContext, type OutputFlags } from "./common";
 
 interface ListFlags extends OutputFlags {
@@ -39,11 +40,8 @@ export function listCommand(ctx: CommandContext): Command {
         out(`no tenants in ${session.backend.url}${flags.env === undefined ? "" : ` for env ${flags.env}`}`);
         return;
       }
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const Table = require("cli-table3") as typeof import("cli-table3");
-      const table = new Table({ head: ["slug", "env", "tier", "status", "url", "image", "updated"], style: { head: [], border: [] } });
-      for (const r of rows) table.push([r.slug, r.env, r.tier, r.status, r.url ?? "-", r.image, r.lastUpdated]);
-      out(table.toString());
+      const head = ["SLUG", "ENV", "TIER", "STATUS", "URL", "IMAGE", "UPDATED"];
+      out(renderTable(head, rows.map((r) => [r.slug, r.env, r.tier, r.status, r.url ?? "-", r.image, r.lastUpdated])));
       out(`${rows.length} tenant${rows.length === 1 ? "" : "s"}`);
     });
   });

@@ -10,7 +10,10 @@ export function resumeCommand(state: Pick<RolloutState, "env" | "id">): string {
 }
 
 function tenantRow(t: TenantRollout): Record<string, unknown> {
-  return { slug: t.slug, wave: t.wave + 1, status: t.status, error: t.error ?? null, previousImage: t.previousImage ?? null, attempts: t.attempts };
+  return {
+    slug: t.slug, wave: t.wave + 1, status: t.status, error: t.error ?? null, previousImage: t.previousImage ?? null, attempts: t.attempts,
+    startedAt: t.startedAt ?? null, finishedAt: t.finishedAt ?? null,
+  };
 }
 
 export function rolloutDocument(state: RolloutState, dryRun = false): Record<string, unknown> {

@@ -60,7 +60,8 @@ export async function previewUp(session: EngineSession, req: PreviewUpRequest): 
     (stored !== undefined && stored.spec.preview?.branch !== req.target.branch ? `stack ${target.stack} belongs to another branch` : undefined);
   if (conflict !== undefined) throw new ConflictError(conflict, { hint: "two branches map to one preview only if a record was edited by hand; remove it with preview down" });
   const record = recordDeploy(stored?.record, { branch: req.target.branch, env: target.env, now: req.now, ttlMs: req.ttlMs });
-  const loadBalancer = stored?.spec.loadBalancer ?? shared.loadBalancers[0]?.id ?? "alb-0";
+  const { DEFAULT_LOAD_BALANCER_ID } = await import("../../infra/spec");
+  const loadBalancer = stored?.spec.loadBalancer ?? shared.loadBalancers[0]?.id ?? DEFAULT_LOAD_BALANCER_ID;
   const priority = await claimPriority(session.store, {
     env: target.env, loadBalancer, project: target.project, stack: target.stack, slug: target.slug, current: stored?.spec.listenerPriority, now: req.now,
   });

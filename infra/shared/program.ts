@@ -9,10 +9,20 @@ import { SharedLoadBalancer } from "./load-balancer";
 import { SharedNetwork } from "./network";
 import type { SharedOutputs } from "./outputs";
 import { SharedRegistry } from "./registry";
-import { sharedTags } from "./tags";
+import { MANAGED_BY } from "../tenant/context";
 
 /** Stack outputs as the program returns them: each key of SharedOutputs, its value possibly not yet known. */
 export type SharedStackOutputs = { readonly [K in keyof SharedOutputs]: pulumi.Input<SharedOutputs[K]> };
+
+export const SHARED_TENANT_TAG = "shared";
+
+/**
+ * The same four tag keys as tenant resources, with `tenant=shared`, so a cost report grouped by tenant shows the
+ * shared layer as its own line instead of an untagged remainder.
+ */
+export function sharedTags(env: string): Readonly<Record<string, string>> {
+  return { tenant: SHARED_TENANT_TAG, env, tier: SHARED_TENANT_TAG, "managed-by": MANAGED_BY };
+}
 
 export function sharedProgram(config: SharedConfig): () => Promise<SharedStackOutputs> {
   return async () => buildShared(config);
@@ -58,7 +68,8 @@ function buildShared(config: SharedConfig): SharedStackOutputs {
     region: config.region,
     accountId: aws.getCallerIdentityOutput().accountId,
     baseDomain: config.baseDomain,
-    hostedZoneId: config.hostedZoneId,
+    // Absent rather than undefined: Pulumi warns about undefined stack outputs.
+    ...(config.hostedZoneId === undefined ? {} : { hostedZoneId: config.hostedZoneId }),
     certificateArn: certificate.certificateArn,
     vpcId: network.vpcId,
     vpcCidr: config.vpcCidr,

@@ -1,10 +1,11 @@
 // The app image's home: an ECR repository with immutable tags and scan-on-push, and the image itself, either built
 // here from `app/` or taken as given.
-import { join } from "node:path";
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
-import { sourceTag } from "./source-tag";
 
 export interface SharedRegistryArgs {
   /** A prebuilt image; when absent the image is built from `appPath`. */
@@ -51,4 +52,31 @@ export class SharedRegistry extends pulumi.ComponentResource {
       : pulumi.output(args.imageUri);
     this.registerOutputs({ repositoryUrl: this.repositoryUrl, imageUri: this.imageUri });
   }
+}
+
+/** Not part of the image's inputs: dependencies are installed inside the build, outputs are rebuilt. */
+const SKIPPED = new Set(["node_modules", ".git", "dist", "coverage", ".pulumi", ".tenantctl"]);
+export const SOURCE_TAG_PREFIX = "src-";
+
+function files(root: string, dir: string, out: string[]): string[] {
+  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    if (SKIPPED.has(entry.name)) continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) files(root, path, out);
+    else if (entry.isFile()) out.push(relative(root, path));
+  }
+  return out;
+}
+
+/**
+ * `src-` + 12 hex of a hash over every file's path and content under `dir`. Derived from the source so the
+ * repository's immutable tags hold: the same source gives the same tag (re-pushing identical bytes), any change a new one.
+ */
+export function sourceTag(dir: string): string {
+  const hash = createHash("sha256");
+  for (const file of files(dir, dir, [])) {
+    hash.update(file).update("\0").update(readFileSync(join(dir, file))).update("\0");
+  }
+  return `${SOURCE_TAG_PREFIX}${hash.digest("hex").slice(0, 12)}`;
 }

@@ -1,5 +1,4 @@
-import { arn, ec2Id } from "./arns";
-import { alnumFrom, hexFrom } from "./hash";
+import { alnumFrom, arn, ec2Id, hexFrom } from "./arns";
 import { asArray, asRecord, asString, type Props, type SimContext } from "./types";
 
 /** Thrown for an invoke the model cannot answer: an empty answer would let a program run on made-up data. */

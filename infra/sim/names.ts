@@ -1,4 +1,4 @@
-import { hexFrom } from "./hash";
+import { hexFrom } from "./arns";
 import { asString, canonicalType, type Props } from "./types";
 
 /** How the pulumi-aws bridge fills a resource's name when the program gives none (its `AutoName…` overrides). */

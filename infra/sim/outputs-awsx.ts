@@ -1,5 +1,4 @@
-import { arn, ec2Id } from "./arns";
-import { hexFrom } from "./hash";
+import { arn, ec2Id, hexFrom } from "./arns";
 import { asArray, asNumber, asRecord, asString, type Props, type SimContext } from "./types";
 import type { SimulatedResource } from "./outputs";
 

@@ -1,5 +1,4 @@
-import { albZoneId, arn, awsManagedKmsKeyArn, createDate, ec2Id, iamUniqueId, lastSegment, rdsManagedSecretArn, secretArn } from "./arns";
-import { hexFrom, uuidFrom } from "./hash";
+import { albZoneId, arn, awsManagedKmsKeyArn, createDate, ec2Id, hexFrom, iamUniqueId, lastSegment, rdsManagedSecretArn, secretArn, uuidFrom } from "./arns";
 import { defaultSeed, nameField, physicalName } from "./names";
 import { simulateAwsxOutputs } from "./outputs-awsx";
 import { asArray, asNumber, asRecord, asString, canonicalType, type Props, type SimContext } from "./types";

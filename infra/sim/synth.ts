@@ -1,8 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { checkAccount, checkResource, effectiveTags, physicalName, simulateInvoke, simulateOutputs, type SimContext, type Violation } from "./aws-model";
-import { drainRuntime, installMockMonitor, installRecordingEngine, loggedErrorCount, withCheapStackTraces, withIsolatedRuntime, type Diagnostic } from "./synth-runtime";
-import { byUrn, mockUrn, providerDefaultTags, unwrapSecrets } from "./synth-record";
+import { drainRuntime, installMockMonitor, installRecordingEngine, loggedErrorCount, withCheapStackTraces, withIsolatedRuntime, byUrn, mockUrn, providerDefaultTags, unwrapSecrets, type Diagnostic } from "./synth-runtime";
 
 export type { Diagnostic };
 
@@ -54,8 +53,8 @@ export interface SynthResult {
 
 /** A program failed under simulation; `causes` holds every error the run produced. */
 export class SynthesisError extends Error {
-  constructor(readonly stack: string, readonly causes: readonly unknown[]) {
-    super(`synthesize ${stack}: ${causes.map((c) => (c instanceof Error ? c.message : String(c))).join("; ")}`);
+  constructor(readonly stackName: string, readonly causes: readonly unknown[]) {
+    super(`synthesize ${stackName}: ${causes.map((c) => (c instanceof Error ? c.message : String(c))).join("; ")}`);
     this.name = "SynthesisError";
   }
 }
@@ -97,7 +96,7 @@ async function run(program: () => unknown, options: SynthOptions): Promise<Synth
   const providers = new Map<string, Record<string, string> | undefined>();
   const invokes = new Set<string>();
   const errors: unknown[] = [];
-  const config = { "aws:region": ctx.region, ...(options.config ?? {}) };
+  const config: Record<string, string> = { "aws:region": ctx.region, ...(options.config ?? {}) };
   const defaultProviderTags = providerDefaultTags({ defaultTags: config["aws:defaultTags"] });
   // A provider reference is `<urn>::<id>`; resources without one use the default provider, configured from stack config.
   const tagsOfProvider = (ref: string): Record<string, string> | undefined =>
@@ -128,8 +127,10 @@ async function run(program: () => unknown, options: SynthOptions): Promise<Synth
         });
         return { id: sim.id, state: sim.outputs };
       } catch (err) {
+        // Rejecting here would leave unawaited rejected outputs inside the SDK (process-killing unhandled
+        // rejections); the run continues and fails as a whole below, with every cause listed.
         errors.push(err);
-        throw err;
+        return { id: undefined, state: {} };
       }
     },
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
@@ -138,18 +139,27 @@ async function run(program: () => unknown, options: SynthOptions): Promise<Synth
         return simulateInvoke(args.token, unwrapSecrets(args.inputs).plain, ctx);
       } catch (err) {
         errors.push(err);
-        throw err;
+        return {};
       }
     },
   });
 
   const diagnostics: Diagnostic[] = [];
   installMockMonitor(monitor, ctx.project, ctx.stack, options.preview ?? false);
-  //XX installRecordingEngine(diagnostics);
+  installRecordingEngine(diagnostics);
   pulumi.runtime.setAllConfig(config);
   let outputs: Record<string, unknown> = {};
   try {
-    outputs = ((await pulumi.runtime.runInPulumiStack(async () => (await program()) ?? undefined)) ?? {}) as Record<string, unknown>;
+    // The program's own exception is caught inside the stack, for the same reason as in newResource above.
+    const guarded = async (): Promise<unknown> => {
+      try {
+        return (await program()) ?? undefined;
+      } catch (err) {
+        errors.push(err);
+        return undefined;
+      }
+    };
+    outputs = ((await pulumi.runtime.runInPulumiStack(guarded)) ?? {}) as Record<string, unknown>;
   } catch (err) {
     errors.push(err);
   }

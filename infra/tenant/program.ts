@@ -58,7 +58,8 @@ function buildTenant(ctx: TenantContext): TenantStackOutputs {
     databaseEndpoint: database.endpoint,
     databaseSecretArn: database.masterSecretArn,
     adminTokenSecretArn: secrets.adminTokenSecretArn,
-    finalSnapshotIdentifier: ctx.names.finalSnapshotIdentifier,
+    // Absent rather than undefined for previews: Pulumi warns about undefined stack outputs.
+    ...(ctx.names.finalSnapshotIdentifier === undefined ? {} : { finalSnapshotIdentifier: ctx.names.finalSnapshotIdentifier }),
     listenerPriority: ctx.spec.listenerPriority,
     loadBalancer: ctx.loadBalancer.id,
     clusterName: ctx.shared.clusterName,

@@ -4,6 +4,7 @@
  * and AWS's error, and a rerun converges.
  */
 import { mkdirSync } from "node:fs";
+import { hostname, userInfo } from "node:os";
 import { join } from "node:path";
 import { tempDir } from "./support/memory-io";
 import { built, e2eEnv, IMAGE, json, tenantctl } from "./support/e2e";
@@ -56,7 +57,7 @@ interface ApplyDoc { tenant: string; listenerPriority: number; resourceChanges: 
     expect(killed.code).toBe(1);
     const locked = await run(["provision", "tenant", "delta", "--json"]);
     expect(locked.code).toBe(4);
-    const user = `${require("node:os").userInfo().username as string}@${require("node:os").hostname() as string}`;
+    const user = `${userInfo().username}@${hostname()}`;
     expect(locked.stderr).toMatch(new RegExp(`stack dev-delta is locked by ${user.replace(/[.]/g, "\\.")} \\(pid \\d+\\) since \\d{4}-\\d\\d-\\d\\dT`));
     expect(locked.stderr).toMatch(/pulumi cancel/);
     const doc = json<{ error: { exitCode: number; lockHolder: { who: string; since: string } } }>(locked);

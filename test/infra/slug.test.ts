@@ -1,6 +1,5 @@
-import fc from "fast-check";
 import {
-  branchSlug, envProblem, RESERVED_SLUGS, SLUG_MAX_LENGTH, SLUG_MIN_LENGTH, slugBudgets, slugProblem, tenantHost,
+  envProblem, RESERVED_SLUGS, SLUG_MAX_LENGTH, SLUG_MIN_LENGTH, slugBudgets, slugProblem, tenantHost,
 } from "../../infra/naming";
 
 describe("slug rule", () => {
@@ -67,35 +66,5 @@ describe("hosts", () => {
     expect(tenantHost({ slug: "acme", preview: undefined }, "t.example.com")).toBe("acme.t.example.com");
     expect(tenantHost({ slug: "acme", preview: { branch: "x", expiresAt: "2026-01-01T00:00:00Z" } }, "t.example.com"))
       .toBe("acme.preview.t.example.com");
-  });
-});
-
-describe("branchSlug", () => {
-  it("keeps a branch that already is a slug", () => {
-    expect(branchSlug("login-page")).toBe("login-page");
-  });
-
-  it("cleans and hashes a branch that is not", () => {
-    expect(branchSlug("feature/Login")).toMatch(/^feature-login-[0-9a-f]{6}$/);
-    expect(branchSlug("123-fix")).toMatch(/^b-123-fix-[0-9a-f]{6}$/);
-    expect(branchSlug("www")).toMatch(/^www-[0-9a-f]{6}$/);
-    expect(branchSlug("sg-1")).toMatch(/^b-sg-1-[0-9a-f]{6}$/);
-  });
-
-  it("always yields a valid slug, the same one for the same branch", () => {
-    fc.assert(
-      fc.property(fc.string({ maxLength: 300 }), (branch) => {
-        const slug = branchSlug(branch);
-        expect(slugProblem(slug)).toBeUndefined();
-        expect(branchSlug(branch)).toBe(slug);
-      }),
-      { numRuns: 500 },
-    );
-  });
-
-  it("keeps branches apart that clean to the same text", () => {
-    expect(branchSlug("feat/a-b")).not.toBe(branchSlug("feat-a/b"));
-    const long = "feature/" + "x".repeat(40);
-    expect(branchSlug(long + "1")).not.toBe(branchSlug(long + "2"));
   });
 });

@@ -51,7 +51,7 @@ describe("parseTenantSpec", () => {
     ["slug", "admin", /^slug: "admin" is reserved/],
     ["displayName", "", /^displayName: "" has 0 characters \(allowed: 1-100/],
     ["displayName", "x".repeat(101), /^displayName: "x{101}" has 101 characters/],
-    ["displayName", "   ", /^displayName: "   " is blank/],
+    ["displayName", "   ", /^displayName: " {3}" is blank/],
     ["displayName", "a\u0007b", /^displayName: .* contains a control character/],
     ["env", "Prod", /^env: "Prod" is not an environment name \(allowed:/],
     ["tier", "gold", /^tier: "gold" is not a tier \(allowed: basic, standard, premium, preview\)/],

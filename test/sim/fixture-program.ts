@@ -26,7 +26,7 @@ export function fixtureProgram(o: FixtureOptions): () => Promise<Record<string, 
     const sg = new aws.ec2.SecurityGroup(`${o.slug}-db-sg`, { vpcId: vpc.vpcId, description: "db" }, { ...opts, parent: component });
     const db = new aws.rds.Instance(`${o.slug}-db`, {
       engine: "postgres", instanceClass: "db.t4g.micro", allocatedStorage: 20, username: "app", dbName: "app",
-      manageMasterUserPassword: o.dbPassword === undefined ? true : undefined, password: o.dbPassword,
+      manageMasterUserPassword: true, password: o.dbPassword,
       storageEncrypted: true, finalSnapshotIdentifier: `${o.slug}-final`, vpcSecurityGroupIds: [sg.id],
     }, { ...opts, parent: component, protect: o.protect ?? true });
     const secret = new aws.secretsmanager.Secret(`${o.slug}-app`, { recoveryWindowInDays: 7 }, opts);

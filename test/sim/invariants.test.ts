@@ -7,7 +7,7 @@ import { ACCOUNT, sharedStack, type SharedStack } from "./shared-stack";
 import { sharedProblems } from "./shared-invariants";
 import { generateSpecs } from "./specs";
 import { checkIam, checkTaskDefinition } from "./tenant-invariants-app";
-import { checkDatabase, checkNetwork, checkTags, Problems, type TenantRun } from "./tenant-invariants";
+import { checkDatabase, checkNetwork, checkTags, isTaggable, Problems, type TenantRun } from "./tenant-invariants";
 
 const TENANTS_PER_ENV = { dev: 170, prod: 40 } as const;
 
@@ -58,6 +58,8 @@ describe("tenant stacks (≥200 generated specs)", () => {
     const lengths = runs.map((r) => r.spec.slug.length);
     expect(Math.min(...lengths)).toBe(3);
     expect(Math.max(...lengths)).toBe(21);
+    // The tag invariant relies on this reading of the provider's types; make sure it is not vacuous.
+    expect([isTaggable("aws:rds/instance:Instance"), isTaggable("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"), isTaggable("aws:iam/rolePolicy:RolePolicy")]).toEqual([true, true, false]);
   });
 
   test("break no AWS rule (every resource, after auto-naming)", () => {

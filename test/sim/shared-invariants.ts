@@ -1,8 +1,7 @@
 import { albDeletionProtection } from "../../infra/shared/config";
 import type { SynthResource } from "../../infra/sim/synth";
 import type { SharedStack } from "./shared-stack";
-import { isTaggable } from "./taggable";
-import { arr, obj, Problems } from "./tenant-invariants";
+import { arr, isTaggable, obj, Problems } from "./tenant-invariants";
 
 const TLS12_POLICY = /^ELBSecurityPolicy-(TLS13-1-2|TLS-1-2|FS-1-2)/;
 
