@@ -10,7 +10,7 @@
  */
 import { execFile, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 
 const REPO = join(__dirname, "..", "..");
@@ -103,6 +103,11 @@ interface RolloutDoc {
   readonly tenants: { readonly status: string; readonly startedAt: string | null; readonly finishedAt: string | null }[];
 }
 
+/** The 1-minute load average: on a shared machine the figures mean little without it. */
+function load(): string {
+  return (loadavg()[0] ?? 0).toFixed(1);
+}
+
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? NaN;
@@ -140,7 +145,7 @@ async function main(): Promise<void> {
   const cpus = await new Promise<string>((resolve) => execFile("nproc", (_e, out) => resolve(out.trim())));
   process.stdout.write(`fleet bench: sizes ${SIZES.join(",")}, concurrency ${CONCURRENCY}, stand-in delay ${DELAY_MS} ms/resource, ${cpus} CPU(s)\n`);
   const list = await benchList();
-  process.stdout.write(`list tenants (${LIST_SIZE} tenants): --json median ${(list.jsonMs / 1000).toFixed(2)} s, table median ${(list.tableMs / 1000).toFixed(2)} s (goal ≤ 2 s)\n`);
+  process.stdout.write(`list tenants (${LIST_SIZE} tenants): --json median ${(list.jsonMs / 1000).toFixed(2)} s, table median ${(list.tableMs / 1000).toFixed(2)} s (goal ≤ 2 s; load ${load()})\n`);
   const dir = mkdtempSync(join(tmpdir(), "tenantctl-bench-fleet-"));
   await must(dir, ["shared", "up", "--env", "dev", "--config-file", join(REPO, "Pulumi.dev.yaml"), "--config", `imageUri=${image(1)}`]);
   await must(dir, ["provision", "tenant", TEMPLATE, "--image", image(1), "--yes"]);
@@ -149,15 +154,15 @@ async function main(): Promise<void> {
   const all = Array.from({ length: max }, (_, i) => clone(i + 1));
   const alone = await upgrade(dir, [all[0] ?? clone(1)], 2, 1);
   const t = alone.perTenantMs;
-  process.stdout.write(`one tenant alone: ${(t / 1000).toFixed(1)} s per tenant (wall ${(alone.run.wallMs / 1000).toFixed(1)} s, peak RSS ${alone.run.peakRssMb.toFixed(0)} MB)\n`);
-  process.stdout.write("N\tC\twall s\tideal s\twall/ideal\tmedian tenant s\tupgraded\tpeak RSS MB\n");
+  process.stdout.write(`one tenant alone: ${(t / 1000).toFixed(1)} s per tenant (wall ${(alone.run.wallMs / 1000).toFixed(1)} s, peak RSS ${alone.run.peakRssMb.toFixed(0)} MB, load ${load()})\n`);
+  process.stdout.write("N\tC\twall s\tideal s\twall/ideal\tmedian tenant s\tupgraded\tpeak RSS MB\tload avg\n");
   let version = 3;
   for (const n of SIZES) {
     const { run, doc, perTenantMs } = await upgrade(dir, all.slice(0, n), version, CONCURRENCY);
     version += 1;
     const ideal = Math.ceil(n / CONCURRENCY) * t;
     const upgraded = doc.tenants.filter((x) => x.status === "upgraded").length;
-    process.stdout.write(`${n}\t${CONCURRENCY}\t${(run.wallMs / 1000).toFixed(1)}\t${(ideal / 1000).toFixed(1)}\t${(run.wallMs / ideal).toFixed(2)}\t${(perTenantMs / 1000).toFixed(1)}\t${upgraded}/${n}\t${run.peakRssMb.toFixed(0)}\n`);
+    process.stdout.write(`${n}\t${CONCURRENCY}\t${(run.wallMs / 1000).toFixed(1)}\t${(ideal / 1000).toFixed(1)}\t${(run.wallMs / ideal).toFixed(2)}\t${(perTenantMs / 1000).toFixed(1)}\t${upgraded}/${n}\t${run.peakRssMb.toFixed(0)}\t${load()}\n`);
   }
 }
 

@@ -69,8 +69,4 @@ export class Reporter {
     }
     human((line) => this.io.stdout.write(`${line}\n`));
   }
-
-  get hasResult(): boolean {
-    return this.resultWritten;
-  }
 }

@@ -33,8 +33,8 @@ export function urnParts(urn: string): { type: string; name: string } {
 
 function cleanMessage(message: string): string {
   // Engine diagnostics carry ANSI colour directives like <{%reset%}> and trailing newlines.
-  const escape = String.fromCharCode(27);
-  return message.replace(/<\{%[^%]*%\}>/g, "").split(escape).map((part, i) => (i === 0 ? part : part.replace(/^\[[0-9;]*m/, ""))).join("").trim();
+  const esc = String.fromCharCode(27);
+  return message.replace(/<\{%[^%]*%\}>/g, "").split(esc).map((part, i) => (i === 0 ? part : part.replace(/^\[[0-9;]*m/, ""))).join("").trim();
 }
 
 export class ProgressRenderer {

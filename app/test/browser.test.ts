@@ -38,7 +38,7 @@ suite(suiteName, () => {
       servers.push(await startServer(config, { logDestination: new LogCapture() }));
     }
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-  });
+  }, 300_000);
   afterAll(async () => {
     await browser?.close();
     await Promise.all(servers.map((s) => s.close()));

@@ -25,9 +25,10 @@ describe("the container's runtime stage, reproduced from app/Dockerfile", () => 
   let image: RuntimeImage;
   let port: number;
   let app: AppProcess | undefined;
+  // npm ci and a cold PGlite start are slow on a busy 2-core machine; these limits only stop a hung run.
   beforeAll(() => {
     image = reproduceImage();
-  });
+  }, 600_000);
   afterEach(() => app?.stop());
   afterAll(() => rmSync(dirname(image.dir), { recursive: true, force: true }));
 
@@ -92,14 +93,21 @@ describe("the container's runtime stage, reproduced from app/Dockerfile", () => 
     await running.waitForLine('"msg":"request received"');
     running.child.kill("SIGTERM");
     await running.waitForLine("shutting down");
-    const refused = await new Promise<boolean>((resolve) => {
-      const probe = connect(port, "127.0.0.1");
-      probe.on("connect", () => {
-        probe.destroy();
-        resolve(false);
+    // The listener closes shortly after the log line; poll until new connections are refused.
+    const probe = () =>
+      new Promise<boolean>((resolve) => {
+        const c = connect(port, "127.0.0.1");
+        c.on("connect", () => {
+          c.destroy();
+          resolve(false);
+        });
+        c.on("error", () => resolve(true));
       });
-      probe.on("error", () => resolve(true));
-    });
+    let refused = false;
+    for (let i = 0; i < 200 && !refused; i++) {
+      refused = await probe();
+      if (!refused) await new Promise((resolve) => setTimeout(resolve, 25));
+    }
     expect(refused).toBe(true);
     expect(running.child.exitCode).toBeNull();
     socket.end(body.slice(10));

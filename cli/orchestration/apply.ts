@@ -7,6 +7,7 @@ import type { TenantSpec } from "../../infra/spec";
 import { ConflictError, NotFoundError } from "../errors";
 import { applyFlags, parseSpecOrUsage, type RequestedTenant, type TenantFlags } from "../tenant-input";
 import { claimPriority, peekPriority } from "./priorities";
+import { assertUnlocked } from "./engine-errors";
 import { runEngine, EngineFailure } from "./run-engine";
 import type { EngineSession } from "./session";
 import { readSharedOutputs } from "./shared-stack";
@@ -74,6 +75,7 @@ export async function applyTenant(session: EngineSession, req: ApplyRequest): Pr
     return { target, spec, diff, changes: outcome.changes, outputs: stored?.outputs ?? {}, applied: false };
   }
   const index = { spec, project: target.project, stack: target.stack, operation: req.mode } as const;
+  await assertUnlocked(session.backend.fileRoot, run);
   await writeIndexEntry(session.store, { ...index, status: "in-progress", now });
   try {
     const outcome = await runEngine({ ...run, title: `${req.mode === "provision" ? "provisioning" : "updating"} ${target.slug} (${target.stack}) in ${session.backend.url}` }, (o) => stack.up(o));
@@ -85,6 +87,8 @@ export async function applyTenant(session: EngineSession, req: ApplyRequest): Pr
     return { target, spec, diff, changes: outcome.changes, outputs, applied: true };
   } catch (error: unknown) {
     if (!(error instanceof EngineFailure)) throw error;
+    // A lock taken between our check and the engine's: the index belongs to the operation holding it.
+    if (error.translated instanceof ConflictError) throw error.translated;
     const status = error.cancelled ? "cancelled" : "failed";
     await writeIndexEntry(session.store, { ...index, status, message: error.translated.message, now: session.io.now() }).catch(() => undefined);
     throw error.translated;

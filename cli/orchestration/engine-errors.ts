@@ -4,7 +4,7 @@
  */
 import { CliError, ConflictError, NotFoundError, OperationFailedError } from "../errors";
 import type { ResourceFailure } from "../progress";
-import { describeLock, lockHolderFromText, readLockHolder } from "./locks";
+import { describeLock, lockHolderFromText, readLockHolder, type LockHolder } from "./locks";
 
 export interface EngineErrorContext {
   readonly project: string;
@@ -24,17 +24,27 @@ function meaningfulLines(text: string): string[] {
     .filter((line) => !line.startsWith("code:") && !line.startsWith("stdout:") && !line.startsWith("stderr:"));
 }
 
+function lockConflict(holder: LockHolder | undefined, ctx: Pick<EngineErrorContext, "project" | "stack" | "retry">): ConflictError {
+  return new ConflictError(`stack ${ctx.stack} is locked by ${describeLock(holder)}`, {
+    hint: `wait for that operation to finish, then rerun: ${ctx.retry}\nif that process is gone, clear the lock with: pulumi cancel --stack ${ctx.stack} (in .tenantctl/work/${ctx.project})`,
+    details: { stack: ctx.stack, lockHolder: holder ?? null },
+  });
+}
+
+/** Fails fast (exit 4, nothing written) when a file backend shows the stack locked. */
+export async function assertUnlocked(fileRoot: string | undefined, ctx: Pick<EngineErrorContext, "project" | "stack" | "retry">): Promise<void> {
+  if (fileRoot === undefined) return;
+  const holder = await readLockHolder(fileRoot, ctx.project, ctx.stack);
+  if (holder !== undefined) throw lockConflict(holder, ctx);
+}
+
 export async function translateEngineError(error: unknown, ctx: EngineErrorContext): Promise<CliError> {
   if (error instanceof CliError) return error;
   const automation = await import("@pulumi/pulumi/automation");
   const text = error instanceof Error ? error.message : String(error);
   if (error instanceof automation.ConcurrentUpdateError) {
     const fromFile = ctx.fileRoot === undefined ? undefined : await readLockHolder(ctx.fileRoot, ctx.project, ctx.stack);
-    const holder = fromFile ?? lockHolderFromText(text);
-    return new ConflictError(`stack ${ctx.stack} is locked by ${describeLock(holder)}`, {
-      hint: `wait for that operation to finish, then rerun: ${ctx.retry}\nif that process is gone, clear the lock with: pulumi cancel --stack ${ctx.stack} (in .tenantctl/work/${ctx.project})`,
-      details: { stack: ctx.stack, lockHolder: holder ?? null },
-    });
+    return lockConflict(fromFile ?? lockHolderFromText(text), ctx);
   }
   if (error instanceof automation.StackNotFoundError) {
     return new NotFoundError(`stack ${ctx.stack} does not exist in the backend`, { details: { stack: ctx.stack } });

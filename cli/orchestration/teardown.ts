@@ -4,7 +4,8 @@
  * (4) the stack is removed (unless --keep-stack), its priority released, a teardown record written.
  * Rerunning after a failure resumes: each step is idempotent.
  */
-import { NotFoundError, OperationFailedError } from "../errors";
+import { ConflictError, NotFoundError, OperationFailedError } from "../errors";
+import { assertUnlocked } from "./engine-errors";
 import { archiveKey, teardownKey, type TeardownRecord } from "./teardown-records";
 import { exportStackEncrypted, finalSnapshotFromState, plaintextSecretPaths } from "./archive";
 import { releasePriority } from "./priorities";
@@ -46,6 +47,7 @@ export async function teardownTenant(session: EngineSession, req: TeardownReques
   const { workspace, stack } = await openTenantStack(session, target, spec, shared, { releaseProtection: true, forceDeleteSecrets: req.forceDeleteSecrets });
   const run = { io: session.io, project: target.project, stack: target.stack, fileRoot: session.backend.fileRoot, retry: req.retry };
   const index = { spec, project: target.project, stack: target.stack, operation: "teardown" } as const;
+  await assertUnlocked(session.backend.fileRoot, run);
   await writeIndexEntry(session.store, { ...index, status: "in-progress", now: started });
   try {
     await runEngine({ ...run, title: `teardown ${req.slug} 1/3: lifting deletion protection${req.forceDeleteSecrets ? " and the secrets' recovery window" : ""}` }, (o) => stack.up(o));
@@ -78,6 +80,7 @@ export async function teardownTenant(session: EngineSession, req: TeardownReques
     return { target, record, recordKey };
   } catch (error: unknown) {
     const translated = error instanceof EngineFailure ? error.translated : error;
+    if (translated instanceof ConflictError) throw translated;
     const status = error instanceof EngineFailure && error.cancelled ? "cancelled" : "failed";
     const message = translated instanceof Error ? translated.message : String(translated);
     await writeIndexEntry(session.store, { ...index, status, message, now: session.io.now() }).catch(() => undefined);

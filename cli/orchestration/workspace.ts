@@ -74,9 +74,3 @@ export async function createOrSelect(workspace: LocalWorkspace, stackName: strin
   const { Stack } = await import("@pulumi/pulumi/automation");
   return Stack.createOrSelect(stackName, workspace);
 }
-
-/** Lists the stacks of the workspace's project that exist in the backend. */
-export async function stackExists(workspace: LocalWorkspace, stackName: string): Promise<boolean> {
-  const stacks = await workspace.listStacks();
-  return stacks.some((summary) => summary.name === stackName || summary.name.endsWith(`/${stackName}`));
-}

@@ -54,6 +54,8 @@ export function checkName(f: Findings, rulePrefix: string, rule: NameRule, value
 export const MAX_TAGS = 50;
 const MAX_TAG_KEY = 128;
 const MAX_TAG_VALUE = 256;
+/** The tag character set most AWS services enforce (EC2 alone is laxer); the strictest common rule wins. */
+const TAG_CHARSET = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
 /** Tag limits shared by every taggable AWS API (the provider merges default tags first, so pass the merged set). */
 export function checkTags(f: Findings, tags: unknown): void {
@@ -65,6 +67,8 @@ export function checkTags(f: Findings, tags: unknown): void {
     const text = typeof value === "string" ? value : JSON.stringify(value) ?? "";
     f.require(typeof value === "string", "tag-value-type", "InvalidParameterValue", `tag "${key}" has a non-string value ${text}`);
     f.require(text.length <= MAX_TAG_VALUE, "tag-value-length", "InvalidParameterValue", `tag "${key}" value is ${text.length} characters (allowed: at most ${MAX_TAG_VALUE})`);
+    f.require(TAG_CHARSET.test(key) && TAG_CHARSET.test(text), "tag-charset", "InvalidParameterValue",
+      `tag ${JSON.stringify(key)}=${JSON.stringify(text)} has characters outside letters, digits, spaces and _ . : / = + - @`);
   }
 }
 

@@ -22,8 +22,16 @@ function checkPolicyDocument(f: Findings, field: string, value: unknown, maxByte
   f.require(size <= maxBytes, `${field}-size`, "LimitExceeded", `${field} is ${size} characters (allowed: at most ${maxBytes})`);
 }
 
+/** IAM descriptions: at most 1000 of tab, newline and Latin-1 printable characters (no emoji, no other scripts). */
+const IAM_DESCRIPTION = /^[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*$/;
+
 export function checkRole(f: Findings, inputs: Props, physical: string | undefined): void {
   if (physical !== undefined) checkName(f, "iam-role-name", ROLE_NAME, physical);
+  const description = asString(inputs["description"]);
+  if (description !== undefined) {
+    f.require(description.length <= 1000 && IAM_DESCRIPTION.test(description), "iam-role-description", "ValidationError",
+      `role description ${JSON.stringify(description.slice(0, 80))} must be at most 1000 Latin-1 printable characters`);
+  }
   const path = asString(inputs["path"]);
   if (path !== undefined) f.require(/^\/([\x21-\x7e]*\/)?$/.test(path) && path.length <= 512, "iam-role-path", "ValidationError", `role path "${path}" must start and end with "/"`);
   f.require(inputs["assumeRolePolicy"] !== undefined, "iam-role-trust-missing", "ValidationError", "assumeRolePolicy is required");

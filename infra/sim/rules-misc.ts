@@ -18,6 +18,10 @@ export function checkSecret(f: Findings, inputs: Props, physical: string | undef
       `secret name "${physical}" ends with a hyphen and six characters, which Secrets Manager confuses with its ARN suffix`);
     f.require(!physical.startsWith("aws/"), "secret-name-reserved", "ValidationException", `secret name "${physical}" uses the reserved prefix "aws/"`);
   }
+  const description = asString(inputs["description"]);
+  if (description !== undefined) {
+    f.require(description.length <= 2048, "secret-description-length", "ValidationException", `secret description is ${description.length} characters (allowed: at most 2048)`);
+  }
   const window = asNumber(inputs["recoveryWindowInDays"]);
   if (window !== undefined) {
     f.require(window === 0 || (window >= MIN_RECOVERY_WINDOW && window <= MAX_RECOVERY_WINDOW), "secret-recovery-window", "InvalidParameterException",

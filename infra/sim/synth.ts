@@ -79,6 +79,13 @@ class RecordingMonitor extends MockMonitor {
     this.pending = req;
     return super.registerResource(req, callback);
   }
+
+  /** `Resource.get(...)` reads an existing resource: never protected, never a component. */
+  override readResource(req: Pick<RegisterRequest, "getType" | "getName" | "getParent">, callback: (err: unknown, response: unknown) => void): Promise<void> {
+    const no = (): boolean => false;
+    this.pending = { getType: () => req.getType(), getName: () => req.getName(), getParent: () => req.getParent(), getProtect: no, getRemote: no, getRetainondelete: no };
+    return super.readResource(req, callback);
+  }
 }
 
 /**
@@ -106,16 +113,18 @@ async function run(program: () => unknown, options: SynthOptions): Promise<Synth
     newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
       const req = monitor.pending;
       monitor.pending = undefined;
-      if (req === undefined || req.getType() !== args.type || req.getName() !== args.name) {
-        throw new Error(`infra/sim: registration of ${args.type} ${args.name} arrived without its request; the SDK's MockMonitor changed`);
-      }
       try {
+        if (req === undefined || req.getType() !== args.type || req.getName() !== args.name) {
+          throw new Error(`infra/sim: registration of ${args.type} ${args.name} arrived without its request; the SDK's MockMonitor changed`);
+        }
         const urn = mockUrn(ctx.project, ctx.stack, req.getParent(), args.type, args.name);
         const { plain, secretKeys } = unwrapSecrets(args.inputs);
         const isResource = args.custom === true || req.getRemote();
         const defaultTags = tagsOfProvider(args.provider ?? "");
         const name = isResource ? physicalName(args.type, args.name, plain, urn) : undefined;
-        const sim = isResource ? simulateOutputs(args.type, args.name, plain, ctx, { seed: urn, defaultTags }) : { id: undefined, outputs: {} };
+        const simulated = isResource ? simulateOutputs(args.type, args.name, plain, ctx, { seed: urn, defaultTags }) : { id: undefined, outputs: {} };
+        // A read (`.get`) or an import names the AWS id itself.
+        const sim = args.id !== undefined && args.id !== "" ? { ...simulated, id: args.id } : simulated;
         if (args.type.startsWith("pulumi:providers:")) providers.set(urn, providerDefaultTags(plain));
         const tagged = plain["tags"] !== undefined || (defaultTags !== undefined && args.type.startsWith("aws:"));
         records.push({

@@ -62,6 +62,9 @@ interface ApplyDoc { tenant: string; listenerPriority: number; resourceChanges: 
     expect(locked.stderr).toMatch(/pulumi cancel/);
     const doc = json<{ error: { exitCode: number; lockHolder: { who: string; since: string } } }>(locked);
     expect(doc.error).toMatchObject({ exitCode: 4, lockHolder: { who: user } });
+    // The refused attempt leaves the index to the operation that holds the lock.
+    const listed = json<{ tenants: { slug: string; status: string }[] }>(await run(["list", "tenants", "--json"]));
+    expect(listed.tenants.find((t) => t.slug === "delta")?.status).toBe("provision failed");
   });
 });
 

@@ -44,7 +44,7 @@ describe("progress", () => {
   it("remembers failed resources with the provider's error, without colour codes", () => {
     const r = new ProgressRenderer(() => undefined, false, () => new Date(0));
     r.handle(pre("create"));
-    r.handle({ sequence: 3, timestamp: 0, diagnosticEvent: { urn: URN, message: "<{%reset%}>creating RDS DB Instance (acme-db): InternalFailure: boom<{%reset%}>\n", color: "never", severity: "error" } } as EngineEvent);
+    r.handle({ sequence: 3, timestamp: 0, diagnosticEvent: { urn: URN, message: "<{%reset%}>creating RDS DB Instance (acme-db): \u001b[31mInternalFailure\u001b[0m: boom<{%reset%}>\n", color: "never", severity: "error" } } as EngineEvent);
     r.handle({ sequence: 4, timestamp: 0, resOpFailedEvent: { metadata: { op: "create", urn: URN, type: "aws:rds/instance:Instance", provider: "" }, status: 1, steps: 0 } } as unknown as EngineEvent);
     r.handle({ sequence: 5, timestamp: 0, summaryEvent: { maybeCorrupt: false, durationSeconds: 1, resourceChanges: { create: 3 }, policyPacks: {} } } as EngineEvent);
     expect(r.failures()).toEqual([{ urn: URN, type: "aws:rds/instance:Instance", name: "acme-db", message: "creating RDS DB Instance (acme-db): InternalFailure: boom" }]);

@@ -1,5 +1,5 @@
 import { UsageError } from "../../cli/errors";
-import { applyPin, checkPinFlags } from "../../cli/fleet/pin";
+import { applyPin, checkPinFlags } from "../../cli/fleet/selection";
 import { upgradedSpec } from "../../cli/fleet/tenant-upgrade";
 import { parseTenantSpec } from "../../infra/spec";
 

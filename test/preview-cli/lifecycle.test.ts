@@ -118,6 +118,16 @@ describe("preview lifecycle through the stand-in", () => {
     expect(again.stderr).toMatch(/^error: branch "feature\/Login-Form" has no preview in env dev/m);
   }, 300_000);
 
+  it("a reopened pull request gets a fresh preview at once: down left no record, tag or name behind", async () => {
+    const r = await box.run(at(7), "preview", "up", "--branch", LOGIN, "--json");
+    expect(r.code).toBe(0);
+    const doc = json<UpDoc>(r);
+    expect(doc).toMatchObject({ stack: loginStack, created: true, createdAt: at(7), expiresAt: at(79), image: IMAGE });
+    expect(doc.resourceChanges.create).toBeGreaterThan(10);
+    expect((await box.run(at(8), "preview", "down", "--branch", LOGIN, "--yes")).code).toBe(0);
+    expect(box.previewStacks()).toEqual(["dev-old-branch"]);
+  }, 300_000);
+
   it("gc far in the future finds the last one from its stack's tags alone (index entry lost) and removes it", async () => {
     rmSync(join(box.backend, ".tenantctl", "previews", "dev-old-branch.json"));
     expect(json<ListDoc>(await box.run(at(200), "preview", "list", "--json")).previews).toEqual([]);

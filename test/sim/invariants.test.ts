@@ -7,7 +7,7 @@ import { ACCOUNT, sharedStack, type SharedStack } from "./shared-stack";
 import { sharedProblems } from "./shared-invariants";
 import { generateSpecs } from "./specs";
 import { checkIam, checkTaskDefinition } from "./tenant-invariants-app";
-import { checkDatabase, checkNetwork, checkTags, isTaggable, Problems, type TenantRun } from "./tenant-invariants";
+import { checkDatabase, checkNetwork, checkRouting, checkTags, isTaggable, Problems, type TenantRun } from "./tenant-invariants";
 
 const TENANTS_PER_ENV = { dev: 170, prod: 40 } as const;
 
@@ -72,6 +72,10 @@ describe("tenant stacks (≥200 generated specs)", () => {
 
   test("network: DB only from the service SG on 5432, service only from the ALB SG, private, no public IP, circuit breaker", () => {
     expect(everyTenant(checkNetwork)).toEqual([]);
+  });
+
+  test("routing: one rule on the spec's HTTPS listener, spec priority, exactly <slug>[.preview].<baseDomain>, to its own ip target group", () => {
+    expect(everyTenant(checkRouting)).toEqual([]);
   });
 
   test("task definition: non-root, read-only root fs, stopTimeout ≤120, central awslogs, no credential in the environment", () => {

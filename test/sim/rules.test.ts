@@ -75,6 +75,9 @@ const CASES: readonly Case[] = [
   ["tag-key-length", "InvalidParameterValue", "aws:ec2/securityGroup:SecurityGroup", { tags: { ["k".repeat(129)]: "v" } }, "db"],
   ["tag-value-length", "InvalidParameterValue", "aws:ec2/securityGroup:SecurityGroup", { tags: { k: "v".repeat(257) } }, "db"],
   ["tag-key-reserved", "InvalidParameterValue", "aws:ec2/securityGroup:SecurityGroup", { tags: { "aws:cloudformation:stack": "x" } }, "db"],
+  ["tag-charset", "InvalidParameterValue", "aws:ec2/securityGroup:SecurityGroup", { tags: { tenant: `O'Brien "Co"` } }, "db"],
+  ["iam-role-description", "ValidationError", "aws:iam/role:Role", { ...ROLE, description: "role of 🚀 Rocket Labs" }, "r"],
+  ["secret-description-length", "ValidationException", "aws:secretsmanager/secret:Secret", { description: "d".repeat(2049) }, "s"],
   ["sim-unsupported-component", "SimulationGap", "awsx:ecs:FargateService", {}],
 ];
 

@@ -88,3 +88,12 @@ describe("synthesize", () => {
     expect(r.outputs).toEqual({ region: "eu-west-1", name: "x", dry: true });
   });
 });
+
+describe("synthesize: reads", () => {
+  test("Resource.get records the read with the given id", async () => {
+    const r = await synthesize(async () => ({ arn: aws.ec2.SecurityGroup.get("existing", "sg-0123456789abcdef0").arn }), { project: "p", stack: "s", ctx: CTX });
+    const sg = r.resources.find((x) => x.name === "existing");
+    expect(sg?.id).toBe("sg-0123456789abcdef0");
+    expect(r.outputs["arn"]).toMatch(/^arn:aws:ec2:eu-west-1:210987654321:security-group\/sg-/);
+  });
+});

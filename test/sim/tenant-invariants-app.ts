@@ -30,7 +30,7 @@ export function checkTaskDefinition(run: TenantRun, p: Problems): void {
         const name = String(e["name"]);
         const value = String(e["value"]);
         const isArnVar = name.endsWith("_ARN");
-        p.expect(!CREDENTIAL_NAME.test(name) || (isArnVar && secrets.has(value)), td, `${where} env ${name} looks like a credential; only this tenant's secret ARNs may be passed (got ${value.slice(0, 60)})`);
+        p.expect(!CREDENTIAL_NAME.test(name) || (isArnVar && secrets.has(value)), td, `${where} env ${name} looks like a credential; only this tenant's secret ARNs may be passed (value of ${value.length} characters not shown)`);
         p.expect(!CREDENTIAL_VALUE.some((re) => re.test(value)) && !generated.includes(value), td, `${where} env ${name} holds a credential value`);
         if (value.startsWith("arn:") && value.includes(":secretsmanager:")) p.expect(secrets.has(value), td, `${where} env ${name} names a secret that is not this tenant's: ${value}`);
       }

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { CONTAINER_PORT, DB_PORT, tenantNames } from "../../infra/naming";
+import { CONTAINER_PORT, DB_PORT, tenantHost, tenantNames } from "../../infra/naming";
 import type { SharedOutputs } from "../../infra/shared/outputs";
 import type { SynthResource, SynthResult } from "../../infra/sim/synth";
 import type { TenantSpec } from "../../infra/spec";
@@ -108,6 +108,25 @@ export function checkNetwork(run: TenantRun, p: Problems): void {
     const breaker = obj(svc.inputs["deploymentCircuitBreaker"]);
     p.expect(breaker["enable"] === true && breaker["rollback"] === true, svc, "the deployment circuit breaker with rollback must be on");
     p.expect(svc.inputs["launchType"] === "FARGATE", svc, "the service must run on Fargate");
+  }
+}
+
+export function checkRouting(run: TenantRun, p: Problems): void {
+  const lb = run.shared.loadBalancers.find((l) => l.id === run.spec.loadBalancer);
+  const tgs = ofType(run, "aws:lb/targetGroup:TargetGroup");
+  const rules = ofType(run, "aws:lb/listenerRule:ListenerRule");
+  p.expect(tgs.length === 1 && rules.length === 1, undefined, `expected one target group and one listener rule, found ${tgs.length} and ${rules.length}`);
+  for (const tg of tgs) {
+    p.expect(tg.inputs["targetType"] === "ip" && tg.inputs["port"] === CONTAINER_PORT && tg.inputs["vpcId"] === run.shared.vpcId, tg, "the target group must be type ip on the container port in the shared VPC");
+  }
+  const host = tenantHost(run.spec, run.shared.baseDomain);
+  for (const rule of rules) {
+    p.expect(rule.inputs["listenerArn"] === lb?.httpsListenerArn, rule, `the rule must sit on the HTTPS listener of ${run.spec.loadBalancer}`);
+    p.expect(rule.inputs["priority"] === run.spec.listenerPriority, rule, `priority must be the spec's ${run.spec.listenerPriority} (got ${String(rule.inputs["priority"])})`);
+    const hosts = arr(rule.inputs["conditions"]).flatMap((c) => arr(obj(obj(c)["hostHeader"])["values"]));
+    p.expect(JSON.stringify(hosts) === JSON.stringify([host]), rule, `host-header must be exactly ${host} (got ${JSON.stringify(hosts)})`);
+    const targets = arr(rule.inputs["actions"]).map((a) => obj(a)["targetGroupArn"]);
+    p.expect(targets.length === 1 && targets[0] === tgs[0]?.outputs["arn"], rule, "the rule must forward only to this tenant's target group");
   }
 }
 

@@ -69,4 +69,21 @@ describe("stand-in pulumi: fault injection", () => {
     expect(events.some((e) => /pending operations from previous deployment/.test(e.diagnosticEvent?.message ?? ""))).toBe(true);
     expect(checkpoint(world, "die").pending_operations).toBeUndefined();
   });
+
+  it("a first SIGINT (the SDK's abort signal) cancels gracefully: running steps finish, state is saved, the lock released", async () => {
+    const stack = await world.stack("sigint", "dev", program);
+    stack.workspace.envVars = { ...world.env, PULUMI_STANDIN_DELAY_MS: "2000" };
+    const abort = new AbortController();
+    const onEvent = (e: EngineEvent): void => {
+      if (e.resourcePreEvent?.metadata.type === "aws:cloudwatch/logGroup:LogGroup") abort.abort();
+    };
+    const err = await stack.up({ onEvent, signal: abort.signal }).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(CommandError);
+    expect(String((err as Error).message)).toMatch(/error: update canceled/);
+    const lockDir = path.join(world.backendDir, ".pulumi", "locks", "organization", "sigint", "dev");
+    expect(fs.readdirSync(lockDir)).toEqual([]);
+    expect((checkpoint(world, "sigint").resources ?? []).map((r) => r.urn.split("::").pop())).toContain("first");
+    stack.workspace.envVars = world.env;
+    expect((await stack.up()).summary.resourceChanges).toEqual({ same: 2, create: 1 });
+  });
 });

@@ -1,3 +1,5 @@
+import * as fs from "node:fs";
+
 /**
  * Errors the stand-in reports the way the real CLI does: `error: <message>` on stderr and exit code 255.
  * The Automation API classifies failures by that stderr text, so messages here copy the real CLI's wording.
@@ -27,4 +29,10 @@ export function stackAlreadyExists(stack: string): CliError {
 
 export function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/** Debug trace for people debugging the stand-in itself: set PULUMI_STANDIN_TRACE=<file> to append one line per event. */
+export function trace(message: string): void {
+  const file = process.env.PULUMI_STANDIN_TRACE;
+  if (file) fs.appendFileSync(file, `${new Date().toISOString()} [${process.pid}] ${message}\n`);
 }

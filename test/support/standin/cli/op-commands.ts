@@ -91,6 +91,13 @@ async function operate(kind: OperationKind, dryRun: boolean, args: ParsedArgs, c
   }
   const snapshot = new SnapshotManager(latest, persist);
   const d = deployment(snapshot);
+  // Like the real CLI: the first SIGINT cancels gracefully (state saved, lock released), a second one kills.
+  let interrupts = 0;
+  process.on("SIGINT", () => {
+    if (++interrupts > 1) process.exit(255);
+    print("^C received; cancelling. If you would like to terminate immediately, press ^C again.");
+    d.cancel();
+  });
   let programError: string | undefined;
   if (kind === "update" || kind === "preview") {
     const client = args.string("client");
@@ -106,7 +113,7 @@ async function operate(kind: OperationKind, dryRun: boolean, args: ParsedArgs, c
   } else {
     await deleteResources(d, snapshot.oldResources(), false);
   }
-  const failed = d.failed || d.loggedErrors.length > 0 || programError !== undefined;
+  const failed = d.failed || d.canceled || d.loggedErrors.length > 0 || programError !== undefined;
   if (!dryRun) snapshot.persist();
   const seconds = (Date.now() - started) / 1000;
   events.emit({ summaryEvent: { maybeCorrupt: false, durationSeconds: Math.round(seconds), resourceChanges: d.changes, policyPacks: {} } });
@@ -120,6 +127,7 @@ async function operate(kind: OperationKind, dryRun: boolean, args: ParsedArgs, c
   }
   const root = snapshot.deployment().resources?.find((r) => r.type === "pulumi:pulumi:Stack");
   print(renderDisplay(kind, dryRun, ctx.displayName(ref), events.emitted(), d.changes, root?.outputs, seconds));
+  if (d.canceled) throw new CliError(`${kind} canceled`);
   if (failed) throw new CliError(`${kind} failed`);
   if (args.bool("expect-no-changes") && Object.entries(d.changes).some(([op, n]) => op !== "same" && (n ?? 0) > 0)) {
     throw new CliError("no changes were expected but changes occurred");

@@ -19,6 +19,7 @@ export async function deleteResources(d: Deployment, victims: ResourceState[], r
     return;
   }
   for (const r of ordered) {
+    if (d.canceled) return;
     if (isDefaultProvider(r)) {
       if (!dryRun) snapshot.removeOld(r.urn);
       continue;
@@ -56,6 +57,6 @@ export async function deleteResources(d: Deployment, victims: ResourceState[], r
 export async function deleteUnregistered(d: Deployment): Promise<void> {
   const { snapshot } = d.opts;
   await deleteResources(d, snapshot.replacedResources(), true);
-  if (d.failed) return;
+  if (d.failed || d.canceled) return;
   await deleteResources(d, snapshot.oldResources().filter((r) => !snapshot.isRegistered(r.urn)), false);
 }

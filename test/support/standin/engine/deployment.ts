@@ -35,6 +35,8 @@ export class Deployment {
   /** Errors the program logged (e.g. an unhandled exception): the update fails, steps already running finish. */
   readonly loggedErrors: string[] = [];
   rootUrn = "";
+  /** Set by the first Ctrl-C: no new steps start, running ones finish, state is saved, the lock released. */
+  canceled = false;
   private inflight = 0;
   private readonly idle: (() => void)[] = [];
   private onFailure: () => void = () => undefined;
@@ -56,6 +58,11 @@ export class Deployment {
 
   get failed(): boolean {
     return this.errors.length > 0;
+  }
+
+  cancel(): void {
+    this.canceled = true;
+    this.onFailure();
   }
 
   count(op: OpType): void {
@@ -96,6 +103,7 @@ export class Deployment {
   }
 
   async register(goal: Goal, version: string): Promise<ResourceState> {
+    if (this.canceled) throw new StepFailure("update canceled");
     if (this.failed) throw new StepFailure("update canceled: an earlier resource operation failed");
     const snap = this.opts.snapshot;
     if (snap.isRegistered(goal.urn)) {

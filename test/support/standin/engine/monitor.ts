@@ -6,7 +6,7 @@ import { Deployment, StepFailure } from "./deployment";
 import { protos } from "./grpc";
 import type { Goal } from "./steps";
 import type { PropertyMap } from "./values";
-import { trace } from "../trace";
+import { trace } from "../errors";
 
 type JsObject = Parameters<ReturnType<typeof protos>["Struct"]["fromJavaScript"]>[0];
 

@@ -21,6 +21,7 @@ export async function refreshResources(d: Deployment): Promise<void> {
   const { snapshot, aws, events, dryRun } = d.opts;
   const planning = dryRun ? { planning: true } : {};
   for (const old of snapshot.oldResources()) {
+    if (d.canceled) return;
     const simulated = old.custom && !old.type.startsWith("pulumi:") && old.id;
     if (!simulated) {
       snapshot.setNew(old);

@@ -3,7 +3,7 @@ import type { ConfigEntry } from "../backend/stack-config";
 import type { Deployment } from "./deployment";
 import { protos } from "./grpc";
 import { engineService, newRpcGate, resourceMonitor } from "./monitor";
-import { trace } from "../trace";
+import { trace } from "../errors";
 
 async function listen(server: Server): Promise<string> {
   const p = protos();
