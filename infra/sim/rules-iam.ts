@@ -23,7 +23,7 @@ function checkPolicyDocument(f: Findings, field: string, value: unknown, maxByte
 }
 
 /** IAM descriptions: at most 1000 of tab, newline and Latin-1 printable characters (no emoji, no other scripts). */
-const IAM_DESCRIPTION = /^[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*$/;
+const IAM_DESCRIPTION = /^[\t\n\r\u0020-\u007E\u00A1-\u00FF]*$/;
 
 export function checkRole(f: Findings, inputs: Props, physical: string | undefined): void {
   if (physical !== undefined) checkName(f, "iam-role-name", ROLE_NAME, physical);

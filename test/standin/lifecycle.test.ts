@@ -104,5 +104,11 @@ describe("stand-in pulumi: lifecycle through the real Automation API", () => {
     expect((await stack.outputs()).pw).toEqual({ value: "plaintext-needle-out", secret: true });
     expect((await stack.getConfig("dbPassword")).value).toBe("plaintext-needle-cfg");
     expect(fs.existsSync(path.join(world.backendDir, ".pulumi", "stacks", "secrets", "dev.json"))).toBe(true);
+
+    // A work directory that lost Pulumi.dev.yaml recovers config and the encryption salt from the backend.
+    fs.rmSync(path.join(world.workDir, "secrets", "Pulumi.dev.yaml"));
+    const restored = await stack.refreshConfig();
+    expect(restored["secrets:dbPassword"]).toEqual({ value: "plaintext-needle-cfg", secret: true });
+    expect((await stack.up()).summary.resourceChanges).toEqual({ same: 1 });
   });
 });
