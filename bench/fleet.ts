@@ -155,14 +155,16 @@ async function main(): Promise<void> {
   const alone = await upgrade(dir, [all[0] ?? clone(1)], 2, 1);
   const t = alone.perTenantMs;
   process.stdout.write(`one tenant alone: ${(t / 1000).toFixed(1)} s per tenant (wall ${(alone.run.wallMs / 1000).toFixed(1)} s, peak RSS ${alone.run.peakRssMb.toFixed(0)} MB, load ${load()})\n`);
-  process.stdout.write("N\tC\twall s\tideal s\twall/ideal\tmedian tenant s\tupgraded\tpeak RSS MB\tload avg\n");
+  // wall/ideal is the goal's figure; wall/rounds compares with the median tenant time of the same run, i.e. how well the
+  // lanes are kept busy when the CPU, not the orchestration, stretches each tenant.
+  process.stdout.write("N\tC\twall s\tideal s\twall/ideal\tmedian tenant s\twall/rounds\tupgraded\tpeak RSS MB\tload avg\n");
   let version = 3;
   for (const n of SIZES) {
     const { run, doc, perTenantMs } = await upgrade(dir, all.slice(0, n), version, CONCURRENCY);
     version += 1;
     const ideal = Math.ceil(n / CONCURRENCY) * t;
     const upgraded = doc.tenants.filter((x) => x.status === "upgraded").length;
-    process.stdout.write(`${n}\t${CONCURRENCY}\t${(run.wallMs / 1000).toFixed(1)}\t${(ideal / 1000).toFixed(1)}\t${(run.wallMs / ideal).toFixed(2)}\t${(perTenantMs / 1000).toFixed(1)}\t${upgraded}/${n}\t${run.peakRssMb.toFixed(0)}\t${load()}\n`);
+    process.stdout.write(`${n}\t${CONCURRENCY}\t${(run.wallMs / 1000).toFixed(1)}\t${(ideal / 1000).toFixed(1)}\t${(run.wallMs / ideal).toFixed(2)}\t${(perTenantMs / 1000).toFixed(1)}\t${(run.wallMs / (Math.ceil(n / CONCURRENCY) * perTenantMs)).toFixed(2)}\t${upgraded}/${n}\t${run.peakRssMb.toFixed(0)}\t${load()}\n`);
   }
 }
 

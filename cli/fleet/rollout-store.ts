@@ -38,10 +38,17 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Running and owned by a live process (on another host we cannot tell, so we assume it is alive). */
-export function isLive(state: RolloutState): boolean {
+/** A rollout running on another host that has not written its record for this long is taken for dead. */
+export const REMOTE_STALE_MS = 60 * 60 * 1000;
+
+/**
+ * Running and owned by a live process: on this host, its pid is alive; on another host we cannot tell, so it counts as
+ * alive until its record has been silent for REMOTE_STALE_MS (every tenant start and finish rewrites it).
+ */
+export function isLive(state: RolloutState, now: Date = new Date()): boolean {
   if (state.status !== "running") return false;
-  return state.owner.host !== hostname() || (state.owner.pid !== process.pid && alive(state.owner.pid));
+  if (state.owner.host !== hostname()) return now.getTime() - Date.parse(state.updatedAt) < REMOTE_STALE_MS;
+  return state.owner.pid !== process.pid && alive(state.owner.pid);
 }
 
 /** Completed with every tenant upgraded or skipped: nothing left to resume. */
@@ -59,14 +66,17 @@ export async function latestOpenRollout(store: RecordStore, env: string): Promis
   return undefined;
 }
 
+function liveConflict(state: RolloutState): ConflictError {
+  return new ConflictError(`rollout ${state.id} of ${state.options.image} is still running in env ${state.env} (pid ${state.owner.pid} on ${state.owner.host})`, {
+    hint: `wait for it to finish; if that process is gone, resume it with: tenantctl upgrade tenants --env ${state.env} --resume ${state.id}`,
+    details: { rollout: state.id },
+  });
+}
+
+/** Exit 4 while the env's newest unfinished rollout is running. */
 export async function refuseIfLive(store: RecordStore, env: string): Promise<void> {
   const open = await latestOpenRollout(store, env);
-  if (open !== undefined && isLive(open)) {
-    throw new ConflictError(`rollout ${open.id} of ${open.options.image} is still running in env ${env} (pid ${open.owner.pid} on ${open.owner.host})`, {
-      hint: "wait for it to finish; if that process is gone, resume it with: tenantctl upgrade tenants --env " + env + " --resume",
-      details: { rollout: open.id },
-    });
-  }
+  if (open !== undefined && isLive(open)) throw liveConflict(open);
 }
 
 export async function rolloutToResume(store: RecordStore, env: string, id: string | undefined): Promise<RolloutState> {
@@ -77,6 +87,6 @@ export async function rolloutToResume(store: RecordStore, env: string, id: strin
     });
   }
   if (isFinished(state)) throw new ConflictError(`rollout ${state.id} already completed with every tenant upgraded; start a new one with --image`);
-  if (isLive(state)) await refuseIfLive(store, env);
+  if (isLive(state)) throw liveConflict(state);
   return state;
 }

@@ -68,10 +68,12 @@ export async function applyTenant(session: EngineSession, req: ApplyRequest): Pr
   });
   const diff = stored === undefined ? [] : specDiff(stored.spec, spec);
   if (!(await req.confirm(diff))) return { target, spec, diff, changes: {}, outputs: stored?.outputs ?? {}, applied: false };
-  const { stack } = await openTenantStack(session, target, spec, shared);
+  const { workspace, stack, created } = await openTenantStack(session, target, spec, shared);
   const run = { io: session.io, project: target.project, stack: target.stack, fileRoot: session.backend.fileRoot, retry: req.retry };
   if (req.dryRun) {
-    const outcome = await runEngine({ ...run, title: `previewing ${target.slug} (${target.stack})` }, (o) => stack.preview({ ...o, diff: true }));
+    // A preview needs a stack; one created only for it is removed again so a dry run leaves no trace.
+    const outcome = await runEngine({ ...run, title: `previewing ${target.slug} (${target.stack})` }, (o) => stack.preview({ ...o, diff: true }))
+      .finally(() => (created ? workspace.removeStack(target.stack) : undefined));
     return { target, spec, diff, changes: outcome.changes, outputs: stored?.outputs ?? {}, applied: false };
   }
   const index = { spec, project: target.project, stack: target.stack, operation: req.mode } as const;

@@ -51,12 +51,13 @@ export async function openTenantStack(
   spec: TenantSpec,
   shared: SharedOutputs,
   options: TenantRunOptions = {},
-): Promise<{ workspace: LocalWorkspace; stack: Stack }> {
+): Promise<{ workspace: LocalWorkspace; stack: Stack; created: boolean }> {
   const program = await tenantRunProgram(spec, shared, options);
   const workspace = await openWorkspace(session.workspace, target.project, program);
-  const stack = (await selectExisting(workspace, target.stack)) ?? (await createOrSelect(workspace, target.stack));
+  const existing = await selectExisting(workspace, target.stack);
+  const stack = existing ?? (await createOrSelect(workspace, target.stack));
   await stack.setConfig("aws:region", { value: shared.region });
-  return { workspace, stack };
+  return { workspace, stack, created: existing === undefined };
 }
 
 /** Fields an operator chooses; the rest (priority, generation, load balancer) are allocated by tenantctl. */

@@ -137,6 +137,7 @@ const changed = (changes: Record<string, number>): number =>
     expect(r.code).toBe(0);
     const doc = json<{ applied: boolean; generation: number }>(r);
     expect(doc).toMatchObject({ applied: false, generation: 2 });
+    expect(existsSync(join(backend, ".pulumi", "stacks", "tenantctl-tenants", "dev-acme.json"))).toBe(false);
     expect(json<ListDoc>(await run("list", "tenants", "--json")).tenants).toEqual([]);
   });
 });

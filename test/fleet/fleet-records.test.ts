@@ -6,7 +6,7 @@ import { gatherCounts } from "../../cli/fleet/capacity";
 import { entryIsStale, bareStackName } from "../../cli/fleet/index-refresh";
 import { parseMaxFailures } from "../../cli/fleet/plan";
 import { complete, createRollout, markFinished, markRunning, type RolloutState } from "../../cli/fleet/rollout-state";
-import { latestOpenRollout, newRolloutId, refuseIfLive, rolloutToResume, saveRollout } from "../../cli/fleet/rollout-store";
+import { isLive, latestOpenRollout, newRolloutId, refuseIfLive, REMOTE_STALE_MS, rolloutToResume, saveRollout } from "../../cli/fleet/rollout-store";
 import { claimPriority } from "../../cli/orchestration/priorities";
 import { FileRecordStore } from "../../cli/orchestration/records";
 import { writeIndexEntry } from "../../cli/orchestration/tenant-index";
@@ -52,8 +52,10 @@ describe("rollout records", () => {
       await new Promise((resolve) => child.once("exit", resolve));
     }
     await expect(refuseIfLive(store, "dev")).resolves.toBeUndefined();
-    await saveRollout(store, rollout("2026-11-24T02-00-00-000Z-eeeeee", 1, "another-host"));
+    const remote = rollout("2026-11-24T02-00-00-000Z-eeeeee", 1, "another-host");
+    await saveRollout(store, { ...remote, updatedAt: new Date().toISOString() });
     await expect(refuseIfLive(store, "dev")).rejects.toBeInstanceOf(ConflictError);
+    expect(isLive({ ...remote, updatedAt: new Date(Date.now() - REMOTE_STALE_MS - 1000).toISOString() })).toBe(false);
   });
 });
 

@@ -39,6 +39,9 @@ async function failureCode(run: (onEvent: (e: EngineEvent) => void) => Promise<u
   return /api error (\w+):/.exec(message)?.[1];
 }
 
+// Every SDK call spawns the stand-in; on the shared 2-core CI box one operation can take several seconds.
+jest.setTimeout(300_000);
+
 describe("stand-in pulumi: the simulated AWS account across stacks", () => {
   let world: StandinWorld;
   beforeAll(() => {

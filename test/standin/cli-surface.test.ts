@@ -12,6 +12,9 @@ interface Result {
   stderr: string;
 }
 
+// Every SDK call spawns the stand-in; on the shared 2-core CI box one operation can take several seconds.
+jest.setTimeout(300_000);
+
 describe("stand-in pulumi: CLI surface", () => {
   let world: StandinWorld;
   let dir: string;

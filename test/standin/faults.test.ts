@@ -17,6 +17,9 @@ function checkpoint(world: StandinWorld, project: string): { resources?: { urn: 
   return (JSON.parse(fs.readFileSync(file, "utf8")) as { checkpoint: { latest: never } }).checkpoint.latest;
 }
 
+// Every SDK call spawns the stand-in; on the shared 2-core CI box one operation can take several seconds.
+jest.setTimeout(300_000);
+
 describe("stand-in pulumi: fault injection", () => {
   let world: StandinWorld;
   beforeAll(() => {

@@ -29,6 +29,9 @@ function program(k: Knobs) {
 const kinds = (events: EngineEvent[]): string[] =>
   events.map((e) => Object.keys(e).find((k) => k.endsWith("Event")) ?? "?");
 
+// Every SDK call spawns the stand-in; on the shared 2-core CI box one operation can take several seconds.
+jest.setTimeout(300_000);
+
 describe("stand-in pulumi: lifecycle through the real Automation API", () => {
   let world: StandinWorld;
   beforeAll(() => {

@@ -9,6 +9,9 @@ const program = async () => {
   return { name: logs.name };
 };
 
+// Every SDK call spawns the stand-in; on the shared 2-core CI box one operation can take several seconds.
+jest.setTimeout(300_000);
+
 describe("stand-in pulumi: stacks and locks", () => {
   let world: StandinWorld;
   beforeAll(() => {

@@ -7,6 +7,9 @@ import { accountResources, listSnapshots } from "../support/standin-account";
 
 const PROJECT = "tenantctl-tenants";
 
+// Every SDK call spawns the stand-in; on the shared 2-core CI box one operation can take several seconds.
+jest.setTimeout(300_000);
+
 describe("stand-in pulumi: the real tenant program through LocalWorkspace", () => {
   let world: StandinWorld;
   beforeAll(() => {

@@ -95,7 +95,8 @@ export function newRpcGate(): RpcGate {
   return gate;
 }
 
-const toStruct = (m: PropertyMap) => protos().Struct.fromJavaScript(m as JsObject);
+/** Struct rejects `undefined`; a JSON round trip drops such keys as the real engine's property maps would. */
+const toStruct = (m: PropertyMap) => protos().Struct.fromJavaScript(JSON.parse(JSON.stringify(m)) as JsObject);
 
 /** The ResourceMonitor service the language host's program talks to. */
 export function resourceMonitor(d: Deployment, backendRoot: string): IResourceMonitorServer {
