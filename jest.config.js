@@ -9,4 +9,6 @@ module.exports = {
   },
   modulePathIgnorePatterns: ["<rootDir>/dist/"],
   testTimeout: 120000,
+  // Most suites wait on child processes (the CLI, the stand-in, PostgreSQL), so two workers use both cores well.
+  maxWorkers: 2,
 };
