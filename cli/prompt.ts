@@ -11,6 +11,8 @@ async function ask(io: Io, question: string): Promise<string> {
   try {
     return await new Promise<string>((resolve) => {
       rl.question(question, resolve);
+      // Ctrl-C at the prompt answers nothing: the caller refuses and nothing is changed.
+      rl.once("SIGINT", () => rl.close());
       rl.once("close", () => resolve(""));
     });
   } finally {

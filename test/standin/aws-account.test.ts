@@ -128,4 +128,31 @@ describe("stand-in pulumi: the simulated AWS account across stacks", () => {
     // acme-restored and beta from the previous test still hold two instances in this account.
     expect(await failureCode((onEvent) => one.up({ onEvent }))).toBe("InstanceQuotaExceeded");
   });
+
+  it("counts target groups per load balancer across stacks when the listener is in the account", async () => {
+    const LB = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/shared-alb/0123456789abcdef";
+    const shared = await world.stack("alb", "shared", async () => {
+      const listener = new aws.lb.Listener("http", {
+        loadBalancerArn: LB, port: 80, protocol: "HTTP",
+        defaultActions: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404" } }],
+      });
+      return { listenerArn: listener.arn };
+    });
+    const listenerArn = String((await shared.up()).outputs.listenerArn.value);
+    const tenant = (priority: number) => async () => {
+      const tg = new aws.lb.TargetGroup("tg", { port: 8080, protocol: "HTTP", targetType: "ip", vpcId: "vpc-0123456789abcdef0" });
+      new aws.lb.ListenerRule("route", {
+        listenerArn, priority,
+        conditions: [{ hostHeader: { values: [`t${priority}.example.com`] } }],
+        actions: [{ type: "forward", targetGroupArn: tg.arn }],
+      });
+    };
+    const env = { ...world.env, PULUMI_STANDIN_QUOTA_TARGET_GROUPS_PER_ALB: "1" };
+    const first = await world.stack("alb", "t1", tenant(1));
+    first.workspace.envVars = env;
+    await first.up();
+    const second = await world.stack("alb", "t2", tenant(2));
+    second.workspace.envVars = env;
+    expect(await failureCode((onEvent) => second.up({ onEvent }))).toBe("TooManyTargetGroups");
+  });
 });
