@@ -1,5 +1,6 @@
 /** `drift tenants` end to end: clean fleet → exit 0; a resource changed behind the program's back → exit 4 naming it. */
-import { changeAccount, fleetEnv, IMAGE_V1, json, provisionAll, readAccount, sharedUp, type FleetEnv } from "./support/fleet-env";
+import { driftResource } from "../support/standin-account";
+import { fleetEnv, IMAGE_V1, json, provisionAll, readAccount, sharedUp, type FleetEnv } from "./support/fleet-env";
 
 jest.setTimeout(15 * 60_000);
 
@@ -29,10 +30,7 @@ describe("drift tenants (stand-in)", () => {
   it("exits 4 and names the tenant and resource after someone changes it in the account", async () => {
     const before = readAccount(f).resources.find((r) => r.type === SERVICE && r.name === "drift-b-svc");
     expect(before?.outputs.desiredCount).toBe(1);
-    changeAccount(f, (account) => {
-      const service = account.resources.find((r) => r.type === SERVICE && r.name === "drift-b-svc");
-      if (service !== undefined) service.outputs.desiredCount = 7;
-    });
+    driftResource(f.backendRoot, { type: SERVICE, name: "drift-b-svc" }, { desiredCount: 7 });
     const run = await f.run(["drift", "tenants", "--json"]);
     expect(run.code).toBe(4);
     const doc = json<DriftDoc>(run);

@@ -1,12 +1,14 @@
 /**
  * End-to-end fixture for the fleet tests: a private backend and TENANTCTL_HOME, the stand-in `pulumi` first on PATH,
  * and the built `tenantctl` run as a child process (npm run build first). Helpers create the shared stack and
- * tenants, and read or change the stand-in's simulated AWS account behind the programs' backs.
+ * tenants, and read the stand-in's simulated AWS account (test/support/standin-account.ts changes it).
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
+import type { CloudResource } from "../../support/standin/aws/account-store";
+import { accountResources } from "../../support/standin-account";
 
 export const REPO = join(__dirname, "..", "..", "..");
 export const IMAGE_V1 = "123456789012.dkr.ecr.us-east-1.amazonaws.com/tenantctl-app:1.0.0";
@@ -88,28 +90,7 @@ export function indexEntry(f: FleetEnv, slug: string): IndexEntry {
   return JSON.parse(readFileSync(join(f.backendRoot, ".tenantctl", "index", "tenantctl-tenants", `dev-${slug}.json`), "utf8")) as IndexEntry;
 }
 
-export interface AccountResource {
-  type: string;
-  stack: string;
-  name: string;
-  inputs: Record<string, unknown>;
-  outputs: Record<string, unknown>;
-}
-
-interface Account {
-  resources: AccountResource[];
-  snapshots: { dbSnapshotIdentifier: string }[];
-}
-
-const accountFile = (f: FleetEnv): string => join(f.backendRoot, ".pulumi-standin", "account.json");
-
-export function readAccount(f: FleetEnv): Account {
-  return JSON.parse(readFileSync(accountFile(f), "utf8")) as Account;
-}
-
-/** Changes the simulated account directly, as someone clicking in the AWS console would (no stack operation may run). */
-export function changeAccount(f: FleetEnv, change: (account: Account) => void): void {
-  const account = readAccount(f);
-  change(account);
-  writeFileSync(accountFile(f), JSON.stringify(account, null, 2));
+/** The simulated AWS account's resources (the stand-in's helper, under its account lock). */
+export function readAccount(f: FleetEnv): { resources: CloudResource[] } {
+  return { resources: accountResources(f.backendRoot) };
 }
