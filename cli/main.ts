@@ -12,6 +12,12 @@ function exitAfterFlush(code: number): void {
   });
 }
 
+// A reader that stops early (`tenantctl --help | head`) closes the pipe: that is not an error of ours.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(0);
+  throw error;
+});
+
 let interrupts = 0;
 process.on("SIGINT", () => {
   interrupts += 1;

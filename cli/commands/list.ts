@@ -3,16 +3,19 @@
  * records, so it needs neither the pulumi CLI nor a passphrase and never loads the Pulumi SDK.
  */
 import { Command } from "commander";
+import type { IndexRefreshResult } from "../fleet/index-refresh";
 import { renderTable } from "../table";
 import { reporterFor, withExamples, withJson, nounCommand, type CommandContext, type OutputFlags } from "./common";
 
 interface ListFlags extends OutputFlags {
   readonly env?: string;
+  readonly refresh?: boolean;
 }
 
 export function listCommand(ctx: CommandContext): Command {
   const tenants = withJson(nounCommand("tenants", "list every tenant with its tier, last operation, URL and image"))
-    .option("--env <env>", "only tenants of this environment");
+    .option("--env <env>", "only tenants of this environment")
+    .option("--refresh", "first rebuild the tenant index from the stacks (slow: reads every stack; needs the pulumi CLI and the passphrase)");
   withExamples(tenants, ["tenantctl list tenants", "tenantctl list tenants --env prod --json | jq '.tenants[].slug'"]);
   tenants.action(async (flags: ListFlags) => {
     const reporter = reporterFor(ctx, flags);
@@ -24,6 +27,13 @@ export function listCommand(ctx: CommandContext): Command {
     const { listIndex } = await import("../orchestration/tenant-index");
     const { TENANTS_PROJECT } = await import("../orchestration/projects");
     const session = openRecordsSession(ctx.io);
+    let refresh: IndexRefreshResult | undefined;
+    if (flags.refresh ?? false) {
+      const { openEngineSession } = await import("../orchestration/session");
+      const { refreshTenantIndex } = await import("../fleet/index-refresh");
+      refresh = await refreshTenantIndex(await openEngineSession(ctx.io, { secretsProvider: undefined, installPulumi: false }));
+      reporter.info(`index rebuilt from ${refresh.stacks} stack(s): ${refresh.added.length} added, ${refresh.updated.length} updated, ${refresh.removed.length} removed, ${refresh.unreadable.length} without a spec output`);
+    }
     const entries = (await listIndex(session.store, TENANTS_PROJECT)).filter((e) => flags.env === undefined || e.env === flags.env);
     const rows = entries.map((e) => ({
       slug: e.slug,
@@ -35,7 +45,7 @@ export function listCommand(ctx: CommandContext): Command {
       listenerPriority: e.listenerPriority,
       lastUpdated: e.updatedAt,
     }));
-    reporter.result({ backend: session.backend.url, tenants: rows }, (out) => {
+    reporter.result({ backend: session.backend.url, tenants: rows, ...(refresh === undefined ? {} : { refresh }) }, (out) => {
       if (rows.length === 0) {
         out(`no tenants in ${session.backend.url}${flags.env === undefined ? "" : ` for env ${flags.env}`}`);
         return;

@@ -1,9 +1,9 @@
 /**
  * `tenantctl shared up|preview|down --env <env>`: the root project's program (the same code and Pulumi.<env>.yaml
  * as `pulumi up -s <env>` at the repo root). `down` asks for the env name on a terminal and refuses while tenants
- * of that env exist.
+ * or previews of that env exist. `preview --format markdown` prints the diff as a pull-request comment (cli/preview/).
  */
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { ConflictError } from "../errors";
 import type { SharedAction } from "../orchestration/shared-stack";
 import { nounCommand, reporterFor, withBackend, withEnv, withExamples, withJson, type BackendFlags, type CommandContext, type OutputFlags } from "./common";
@@ -13,6 +13,7 @@ type SharedFlags = OutputFlags & BackendFlags & {
   readonly config?: string[];
   readonly configFile?: string;
   readonly yes?: boolean;
+  readonly format?: "text" | "markdown";
 };
 
 async function sharedAction(ctx: CommandContext, action: SharedAction, flags: SharedFlags): Promise<void> {
@@ -23,6 +24,8 @@ async function sharedAction(ctx: CommandContext, action: SharedAction, flags: Sh
   const env = envOrDefault(flags.env, ctx.io.env);
   await checkEnv(env);
   const secretsProvider = checkSecretsProviderOption(flags.secretsProvider);
+  const { checkedFormat } = await import("../preview/input");
+  const format = checkedFormat(flags.format, flags.json ?? false);
   const config = await loadSharedConfig({ env, file: flags.configFile, overrides: flags.config ?? [], cwd: ctx.io.cwd });
   if (action === "down") {
     const { confirmBySlug } = await import("../prompt");
@@ -40,6 +43,20 @@ async function sharedAction(ctx: CommandContext, action: SharedAction, flags: Sh
         hint: "tear them down first: tenantctl teardown tenant <slug>",
       });
     }
+    const { listPreviewEntries } = await import("../preview/records");
+    const previews = (await listPreviewEntries(session.store)).filter((p) => p.entry.record.env === env);
+    if (previews.length > 0) {
+      throw new ConflictError(`env ${env} still has ${previews.length} preview(s) (${previews.slice(0, 5).map((p) => p.entry.record.stack).join(", ")}${previews.length > 5 ? ", …" : ""})`, {
+        hint: `remove them first: tenantctl preview down --branch <branch> --env ${env} --yes (or tenantctl preview gc)`,
+      });
+    }
+  }
+  if (action === "preview" && format === "markdown") {
+    // The pull-request comment of the infra diff (docs/previews.md); nothing but markdown on stdout.
+    const { sharedDiff, sharedDiffMarkdown } = await import("../preview/shared-diff");
+    const diff = await sharedDiff(session, config);
+    reporter.result(diff, () => ctx.io.stdout.write(sharedDiffMarkdown(diff)));
+    return;
   }
   const result = await runShared(session, { action, config });
   // The shared stack's outputs are ids, ARNs and names (infra/shared/outputs.ts): nothing secret.
@@ -56,6 +73,9 @@ function subcommand(ctx: CommandContext, action: SharedAction, description: stri
     .option("--config <key=value...>", "override a key of Pulumi.<env>.yaml (e.g. baseDomain=tenants.example.com)")
     .option("--config-file <path>", "configuration file to read instead of the repo's Pulumi.<env>.yaml");
   if (action === "down") command.option("-y, --yes", "skip the typed confirmation (required without a terminal)");
+  if (action === "preview") {
+    command.addOption(new Option("--format <format>", "text, or markdown for a pull-request comment (stdout gets only the comment)").choices(["text", "markdown"]));
+  }
   command.action((flags: SharedFlags) => sharedAction(ctx, action, flags));
   return withExamples(command, examples);
 }
@@ -63,7 +83,7 @@ function subcommand(ctx: CommandContext, action: SharedAction, description: stri
 export function sharedCommand(ctx: CommandContext): Command {
   const shared = new Command("shared").description("the shared layer every tenant sits on (VPC, ALB, cluster, log group, ECR)");
   shared.addCommand(subcommand(ctx, "up", "create or update the shared stack of an env", ["tenantctl shared up --env dev", "tenantctl shared up --env prod --config albCount=2"]));
-  shared.addCommand(subcommand(ctx, "preview", "show what shared up would change", ["tenantctl shared preview --env prod --json"]));
-  shared.addCommand(subcommand(ctx, "down", "destroy the shared stack of an env (refused while it has tenants)", ["tenantctl shared down --env dev --yes"]));
+  shared.addCommand(subcommand(ctx, "preview", "show what shared up would change", ["tenantctl shared preview --env prod --json", "tenantctl shared preview --env dev --format markdown > infra-diff.md"]));
+  shared.addCommand(subcommand(ctx, "down", "destroy the shared stack of an env (refused while it has tenants or previews)", ["tenantctl shared down --env dev --yes"]));
   return withExamples(shared, ["tenantctl shared up --env dev"]);
 }

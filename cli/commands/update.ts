@@ -2,7 +2,8 @@
  * `tenantctl update tenant <slug>`: changes tier, skin, owner or image of an existing tenant; shows the spec diff,
  * asks on a terminal (unless --yes), applies it. Flags not given keep their stored values.
  */
-import { Command } from "commander";
+import { Command, Option } from "commander";
+import type { PinFlags } from "../fleet/selection";
 import type { TenantFlags } from "../tenant-input";
 import {
   commandLine, nounCommand, reporterFor, withBackend, withEnv, withExamples, withJson, withTenantFlags,
@@ -10,20 +11,25 @@ import {
 } from "./common";
 import { applyAndReport } from "./tenant-apply";
 
-type UpdateFlags = TenantFlags & OutputFlags & BackendFlags & { readonly dryRun?: boolean; readonly yes?: boolean };
+type UpdateFlags = TenantFlags & PinFlags & OutputFlags & BackendFlags & { readonly dryRun?: boolean; readonly yes?: boolean };
 
 export function updateCommand(ctx: CommandContext): Command {
   const tenant = withJson(withBackend(withEnv(withTenantFlags(nounCommand("tenant", "change an existing tenant (tier, skin, owner, image)")))))
     .argument("<slug>", "tenant slug")
     .option("--dry-run", "preview the changes without applying them")
-    .option("-y, --yes", "do not ask for confirmation on a terminal");
+    .option("-y, --yes", "do not ask for confirmation on a terminal")
+    .addOption(new Option("--pin-image <ref>", "pin the tenant to this image: upgrade tenants leaves it alone unless --include-pinned"))
+    .option("--unpin", "remove the tenant's pin, so it runs its image again and takes part in rollouts");
   withExamples(tenant, [
     "tenantctl update tenant acme --tier premium",
     "tenantctl update tenant acme --color '#0b8043' --logo-url https://cdn.acme.com/logo.svg --yes",
     "tenantctl update tenant acme --image 123456789012.dkr.ecr.us-east-1.amazonaws.com/tenantctl-app:1.4.2 --dry-run",
+    "tenantctl update tenant acme --pin-image 123456789012.dkr.ecr.us-east-1.amazonaws.com/tenantctl-app:1.4.2 --yes",
   ]);
   tenant.action(async (slug: string, flags: UpdateFlags) => {
     const reporter = reporterFor(ctx, flags);
+    const { checkPinFlags } = await import("../fleet/selection");
+    checkPinFlags(flags);
     await applyAndReport(ctx, reporter, {
       mode: "update",
       slug,

@@ -5,6 +5,8 @@
  */
 import type { TenantSpec } from "../../infra/spec";
 import { ConflictError, NotFoundError } from "../errors";
+import { placeNewTenant } from "../fleet/capacity";
+import { applyPin, type PinFlags } from "../fleet/selection";
 import { applyFlags, parseSpecOrUsage, type RequestedTenant, type TenantFlags } from "../tenant-input";
 import { claimPriority, peekPriority } from "./priorities";
 import { assertUnlocked } from "./engine-errors";
@@ -18,7 +20,8 @@ import { openTenantStack, readStoredTenant, specDiff, tenantTarget, type TenantT
 export interface ApplyRequest {
   readonly mode: "provision" | "update";
   readonly requested: RequestedTenant;
-  readonly flags: TenantFlags;
+  /** The operator's flags; `pinImage`/`unpin` come from `update tenant` (cli/fleet/selection.ts). */
+  readonly flags: TenantFlags & PinFlags;
   readonly dryRun: boolean;
   /** The command line that retries or resumes this operation, for hints. */
   readonly retry: string;
@@ -41,7 +44,7 @@ async function desiredSpec(req: ApplyRequest, target: TenantTarget, stored: Tena
     throw new NotFoundError(`tenant ${target.slug} does not exist in env ${target.env}`, { hint: `create it with: tenantctl provision tenant ${target.slug} --env ${target.env}` });
   }
   // Flags that were given apply over the stored spec; the ones left out keep their stored values.
-  const candidate = await applyFlags(stored, req.flags);
+  const candidate = applyPin(await applyFlags(stored, req.flags), req.flags);
   const diff = specDiff(stored, candidate);
   if (req.mode === "provision" && diff.length > 0) {
     throw new ConflictError(`tenant ${target.slug} already exists in env ${target.env} with a different spec (${diff.join("; ")})`, {
@@ -58,10 +61,13 @@ export async function applyTenant(session: EngineSession, req: ApplyRequest): Pr
   const stored = await readStoredTenant(session, target);
   const wanted = await desiredSpec(req, target, stored?.spec);
   const now = session.io.now();
-  const claim = { env: target.env, loadBalancer: wanted.loadBalancer, project: target.project, stack: target.stack, slug: target.slug, current: stored?.spec.listenerPriority, now };
+  // A new tenant goes on an ALB with room; exit 5 before anything is created when it would cross a limit (docs/fleet.md).
+  const loadBalancer = stored === undefined ? await placeNewTenant(session.store, target.env, shared, session.io.env, { self: target }) : wanted.loadBalancer;
+  const claim = { env: target.env, loadBalancer, project: target.project, stack: target.stack, slug: target.slug, current: stored?.spec.listenerPriority, now };
   const priority = req.dryRun ? await peekPriority(session.store, claim) : await claimPriority(session.store, claim);
   const spec = await parseSpecOrUsage({
     ...wanted,
+    loadBalancer,
     image: req.requested.imageGiven || stored !== undefined ? wanted.image : shared.imageUri,
     listenerPriority: priority,
     generation: stored?.spec.generation ?? (await nextGeneration(session.store, target.project, target.stack)),

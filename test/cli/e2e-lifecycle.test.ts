@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { tempDir } from "./support/memory-io";
-import { built, e2eEnv, filesUnder, IMAGE, json, tenantctl } from "./support/e2e";
+import { e2eEnv, filesUnder, IMAGE, json, tenantctl } from "./support/e2e";
 
 interface ListDoc { tenants: { slug: string; tier: string; status: string; url: string | null; listenerPriority: number }[] }
 interface ApplyDoc { tenant: string; url: string; tier: string; listenerPriority: number; resourceChanges: Record<string, number>; monthlyCostUsd: number; adminToken: { command: string } | null }
@@ -13,7 +13,7 @@ interface TeardownDoc { finalSnapshotIdentifier: string; archive: string; record
 const changed = (changes: Record<string, number>): number =>
   Object.entries(changes).filter(([op]) => op !== "same").reduce((sum, [, n]) => sum + n, 0);
 
-(built ? describe : describe.skip)("tenant lifecycle end to end", () => {
+describe("tenant lifecycle end to end", () => {
   const cwd = tempDir("tenantctl-e2e-");
   const backend = join(cwd, "backend");
   mkdirSync(backend);

@@ -38,7 +38,8 @@ function backendWithOneTenant(): string {
 }
 
 const built = existsSync(join(ROOT, "dist", "cli", "main.js"));
-(built ? describe : describe.skip)("fleet startup stays free of the Pulumi SDK", () => {
+if (!built) throw new Error("dist/ is missing: run `npm run build` before these tests (npm test does)");
+describe("fleet startup stays free of the Pulumi SDK", () => {
   it.each([
     [["upgrade", "tenants", "--help"], 0],
     [["upgrade", "tenants", "--image", "nope"], 2],

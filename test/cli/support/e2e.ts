@@ -10,6 +10,7 @@ export const IMAGE = "registry.example.com/tenantctl-app:1.0.0";
 
 /** The built CLI and the built stand-in are both needed (npm test builds before jest). */
 export const built = existsSync(join(ROOT, "dist", "cli", "main.js")) && existsSync(join(ROOT, "dist", "test", "support", "standin", "main.js"));
+if (!built) throw new Error("dist/ is missing: run `npm run build` before these tests (npm test does)");
 
 export interface Result {
   readonly code: number | null;
