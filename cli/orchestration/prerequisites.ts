@@ -7,8 +7,8 @@ import { accessSync, constants } from "node:fs";
 import type { PulumiCommand } from "@pulumi/pulumi/automation";
 import { PrerequisiteError, UsageError } from "../errors";
 
-/** Oldest CLI whose Automation API behaviour (event log, inline refresh and destroy) we rely on. */
-export const MIN_PULUMI_VERSION = "3.150.0";
+/** Oldest CLI whose Automation API behaviour we rely on: inline programs on refresh and destroy (teardown, drift) need 3.181. */
+export const MIN_PULUMI_VERSION = "3.181.0";
 /** `--install-pulumi` installs the CLI that matches the SDK in package.json. */
 export const PINNED_PULUMI_VERSION = "3.248.0";
 

@@ -66,7 +66,7 @@ describe("pulumi CLI", () => {
     const saved = process.env.PATH;
     process.env.PATH = `${bin}:${saved ?? ""}`;
     try {
-      await expect(resolvePulumiCommand(false)).rejects.toThrow(/v3\.1\.0; tenantctl needs v3\.150\.0 or newer/);
+      await expect(resolvePulumiCommand(false)).rejects.toThrow(/v3\.1\.0; tenantctl needs v3\.181\.0 or newer/);
     } finally {
       process.env.PATH = saved;
     }
