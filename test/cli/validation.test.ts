@@ -2,6 +2,7 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { BAD_INPUTS } from "./support/bad-inputs";
 import { runInProcess, tempDir } from "./support/memory-io";
+import { expectRefusedCleanly } from "./support/refused-cleanly";
 
 function env(backendDir: string): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH, PULUMI_BACKEND_URL: `file://${backendDir}`, PULUMI_CONFIG_PASSPHRASE: "test" };
@@ -13,20 +14,7 @@ describe("bad input exits 2 with one line and touches nothing", () => {
   });
 
   it.each(BAD_INPUTS.map((b) => [b.argv.join(" ").slice(0, 80), b] as const))("%s", async (_name, bad) => {
-    const cwd = tempDir();
-    const backend = tempDir("tenantctl-backend-");
-    const run = await runInProcess(bad.argv, { cwd, env: env(backend) });
-    expect(run.code).toBe(2);
-    expect(run.errLines).toHaveLength(1);
-    expect(run.errLines[0]).toMatch(/^error: /);
-    expect(run.stderr).toMatch(bad.expect);
-    expect(readdirSync(cwd)).toEqual([]);
-    expect(readdirSync(backend)).toEqual([]);
-    if (bad.argv.includes("--json")) {
-      expect((JSON.parse(run.stdout) as { error: { exitCode: number } }).error.exitCode).toBe(2);
-    } else {
-      expect(run.stdout).toBe("");
-    }
+    await expectRefusedCleanly(bad);
   });
 
   it("prints exactly one line for a single problem", async () => {

@@ -2,9 +2,10 @@
  * Bad input to the preview commands: one clear line, exit 2, nothing touched (no work directory, no backend file),
  * checked in-process before any pulumi CLI or passphrase is looked for.
  */
-import { readdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runInProcess, tempDir } from "../cli/support/memory-io";
+import { expectRefusedCleanly } from "../cli/support/refused-cleanly";
 
 interface BadInput {
   readonly argv: readonly string[];
@@ -43,21 +44,7 @@ const BAD: readonly BadInput[] = [
 
 describe("preview commands refuse bad input with exit 2 and touch nothing", () => {
   it.each(BAD.map((b) => [b.argv.join(" ").slice(0, 70), b] as const))("%s", async (_name, bad) => {
-    const cwd = tempDir();
-    const backend = tempDir("tenantctl-backend-");
-    const env = { PATH: process.env.PATH, PULUMI_BACKEND_URL: `file://${backend}`, PULUMI_CONFIG_PASSPHRASE: "test", ...bad.env };
-    const run = await runInProcess(bad.argv, { cwd, env });
-    expect(run.code).toBe(2);
-    expect(run.errLines).toHaveLength(1);
-    expect(run.errLines[0]).toMatch(/^error: /);
-    expect(run.stderr).toMatch(bad.expect);
-    expect(readdirSync(cwd)).toEqual([]);
-    expect(readdirSync(backend)).toEqual([]);
-    if (bad.argv.includes("--json")) {
-      expect((JSON.parse(run.stdout) as { error: { exitCode: number } }).error.exitCode).toBe(2);
-    } else {
-      expect(run.stdout).toBe("");
-    }
+    await expectRefusedCleanly(bad);
   });
 
   it("validates before looking for prerequisites: a bad ttl wins over a missing pulumi CLI and passphrase", async () => {
