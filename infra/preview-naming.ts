@@ -155,6 +155,18 @@ export function recordDeploy(previous: PreviewRecord | undefined, deploy: Previe
   };
 }
 
+/**
+ * The `expires-at` tag of a preview's AWS resources: the record's expiry rounded up to the next whole UTC day. It is
+ * never earlier than the record (a janitor reading tags never removes a live preview), and deploys on the same day
+ * leave every tag as it is, so a rerun with nothing new changes nothing; the first deploy of a later day is a
+ * tag-only update. The record (preview index and stack tags) stays the exact, authoritative expiry that gc uses.
+ */
+export function expiryTagValue(expiresAt: string): string {
+  const expiry = Date.parse(expiresAt);
+  if (Number.isNaN(expiry)) throw new Error(`expiryTagValue: ${show(expiresAt)} is not a time`);
+  return new Date(Math.ceil(expiry / UNIT_MS.d) * UNIT_MS.d).toISOString();
+}
+
 /** Expired from the instant of `expiresAt` on, so a gc at exactly that time removes it. */
 export function isExpired(record: Pick<PreviewRecord, "expiresAt">, now: Date): boolean {
   const expiry = Date.parse(record.expiresAt);

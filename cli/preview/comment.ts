@@ -71,7 +71,7 @@ export function previewMarkdown(report: PreviewReport, resources: readonly Resou
   const details = changesTable(main);
   if (details.length > 0) lines.push("", ...details);
   if (tagOnly.length > 0) {
-    lines.push("", `${main.length > 0 ? "Besides, " : ""}${tagOnly.length} resource${tagOnly.length === 1 ? " only changes its" : "s only change their"} tags (the preview's ${code("expires-at")} follows each deploy).`);
+    lines.push("", `${main.length > 0 ? "Besides, " : ""}${tagOnly.length} resource${tagOnly.length === 1 ? " only changes its" : "s only change their"} tags (the ${code("expires-at")} tag moves to the day of the new expiry).`);
   }
   return `${lines.join("\n")}\n`;
 }

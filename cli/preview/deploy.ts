@@ -40,19 +40,8 @@ export function tenantTargetOf(target: PreviewTarget): TenantTarget {
   return { project: PREVIEWS_PROJECT, stack: target.stack, slug: target.slug, env: target.env };
 }
 
-/**
- * The spec's `preview.expiresAt` becomes the `expires-at` tag of every AWS resource, so changing it alone would
- * update every resource on each deploy. It is refreshed whenever the spec changes anyway (a new image: every push);
- * otherwise the deployed value is kept and the stack's record, which gc reads, carries the extended expiry.
- */
-function withStableExpiry(candidate: TenantSpec, deployed: TenantSpec | undefined): TenantSpec {
-  if (deployed?.preview === undefined || candidate.preview === undefined) return candidate;
-  const kept = { ...candidate, preview: { ...candidate.preview, expiresAt: deployed.preview.expiresAt } };
-  return JSON.stringify(kept) === JSON.stringify(deployed) ? kept : candidate;
-}
-
 export async function previewUp(session: EngineSession, req: PreviewUpRequest): Promise<PreviewUpResult> {
-  const { previewBranchConflict, recordDeploy } = await import("../../infra/preview-naming");
+  const { expiryTagValue, previewBranchConflict, recordDeploy } = await import("../../infra/preview-naming");
   const target = tenantTargetOf(req.target);
   const shared = await readSharedOutputs(session, target.env);
   const stored = await readStoredPreview(session, req.target);
@@ -65,19 +54,19 @@ export async function previewUp(session: EngineSession, req: PreviewUpRequest): 
   const priority = await claimPriority(session.store, {
     env: target.env, loadBalancer, project: target.project, stack: target.stack, slug: target.slug, current: stored?.spec.listenerPriority, now: req.now,
   });
-  const candidate = await parseSpecOrUsage({
+  // The spec carries the day-rounded expiry that becomes the resources' `expires-at` tag (see expiryTagValue).
+  const spec = await parseSpecOrUsage({
     slug: target.slug,
     displayName: previewDisplayName(req.target.branch),
     env: target.env,
     tier: "preview",
     skin: stored?.spec.skin ?? { primaryColor: DEFAULT_COLOR },
     image: req.image ?? stored?.spec.image ?? shared.imageUri,
-    preview: { branch: req.target.branch, expiresAt: record.expiresAt },
+    preview: { branch: req.target.branch, expiresAt: expiryTagValue(record.expiresAt) },
     listenerPriority: priority,
     loadBalancer,
     generation: stored?.spec.generation ?? (await nextGeneration(session.store, target.project, target.stack)),
   });
-  const spec = withStableExpiry(candidate, stored?.deployedSpec);
   const { stack } = await openTenantStack(session, target, spec, shared);
   const entry = (status: PreviewIndexEntry["status"], extra: Partial<PreviewIndexEntry> = {}): PreviewIndexEntry => ({
     record, url: stored?.url, image: spec.image, lastOperation: "up", status, message: undefined, spec, ...extra,

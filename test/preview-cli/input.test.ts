@@ -5,18 +5,12 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runInProcess, tempDir } from "../cli/support/memory-io";
-import { expectRefusedCleanly } from "../cli/support/refused-cleanly";
-
-interface BadInput {
-  readonly argv: readonly string[];
-  readonly expect: RegExp;
-  readonly env?: NodeJS.ProcessEnv;
-}
+import { expectRefusedCleanly, type BadInvocation } from "../cli/support/refused-cleanly";
 
 const emptyFile = join(tempDir("tenantctl-preview-keep-"), "branches.txt");
 writeFileSync(emptyFile, "\n  \n");
 
-const BAD: readonly BadInput[] = [
+const BAD: readonly BadInvocation[] = [
   { argv: ["preview", "up", "--branch", ""], expect: /branch: "" has 0 characters/ },
   { argv: ["preview", "up", "--branch", "a".repeat(256)], expect: /branch: .* has 256 characters/ },
   { argv: ["preview", "up", "--branch", "tab\there"], expect: /branch: .*control character/ },

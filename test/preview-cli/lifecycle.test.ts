@@ -28,7 +28,7 @@ describe("preview lifecycle through the stand-in", () => {
     expect(md).toMatch(/^\| URL \| https:\/\/feature-logi-[0-9a-f]{8}\.preview\.dev\.tenants\.example\.com \|$/m);
     expect(md).toContain("| Branch | `feature/Login-Form` |");
     expect(md).toContain(`| Image | \`${IMAGE}\` |`);
-    expect(md).toContain("| Expires | 2030-01-04 00:00 UTC (in 3 days; every push extends it) |");
+    expect(md).toContain("| Expires | 2030-01-04 06:00 UTC (in 3 days; every push extends it) |");
     expect(md).toMatch(/\| Cost estimate \| about \$\d+\.\d\d a day \(\$\d+\.\d\d a month\)/);
     expect(md).toMatch(/^#### Resource changes: \d+ to create$/m);
     expect(md).toMatch(/^\| create \| `aws:rds\/instance:Instance` \| `feature-logi-[0-9a-f]{8}-db` \|/m);
@@ -57,7 +57,7 @@ describe("preview lifecycle through the stand-in", () => {
     const md = r.stdout;
     expect(md.startsWith("### Preview of `feature/Login-Form` was updated\n")).toBe(true);
     expect(md).toContain(`| Image | \`${NEW_IMAGE}\` |`);
-    expect(md).toContain("| Expires | 2030-01-02 02:00 UTC (in 24 hours; every push extends it) |");
+    expect(md).toContain("| Expires | 2030-01-02 08:00 UTC (in 24 hours; every push extends it) |");
     expect(md).toMatch(/^#### Resource changes: 1 to replace(, \d+ to update)?$/m);
     const taskDef = md.split("\n").find((line) => line.includes("`aws:ecs/taskDefinition:TaskDefinition`")) ?? "";
     expect(taskDef).toMatch(/^\| \*\*replace\*\* \|/);
@@ -80,7 +80,7 @@ describe("preview lifecycle through the stand-in", () => {
     expect(doc.previews[0]).toMatchObject({ image: NEW_IMAGE, createdAt: T0, ageHours: 3, expiresAt: at(26), expired: false });
     expect(doc.previews[1]).toMatchObject({ url: "https://fix-login.preview.dev.tenants.example.com", expiresAt: at(4), expired: false });
     const table = await box.run(at(3), "preview", "list");
-    expect(table.stdout).toMatch(/│ fix-login\s+│ dev\s+│ 60 minutes\s+│ 2030-01-01T04:00:00.000Z \(in 60 minutes\)/);
+    expect(table.stdout).toMatch(/│ fix-login\s+│ dev\s+│ 60 minutes\s+│ 2030-01-01T10:00:00.000Z \(in 60 minutes\)/);
     expect(table.stdout).toMatch(/^3 previews$/m);
   }, 300_000);
 

@@ -10,7 +10,8 @@ import { tempDir } from "../cli/support/memory-io";
 export { IMAGE, json } from "../cli/support/e2e";
 export type { Result };
 
-export const T0 = "2030-01-01T00:00:00.000Z";
+/** 06:00, not midnight: the resources' `expires-at` tag is the expiry rounded up to a whole day (expiryTagValue). */
+export const T0 = "2030-01-01T06:00:00.000Z";
 
 /** T0 plus some hours, as the ISO string TENANTCTL_NOW takes. */
 export function at(hours: number): string {

@@ -3,8 +3,9 @@
 import { SpecValidationError } from "../../infra/errors";
 import { SLUG_MAX_LENGTH, slugProblem } from "../../infra/naming";
 import {
-  BRANCH_HASH_LENGTH, BRANCH_MAX_LENGTH, branchProblem, previewHost, previewSlug, previewStackName, PREVIEW_PROJECT,
+  BRANCH_HASH_LENGTH, BRANCH_MAX_LENGTH, branchProblem, expiryTagValue, previewHost, previewSlug, previewStackName, PREVIEW_PROJECT,
 } from "../../infra/preview-naming";
+import * as fc from "fast-check";
 
 const HASH = `[0-9a-f]{${BRANCH_HASH_LENGTH}}`;
 
@@ -89,5 +90,33 @@ describe("previewStackName and previewHost", () => {
     const host = previewHost("Feature/Login", "example.com");
     expect(host.split(".")).toHaveLength(4);
     expect(host.endsWith(".preview.example.com")).toBe(true);
+  });
+});
+
+describe("expiryTagValue (the resources' expires-at tag)", () => {
+  it.each([
+    ["2030-01-04T06:00:00.000Z", "2030-01-05T00:00:00.000Z"],
+    ["2030-01-04T00:00:00.000Z", "2030-01-04T00:00:00.000Z"],
+    ["2030-01-04T00:00:00.001Z", "2030-01-05T00:00:00.000Z"],
+    ["2030-12-31T23:59:59Z", "2031-01-01T00:00:00.000Z"],
+  ])("%s is tagged %s", (expiry, tag) => {
+    expect(expiryTagValue(expiry)).toBe(tag);
+  });
+
+  it("is never earlier than the expiry, less than a day later, and the same for every expiry of one UTC day", () => {
+    const day = 86_400_000;
+    const dayIndex = fc.integer({ min: 18_000, max: 47_000 });
+    const offset = fc.integer({ min: 1, max: day });
+    fc.assert(fc.property(dayIndex, offset, offset, (k, a, b) => {
+      const first = k * day + a;
+      const tag = Date.parse(expiryTagValue(new Date(first).toISOString()));
+      expect(tag).toBeGreaterThanOrEqual(first);
+      expect(tag - first).toBeLessThan(day);
+      expect(expiryTagValue(new Date(k * day + b).toISOString())).toBe(new Date(tag).toISOString());
+    }));
+  });
+
+  it("refuses what is not a time", () => {
+    expect(() => expiryTagValue("next week")).toThrow(/not a time/);
   });
 });
