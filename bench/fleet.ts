@@ -76,8 +76,11 @@ async function must(dir: string, args: readonly string[], extra: NodeJS.ProcessE
 
 const swap = (text: string, slug: string): string => text.split(TEMPLATE).join(slug);
 
+/** test/support/standin-account.ts `cloneAccountResources`, loaded from dist/ (bench/ compiles alone, rootDir bench/). */
+type CloneAccountResources = (backendDir: string, from: string, targets: readonly { stack: string; replace: readonly (readonly [string, string])[] }[]) => number;
+
 /** Copies the template tenant to `n` tenants: checkpoint, stack config, index entry, simulated AWS resources. */
-function cloneTenants(dir: string, n: number): void {
+async function cloneTenants(dir: string, n: number): Promise<void> {
   const state = join(dir, "state");
   const stacks = join(state, ".pulumi", "stacks", "tenantctl-tenants");
   const work = join(dir, "home", "work", "tenantctl-tenants");
@@ -85,17 +88,15 @@ function cloneTenants(dir: string, n: number): void {
   const checkpoint = readFileSync(join(stacks, `dev-${TEMPLATE}.json`), "utf8");
   const config = readFileSync(join(work, `Pulumi.dev-${TEMPLATE}.yaml`), "utf8");
   const entry = readFileSync(join(index, `dev-${TEMPLATE}.json`), "utf8");
-  const accountFile = join(state, ".pulumi-standin", "account.json");
-  const account = JSON.parse(readFileSync(accountFile, "utf8")) as { resources: { stack: string }[] };
-  const template = JSON.stringify(account.resources.filter((r) => r.stack === `tenantctl-tenants/dev-${TEMPLATE}`));
-  for (let i = 1; i <= n; i += 1) {
-    const slug = clone(i);
+  const slugs = Array.from({ length: n }, (_, i) => clone(i + 1));
+  for (const slug of slugs) {
     writeFileSync(join(stacks, `dev-${slug}.json`), swap(checkpoint, slug));
     writeFileSync(join(work, `Pulumi.dev-${slug}.yaml`), swap(config, slug));
     writeFileSync(join(index, `dev-${slug}.json`), swap(entry, slug));
-    account.resources.push(...(JSON.parse(swap(template, slug)) as { stack: string }[]));
   }
-  writeFileSync(accountFile, JSON.stringify(account));
+  // The stand-in's account is sharded per resource type; its own helper writes that layout under its locks.
+  const helper = (await import(join(REPO, "dist", "test", "support", "standin-account.js"))) as { cloneAccountResources: CloneAccountResources };
+  helper.cloneAccountResources(state, `tenantctl-tenants/dev-${TEMPLATE}`, slugs.map((slug) => ({ stack: `tenantctl-tenants/dev-${slug}`, replace: [[TEMPLATE, slug]] })));
 }
 
 interface RolloutDoc {
@@ -150,7 +151,7 @@ async function main(): Promise<void> {
   await must(dir, ["shared", "up", "--env", "dev", "--config-file", join(REPO, "Pulumi.dev.yaml"), "--config", `imageUri=${image(1)}`]);
   await must(dir, ["provision", "tenant", TEMPLATE, "--image", image(1), "--yes"]);
   const max = Math.max(...SIZES);
-  cloneTenants(dir, max);
+  await cloneTenants(dir, max);
   const all = Array.from({ length: max }, (_, i) => clone(i + 1));
   const alone = await upgrade(dir, [all[0] ?? clone(1)], 2, 1);
   const t = alone.perTenantMs;

@@ -40,6 +40,10 @@ const object = <T extends z.core.$ZodLooseShape>(shape: T, what: string) =>
         : `${show(iss.input)} is not ${what}`,
   });
 
+const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]{1,512}-[A-Za-z0-9]{6}$/;
+const secretArnProblem: Problem = (v) =>
+  SECRET_ARN.test(v) ? undefined : `${show(v)} is not a Secrets Manager secret ARN (allowed: arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>)`;
+
 const colorProblem: Problem = (v) =>
   /^#[0-9a-fA-F]{6}$/.test(v) ? undefined : `${show(v)} is not a colour (allowed: #rrggbb, e.g. #1a73e8)`;
 
@@ -72,6 +76,12 @@ export const TenantSpecSchema = object(
     loadBalancer: ruled(loadBalancerIdProblem, "a load balancer id").default(DEFAULT_LOAD_BALANCER_ID),
     generation: int(1, MAX_GENERATION, `an integer 1-${MAX_GENERATION}`).default(1),
     restoreFromSnapshot: ruled(snapshotIdProblem, "an RDS snapshot identifier").optional(),
+    /**
+     * Set by `restore tenant --restore-secrets`: the admin-token secret is the tenant's old one, brought back from its
+     * recovery window, so the program keeps its name and value (no new token is written). Cleared by a restore that
+     * gives the tenant new secrets.
+     */
+    adoptedAdminTokenSecretArn: ruled(secretArnProblem, "a Secrets Manager secret ARN").optional(),
   },
   "a tenant spec object",
 ).superRefine((spec, ctx) => {
@@ -83,6 +93,13 @@ export const TenantSpecSchema = object(
       message: isPreview
         ? `${show(spec.tier)} cannot carry a preview (allowed: tier "preview" together with preview { branch, expiresAt })`
         : `"preview" needs preview { branch, expiresAt } (allowed: basic, standard, premium without preview)`,
+    });
+  }
+  if (isPreview && spec.adoptedAdminTokenSecretArn !== undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["adoptedAdminTokenSecretArn"],
+      message: `${show(spec.adoptedAdminTokenSecretArn)} cannot be adopted by a preview (allowed: only restored tenants keep an old secret)`,
     });
   }
   if (isPreview && spec.restoreFromSnapshot !== undefined) {

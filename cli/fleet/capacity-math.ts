@@ -19,6 +19,20 @@ export interface Quotas {
 
 export const DEFAULT_QUOTAS: Quotas = { rdsInstances: 40, iamRoles: 1000, targetGroupsPerAlb: 100, listenerRulesPerAlb: 100 };
 
+/**
+ * The Service Quotas codes of the limits (read by cli/fleet/service-quotas.ts). Where each comes from: the quota
+ * pages of the Service Quotas console and AWS's quota tables — rds "DB instances" L-7B6409FD (default 40), iam "Roles
+ * per account" L-FE177D64 (global, default 1000), elasticloadbalancing "Target Groups per Application Load Balancer"
+ * L-822D1B1B (100, not adjustable) and "Rules per Application Load Balancer" L-7EED9B64 (100, excluding default rules;
+ * the ALB quota page links it). Cross-checked against several open-source quota checkers that call GetServiceQuota.
+ */
+export const QUOTA_CODES: Readonly<Record<keyof Quotas, string>> = {
+  rdsInstances: "L-7B6409FD",
+  iamRoles: "L-FE177D64",
+  targetGroupsPerAlb: "L-822D1B1B",
+  listenerRulesPerAlb: "L-7EED9B64",
+};
+
 export const QUOTA_ENV: Readonly<Record<keyof Quotas, string>> = {
   rdsInstances: "TENANTCTL_QUOTA_RDS_INSTANCES",
   iamRoles: "TENANTCTL_QUOTA_IAM_ROLES",
@@ -26,21 +40,49 @@ export const QUOTA_ENV: Readonly<Record<keyof Quotas, string>> = {
   listenerRulesPerAlb: "TENANTCTL_QUOTA_LISTENER_RULES_PER_ALB",
 };
 
-/** Quotas from TENANTCTL_QUOTA_* (the account's real values, when raised), over the defaults. */
-export function quotasFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<Quotas> = {}): Quotas {
-  const read = (key: keyof Quotas): number => {
+/** Where a limit's value came from, in order of precedence. */
+export type QuotaSource = "flag" | "env" | "service-quotas" | "default";
+export type QuotaSources = Readonly<Record<keyof Quotas, QuotaSource>>;
+
+export interface ResolvedQuotas {
+  readonly quotas: Quotas;
+  readonly sources: QuotaSources;
+}
+
+const QUOTA_KEYS = ["rdsInstances", "iamRoles", "targetGroupsPerAlb", "listenerRulesPerAlb"] as const satisfies readonly (keyof Quotas)[];
+
+/**
+ * Each limit from, in order: an explicit flag (`overrides`), TENANTCTL_QUOTA_*, the account's value read from Service
+ * Quotas (`fromServiceQuotas`, possibly the cached one), AWS's default. A malformed variable is a usage error (exit 2).
+ */
+export function resolveQuotas(env: NodeJS.ProcessEnv, overrides: Partial<Quotas> = {}, fromServiceQuotas: Partial<Quotas> = {}): ResolvedQuotas {
+  const read = (key: keyof Quotas): [number, QuotaSource] => {
     const given = overrides[key];
-    if (given !== undefined) return given;
+    if (given !== undefined) return [given, "flag"];
     const raw = env[QUOTA_ENV[key]];
-    if (raw === undefined || raw === "") return DEFAULT_QUOTAS[key];
-    if (!/^\d{1,6}$/.test(raw.trim())) throw new UsageError(`${QUOTA_ENV[key]}="${raw}" is not a quota (allowed: a whole number, e.g. ${DEFAULT_QUOTAS[key]})`);
-    return Number(raw.trim());
+    if (raw !== undefined && raw !== "") {
+      if (!/^\d{1,6}$/.test(raw.trim())) throw new UsageError(`${QUOTA_ENV[key]}="${raw}" is not a quota (allowed: a whole number, e.g. ${DEFAULT_QUOTAS[key]})`);
+      return [Number(raw.trim()), "env"];
+    }
+    const fetched = fromServiceQuotas[key];
+    if (fetched !== undefined && Number.isFinite(fetched) && fetched >= 0) {
+      // Service Quotas reports the cap itself for target groups; never plan past AWS's hard limit.
+      return [key === "targetGroupsPerAlb" ? Math.min(Math.floor(fetched), TARGET_GROUPS_PER_ALB_HARD_CAP) : Math.floor(fetched), "service-quotas"];
+    }
+    return [DEFAULT_QUOTAS[key], "default"];
   };
-  const quotas = { rdsInstances: read("rdsInstances"), iamRoles: read("iamRoles"), targetGroupsPerAlb: read("targetGroupsPerAlb"), listenerRulesPerAlb: read("listenerRulesPerAlb") };
+  const entries = QUOTA_KEYS.map((key) => [key, read(key)] as const);
+  const quotas = Object.fromEntries(entries.map(([key, [value]]) => [key, value])) as unknown as Quotas;
+  const sources = Object.fromEntries(entries.map(([key, [, source]]) => [key, source])) as unknown as QuotaSources;
   if (quotas.targetGroupsPerAlb > TARGET_GROUPS_PER_ALB_HARD_CAP) {
     throw new UsageError(`target groups per ALB cannot exceed ${TARGET_GROUPS_PER_ALB_HARD_CAP} (AWS's hard limit; got ${quotas.targetGroupsPerAlb})`);
   }
-  return quotas;
+  return { quotas, sources };
+}
+
+/** Quotas from the flags and TENANTCTL_QUOTA_* (the account's real values, when raised), over the defaults. */
+export function quotasFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<Quotas> = {}): Quotas {
+  return resolveQuotas(env, overrides).quotas;
 }
 
 export interface FleetCounts {
@@ -62,26 +104,30 @@ export interface LimitRow {
   /** Tenants that still fit under this limit. */
   readonly tenantsLeft: number;
   readonly fix: string;
+  /** Where `max` came from. */
+  readonly source: QuotaSource;
 }
 
-function row(limit: LimitRow["limit"], scope: string, used: number, max: number, per: number, adjustable: boolean, fix: string): LimitRow {
-  return { limit, scope, used, max, adjustable, tenantsLeft: Math.max(0, Math.floor((max - used) / per)), fix };
+function row(limit: LimitRow["limit"], scope: string, used: number, max: number, per: number, adjustable: boolean, fix: string, source: QuotaSource): LimitRow {
+  return { limit, scope, used, max, adjustable, tenantsLeft: Math.max(0, Math.floor((max - used) / per)), fix, source };
 }
 
-export function capacityRows(counts: FleetCounts, quotas: Quotas, env: string): LimitRow[] {
+const ALL_DEFAULT: QuotaSources = { rdsInstances: "default", iamRoles: "default", targetGroupsPerAlb: "default", listenerRulesPerAlb: "default" };
+
+export function capacityRows(counts: FleetCounts, quotas: Quotas, env: string, sources: QuotaSources = ALL_DEFAULT): LimitRow[] {
   const albCount = Object.keys(counts.stacksPerAlb).length;
   const shard = `add an ALB shard: tenantctl shared up --env ${env} --config albCount=${albCount + 1}`;
   const rows = [
     row("rds-instances", "account", counts.stacksInAccount * PER_TENANT.rdsInstances, quotas.rdsInstances, PER_TENANT.rdsInstances, true,
-      `raise the RDS "DB instances" quota in Service Quotas, then set ${QUOTA_ENV.rdsInstances} to the new value`),
+      `raise the RDS "DB instances" quota (rds ${QUOTA_CODES.rdsInstances}) in Service Quotas, then rerun \`tenantctl capacity\` to read it or set ${QUOTA_ENV.rdsInstances}`, sources.rdsInstances),
     row("iam-roles", "account", counts.stacksInAccount * PER_TENANT.iamRoles, quotas.iamRoles, PER_TENANT.iamRoles, true,
-      `raise the IAM "Roles per account" quota (max 5,000), then set ${QUOTA_ENV.iamRoles} to the new value`),
+      `raise the IAM "Roles per account" quota (iam ${QUOTA_CODES.iamRoles}, max 5,000), then rerun \`tenantctl capacity\` to read it or set ${QUOTA_ENV.iamRoles}`, sources.iamRoles),
   ];
   for (const [alb, stacks] of Object.entries(counts.stacksPerAlb).sort(([a], [b]) => a.localeCompare(b))) {
-    rows.push(row("target-groups-per-alb", alb, stacks * PER_TENANT.targetGroups, quotas.targetGroupsPerAlb, PER_TENANT.targetGroups, false, shard));
+    rows.push(row("target-groups-per-alb", alb, stacks * PER_TENANT.targetGroups, quotas.targetGroupsPerAlb, PER_TENANT.targetGroups, false, shard, sources.targetGroupsPerAlb));
     const rules = Math.max(stacks, counts.prioritiesPerAlb[alb] ?? 0);
     rows.push(row("listener-rules-per-alb", alb, rules * PER_TENANT.listenerRules, quotas.listenerRulesPerAlb, PER_TENANT.listenerRules, true,
-      `raise "Rules per Application Load Balancer" in Service Quotas and set ${QUOTA_ENV.listenerRulesPerAlb}, or ${shard}`));
+      `raise "Rules per Application Load Balancer" (elasticloadbalancing ${QUOTA_CODES.listenerRulesPerAlb}) in Service Quotas and rerun \`tenantctl capacity\` or set ${QUOTA_ENV.listenerRulesPerAlb}, or ${shard}`, sources.listenerRulesPerAlb));
   }
   return rows;
 }
@@ -121,5 +167,13 @@ export function placeTenant(rows: readonly LimitRow[], current?: string): Placem
     limit: full?.limit ?? "target-groups-per-alb",
     message: `${full?.limit ?? "target-groups-per-alb"}: every ALB is full (${albs.map((a) => `${a} ${rows.find((r) => r.scope === a)?.used ?? 0}/${rows.find((r) => r.scope === a)?.max ?? 0}`).join(", ") || "no ALB in the shared stack"})`,
     fix: full?.fix ?? "add an ALB shard: tenantctl shared up --config albCount=<n>",
+  };
+}
+
+/** The limits in tenants that placement holds capacity seats against (cli/orchestration/capacity-claims.ts). */
+export function tenantLimits(quotas: Quotas): { readonly account: number; readonly perAlb: number } {
+  return {
+    account: Math.min(Math.floor(quotas.rdsInstances / PER_TENANT.rdsInstances), Math.floor(quotas.iamRoles / PER_TENANT.iamRoles)),
+    perAlb: Math.min(Math.floor(quotas.targetGroupsPerAlb / PER_TENANT.targetGroups), Math.floor(quotas.listenerRulesPerAlb / PER_TENANT.listenerRules)),
   };
 }

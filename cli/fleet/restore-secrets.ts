@@ -12,6 +12,8 @@ export const SECRET_TYPE = "aws:secretsmanager/secret:Secret";
 export const DEFAULT_RECOVERY_DAYS = 30;
 
 export interface ReservedSecret {
+  /** The secret's logical name in the tenant program (`<slug>-admin-token`). */
+  readonly logicalName: string;
   readonly name: string;
   readonly arn: string;
   /** ISO time the recovery window ends. */
@@ -28,15 +30,17 @@ interface ArchivedResource {
 const text = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
 
 /** Secrets of an archived deployment with their recovery windows (pure). */
-export function archivedSecrets(deployment: Deployment | undefined): { name: string; arn: string; recoveryDays: number }[] {
+export function archivedSecrets(deployment: Deployment | undefined): { logicalName: string; name: string; arn: string; recoveryDays: number }[] {
   const resources = (deployment?.deployment as { resources?: ArchivedResource[] } | undefined)?.resources ?? [];
   return resources
     .filter((r) => r.type === SECRET_TYPE)
     .map((r) => {
       const props = { ...(r.inputs ?? {}), ...(r.outputs ?? {}) };
       const days = props.recoveryWindowInDays;
+      const logicalName = r.urn?.split("::").pop() ?? "unknown";
       return {
-        name: text(props.name) ?? r.urn?.split("::").pop() ?? "unknown",
+        logicalName,
+        name: text(props.name) ?? logicalName,
         arn: text(props.arn) ?? text(props.id) ?? "unknown",
         recoveryDays: typeof days === "number" ? days : DEFAULT_RECOVERY_DAYS,
       };
@@ -49,7 +53,7 @@ export function stillReserved(record: Pick<TeardownRecord, "secrets" | "finished
   const end = Date.parse(record.finishedAt);
   return secrets
     .filter((s) => s.recoveryDays > 0 && end + s.recoveryDays * 86_400_000 > now.getTime())
-    .map((s) => ({ name: s.name, arn: s.arn, until: new Date(end + s.recoveryDays * 86_400_000).toISOString() }));
+    .map((s) => ({ logicalName: s.logicalName, name: s.name, arn: s.arn, until: new Date(end + s.recoveryDays * 86_400_000).toISOString() }));
 }
 
 export async function reservedSecrets(store: RecordStore, record: TeardownRecord, now: Date): Promise<ReservedSecret[]> {

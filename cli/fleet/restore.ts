@@ -1,29 +1,37 @@
 /**
  * restore: a torn-down tenant back from its teardown record — the recorded spec, a new generation (so its next
  * final snapshot gets a new name), its listener priority back when free, its ALB when that has room, and the RDS
- * instance restored from the recorded final snapshot (or --snapshot). Refused while the old secrets are still in
- * their recovery window unless the operator accepts new ones (the old admin token would be lost).
+ * instance restored from the recorded final snapshot (or --snapshot). While the old secrets are still in their
+ * recovery window, the operator chooses: --restore-secrets (tenantctl restores them with Secrets Manager, then the
+ * stack imports the admin-token secret, keeping the customer's token) or --new-secrets (new ones; the old token is
+ * lost). Order: every check first (nothing changed on refusal), then the secrets, then the stack.
  */
 import type { TenantSpec } from "../../infra/spec";
-import { ConflictError, NotFoundError } from "../errors";
+import { CliError, ConflictError, NotFoundError } from "../errors";
 import { claimPriority } from "../orchestration/priorities";
 import { EngineFailure, runEngine } from "../orchestration/run-engine";
 import type { EngineSession } from "../orchestration/session";
 import { plainOutputs, readSharedOutputs } from "../orchestration/shared-stack";
 import { listTeardowns, nextGeneration, type TeardownRecord } from "../orchestration/teardown-records";
-import { writeIndexEntry } from "../orchestration/tenant-index";
+import { readIndexEntry, writeIndexEntry } from "../orchestration/tenant-index";
 import { openTenantStack, readStoredTenant, tenantTarget, type TenantTarget } from "../orchestration/tenant-stack";
 import { parseSpecOrUsage } from "../tenant-input";
 import { placeNewTenant } from "./capacity";
-import { reservedSecrets } from "./restore-secrets";
+import { reservedSecrets, type ReservedSecret } from "./restore-secrets";
+import type { RestoredSecret } from "./restore-secrets-aws";
 
 export interface RestoreRequest {
   readonly slug: string;
   readonly env: string;
   readonly snapshot: string | undefined;
-  /** Accept fresh secrets while the old ones are still recoverable. */
-  readonly newSecrets: boolean;
+  /**
+   * While the old secrets are still recoverable: "restore" brings them back (RestoreSecret) and the stack adopts
+   * them; "new" gives the tenant new ones; undefined refuses (exit 4).
+   */
+  readonly secrets: "restore" | "new" | undefined;
   readonly retry: string;
+  /** RestoreSecret for each secret (cli/fleet/restore-secrets-aws.ts; tests may substitute). */
+  readonly restoreSecrets?: (secrets: readonly ReservedSecret[]) => Promise<RestoredSecret[]>;
 }
 
 export interface RestoreResult {
@@ -33,6 +41,8 @@ export interface RestoreResult {
   readonly fromTeardown: TeardownRecord;
   readonly outputs: Record<string, unknown>;
   readonly changes: Record<string, number>;
+  /** Secrets brought back from their recovery window (--restore-secrets); the stack adopted the admin token's. */
+  readonly restoredSecrets: readonly RestoredSecret[];
 }
 
 function chooseRecord(records: readonly TeardownRecord[], snapshot: string | undefined): TeardownRecord | undefined {
@@ -42,7 +52,8 @@ function chooseRecord(records: readonly TeardownRecord[], snapshot: string | und
 
 export async function restoreTenant(session: EngineSession, req: RestoreRequest): Promise<RestoreResult> {
   const target = await tenantTarget(req.slug, req.env);
-  if ((await readStoredTenant(session, target)) !== undefined) {
+  const stored = await readStoredTenant(session, target);
+  if (stored !== undefined && !(await unfinishedRestore(session, target, stored.outputs))) {
     throw new ConflictError(`tenant ${req.slug} exists in env ${req.env}; restore only recreates a torn-down tenant`, {
       hint: `see it with: tenantctl status tenant ${req.slug} --env ${req.env}`,
     });
@@ -56,32 +67,98 @@ export async function restoreTenant(session: EngineSession, req: RestoreRequest)
   const snapshot = req.snapshot ?? record.finalSnapshotIdentifier;
   if (snapshot === undefined) throw new NotFoundError(`the teardown of ${req.slug} at ${record.finishedAt} recorded no final snapshot; pass --snapshot <id>`);
   const reserved = await reservedSecrets(session.store, record, session.io.now());
-  if (reserved.length > 0 && !req.newSecrets) {
+  const adopt = await secretToAdopt(req, reserved);
+  const shared = await readSharedOutputs(session, req.env);
+  const loadBalancer = await placeNewTenant(session.store, req.env, shared, session.io.env, { preferred: record.spec.loadBalancer, self: target });
+  if (req.secrets === "restore" && reserved.length === 0) {
+    session.io.stderr.write(`no secret of ${req.slug} is still in its recovery window (${record.secrets === "force-deleted" ? "force-deleted at teardown" : "the window has passed"}): the tenant gets new ones\n`);
+  }
+  // The secrets first: if Secrets Manager refuses, nothing else has changed.
+  const restoredSecrets = adopt === undefined ? [] : await (req.restoreSecrets ?? defaultRestoreSecrets)(reserved);
+  if (restoredSecrets.length > 0) session.io.stderr.write(`restored from their recovery window: ${restoredSecrets.map((s) => s.name).join(", ")}\n`);
+  const afterSecrets = restoredSecrets.length === 0
+    ? ""
+    : `; the secrets were restored (${restoredSecrets.map((s) => s.name).join(", ")}) and stay so: rerun \`${req.retry} --restore-secrets\` to finish`;
+  try {
+    return await recreate(session, req, { target, record, snapshot, shared, loadBalancer, adopt, restoredSecrets });
+  } catch (error: unknown) {
+    if (afterSecrets !== "" && error instanceof CliError) {
+      throw new CliError(error.exitCode, `${error.message}${afterSecrets}`, { hint: error.hint, details: { ...error.details, restoredSecrets }, cause: error });
+    }
+    throw error;
+  }
+}
+
+/** A stack left by a restore whose update failed or was cancelled: rerunning the restore finishes it. */
+async function unfinishedRestore(session: EngineSession, target: TenantTarget, outputs: Record<string, unknown>): Promise<boolean> {
+  if (outputs.spec !== undefined) return false;
+  const entry = await readIndexEntry(session.store, target.project, target.stack);
+  return entry?.lastOperation === "restore" && entry.status !== "succeeded" && entry.status !== "in-progress";
+}
+
+async function defaultRestoreSecrets(secrets: readonly ReservedSecret[]): Promise<RestoredSecret[]> {
+  const { restoreSecrets } = await import("./restore-secrets-aws");
+  return restoreSecrets(secrets);
+}
+
+/** The admin-token secret to adopt (--restore-secrets), or undefined to create new secrets; refuses (exit 4) otherwise. */
+async function secretToAdopt(req: RestoreRequest, reserved: readonly ReservedSecret[]): Promise<ReservedSecret | undefined> {
+  if (reserved.length === 0 || req.secrets === "new") return undefined;
+  const names = reserved.map((s) => s.name).join(", ");
+  if (req.secrets === undefined) {
     const until = reserved.map((s) => s.until).sort().pop() ?? "";
-    throw new ConflictError(`the secrets of ${req.slug} are still in their recovery window until ${until}: ${reserved.map((s) => s.name).join(", ")}`, {
+    throw new ConflictError(`the secrets of ${req.slug} are still in their recovery window until ${until}: ${names}`, {
       hint: [
-        `restoring now gives the tenant new secrets (a new admin token); to do that anyway: ${req.retry} --new-secrets`,
-        `or bring the old ones back first: ${reserved.map((s) => `aws secretsmanager restore-secret --secret-id ${s.arn}`).join("; ")}`,
+        `to bring them back (keeping the tenant's admin token): ${req.retry} --restore-secrets`,
+        `or restore with new secrets (a new admin token; the old one is lost): ${req.retry} --new-secrets`,
       ].join("\n"),
       details: { reservedSecrets: reserved },
     });
   }
-  const shared = await readSharedOutputs(session, req.env);
-  const loadBalancer = await placeNewTenant(session.store, req.env, shared, session.io.env, { preferred: record.spec.loadBalancer, self: target });
+  const { tenantNames } = await import("../../infra/naming");
+  const adminToken = tenantNames({ slug: req.slug, env: req.env, preview: undefined, generation: 1 }).adminTokenSecret;
+  const others = reserved.filter((s) => s.logicalName !== adminToken);
+  const token = reserved.find((s) => s.logicalName === adminToken);
+  if (others.length > 0 || token === undefined) {
+    throw new ConflictError(`restore can adopt only the admin-token secret of ${req.slug}; also reserved: ${(others.length > 0 ? others : reserved).map((s) => s.name).join(", ")}`, {
+      hint: `restore with new secrets instead: ${req.retry} --new-secrets`,
+      details: { reservedSecrets: reserved },
+    });
+  }
+  return token;
+}
+
+interface Recreate {
+  readonly target: TenantTarget;
+  readonly record: TeardownRecord;
+  readonly snapshot: string;
+  readonly shared: Awaited<ReturnType<typeof readSharedOutputs>>;
+  readonly loadBalancer: string;
+  readonly adopt: ReservedSecret | undefined;
+  readonly restoredSecrets: readonly RestoredSecret[];
+}
+
+async function recreate(session: EngineSession, req: RestoreRequest, r: Recreate): Promise<RestoreResult> {
+  const { target, record, snapshot, shared, loadBalancer, adopt } = r;
   const now = session.io.now();
   const generation = await nextGeneration(session.store, target.project, target.stack);
   const listenerPriority = await claimPriority(session.store, { env: req.env, loadBalancer, project: target.project, stack: target.stack, slug: req.slug, current: record.spec.listenerPriority, now });
-  const spec = await parseSpecOrUsage({ ...record.spec, loadBalancer, listenerPriority, generation, restoreFromSnapshot: snapshot });
-  const index = { spec, project: target.project, stack: target.stack, operation: "provision" } as const;
+  // The recorded spec may carry an older adoption; the secret is adopted again only when it was just restored.
+  const { adoptedAdminTokenSecretArn: _previous, ...recorded } = record.spec;
+  const spec = await parseSpecOrUsage({
+    ...recorded, loadBalancer, listenerPriority, generation, restoreFromSnapshot: snapshot,
+    ...(adopt === undefined ? {} : { adoptedAdminTokenSecretArn: adopt.arn }),
+  });
+  const index = { spec, project: target.project, stack: target.stack, operation: "restore" } as const;
   await writeIndexEntry(session.store, { ...index, status: "in-progress", message: `restoring from snapshot ${snapshot}`, now });
-  const { stack } = await openTenantStack(session, target, spec, shared);
+  const { stack } = await openTenantStack(session, target, spec, shared, adopt === undefined ? {} : { adoptAdminTokenSecret: { arn: adopt.arn } });
   const run = { io: session.io, project: target.project, stack: target.stack, fileRoot: session.backend.fileRoot, retry: req.retry };
   try {
     const outcome = await runEngine({ ...run, title: `restoring ${req.slug} (${target.stack}) from snapshot ${snapshot}` }, (o) => stack.up(o));
     const outputs = plainOutputs(outcome.result.outputs);
     const url = typeof outputs.url === "string" ? outputs.url : undefined;
     await writeIndexEntry(session.store, { ...index, status: "succeeded", url, message: `restored from snapshot ${snapshot}`, now: session.io.now() });
-    return { target, spec, snapshot, fromTeardown: record, outputs, changes: outcome.changes };
+    return { target, spec, snapshot, fromTeardown: record, outputs, changes: outcome.changes, restoredSecrets: r.restoredSecrets };
   } catch (error: unknown) {
     if (!(error instanceof EngineFailure)) throw error;
     await writeIndexEntry(session.store, { ...index, status: error.cancelled ? "cancelled" : "failed", message: error.translated.message, now: session.io.now() }).catch(() => undefined);

@@ -8,13 +8,13 @@ import { ConflictError, NotFoundError } from "../errors";
 import { placeNewTenant } from "../fleet/capacity";
 import { applyPin, type PinFlags } from "../fleet/selection";
 import { applyFlags, parseSpecOrUsage, type RequestedTenant, type TenantFlags } from "../tenant-input";
-import { claimPriority, peekPriority } from "./priorities";
+import { claimPriority, peekPriority, releasePriority } from "./priorities";
 import { assertUnlocked } from "./engine-errors";
 import { runEngine, EngineFailure } from "./run-engine";
 import type { EngineSession } from "./session";
 import { readSharedOutputs } from "./shared-stack";
 import { nextGeneration } from "./teardown-records";
-import { writeIndexEntry } from "./tenant-index";
+import { readIndexEntry, writeIndexEntry } from "./tenant-index";
 import { openTenantStack, readStoredTenant, specDiff, tenantTarget, type TenantTarget } from "./tenant-stack";
 
 export interface ApplyRequest {
@@ -62,18 +62,25 @@ export async function applyTenant(session: EngineSession, req: ApplyRequest): Pr
   const wanted = await desiredSpec(req, target, stored?.spec);
   const now = session.io.now();
   // A new tenant goes on an ALB with room; exit 5 before anything is created when it would cross a limit (docs/fleet.md).
-  const loadBalancer = stored === undefined ? await placeNewTenant(session.store, target.env, shared, session.io.env, { self: target }) : wanted.loadBalancer;
+  // It holds capacity seats from here on (unless a dry run); a new tenant abandoned before its stack exists gives them back.
+  const loadBalancer = stored === undefined ? await placeNewTenant(session.store, target.env, shared, session.io.env, { self: target, peek: req.dryRun, now }) : wanted.loadBalancer;
   const claim = { env: target.env, loadBalancer, project: target.project, stack: target.stack, slug: target.slug, current: stored?.spec.listenerPriority, now };
-  const priority = req.dryRun ? await peekPriority(session.store, claim) : await claimPriority(session.store, claim);
+  const abandon = async (error: unknown): Promise<never> => {
+    // Only when no earlier run got as far as the engine (its index entry would exist, and maybe resources with it).
+    const untouched = stored === undefined && !req.dryRun && (await readIndexEntry(session.store, target.project, target.stack)) === undefined;
+    if (untouched) await releasePriority(session.store, claim).catch(() => undefined);
+    throw error;
+  };
+  const priority = req.dryRun ? await peekPriority(session.store, claim) : await claimPriority(session.store, claim).catch(abandon);
   const spec = await parseSpecOrUsage({
     ...wanted,
     loadBalancer,
     image: req.requested.imageGiven || stored !== undefined ? wanted.image : shared.imageUri,
     listenerPriority: priority,
     generation: stored?.spec.generation ?? (await nextGeneration(session.store, target.project, target.stack)),
-  });
+  }).catch(abandon);
   const diff = stored === undefined ? [] : specDiff(stored.spec, spec);
-  if (!(await req.confirm(diff))) return { target, spec, diff, changes: {}, outputs: stored?.outputs ?? {}, applied: false };
+  if (!(await req.confirm(diff).catch(abandon))) return { target, spec, diff, changes: {}, outputs: stored?.outputs ?? {}, applied: false };
   const { workspace, stack, created } = await openTenantStack(session, target, spec, shared);
   const run = { io: session.io, project: target.project, stack: target.stack, fileRoot: session.backend.fileRoot, retry: req.retry };
   if (req.dryRun) {
@@ -83,7 +90,7 @@ export async function applyTenant(session: EngineSession, req: ApplyRequest): Pr
     return { target, spec, diff, changes: outcome.changes, outputs: stored?.outputs ?? {}, applied: false };
   }
   const index = { spec, project: target.project, stack: target.stack, operation: req.mode } as const;
-  await assertUnlocked(session.backend.fileRoot, run);
+  await assertUnlocked(session.backend, run);
   await writeIndexEntry(session.store, { ...index, status: "in-progress", now });
   try {
     const outcome = await runEngine({ ...run, title: `${req.mode === "provision" ? "provisioning" : "updating"} ${target.slug} (${target.stack}) in ${session.backend.url}` }, (o) => stack.up(o));

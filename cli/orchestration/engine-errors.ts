@@ -4,7 +4,8 @@
  */
 import { CliError, ConflictError, NotFoundError, OperationFailedError } from "../errors";
 import type { ResourceFailure } from "../progress";
-import { describeLock, lockHolderFromText, readLockHolder, type LockHolder } from "./locks";
+import type { BackendLocation } from "./backend";
+import { describeLock, lockHolderFromText, openLockSource, readLockHolder, type LockHolder } from "./locks";
 
 export interface EngineErrorContext {
   readonly project: string;
@@ -31,10 +32,15 @@ function lockConflict(holder: LockHolder | undefined, ctx: Pick<EngineErrorConte
   });
 }
 
-/** Fails fast (exit 4, nothing written) when a file backend shows the stack locked. */
-export async function assertUnlocked(fileRoot: string | undefined, ctx: Pick<EngineErrorContext, "project" | "stack" | "retry">): Promise<void> {
-  if (fileRoot === undefined) return;
-  const holder = await readLockHolder(fileRoot, ctx.project, ctx.stack);
+/**
+ * Fails fast (exit 4, nothing written) when the backend shows the stack locked: a file:// backend's lock files, or
+ * an s3:// backend's lock objects (`<prefix>/.pulumi/locks/…`). Takes the BackendLocation (or, as before, a file
+ * backend's root). Other remote backends are not pre-checked; the engine's lock error still names the holder.
+ */
+export async function assertUnlocked(backend: BackendLocation | string | undefined, ctx: Pick<EngineErrorContext, "project" | "stack" | "retry">): Promise<void> {
+  const source = openLockSource(backend);
+  if (source === undefined) return;
+  const holder = await readLockHolder(source, ctx.project, ctx.stack);
   if (holder !== undefined) throw lockConflict(holder, ctx);
 }
 
@@ -43,6 +49,7 @@ export async function translateEngineError(error: unknown, ctx: EngineErrorConte
   const automation = await import("@pulumi/pulumi/automation");
   const text = error instanceof Error ? error.message : String(error);
   if (error instanceof automation.ConcurrentUpdateError) {
+    // Remote backends pass no fileRoot: Pulumi's message names the holder ("…/<id>.json: created by u@h (pid n) at t").
     const fromFile = ctx.fileRoot === undefined ? undefined : await readLockHolder(ctx.fileRoot, ctx.project, ctx.stack);
     return lockConflict(fromFile ?? lockHolderFromText(text), ctx);
   }

@@ -1,15 +1,19 @@
 /**
- * Who holds a stack's lock. Pulumi's file backend writes one JSON file per lock under
+ * Who holds a stack's lock. Pulumi's DIY backends (file:// and s3:// alike) write one JSON object per lock under
  * `.pulumi/locks/<org>/<project>/<stack>/` (`{pid, username, hostname, timestamp}`); its error text also names
  * the holder. We prefer the lock file and fall back to the text.
  */
-import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { BackendLocation } from "./backend";
+import { FileRecordStore, type RecordStore } from "./records";
+import { S3RecordStore } from "./records-s3";
+import { parseS3BackendUrl } from "./s3-url";
 
 export interface LockHolder {
   readonly who: string;
   readonly pid: number | undefined;
   readonly since: string | undefined;
+  /** Where the lock file is: a path for file:// backends, an s3:// URL for S3 backends. */
   readonly file: string | undefined;
 }
 
@@ -20,21 +24,44 @@ interface LockFileContent {
   readonly timestamp?: string;
 }
 
-async function lockDirs(fileRoot: string, project: string, stack: string): Promise<string[]> {
-  const base = join(fileRoot, ".pulumi", "locks");
-  const candidates = [join(base, project, stack)];
-  const orgs = await readdir(base).catch(() => [] as string[]);
-  for (const org of orgs) candidates.push(join(base, org, project, stack));
+/** Reads Pulumi's `.pulumi` folder of a backend (only `list` and `readJson` are used). */
+export type LockSource = Pick<RecordStore, "location" | "list" | "readJson">;
+
+/**
+ * Pulumi's `.pulumi` folder of a backend: a directory for file://, the `<prefix>/.pulumi/` objects for s3:// (same
+ * layout, read with the same credentials and endpoint as the records). Undefined for backends whose locks we cannot
+ * read (Pulumi Cloud, gs://, azblob://): there the engine's own error text still names the holder.
+ * A string is a file backend's root directory.
+ */
+export function openLockSource(backend: BackendLocation | string | undefined): LockSource | undefined {
+  if (backend === undefined) return undefined;
+  if (typeof backend === "string") return new FileRecordStore(join(backend, ".pulumi"));
+  if (backend.fileRoot !== undefined) return new FileRecordStore(join(backend.fileRoot, ".pulumi"));
+  if (backend.url.startsWith("s3://")) return new S3RecordStore(parseS3BackendUrl(backend.url), { root: ".pulumi" });
+  return undefined;
+}
+
+async function lockDirs(source: LockSource, project: string, stack: string): Promise<string[]> {
+  const candidates = [`locks/${project}/${stack}`];
+  const orgs = await source.list("locks").catch(() => [] as string[]);
+  for (const org of orgs) candidates.push(`locks/${org}/${project}/${stack}`);
   return candidates;
 }
 
-export async function readLockHolder(fileRoot: string, project: string, stack: string): Promise<LockHolder | undefined> {
-  for (const dir of await lockDirs(fileRoot, project, stack)) {
-    const files = (await readdir(dir).catch(() => [] as string[])).filter((name) => name.endsWith(".json"));
+/**
+ * The first lock file of a stack, or undefined when there is none (or the locks cannot be listed: this is a
+ * courtesy pre-check, and the engine still refuses a locked stack with its own error).
+ */
+export async function readLockHolder(backend: LockSource | string, project: string, stack: string): Promise<LockHolder | undefined> {
+  const source = typeof backend === "string" ? openLockSource(backend) : backend;
+  if (source === undefined) return undefined;
+  for (const dir of await lockDirs(source, project, stack)) {
+    const files = (await source.list(dir).catch(() => [] as string[])).filter((name) => name.endsWith(".json"));
     for (const name of files) {
-      const file = join(dir, name);
+      const file = `${source.location}/${dir}/${name}`;
       try {
-        const content = JSON.parse(await readFile(file, "utf8")) as LockFileContent;
+        const content = await source.readJson<LockFileContent>(`${dir}/${name}`);
+        if (content === undefined) continue; // released between the listing and the read
         const who = `${content.username ?? "unknown user"}@${content.hostname ?? "unknown host"}`;
         return { who, pid: content.pid, since: content.timestamp, file };
       } catch {

@@ -6,6 +6,7 @@
  * A process that loses the race for a number tries the next; one that loses the race for its stack record
  * gives its number back and uses the winner's.
  */
+import { releaseStackSeats } from "./capacity-claims";
 import type { RecordStore } from "./records";
 
 export const PRIORITY_FIRST = 100;
@@ -77,11 +78,16 @@ export async function peekPriority(store: RecordStore, r: ClaimRequest): Promise
   throw new Error(`no free listener priority between ${PRIORITY_FIRST} and ${PRIORITY_LAST} on ${r.loadBalancer}`);
 }
 
-/** Frees the stack's priority (after its stack is removed). */
+/**
+ * Frees the stack's priority and its capacity seats (capacity-claims.ts), after its stack is removed — teardown and
+ * preview down — or when a new tenant is abandoned before its stack was created.
+ */
 export async function releasePriority(store: RecordStore, r: Omit<ClaimRequest, "current" | "now">): Promise<void> {
   const key = `${folder(r)}/stacks/${r.project}.${r.stack}.json`;
   const existing = await store.readJson<PriorityClaim>(key);
-  if (existing === undefined) return;
-  await store.remove(numberKey(r, existing.priority));
-  await store.remove(key);
+  if (existing !== undefined) {
+    await store.remove(numberKey(r, existing.priority));
+    await store.remove(key);
+  }
+  await releaseStackSeats(store, r);
 }

@@ -1,13 +1,16 @@
 /**
  * tenantctl's own records in the backend (tenant index, listener priority claims, teardown records, archives).
- * Keys are relative paths like `index/tenantctl-tenants/dev-acme.json`. Writes are atomic (temp file + rename)
- * and `createExclusive` is an exclusive hard link of a complete file, which is what makes concurrent priority claims safe.
+ * Keys are relative paths like `index/tenantctl-tenants/dev-acme.json`. File store: writes are atomic (temp file +
+ * rename) and `createExclusive` is an exclusive hard link of a complete file, which is what makes concurrent priority
+ * claims safe. The s3:// store (records-s3.ts) keeps the same contract; test/records/contract.test.ts runs both.
  */
 import { randomBytes } from "node:crypto";
 import { link, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, sep } from "node:path";
 import { PrerequisiteError } from "../errors";
 import { recordsRoot, type BackendLocation } from "./backend";
+import { S3RecordStore } from "./records-s3";
+import { parseS3BackendUrl } from "./s3-url";
 
 export interface RecordStore {
   /** Where the records live, for messages (a directory or URL). */
@@ -89,12 +92,17 @@ export class FileRecordStore implements RecordStore {
   }
 }
 
-/** The record store of a backend. Only file:// backends are supported by this version. */
+/**
+ * The record store of a backend: a folder next to a file:// backend's `.pulumi`, or objects under
+ * `<prefix>/.tenantctl/` of an s3:// backend's bucket. Other remote backends are refused (exit 5).
+ */
 export function openRecordStore(backend: BackendLocation): RecordStore {
-  if (backend.fileRoot === undefined) {
-    throw new PrerequisiteError(`tenantctl keeps its tenant index and listener priority claims next to the state, and this version supports that only for file:// backends (got ${backend.url})`, {
-      hint: "use PULUMI_BACKEND_URL=file://<shared directory> for now, or `tenantctl synth tenant <slug>` to see the plan without a backend",
-    });
-  }
-  return new FileRecordStore(recordsRoot(backend.fileRoot));
+  if (backend.fileRoot !== undefined) return new FileRecordStore(recordsRoot(backend.fileRoot));
+  if (backend.url.startsWith("s3://")) return new S3RecordStore(parseS3BackendUrl(backend.url));
+  const scheme = /^([a-z0-9+.-]+):\/\//i.exec(backend.url)?.[1] ?? backend.url;
+  const what = scheme === "https" || scheme === "http" ? "Pulumi Cloud (or another HTTP backend)" : `${scheme}:// backends`;
+  throw new PrerequisiteError(
+    `tenantctl keeps its tenant index and listener priority claims next to the state, which this version supports for file:// and s3:// backends only; ${what} are not supported (got ${backend.url})`,
+    { hint: "use PULUMI_BACKEND_URL=s3://<bucket>[/prefix] or file://<shared directory>, or `tenantctl synth tenant <slug>` to see the plan without a backend" },
+  );
 }

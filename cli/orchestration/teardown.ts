@@ -47,7 +47,7 @@ export async function teardownTenant(session: EngineSession, req: TeardownReques
   const { workspace, stack } = await openTenantStack(session, target, spec, shared, { releaseProtection: true, forceDeleteSecrets: req.forceDeleteSecrets });
   const run = { io: session.io, project: target.project, stack: target.stack, fileRoot: session.backend.fileRoot, retry: req.retry };
   const index = { spec, project: target.project, stack: target.stack, operation: "teardown" } as const;
-  await assertUnlocked(session.backend.fileRoot, run);
+  await assertUnlocked(session.backend, run);
   await writeIndexEntry(session.store, { ...index, status: "in-progress", now: started });
   try {
     await runEngine({ ...run, title: `teardown ${req.slug} 1/3: lifting deletion protection${req.forceDeleteSecrets ? " and the secrets' recovery window" : ""}` }, (o) => stack.up(o));

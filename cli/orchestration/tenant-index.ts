@@ -6,7 +6,8 @@
 import type { TenantSpec } from "../../infra/spec";
 import type { RecordStore } from "./records";
 
-export type OperationName = "provision" | "update" | "teardown";
+/** "restore": `restore tenant` recreated it from a teardown (older entries never hold it; readers treat it as a string). */
+export type OperationName = "provision" | "update" | "teardown" | "restore";
 export type OperationStatus = "in-progress" | "succeeded" | "failed" | "cancelled";
 
 export interface TenantIndexEntry {

@@ -18,6 +18,14 @@ export interface TenantProgramOptions {
    * following `destroy` can delete the database (taking the final snapshot). Never set for a normal update.
    */
   readonly releaseProtection?: boolean;
+  /**
+   * Restore with --restore-secrets: the tenant's old admin-token secret, back from its recovery window, is imported
+   * (Pulumi's `import` option) rather than created, and no new token is written. The spec must record the same ARN
+   * in `adoptedAdminTokenSecretArn`: that keeps later runs (without this option) on the same resources.
+   */
+  readonly adoptAdminTokenSecret?: { readonly arn: string };
+  /** Teardown with --force-delete-secrets (and preview destroy): secrets skip their recovery window on delete. */
+  readonly forceDeleteSecrets?: boolean;
 }
 
 /**
@@ -29,15 +37,23 @@ export function tenantProgram(
   shared: SharedOutputs,
   options: TenantProgramOptions = {},
 ): () => Promise<TenantStackOutputs> {
+  const adopt = options.adoptAdminTokenSecret;
+  if (adopt !== undefined && adopt.arn !== spec.adoptedAdminTokenSecretArn) {
+    throw new Error(`adoptAdminTokenSecret ${adopt.arn} must be recorded in the spec (adoptedAdminTokenSecretArn is ${spec.adoptedAdminTokenSecretArn ?? "unset"})`);
+  }
   return async () => {
     const ctx = tenantContext(spec, shared);
-    return buildTenant(options.releaseProtection === true ? { ...ctx, protectData: false } : ctx);
+    return buildTenant(options.releaseProtection === true ? { ...ctx, protectData: false } : ctx, options);
   };
 }
 
-function buildTenant(ctx: TenantContext): TenantStackOutputs {
+function buildTenant(ctx: TenantContext, options: TenantProgramOptions): TenantStackOutputs {
   const name = ctx.names.component;
-  const secrets = new TenantSecrets(name, { context: ctx });
+  const secrets = new TenantSecrets(name, {
+    context: ctx,
+    importAdoptedSecret: options.adoptAdminTokenSecret !== undefined,
+    forceDelete: options.forceDeleteSecrets === true,
+  });
   const routing = new TenantRouting(name, { context: ctx });
   const database = new TenantDatabase(name, { context: ctx, clientSecurityGroupId: routing.serviceSecurityGroupId });
   const service = new TenantService(name, {

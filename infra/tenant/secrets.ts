@@ -10,39 +10,71 @@ const ADMIN_TOKEN_BYTES = 32;
 
 export interface TenantSecretsArgs {
   readonly context: TenantContext;
+  /**
+   * The run that adopts the tenant's old admin-token secret (`spec.adoptedAdminTokenSecretArn`, brought back from
+   * its recovery window by restore): the Secret is imported (Pulumi's `import` option) instead of created.
+   */
+  readonly importAdoptedSecret?: boolean;
+  /** Teardown with --force-delete-secrets: the secret skips its recovery window when destroy deletes it. */
+  readonly forceDelete?: boolean;
+}
+
+/** The secret's name inside its ARN: `arn:…:secret:<name>-<6 characters Secrets Manager appends>`. */
+export function secretNameFromArn(arn: string): string {
+  const marker = ":secret:";
+  const at = arn.indexOf(marker);
+  if (at < 0 || arn.length - at - marker.length < 8) throw new Error(`not a Secrets Manager secret ARN: ${arn}`);
+  return arn.slice(at + marker.length, -7);
 }
 
 /**
  * The token goes in through the write-only `secretStringWo`: Pulumi keeps its first value in state inputs as an
  * encrypted secret, never in outputs, and does not diff it, so each run's fresh random value changes nothing.
  * Only a higher `secretStringWoVersion` writes a new token.
+ *
+ * An adopted secret (a restored tenant that kept its old token) is named explicitly after its ARN and has no
+ * SecretVersion: its existing value stays current. The same spec gives the same resources with and without the
+ * import, so later updates see no change; only the import itself differs (and Pulumi ignores `import` for a
+ * resource already in the state).
  */
 export class TenantSecrets extends pulumi.ComponentResource {
   readonly adminTokenSecretArn: pulumi.Output<string>;
 
   constructor(name: string, args: TenantSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tenantctl:tenant:TenantSecrets", name, {}, opts);
-    const { names, tags, isPreview } = args.context;
+    const { names, tags, isPreview, spec } = args.context;
+    const adopted = spec.adoptedAdminTokenSecretArn;
+    if (args.importAdoptedSecret === true && adopted === undefined) {
+      throw new Error("TenantSecrets: importAdoptedSecret needs spec.adoptedAdminTokenSecretArn");
+    }
 
     const secret = new aws.secretsmanager.Secret(
       names.adminTokenSecret,
       {
-        description: `tenantctl admin token of ${args.context.spec.env}/${args.context.spec.slug}`,
-        recoveryWindowInDays: isPreview ? 0 : TENANT_SECRET_RECOVERY_DAYS,
+        ...(adopted === undefined ? {} : { name: secretNameFromArn(adopted) }),
+        description: `tenantctl admin token of ${spec.env}/${spec.slug}`,
+        recoveryWindowInDays: isPreview || args.forceDelete === true ? 0 : TENANT_SECRET_RECOVERY_DAYS,
         tags,
       },
-      { parent: this },
+      // Secrets Manager does not report a secret's recovery window, so the provider cannot read it back on import;
+      // ignoring it on the import run keeps the import from failing on that one input (the next update sets it).
+      {
+        parent: this,
+        ...(args.importAdoptedSecret === true && adopted !== undefined ? { import: adopted, ignoreChanges: ["recoveryWindowInDays"] } : {}),
+      },
     );
 
-    new aws.secretsmanager.SecretVersion(
-      names.adminTokenSecretVersion,
-      {
-        secretId: secret.id,
-        secretStringWo: pulumi.secret(randomBytes(ADMIN_TOKEN_BYTES).toString("base64url")),
-        secretStringWoVersion: 1,
-      },
-      { parent: this },
-    );
+    if (adopted === undefined) {
+      new aws.secretsmanager.SecretVersion(
+        names.adminTokenSecretVersion,
+        {
+          secretId: secret.id,
+          secretStringWo: pulumi.secret(randomBytes(ADMIN_TOKEN_BYTES).toString("base64url")),
+          secretStringWoVersion: 1,
+        },
+        { parent: this },
+      );
+    }
 
     this.adminTokenSecretArn = secret.arn;
     this.registerOutputs({ adminTokenSecretArn: this.adminTokenSecretArn });

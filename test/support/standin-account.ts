@@ -2,8 +2,9 @@ import type { AccountState, CloudResource, DbSnapshot } from "./standin/aws/acco
 import { withAccount } from "./standin/aws/account-store";
 
 /**
- * Test helpers over the stand-in's simulated AWS account (`<backend>/.pulumi-standin/account.json`), shared by
- * every stack of one backend. They take the same lock as the stand-in, so they are safe while it runs.
+ * Test helpers over the stand-in's simulated AWS account (`<backend>/.pulumi-standin/account/`: one shard per resource
+ * type plus `meta.json`), shared by every stack of one backend. They take the same locks as the stand-in (all of
+ * them, in its fixed order), so they are safe while it runs.
  */
 export function accountResources(backendDir: string): CloudResource[] {
   return withAccount(backendDir, (s) => structuredClone(s.resources));
@@ -55,4 +56,30 @@ export function advanceAccountClock(backendDir: string, days: number): void {
   withAccount(backendDir, (state) => {
     state.clockOffsetMs += days * 86_400_000;
   });
+}
+
+export interface CloneTarget {
+  /** `<project>/<stack>` the copies belong to. */
+  stack: string;
+  /** Text replacements applied to every copied resource's JSON (e.g. the template's slug → the clone's). */
+  replace: readonly (readonly [string, string])[];
+}
+
+/**
+ * Copies every resource of stack `from` into the account once per target, as if each target stack had created it
+ * (benchmark fixtures: hundreds of tenants without provisioning each). Locks only the template's resource types.
+ * Returns how many resources were added.
+ */
+export function cloneAccountResources(backendDir: string, from: string, targets: readonly CloneTarget[]): number {
+  const template = withAccount(backendDir, (s) => structuredClone(s.resources.filter((r) => r.stack === from)));
+  if (template.length === 0) throw new Error(`no simulated resources of stack ${from} to clone`);
+  const text = JSON.stringify(template);
+  const copies = targets.flatMap((t) => {
+    const swapped = t.replace.reduce((acc, [a, b]) => acc.split(a).join(b), text);
+    return (JSON.parse(swapped) as CloudResource[]).map((r) => ({ ...r, stack: t.stack }));
+  });
+  withAccount(backendDir, { types: template.map((r) => r.type) }, (state) => {
+    state.resources.push(...copies);
+  });
+  return copies.length;
 }

@@ -1,6 +1,6 @@
 import type { AccountResource, Quotas } from "../../../../infra/sim/aws-model";
 import { canonicalType, checkAccount, DEFAULT_QUOTAS, forwardTargetGroupArns } from "../../../../infra/sim/aws-model";
-import type { AccountState, CloudResource } from "./account-store";
+import type { AccountScope, AccountState, CloudResource } from "./account-store";
 import { accountNow } from "./account-store";
 import type { AwsError, Verb } from "./aws-error";
 import { awsError } from "./aws-error";
@@ -33,6 +33,21 @@ export function quotasFromEnv(): StandinQuotas {
 
 function asAccount(r: CloudResource): AccountResource {
   return { type: r.type, name: r.name, stack: r.stack, physicalName: r.physicalName, inputs: r.inputs, outputs: r.outputs };
+}
+
+const LISTENER = "aws:lb/listener:Listener";
+const LISTENER_RULE = "aws:lb/listenerRule:ListenerRule";
+const RDS_INSTANCE = "aws:rds/instance:Instance";
+const SECRET = "aws:secretsmanager/secret:Secret";
+
+/**
+ * The account shards the rules below (and deletion.ts) need for a resource of `type`: every account rule of the model
+ * (uniqueness, quotas) looks at one canonical type only, the per-load-balancer rules also at listeners, RDS restores and
+ * deletions at snapshots, secrets at deleted secrets (and the account clock).
+ */
+export function accountScope(type: string): AccountScope {
+  const t = canonicalType(type);
+  return { types: t === LISTENER_RULE ? [t, LISTENER] : [t], meta: t === RDS_INSTANCE || t === SECRET };
 }
 
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);

@@ -3,6 +3,7 @@ import type { AccountState, CloudResource } from "./account-store";
 import { accountNow } from "./account-store";
 import type { AwsError } from "./aws-error";
 import { awsError } from "./aws-error";
+import type { DeletedSecretRecord } from "./secret-restore";
 
 const DEFAULT_RECOVERY_WINDOW_DAYS = 30;
 
@@ -47,12 +48,15 @@ export function applyDeletion(state: AccountState, r: CloudResource): AwsError |
   if (t === "aws:secretsmanager/secret:Secret") {
     const window = r.inputs.recoveryWindowInDays === undefined ? DEFAULT_RECOVERY_WINDOW_DAYS : Number(r.inputs.recoveryWindowInDays);
     if (window > 0 && r.physicalName) {
-      state.deletedSecrets.push({
+      // The whole record too (an optional field), so RestoreSecret can bring the secret back as it was.
+      const entry: DeletedSecretRecord = {
         name: r.physicalName,
         arn: String(r.outputs.arn ?? r.id),
         deletedAt: accountNow(state).toISOString(),
         recoveryWindowInDays: window,
-      });
+        resource: structuredClone(r),
+      };
+      state.deletedSecrets.push(entry);
     }
   }
   state.resources = state.resources.filter((x) => !(x.id === r.id && x.type === r.type));

@@ -27,7 +27,7 @@ function snapshotResult(s: DbSnapshot): PropertyMap {
  */
 export function invoke(token: string, args: PropertyMap, ctx: SimContext, backendRoot: string): PropertyMap {
   if (token === "aws:rds/getSnapshot:getSnapshot") {
-    const found = withAccount(backendRoot, (state) =>
+    const found = withAccount(backendRoot, { types: [], meta: true }, (state) =>
       state.snapshots
         .filter((s) => args.dbSnapshotIdentifier === undefined || s.dbSnapshotIdentifier === args.dbSnapshotIdentifier)
         .filter((s) => args.dbInstanceIdentifier === undefined || s.dbInstanceIdentifier === args.dbInstanceIdentifier)

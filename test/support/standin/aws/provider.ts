@@ -5,7 +5,7 @@ import type { PropertyMap } from "../engine/values";
 import { isSecret, maskSecrets, secret, unwrapMap, UNKNOWN } from "../engine/values";
 import type { CloudResource } from "./account-store";
 import { withAccount } from "./account-store";
-import { checkAgainstAccount } from "./account-rules";
+import { accountScope, checkAgainstAccount } from "./account-rules";
 import type { Verb } from "./aws-error";
 import { awsError } from "./aws-error";
 import { applyDeletion } from "./deletion";
@@ -77,7 +77,7 @@ export class SimulatedAws {
       inputs: maskSecrets(call.inputs) as PropertyMap, outputs: maskSecrets(sim.outputs) as PropertyMap, seed,
       createdAt: new Date().toISOString(),
     };
-    withAccount(this.backendRoot, (state) => {
+    withAccount(this.backendRoot, accountScope(call.type), (state) => {
       const err = checkAgainstAccount(state, record, "creating");
       if (err) throw err;
       state.resources.push(record);
@@ -87,7 +87,7 @@ export class SimulatedAws {
 
   update(call: ResourceCall, id: string): { id: string; outputs: PropertyMap } {
     if (!isAccountResource(call.type)) return { id, outputs: this.simulate(call, id).outputs };
-    return withAccount(this.backendRoot, (state) => {
+    return withAccount(this.backendRoot, accountScope(call.type), (state) => {
       const existing = state.resources.find((r) => r.id === id && r.type === call.type);
       if (!existing) throw awsError(call.type, "updating", id, "ResourceNotFoundException", `resource ${id} does not exist`, 404);
       const sim = this.simulate(call, existing.seed);
@@ -117,7 +117,7 @@ export class SimulatedAws {
   /** Deleting something already gone succeeds, like the provider treating NotFound on delete as done. */
   delete(type: string, id: string): void {
     if (!isAccountResource(type)) return;
-    withAccount(this.backendRoot, (state) => {
+    withAccount(this.backendRoot, accountScope(type), (state) => {
       const existing = state.resources.find((r) => r.id === id && r.type === type);
       if (!existing) return;
       const err = applyDeletion(state, existing);
@@ -128,6 +128,6 @@ export class SimulatedAws {
   /** What refresh sees: the resource as the account holds it now, or undefined when it is gone. */
   read(type: string, id: string): CloudResource | undefined {
     if (!isAccountResource(type)) return undefined;
-    return withAccount(this.backendRoot, (state) => state.resources.find((r) => r.id === id && r.type === type));
+    return withAccount(this.backendRoot, { types: [type] }, (state) => state.resources.find((r) => r.id === id && r.type === type));
   }
 }

@@ -29,7 +29,7 @@ export async function deleteResources(d: Deployment, victims: ResourceState[], r
     events.emit({ resourcePreEvent: { metadata: stepMetadata(op, r.urn, r.type, r, undefined), ...planning } });
     if (!dryRun) {
       try {
-        await faults.delay();
+        await faults.delay(r.type);
         const name = r.urn.split("::").pop() ?? "";
         const physical = typeof r.outputs.name === "string" ? r.outputs.name : typeof r.outputs.identifier === "string" ? r.outputs.identifier : name;
         const injected = faults.failure("delete", r.type, name, r.urn, physical);

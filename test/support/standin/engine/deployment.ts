@@ -10,6 +10,8 @@ import { decide, effectiveInputs, protectedError, stepMetadata } from "./steps";
 import type { PropertyMap } from "./values";
 import { isObject, secret, unwrap } from "./values";
 import { executeStep } from "./execute";
+import type { AccountImporter } from "../aws/import-read";
+import { importDiffs, importMismatch, importMissing, IMPORT_MISMATCH } from "./import-step";
 
 export interface DeploymentOptions {
   project: string;
@@ -37,6 +39,8 @@ export class Deployment {
   rootUrn = "";
   /** Set by the first Ctrl-C: no new steps start, running ones finish, state is saved, the lock released. */
   canceled = false;
+  /** Reads the account for `import` steps; set by the resource monitor, which knows the backend. */
+  importer: AccountImporter | undefined;
   private inflight = 0;
   private readonly idle: (() => void)[] = [];
   private onFailure: () => void = () => undefined;
@@ -115,6 +119,16 @@ export class Deployment {
     const old = snap.olds.get(goal.urn);
     const isProvider = goal.type.startsWith("pulumi:providers:");
     const provider = goal.provider || ((goal.custom || goal.remote) && !isProvider ? this.defaultProvider(goal.type, version) : "");
+    if (goal.custom && goal.importId) {
+      // Like the engine: an import happens when the state has no such resource (or only a read one); with the
+      // same id already in the state, the option is a no-op.
+      if (!old || old.external) return this.importStep(goal, goal.importId, provider);
+      if (old.id !== goal.importId) {
+        const err = new Error(`importing ${goal.importId} over ${goal.urn} (id ${old.id ?? ""}) is not supported by the tenantctl test stand-in`);
+        this.fail(goal.urn, goal.type, "import", old, undefined, err);
+        throw new StepFailure(err.message);
+      }
+    }
     let inputs = effectiveInputs(goal, old);
     if (goal.custom) inputs = this.opts.aws.check(goal.type, goal.name, inputs, old?.inputs);
     const decision: Decision = decide(goal, inputs, old, this.opts.replaceUrns.has(goal.urn));
@@ -145,6 +159,52 @@ export class Deployment {
       return state;
     } catch (err) {
       this.fail(goal.urn, goal.type, decision.op, old, pre, err);
+      throw new StepFailure((err as Error).message);
+    } finally {
+      if (--this.inflight === 0) this.idle.splice(0).forEach((resolve) => resolve());
+    }
+  }
+
+  /**
+   * An `import` step: the resource is read from the account by type and id; the program's inputs (auto-name taken
+   * from the existing resource) must match it. Changes nothing in AWS; the stack adopts the resource.
+   */
+  private async importStep(goal: Goal, id: string, provider: string): Promise<ResourceState> {
+    if (!this.importer) throw new Error("the stand-in's resource monitor did not set up imports");
+    const snap = this.opts.snapshot;
+    const now = new Date().toISOString();
+    const base: ResourceState = {
+      urn: goal.urn, custom: true, id, type: goal.type, inputs: goal.inputs, outputs: {}, parent: goal.parent || undefined,
+      protect: goal.protect || undefined, retainOnDelete: goal.retainOnDelete || undefined,
+      dependencies: goal.dependencies, propertyDependencies: goal.propertyDependencies, provider: provider || undefined,
+      additionalSecretOutputs: goal.additionalSecretOutputs.length > 0 ? goal.additionalSecretOutputs : undefined,
+      deletedWith: goal.deletedWith || undefined, created: now, modified: now,
+    };
+    const planning = this.opts.dryRun ? { planning: true } : {};
+    this.opts.events.emit({ resourcePreEvent: { metadata: stepMetadata("import", goal.urn, goal.type, undefined, base), ...planning } });
+    this.inflight++;
+    try {
+      const cloud = this.importer.read(goal.type, id);
+      if (!cloud) throw importMissing(id);
+      const inputs = this.opts.aws.check(goal.type, goal.name, goal.inputs, cloud.inputs);
+      const diffs = importDiffs(goal.type, cloud, inputs);
+      if (diffs.length > 0) {
+        if (!this.opts.dryRun) throw importMismatch(diffs);
+        this.log("warning", `${IMPORT_MISMATCH}; importing this resource will fail (differing properties: ${diffs.join(", ")})`, goal.urn);
+      }
+      if (!this.opts.dryRun) {
+        await this.opts.faults.delay(goal.type);
+        this.importer.claim(goal.type, id, goal.urn, `${this.opts.project}/${this.opts.stack}`);
+      }
+      const outputs: PropertyMap = { ...cloud.outputs };
+      for (const k of goal.additionalSecretOutputs) if (k in outputs) outputs[k] = secret(unwrap(outputs[k]));
+      const state: ResourceState = { ...base, id: cloud.id, inputs, outputs };
+      snap.setNew(state);
+      this.count("import");
+      this.opts.events.emit({ resOutputsEvent: { metadata: stepMetadata("import", goal.urn, goal.type, undefined, state), ...planning } });
+      return state;
+    } catch (err) {
+      this.fail(goal.urn, goal.type, "import", undefined, base, err);
       throw new StepFailure((err as Error).message);
     } finally {
       if (--this.inflight === 0) this.idle.splice(0).forEach((resolve) => resolve());

@@ -1,3 +1,4 @@
+import { canonicalType } from "../../../../infra/sim/aws-model";
 import { AwsError } from "../aws/aws-error";
 import { awsError } from "../aws/aws-error";
 
@@ -6,12 +7,49 @@ import { awsError } from "../aws/aws-error";
  *  - PULUMI_STANDIN_FAIL: comma-separated globs over `<type>::<name>` (or the URN); matching resource operations fail
  *    with an AWS-shaped `InternalFailure` (message from PULUMI_STANDIN_FAIL_MESSAGE), for the operations listed in
  *    PULUMI_STANDIN_FAIL_OPS (default `create,update,replace,delete`).
- *  - PULUMI_STANDIN_DELAY_MS: every resource operation takes this long.
+ *  - PULUMI_STANDIN_DELAY_MS: how long each resource operation takes: a bare number for every type, and/or
+ *    `<type>=<ms>` entries for one type (matched as given or by canonical type), comma-separated:
+ *    `1000,aws:ecs/service:Service=60000`.
  *  - PULUMI_STANDIN_DIE: globs as above; the process kills itself (SIGKILL) when a matching operation starts, after
  *    recording it as a pending operation and with the stack lock still held, like a killed `pulumi up`.
  *    PULUMI_STANDIN_DIE_AFTER_CLOUD=1 dies after the simulated AWS call instead, leaving an orphan in the account.
  */
 export type FaultOp = "create" | "update" | "replace" | "delete";
+
+/** Per-type delays from PULUMI_STANDIN_DELAY_MS (canonical type → ms) and the default for every other type. */
+export interface Delays {
+  readonly defaultMs: number;
+  readonly byType: ReadonlyMap<string, number>;
+}
+
+/** Parses PULUMI_STANDIN_DELAY_MS; throws (the stand-in prints `error: …`) on anything it does not understand. */
+export function parseDelays(raw: string | undefined): Delays {
+  const byType = new Map<string, number>();
+  let defaultMs: number | undefined;
+  if (raw === undefined || raw.trim() === "") return { defaultMs: 0, byType };
+  const bad = (why: string): Error =>
+    new Error(`PULUMI_STANDIN_DELAY_MS must be a non-negative number or comma-separated <ms> and <type>=<ms> entries (${why}), got '${raw}'`);
+  const ms = (text: string): number => {
+    const n = text.trim() === "" ? NaN : Number(text);
+    if (!Number.isFinite(n) || n < 0) throw bad(`'${text.trim()}' is not a non-negative number`);
+    return n;
+  };
+  for (const entry of raw.split(",").map((e) => e.trim())) {
+    if (entry === "") throw bad("empty entry");
+    const eq = entry.lastIndexOf("=");
+    if (eq === -1) {
+      if (defaultMs !== undefined) throw bad("more than one default");
+      defaultMs = ms(entry);
+      continue;
+    }
+    const type = entry.slice(0, eq).trim();
+    if (!/^[A-Za-z0-9_-]+:[A-Za-z0-9_./-]*:[A-Za-z0-9_]+$/.test(type)) throw bad(`'${type}' is not a resource type token`);
+    const key = canonicalType(type);
+    if (byType.has(key)) throw bad(`'${type}' given twice`);
+    byType.set(key, ms(entry.slice(eq + 1)));
+  }
+  return { defaultMs: defaultMs ?? 0, byType };
+}
 
 function globs(raw: string | undefined): RegExp[] {
   if (!raw) return [];
@@ -26,21 +64,21 @@ export class Faults {
   private readonly fail = globs(process.env.PULUMI_STANDIN_FAIL);
   private readonly die = globs(process.env.PULUMI_STANDIN_DIE);
   private readonly failOps = new Set((process.env.PULUMI_STANDIN_FAIL_OPS ?? "create,update,replace,delete").split(","));
-  readonly delayMs = Number(process.env.PULUMI_STANDIN_DELAY_MS ?? "0");
+  readonly delays = parseDelays(process.env.PULUMI_STANDIN_DELAY_MS);
   readonly dieAfterCloud = process.env.PULUMI_STANDIN_DIE_AFTER_CLOUD === "1";
-
-  constructor() {
-    if (!Number.isFinite(this.delayMs) || this.delayMs < 0) {
-      throw new Error(`PULUMI_STANDIN_DELAY_MS must be a non-negative number, got '${process.env.PULUMI_STANDIN_DELAY_MS}'`);
-    }
-  }
 
   private static matches(list: RegExp[], type: string, name: string, urn: string): boolean {
     return list.some((re) => re.test(`${type}::${name}`) || re.test(urn));
   }
 
-  async delay(): Promise<void> {
-    if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
+  /** How long an operation on a resource of `type` takes. */
+  delayMs(type: string): number {
+    return this.delays.byType.get(canonicalType(type)) ?? this.delays.defaultMs;
+  }
+
+  async delay(type: string): Promise<void> {
+    const ms = this.delayMs(type);
+    if (ms > 0) await new Promise((r) => setTimeout(r, ms));
   }
 
   /** The injected error for this operation, if one is configured. */

@@ -1,6 +1,7 @@
 import type { sendUnaryData, ServerErrorResponse, ServerUnaryCall } from "@grpc/grpc-js";
 import type { IEngineServer } from "@pulumi/pulumi/proto/engine_grpc_pb";
 import type { IResourceMonitorServer } from "@pulumi/pulumi/proto/resource_grpc_pb";
+import { accountImporter } from "../aws/import-read";
 import { invoke } from "../aws/invokes";
 import { Deployment, StepFailure } from "./deployment";
 import { protos } from "./grpc";
@@ -101,6 +102,7 @@ const toStruct = (m: PropertyMap) => protos().Struct.fromJavaScript(JSON.parse(J
 /** The ResourceMonitor service the language host's program talks to. */
 export function resourceMonitor(d: Deployment, backendRoot: string): IResourceMonitorServer {
   const p = protos();
+  d.importer ??= accountImporter(backendRoot);
   return {
     supportsFeature: unary((req) => {
       const res = new p.resource.SupportsFeatureResponse();
@@ -113,7 +115,6 @@ export function resourceMonitor(d: Deployment, backendRoot: string): IResourceMo
       req.getPropertydependenciesMap().forEach((deps, key) => {
         propertyDependencies[key] = deps.getUrnsList();
       });
-      if (req.getImportid()) throw new Error("importing resources (import id) is not supported by the tenantctl test stand-in");
       const goal: Goal = {
         urn: d.urnFor(req.getType(), req.getName(), parent),
         type: req.getType(), name: req.getName(), custom: req.getCustom(), remote: req.getRemote(), parent,
@@ -124,6 +125,7 @@ export function resourceMonitor(d: Deployment, backendRoot: string): IResourceMo
         ignoreChanges: req.getIgnorechangesList(), replaceOnChanges: req.getReplaceonchangesList(),
         dependencies: req.getDependenciesList(), propertyDependencies, provider: req.getProvider(),
         additionalSecretOutputs: req.getAdditionalsecretoutputsList(), deletedWith: req.getDeletedwith(),
+        importId: req.getImportid(),
       };
       const state = await d.register(goal, req.getVersion());
       const res = new p.resource.RegisterResourceResponse();

@@ -24,6 +24,8 @@ export interface Goal {
   provider: string;
   additionalSecretOutputs: string[];
   deletedWith: string;
+  /** Pulumi's `import` option: the id of an existing resource to adopt (empty when not importing). */
+  importId?: string;
 }
 
 export type StepOp = "same" | "create" | "update" | "replace";
