@@ -85,7 +85,12 @@ export async function removeIndexEntry(store: RecordStore, project: string, stac
 export async function listIndex(store: RecordStore, project: string): Promise<TenantIndexEntry[]> {
   const names = (await store.list(`${INDEX_FOLDER}/${project}`)).filter((name) => name.endsWith(".json"));
   const entries = await Promise.all(
-    names.map((name) => store.readJson<TenantIndexEntry>(`${INDEX_FOLDER}/${project}/${name}`).catch(() => undefined)),
+    // A record that is not JSON (cut short by a crash) is skipped and `list --refresh` rebuilds it; a record that
+    // cannot be read at all (permissions, the bucket) fails the listing instead of silently hiding tenants.
+    names.map((name) => store.readJson<TenantIndexEntry>(`${INDEX_FOLDER}/${project}/${name}`).catch((error: unknown) => {
+      if (error instanceof SyntaxError) return undefined;
+      throw error;
+    })),
   );
   return entries
     .filter((entry): entry is TenantIndexEntry => entry !== undefined && typeof entry.slug === "string")

@@ -1,4 +1,5 @@
-import { readdirSync } from "node:fs";
+import { readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { FileRecordStore } from "../../cli/orchestration/records";
 import { plaintextSecretPaths, finalSnapshotFromState } from "../../cli/orchestration/archive";
 import { describeLock, lockHolderFromText } from "../../cli/orchestration/locks";
@@ -40,6 +41,21 @@ describe("tenant index", () => {
     expect(entries[1]).toMatchObject({ createdAt: "2026-01-01T00:00:00.000Z", updatedAt: "2026-01-02T00:00:00.000Z", status: "succeeded", url: "https://zeta" });
     await removeIndexEntry(store, "p", "dev-acme");
     expect((await listIndex(store, "p")).map((e) => e.slug)).toEqual(["zeta"]);
+  });
+
+  it("skips a record cut short by a crash but fails when a record cannot be read at all", async () => {
+    const root = tempDir();
+    const store = new FileRecordStore(root);
+    const spec = { slug: "zeta", env: "dev", tier: "basic", displayName: "zeta", image: "r/app:1", skin: { primaryColor: "#000000" }, listenerPriority: 100, loadBalancer: "alb-0", generation: 1 } as never;
+    await writeIndexEntry(store, { spec, project: "p", stack: "dev-zeta", operation: "provision", status: "succeeded", now: new Date("2026-01-01T00:00:00Z") });
+    writeFileSync(join(root, "index", "p", "dev-torn.json"), '{"slug": "torn", "env": "d');
+    expect((await listIndex(store, "p")).map((e) => e.slug)).toEqual(["zeta"]);
+    const denied = Object.assign(Object.create(store) as FileRecordStore, {
+      readJson: async () => {
+        throw new Error("AccessDenied: s3:GetObject on index/p/dev-zeta.json");
+      },
+    });
+    await expect(listIndex(denied, "p")).rejects.toThrow(/AccessDenied/);
   });
 });
 
