@@ -6,6 +6,9 @@
 /**
  * Runs `fn` over `items` with at most `limit` in flight, in order. Before each start `shouldStart()` is asked; once
  * it says no, nothing new starts and the call resolves when the work in flight is done. `fn` must not throw.
+ * The fleet's worker pool (isolated-runner.ts) bounds processes, not work: rollouts use this to decide when a
+ * tenant starts (and is recorded `running`) and when to stop starting, health checks and `list --refresh` to bound
+ * work that needs no worker.
  */
 export async function boundedEach<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>, shouldStart: () => boolean = () => true): Promise<void> {
   let next = 0;

@@ -1,6 +1,6 @@
 /**
- * `tenantctl drift tenants`: a refresh preview of every selected tenant stack (each in its own worker process, at
- * most --concurrency at once), listing drifted tenants and resources. Nothing is written.
+ * `tenantctl drift tenants`: a refresh preview of every selected tenant stack (each in a pooled worker process, one
+ * operation per worker at a time, at most --concurrency workers), listing drifted tenants and resources. Nothing is written.
  * Exit codes: 0 no drift; 4 drift found (the recorded state conflicts with what is deployed); 1 some tenant could not
  * be checked (the document still lists what was found); 2/3/5 as everywhere.
  */
@@ -12,7 +12,7 @@ import { openEngineSession, openRecordsSession } from "../orchestration/session"
 import { listIndex } from "../orchestration/tenant-index";
 import { checkEnv, envOrDefault } from "../tenant-input";
 import { boundedEach } from "./concurrency";
-import { runIsolated } from "./isolated-runner";
+import { describePoolEvent, WorkerPool } from "./isolated-runner";
 import { parseSelectors, selectTenants } from "./selection";
 import { parseConcurrency } from "./upgrade-input";
 import type { DriftedResource } from "./worker-protocol";
@@ -46,21 +46,27 @@ export async function driftAction(io: Io, reporter: Reporter, flags: DriftFlags)
   await openEngineSession(io, { secretsProvider, installPulumi: false });
   const results: TenantDrift[] = [];
   reporter.info(`checking ${selection.selected.length} tenant(s) of ${env} for drift, ${concurrency} at a time`);
-  await boundedEach(selection.selected, concurrency, async ({ slug }) => {
-    const result = await runIsolated(
-      { kind: "drift", env, slug, secretsProvider, retry: `tenantctl drift tenants --env ${env} --select slug=${slug}` },
-      { io, ...(flags.verbose ?? false ? { onLine: (line: string) => reporter.info(`[${slug}] ${line}`) } : {}) },
-    );
-    if (!result.ok || result.value.kind !== "drift") {
-      const error = result.ok ? `unexpected ${result.value.kind} result` : result.error;
-      results.push({ slug, status: "error", resources: [], error });
-      reporter.info(`  ${slug}: could not check: ${error}`);
-      return;
-    }
-    const resources = result.value.drifted;
-    results.push({ slug, status: resources.length > 0 ? "drifted" : "clean", resources, error: null });
-    reporter.info(`  ${slug}: ${resources.length > 0 ? `DRIFTED (${resources.length} resource(s))` : "no drift"}`);
-  });
+  const verbose = flags.verbose ?? false;
+  const pool = new WorkerPool({ io, size: concurrency, ...(verbose ? { onEvent: (e) => reporter.info(describePoolEvent(e)) } : {}) });
+  try {
+    await boundedEach(selection.selected, concurrency, async ({ slug }) => {
+      const result = await pool.run(
+        { kind: "drift", env, slug, secretsProvider, retry: `tenantctl drift tenants --env ${env} --select slug=${slug}` },
+        verbose ? { onLine: (line: string) => reporter.info(`[${slug}] ${line}`) } : {},
+      );
+      if (!result.ok || result.value.kind !== "drift") {
+        const error = result.ok ? `unexpected ${result.value.kind} result` : result.error;
+        results.push({ slug, status: "error", resources: [], error });
+        reporter.info(`  ${slug}: could not check: ${error}`);
+        return;
+      }
+      const resources = result.value.drifted;
+      results.push({ slug, status: resources.length > 0 ? "drifted" : "clean", resources, error: null });
+      reporter.info(`  ${slug}: ${resources.length > 0 ? `DRIFTED (${resources.length} resource(s))` : "no drift"}`);
+    });
+  } finally {
+    await pool.close();
+  }
   results.sort((a, b) => a.slug.localeCompare(b.slug));
   const drifted = results.filter((r) => r.status === "drifted");
   const errors = results.filter((r) => r.status === "error");

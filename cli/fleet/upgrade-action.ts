@@ -11,7 +11,7 @@ import { TENANTS_PROJECT } from "../orchestration/projects";
 import { openEngineSession, openRecordsSession } from "../orchestration/session";
 import { readSharedOutputs } from "../orchestration/shared-stack";
 import { checkHealth } from "./health";
-import { runIsolated } from "./isolated-runner";
+import { describePoolEvent, WorkerPool } from "./isolated-runner";
 import { planWaves } from "./plan";
 import { executeRollout } from "./rollout";
 import { renderRollout, resumeCommand, rolloutDocument } from "./rollout-report";
@@ -82,12 +82,13 @@ export async function upgradeAction(io: Io, reporter: Reporter, flags: UpgradeFl
     stop = true;
     reporter.info(`stopping: tenants in flight finish, no new ones start; resume with: ${resumeCommand(state)}`);
   });
+  const pool = new WorkerPool({ io, size: input.concurrency, ...(input.verbose ? { onEvent: (e) => reporter.info(describePoolEvent(e)) } : {}) });
   let final: RolloutState;
   try {
     final = await executeRollout(state, {
-      upgrade: (slug) => runIsolated(
+      upgrade: (slug) => pool.run(
         { kind: "upgrade", env: input.env, slug, image: state.options.image, includePinned: state.options.includePinned, shared, secretsProvider: input.secretsProvider, retry: resumeCommand(state) },
-        { io, ...(input.verbose ? { onLine: (line: string) => reporter.info(`[${slug}] ${line}`) } : {}) },
+        input.verbose ? { onLine: (line: string) => reporter.info(`[${slug}] ${line}`) } : {},
       ),
       health: (slug, url) => checkHealth({ slug, env: input.env, url: url ?? urls.get(slug) }, state.options.healthUrl),
       save: (s) => saveRollout(records.store, s),
@@ -98,6 +99,7 @@ export async function upgradeAction(io: Io, reporter: Reporter, flags: UpgradeFl
     });
   } finally {
     unsubscribe();
+    await pool.close();
   }
   reporter.result(rolloutDocument(final), (out) => renderRollout(final, false, out));
   const counts = countByStatus(final);

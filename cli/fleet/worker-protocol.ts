@@ -1,8 +1,13 @@
 import type { SharedOutputs } from "../../infra/shared/outputs";
 
 /**
- * The messages between a fleet command and the worker process that runs one stack operation (isolated-runner.ts,
- * worker-main.ts). Plain JSON over Node's IPC channel. Pure types plus the two message guards.
+ * The messages between a fleet command's worker pool and its worker processes (isolated-runner.ts, worker-main.ts).
+ * Plain JSON over Node's IPC channel. A worker runs one operation at a time and may run several in sequence:
+ * parent → worker `run` (an id and one request); worker → parent `result` for that id, or `fault` when an unhandled
+ * rejection or uncaught exception happens while it is idle (it then exits without starting any operation sent to it
+ * meanwhile, which the parent runs on another worker). Before each `result` the worker writes
+ * `DONE_MARKER + id` as a line on its stderr, so the parent knows every progress line of that operation has arrived.
+ * Pure types plus the message guards.
  */
 
 export interface UpgradeRequest {
@@ -69,4 +74,38 @@ export function isWorkerRequest(message: unknown): message is WorkerRequest {
 export function isWorkerResult(message: unknown): message is WorkerResult {
   if (!isObject(message) || typeof message.ok !== "boolean") return false;
   return message.ok ? isObject(message.value) : typeof message.error === "string" && typeof message.exitCode === "number";
+}
+
+/** Start of the stderr line a worker writes after an operation's last progress line (followed by the operation id). */
+export const DONE_MARKER = "\u001etenantctl-fleet-worker-done ";
+
+export interface RunMessage {
+  readonly type: "run";
+  readonly id: number;
+  readonly request: WorkerRequest;
+}
+
+export interface ResultMessage {
+  readonly type: "result";
+  readonly id: number;
+  readonly result: WorkerResult;
+  /** The worker saw an unhandled rejection or uncaught exception during the operation: it must not be reused. */
+  readonly faulted: boolean;
+}
+
+export interface FaultMessage {
+  readonly type: "fault";
+  readonly error: string;
+}
+
+export type WorkerMessage = ResultMessage | FaultMessage;
+
+export function isRunMessage(message: unknown): message is RunMessage {
+  return isObject(message) && message.type === "run" && typeof message.id === "number" && isWorkerRequest(message.request);
+}
+
+export function isWorkerMessage(message: unknown): message is WorkerMessage {
+  if (!isObject(message)) return false;
+  if (message.type === "fault") return typeof message.error === "string";
+  return message.type === "result" && typeof message.id === "number" && typeof message.faulted === "boolean" && isWorkerResult(message.result);
 }

@@ -1,8 +1,10 @@
 /**
- * Each stack operation runs in its own process: an unhandled rejection left by one tenant's program (injected with
- * a test-only preload that wraps infra/tenant/program in every process) fails that tenant and no other.
+ * Each stack operation runs alone in its worker process: an unhandled rejection left by one tenant's program (injected
+ * with a test-only preload that wraps infra/tenant/program in every process) fails that tenant and no other, and the
+ * worker that ran it is retired, not reused.
  */
 import { join } from "node:path";
+import { poolLog } from "./support/process-watch";
 import { fleetEnv, indexEntry, IMAGE_V1, IMAGE_V2, json, provisionAll, sharedUp, type FleetEnv } from "./support/fleet-env";
 
 jest.setTimeout(15 * 60_000);
@@ -22,7 +24,7 @@ describe("isolation of stack operations (stand-in)", () => {
   });
 
   it("fails only the tenant whose program leaves an unhandled rejection, while the others run beside it", async () => {
-    const run = await f.run(["upgrade", "tenants", "--image", IMAGE_V2, "--waves", "100%", "--concurrency", "3", "--max-failures", "1", "--health", "none", "--json"], {
+    const run = await f.run(["upgrade", "tenants", "--image", IMAGE_V2, "--waves", "100%", "--concurrency", "3", "--max-failures", "1", "--health", "none", "--verbose", "--json"], {
       NODE_OPTIONS: `--require ${join(__dirname, "support", "reject-preload.js")}`,
       FLEET_TEST_REJECT_SLUGS: "iso-b",
     });
@@ -36,5 +38,8 @@ describe("isolation of stack operations (stand-in)", () => {
     expect(indexEntry(f, "iso-a").image).toBe(IMAGE_V2);
     expect(indexEntry(f, "iso-c").image).toBe(IMAGE_V2);
     expect(indexEntry(f, "iso-b").status).toBe("failed");
+    const poisoned = [...poolLog(run.stderr).runs.entries()].find(([, slugs]) => slugs.includes("iso-b"));
+    expect(poisoned?.[1]).toEqual(["iso-b"]);
+    expect(run.stderr).toMatch(new RegExp(`^worker ${poisoned?.[0] ?? 0}: retired: `, "m"));
   });
 });
