@@ -54,4 +54,32 @@ describe("stand-in pulumi: the real tenant program through LocalWorkspace", () =
     expect(listSnapshots(world.backendDir).map((s) => s.dbSnapshotIdentifier)).toEqual([up.outputs.finalSnapshotIdentifier.value]);
     expect(accountResources(world.backendDir).filter((r) => r.stack === `${PROJECT}/dev-acme`)).toEqual([]);
   });
+
+  it("a new image registers a new task definition revision, updates the service to it and deregisters the old one", async () => {
+    const shared = sharedOutputs();
+    const spec = tenantSpec({ slug: "rev" });
+    const taskDefs = () => accountResources(world.backendDir).filter((r) => r.stack === `${PROJECT}/dev-rev` && r.type === "aws:ecs/taskDefinition:TaskDefinition");
+    const service = () => accountResources(world.backendDir).find((r) => r.stack === `${PROJECT}/dev-rev` && r.type === "aws:ecs/service:Service");
+    const stack = await world.stack(PROJECT, "dev-rev", tenantProgram(spec, shared));
+    await stack.setAllConfig({ "aws:region": { value: shared.region } });
+    await stack.up();
+    const [first] = taskDefs();
+    expect(first?.outputs.arn).toMatch(/:task-definition\/.+:1$/);
+    expect(service()?.inputs.taskDefinition).toBe(first?.outputs.arn);
+
+    const upgraded = await world.stack(PROJECT, "dev-rev", tenantProgram({ ...spec, image: `${spec.image.split(":")[0]}:9.9.9` }, shared));
+    const events: EngineEvent[] = [];
+    const up = await upgraded.up({ onEvent: (e) => events.push(e) });
+    const ops = (type: string) => events.filter((e) => e.resourcePreEvent?.metadata.type === type).map((e) => e.resourcePreEvent?.metadata.op);
+    expect(ops("aws:ecs/taskDefinition:TaskDefinition")).toContain("replace");
+    expect(ops("aws:ecs/service:Service")).toEqual(["update"]);
+    expect(up.summary.resourceChanges).toMatchObject({ replace: 1, update: 1 });
+    const after = taskDefs();
+    expect(after).toHaveLength(1);
+    expect(after[0]?.outputs.arn).toBe(String(first?.outputs.arn).replace(/:1$/, ":2"));
+    expect(service()?.inputs.taskDefinition).toBe(after[0]?.outputs.arn);
+    // The account and the state agree afterwards: a refresh finds nothing changed or gone.
+    expect((await upgraded.refresh()).summary.resourceChanges).not.toHaveProperty("delete");
+    expect((await upgraded.preview({ refresh: true })).changeSummary).not.toHaveProperty("update");
+  });
 });

@@ -59,6 +59,7 @@ export function applyDeletion(state: AccountState, r: CloudResource): AwsError |
       state.deletedSecrets.push(entry);
     }
   }
-  state.resources = state.resources.filter((x) => !(x.id === r.id && x.type === r.type));
+  // By identity: two task definition revisions share their id (the family) while a replacement runs.
+  state.resources = state.resources.filter((x) => x !== r);
   return undefined;
 }

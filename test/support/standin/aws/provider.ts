@@ -1,9 +1,9 @@
 import * as crypto from "node:crypto";
 import type { SimContext } from "../../../../infra/sim/aws-model";
-import { checkResource, defaultSeed, nameField, physicalName, simulateOutputs } from "../../../../infra/sim/aws-model";
+import { canonicalType, checkResource, defaultSeed, nameField, physicalName, simulateOutputs } from "../../../../infra/sim/aws-model";
 import type { PropertyMap } from "../engine/values";
 import { isSecret, maskSecrets, secret, unwrapMap, UNKNOWN } from "../engine/values";
-import type { CloudResource } from "./account-store";
+import type { AccountState, CloudResource } from "./account-store";
 import { withAccount } from "./account-store";
 import { accountScope, checkAgainstAccount } from "./account-rules";
 import type { Verb } from "./aws-error";
@@ -20,6 +20,32 @@ export interface ResourceCall {
 }
 
 const isAccountResource = (type: string): boolean => !type.startsWith("pulumi:");
+
+const TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition";
+
+/**
+ * The account record a stack's resource refers to. Ids are not always unique: a task definition's id is its family,
+ * and while a replacement runs the old and the new revision both exist, told apart by their ARNs.
+ */
+function sameResource(r: CloudResource, type: string, id: string, arn: string | undefined): boolean {
+  return r.type === type && r.id === id && (arn === undefined || typeof r.outputs.arn !== "string" || r.outputs.arn === arn);
+}
+
+/** The ARN in a resource's state outputs, which tells revisions of one task definition family apart. */
+export function arnOf(outputs: PropertyMap): string | undefined {
+  return typeof outputs.arn === "string" ? outputs.arn : undefined;
+}
+
+/** ECS registers a new revision per registration and never reuses a number; the model alone always says 1. */
+function nextRevision(state: AccountState, family: string): number {
+  const live = state.resources.filter((r) => canonicalType(r.type) === TASK_DEFINITION && r.id === family).map((r) => Number(r.outputs.revision ?? 0));
+  return Math.max(0, ...live) + 1;
+}
+
+function withRevision(outputs: PropertyMap, revision: number): PropertyMap {
+  const base = typeof outputs.arnWithoutRevision === "string" ? outputs.arnWithoutRevision : undefined;
+  return base === undefined ? outputs : { ...outputs, arn: `${base}:${revision}`, revision };
+}
 
 /**
  * The simulated providers: names, ids and outputs from infra/sim/aws-model, per-resource rules, and the account
@@ -77,20 +103,29 @@ export class SimulatedAws {
       inputs: maskSecrets(call.inputs) as PropertyMap, outputs: maskSecrets(sim.outputs) as PropertyMap, seed,
       createdAt: new Date().toISOString(),
     };
-    withAccount(this.backendRoot, accountScope(call.type), (state) => {
+    return withAccount(this.backendRoot, accountScope(call.type), (state) => {
       const err = checkAgainstAccount(state, record, "creating");
       if (err) throw err;
-      state.resources.push(record);
+      if (canonicalType(call.type) !== TASK_DEFINITION) {
+        state.resources.push(record);
+        return sim;
+      }
+      const outputs = withRevision(sim.outputs, nextRevision(state, sim.id));
+      state.resources.push({ ...record, outputs: maskSecrets(outputs) as PropertyMap });
+      return { id: sim.id, outputs };
     });
-    return sim;
   }
 
-  update(call: ResourceCall, id: string): { id: string; outputs: PropertyMap } {
+  update(call: ResourceCall, id: string, arn?: string): { id: string; outputs: PropertyMap } {
     if (!isAccountResource(call.type)) return { id, outputs: this.simulate(call, id).outputs };
     return withAccount(this.backendRoot, accountScope(call.type), (state) => {
-      const existing = state.resources.find((r) => r.id === id && r.type === call.type);
+      const existing = state.resources.find((r) => sameResource(r, call.type, id, arn));
       if (!existing) throw awsError(call.type, "updating", id, "ResourceNotFoundException", `resource ${id} does not exist`, 404);
-      const sim = this.simulate(call, existing.seed);
+      const simulated = this.simulate(call, existing.seed);
+      const revision = existing.outputs.revision;
+      const sim = typeof revision === "number" && canonicalType(call.type) === TASK_DEFINITION
+        ? { ...simulated, outputs: withRevision(simulated.outputs, revision) }
+        : simulated;
       this.violations(call, sim.physical, "updating");
       const record: CloudResource = {
         ...existing, urn: call.urn, stack: this.stackKey, physicalName: sim.physical,
@@ -115,10 +150,10 @@ export class SimulatedAws {
   }
 
   /** Deleting something already gone succeeds, like the provider treating NotFound on delete as done. */
-  delete(type: string, id: string): void {
+  delete(type: string, id: string, arn?: string): void {
     if (!isAccountResource(type)) return;
     withAccount(this.backendRoot, accountScope(type), (state) => {
-      const existing = state.resources.find((r) => r.id === id && r.type === type);
+      const existing = state.resources.find((r) => sameResource(r, type, id, arn));
       if (!existing) return;
       const err = applyDeletion(state, existing);
       if (err) throw err;
@@ -126,8 +161,8 @@ export class SimulatedAws {
   }
 
   /** What refresh sees: the resource as the account holds it now, or undefined when it is gone. */
-  read(type: string, id: string): CloudResource | undefined {
+  read(type: string, id: string, arn?: string): CloudResource | undefined {
     if (!isAccountResource(type)) return undefined;
-    return withAccount(this.backendRoot, { types: [type] }, (state) => state.resources.find((r) => r.id === id && r.type === type));
+    return withAccount(this.backendRoot, { types: [type] }, (state) => state.resources.find((r) => sameResource(r, type, id, arn)));
   }
 }

@@ -1,4 +1,5 @@
 import type { ResourceState } from "../backend/state";
+import { arnOf } from "../aws/provider";
 import type { Deployment } from "./deployment";
 import { protectedError, stepMetadata } from "./steps";
 
@@ -37,7 +38,7 @@ export async function deleteResources(d: Deployment, victims: ResourceState[], r
         const done = snapshot.beginPending({ resource: r, type: "deleting" });
         try {
           if (faults.shouldDie(r.type, name, r.urn)) faults.dieNow();
-          if (r.custom && !r.retainOnDelete && !r.external) aws.delete(r.type, r.id ?? "");
+          if (r.custom && !r.retainOnDelete && !r.external) aws.delete(r.type, r.id ?? "", arnOf(r.outputs));
         } finally {
           done();
         }

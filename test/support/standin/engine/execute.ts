@@ -1,4 +1,5 @@
 import type { ResourceState } from "../backend/state";
+import { arnOf } from "../aws/provider";
 import type { Deployment } from "./deployment";
 import type { Decision, Goal } from "./steps";
 import type { PropertyMap } from "./values";
@@ -54,10 +55,10 @@ export async function executeStep(
     if (faults.shouldDie(goal.type, goal.name, goal.urn) && !faults.dieAfterCloud) faults.dieNow();
     let result: StepResult;
     if (decision.op === "update" && old) {
-      result = aws.update(call, old.id ?? "");
+      result = aws.update(call, old.id ?? "", arnOf(old.outputs));
     } else if (decision.op === "replace" && old) {
       if (decision.deleteBeforeReplace) {
-        aws.delete(old.type, old.id ?? "");
+        aws.delete(old.type, old.id ?? "", arnOf(old.outputs));
         snapshot.removeOld(old.urn);
         result = aws.create(call);
       } else {

@@ -1,4 +1,5 @@
 import type { ResourceState } from "../backend/state";
+import { arnOf } from "../aws/provider";
 import type { Deployment } from "./deployment";
 import { stepMetadata } from "./steps";
 import type { PropertyMap } from "./values";
@@ -29,7 +30,7 @@ export async function refreshResources(d: Deployment): Promise<void> {
       continue;
     }
     events.emit({ resourcePreEvent: { metadata: stepMetadata("refresh", old.urn, old.type, old, old), ...planning } });
-    const cloud = aws.read(old.type, old.id ?? "");
+    const cloud = aws.read(old.type, old.id ?? "", arnOf(old.outputs));
     if (!cloud) {
       snapshot.removeOld(old.urn);
       d.count("delete");

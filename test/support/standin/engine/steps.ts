@@ -51,14 +51,16 @@ export function effectiveInputs(goal: Goal, old: ResourceState | undefined): Pro
 
 /**
  * The engine's step choice against the previous state: provider-style ForceNew keys and `replaceOnChanges` make a
- * replacement; an explicitly named resource is deleted before its replacement is created (the name is taken).
+ * replacement; an explicitly named resource is deleted before its replacement is created (the name is taken),
+ * except task definitions, whose family is shared by all its revisions.
  */
 export function decide(goal: Goal, inputs: PropertyMap, old: ResourceState | undefined, forceReplace: boolean): Decision {
   if (!old) return { op: "create", diffs: [], deleteBeforeReplace: false };
   const diffs = changedKeys(old.inputs, inputs).filter((k) => !isWriteOnly(goal.type, k));
+  // A task definition's family is not a unique name: registering the replacement adds a revision beside the old one.
   const explicitName = (() => {
     const field = nameField(goal.type);
-    return field !== undefined && goal.inputs[field] !== undefined;
+    return field !== undefined && goal.inputs[field] !== undefined && goal.type !== "aws:ecs/taskDefinition:TaskDefinition";
   })();
   const deleteBeforeReplace = goal.deleteBeforeReplace || explicitName;
   const replaceAll = goal.replaceOnChanges.includes("*");
