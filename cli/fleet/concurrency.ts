@@ -3,16 +3,37 @@
  * saver that writes the latest version of a record without ever letting an older write land after a newer one.
  */
 
+/** How lanes start: lane i waits i × `staggerMs` before its first item (0: all at once). */
+export interface LaneOptions {
+  readonly staggerMs?: number;
+  /** Overrides the timer (tests). */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+const sleepFor = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
 /**
  * Runs `fn` over `items` with at most `limit` in flight, in order. Before each start `shouldStart()` is asked; once
  * it says no, nothing new starts and the call resolves when the work in flight is done. `fn` must not throw.
+ * With `staggerMs` the lanes' first starts are spread out: lanes that start together stay in step, so every round
+ * would hit the AWS APIs, the backend and this machine's CPU at the same instants; a one-time spread of
+ * (limit − 1) × staggerMs keeps them apart for the rest of the run.
  * The fleet's worker pool (isolated-runner.ts) bounds processes, not work: rollouts use this to decide when a
  * tenant starts (and is recorded `running`) and when to stop starting, health checks and `list --refresh` to bound
  * work that needs no worker.
  */
-export async function boundedEach<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>, shouldStart: () => boolean = () => true): Promise<void> {
+export async function boundedEach<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+  shouldStart: () => boolean = () => true,
+  options: LaneOptions = {},
+): Promise<void> {
   let next = 0;
-  const lane = async (): Promise<void> => {
+  const stagger = options.staggerMs ?? 0;
+  const sleep = options.sleep ?? sleepFor;
+  const lane = async (_: unknown, index: number): Promise<void> => {
+    if (index > 0 && stagger > 0) await sleep(index * stagger);
     while (next < items.length && shouldStart()) {
       const item = items[next] as T;
       next += 1;

@@ -14,12 +14,13 @@ import { checkEnv, envOrDefault } from "../tenant-input";
 import { boundedEach } from "./concurrency";
 import { describePoolEvent, WorkerPool } from "./isolated-runner";
 import { parseSelectors, selectTenants } from "./selection";
-import { parseConcurrency } from "./upgrade-input";
+import { parseConcurrency, parseStagger } from "./upgrade-input";
 import type { DriftedResource } from "./worker-protocol";
 
 export interface DriftFlags {
   readonly env?: string;
   readonly concurrency?: string;
+  readonly stagger?: string;
   readonly select?: string[];
   readonly verbose?: boolean;
   readonly json?: boolean;
@@ -37,6 +38,7 @@ export async function driftAction(io: Io, reporter: Reporter, flags: DriftFlags)
   const env = envOrDefault(flags.env, io.env);
   await checkEnv(env);
   const concurrency = parseConcurrency(flags.concurrency);
+  const staggerMs = parseStagger(flags.stagger);
   const selectors = parseSelectors(flags.select ?? []);
   const secretsProvider = checkSecretsProviderOption(flags.secretsProvider);
   const records = openRecordsSession(io);
@@ -63,7 +65,7 @@ export async function driftAction(io: Io, reporter: Reporter, flags: DriftFlags)
       const resources = result.value.drifted;
       results.push({ slug, status: resources.length > 0 ? "drifted" : "clean", resources, error: null });
       reporter.info(`  ${slug}: ${resources.length > 0 ? `DRIFTED (${resources.length} resource(s))` : "no drift"}`);
-    });
+    }, () => true, { staggerMs });
   } finally {
     await pool.close();
   }

@@ -20,6 +20,8 @@ export interface RolloutDeps {
   readonly log: (line: string) => void;
   readonly now: () => Date;
   readonly concurrency: number;
+  /** Spacing of the lanes' first starts in each wave (boundedEach's staggerMs). */
+  readonly staggerMs: number;
   /** True once the operator asked to stop (Ctrl-C): nothing new starts. */
   readonly stopRequested: () => boolean;
 }
@@ -56,7 +58,7 @@ export async function executeRollout(initial: RolloutState, deps: RolloutDeps): 
         commit(markFinished(state, slug, { ok: false, error }, at));
         deps.log(`  ${slug}: FAILED${took}: ${error}`);
       }
-    }, () => !overLimit(state) && !deps.stopRequested());
+    }, () => !overLimit(state) && !deps.stopRequested(), { staggerMs: deps.staggerMs });
     if (deps.stopRequested()) {
       commit(interrupt(state, deps.now()));
       break;

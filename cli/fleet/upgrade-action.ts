@@ -95,6 +95,7 @@ export async function upgradeAction(io: Io, reporter: Reporter, flags: UpgradeFl
       log: (line) => reporter.info(line),
       now: () => io.now(),
       concurrency: input.concurrency,
+      staggerMs: input.staggerMs,
       stopRequested: () => stop,
     });
   } finally {

@@ -1,7 +1,7 @@
 /**
  * `upgrade tenants` flags → one validated input, before anything is read or touched (bad input: exit 2).
  * With --resume the plan comes from the record, so plan flags (--image, --waves, --select, --include-pinned) are
- * refused; the limits (--max-failures, --concurrency, --health, --health-url) may be changed for the rest of it.
+ * refused; the limits (--max-failures, --concurrency, --stagger, --health, --health-url) may be changed for the rest of it.
  */
 import { imageProblem } from "../../infra/spec-rules";
 import { UsageError } from "../errors";
@@ -13,12 +13,15 @@ import { parseSelectors, type Selector } from "./selection";
 
 export const DEFAULT_CONCURRENCY = 5;
 export const MAX_CONCURRENCY = 100;
+export const DEFAULT_STAGGER = "500ms";
+const MAX_STAGGER_MS = 60_000;
 
 export interface UpgradeFlags {
   readonly env?: string;
   readonly image?: string;
   readonly waves?: string;
   readonly concurrency?: string;
+  readonly stagger?: string;
   readonly maxFailures?: string;
   readonly select?: string[];
   readonly includePinned?: boolean;
@@ -44,6 +47,8 @@ export interface UpgradeInput {
   readonly health: "probe" | "none" | undefined;
   readonly healthUrl: string | undefined;
   readonly concurrency: number;
+  /** Milliseconds between the first starts of a wave's parallel lanes. */
+  readonly staggerMs: number;
   readonly dryRun: boolean;
   /** Resume the newest unfinished rollout (id undefined) or the given one. */
   readonly resume: { readonly id: string | undefined } | undefined;
@@ -56,6 +61,17 @@ export function parseConcurrency(raw: string | undefined): number {
   const n = /^\d{1,4}$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
   if (!(n >= 1 && n <= MAX_CONCURRENCY)) throw new UsageError(`--concurrency "${raw}" is not a number of parallel operations (allowed: 1-${MAX_CONCURRENCY})`);
   return n;
+}
+
+/** `500ms`, `2s`, `0`: the spacing of the lanes' first starts (boundedEach's staggerMs). */
+export function parseStagger(raw: string | undefined): number {
+  const text = (raw ?? DEFAULT_STAGGER).trim();
+  const match = /^(\d{1,5})(ms|s)?$/.exec(text);
+  const ms = match === null ? NaN : Number(match[1]) * (match[2] === "s" ? 1000 : 1);
+  if (match === null || (match[2] === undefined && ms !== 0) || !(ms <= MAX_STAGGER_MS)) {
+    throw new UsageError(`--stagger "${raw ?? ""}" is not a spacing (allowed: 0, or 1ms-60s written like 500ms or 2s)`);
+  }
+  return ms;
 }
 
 function parseHealth(raw: string | undefined): "probe" | "none" | undefined {
@@ -77,7 +93,7 @@ export async function parseUpgradeFlags(flags: UpgradeFlags, processEnv: NodeJS.
   const selectRaw = flags.select ?? [];
   if (resume !== undefined) {
     const planFlags = [flags.image === undefined ? "" : "--image", flags.waves === undefined ? "" : "--waves", selectRaw.length === 0 ? "" : "--select", flags.includePinned ?? false ? "--include-pinned" : ""].filter((f) => f !== "");
-    if (planFlags.length > 0) throw new UsageError(`--resume continues the recorded plan; ${planFlags.join(", ")} cannot change it (allowed with --resume: --max-failures, --concurrency, --health, --health-url)`);
+    if (planFlags.length > 0) throw new UsageError(`--resume continues the recorded plan; ${planFlags.join(", ")} cannot change it (allowed with --resume: --max-failures, --concurrency, --stagger, --health, --health-url)`);
   } else if (flags.image === undefined) {
     throw new UsageError("--image is required (allowed: --image <ref> for a new rollout, or --resume to continue the last one)");
   }
@@ -96,6 +112,7 @@ export async function parseUpgradeFlags(flags: UpgradeFlags, processEnv: NodeJS.
     health: parseHealth(flags.health),
     healthUrl: flags.healthUrl === undefined ? undefined : checkHealthTemplate(flags.healthUrl),
     concurrency: parseConcurrency(flags.concurrency),
+    staggerMs: parseStagger(flags.stagger),
     dryRun: flags.dryRun ?? false,
     resume,
     verbose: flags.verbose ?? false,

@@ -29,6 +29,41 @@ describe("boundedEach", () => {
     }, () => started.length < 3);
     expect(started).toEqual([1, 2, 3]);
   });
+
+  it("spreads the lanes' first starts by staggerMs: until then only the first lane runs", async () => {
+    const waits: number[] = [];
+    const started: number[] = [];
+    let inFlight = 0;
+    let peak = 0;
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const sleep = async (ms: number): Promise<void> => {
+      waits.push(ms);
+      await gate;
+    };
+    const run = boundedEach([1, 2, 3, 4, 5, 6], 3, async (i) => {
+      started.push(i);
+      inFlight += 1;
+      peak = Math.max(peak, inFlight);
+      await tick();
+      inFlight -= 1;
+    }, () => true, { staggerMs: 250, sleep });
+    for (let i = 0; i < 4; i += 1) await tick();
+    // Lanes 1 and 2 wait 250 and 500 ms (once, before their first item); lane 0 works alone meanwhile.
+    expect(waits).toEqual([250, 500]);
+    expect(started.length).toBeGreaterThan(0);
+    expect(peak).toBe(1);
+    release();
+    await run;
+    expect(waits).toEqual([250, 500]);
+    expect([...started].sort()).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it("starts every lane at once without a stagger", async () => {
+    const sleep = jest.fn(async () => undefined);
+    await boundedEach([1, 2, 3], 3, async () => tick(), () => true, { staggerMs: 0, sleep });
+    expect(sleep).not.toHaveBeenCalled();
+  });
 });
 
 describe("LatestWriter", () => {

@@ -42,6 +42,7 @@ function fake(options: { failing?: string[]; unhealthy?: string[]; concurrency?:
     log: () => undefined,
     now: () => at,
     concurrency: options.concurrency ?? 2,
+    staggerMs: 0,
     stopRequested: () => options.stopAfter !== undefined && started.length >= options.stopAfter,
   };
   return { deps, started, saved, maxInFlight: () => peak };
