@@ -3,14 +3,13 @@
  * credentials through the SDK's default chain. Only record-reading commands can run here: the stand-in `pulumi`
  * supports file:// backends only, so provision/update/teardown on S3 are not exercised end to end (docs/cli.md).
  */
-import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { S3RecordStore } from "../../cli/orchestration/records-s3";
 import { parseS3BackendUrl } from "../../cli/orchestration/s3-url";
 import { writeIndexEntry } from "../../cli/orchestration/tenant-index";
 import { FakeS3 } from "../support/fake-s3";
-import { BIN, json, type Result } from "./support/e2e";
+import { json, tenantctl, type Result } from "./support/e2e";
 import { tempDir } from "./support/memory-io";
 
 const BUCKET = "acme-tenantctl-state";
@@ -38,15 +37,7 @@ function env(url: string, creds = true): NodeJS.ProcessEnv {
 
 /** Runs the built CLI asynchronously (the fake S3 answers from this process's event loop), optionally with a `node -r` preload. */
 function run(args: readonly string[], e: NodeJS.ProcessEnv, preload?: string): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...(preload === undefined ? [] : ["-r", preload]), BIN, ...args], { cwd: tempDir(), env: e, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+  return tenantctl(tempDir(), e, args, preload === undefined ? [] : ["-r", preload]);
 }
 
 const spec = (slug: string, env: string, priority: number) =>

@@ -30,9 +30,10 @@ export function e2eEnv(backend: string, extra: NodeJS.ProcessEnv = {}): NodeJS.P
   };
 }
 
-export function tenantctl(cwd: string, env: NodeJS.ProcessEnv, args: readonly string[]): Promise<Result> {
+/** Runs the compiled CLI; `nodeArgs` go to node itself (e.g. `-r <preload>` to watch which modules load). */
+export function tenantctl(cwd: string, env: NodeJS.ProcessEnv, args: readonly string[], nodeArgs: readonly string[] = []): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [...nodeArgs, BIN, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
