@@ -15,6 +15,7 @@ export function upgradeCommand(ctx: CommandContext): Command {
     .addOption(new Option("--waves <steps>", "cumulative wave sizes, counts or percentages (default: 1,10%,50%,100%)"))
     .addOption(new Option("--concurrency <n>", "tenants upgraded at once within a wave (default: 5)"))
     .addOption(new Option("--stagger <spacing>", "spacing of the parallel lanes' first starts in each wave, e.g. 500ms, 2s, 0 (default: 500ms)"))
+    .addOption(new Option("--timeout <limit>", "cancel a tenant's stack operation that runs longer, e.g. 30m, 2h (1s-24h; default: no limit); it counts as failed"))
     .addOption(new Option("--max-failures <k|p%>", "failures (incl. failed health checks) tolerated before halting (default: 0)"))
     .addOption(new Option("--select <key=values>", "only tenants matching tier=…, slug=a,b or loadBalancer=…; repeatable").argParser(collect))
     .option("--include-pinned", "also upgrade tenants pinned with `update tenant --pin-image` (their pin is removed)")

@@ -14,13 +14,14 @@ import { checkEnv, envOrDefault } from "../tenant-input";
 import { boundedEach } from "./concurrency";
 import { describePoolEvent, WorkerPool } from "./isolated-runner";
 import { parseSelectors, selectTenants } from "./selection";
-import { parseConcurrency, parseStagger } from "./upgrade-input";
+import { parseConcurrency, parseOperationTimeout, parseStagger } from "./upgrade-input";
 import type { DriftedResource } from "./worker-protocol";
 
 export interface DriftFlags {
   readonly env?: string;
   readonly concurrency?: string;
   readonly stagger?: string;
+  readonly timeout?: string;
   readonly select?: string[];
   readonly verbose?: boolean;
   readonly json?: boolean;
@@ -39,6 +40,7 @@ export async function driftAction(io: Io, reporter: Reporter, flags: DriftFlags)
   await checkEnv(env);
   const concurrency = parseConcurrency(flags.concurrency);
   const staggerMs = parseStagger(flags.stagger);
+  const timeoutMs = parseOperationTimeout(flags.timeout);
   const selectors = parseSelectors(flags.select ?? []);
   const secretsProvider = checkSecretsProviderOption(flags.secretsProvider);
   const records = openRecordsSession(io);
@@ -49,7 +51,12 @@ export async function driftAction(io: Io, reporter: Reporter, flags: DriftFlags)
   const results: TenantDrift[] = [];
   reporter.info(`checking ${selection.selected.length} tenant(s) of ${env} for drift, ${concurrency} at a time`);
   const verbose = flags.verbose ?? false;
-  const pool = new WorkerPool({ io, size: concurrency, ...(verbose ? { onEvent: (e) => reporter.info(describePoolEvent(e)) } : {}) });
+  const pool = new WorkerPool({
+    io,
+    size: concurrency,
+    ...(timeoutMs === undefined ? {} : { operationTimeoutMs: timeoutMs }),
+    ...(verbose ? { onEvent: (e) => reporter.info(describePoolEvent(e)) } : {}),
+  });
   try {
     await boundedEach(selection.selected, concurrency, async ({ slug }) => {
       const result = await pool.run(

@@ -82,7 +82,12 @@ export async function upgradeAction(io: Io, reporter: Reporter, flags: UpgradeFl
     stop = true;
     reporter.info(`stopping: tenants in flight finish, no new ones start; resume with: ${resumeCommand(state)}`);
   });
-  const pool = new WorkerPool({ io, size: input.concurrency, ...(input.verbose ? { onEvent: (e) => reporter.info(describePoolEvent(e)) } : {}) });
+  const pool = new WorkerPool({
+    io,
+    size: input.concurrency,
+    ...(input.timeoutMs === undefined ? {} : { operationTimeoutMs: input.timeoutMs }),
+    ...(input.verbose ? { onEvent: (e) => reporter.info(describePoolEvent(e)) } : {}),
+  });
   let final: RolloutState;
   try {
     final = await executeRollout(state, {

@@ -1,7 +1,7 @@
 /**
  * `upgrade tenants` flags → one validated input, before anything is read or touched (bad input: exit 2).
  * With --resume the plan comes from the record, so plan flags (--image, --waves, --select, --include-pinned) are
- * refused; the limits (--max-failures, --concurrency, --stagger, --health, --health-url) may be changed for the rest of it.
+ * refused; the limits (--max-failures, --concurrency, --stagger, --timeout, --health, --health-url) may be changed for the rest of it.
  */
 import { imageProblem } from "../../infra/spec-rules";
 import { UsageError } from "../errors";
@@ -22,6 +22,7 @@ export interface UpgradeFlags {
   readonly waves?: string;
   readonly concurrency?: string;
   readonly stagger?: string;
+  readonly timeout?: string;
   readonly maxFailures?: string;
   readonly select?: string[];
   readonly includePinned?: boolean;
@@ -49,6 +50,8 @@ export interface UpgradeInput {
   readonly concurrency: number;
   /** Milliseconds between the first starts of a wave's parallel lanes. */
   readonly staggerMs: number;
+  /** Per-tenant operation limit in ms; undefined: none. */
+  readonly timeoutMs: number | undefined;
   readonly dryRun: boolean;
   /** Resume the newest unfinished rollout (id undefined) or the given one. */
   readonly resume: { readonly id: string | undefined } | undefined;
@@ -74,6 +77,19 @@ export function parseStagger(raw: string | undefined): number {
   return ms;
 }
 
+const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000 } as const;
+
+/** `90s`, `30m`, `2h`: how long one tenant's stack operation may run before it is cancelled (1s-24h); none by default. */
+export function parseOperationTimeout(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const match = /^(\d{1,5})([smh])$/.exec(raw.trim());
+  const ms = match === null ? NaN : Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
+  if (!(ms >= 1000 && ms <= 24 * UNIT_MS.h)) {
+    throw new UsageError(`--timeout "${raw}" is not a time limit per tenant (allowed: 1s-24h written like 90s, 30m or 2h)`);
+  }
+  return ms;
+}
+
 function parseHealth(raw: string | undefined): "probe" | "none" | undefined {
   if (raw === undefined || raw === "probe" || raw === "none") return raw;
   throw new UsageError(`--health "${raw}" is not a health check (allowed: probe, none)`);
@@ -93,7 +109,7 @@ export async function parseUpgradeFlags(flags: UpgradeFlags, processEnv: NodeJS.
   const selectRaw = flags.select ?? [];
   if (resume !== undefined) {
     const planFlags = [flags.image === undefined ? "" : "--image", flags.waves === undefined ? "" : "--waves", selectRaw.length === 0 ? "" : "--select", flags.includePinned ?? false ? "--include-pinned" : ""].filter((f) => f !== "");
-    if (planFlags.length > 0) throw new UsageError(`--resume continues the recorded plan; ${planFlags.join(", ")} cannot change it (allowed with --resume: --max-failures, --concurrency, --stagger, --health, --health-url)`);
+    if (planFlags.length > 0) throw new UsageError(`--resume continues the recorded plan; ${planFlags.join(", ")} cannot change it (allowed with --resume: --max-failures, --concurrency, --stagger, --timeout, --health, --health-url)`);
   } else if (flags.image === undefined) {
     throw new UsageError("--image is required (allowed: --image <ref> for a new rollout, or --resume to continue the last one)");
   }
@@ -113,6 +129,7 @@ export async function parseUpgradeFlags(flags: UpgradeFlags, processEnv: NodeJS.
     healthUrl: flags.healthUrl === undefined ? undefined : checkHealthTemplate(flags.healthUrl),
     concurrency: parseConcurrency(flags.concurrency),
     staggerMs: parseStagger(flags.stagger),
+    timeoutMs: parseOperationTimeout(flags.timeout),
     dryRun: flags.dryRun ?? false,
     resume,
     verbose: flags.verbose ?? false,

@@ -72,6 +72,23 @@ describe("fleet worker pool (stand-in)", () => {
     for (const pid of log.started) expect(isAlive(pid)).toBe(false);
   });
 
+  it("--timeout cancels a tenant's operation that runs too long: it fails, its stack is left unlocked, --resume finishes it", async () => {
+    const limited = await startWatched(
+      f,
+      ["upgrade", "tenants", "--image", IMAGE_V3, "--select", "slug=pool-a,pool-b", "--waves", "100%", "--concurrency", "2", "--timeout", "2s", "--health", "none", "--json"],
+      { PULUMI_STANDIN_DELAY_MS: "0,aws:ecs/service:Service=5000" },
+    ).done;
+    expect(limited.code).toBe(1);
+    const doc = json<RolloutDoc & { id: string }>(limited);
+    expect(doc.status).toBe("halted");
+    for (const t of doc.tenants) expect(t).toMatchObject({ status: "failed", error: expect.stringMatching(/timed out after 2\.0s/) });
+    const resumed = await startWatched(f, ["upgrade", "tenants", "--resume", "--timeout", "5m", "--health", "none", "--json"]).done;
+    expect(resumed.code).toBe(0);
+    expect(json<RolloutDoc>(resumed).tenants.map((t) => t.status)).toEqual(["upgraded", "upgraded"]);
+    expect(indexEntry(f, "pool-a").image).toBe(IMAGE_V3);
+    expect(indexEntry(f, "pool-b").image).toBe(IMAGE_V3);
+  });
+
   it("ends its workers when tenantctl itself is killed mid-rollout", async () => {
     const started = startWatched(
       f,
