@@ -7,30 +7,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { claimPriority } from "../../cli/orchestration/priorities";
 import { FileRecordStore, type RecordStore } from "../../cli/orchestration/records";
-import { S3RecordStore } from "../../cli/orchestration/records-s3";
-import { parseS3BackendUrl } from "../../cli/orchestration/s3-url";
-import { FakeS3 } from "../support/fake-s3";
+import type { S3RecordStore } from "../../cli/orchestration/records-s3";
+import { fakeS3Suite } from "../support/fake-s3";
 
 const BUCKET = "tenantctl-state";
-let fake: FakeS3;
-const opened: S3RecordStore[] = [];
-
-beforeAll(async () => {
-  fake = await FakeS3.start([BUCKET]);
-});
-
-afterAll(async () => {
-  for (const store of opened) await store.close();
-  await fake.close();
-});
+const s3 = fakeS3Suite([BUCKET]);
+let opened = 0;
 
 /** A fresh S3 store under its own prefix, so tests do not see each other's objects. */
 function s3Store(): S3RecordStore {
-  const prefix = `contract/${opened.length}`;
-  const backend = parseS3BackendUrl(`s3://${BUCKET}/${prefix}?endpoint=${fake.endpoint}&s3ForcePathStyle=true&region=us-east-1`);
-  const store = new S3RecordStore(backend, { client: { credentials: { accessKeyId: "AKIDFAKE", secretAccessKey: "fake-secret" }, maxAttempts: 1 } });
-  opened.push(store);
-  return store;
+  opened += 1;
+  return s3.open(s3.url(BUCKET, `contract/${opened}`));
 }
 
 const kinds: [string, () => RecordStore][] = [
@@ -40,7 +27,7 @@ const kinds: [string, () => RecordStore][] = [
 
 describe.each(kinds)("record store contract: %s", (_kind, open) => {
   beforeEach(() => {
-    fake.maxKeysCap = 3;
+    s3.server().maxKeysCap = 3;
   });
 
   it("reads a missing key as undefined, writes, reads back and overwrites", async () => {
@@ -148,18 +135,18 @@ describe.each(kinds)("record store contract: %s", (_kind, open) => {
 
 describe("the S3 store really talks S3", () => {
   it("pages through ListObjectsV2 with continuation tokens and uses conditional PUTs", async () => {
-    fake.maxKeysCap = 2;
+    s3.server().maxKeysCap = 2;
     const store = s3Store();
     for (let i = 0; i < 7; i++) await store.writeJson(`p/${i}.json`, { i });
-    const before = fake.ops("ListObjectsV2").length;
+    const before = s3.server().ops("ListObjectsV2").length;
     expect(await store.list("p")).toEqual(["0.json", "1.json", "2.json", "3.json", "4.json", "5.json", "6.json"]);
-    const pages = fake.ops("ListObjectsV2").slice(before);
+    const pages = s3.server().ops("ListObjectsV2").slice(before);
     expect(pages).toHaveLength(4);
     expect(pages.slice(1).every((r) => r.query["continuation-token"] !== undefined)).toBe(true);
     expect(pages[0]?.query).toMatchObject({ prefix: `${store.backend.prefix}/.tenantctl/p/`, delimiter: "/" });
     expect(await store.createExclusive("p/c.json", {})).toBe(true);
-    const put = fake.ops("PutObject").at(-1);
+    const put = s3.server().ops("PutObject").at(-1);
     expect(put?.headers["if-none-match"]).toBe("*");
-    expect(fake.keys(BUCKET)).toContain(`${store.backend.prefix}/.tenantctl/p/c.json`);
+    expect(s3.server().keys(BUCKET)).toContain(`${store.backend.prefix}/.tenantctl/p/c.json`);
   });
 });

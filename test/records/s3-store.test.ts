@@ -9,20 +9,14 @@ import { openLockSource, readLockHolder } from "../../cli/orchestration/locks";
 import { openRecordStore } from "../../cli/orchestration/records";
 import { S3RecordStore, type S3RecordStoreOptions } from "../../cli/orchestration/records-s3";
 import { parseS3BackendUrl } from "../../cli/orchestration/s3-url";
-import { FakeS3 } from "../support/fake-s3";
+import { fakeS3Suite, type FakeS3 } from "../support/fake-s3";
 
 const BUCKET = "acme-tenantctl-state";
-const CREDS = { credentials: { accessKeyId: "AKIDFAKE", secretAccessKey: "fake-secret-value" }, maxAttempts: 1 };
+const s3 = fakeS3Suite([BUCKET]);
 let fake: FakeS3;
-const opened: S3RecordStore[] = [];
 
-beforeAll(async () => {
-  fake = await FakeS3.start([BUCKET]);
-});
-
-afterAll(async () => {
-  for (const store of opened) await store.close();
-  await fake.close();
+beforeAll(() => {
+  fake = s3.server();
 });
 
 afterEach(() => {
@@ -32,13 +26,11 @@ afterEach(() => {
 });
 
 function url(bucket = BUCKET, prefix = "team/state", extra = ""): string {
-  return `s3://${bucket}/${prefix}?endpoint=${fake.endpoint}&s3ForcePathStyle=true&region=us-east-1${extra}`;
+  return s3.url(bucket, prefix, extra);
 }
 
 function store(u = url(), options: S3RecordStoreOptions = {}): S3RecordStore {
-  const s = new S3RecordStore(parseS3BackendUrl(u), { client: CREDS, ...options });
-  opened.push(s);
-  return s;
+  return s3.open(u, options);
 }
 
 async function failure(promise: Promise<unknown>): Promise<CliError> {
