@@ -144,6 +144,14 @@ export interface Refusal {
   readonly fix: string;
 }
 
+const albIdsOf = (rows: readonly LimitRow[]): string[] => [...new Set(rows.filter((r) => r.scope !== "account").map((r) => r.scope))];
+
+/** The ALBs with room for one more tenant, most room first (then by id): the order placement tries them in. */
+export function openAlbs(rows: readonly LimitRow[]): string[] {
+  const room = (alb: string): number => Math.min(...rows.filter((r) => r.scope === alb).map((r) => r.tenantsLeft));
+  return albIdsOf(rows).filter((alb) => room(alb) >= 1).sort((a, b) => room(b) - room(a) || a.localeCompare(b));
+}
+
 /**
  * Where one more tenant goes: the account-wide limits must have room, then the ALB with the most room (ties: lowest
  * id) among those whose target groups and rules both fit. `current` keeps a tenant on its ALB when that has room.
@@ -155,9 +163,8 @@ export function placeTenant(rows: readonly LimitRow[], current?: string): Placem
       return { ok: false, limit, message: `${limit}: ${r.used} of ${r.max} in use in the account; one more tenant would cross the quota`, fix: r.fix };
     }
   }
-  const albs = [...new Set(rows.filter((r) => r.scope !== "account").map((r) => r.scope))];
-  const room = (alb: string): number => Math.min(...rows.filter((r) => r.scope === alb).map((r) => r.tenantsLeft));
-  const open = albs.filter((alb) => room(alb) >= 1).sort((a, b) => room(b) - room(a) || a.localeCompare(b));
+  const albs = albIdsOf(rows);
+  const open = openAlbs(rows);
   if (current !== undefined && open.includes(current)) return { ok: true, loadBalancer: current };
   const chosen = open[0];
   if (chosen !== undefined) return { ok: true, loadBalancer: chosen };

@@ -13,7 +13,7 @@ import { PREVIEWS_PROJECT, TENANTS_PROJECT } from "../orchestration/projects";
 import type { RecordStore } from "../orchestration/records";
 import { listIndex, type TenantIndexEntry } from "../orchestration/tenant-index";
 import {
-  capacityRows, placeTenant, resolveQuotas, tenantLimits, type FleetCounts, type LimitRow, type Quotas, type QuotaSources, type Refusal, type ResolvedQuotas,
+  capacityRows, openAlbs, placeTenant, resolveQuotas, tenantLimits, type FleetCounts, type LimitRow, type Quotas, type QuotaSources, type Refusal, type ResolvedQuotas,
 } from "./capacity-math";
 import { readCachedQuotas } from "./service-quotas";
 
@@ -96,9 +96,7 @@ function refusalError(env: string, refusal: Pick<Refusal, "limit" | "message" | 
 
 /** ALBs a tenant may go on, best first: the placement's choice, then the others with room in placeTenant's order. */
 function candidates(rows: readonly LimitRow[], chosen: string): string[] {
-  const albs = [...new Set(rows.filter((r) => r.scope !== "account").map((r) => r.scope))];
-  const room = (alb: string): number => Math.min(...rows.filter((r) => r.scope === alb).map((r) => r.tenantsLeft));
-  return [chosen, ...albs.filter((a) => a !== chosen && room(a) >= 1).sort((a, b) => room(b) - room(a) || a.localeCompare(b))];
+  return [chosen, ...openAlbs(rows).filter((a) => a !== chosen)];
 }
 
 const PLACEMENT_ATTEMPTS = 3;

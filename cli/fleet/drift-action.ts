@@ -54,8 +54,8 @@ export async function driftAction(io: Io, reporter: Reporter, flags: DriftFlags)
   const pool = new WorkerPool({
     io,
     size: concurrency,
-    ...(timeoutMs === undefined ? {} : { operationTimeoutMs: timeoutMs }),
-    ...(verbose ? { onEvent: (e) => reporter.info(describePoolEvent(e)) } : {}),
+    operationTimeoutMs: timeoutMs,
+    onEvent: verbose ? (e) => reporter.info(describePoolEvent(e)) : undefined,
   });
   try {
     await boundedEach(selection.selected, concurrency, async ({ slug }) => {

@@ -192,8 +192,7 @@ export class WorkerPool {
       partial = "";
       worker.alive = false;
       this.workers.delete(worker);
-      const at = this.idle.indexOf(worker);
-      if (at >= 0) this.idle.splice(at, 1);
+      this.dropIdle(worker);
       this.options.onEvent?.({ kind: "exited", pid: worker.pid, how });
       const op = worker.current;
       if (op !== undefined) {
@@ -214,8 +213,7 @@ export class WorkerPool {
     child.on("exit", (code, signal) => {
       const how = signal === null ? `exit code ${code ?? "?"}` : `signal ${signal}`;
       worker.retiring = true;
-      const idleAt = this.idle.indexOf(worker);
-      if (idleAt >= 0) this.idle.splice(idleAt, 1);
+      this.dropIdle(worker);
       // Messages the worker sent just before it ended may still be in the IPC channel: read them first.
       if (!child.connected) {
         onGone(how);
@@ -327,12 +325,16 @@ export class WorkerPool {
     op.resolve(final);
   }
 
+  private dropIdle(worker: Worker): void {
+    const at = this.idle.indexOf(worker);
+    if (at >= 0) this.idle.splice(at, 1);
+  }
+
   /** Disconnects a worker (it exits when idle) and kills it if it is still there after the grace period. */
   private retire(worker: Worker, reason: string): void {
     if (worker.retiring || !worker.alive) return;
     worker.retiring = true;
-    const at = this.idle.indexOf(worker);
-    if (at >= 0) this.idle.splice(at, 1);
+    this.dropIdle(worker);
     this.options.onEvent?.({ kind: "retired", pid: worker.pid, reason });
     if (worker.child.connected) worker.child.disconnect();
     const kill = setTimeout(() => {

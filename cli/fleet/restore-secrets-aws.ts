@@ -5,7 +5,7 @@
  * the SDK's usual chain (AWS_PROFILE, environment, SSO; AWS_ENDPOINT_URL_SECRETS_MANAGER); the region defaults to
  * the one in the secret's ARN.
  */
-import { quietAwsSdkWarnings } from "../aws-sdk";
+import { awsErrorShape, isMissingCredentials, isMissingRegion, quietAwsSdkWarnings } from "../aws-sdk";
 import type { SecretsManagerClientConfig } from "@aws-sdk/client-secrets-manager";
 import { CliError, OperationFailedError, PrerequisiteError } from "../errors";
 import type { ReservedSecret } from "./restore-secrets";
@@ -15,12 +15,6 @@ export interface RestoredSecret {
   readonly arn: string;
 }
 
-interface ErrorShape {
-  readonly name?: unknown;
-  readonly message?: unknown;
-  readonly $metadata?: { readonly httpStatusCode?: number };
-}
-
 function regionOf(arn: string): string | undefined {
   const region = arn.split(":")[3];
   return region !== undefined && /^[a-z]{2}(-[a-z]+)+-\d+$/.test(region) ? region : undefined;
@@ -28,19 +22,19 @@ function regionOf(arn: string): string | undefined {
 
 /** One line for the operator: what failed, for which secret, and what AWS said (never a secret value: there is none here). */
 export function restoreSecretError(error: unknown, secret: ReservedSecret, done: readonly RestoredSecret[]): CliError {
-  const e = (typeof error === "object" && error !== null ? error : {}) as ErrorShape;
-  const name = typeof e.name === "string" ? e.name : "Error";
-  const message = (typeof e.message === "string" ? e.message : String(error)).split("\n")[0] ?? "";
+  const aws = awsErrorShape(error);
+  const { name } = aws;
+  const message = aws.message.split("\n")[0] ?? "";
   const already = done.length === 0 ? "" : `; already restored: ${done.map((s) => s.name).join(", ")}`;
   const details = { secret: secret.name, arn: secret.arn, awsError: name, restored: done };
   const noStack = `no stack was created${already}`;
-  if (name === "CredentialsProviderError" || /could not load credentials/i.test(message)) {
+  if (isMissingCredentials(aws)) {
     return new PrerequisiteError(`no AWS credentials to restore secret ${secret.name} (${noStack})`, {
       hint: "set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or log in with: aws sso login",
       details, cause: error,
     });
   }
-  if (/region is missing/i.test(message)) {
+  if (isMissingRegion(aws)) {
     return new PrerequisiteError(`no AWS region to restore secret ${secret.name} (${noStack})`, { hint: "set AWS_REGION", details, cause: error });
   }
   const hints: Record<string, string> = {

@@ -85,8 +85,8 @@ export async function upgradeAction(io: Io, reporter: Reporter, flags: UpgradeFl
   const pool = new WorkerPool({
     io,
     size: input.concurrency,
-    ...(input.timeoutMs === undefined ? {} : { operationTimeoutMs: input.timeoutMs }),
-    ...(input.verbose ? { onEvent: (e) => reporter.info(describePoolEvent(e)) } : {}),
+    operationTimeoutMs: input.timeoutMs,
+    onEvent: input.verbose ? (e) => reporter.info(describePoolEvent(e)) : undefined,
   });
   let final: RolloutState;
   try {

@@ -44,8 +44,9 @@ export const albPool = (env: string, loadBalancer: string): string => `capacity/
 const slotsFolder = (pool: string): string => `${pool}/slots`;
 const slotKey = (pool: string, n: number): string => `${pool}/slots/${n}.json`;
 const stacksFolder = (pool: string): string => `${pool}/stacks`;
-const holderName = (h: Pick<SeatHolder, "project" | "stack">): string => `${h.project}.${h.stack}`;
-const stackKey = (pool: string, h: Pick<SeatHolder, "project" | "stack">): string => `${stacksFolder(pool)}/${holderName(h)}.json`;
+/** `<project>.<stack>`: how seats, and the index entries counted beside them, name a stack. */
+export const seatKeyOf = (h: Pick<SeatHolder, "project" | "stack">): string => `${h.project}.${h.stack}`;
+const stackKey = (pool: string, h: Pick<SeatHolder, "project" | "stack">): string => `${stacksFolder(pool)}/${seatKeyOf(h)}.json`;
 const same = (a: Pick<SeatHolder, "project" | "stack"> | undefined, b: Pick<SeatHolder, "project" | "stack">): boolean =>
   a !== undefined && a.project === b.project && a.stack === b.stack;
 
@@ -59,10 +60,6 @@ export async function seatedStacks(store: RecordStore, pool: string): Promise<Se
 export async function takenSeats(store: RecordStore, pool: string): Promise<Set<number>> {
   const names = await store.list(slotsFolder(pool));
   return new Set(names.filter((n) => /^\d+\.json$/.test(n)).map((n) => Number.parseInt(n, 10)));
-}
-
-export function seatKeyOf(h: Pick<SeatHolder, "project" | "stack">): string {
-  return holderName(h);
 }
 
 /** The seat the stack holds in the pool, if its record and its seat agree. */
@@ -80,7 +77,7 @@ export async function claimSeat(store: RecordStore, pool: string, h: SeatHolder,
   const held = await heldSeat(store, pool, h);
   if (held !== undefined) return held;
   // A record whose seat is gone or someone else's is left over from an interrupted release.
-  if ((await store.readJson<Seat>(stackKey(pool, h))) !== undefined) await store.remove(stackKey(pool, h));
+  await store.remove(stackKey(pool, h));
   const record = (seat: number): Seat => ({ seat, project: h.project, stack: h.stack, slug: h.slug, claimedAt: bound.now.toISOString(), pid: process.pid });
   const top = bound.limit - bound.unseated;
   const taken = await takenSeats(store, pool);

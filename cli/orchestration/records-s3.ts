@@ -8,7 +8,7 @@
  * - `remove` removes the key and everything under `<key>/` (the file store's recursive rm).
  * The AWS SDK is loaded on first use only (`list tenants` on a file backend never loads it).
  */
-import { quietAwsSdkWarnings } from "../aws-sdk";
+import { awsErrorShape, isMissingCredentials, isMissingRegion, quietAwsSdkWarnings } from "../aws-sdk";
 import type { S3Client, S3ClientConfig } from "@aws-sdk/client-s3";
 import { CliError, OperationFailedError, PrerequisiteError } from "../errors";
 import type { RecordStore } from "./records";
@@ -23,19 +23,6 @@ export interface S3RecordStoreOptions {
   readonly client?: Partial<S3ClientConfig>;
   /** How often a 409 ConditionalRequestConflict is retried before giving up. */
   readonly conflictRetries?: number;
-}
-
-interface ErrorShape {
-  readonly name?: unknown;
-  readonly code?: unknown;
-  readonly message?: unknown;
-  readonly $metadata?: { readonly httpStatusCode?: number };
-}
-
-function shape(error: unknown): { name: string; status: number | undefined; message: string } {
-  const e = (typeof error === "object" && error !== null ? error : {}) as ErrorShape;
-  const name = typeof e.name === "string" && e.name !== "Error" ? e.name : typeof e.code === "string" ? e.code : String(e.name ?? "Error");
-  return { name, status: e.$metadata?.httpStatusCode, message: typeof e.message === "string" ? e.message : String(error) };
 }
 
 function checkKey(key: string): string {
@@ -94,18 +81,19 @@ export class S3RecordStore implements RecordStore {
   /** S3 failures → the CLI's exit codes: what the operator must fix is exit 5, the rest exit 1 with S3's code. */
   private failure(error: unknown, action: string, key: string): CliError {
     if (error instanceof CliError) return error;
-    const { name, status, message } = shape(error);
+    const aws = awsErrorShape(error);
+    const { name, status, message } = aws;
     const bucket = `S3 bucket "${this.backend.bucket}"`;
     const where = [this.backend.endpoint === undefined ? undefined : `endpoint ${this.backend.endpoint}`, this.backend.region === undefined ? undefined : `region ${this.backend.region}`]
       .filter((s) => s !== undefined)
       .join(", ");
     const at = where === "" ? "" : ` (${where})`;
     const details = { bucket: this.backend.bucket, key: this.key(key), s3Error: name };
-    if (name === "CredentialsProviderError" || /could not load credentials/i.test(message)) {
+    if (isMissingCredentials(aws)) {
       const profile = this.backend.profile === undefined ? "" : ` (profile "${this.backend.profile}" from the URL)`;
       return new PrerequisiteError(`no AWS credentials to reach the state backend's ${bucket}${profile}: set AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or log in with aws sso login`, { details, cause: error });
     }
-    if (/region is missing/i.test(message)) {
+    if (isMissingRegion(aws)) {
       return new PrerequisiteError(`no AWS region for the state backend's ${bucket}: add ?region=<region> to PULUMI_BACKEND_URL or set AWS_REGION`, { details, cause: error });
     }
     if (name === "NoSuchBucket") {
@@ -137,7 +125,7 @@ export class S3RecordStore implements RecordStore {
       if (response.Body === undefined) return undefined;
       text = await response.Body.transformToString("utf8");
     } catch (error: unknown) {
-      const { name, status } = shape(error);
+      const { name, status } = awsErrorShape(error);
       if (name === "NoSuchKey" || (status === 404 && name !== "NoSuchBucket")) return undefined;
       throw this.failure(error, "read", key);
     }
@@ -173,7 +161,7 @@ export class S3RecordStore implements RecordStore {
         await client.send(new s3.PutObjectCommand({ ...params, IfNoneMatch: "*" }));
         return true;
       } catch (error: unknown) {
-        const { name, status } = shape(error);
+        const { name, status } = awsErrorShape(error);
         if (name === "PreconditionFailed" || status === 412) return false;
         // A concurrent conditional write on the same key: S3 asks the caller to retry.
         if ((name === "ConditionalRequestConflict" || status === 409) && attempt < this.conflictRetries) {
@@ -234,7 +222,7 @@ export class S3RecordStore implements RecordStore {
           try {
             await client.send(new s3.DeleteObjectCommand({ Bucket: this.backend.bucket, Key: target }));
           } catch (error: unknown) {
-            if (shape(error).name === "NoSuchKey") return;
+            if (awsErrorShape(error).name === "NoSuchKey") return;
             throw this.failure(error, "delete", key);
           }
         }),

@@ -50,12 +50,9 @@ export async function previewUp(session: EngineSession, req: PreviewUpRequest): 
     (stored !== undefined && stored.spec.preview?.branch !== req.target.branch ? `stack ${target.stack} belongs to another branch` : undefined);
   if (conflict !== undefined) throw new ConflictError(conflict, { hint: "two branches map to one preview only if a record was edited by hand; remove it with preview down" });
   const record = recordDeploy(stored?.record, { branch: req.target.branch, env: target.env, now: req.now, ttlMs: req.ttlMs });
-  const { DEFAULT_LOAD_BALANCER_ID } = await import("../../infra/spec");
   // A new preview takes capacity seats like a new tenant (docs/fleet.md): exit 5 before a limit would be crossed.
   const loadBalancer = stored?.spec.loadBalancer ??
-    (shared.loadBalancers.length === 0
-      ? DEFAULT_LOAD_BALANCER_ID
-      : await placeNewTenant(session.store, target.env, shared, session.io.env, { self: { project: target.project, stack: target.stack, slug: target.slug }, now: req.now }));
+    (await placeNewTenant(session.store, target.env, shared, session.io.env, { self: { project: target.project, stack: target.stack, slug: target.slug }, now: req.now }));
   const priority = await claimPriority(session.store, {
     env: target.env, loadBalancer, project: target.project, stack: target.stack, slug: target.slug, current: stored?.spec.listenerPriority, now: req.now,
   });

@@ -44,9 +44,7 @@ export class TenantSecrets extends pulumi.ComponentResource {
     super("tenantctl:tenant:TenantSecrets", name, {}, opts);
     const { names, tags, isPreview, spec } = args.context;
     const adopted = spec.adoptedAdminTokenSecretArn;
-    if (args.importAdoptedSecret === true && adopted === undefined) {
-      throw new Error("TenantSecrets: importAdoptedSecret needs spec.adoptedAdminTokenSecretArn");
-    }
+    // tenantProgram refuses an import whose ARN the spec does not record, so importing implies `adopted` is set.
 
     const secret = new aws.secretsmanager.Secret(
       names.adminTokenSecret,

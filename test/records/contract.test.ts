@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { claimPriority } from "../../cli/orchestration/priorities";
 import { FileRecordStore, type RecordStore } from "../../cli/orchestration/records";
 import type { S3RecordStore } from "../../cli/orchestration/records-s3";
-import { fakeS3Suite } from "../support/fake-s3";
+import { fakeS3Suite } from "./fake-s3-suite";
 
 const BUCKET = "tenantctl-state";
 const s3 = fakeS3Suite([BUCKET]);

@@ -9,7 +9,8 @@ import { openLockSource, readLockHolder } from "../../cli/orchestration/locks";
 import { openRecordStore } from "../../cli/orchestration/records";
 import { S3RecordStore, type S3RecordStoreOptions } from "../../cli/orchestration/records-s3";
 import { parseS3BackendUrl } from "../../cli/orchestration/s3-url";
-import { fakeS3Suite, type FakeS3 } from "../support/fake-s3";
+import type { FakeS3 } from "../support/fake-s3";
+import { fakeS3Suite } from "./fake-s3-suite";
 
 const BUCKET = "acme-tenantctl-state";
 const s3 = fakeS3Suite([BUCKET]);
