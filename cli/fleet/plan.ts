@@ -1,7 +1,11 @@
 /**
  * The plan of a rollout, pure and tested with properties (test/fleet/plan.test.ts):
  *  - waves (`--waves 1,10%,50%,100%`): each step is a cumulative target, an absolute number of tenants or a percentage of
- *    all of them (rounded up, so 10% of 12 is 2). Waves that would add nobody are dropped; the last step must reach everyone.
+ *    all of them (rounded up, so 10% of 12 is 2). Counts must increase from step to step and so must percentages, and once
+ *    resolved against the fleet size no target may be below an earlier one (`1,10%,5` is fine for 20 tenants, 1, 2, 5,
+ *    and refused for 100, 1, 10, 5): a decreasing list is a typo, never a plan. Targets that are equal once resolved
+ *    (10% of 5 is the canary again, or counts capped at the fleet size) add nobody and are dropped. The last step must
+ *    reach everyone.
  *  - the failure limit (`--max-failures K` or `P%`): failed upgrades plus failed health checks tolerated before the
  *    rollout halts. A percentage is of the tenants the rollout plans to upgrade, rounded down (10% of 12 tolerates 1).
  */
@@ -9,6 +13,7 @@ import { UsageError } from "../errors";
 
 export const DEFAULT_WAVES = "1,10%,50%,100%";
 export const MAX_WAVE_STEPS = 20;
+const WAVES_ALLOWED = `allowed: cumulative targets that only grow, counts and percentages each strictly increasing, e.g. ${DEFAULT_WAVES}`;
 
 export type WaveStep =
   | { readonly kind: "count"; readonly value: number }
@@ -34,7 +39,23 @@ export function parseWaves(text: string): WaveStep[] {
   if (parts.length > MAX_WAVE_STEPS) {
     throw new UsageError(`--waves "${text}" has ${parts.length} steps (allowed: at most ${MAX_WAVE_STEPS})`);
   }
-  return parts.map((part) => parseStep(part, text));
+  const steps = parts.map((part) => parseStep(part, text));
+  const problem = decreasingStep(steps);
+  if (problem !== undefined) throw new UsageError(`--waves "${text}": ${problem} (${WAVES_ALLOWED})`);
+  return steps;
+}
+
+/** The first count not above an earlier count, or percentage not above an earlier percentage; decidable without the fleet. */
+function decreasingStep(steps: readonly WaveStep[]): string | undefined {
+  const last: Partial<Record<WaveStep["kind"], WaveStep>> = {};
+  for (const step of steps) {
+    const before = last[step.kind];
+    if (before !== undefined && step.value <= before.value) {
+      return `step ${describeWaves([step])} after ${describeWaves([before])} does not grow the target`;
+    }
+    last[step.kind] = step;
+  }
+  return undefined;
 }
 
 /** The step's cumulative number of tenants out of `total`. */
@@ -48,14 +69,20 @@ export function describeWaves(steps: readonly WaveStep[]): string {
 }
 
 /**
- * Splits `items` (already in rollout order) into waves. Throws UsageError when the steps stop short of everyone,
- * because a rollout that silently leaves tenants behind is worse than asking for an explicit `100%`.
+ * Splits `items` (already in rollout order) into waves. Throws UsageError when a resolved target goes back below an
+ * earlier one, and when the steps stop short of everyone, because a rollout that silently leaves tenants behind is
+ * worse than asking for an explicit `100%`.
  */
 export function planWaves<T>(items: readonly T[], steps: readonly WaveStep[]): T[][] {
   const waves: T[][] = [];
   let covered = 0;
-  for (const step of steps) {
-    const target = Math.max(covered, stepTarget(step, items.length));
+  for (const [i, step] of steps.entries()) {
+    const target = stepTarget(step, items.length);
+    if (target < covered) {
+      throw new UsageError(
+        `--waves ${describeWaves(steps)}: step ${i + 1} (${describeWaves([step])}) goes back from ${covered} to ${target} of ${items.length} tenants (${WAVES_ALLOWED})`,
+      );
+    }
     if (target > covered) waves.push(items.slice(covered, target));
     covered = target;
   }
