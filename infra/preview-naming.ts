@@ -14,13 +14,45 @@ export const BRANCH_HASH_LENGTH = 8;
 
 const HASHED_SHAPE = new RegExp(`-[0-9a-f]{${BRANCH_HASH_LENGTH}}$`);
 
-/** Why a branch name cannot name a preview, or undefined. Git forbids control characters in refs too. */
+/**
+ * Why a string cannot be mapped to a preview at all, or undefined. New branch names must also pass gitBranchProblem;
+ * records and stack tags are read with this looser rule, so previews deployed before the git rules were enforced
+ * are still listed and collected by gc.
+ */
 export function branchProblem(branch: string): string | undefined {
   const allowed = `allowed: 1-${BRANCH_MAX_LENGTH} characters of well-formed Unicode without control characters`;
   if (branch.length < 1 || branch.length > BRANCH_MAX_LENGTH) return `${show(branch)} has ${branch.length} characters (${allowed})`;
   // Lone surrogates all encode to U+FFFD in UTF-8, so two different strings would hash alike.
   if (/\p{Cs}/u.test(branch)) return `${show(branch)} contains an unpaired surrogate (${allowed})`;
   if (/\p{Cc}/u.test(branch)) return `${show(branch)} contains a control character (${allowed})`;
+  return undefined;
+}
+
+const GIT_ALLOWED = `allowed: a name \`git check-ref-format --branch\` accepts, of 1-${BRANCH_MAX_LENGTH} characters`;
+
+/**
+ * Why git would refuse `branch` as a new branch name, or undefined: the rules of `git check-ref-format --branch`
+ * (check_refname_format on `refs/heads/<branch>`, plus its refusal of a leading `-` and of `HEAD`), checked as git does
+ * outside a repository, where `@{-1}` is not expanded. On top of git: branchProblem's length and C1-control limits.
+ * test/preview/git-branch-rules.property.test.ts compares it with the real git binary.
+ */
+export function gitBranchProblem(branch: string): string | undefined {
+  const basic = branchProblem(branch);
+  if (basic !== undefined) return basic;
+  const broken = (rule: string): string => `${show(branch)} ${rule}, which git refuses in a branch name (${GIT_ALLOWED})`;
+  // A leading `-` would also be read as an option by every tool the name is handed to.
+  if (branch.startsWith("-")) return broken('starts with "-"');
+  if (branch === "HEAD") return broken('is "HEAD"');
+  // Control characters are refused by branchProblem above; these are the printable characters git refuses.
+  const bad = /[ ~^:?*[\\]/.exec(branch);
+  if (bad !== null) return broken(`contains ${show(bad[0])} (git refuses space, ~ ^ : ? * [ \\ and control characters)`);
+  if (branch.includes("..")) return broken('contains ".."');
+  if (branch.includes("@{")) return broken('contains "@{"');
+  const parts = branch.split("/");
+  if (parts.some((part) => part === "")) return broken('starts or ends with "/" or contains "//"');
+  if (parts.some((part) => part.startsWith("."))) return broken('has a "/"-separated part starting with "."');
+  if (parts.some((part) => part.endsWith(".lock"))) return broken('has a "/"-separated part ending in ".lock"');
+  if (branch.endsWith(".")) return broken('ends with "."');
   return undefined;
 }
 

@@ -10,7 +10,7 @@ import { reporterFor, withBackend, withEnv, withExamples, withJson, type Command
 const NOW_HELP = "\nTest hook: TENANTCTL_NOW=<ISO 8601 time> replaces the clock (expiry, age, gc); never set it in production.\n";
 
 function withBranch(command: Command): Command {
-  return command.requiredOption("--branch <name>", "git branch of the preview (any name git accepts, up to 255 characters)");
+  return command.requiredOption("--branch <name>", "git branch of the preview (any name `git check-ref-format --branch` accepts, up to 255 characters)");
 }
 
 function upCommand(ctx: CommandContext): Command {

@@ -38,10 +38,12 @@ export interface PreviewTarget {
   readonly stack: string;
 }
 
-/** Branch and env → the preview's slug and stack; the branch rule and env rule of infra/preview-naming.ts. */
+/** Branch and env → the preview's slug and stack; git's branch-name rules and the env rule of infra/preview-naming.ts. */
 export async function previewTarget(branch: string, envFlag: string | undefined, processEnv: NodeJS.ProcessEnv): Promise<PreviewTarget> {
   const env = envOrDefault(envFlag, processEnv);
-  const { previewSlug, previewStackName } = await import("../../infra/preview-naming");
+  const { gitBranchProblem, previewSlug, previewStackName } = await import("../../infra/preview-naming");
+  const problem = gitBranchProblem(branch);
+  if (problem !== undefined) throw new UsageError(`branch: ${problem}`);
   return checked(() => ({ branch, env, slug: previewSlug(branch), stack: previewStackName(env, branch) }));
 }
 

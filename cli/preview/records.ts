@@ -4,7 +4,7 @@
  * (2) the stack's own tags (`tenantctl:branch`, `tenantctl:created-at` …), so the record survives with the stack
  * even if the index is lost, and gc can find previews that have no index entry.
  */
-import type { Stack } from "@pulumi/pulumi/automation";
+import type { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import type { PreviewRecord } from "../../infra/preview-naming";
 import type { TenantSpec } from "../../infra/spec";
 import type { RecordStore } from "../orchestration/records";
@@ -82,12 +82,30 @@ export async function writeRecordTags(stack: Stack, record: PreviewRecord, warn:
   try {
     const current = await stack.listTags();
     for (const [field, tag] of Object.entries(RECORD_TAGS) as [keyof typeof RECORD_TAGS, string][]) {
-      if (current[tag] !== record[field]) await stack.setTag(tag, record[field]);
+      if (current[tag] !== record[field]) await setStackTag(stack, tag, record[field]);
     }
   } catch (error: unknown) {
     const reason = (error instanceof Error ? error.message : String(error)).split("\n").find((line) => /error/i.test(line)) ?? "unknown error";
     warn(`could not copy the preview record onto the tags of stack ${stack.name} (${reason.trim()}); the preview index still holds it`);
   }
+}
+
+/**
+ * `pulumi stack tag set` with the key and value after `--`. The SDK's Stack.setTag builds
+ * `stack tag set <key> <value> --stack <name>`, where a value starting with "-" (a branch name) is parsed as a flag.
+ * Run directly (as archive.ts runs `stack export`) because the SDK's command runner is internal.
+ */
+export async function setStackTag(stack: Stack, key: string, value: string): Promise<void> {
+  const workspace = stack.workspace as LocalWorkspace;
+  const env = { ...process.env, ...(workspace.pulumiHome === undefined ? {} : { PULUMI_HOME: workspace.pulumiHome }), ...workspace.envVars };
+  const args = ["stack", "tag", "set", `--stack=${stack.name}`, "--non-interactive", "--", key, value];
+  const { execFile } = await import("node:child_process");
+  await new Promise<void>((resolve, reject) => {
+    execFile(workspace.pulumiCommand.command, args, { cwd: workspace.workDir, env }, (error, _stdout, stderr) => {
+      if (error === null) resolve();
+      else reject(new Error(`pulumi stack tag set ${key} failed: ${stderr.trim().split("\n")[0] || error.message}`));
+    });
+  });
 }
 
 /** The record a stack's tags hold, or undefined when they are missing or describe another stack. */
