@@ -26,11 +26,14 @@ function composeBody(marker, text) {
   return head + trimmed;
 }
 
+/** The account GITHUB_TOKEN posts as; a workflow that comments with a GitHub App's token passes that app's bot login. */
+const DEFAULT_AUTHOR = "github-actions[bot]";
+
 /**
- * @param {{ github: any, context: any, marker: string, bodyPath?: string, body?: string }} args
+ * @param {{ github: any, context: any, marker: string, bodyPath?: string, body?: string, author?: string }} args
  * @returns {Promise<{ action: "created" | "updated", id: number }>}
  */
-async function upsertStickyComment({ github, context, marker, bodyPath, body }) {
+async function upsertStickyComment({ github, context, marker, bodyPath, body, author = DEFAULT_AUTHOR }) {
   const issueNumber = context.payload.pull_request?.number ?? context.issue?.number;
   if (typeof issueNumber !== "number") {
     throw new Error("sticky comment: this event carries no pull request number");
@@ -43,9 +46,10 @@ async function upsertStickyComment({ github, context, marker, bodyPath, body }) 
   const { owner, repo } = context.repo;
   const comments = await github.paginate(github.rest.issues.listComments, { owner, repo, issue_number: issueNumber, per_page: 100 });
   const tag = markerLine(marker);
-  // Only our own bot's comments count: anyone can paste the marker into a comment of theirs.
+  // Only the comments this workflow's token wrote count: anyone (a person, or another app's bot such as a review
+  // bot quoting ours) can paste the marker into a comment of theirs, and we would overwrite or follow it.
   const mine = comments.find(
-    (c) => typeof c.body === "string" && c.body.startsWith(tag) && c.user?.type === "Bot",
+    (c) => typeof c.body === "string" && c.body.startsWith(tag) && c.user?.type === "Bot" && c.user?.login === author,
   );
   if (mine) {
     await github.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body: fullBody });
@@ -55,4 +59,4 @@ async function upsertStickyComment({ github, context, marker, bodyPath, body }) 
   return { action: "created", id: created.data.id };
 }
 
-module.exports = { upsertStickyComment, composeBody, markerLine, MAX_BODY };
+module.exports = { upsertStickyComment, composeBody, markerLine, MAX_BODY, DEFAULT_AUTHOR };

@@ -9,6 +9,7 @@ import { SharedLoadBalancer } from "./load-balancer";
 import { SharedNetwork } from "./network";
 import type { SharedOutputs } from "./outputs";
 import { SharedRegistry } from "./registry";
+import { sharedImageLifecycle } from "./image-lifecycle";
 import { MANAGED_BY } from "../tenant/context";
 
 /** Stack outputs as the program returns them: each key of SharedOutputs, its value possibly not yet known. */
@@ -43,6 +44,7 @@ function buildShared(config: SharedConfig): SharedStackOutputs {
     { name: `/tenantctl/${config.env}/apps`, retentionInDays: config.logRetentionDays, tags },
   );
   const registry = new SharedRegistry(prefix, { imageUri: config.imageUri, appPath: config.appPath, tags });
+  sharedImageLifecycle(prefix, registry.repositoryUrl);
   const certificate = new SharedCertificate(prefix, {
     baseDomain: config.baseDomain,
     hostedZoneId: config.hostedZoneId,

@@ -5,6 +5,7 @@ import { checkEcsCluster, checkLogGroup, checkSecret, checkSecretVersion, checkS
 import { checkService, checkTaskDefinition } from "./rules-ecs";
 import { checkManagedPolicy, checkRole, checkRolePolicy } from "./rules-iam";
 import { checkDbSubnetGroup, checkRdsInstance } from "./rules-rds";
+import { checkEcrLifecyclePolicy } from "./rules-ecr";
 import { asRecord, canonicalType, type Props, type Violation } from "./types";
 
 type Rule = (f: Findings, inputs: Props, physical: string | undefined) => void;
@@ -38,6 +39,7 @@ const RULES: Readonly<Record<string, Rule>> = {
   "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": (f, inputs) => checkSecurityGroupRule(f, inputs),
   "aws:ec2/securityGroupRule:SecurityGroupRule": (f, inputs) => checkSecurityGroupRule(f, inputs),
   "aws:ecr/repository:Repository": checkEcrRepository,
+  "aws:ecr/lifecyclePolicy:LifecyclePolicy": (f, inputs) => checkEcrLifecyclePolicy(f, inputs),
 };
 
 export interface CheckOptions {

@@ -67,7 +67,9 @@ describe("preview.yml", () => {
     const installer = steps(wf, "up").find((s) => s.uses?.startsWith("pulumi/actions@"));
     expect(installer?.with?.["command"]).toBeUndefined();
     expect(wf.jobs["up"]?.env?.["HEAD_SHA"]).toBe("${{ github.event.pull_request.head.sha }}");
-    expect(runs(wf, "up")).toContain('image="$REGISTRY/$REPOSITORY:$HEAD_SHA"');
+    // Built once per commit and deployed by digest (test/workflows/ecr-image.test.ts runs the script).
+    expect(runs(wf, "up")).toContain('image="$(.github/scripts/ecr-image.sh "$REGISTRY" "$REPOSITORY" "preview-$HEAD_SHA" app)"');
+    expect(runs(wf, "up")).not.toMatch(/docker (build|push)/);
     expect(runs(wf, "up")).toMatch(/npx tenantctl preview up --branch "\$HEAD_REF" --image "\$IMAGE".*--format markdown/s);
     expect(wf.jobs["up"]?.env?.["HEAD_REF"]).toBe("${{ github.event.pull_request.head.ref }}");
   });
@@ -93,6 +95,7 @@ describe("preview-gc.yml and infra-diff.yml", () => {
     const wf = byFile("infra-diff.yml");
     expect(wf.on.pull_request?.paths).toEqual(expect.arrayContaining(["infra/**", "Pulumi.*.yaml"]));
     expect(runs(wf, "diff")).toMatch(/npx tenantctl shared preview --env "\$TENANTCTL_ENV" --format markdown/);
-    expect(steps(wf, "diff").some((s) => String(s.with?.["script"]).includes('marker: "infra-diff"'))).toBe(true);
+    expect(steps(wf, "diff").filter((s) => s.uses?.startsWith("actions/github-script@")).map((s) => [s.if ?? "success", String(s.with?.["script"]).includes('marker: "infra-diff"')]))
+      .toEqual([["success", true], ["failure()", true]]);
   });
 });
