@@ -12,7 +12,7 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
 export function upgradeCommand(ctx: CommandContext): Command {
   const tenants = withJson(withEnv(nounCommand("tenants", "roll a new app image out to the fleet in waves")))
     .addOption(new Option("--image <ref>", "the image to roll out (required unless --resume)"))
-    .addOption(new Option("--waves <steps>", "cumulative wave sizes, counts or percentages (default: 1,10%,50%,100%)"))
+    .addOption(new Option("--waves <steps>", "cumulative wave sizes, counts or percentages, growing from step to step (default: 1,10%,50%,100%)"))
     .addOption(new Option("--concurrency <n>", "tenants upgraded at once within a wave (default: 5)"))
     .addOption(new Option("--stagger <spacing>", "spacing of the parallel lanes' first starts in each wave, e.g. 500ms, 2s, 0 (default: 500ms)"))
     .addOption(new Option("--timeout <limit>", "cancel a tenant's stack operation that runs longer, e.g. 30m, 2h (1s-24h; default: no limit); it counts as failed"))
