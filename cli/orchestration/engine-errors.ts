@@ -5,7 +5,8 @@
 import { CliError, ConflictError, NotFoundError, OperationFailedError } from "../errors";
 import type { ResourceFailure } from "../progress";
 import type { BackendLocation } from "./backend";
-import { describeLock, lockHolderFromText, openLockSource, readLockHolder, type LockHolder } from "./locks";
+import { hostname } from "node:os";
+import { describeLock, lockHolderFromText, lockIsStale, openLockSource, readLockHolder, type LockHolder } from "./locks";
 
 export interface EngineErrorContext {
   readonly project: string;
@@ -26,8 +27,15 @@ function meaningfulLines(text: string): string[] {
 }
 
 function lockConflict(holder: LockHolder | undefined, ctx: Pick<EngineErrorContext, "project" | "stack" | "retry">): ConflictError {
+  const clear = `pulumi cancel --yes --stack ${ctx.stack} (in .tenantctl/work/${ctx.project})`;
+  if (holder !== undefined && lockIsStale(holder, hostname())) {
+    return new ConflictError(`stack ${ctx.stack} is locked by ${describeLock(holder)}, a process that is gone: the lock is stale`, {
+      hint: `clear it with: ${clear}, then rerun: ${ctx.retry}`,
+      details: { stack: ctx.stack, lockHolder: holder, stale: true },
+    });
+  }
   return new ConflictError(`stack ${ctx.stack} is locked by ${describeLock(holder)}`, {
-    hint: `wait for that operation to finish, then rerun: ${ctx.retry}\nif that process is gone, clear the lock with: pulumi cancel --stack ${ctx.stack} (in .tenantctl/work/${ctx.project})`,
+    hint: `wait for that operation to finish, then rerun: ${ctx.retry}\nif that process is gone, clear the lock with: ${clear}`,
     details: { stack: ctx.stack, lockHolder: holder ?? null },
   });
 }

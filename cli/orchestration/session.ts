@@ -36,7 +36,8 @@ export function openRecordsSession(io: Io): RecordsSession {
 export async function openEngineSession(io: Io, options: EngineOptions): Promise<EngineSession> {
   const records = openRecordsSession(io);
   const secrets = resolveSecrets(io.env, options.secretsProvider);
-  const pulumi = await resolvePulumiCommand(options.installPulumi);
+  const { detachedEngine } = await import("./engine-process");
+  const pulumi = await detachedEngine(await resolvePulumiCommand(options.installPulumi));
   const workspace: WorkspaceContext = { env: io.env, cwd: io.cwd, backend: records.backend, secrets, pulumi };
   return { ...records, secrets, pulumi, workspace };
 }
