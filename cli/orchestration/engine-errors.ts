@@ -6,6 +6,7 @@ import { CliError, ConflictError, NotFoundError, OperationFailedError } from "..
 import type { ResourceFailure } from "../progress";
 import type { BackendLocation } from "./backend";
 import { hostname } from "node:os";
+import { isWrongPassphrase, wrongPassphraseError } from "./passphrase-error";
 import { describeLock, lockHolderFromText, lockIsStale, openLockSource, readLockHolder, type LockHolder } from "./locks";
 
 export interface EngineErrorContext {
@@ -16,6 +17,9 @@ export interface EngineErrorContext {
   readonly cancelled: boolean;
   /** The command that resumes or retries this operation, for hints. */
   readonly retry: string;
+  /** For a wrong passphrase: which variable held it, which backend it did not open. */
+  readonly env?: NodeJS.ProcessEnv;
+  readonly backendUrl?: string;
 }
 
 function meaningfulLines(text: string): string[] {
@@ -61,6 +65,7 @@ export async function translateEngineError(error: unknown, ctx: EngineErrorConte
     const fromFile = ctx.fileRoot === undefined ? undefined : await readLockHolder(ctx.fileRoot, ctx.project, ctx.stack);
     return lockConflict(fromFile ?? lockHolderFromText(text), ctx);
   }
+  if (isWrongPassphrase(text)) return wrongPassphraseError(ctx.env ?? {}, ctx.backendUrl, ctx.stack);
   if (error instanceof automation.StackNotFoundError) {
     return new NotFoundError(`stack ${ctx.stack} does not exist in the backend`, { details: { stack: ctx.stack } });
   }

@@ -89,6 +89,7 @@ export async function runEngine<T>(run: EngineRun, call: (options: EngineCallOpt
       failures,
       cancelled,
       retry: run.retry,
+      env: io.env,
     });
     if (debug && error instanceof Error) io.stderr.write(`${error.message}\n`);
     throw new EngineFailure(translated, failures, cancelled);
