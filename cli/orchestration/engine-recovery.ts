@@ -108,7 +108,9 @@ export function recoverySteps(death: EngineDeath): string {
   const steps: string[] = [];
   if (death.lockHolder !== undefined) {
     const stale = lockIsStale(death.lockHolder, hostname());
-    steps.push(`release the lock ${stale ? "the dead engine left" : "held"} by ${describeLock(death.lockHolder)}${stale ? " (stale: that process is gone)" : ""}: ${inWorkDir(`pulumi cancel --yes --stack ${quote(death.stack)}`)}`);
+    steps.push(stale
+      ? `release the stale lock of ${describeLock(death.lockHolder)} (that process is gone): ${inWorkDir(`pulumi cancel --yes --stack ${quote(death.stack)}`)}`
+      : `once ${describeLock(death.lockHolder)} has ended, release its lock: ${inWorkDir(`pulumi cancel --yes --stack ${quote(death.stack)}`)}`);
   }
   for (const p of orphans) {
     const physical = p.physicalName === undefined ? "" : ` (in AWS: ${p.physicalName})`;

@@ -79,8 +79,12 @@ export async function runEngine<T>(run: EngineRun, call: (options: EngineCallOpt
       const { engineDeathError, inspectDeath } = await import("./engine-recovery");
       const how = stoppedNow ? "stopped by a second Ctrl-C" : `killed by ${signal ?? "a signal"}`;
       const death = await inspectDeath({ project: run.project, stack: run.stack, fileRoot: run.fileRoot, retry: run.retry, env: io.env, cwd: io.cwd, how }, run.inspect);
-      if (debug && error instanceof Error) io.stderr.write(`${error.message}\n`);
-      throw new EngineFailure(engineDeathError(death), failures, false);
+      // The second Ctrl-C can come after the engine already finished its graceful cancel: then nothing was left behind.
+      const leftSomething = signal !== undefined || death.lockHolder !== undefined || death.pending.length > 0;
+      if (leftSomething) {
+        if (debug && error instanceof Error) io.stderr.write(`${error.message}\n`);
+        throw new EngineFailure(engineDeathError(death), failures, false);
+      }
     }
     const translated = await translateEngineError(error, {
       project: run.project,
