@@ -3,6 +3,7 @@
  * Kept tiny: @pulumi/* is loaded lazily by the commands that need it, so `--help` and `list` stay fast.
  */
 import { processIo } from "./io";
+import { runningEngines } from "./orchestration/engine-process";
 import { runCli } from "./run";
 
 function exitAfterFlush(code: number): void {
@@ -21,11 +22,13 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
 let interrupts = 0;
 process.on("SIGINT", () => {
   interrupts += 1;
-  // The first Ctrl-C is handled by the running operation (graceful cancel); the second one gives up at once.
-  // With no operation listening (only this handler), there is nothing to cancel: stop now.
-  if (interrupts >= 2 || process.listenerCount("SIGINT") <= 1) {
+  // The first Ctrl-C is handled by the running operation (graceful cancel); while an engine runs, the second one
+  // stops it at once and the operation prints how to recover (cli/orchestration/run-engine.ts). With no operation
+  // listening (only this handler), there is nothing to cancel: stop now.
+  const engineRunning = runningEngines() > 0;
+  if (interrupts >= 3 || (interrupts >= 2 && !engineRunning) || process.listenerCount("SIGINT") <= 1) {
     if (interrupts >= 2) {
-      process.stderr.write("\ninterrupted twice: exiting without waiting; the stack may stay locked (see `tenantctl status`)\n");
+      process.stderr.write("\ninterrupted again: exiting without waiting; the stack may stay locked (see `tenantctl status`)\n");
     }
     process.exit(130);
   }

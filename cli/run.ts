@@ -6,6 +6,7 @@ import { Command, CommanderError } from "commander";
 import { buildProgram } from "./program";
 import { CliError, ExitCode, type ExitCodeValue } from "./errors";
 import type { Io } from "./io";
+import { knownPrerequisiteFailure } from "./orchestration/passphrase-error";
 
 function applyRecursively(command: Command, io: Io): void {
   command.exitOverride();
@@ -51,9 +52,12 @@ export async function runCli(argv: readonly string[], io: Io): Promise<ExitCodeV
       }
       return code;
     }
-    if (error instanceof CliError) {
-      writeError(io, argv, error);
-      return error.exitCode;
+    // An engine failure that escaped its operation still carries the translated error (run-engine.ts's EngineFailure).
+    const translated = (error as { translated?: unknown } | undefined)?.translated;
+    const known = error instanceof CliError ? error : translated instanceof CliError ? translated : knownPrerequisiteFailure(error, io.env);
+    if (known !== undefined) {
+      writeError(io, argv, known);
+      return known.exitCode;
     }
     const message = error instanceof Error ? error.message : String(error);
     io.stderr.write(`error: internal error: ${message}\n`);

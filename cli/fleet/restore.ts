@@ -9,11 +9,11 @@
 import type { TenantSpec } from "../../infra/spec";
 import { CliError, ConflictError, NotFoundError } from "../errors";
 import { claimPriority } from "../orchestration/priorities";
-import { EngineFailure, runEngine } from "../orchestration/run-engine";
 import type { EngineSession } from "../orchestration/session";
 import { plainOutputs, readSharedOutputs } from "../orchestration/shared-stack";
 import { listTeardowns, nextGeneration, type TeardownRecord } from "../orchestration/teardown-records";
-import { readIndexEntry, writeIndexEntry } from "../orchestration/tenant-index";
+import { runStackOperation } from "../orchestration/stack-operation";
+import { readIndexEntry } from "../orchestration/tenant-index";
 import { openTenantStack, readStoredTenant, tenantTarget, type TenantTarget } from "../orchestration/tenant-stack";
 import { parseSpecOrUsage } from "../tenant-input";
 import { placeNewTenant } from "./capacity";
@@ -149,19 +149,13 @@ async function recreate(session: EngineSession, req: RestoreRequest, r: Recreate
     ...recorded, loadBalancer, listenerPriority, generation, restoreFromSnapshot: snapshot,
     ...(adopt === undefined ? {} : { adoptedAdminTokenSecretArn: adopt.arn }),
   });
-  const index = { spec, project: target.project, stack: target.stack, operation: "restore" } as const;
-  await writeIndexEntry(session.store, { ...index, status: "in-progress", message: `restoring from snapshot ${snapshot}`, now });
   const { stack } = await openTenantStack(session, target, spec, shared, adopt === undefined ? {} : { adoptAdminTokenSecret: { arn: adopt.arn } });
-  const run = { io: session.io, project: target.project, stack: target.stack, fileRoot: session.backend.fileRoot, retry: req.retry };
-  try {
-    const outcome = await runEngine({ ...run, title: `restoring ${req.slug} (${target.stack}) from snapshot ${snapshot}` }, (o) => stack.up(o));
+  const op = { ...target, spec, operation: "restore" as const, retry: req.retry, message: `restoring from snapshot ${snapshot}`, inspect: () => stack.exportStack() };
+  return runStackOperation(session, op, async (step) => {
+    const outcome = await step(`restoring ${req.slug} (${target.stack}) from snapshot ${snapshot}`, (o) => stack.up(o));
     const outputs = plainOutputs(outcome.result.outputs);
     const url = typeof outputs.url === "string" ? outputs.url : undefined;
-    await writeIndexEntry(session.store, { ...index, status: "succeeded", url, message: `restored from snapshot ${snapshot}`, now: session.io.now() });
-    return { target, spec, snapshot, fromTeardown: record, outputs, changes: outcome.changes, restoredSecrets: r.restoredSecrets };
-  } catch (error: unknown) {
-    if (!(error instanceof EngineFailure)) throw error;
-    await writeIndexEntry(session.store, { ...index, status: error.cancelled ? "cancelled" : "failed", message: error.translated.message, now: session.io.now() }).catch(() => undefined);
-    throw error.translated;
-  }
+    const result = { target, spec, snapshot, fromTeardown: record, outputs, changes: outcome.changes, restoredSecrets: r.restoredSecrets };
+    return { result, url, message: `restored from snapshot ${snapshot}` };
+  });
 }

@@ -16,6 +16,8 @@ export interface TenantRollout {
   readonly status: TenantRolloutStatus;
   readonly attempts: number;
   readonly error?: string;
+  /** The failed operation's exit code (4: the stack was locked by another operation). */
+  readonly exitCode?: number;
   readonly previousImage?: string;
   readonly startedAt?: string;
   readonly finishedAt?: string;
@@ -81,6 +83,7 @@ export function markRunning(state: RolloutState, slug: string, at: Date): Rollou
 export interface TenantOutcome {
   readonly ok: boolean;
   readonly error?: string;
+  readonly exitCode?: number;
   readonly previousImage?: string;
   /** Why a tenant was left alone although it was planned (ok must be true). */
   readonly skipped?: string;
@@ -90,7 +93,7 @@ export function markFinished(state: RolloutState, slug: string, outcome: TenantO
   return update(state, slug, (t) => {
     if (t.status !== "running") throw new Error(`tenant ${slug} cannot finish from ${t.status}`);
     const base = { ...t, finishedAt: at.toISOString(), ...(outcome.previousImage === undefined ? {} : { previousImage: outcome.previousImage }) };
-    if (!outcome.ok) return { ...base, status: "failed", error: outcome.error ?? "failed" };
+    if (!outcome.ok) return { ...base, status: "failed", error: outcome.error ?? "failed", ...(outcome.exitCode === undefined ? {} : { exitCode: outcome.exitCode }) };
     return outcome.skipped === undefined ? { ...base, status: "upgraded" } : { ...base, status: "skipped", error: outcome.skipped };
   }, at);
 }

@@ -55,7 +55,7 @@ export async function executeRollout(initial: RolloutState, deps: RolloutDeps): 
         deps.log(`  ${slug}: ${skipped === undefined ? "upgraded" : `skipped (${skipped})`}${took}`);
       } else {
         const error = result.ok ? `unexpected ${result.value.kind} result` : result.error;
-        commit(markFinished(state, slug, { ok: false, error }, at));
+        commit(markFinished(state, slug, { ok: false, error, ...(result.ok ? {} : { exitCode: result.exitCode }) }, at));
         deps.log(`  ${slug}: FAILED${took}: ${error}`);
       }
     }, () => !overLimit(state) && !deps.stopRequested(), { staggerMs: deps.staggerMs });

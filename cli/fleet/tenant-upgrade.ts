@@ -7,10 +7,9 @@ import type { TenantSpec } from "../../infra/spec";
 import { NotFoundError } from "../errors";
 import type { Io } from "../io";
 import { parseSpecOrUsage } from "../tenant-input";
-import { EngineFailure, runEngine } from "../orchestration/run-engine";
 import { openEngineSession } from "../orchestration/session";
 import { plainOutputs } from "../orchestration/shared-stack";
-import { writeIndexEntry } from "../orchestration/tenant-index";
+import { runStackOperation } from "../orchestration/stack-operation";
 import { openTenantStack, readStoredTenant, tenantTarget } from "../orchestration/tenant-stack";
 import type { UpgradeRequest, UpgradeValue } from "./worker-protocol";
 
@@ -33,19 +32,13 @@ export async function upgradeTenant(io: Io, req: UpgradeRequest): Promise<Upgrad
   }
   const spec = await upgradedSpec(stored.spec, req.image, req.includePinned);
   const shared = req.shared;
-  const index = { spec, project: target.project, stack: target.stack, operation: "update" } as const;
-  await writeIndexEntry(session.store, { ...index, status: "in-progress", message: `upgrade to ${req.image}`, now: io.now() });
   const { stack } = await openTenantStack(session, target, spec, shared);
-  const run = { io, project: target.project, stack: target.stack, fileRoot: session.backend.fileRoot, retry: req.retry };
-  try {
-    const outcome = await runEngine({ ...run, title: `upgrading ${req.slug} (${target.stack}) to ${req.image}` }, (o) => stack.up(o));
+  const op = { ...target, spec, operation: "update" as const, retry: req.retry, message: `upgrade to ${req.image}`, inspect: () => stack.exportStack() };
+  return runStackOperation(session, op, async (step) => {
+    const outcome = await step(`upgrading ${req.slug} (${target.stack}) to ${req.image}`, (o) => stack.up(o));
     const outputs = plainOutputs(outcome.result.outputs);
     const url = typeof outputs.url === "string" ? outputs.url : undefined;
-    await writeIndexEntry(session.store, { ...index, status: "succeeded", url, message: `upgraded from ${previousImage}`, now: io.now() });
-    return { kind: "upgrade", previousImage, pinned: false, url: url ?? null, changes: outcome.changes };
-  } catch (error: unknown) {
-    if (!(error instanceof EngineFailure)) throw error;
-    await writeIndexEntry(session.store, { ...index, status: error.cancelled ? "cancelled" : "failed", message: error.translated.message, now: io.now() }).catch(() => undefined);
-    throw error.translated;
-  }
+    const result: UpgradeValue = { kind: "upgrade", previousImage, pinned: false, url: url ?? null, changes: outcome.changes };
+    return { result, url, message: `upgraded from ${previousImage}` };
+  });
 }

@@ -4,7 +4,7 @@
  * Exit 0 only when every planned tenant is upgraded (or skipped as pinned); 1 when the rollout halted, was
  * interrupted or a tenant failed; 3 for an unknown --select slug; 4 while another rollout of the env runs.
  */
-import { NotFoundError, OperationFailedError } from "../errors";
+import { ConflictError, ExitCode, NotFoundError, OperationFailedError } from "../errors";
 import type { Io, Reporter } from "../io";
 import { listIndex, type TenantIndexEntry } from "../orchestration/tenant-index";
 import { TENANTS_PROJECT } from "../orchestration/projects";
@@ -110,7 +110,10 @@ export async function upgradeAction(io: Io, reporter: Reporter, flags: UpgradeFl
   reporter.result(rolloutDocument(final), (out) => renderRollout(final, false, out));
   const counts = countByStatus(final);
   if (final.status !== "completed" || counts.failed + counts.unhealthy > 0) {
-    throw new OperationFailedError(`rollout ${final.id} ${final.status}: ${counts.failed} failed, ${counts.unhealthy} unhealthy, ${counts.pending} not started`, {
+    const failed = Object.values(final.tenants).filter((t) => t.status === "failed");
+    // Only locked stacks stopped it: a conflict (exit 4), as for one tenant; their index entries were left alone.
+    const Failure = failed.length > 0 && counts.unhealthy === 0 && failed.every((t) => t.exitCode === ExitCode.Conflict) ? ConflictError : OperationFailedError;
+    throw new Failure(`rollout ${final.id} ${final.status}: ${counts.failed} failed, ${counts.unhealthy} unhealthy, ${counts.pending} not started`, {
       hint: `fix the cause, then: ${resumeCommand(final)}`,
       resultPrinted: true,
     });

@@ -20,6 +20,7 @@
  */
 import { CliError } from "../errors";
 import { processIo, type Io } from "../io";
+import { knownPrerequisiteFailure } from "../orchestration/passphrase-error";
 import { DONE_MARKER, isRunMessage, type ResultMessage, type WorkerMessage, type WorkerRequest, type WorkerResult } from "./worker-protocol";
 
 interface Current {
@@ -86,7 +87,9 @@ async function handle(request: WorkerRequest): Promise<WorkerResult> {
     }
     const { checkTenantDrift } = await import("./tenant-drift");
     return { ok: true, value: await checkTenantDrift(io, request) };
-  } catch (error: unknown) {
+  } catch (thrown: unknown) {
+    const translated = (thrown as { translated?: unknown } | undefined)?.translated;
+    const error = translated instanceof CliError ? translated : (knownPrerequisiteFailure(thrown, io.env) ?? thrown);
     if (error instanceof CliError) return { ok: false, error: error.message, exitCode: error.exitCode, hint: error.hint ?? null };
     return { ok: false, error: `internal error in the ${request.kind} of ${request.slug}: ${describe(error)}`, exitCode: 1, hint: null };
   }

@@ -9,12 +9,12 @@ import { placeNewTenant } from "../fleet/capacity";
 import { applyPin, type PinFlags } from "../fleet/selection";
 import { applyFlags, parseSpecOrUsage, type RequestedTenant, type TenantFlags } from "../tenant-input";
 import { claimPriority, peekPriority, releasePriority } from "./priorities";
-import { assertUnlocked } from "./engine-errors";
-import { runEngine, EngineFailure } from "./run-engine";
+import { runEngine } from "./run-engine";
 import type { EngineSession } from "./session";
 import { readSharedOutputs } from "./shared-stack";
 import { nextGeneration } from "./teardown-records";
-import { readIndexEntry, writeIndexEntry } from "./tenant-index";
+import { runStackOperation } from "./stack-operation";
+import { readIndexEntry } from "./tenant-index";
 import { openTenantStack, readStoredTenant, specDiff, tenantTarget, type TenantTarget } from "./tenant-stack";
 
 export interface ApplyRequest {
@@ -89,23 +89,14 @@ export async function applyTenant(session: EngineSession, req: ApplyRequest): Pr
       .finally(() => (created ? workspace.removeStack(target.stack) : undefined));
     return { target, spec, diff, changes: outcome.changes, outputs: stored?.outputs ?? {}, applied: false };
   }
-  const index = { spec, project: target.project, stack: target.stack, operation: req.mode } as const;
-  await assertUnlocked(session.backend, run);
-  await writeIndexEntry(session.store, { ...index, status: "in-progress", now });
-  try {
-    const outcome = await runEngine({ ...run, title: `${req.mode === "provision" ? "provisioning" : "updating"} ${target.slug} (${target.stack}) in ${session.backend.url}` }, (o) => stack.up(o));
+  const title = `${req.mode === "provision" ? "provisioning" : "updating"} ${target.slug} (${target.stack}) in ${session.backend.url}`;
+  return runStackOperation(session, { ...target, spec, operation: req.mode, retry: req.retry, inspect: () => stack.exportStack() }, async (step) => {
+    const outcome = await step(title, (o) => stack.up(o));
     const { plainOutputs } = await import("./shared-stack");
     const outputs = plainOutputs(outcome.result.outputs);
     const counts = outcome.result.summary.resourceChanges ?? {};
     const resourceCount = Object.entries(counts).filter(([op]) => op !== "delete").reduce((sum, [, n]) => sum + n, 0);
-    await writeIndexEntry(session.store, { ...index, status: "succeeded", url: typeof outputs.url === "string" ? outputs.url : undefined, resourceCount, now: session.io.now() });
-    return { target, spec, diff, changes: outcome.changes, outputs, applied: true };
-  } catch (error: unknown) {
-    if (!(error instanceof EngineFailure)) throw error;
-    // A lock taken between our check and the engine's: the index belongs to the operation holding it.
-    if (error.translated instanceof ConflictError) throw error.translated;
-    const status = error.cancelled ? "cancelled" : "failed";
-    await writeIndexEntry(session.store, { ...index, status, message: error.translated.message, now: session.io.now() }).catch(() => undefined);
-    throw error.translated;
-  }
+    const url = typeof outputs.url === "string" ? outputs.url : undefined;
+    return { result: { target, spec, diff, changes: outcome.changes, outputs, applied: true }, url, resourceCount };
+  });
 }

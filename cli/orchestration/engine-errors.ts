@@ -5,7 +5,9 @@
 import { CliError, ConflictError, NotFoundError, OperationFailedError } from "../errors";
 import type { ResourceFailure } from "../progress";
 import type { BackendLocation } from "./backend";
-import { describeLock, lockHolderFromText, openLockSource, readLockHolder, type LockHolder } from "./locks";
+import { hostname } from "node:os";
+import { isWrongPassphrase, wrongPassphraseError } from "./passphrase-error";
+import { describeLock, lockHolderFromText, lockIsStale, openLockSource, readLockHolder, type LockHolder } from "./locks";
 
 export interface EngineErrorContext {
   readonly project: string;
@@ -15,6 +17,9 @@ export interface EngineErrorContext {
   readonly cancelled: boolean;
   /** The command that resumes or retries this operation, for hints. */
   readonly retry: string;
+  /** For a wrong passphrase: which variable held it, which backend it did not open. */
+  readonly env?: NodeJS.ProcessEnv;
+  readonly backendUrl?: string;
 }
 
 function meaningfulLines(text: string): string[] {
@@ -26,8 +31,15 @@ function meaningfulLines(text: string): string[] {
 }
 
 function lockConflict(holder: LockHolder | undefined, ctx: Pick<EngineErrorContext, "project" | "stack" | "retry">): ConflictError {
+  const clear = `pulumi cancel --yes --stack ${ctx.stack} (in .tenantctl/work/${ctx.project})`;
+  if (holder !== undefined && lockIsStale(holder, hostname())) {
+    return new ConflictError(`stack ${ctx.stack} is locked by ${describeLock(holder)}, a process that is gone: the lock is stale`, {
+      hint: `clear it with: ${clear}, then rerun: ${ctx.retry}`,
+      details: { stack: ctx.stack, lockHolder: holder, stale: true },
+    });
+  }
   return new ConflictError(`stack ${ctx.stack} is locked by ${describeLock(holder)}`, {
-    hint: `wait for that operation to finish, then rerun: ${ctx.retry}\nif that process is gone, clear the lock with: pulumi cancel --stack ${ctx.stack} (in .tenantctl/work/${ctx.project})`,
+    hint: `wait for that operation to finish, then rerun: ${ctx.retry}\nif that process is gone, clear the lock with: ${clear}`,
     details: { stack: ctx.stack, lockHolder: holder ?? null },
   });
 }
@@ -53,6 +65,7 @@ export async function translateEngineError(error: unknown, ctx: EngineErrorConte
     const fromFile = ctx.fileRoot === undefined ? undefined : await readLockHolder(ctx.fileRoot, ctx.project, ctx.stack);
     return lockConflict(fromFile ?? lockHolderFromText(text), ctx);
   }
+  if (isWrongPassphrase(text)) return wrongPassphraseError(ctx.env ?? {}, ctx.backendUrl, ctx.stack);
   if (error instanceof automation.StackNotFoundError) {
     return new NotFoundError(`stack ${ctx.stack} does not exist in the backend`, { details: { stack: ctx.stack } });
   }

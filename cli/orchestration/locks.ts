@@ -10,6 +10,7 @@ import { S3RecordStore } from "./records-s3";
 import { parseS3BackendUrl } from "./s3-url";
 
 export interface LockHolder {
+  /** user@host, as Pulumi writes it. */
   readonly who: string;
   readonly pid: number | undefined;
   readonly since: string | undefined;
@@ -77,6 +78,21 @@ export function lockHolderFromText(text: string): LockHolder | undefined {
   const match = /created by (\S+) \(pid (\d+)\) at ([^\s]+(?: [^\s]+ [^\s]+)?)/.exec(text);
   if (match === null) return undefined;
   return { who: match[1] ?? "unknown", pid: Number(match[2]), since: match[3], file: undefined };
+}
+
+/**
+ * A lock whose process is gone: taken on this host by a pid that no longer runs. (On another host we cannot tell.)
+ * Pulumi never expires a DIY lock by itself; a dead holder's lock stays until `pulumi cancel` deletes it.
+ */
+export function lockIsStale(holder: LockHolder, thisHost: string): boolean {
+  const host = holder.who.slice(holder.who.lastIndexOf("@") + 1);
+  if (holder.pid === undefined || host !== thisHost) return false;
+  try {
+    process.kill(holder.pid, 0);
+    return false;
+  } catch (error: unknown) {
+    return (error as NodeJS.ErrnoException).code === "ESRCH";
+  }
 }
 
 export function describeLock(holder: LockHolder | undefined): string {

@@ -1,12 +1,13 @@
 /**
- * Runs one engine operation (up, preview, destroy, refresh) with live progress on stderr, a graceful
- * Ctrl-C (the first one asks the engine to cancel; cli/main.ts handles a second), and errors translated
- * into the CLI's typed errors.
+ * Runs one engine operation (up, preview, destroy, refresh) with live progress on stderr, Ctrl-C as Pulumi means it
+ * (the first asks the engine to cancel gracefully, a second one to stop at once), and errors translated into the
+ * CLI's typed errors. An engine that died (killed, or stopped by the second Ctrl-C) gets a recovery report.
  */
-import type { EngineEvent } from "@pulumi/pulumi/automation";
+import type { Deployment, EngineEvent } from "@pulumi/pulumi/automation";
 import type { Io } from "../io";
 import { ProgressRenderer, type ResourceFailure } from "../progress";
 import { translateEngineError } from "./engine-errors";
+import { killedBySignal, stopEnginesNow } from "./engine-process";
 
 export interface EngineCallOptions {
   readonly onEvent: (event: EngineEvent) => void;
@@ -23,6 +24,8 @@ export interface EngineRun {
   readonly retry: string;
   /** e.g. "provisioning acme (dev-acme)"; printed when the operation starts. */
   readonly title: string;
+  /** The stack's exported state (`stack.exportStack()`), read when the engine dies to name its pending operations. */
+  readonly inspect?: () => Promise<Deployment>;
 }
 
 export interface EngineOutcome<T> {
@@ -45,8 +48,15 @@ export async function runEngine<T>(run: EngineRun, call: (options: EngineCallOpt
   const renderer = new ProgressRenderer((line) => io.stderr.write(`${line}\n`), io.interactive, () => io.now());
   const controller = new AbortController();
   let cancelled = false;
+  let stoppedNow = false;
   const unsubscribe = io.onInterrupt(() => {
-    if (cancelled) return;
+    if (stoppedNow) return;
+    if (cancelled) {
+      stoppedNow = true;
+      io.stderr.write(`\nstopping ${run.stack} now: resources in flight are abandoned; the way to recover follows\n`);
+      stopEnginesNow();
+      return;
+    }
     cancelled = true;
     io.stderr.write(`\ncancelling ${run.stack}: waiting for resources in flight to finish (Ctrl-C again to stop at once)\n`);
     controller.abort();
@@ -64,6 +74,18 @@ export async function runEngine<T>(run: EngineRun, call: (options: EngineCallOpt
     return { result, changes: renderer.changes() };
   } catch (error: unknown) {
     const failures = renderer.failures();
+    const signal = killedBySignal(error instanceof Error ? error.message : String(error));
+    if (stoppedNow || signal !== undefined) {
+      const { engineDeathError, inspectDeath } = await import("./engine-recovery");
+      const how = stoppedNow ? "stopped by a second Ctrl-C" : `killed by ${signal ?? "a signal"}`;
+      const death = await inspectDeath({ project: run.project, stack: run.stack, fileRoot: run.fileRoot, retry: run.retry, env: io.env, cwd: io.cwd, how }, run.inspect);
+      // The second Ctrl-C can come after the engine already finished its graceful cancel: then nothing was left behind.
+      const leftSomething = signal !== undefined || death.lockHolder !== undefined || death.pending.length > 0;
+      if (leftSomething) {
+        if (debug && error instanceof Error) io.stderr.write(`${error.message}\n`);
+        throw new EngineFailure(engineDeathError(death), failures, false);
+      }
+    }
     const translated = await translateEngineError(error, {
       project: run.project,
       stack: run.stack,
@@ -71,6 +93,7 @@ export async function runEngine<T>(run: EngineRun, call: (options: EngineCallOpt
       failures,
       cancelled,
       retry: run.retry,
+      env: io.env,
     });
     if (debug && error instanceof Error) io.stderr.write(`${error.message}\n`);
     throw new EngineFailure(translated, failures, cancelled);

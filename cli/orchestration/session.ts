@@ -36,7 +36,12 @@ export function openRecordsSession(io: Io): RecordsSession {
 export async function openEngineSession(io: Io, options: EngineOptions): Promise<EngineSession> {
   const records = openRecordsSession(io);
   const secrets = resolveSecrets(io.env, options.secretsProvider);
-  const pulumi = await resolvePulumiCommand(options.installPulumi);
+  // Before anything reads or creates a stack: a passphrase that does not open the backend's stacks is exit 5 here,
+  // whatever the command, and no stack is ever created under it (cli/orchestration/passphrase.ts).
+  const { assertPassphraseOpensBackend } = await import("./passphrase");
+  await assertPassphraseOpensBackend(io.env, records.backend, secrets.secretsProvider);
+  const { detachedEngine } = await import("./engine-process");
+  const pulumi = await detachedEngine(await resolvePulumiCommand(options.installPulumi));
   const workspace: WorkspaceContext = { env: io.env, cwd: io.cwd, backend: records.backend, secrets, pulumi };
   return { ...records, secrets, pulumi, workspace };
 }

@@ -4,15 +4,14 @@
  * (4) the stack is removed (unless --keep-stack), its priority released, a teardown record written.
  * Rerunning after a failure resumes: each step is idempotent.
  */
-import { ConflictError, NotFoundError, OperationFailedError } from "../errors";
-import { assertUnlocked } from "./engine-errors";
+import { NotFoundError, OperationFailedError } from "../errors";
 import { archiveKey, teardownKey, type TeardownRecord } from "./teardown-records";
 import { exportStackEncrypted, finalSnapshotFromState, plaintextSecretPaths } from "./archive";
 import { releasePriority } from "./priorities";
-import { EngineFailure, runEngine } from "./run-engine";
 import type { EngineSession } from "./session";
 import { readSharedOutputs } from "./shared-stack";
-import { removeIndexEntry, writeIndexEntry } from "./tenant-index";
+import { runStackOperation } from "./stack-operation";
+import { removeIndexEntry } from "./tenant-index";
 import { engineEnv } from "./workspace";
 import { openTenantStack, readStoredTenant, tenantTarget, type TenantTarget } from "./tenant-stack";
 
@@ -45,12 +44,9 @@ export async function teardownTenant(session: EngineSession, req: TeardownReques
   const shared = await readSharedOutputs(session, req.env);
   const spec = stored.spec;
   const { workspace, stack } = await openTenantStack(session, target, spec, shared, { releaseProtection: true, forceDeleteSecrets: req.forceDeleteSecrets });
-  const run = { io: session.io, project: target.project, stack: target.stack, fileRoot: session.backend.fileRoot, retry: req.retry };
-  const index = { spec, project: target.project, stack: target.stack, operation: "teardown" } as const;
-  await assertUnlocked(session.backend, run);
-  await writeIndexEntry(session.store, { ...index, status: "in-progress", now: started });
-  try {
-    await runEngine({ ...run, title: `teardown ${req.slug} 1/3: lifting deletion protection${req.forceDeleteSecrets ? " and the secrets' recovery window" : ""}` }, (o) => stack.up(o));
+  const op = { ...target, spec, operation: "teardown" as const, retry: req.retry, inspect: () => stack.exportStack() };
+  return runStackOperation(session, op, async (step) => {
+    await step(`teardown ${req.slug} 1/3: lifting deletion protection${req.forceDeleteSecrets ? " and the secrets' recovery window" : ""}`, (o) => stack.up(o));
     const exported = await exportStackEncrypted({ command: session.pulumi.command, workDir: workspace.workDir, stack: target.stack, env: { ...process.env, ...engineEnv(session.workspace) } });
     const leaks = plaintextSecretPaths(exported);
     if (leaks.length > 0) {
@@ -60,14 +56,12 @@ export async function teardownTenant(session: EngineSession, req: TeardownReques
     await session.store.writeJson(archive, exported);
     const snapshot = finalSnapshotFromState(exported) ?? (typeof stored.outputs.finalSnapshotIdentifier === "string" ? stored.outputs.finalSnapshotIdentifier : undefined);
     session.io.stderr.write(`state archived to ${session.store.location}/${archive}\n`);
-    await runEngine({ ...run, title: `teardown ${req.slug} 2/3: destroying; final DB snapshot ${snapshot ?? "(none)"}` }, (o) => stack.destroy(o));
+    await step(`teardown ${req.slug} 2/3: destroying; final DB snapshot ${snapshot ?? "(none)"}`, (o) => stack.destroy(o));
     if (!req.keepStack) {
       session.io.stderr.write(`teardown ${req.slug} 3/3: removing stack ${target.stack}\n`);
       await workspace.removeStack(target.stack);
       await releasePriority(session.store, { env: target.env, loadBalancer: spec.loadBalancer, project: target.project, stack: target.stack, slug: target.slug });
       await removeIndexEntry(session.store, target.project, target.stack);
-    } else {
-      await writeIndexEntry(session.store, { ...index, status: "succeeded", message: "destroyed; stack kept (--keep-stack)", resourceCount: 0, now: session.io.now() });
     }
     const record: TeardownRecord = {
       slug: req.slug, env: req.env, project: target.project, stack: target.stack, spec, generation: spec.generation,
@@ -77,13 +71,7 @@ export async function teardownTenant(session: EngineSession, req: TeardownReques
     };
     const recordKey = teardownKey(target.project, target.stack, started);
     await session.store.writeJson(recordKey, record);
-    return { target, record, recordKey };
-  } catch (error: unknown) {
-    const translated = error instanceof EngineFailure ? error.translated : error;
-    if (translated instanceof ConflictError) throw translated;
-    const status = error instanceof EngineFailure && error.cancelled ? "cancelled" : "failed";
-    const message = translated instanceof Error ? translated.message : String(translated);
-    await writeIndexEntry(session.store, { ...index, status, message, now: session.io.now() }).catch(() => undefined);
-    throw translated;
-  }
+    const result = { target, record, recordKey };
+    return req.keepStack ? { result, message: "destroyed; stack kept (--keep-stack)", resourceCount: 0 } : { result, removed: true as const };
+  });
 }

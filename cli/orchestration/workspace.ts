@@ -70,7 +70,10 @@ export async function selectExisting(workspace: LocalWorkspace, stackName: strin
   }
 }
 
+/** Callers select first; a stack is created only after the passphrase proved it opens the backend's stacks. */
 export async function createOrSelect(workspace: LocalWorkspace, stackName: string): Promise<Stack> {
   const { Stack } = await import("@pulumi/pulumi/automation");
+  const { assertPassphraseForEngineEnv } = await import("./passphrase");
+  await assertPassphraseForEngineEnv(workspace.envVars, workspace.workDir, workspace.secretsProvider);
   return Stack.createOrSelect(stackName, workspace);
 }

@@ -3,6 +3,7 @@ import type { FlagSpec, ParsedArgs } from "./cli/args";
 import { parseFlags } from "./cli/args";
 import { OP_FLAGS } from "./cli/op-flags";
 import { STANDIN_VERSION } from "./backend/state";
+import { IMPORT_FLAGS } from "./recovery/import-flags";
 
 interface Command {
   flags: FlagSpec;
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, Command> = {
   version: { flags: {}, run: async () => (process.stdout.write(`v${STANDIN_VERSION}\n`), 0) },
   whoami: { flags: { ...JSON_FLAG }, run: async (a) => (await import("./cli/stack-commands")).whoami(a) },
   cancel: { flags: { ...STACK, yes: "bool" }, run: async (a) => (await import("./cli/stack-commands")).cancel(a) },
+  import: { flags: IMPORT_FLAGS, run: async (a) => (await import("./recovery/import-command")).importResource(a) },
   "stack init": {
     flags: { ...STACK, "secrets-provider": "string", "no-select": "bool" },
     run: async (a) => (await import("./cli/stack-commands")).stackInit(a),

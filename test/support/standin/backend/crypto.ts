@@ -11,8 +11,11 @@ const CHECK_PLAINTEXT = "pulumi";
 
 export const MISSING_PASSPHRASE =
   "passphrase must be set with PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE environment variables";
-const INCORRECT_PASSPHRASE =
-  "incorrect passphrase, please set PULUMI_CONFIG_PASSPHRASE to the correct passphrase or set PULUMI_CONFIG_PASSPHRASE_FILE to a file containing the passphrase";
+/** The real CLI's ErrIncorrectPassphrase (pkg/secrets/passphrase/manager.go), for a salt from Pulumi.<stack>.yaml. */
+export const INCORRECT_PASSPHRASE = "incorrect passphrase";
+/** Its locked manager's error, when the salt comes from the checkpoint (the work directory lost the stack file). */
+export const INCORRECT_PASSPHRASE_FROM_STATE =
+  "failed to decrypt: incorrect passphrase, please set PULUMI_CONFIG_PASSPHRASE to the correct passphrase or set PULUMI_CONFIG_PASSPHRASE_FILE to a file containing the passphrase";
 
 export function readPassphrase(): string {
   const direct = process.env.PULUMI_CONFIG_PASSPHRASE;

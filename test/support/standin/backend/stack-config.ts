@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { CliError } from "../errors";
-import { Crypter, readPassphrase } from "./crypto";
+import { Crypter, INCORRECT_PASSPHRASE, INCORRECT_PASSPHRASE_FROM_STATE, readPassphrase } from "./crypto";
 import type { ProjectSettings, StackRef } from "./project";
 import { readYamlFile, writeYamlFile } from "./project";
 import type { Store } from "./store";
@@ -52,13 +52,22 @@ export function openCrypter(project: ProjectSettings, ref: StackRef, store: Stor
   let salt = cfg.encryptionsalt;
   if (!salt && store.exists(ref)) salt = store.read(ref).checkpoint.latest?.secrets_providers?.state.salt;
   if (salt) {
-    const crypter = Crypter.open(passphrase, salt);
+    const crypter = openSalt(passphrase, salt, !cfg.encryptionsalt);
     if (!cfg.encryptionsalt) writeStackConfig(project, ref, { ...cfg, encryptionsalt: salt });
     return crypter;
   }
   const created = Crypter.create(passphrase);
   writeStackConfig(project, ref, { ...cfg, encryptionsalt: created.salt });
   return created.crypter;
+}
+
+function openSalt(passphrase: string, salt: string, fromState: boolean): Crypter {
+  try {
+    return Crypter.open(passphrase, salt);
+  } catch (err) {
+    if (fromState && err instanceof CliError && err.message === INCORRECT_PASSPHRASE) throw new CliError(INCORRECT_PASSPHRASE_FROM_STATE);
+    throw err;
+  }
 }
 
 export function saltOf(project: ProjectSettings, ref: StackRef): string | undefined {
