@@ -43,6 +43,14 @@ export function withTenantFlags(command: Command): Command {
     .addOption(new Option("--image <ref>", "app image (default: the shared stack's image)"));
 }
 
+/**
+ * `-y, --yes` on every command that changes something: scripts pass it everywhere, so it is accepted even where
+ * nothing is asked (then it does nothing).
+ */
+export function withYes(command: Command, description = "accepted for scripts; this command asks nothing"): Command {
+  return command.option("-y, --yes", description);
+}
+
 /** Examples and the exit-code table at the end of a command's --help. */
 export function withExamples(command: Command, examples: readonly string[]): Command {
   return command.addHelpText("after", `\nExamples:\n${examples.map((e) => `  $ ${e}`).join("\n")}\n\n${EXIT_CODE_HELP}\n`);

@@ -5,7 +5,7 @@
 import { Command } from "commander";
 import type { IndexRefreshResult } from "../fleet/index-refresh";
 import { renderTable } from "../table";
-import { reporterFor, withExamples, withJson, nounCommand, type CommandContext, type OutputFlags } from "./common";
+import { reporterFor, withExamples, withJson, withYes, nounCommand, type CommandContext, type OutputFlags } from "./common";
 
 interface ListFlags extends OutputFlags {
   readonly env?: string;
@@ -16,6 +16,7 @@ export function listCommand(ctx: CommandContext): Command {
   const tenants = withJson(nounCommand("tenants", "list every tenant with its tier, last operation, URL and image"))
     .option("--env <env>", "only tenants of this environment")
     .option("--refresh", "first rebuild the tenant index from the stacks (slow: reads every stack; needs the pulumi CLI and the passphrase)");
+  withYes(tenants);
   withExamples(tenants, ["tenantctl list tenants", "tenantctl list tenants --env prod --json | jq '.tenants[].slug'"]);
   tenants.action(async (flags: ListFlags) => {
     const reporter = reporterFor(ctx, flags);

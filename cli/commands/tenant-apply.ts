@@ -12,6 +12,8 @@ export interface ApplyCommand {
   readonly slug: string;
   readonly flags: TenantFlags;
   readonly dryRun: boolean;
+  /** Refresh before the update (`update --refresh`): drift is undone, not only spec changes applied. */
+  readonly refresh: boolean;
   readonly yes: boolean;
   readonly secretsProvider: string | undefined;
   readonly installPulumi: boolean;
@@ -32,6 +34,7 @@ export async function applyAndReport(ctx: CommandContext, reporter: Reporter, co
     requested,
     flags: command.flags,
     dryRun: command.dryRun,
+    refresh: command.refresh,
     retry: command.retry,
     confirm: async (diff) => {
       for (const line of diff) reporter.info(`  ${line}`);
@@ -42,6 +45,7 @@ export async function applyAndReport(ctx: CommandContext, reporter: Reporter, co
     },
   });
   const { costBreakdown } = await import("../../infra/tiers");
+  const { changeSummary } = await import("../progress");
   const cost = costBreakdown(result.spec.tier);
   const url = typeof result.outputs.url === "string" ? result.outputs.url : undefined;
   const tokenArn = typeof result.outputs.adminTokenSecretArn === "string" ? result.outputs.adminTokenSecretArn : undefined;
@@ -63,8 +67,7 @@ export async function applyAndReport(ctx: CommandContext, reporter: Reporter, co
     adminToken: tokenCommand === undefined ? null : { secretArn: tokenArn, command: tokenCommand },
   };
   reporter.result(document, (out) => {
-    const changed = Object.entries(result.changes).filter(([op, n]) => op !== "same" && n > 0);
-    const summary = changed.length === 0 ? "no changes" : changed.map(([op, n]) => `${n} to ${op}`).join(", ");
+    const summary = changeSummary(result.changes, !result.applied);
     if (command.dryRun) {
       out(`dry run for ${result.spec.slug} (${result.target.stack}): ${summary}; nothing was changed`);
       return;

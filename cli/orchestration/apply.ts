@@ -23,6 +23,8 @@ export interface ApplyRequest {
   /** The operator's flags; `pinImage`/`unpin` come from `update tenant` (cli/fleet/selection.ts). */
   readonly flags: TenantFlags & PinFlags;
   readonly dryRun: boolean;
+  /** Refresh first (`pulumi up --refresh`), so resources changed behind the program's back are put back too. */
+  readonly refresh?: boolean;
   /** The command line that retries or resumes this operation, for hints. */
   readonly retry: string;
   /** Called with the spec diff before anything changes; false aborts (update on a TTY). */
@@ -85,7 +87,7 @@ export async function applyTenant(session: EngineSession, req: ApplyRequest): Pr
   const run = { io: session.io, project: target.project, stack: target.stack, fileRoot: session.backend.fileRoot, retry: req.retry };
   if (req.dryRun) {
     // A preview needs a stack; one created only for it is removed again so a dry run leaves no trace.
-    const outcome = await runEngine({ ...run, title: `previewing ${target.slug} (${target.stack})` }, (o) => stack.preview({ ...o, diff: true }))
+    const outcome = await runEngine({ ...run, title: `previewing ${target.slug} (${target.stack})` }, (o) => stack.preview({ ...o, diff: true, refresh: req.refresh ?? false }))
       .finally(() => (created ? workspace.removeStack(target.stack) : undefined));
     return { target, spec, diff, changes: outcome.changes, outputs: stored?.outputs ?? {}, applied: false };
   }
@@ -93,7 +95,7 @@ export async function applyTenant(session: EngineSession, req: ApplyRequest): Pr
   await assertUnlocked(session.backend, run);
   await writeIndexEntry(session.store, { ...index, status: "in-progress", now });
   try {
-    const outcome = await runEngine({ ...run, title: `${req.mode === "provision" ? "provisioning" : "updating"} ${target.slug} (${target.stack}) in ${session.backend.url}` }, (o) => stack.up(o));
+    const outcome = await runEngine({ ...run, title: `${req.mode === "provision" ? "provisioning" : "updating"} ${target.slug} (${target.stack}) in ${session.backend.url}` }, (o) => stack.up({ ...o, refresh: req.refresh ?? false }));
     const { plainOutputs } = await import("./shared-stack");
     const outputs = plainOutputs(outcome.result.outputs);
     const counts = outcome.result.summary.resourceChanges ?? {};

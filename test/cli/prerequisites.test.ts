@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { userInfo } from "node:os";
 import { join } from "node:path";
 import { resolveBackend, projectWorkDir, tenantctlHome } from "../../cli/orchestration/backend";
-import { checkSecretsProviderOption, compareVersions, resolvePulumiCommand, resolveSecrets } from "../../cli/orchestration/prerequisites";
+import { checkSecretsProviderOption, compareVersions, firstLine, resolvePulumiCommand, resolveSecrets } from "../../cli/orchestration/prerequisites";
 import { PrerequisiteError, UsageError } from "../../cli/errors";
 import { runInProcess, tempDir } from "./support/memory-io";
 
@@ -63,6 +63,11 @@ describe("secrets provider", () => {
 });
 
 describe("pulumi CLI", () => {
+  it("quotes the first informative line of an SDK error, never its empty labels", () => {
+    expect(firstLine(new Error("code: -2\n stdout: \n stderr: Command failed with ENOENT: pulumi version\nspawn pulumi ENOENT\n err?: x"))).toBe("Command failed with ENOENT: pulumi version");
+    expect(firstLine(new Error("code: 1\n stdout: \n stderr: \n"))).toBe("");
+  });
+
   it("compares versions numerically", () => {
     expect(compareVersions("v3.248.0", "3.150.0")).toBe(1);
     expect(compareVersions("3.99.0", "3.150.0")).toBe(-1);
@@ -75,7 +80,8 @@ describe("pulumi CLI", () => {
     try {
       const error = await resolvePulumiCommand(false).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(PrerequisiteError);
-      expect((error as PrerequisiteError).message).toMatch(/pulumi CLI was not found on PATH/);
+      expect((error as PrerequisiteError).message).toMatch(/^the pulumi CLI was not found on PATH \(Command failed with ENOENT: pulumi version\)$/);
+      expect((error as PrerequisiteError).message).not.toMatch(/stdout|stderr|\(\)/);
       expect((error as PrerequisiteError).hint).toMatch(/--install-pulumi/);
       expect((error as PrerequisiteError).hint).toMatch(/tenantctl synth tenant/);
     } finally {
