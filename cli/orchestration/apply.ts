@@ -9,10 +9,12 @@ import { placeNewTenant } from "../fleet/capacity";
 import { applyPin, type PinFlags } from "../fleet/selection";
 import { applyFlags, parseSpecOrUsage, type RequestedTenant, type TenantFlags } from "../tenant-input";
 import { claimPriority, peekPriority, releasePriority } from "./priorities";
+import { previewNewStack } from "./dry-run";
 import { assertUnlocked } from "./engine-errors";
 import { runEngine, EngineFailure } from "./run-engine";
 import type { EngineSession } from "./session";
 import { readSharedOutputs } from "./shared-stack";
+import { stackExists } from "./stack-files";
 import { nextGeneration } from "./teardown-records";
 import { readIndexEntry, writeIndexEntry } from "./tenant-index";
 import { openTenantStack, readStoredTenant, specDiff, tenantTarget, type TenantTarget } from "./tenant-stack";
@@ -83,12 +85,15 @@ export async function applyTenant(session: EngineSession, req: ApplyRequest): Pr
   }).catch(abandon);
   const diff = stored === undefined ? [] : specDiff(stored.spec, spec);
   if (!(await req.confirm(diff).catch(abandon))) return { target, spec, diff, changes: {}, outputs: stored?.outputs ?? {}, applied: false };
-  const { workspace, stack, created } = await openTenantStack(session, target, spec, shared);
   const run = { io: session.io, project: target.project, stack: target.stack, fileRoot: session.backend.fileRoot, retry: req.retry };
+  if (req.dryRun && !(await stackExists(session.backend, target.project, target.stack) ?? stored !== undefined)) {
+    // A dry run of a new tenant plans in a scratch backend: creating and removing the stack here would leave backups.
+    const outcome = await previewNewStack(session, target, spec, shared, { retry: req.retry, refresh: req.refresh ?? false });
+    return { target, spec, diff, changes: outcome.changes, outputs: {}, applied: false };
+  }
+  const { stack } = await openTenantStack(session, target, spec, shared).catch(abandon);
   if (req.dryRun) {
-    // A preview needs a stack; one created only for it is removed again so a dry run leaves no trace.
-    const outcome = await runEngine({ ...run, title: `previewing ${target.slug} (${target.stack})` }, (o) => stack.preview({ ...o, diff: true, refresh: req.refresh ?? false }))
-      .finally(() => (created ? workspace.removeStack(target.stack) : undefined));
+    const outcome = await runEngine({ ...run, title: `previewing ${target.slug} (${target.stack})` }, (o) => stack.preview({ ...o, diff: true, refresh: req.refresh ?? false }));
     return { target, spec, diff, changes: outcome.changes, outputs: stored?.outputs ?? {}, applied: false };
   }
   const index = { spec, project: target.project, stack: target.stack, operation: req.mode } as const;
