@@ -6,6 +6,7 @@
 import type { TenantSpec } from "../../infra/spec";
 import { ConflictError, NotFoundError } from "../errors";
 import { placeNewTenant } from "../fleet/capacity";
+import { newTenantImage, type DefaultImage } from "../fleet/default-image";
 import { applyPin, type PinFlags } from "../fleet/selection";
 import { applyFlags, parseSpecOrUsage, type RequestedTenant, type TenantFlags } from "../tenant-input";
 import { claimPriority, peekPriority, releasePriority } from "./priorities";
@@ -40,6 +41,8 @@ export interface ApplyResult {
   readonly changes: Record<string, number>;
   readonly outputs: Record<string, unknown>;
   readonly applied: boolean;
+  /** For a new tenant without --image: which image it got and why. */
+  readonly imageChoice?: DefaultImage;
 }
 
 async function desiredSpec(req: ApplyRequest, target: TenantTarget, stored: TenantSpec | undefined): Promise<TenantSpec> {
@@ -75,11 +78,13 @@ export async function applyTenant(session: EngineSession, req: ApplyRequest): Pr
     if (untouched) await releasePriority(session.store, claim).catch(() => undefined);
     throw error;
   };
+  // A new tenant without --image gets what the env's fleet runs (cli/fleet/default-image.ts), not an older shared image.
+  const imageChoice = req.requested.imageGiven || stored !== undefined ? undefined : await newTenantImage(session.store, target.env, shared.imageUri).catch(abandon);
   const priority = req.dryRun ? await peekPriority(session.store, claim) : await claimPriority(session.store, claim).catch(abandon);
   const spec = await parseSpecOrUsage({
     ...wanted,
     loadBalancer,
-    image: req.requested.imageGiven || stored !== undefined ? wanted.image : shared.imageUri,
+    image: imageChoice?.image ?? wanted.image,
     listenerPriority: priority,
     generation: stored?.spec.generation ?? (await nextGeneration(session.store, target.project, target.stack)),
   }).catch(abandon);
@@ -89,12 +94,12 @@ export async function applyTenant(session: EngineSession, req: ApplyRequest): Pr
   if (req.dryRun && !(await stackExists(session.backend, target.project, target.stack) ?? stored !== undefined)) {
     // A dry run of a new tenant plans in a scratch backend: creating and removing the stack here would leave backups.
     const outcome = await previewNewStack(session, target, spec, shared, { retry: req.retry, refresh: req.refresh ?? false });
-    return { target, spec, diff, changes: outcome.changes, outputs: {}, applied: false };
+    return { target, spec, diff, changes: outcome.changes, outputs: {}, applied: false, imageChoice };
   }
   const { stack } = await openTenantStack(session, target, spec, shared).catch(abandon);
   if (req.dryRun) {
     const outcome = await runEngine({ ...run, title: `previewing ${target.slug} (${target.stack})` }, (o) => stack.preview({ ...o, diff: true, refresh: req.refresh ?? false }));
-    return { target, spec, diff, changes: outcome.changes, outputs: stored?.outputs ?? {}, applied: false };
+    return { target, spec, diff, changes: outcome.changes, outputs: stored?.outputs ?? {}, applied: false, imageChoice };
   }
   const index = { spec, project: target.project, stack: target.stack, operation: req.mode } as const;
   await assertUnlocked(session.backend, run);
@@ -106,7 +111,7 @@ export async function applyTenant(session: EngineSession, req: ApplyRequest): Pr
     const counts = outcome.result.summary.resourceChanges ?? {};
     const resourceCount = Object.entries(counts).filter(([op]) => op !== "delete").reduce((sum, [, n]) => sum + n, 0);
     await writeIndexEntry(session.store, { ...index, status: "succeeded", url: typeof outputs.url === "string" ? outputs.url : undefined, resourceCount, now: session.io.now() });
-    return { target, spec, diff, changes: outcome.changes, outputs, applied: true };
+    return { target, spec, diff, changes: outcome.changes, outputs, applied: true, imageChoice };
   } catch (error: unknown) {
     if (!(error instanceof EngineFailure)) throw error;
     // A lock taken between our check and the engine's: the index belongs to the operation holding it.
