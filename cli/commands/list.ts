@@ -4,7 +4,7 @@
  */
 import { Command } from "commander";
 import type { IndexRefreshResult } from "../fleet/index-refresh";
-import { renderTable } from "../table";
+import { renderTable, shortImage, shortTime } from "../table";
 import { reporterFor, withExamples, withJson, withYes, nounCommand, type CommandContext, type OutputFlags } from "./common";
 
 interface ListFlags extends OutputFlags {
@@ -52,7 +52,9 @@ export function listCommand(ctx: CommandContext): Command {
         return;
       }
       const head = ["SLUG", "ENV", "TIER", "STATUS", "URL", "IMAGE", "UPDATED"];
-      out(renderTable(head, rows.map((r) => [r.slug, r.env, r.tier, r.status, r.url ?? "-", r.image, r.lastUpdated])));
+      // Fit the terminal: digests and times shortened, then URL, IMAGE and STATUS cut as needed (full values in --json).
+      const fit = { maxWidth: ctx.io.columns, shrink: { 3: { keep: "start", min: 8 }, 4: { keep: "start", min: 10 }, 5: { keep: "end", min: 14 }, 6: { keep: "start", min: 11 } } } as const;
+      out(renderTable(head, rows.map((r) => [r.slug, r.env, r.tier, r.status, r.url ?? "-", shortImage(r.image), shortTime(r.lastUpdated)]), fit));
       out(`${rows.length} tenant${rows.length === 1 ? "" : "s"}`);
     });
   });
