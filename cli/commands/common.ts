@@ -40,7 +40,7 @@ export function withTenantFlags(command: Command): Command {
     .addOption(new Option("--color <hex>", "primary colour of the skin, #rrggbb"))
     .addOption(new Option("--logo-url <url>", "https URL of the tenant's logo"))
     .addOption(new Option("--owner <email>", "contact of the customer's owner"))
-    .addOption(new Option("--image <ref>", "app image (default: the shared stack's image)"));
+    .addOption(new Option("--image <ref>", "app image (default for a new tenant: what most of the env's tenants run, else the shared stack's image)"));
 }
 
 /**
