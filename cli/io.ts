@@ -10,9 +10,17 @@ export interface Io {
   readonly interactive: boolean;
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
+  /** Width to fit tables to: $COLUMNS, else the terminal's width when stdout is one; undefined = no limit (pipes). */
+  readonly columns?: number | undefined;
   /** Subscribes to Ctrl-C; returns the unsubscribe function. */
   onInterrupt(handler: () => void): () => void;
   now(): Date;
+}
+
+export function terminalColumns(env: NodeJS.ProcessEnv, stdout: { isTTY?: boolean; columns?: number }): number | undefined {
+  const fromEnv = Number.parseInt(env.COLUMNS ?? "", 10);
+  if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
+  return stdout.isTTY === true && typeof stdout.columns === "number" && stdout.columns > 0 ? stdout.columns : undefined;
 }
 
 export function processIo(): Io {
@@ -26,6 +34,7 @@ export function processIo(): Io {
     interactive: stdinTty && stderrTty && !ci,
     env: process.env,
     cwd: process.cwd(),
+    columns: terminalColumns(process.env, process.stdout),
     onInterrupt(handler) {
       process.on("SIGINT", handler);
       return () => {

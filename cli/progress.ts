@@ -23,6 +23,13 @@ const VERB: Record<string, [string, string]> = {
   import: ["importing", "imported"],
 };
 
+/** "created 22, updated 1" after the work; "would create 22" for a preview; "no changes" when nothing changed. */
+export function changeSummary(changes: Readonly<Record<string, number>>, planned: boolean): string {
+  const changed = Object.entries(changes).filter(([op, n]) => op !== "same" && n > 0);
+  if (changed.length === 0) return "no changes";
+  return changed.map(([op, n]) => (planned ? `would ${op} ${n}` : `${VERB[op]?.[1] ?? op} ${n}`)).join(", ");
+}
+
 export function urnParts(urn: string): { type: string; name: string } {
   const parts = urn.split("::");
   const name = parts[parts.length - 1] ?? urn;
@@ -60,13 +67,17 @@ export class ProgressRenderer {
 
   handle(event: EngineEvent): void {
     const pre = event.resourcePreEvent?.metadata;
-    if (pre !== undefined && pre.op !== "same" && pre.type !== "pulumi:pulumi:Stack") {
+    // A preview (dry run) plans steps without doing them: one "would …" line each, and no "created" that never happened.
+    const planning = event.resourcePreEvent?.planning === true || event.resOutputsEvent?.planning === true;
+    if (planning) {
+      if (pre !== undefined && pre.op !== "same" && pre.type !== "pulumi:pulumi:Stack") this.line(`would ${pre.op} ${pre.type} ${urnParts(pre.urn).name}`);
+    } else if (pre !== undefined && pre.op !== "same" && pre.type !== "pulumi:pulumi:Stack") {
       this.started.set(pre.urn, this.now().getTime());
       const { name } = urnParts(pre.urn);
       this.line(`${VERB[pre.op]?.[0] ?? pre.op} ${pre.type} ${name}${this.tty ? " …" : ""}`);
     }
     const done = event.resOutputsEvent?.metadata;
-    if (done !== undefined && done.op !== "same" && done.type !== "pulumi:pulumi:Stack") {
+    if (!planning && done !== undefined && done.op !== "same" && done.type !== "pulumi:pulumi:Stack") {
       const { name } = urnParts(done.urn);
       this.line(`${this.tty ? "✓ " : ""}${VERB[done.op]?.[1] ?? done.op} ${done.type} ${name}${this.elapsed(done.urn)}`);
     }

@@ -20,14 +20,28 @@ async function ask(io: Io, question: string): Promise<string> {
   }
 }
 
+export interface SlugConfirmation {
+  /** What has to be typed: a tenant slug, an env name. */
+  readonly slug: string;
+  /** The operation as a noun phrase, for the refusal: "teardown of acme", "shared down of env dev". */
+  readonly what: string;
+  /** The sentence shown before the question on a terminal (default: "<what> cannot be undone"). */
+  readonly warning?: string;
+  /** How the prompt names `slug` (default "tenant slug"). */
+  readonly label?: string;
+  readonly yes: boolean;
+  /** The command line without --yes; the refusal shows it with --yes. */
+  readonly command: string;
+}
+
 /** Asks the operator to type `slug`; throws UsageError when refused or impossible. */
-export async function confirmBySlug(io: Io, options: { slug: string; action: string; yes: boolean; command: string }): Promise<void> {
+export async function confirmBySlug(io: Io, options: SlugConfirmation): Promise<void> {
   if (options.yes) return;
   if (!io.interactive) {
-    throw new UsageError(`${options.action} needs confirmation and there is no terminal to ask on (allowed: ${options.command} --yes)`);
+    throw new UsageError(`${options.what} needs confirmation, and there is no terminal to ask on (allowed: ${options.command} --yes)`);
   }
-  io.stderr.write(`${options.action}.\n`);
-  const answer = (await ask(io, `Type the tenant slug (${options.slug}) to confirm: `)).trim();
+  io.stderr.write(`${options.warning ?? `${options.what} cannot be undone`}.\n`);
+  const answer = (await ask(io, `Type the ${options.label ?? "tenant slug"} (${options.slug}) to confirm: `)).trim();
   if (answer !== options.slug) {
     throw new UsageError(`confirmation did not match: typed ${JSON.stringify(answer)}, expected ${JSON.stringify(options.slug)}; nothing was changed`);
   }

@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { buildProgram } from "./program";
-import { CliError, ExitCode, type ExitCodeValue } from "./errors";
+import { CliError, ExitCode, UsageError, type ExitCodeValue } from "./errors";
 import type { Io } from "./io";
 import { knownPrerequisiteFailure } from "./orchestration/passphrase-error";
 
@@ -17,6 +17,24 @@ function applyRecursively(command: Command, io: Io): void {
     outputError: (text, write) => write(`${text.trim().replace(/\n+/g, " ")}\n`),
   });
   for (const sub of command.commands) applyRecursively(sub, io);
+  // A verb without its noun (`tenantctl list`): one line naming what is allowed, not the whole help on stderr.
+  if (command.parent !== null && command.commands.length > 0) {
+    // With an action, commander hands an unknown noun to it instead of refusing it: refuse it here, in its words.
+    command.allowExcessArguments(true).allowUnknownOption(true).action((_options: unknown, self: Command) => {
+      const names = command.commands.map((c) => c.name());
+      const given = self.args.find((a) => !a.startsWith("-")) ?? self.args[0];
+      if (given?.startsWith("-") === true) throw new UsageError(`unknown option '${given}' (see ${commandPath(command)} --help)`);
+      if (given === undefined) throw new UsageError(`"${commandPath(command)}" needs a subcommand (allowed: ${names.join(", ")}; see ${commandPath(command)} --help)`);
+      const near = names.find((n) => n.startsWith(given) || given.startsWith(n));
+      throw new UsageError(`unknown command '${given}' (allowed: ${names.join(", ")})${near === undefined ? "" : ` (Did you mean ${near}?)`}`);
+    });
+  }
+}
+
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c !== null; c = c.parent) names.unshift(c.name());
+  return names.join(" ");
 }
 
 function commanderExitCode(error: CommanderError): ExitCodeValue {

@@ -12,6 +12,8 @@ export function capacityCommand(ctx: CommandContext): Command {
     .addOption(new Option("--rds-quota <n>", "the account's RDS DB instance quota (default: $TENANTCTL_QUOTA_RDS_INSTANCES, else Service Quotas, else 40)"))
     .addOption(new Option("--iam-role-quota <n>", "the account's IAM role quota (default: $TENANTCTL_QUOTA_IAM_ROLES, else Service Quotas, else 1000)"))
     .addOption(new Option("--secrets-provider <url>", "secrets provider of the stacks: passphrase (default) or awskms://<key>"))
+    .option("--reconcile", "free the seats (and listener priorities) of stacks that do not exist, claimed over an hour ago; asks first on a terminal")
+    .option("-y, --yes", "with --reconcile: release without asking (required without a terminal); otherwise accepted and ignored")
     .addHelpText("after", [
       "",
       "provision and restore refuse with exit 5 when a tenant would cross one of these limits.",
@@ -19,7 +21,7 @@ export function capacityCommand(ctx: CommandContext): Command {
       "else the account's values in AWS Service Quotas (read when AWS credentials are configured, within 3 s; cached in",
       "the backend for provision and restore), else AWS's defaults. The report says which (source).",
     ].join("\n"));
-  withExamples(command, ["tenantctl capacity", "tenantctl capacity --env prod --rds-quota 120 --json"]);
+  withExamples(command, ["tenantctl capacity", "tenantctl capacity --env prod --rds-quota 120 --json", "tenantctl capacity --reconcile --yes --json"]);
   command.action(async (flags: CapacityFlags) => {
     const { capacityAction } = await import("../fleet/capacity-action");
     await capacityAction(ctx.io, reporterFor(ctx, flags), flags);

@@ -40,7 +40,15 @@ export function withTenantFlags(command: Command): Command {
     .addOption(new Option("--color <hex>", "primary colour of the skin, #rrggbb"))
     .addOption(new Option("--logo-url <url>", "https URL of the tenant's logo"))
     .addOption(new Option("--owner <email>", "contact of the customer's owner"))
-    .addOption(new Option("--image <ref>", "app image (default: the shared stack's image)"));
+    .addOption(new Option("--image <ref>", "app image (default for a new tenant: what most of the env's tenants run, else the shared stack's image)"));
+}
+
+/**
+ * `-y, --yes` on every command that changes something: scripts pass it everywhere, so it is accepted even where
+ * nothing is asked (then it does nothing).
+ */
+export function withYes(command: Command, description = "accepted for scripts; this command asks nothing"): Command {
+  return command.option("-y, --yes", description);
 }
 
 /** Examples and the exit-code table at the end of a command's --help. */

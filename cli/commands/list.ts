@@ -4,8 +4,8 @@
  */
 import { Command } from "commander";
 import type { IndexRefreshResult } from "../fleet/index-refresh";
-import { renderTable } from "../table";
-import { reporterFor, withExamples, withJson, nounCommand, type CommandContext, type OutputFlags } from "./common";
+import { renderTable, shortImage, shortTime } from "../table";
+import { reporterFor, withExamples, withJson, withYes, nounCommand, type CommandContext, type OutputFlags } from "./common";
 
 interface ListFlags extends OutputFlags {
   readonly env?: string;
@@ -16,6 +16,7 @@ export function listCommand(ctx: CommandContext): Command {
   const tenants = withJson(nounCommand("tenants", "list every tenant with its tier, last operation, URL and image"))
     .option("--env <env>", "only tenants of this environment")
     .option("--refresh", "first rebuild the tenant index from the stacks (slow: reads every stack; needs the pulumi CLI and the passphrase)");
+  withYes(tenants);
   withExamples(tenants, ["tenantctl list tenants", "tenantctl list tenants --env prod --json | jq '.tenants[].slug'"]);
   tenants.action(async (flags: ListFlags) => {
     const reporter = reporterFor(ctx, flags);
@@ -51,7 +52,9 @@ export function listCommand(ctx: CommandContext): Command {
         return;
       }
       const head = ["SLUG", "ENV", "TIER", "STATUS", "URL", "IMAGE", "UPDATED"];
-      out(renderTable(head, rows.map((r) => [r.slug, r.env, r.tier, r.status, r.url ?? "-", r.image, r.lastUpdated])));
+      // Fit the terminal: digests and times shortened, then URL, IMAGE and STATUS cut as needed (full values in --json).
+      const fit = { maxWidth: ctx.io.columns, shrink: { 3: { keep: "start", min: 8 }, 4: { keep: "start", min: 10 }, 5: { keep: "end", min: 14 }, 6: { keep: "start", min: 11 } } } as const;
+      out(renderTable(head, rows.map((r) => [r.slug, r.env, r.tier, r.status, r.url ?? "-", shortImage(r.image), shortTime(r.lastUpdated)]), fit));
       out(`${rows.length} tenant${rows.length === 1 ? "" : "s"}`);
     });
   });

@@ -5,7 +5,7 @@
 import { Command, Option } from "commander";
 import type { PreviewDownFlags, PreviewUpFlags } from "../preview/actions";
 import type { PreviewGcFlags, PreviewListFlags } from "../preview/list-gc";
-import { reporterFor, withBackend, withEnv, withExamples, withJson, type CommandContext } from "./common";
+import { reporterFor, withBackend, withEnv, withExamples, withJson, withYes, type CommandContext } from "./common";
 
 const NOW_HELP = "\nTest hook: TENANTCTL_NOW=<ISO 8601 time> replaces the clock (expiry, age, gc); never set it in production.\n";
 
@@ -14,7 +14,7 @@ function withBranch(command: Command): Command {
 }
 
 function upCommand(ctx: CommandContext): Command {
-  const up = withJson(withBackend(withEnv(withBranch(new Command("up").description("create or update the preview of a branch and extend its expiry")))))
+  const up = withYes(withJson(withBackend(withEnv(withBranch(new Command("up").description("create or update the preview of a branch and extend its expiry"))))))
     .option("--image <ref>", "app image (default: the preview's current image, else the shared stack's)")
     .option("--ttl <duration>", "time to live from now: 90m, 72h, 3d (1h-30d; default 72h); every up resets it")
     .addOption(new Option("--format <format>", "text, or markdown for a pull-request comment (stdout gets only the comment)").choices(["text", "markdown"]));

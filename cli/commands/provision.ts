@@ -29,6 +29,7 @@ export function provisionCommand(ctx: CommandContext): Command {
       slug,
       flags,
       dryRun: flags.dryRun ?? false,
+      refresh: false,
       yes: flags.yes ?? false,
       secretsProvider: flags.secretsProvider,
       installPulumi: flags.installPulumi ?? false,

@@ -5,7 +5,7 @@
  */
 import { Command, Option } from "commander";
 import type { RestoreFlags } from "../fleet/restore-action";
-import { nounCommand, reporterFor, withEnv, withExamples, withJson, type CommandContext } from "./common";
+import { nounCommand, reporterFor, withEnv, withExamples, withJson, withYes, type CommandContext } from "./common";
 
 export function restoreCommand(ctx: CommandContext): Command {
   const tenant = withJson(withEnv(nounCommand("tenant", "recreate a torn-down tenant from its final DB snapshot and recorded spec")))
@@ -14,6 +14,7 @@ export function restoreCommand(ctx: CommandContext): Command {
     .option("--restore-secrets", "bring the old secrets back from their recovery window (Secrets Manager RestoreSecret; needs AWS credentials) and keep the admin token")
     .option("--new-secrets", "restore although the old secrets are still in their recovery window (the tenant gets new ones; the old admin token is lost)")
     .addOption(new Option("--secrets-provider <url>", "secrets provider for the stack: passphrase (default) or awskms://<key>"));
+  withYes(tenant);
   withExamples(tenant, [
     "tenantctl restore tenant acme",
     "tenantctl restore tenant acme --restore-secrets",

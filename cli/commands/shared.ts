@@ -6,7 +6,7 @@
 import { Command, Option } from "commander";
 import { ConflictError } from "../errors";
 import type { SharedAction } from "../orchestration/shared-stack";
-import { nounCommand, reporterFor, withBackend, withEnv, withExamples, withJson, type BackendFlags, type CommandContext, type OutputFlags } from "./common";
+import { nounCommand, reporterFor, withBackend, withEnv, withExamples, withJson, withYes, type BackendFlags, type CommandContext, type OutputFlags } from "./common";
 
 type SharedFlags = OutputFlags & BackendFlags & {
   readonly env?: string;
@@ -29,7 +29,9 @@ async function sharedAction(ctx: CommandContext, action: SharedAction, flags: Sh
   const config = await loadSharedConfig({ env, file: flags.configFile, overrides: flags.config ?? [], cwd: ctx.io.cwd });
   if (action === "down") {
     const { confirmBySlug } = await import("../prompt");
-    await confirmBySlug(ctx.io, { slug: env, action: `This destroys the shared layer of env ${env}`, yes: flags.yes ?? false, command: `tenantctl shared down --env ${env}` });
+    await confirmBySlug(ctx.io, {
+      slug: env, what: `shared down of env ${env}`, warning: `This destroys the shared layer of env ${env}`, label: "env name", yes: flags.yes ?? false, command: `tenantctl shared down --env ${env}`,
+    });
   }
   const { openEngineSession } = await import("../orchestration/session");
   const { runShared } = await import("../orchestration/shared-stack");
@@ -59,11 +61,11 @@ async function sharedAction(ctx: CommandContext, action: SharedAction, flags: Sh
     return;
   }
   const result = await runShared(session, { action, config });
+  const { changeSummary } = await import("../progress");
   // The shared stack's outputs are ids, ARNs and names (infra/shared/outputs.ts): nothing secret.
   const safeOutputs = result.outputs;
   reporter.result({ env, stack: result.stack, action, resourceChanges: result.changes, outputs: safeOutputs }, (out) => {
-    const changed = Object.entries(result.changes).filter(([op, n]) => op !== "same" && n > 0);
-    out(`shared ${action} ${env}: ${changed.length === 0 ? "no changes" : changed.map(([op, n]) => `${n} to ${op}`).join(", ")}`);
+    out(`shared ${action} ${env}: ${changeSummary(result.changes, action === "preview")}`);
     if (action === "up") for (const [key, value] of Object.entries(safeOutputs)) out(`  ${key}: ${typeof value === "string" ? value : JSON.stringify(value)}`);
   });
 }
@@ -72,7 +74,7 @@ function subcommand(ctx: CommandContext, action: SharedAction, description: stri
   const command = withJson(withBackend(withEnv(nounCommand(action, description))))
     .option("--config <key=value...>", "override a key of Pulumi.<env>.yaml (e.g. baseDomain=tenants.example.com)")
     .option("--config-file <path>", "configuration file to read instead of the repo's Pulumi.<env>.yaml");
-  if (action === "down") command.option("-y, --yes", "skip the typed confirmation (required without a terminal)");
+  withYes(command, action === "down" ? "skip the typed confirmation (required without a terminal)" : undefined);
   if (action === "preview") {
     command.addOption(new Option("--format <format>", "text, or markdown for a pull-request comment (stdout gets only the comment)").choices(["text", "markdown"]));
   }

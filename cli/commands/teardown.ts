@@ -26,7 +26,7 @@ async function teardownAction(ctx: CommandContext, slug: string, flags: Teardown
   const retry = commandLine(["teardown", "tenant", slug], { ...flags, yes: true });
   // Refuse before touching anything when nobody can confirm.
   if (!(flags.yes ?? false) && !ctx.io.interactive) {
-    await confirmBySlug(ctx.io, { slug, action: `teardown of ${slug}`, yes: false, command: retry.replace(/ --yes$/, "") });
+    await confirmBySlug(ctx.io, { slug, what: `teardown of ${slug}`, yes: false, command: retry.replace(/ --yes$/, "") });
   }
   const { openEngineSession } = await import("../orchestration/session");
   const { teardownTenant } = await import("../orchestration/teardown");
@@ -38,7 +38,7 @@ async function teardownAction(ctx: CommandContext, slug: string, flags: Teardown
     keepStack: flags.keepStack ?? false,
     forceDeleteSecrets: flags.forceDeleteSecrets ?? false,
     retry,
-    confirm: () => confirmBySlug(ctx.io, { slug, action, yes: flags.yes ?? false, command: retry }),
+    confirm: () => confirmBySlug(ctx.io, { slug, what: `teardown of ${slug}`, warning: action, yes: flags.yes ?? false, command: retry.replace(/ --yes$/, "") }),
   });
   const { record } = result;
   const document = {

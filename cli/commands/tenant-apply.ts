@@ -12,6 +12,8 @@ export interface ApplyCommand {
   readonly slug: string;
   readonly flags: TenantFlags;
   readonly dryRun: boolean;
+  /** Refresh before the update (`update --refresh`): drift is undone, not only spec changes applied. */
+  readonly refresh: boolean;
   readonly yes: boolean;
   readonly secretsProvider: string | undefined;
   readonly installPulumi: boolean;
@@ -27,21 +29,37 @@ export async function applyAndReport(ctx: CommandContext, reporter: Reporter, co
   const { applyTenant } = await import("../orchestration/apply");
   const { confirmYesNo } = await import("../prompt");
   const session = await openEngineSession(ctx.io, { secretsProvider, installPulumi: command.installPulumi });
+  const { costBreakdown } = await import("../../infra/tiers");
+  const { changeSummary } = await import("../progress");
+  const { describeDefaultImage } = await import("../fleet/default-image");
+  let planned = false;
+  if (command.mode === "provision" && !command.dryRun && !command.yes && ctx.io.interactive) {
+    // The question comes with the plan (counts from a preview, which leaves no trace) and the tier's monthly cost.
+    const plan = await applyTenant(session, { mode: "provision", requested, flags: command.flags, dryRun: true, refresh: false, retry: command.retry, confirm: () => Promise.resolve(true) });
+    const cost = costBreakdown(plan.spec.tier).totalUsd;
+    reporter.info(`plan for ${plan.spec.slug} (${plan.target.stack}): ${changeSummary(plan.changes, true)}`);
+    reporter.info(`  tier ${plan.spec.tier}: about $${cost.toFixed(2)}/month (us-east-1 on-demand; shared ALB/NAT not included)`);
+    reporter.info(`  image ${plan.spec.image}${plan.imageChoice === undefined ? "" : ` (${describeDefaultImage(plan.imageChoice, plan.spec.env)})`}`);
+    if (!(await confirmYesNo(ctx.io, `Provision ${command.slug}?`, false))) {
+      throw new UsageError(`provision of ${command.slug} declined at the prompt; nothing was changed`);
+    }
+    planned = true;
+  }
   const result = await applyTenant(session, {
     mode: command.mode,
     requested,
     flags: command.flags,
     dryRun: command.dryRun,
+    refresh: command.refresh,
     retry: command.retry,
     confirm: async (diff) => {
       for (const line of diff) reporter.info(`  ${line}`);
-      if (command.dryRun || (command.mode === "update" && diff.length === 0)) return true;
+      if (planned || command.dryRun || (command.mode === "update" && diff.length === 0)) return true;
       const question = command.mode === "update" ? `Apply these changes to ${command.slug}?` : `Provision ${command.slug}?`;
       if (await confirmYesNo(ctx.io, question, command.yes)) return true;
       throw new UsageError(`${command.mode} of ${command.slug} declined at the prompt; nothing was changed`);
     },
   });
-  const { costBreakdown } = await import("../../infra/tiers");
   const cost = costBreakdown(result.spec.tier);
   const url = typeof result.outputs.url === "string" ? result.outputs.url : undefined;
   const tokenArn = typeof result.outputs.adminTokenSecretArn === "string" ? result.outputs.adminTokenSecretArn : undefined;
@@ -55,6 +73,7 @@ export async function applyAndReport(ctx: CommandContext, reporter: Reporter, co
     url: url ?? null,
     tier: result.spec.tier,
     image: result.spec.pinnedImage ?? result.spec.image,
+    imageChoice: result.imageChoice === undefined ? null : { source: result.imageChoice.source, sharedImage: result.imageChoice.sharedImage, running: result.imageChoice.running, tenants: result.imageChoice.tenants },
     listenerPriority: result.spec.listenerPriority,
     generation: result.spec.generation,
     monthlyCostUsd: cost.totalUsd,
@@ -63,8 +82,7 @@ export async function applyAndReport(ctx: CommandContext, reporter: Reporter, co
     adminToken: tokenCommand === undefined ? null : { secretArn: tokenArn, command: tokenCommand },
   };
   reporter.result(document, (out) => {
-    const changed = Object.entries(result.changes).filter(([op, n]) => op !== "same" && n > 0);
-    const summary = changed.length === 0 ? "no changes" : changed.map(([op, n]) => `${n} to ${op}`).join(", ");
+    const summary = changeSummary(result.changes, !result.applied);
     if (command.dryRun) {
       out(`dry run for ${result.spec.slug} (${result.target.stack}): ${summary}; nothing was changed`);
       return;
@@ -72,7 +90,7 @@ export async function applyAndReport(ctx: CommandContext, reporter: Reporter, co
     out(`${result.spec.slug} is ${command.mode === "provision" ? "provisioned" : "updated"} (${summary})`);
     out(`  url:      ${url ?? "(not reported by the stack)"}`);
     out(`  tier:     ${result.spec.tier}, about $${cost.totalUsd.toFixed(2)}/month (us-east-1 on-demand; shared ALB/NAT not included)`);
-    out(`  image:    ${document.image}`);
+    out(`  image:    ${document.image}${result.imageChoice === undefined ? "" : ` (${describeDefaultImage(result.imageChoice, result.spec.env)})`}`);
     out(`  priority: ${result.spec.listenerPriority} on ${result.spec.loadBalancer}`);
     if (tokenCommand !== undefined) out(`  admin token: ${tokenCommand}`);
   });

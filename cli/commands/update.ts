@@ -11,7 +11,7 @@ import {
 } from "./common";
 import { applyAndReport } from "./tenant-apply";
 
-type UpdateFlags = TenantFlags & PinFlags & OutputFlags & BackendFlags & { readonly dryRun?: boolean; readonly yes?: boolean };
+type UpdateFlags = TenantFlags & PinFlags & OutputFlags & BackendFlags & { readonly dryRun?: boolean; readonly yes?: boolean; readonly refresh?: boolean };
 
 export function updateCommand(ctx: CommandContext): Command {
   const tenant = withJson(withBackend(withEnv(withTenantFlags(nounCommand("tenant", "change an existing tenant (tier, skin, owner, image)")))))
@@ -19,11 +19,13 @@ export function updateCommand(ctx: CommandContext): Command {
     .option("--dry-run", "preview the changes without applying them")
     .option("-y, --yes", "do not ask for confirmation on a terminal")
     .addOption(new Option("--pin-image <ref>", "pin the tenant to this image: upgrade tenants leaves it alone unless --include-pinned"))
-    .option("--unpin", "remove the tenant's pin, so it runs its image again and takes part in rollouts");
+    .option("--unpin", "remove the tenant's pin, so it runs its image again and takes part in rollouts")
+    .option("--refresh", "read the real state of every resource first (as `pulumi up --refresh`), so drift is undone too");
   withExamples(tenant, [
     "tenantctl update tenant acme --tier premium",
     "tenantctl update tenant acme --color '#0b8043' --logo-url https://cdn.acme.com/logo.svg --yes",
     "tenantctl update tenant acme --image 123456789012.dkr.ecr.us-east-1.amazonaws.com/tenantctl-app:1.4.2 --dry-run",
+    "tenantctl update tenant acme --refresh --yes                 # undo drift found by `drift tenants`",
     "tenantctl update tenant acme --pin-image 123456789012.dkr.ecr.us-east-1.amazonaws.com/tenantctl-app:1.4.2 --yes",
   ]);
   tenant.action(async (slug: string, flags: UpdateFlags) => {
@@ -35,6 +37,7 @@ export function updateCommand(ctx: CommandContext): Command {
       slug,
       flags,
       dryRun: flags.dryRun ?? false,
+      refresh: flags.refresh ?? false,
       yes: flags.yes ?? false,
       secretsProvider: flags.secretsProvider,
       installPulumi: flags.installPulumi ?? false,

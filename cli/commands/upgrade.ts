@@ -5,7 +5,7 @@
  */
 import { Command, Option } from "commander";
 import type { UpgradeFlags } from "../fleet/upgrade-input";
-import { nounCommand, reporterFor, withEnv, withExamples, withJson, type CommandContext } from "./common";
+import { nounCommand, reporterFor, withEnv, withExamples, withJson, withYes, type CommandContext } from "./common";
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -25,6 +25,7 @@ export function upgradeCommand(ctx: CommandContext): Command {
     .option("--dry-run", "print the waves and stop; nothing is touched")
     .option("--verbose", "show each worker's engine progress, prefixed with the tenant")
     .addOption(new Option("--secrets-provider <url>", "secrets provider of the stacks: passphrase (default) or awskms://<key>"));
+  withYes(tenants);
   withExamples(tenants, [
     "tenantctl upgrade tenants --image 123456789012.dkr.ecr.us-east-1.amazonaws.com/tenantctl-app:1.5.0 --dry-run",
     "tenantctl upgrade tenants --image <ref> --waves 1,10%,100% --concurrency 10 --max-failures 5%",

@@ -5,6 +5,9 @@
  * default. The report says which, per limit.
  */
 import type { Io, Reporter } from "../io";
+import type { BackendLocation } from "../orchestration/backend";
+import type { RecordStore } from "../orchestration/records";
+import type { StaleSeat } from "./capacity-reconcile";
 import { checkSecretsProviderOption } from "../orchestration/prerequisites";
 import { openEngineSession } from "../orchestration/session";
 import { readSharedOutputs } from "../orchestration/shared-stack";
@@ -19,6 +22,8 @@ export interface CapacityFlags {
   readonly iamRoleQuota?: string;
   readonly json?: boolean;
   readonly secretsProvider?: string;
+  readonly reconcile?: boolean;
+  readonly yes?: boolean;
 }
 
 function quota(flag: string, raw: string | undefined): number | undefined {
@@ -34,6 +39,25 @@ export interface QuotaRead {
   readonly reason?: string;
 }
 
+/** What --reconcile found and whether it released it (a declined prompt releases nothing). */
+export interface Reconciled {
+  readonly seats: readonly StaleSeat[];
+  readonly applied: boolean;
+  readonly graceMinutes: number;
+}
+
+async function reconcileSeats(io: Io, store: RecordStore, backend: BackendLocation, yes: boolean): Promise<Reconciled> {
+  const { RECONCILE_GRACE_MS, releaseStaleSeats, staleSeats } = await import("./capacity-reconcile");
+  const graceMinutes = RECONCILE_GRACE_MS / 60_000;
+  const seats = await staleSeats(store, backend, io.now());
+  if (seats.length === 0) return { seats, applied: false, graceMinutes };
+  const { confirmYesNo } = await import("../prompt");
+  for (const s of seats) io.stderr.write(`seat without a stack: ${s.pool} seat ${s.seat ?? "?"} of ${s.project}/${s.stack}, claimed ${s.claimedAt}\n`);
+  if (!(await confirmYesNo(io, `Release these ${seats.length} seat(s)?`, yes))) return { seats, applied: false, graceMinutes };
+  await releaseStaleSeats(store, seats);
+  return { seats, applied: true, graceMinutes };
+}
+
 export async function capacityAction(io: Io, reporter: Reporter, flags: CapacityFlags): Promise<void> {
   const env = envOrDefault(flags.env, io.env);
   await checkEnv(env);
@@ -41,10 +65,15 @@ export async function capacityAction(io: Io, reporter: Reporter, flags: Capacity
   const iam = quota("--iam-role-quota", flags.iamRoleQuota);
   const overrides: Partial<Quotas> = { ...(rds === undefined ? {} : { rdsInstances: rds }), ...(iam === undefined ? {} : { iamRoles: iam }) };
   const secretsProvider = checkSecretsProviderOption(flags.secretsProvider);
+  const reconcile = flags.reconcile ?? false;
+  if (reconcile && !(flags.yes ?? false) && !io.interactive) {
+    throw new UsageError(`capacity --reconcile of env ${env} needs confirmation, and there is no terminal to ask on (allowed: tenantctl capacity --env ${env} --reconcile --yes)`);
+  }
   const { resolveQuotas } = await import("./capacity-math");
   const unset = Object.values(resolveQuotas(io.env, overrides).sources).some((s) => s === "default");
   const session = await openEngineSession(io, { secretsProvider, installPulumi: false });
   const shared = await readSharedOutputs(session, env);
+  const reconciled = reconcile ? await reconcileSeats(io, session.store, session.backend, flags.yes ?? false) : null;
   const { credentialsPlausible, readCachedQuotas, readServiceQuotas, writeCachedQuotas } = await import("./service-quotas");
   let fromServiceQuotas: Partial<Quotas> = {};
   let read: QuotaRead = { status: "not-needed" };
@@ -64,12 +93,17 @@ export async function capacityAction(io: Io, reporter: Reporter, flags: Capacity
       io.stderr.write(`warning: quotas not read from Service Quotas in ${shared.region}: ${attempt.reason}; ${fallback}\n`);
     }
   }
-  const report = { ...(await capacityReport(session.store, env, shared, resolveQuotas(io.env, overrides, fromServiceQuotas))), serviceQuotas: read };
+  const report = { ...(await capacityReport(session.store, env, shared, resolveQuotas(io.env, overrides, fromServiceQuotas))), serviceQuotas: read, reconciled };
   reporter.result(report, (out) => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const Table = require("cli-table3") as typeof import("cli-table3");
     const table = new Table({ head: ["limit", "scope", "used", "max", "source", "tenants left", "adjustable"], style: { head: [], border: [] } });
     for (const r of report.rows) table.push([r.limit, r.scope, r.used, r.max, r.source, r.tenantsLeft, r.adjustable ? "yes" : "no (hard)"]);
+    if (reconciled !== null) {
+      const verb = reconciled.applied ? "released" : "would release";
+      if (reconciled.seats.length === 0) out(`reconciled: every seat belongs to a stack that exists (or was claimed within the last ${reconciled.graceMinutes} minutes)`);
+      for (const s of reconciled.seats) out(`reconciled: ${verb} ${s.pool} seat ${s.seat ?? "?"} of ${s.project}/${s.stack} (claimed ${s.claimedAt}; the stack does not exist)`);
+    }
     out(table.toString());
     out(`listener priorities claimed: ${Object.entries(report.counts.prioritiesPerAlb).map(([alb, n]) => `${alb} ${n}`).join(", ") || "none"}`);
     if (read.fetchedAt !== undefined) out(`service-quotas values ${read.status === "read" ? "read now" : "cached"} (${read.fetchedAt}); provision and restore use them until the next capacity run`);

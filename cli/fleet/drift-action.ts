@@ -33,6 +33,13 @@ interface TenantDrift {
   readonly status: "clean" | "drifted" | "error";
   readonly resources: readonly DriftedResource[];
   readonly error: string | null;
+  /** For a drifted tenant: the command that undoes its drift (a refresh, then the program's intent applied). */
+  readonly fix: string | null;
+}
+
+/** Without --refresh an update compares the program with the recorded state only, sees no change and leaves the drift. */
+export function driftFix(slug: string, env: string): string {
+  return `tenantctl update tenant ${slug} --env ${env} --refresh --yes`;
 }
 
 export async function driftAction(io: Io, reporter: Reporter, flags: DriftFlags): Promise<void> {
@@ -65,12 +72,12 @@ export async function driftAction(io: Io, reporter: Reporter, flags: DriftFlags)
       );
       if (!result.ok || result.value.kind !== "drift") {
         const error = result.ok ? `unexpected ${result.value.kind} result` : result.error;
-        results.push({ slug, status: "error", resources: [], error });
+        results.push({ slug, status: "error", resources: [], error, fix: null });
         reporter.info(`  ${slug}: could not check: ${error}`);
         return;
       }
       const resources = result.value.drifted;
-      results.push({ slug, status: resources.length > 0 ? "drifted" : "clean", resources, error: null });
+      results.push({ slug, status: resources.length > 0 ? "drifted" : "clean", resources, error: null, fix: resources.length > 0 ? driftFix(slug, env) : null });
       reporter.info(`  ${slug}: ${resources.length > 0 ? `DRIFTED (${resources.length} resource(s))` : "no drift"}`);
     }, () => true, { staggerMs });
   } finally {
@@ -85,6 +92,7 @@ export async function driftAction(io: Io, reporter: Reporter, flags: DriftFlags)
     for (const r of drifted) {
       out(`  ${r.slug}:`);
       for (const res of r.resources) out(`    ${res.op} ${res.type} ${res.name}${res.keys.length > 0 ? ` (${res.keys.join(", ")})` : ""}`);
+      out(`    fix: ${r.fix ?? driftFix(r.slug, env)}`);
     }
     for (const r of errors) out(`  ${r.slug}: error: ${r.error ?? "unknown"}`);
   });
@@ -93,7 +101,7 @@ export async function driftAction(io: Io, reporter: Reporter, flags: DriftFlags)
   }
   if (drifted.length > 0) {
     throw new ConflictError(`drift found in ${drifted.length} tenant(s): ${drifted.map((r) => r.slug).join(", ")}`, {
-      hint: "to restore the programs' intent, rerun the update of each: tenantctl update tenant <slug> --yes",
+      hint: `to undo it, run each drifted tenant's fix: ${driftFix("<slug>", env)}`,
       resultPrinted: true,
     });
   }

@@ -8,7 +8,7 @@
  */
 import type { TenantSpec } from "../../infra/spec";
 import { CliError, ConflictError, NotFoundError } from "../errors";
-import { claimPriority } from "../orchestration/priorities";
+import { claimPriority, giveBackUnlessStackExists } from "../orchestration/priorities";
 import type { EngineSession } from "../orchestration/session";
 import { plainOutputs, readSharedOutputs } from "../orchestration/shared-stack";
 import { listTeardowns, nextGeneration, type TeardownRecord } from "../orchestration/teardown-records";
@@ -70,11 +70,16 @@ export async function restoreTenant(session: EngineSession, req: RestoreRequest)
   const adopt = await secretToAdopt(req, reserved);
   const shared = await readSharedOutputs(session, req.env);
   const loadBalancer = await placeNewTenant(session.store, req.env, shared, session.io.env, { preferred: record.spec.loadBalancer, self: target });
+  // From here the tenant holds seats: a failure that leaves no stack gives them back (a failed RestoreSecret, exit 5, did not).
+  const giveBack = (): Promise<void> => giveBackUnlessStackExists(session.store, session.backend, { env: req.env, loadBalancer, project: target.project, stack: target.stack, slug: req.slug });
   if (req.secrets === "restore" && reserved.length === 0) {
     session.io.stderr.write(`no secret of ${req.slug} is still in its recovery window (${record.secrets === "force-deleted" ? "force-deleted at teardown" : "the window has passed"}): the tenant gets new ones\n`);
   }
   // The secrets first: if Secrets Manager refuses, nothing else has changed.
-  const restoredSecrets = adopt === undefined ? [] : await (req.restoreSecrets ?? defaultRestoreSecrets)(reserved);
+  const restoredSecrets = adopt === undefined ? [] : await (req.restoreSecrets ?? defaultRestoreSecrets)(reserved).catch(async (error: unknown) => {
+    await giveBack();
+    throw error;
+  });
   if (restoredSecrets.length > 0) session.io.stderr.write(`restored from their recovery window: ${restoredSecrets.map((s) => s.name).join(", ")}\n`);
   const afterSecrets = restoredSecrets.length === 0
     ? ""
@@ -82,6 +87,7 @@ export async function restoreTenant(session: EngineSession, req: RestoreRequest)
   try {
     return await recreate(session, req, { target, record, snapshot, shared, loadBalancer, adopt, restoredSecrets });
   } catch (error: unknown) {
+    await giveBack();
     if (afterSecrets !== "" && error instanceof CliError) {
       throw new CliError(error.exitCode, `${error.message}${afterSecrets}`, { hint: error.hint, details: { ...error.details, restoredSecrets }, cause: error });
     }

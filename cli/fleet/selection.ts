@@ -35,6 +35,10 @@ export function parseSelectors(raw: readonly string[]): Selector[] {
     if (key === undefined || !SELECT_KEYS.includes(key) || values.some((v) => v === "")) {
       throw new UsageError(`--select "${item}" is not a selector (allowed: ${SELECT_KEYS.map((k) => `${k}=<v>[,<v>…]`).join(", ")})`);
     }
+    // A tier no tenant can have selects nothing: a typo would otherwise look like an empty fleet (exit 0).
+    const tiers = Object.keys(TIER_ORDER).filter((t) => t !== "preview");
+    const badTier = key === "tier" ? values.find((v) => !tiers.includes(v)) : undefined;
+    if (badTier !== undefined) throw new UsageError(`--select "${item}": "${badTier}" is not a tier (allowed: ${tiers.join(", ")})`);
     // Repeating a key narrows it: `--select tier=basic,premium --select tier=premium` keeps premium only.
     const previous = byKey.get(key);
     byKey.set(key, previous === undefined ? values : previous.filter((v) => values.includes(v)));

@@ -6,12 +6,15 @@
 import type { TenantSpec } from "../../infra/spec";
 import { ConflictError, NotFoundError } from "../errors";
 import { placeNewTenant } from "../fleet/capacity";
+import { newTenantImage, type DefaultImage } from "../fleet/default-image";
 import { applyPin, type PinFlags } from "../fleet/selection";
 import { applyFlags, parseSpecOrUsage, type RequestedTenant, type TenantFlags } from "../tenant-input";
 import { claimPriority, peekPriority, releasePriority } from "./priorities";
+import { previewNewStack } from "./dry-run";
 import { runEngine } from "./run-engine";
 import type { EngineSession } from "./session";
 import { readSharedOutputs } from "./shared-stack";
+import { stackExists } from "./stack-files";
 import { nextGeneration } from "./teardown-records";
 import { runStackOperation } from "./stack-operation";
 import { readIndexEntry } from "./tenant-index";
@@ -23,6 +26,8 @@ export interface ApplyRequest {
   /** The operator's flags; `pinImage`/`unpin` come from `update tenant` (cli/fleet/selection.ts). */
   readonly flags: TenantFlags & PinFlags;
   readonly dryRun: boolean;
+  /** Refresh first (`pulumi up --refresh`), so resources changed behind the program's back are put back too. */
+  readonly refresh?: boolean;
   /** The command line that retries or resumes this operation, for hints. */
   readonly retry: string;
   /** Called with the spec diff before anything changes; false aborts (update on a TTY). */
@@ -36,6 +41,8 @@ export interface ApplyResult {
   readonly changes: Record<string, number>;
   readonly outputs: Record<string, unknown>;
   readonly applied: boolean;
+  /** For a new tenant without --image: which image it got and why. */
+  readonly imageChoice?: DefaultImage;
 }
 
 async function desiredSpec(req: ApplyRequest, target: TenantTarget, stored: TenantSpec | undefined): Promise<TenantSpec> {
@@ -71,32 +78,37 @@ export async function applyTenant(session: EngineSession, req: ApplyRequest): Pr
     if (untouched) await releasePriority(session.store, claim).catch(() => undefined);
     throw error;
   };
+  // A new tenant without --image gets what the env's fleet runs (cli/fleet/default-image.ts), not an older shared image.
+  const imageChoice = req.requested.imageGiven || stored !== undefined ? undefined : await newTenantImage(session.store, target.env, shared.imageUri).catch(abandon);
   const priority = req.dryRun ? await peekPriority(session.store, claim) : await claimPriority(session.store, claim).catch(abandon);
   const spec = await parseSpecOrUsage({
     ...wanted,
     loadBalancer,
-    image: req.requested.imageGiven || stored !== undefined ? wanted.image : shared.imageUri,
+    image: imageChoice?.image ?? wanted.image,
     listenerPriority: priority,
     generation: stored?.spec.generation ?? (await nextGeneration(session.store, target.project, target.stack)),
   }).catch(abandon);
   const diff = stored === undefined ? [] : specDiff(stored.spec, spec);
   if (!(await req.confirm(diff).catch(abandon))) return { target, spec, diff, changes: {}, outputs: stored?.outputs ?? {}, applied: false };
-  const { workspace, stack, created } = await openTenantStack(session, target, spec, shared);
   const run = { io: session.io, project: target.project, stack: target.stack, fileRoot: session.backend.fileRoot, retry: req.retry };
+  if (req.dryRun && !(await stackExists(session.backend, target.project, target.stack) ?? stored !== undefined)) {
+    // A dry run of a new tenant plans in a scratch backend: creating and removing the stack here would leave backups.
+    const outcome = await previewNewStack(session, target, spec, shared, { retry: req.retry, refresh: req.refresh ?? false });
+    return { target, spec, diff, changes: outcome.changes, outputs: {}, applied: false, imageChoice };
+  }
+  const { stack } = await openTenantStack(session, target, spec, shared).catch(abandon);
   if (req.dryRun) {
-    // A preview needs a stack; one created only for it is removed again so a dry run leaves no trace.
-    const outcome = await runEngine({ ...run, title: `previewing ${target.slug} (${target.stack})` }, (o) => stack.preview({ ...o, diff: true }))
-      .finally(() => (created ? workspace.removeStack(target.stack) : undefined));
-    return { target, spec, diff, changes: outcome.changes, outputs: stored?.outputs ?? {}, applied: false };
+    const outcome = await runEngine({ ...run, title: `previewing ${target.slug} (${target.stack})` }, (o) => stack.preview({ ...o, diff: true, refresh: req.refresh ?? false }));
+    return { target, spec, diff, changes: outcome.changes, outputs: stored?.outputs ?? {}, applied: false, imageChoice };
   }
   const title = `${req.mode === "provision" ? "provisioning" : "updating"} ${target.slug} (${target.stack}) in ${session.backend.url}`;
   return runStackOperation(session, { ...target, spec, operation: req.mode, retry: req.retry, inspect: () => stack.exportStack() }, async (step) => {
-    const outcome = await step(title, (o) => stack.up(o));
+    const outcome = await step(title, (o) => stack.up({ ...o, refresh: req.refresh ?? false }));
     const { plainOutputs } = await import("./shared-stack");
     const outputs = plainOutputs(outcome.result.outputs);
     const counts = outcome.result.summary.resourceChanges ?? {};
     const resourceCount = Object.entries(counts).filter(([op]) => op !== "delete").reduce((sum, [, n]) => sum + n, 0);
     const url = typeof outputs.url === "string" ? outputs.url : undefined;
-    return { result: { target, spec, diff, changes: outcome.changes, outputs, applied: true }, url, resourceCount };
+    return { result: { target, spec, diff, changes: outcome.changes, outputs, applied: true, imageChoice }, url, resourceCount };
   });
 }

@@ -59,9 +59,16 @@ export function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-function firstLine(error: unknown): string {
+/**
+ * The first informative line of an SDK CommandError ("code: -2\n stdout: \n stderr: Command failed with ENOENT: …"):
+ * its labels and empty parts dropped, so the message never shows "(stdout:)".
+ */
+export function firstLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  const line = text.split("\n").map((l) => l.trim()).find((l) => l !== "" && !l.startsWith("code:")) ?? text;
+  const line = text
+    .split("\n")
+    .map((l) => l.trim().replace(/^(stdout|stderr|err\?):\s*/, "").trim())
+    .find((l) => l !== "" && !/^code:/.test(l)) ?? "";
   return line.length > 200 ? `${line.slice(0, 200)}…` : line;
 }
 
@@ -79,7 +86,8 @@ export async function resolvePulumiCommand(install: boolean): Promise<PulumiComm
     command = install ? await PulumiCommand.install() : await PulumiCommand.get({ skipVersionCheck: true });
   } catch (error: unknown) {
     const what = install ? `could not install the pulumi CLI v${PINNED_PULUMI_VERSION}` : "the pulumi CLI was not found on PATH";
-    throw new PrerequisiteError(`${what} (${firstLine(error)})`, { hint: installHint, cause: error });
+    const detail = firstLine(error);
+    throw new PrerequisiteError(detail === "" ? what : `${what} (${detail})`, { hint: installHint, cause: error });
   }
   const version = command.version?.toString();
   if (version === undefined || compareVersions(version, MIN_PULUMI_VERSION) < 0) {

@@ -6,6 +6,7 @@
  * A process that loses the race for a number tries the next; one that loses the race for its stack record
  * gives its number back and uses the winner's.
  */
+import type { BackendLocation } from "./backend";
 import { releaseStackSeats } from "./capacity-claims";
 import type { RecordStore } from "./records";
 
@@ -90,4 +91,19 @@ export async function releasePriority(store: RecordStore, r: Omit<ClaimRequest, 
     await store.remove(key);
   }
   await releaseStackSeats(store, r);
+}
+
+/**
+ * After a failed provision, restore or preview up of a new stack: its seats and listener priority go back unless its
+ * stack exists by now (then it counts against the limits, and teardown or preview down frees them). Best effort: the
+ * original error matters more, and `capacity --reconcile` frees whatever is left.
+ */
+export async function giveBackUnlessStackExists(
+  store: RecordStore,
+  backend: BackendLocation,
+  r: Omit<ClaimRequest, "current" | "now">,
+): Promise<void> {
+  const { stackExists } = await import("./stack-files");
+  const exists = await stackExists(backend, r.project, r.stack).catch(() => undefined);
+  if (exists === false) await releasePriority(store, r).catch(() => undefined);
 }

@@ -7,7 +7,7 @@ import { exportStackEncrypted, stateResources } from "./archive";
 import type { EngineSession } from "./session";
 import { readIndexEntry } from "./tenant-index";
 import { engineEnv } from "./workspace";
-import { readStoredTenant, tenantTarget } from "./tenant-stack";
+import { readStoredTenant, tenantTarget, type TenantTarget } from "./tenant-stack";
 
 export interface ProbeResult {
   readonly url: string;
@@ -39,12 +39,25 @@ export async function probeHealth(baseUrl: string, timeoutMs = 5000): Promise<Pr
   }
 }
 
+/** "does not exist", with when it was torn down, its final snapshot and the restore command when a teardown is recorded. */
+async function notFound(session: EngineSession, target: TenantTarget): Promise<NotFoundError> {
+  const { listTeardowns } = await import("./teardown-records");
+  const last = (await listTeardowns(session.store, target.project, target.stack)).pop();
+  if (last === undefined) {
+    return new NotFoundError(`tenant ${target.slug} does not exist in env ${target.env}`, { hint: "see the tenants that exist with: tenantctl list tenants" });
+  }
+  const restore = `tenantctl restore tenant ${target.slug} --env ${target.env}`;
+  const snapshot = last.finalSnapshotIdentifier === undefined ? "no final snapshot" : `final snapshot ${last.finalSnapshotIdentifier}`;
+  return new NotFoundError(`tenant ${target.slug} does not exist in env ${target.env}: torn down at ${last.finishedAt} by ${last.operator} (${snapshot})`, {
+    hint: `restore it with: ${restore}${last.secrets === "force-deleted" ? "" : " (add --restore-secrets to keep its admin token while its secrets are in their recovery window)"}`,
+    details: { tornDown: { at: last.finishedAt, operator: last.operator, finalSnapshotIdentifier: last.finalSnapshotIdentifier ?? null, secrets: last.secrets, restore } },
+  });
+}
+
 export async function tenantStatus(session: EngineSession, slug: string, env: string, probe: boolean): Promise<TenantStatus> {
   const target = await tenantTarget(slug, env);
   const stored = await readStoredTenant(session, target);
-  if (stored === undefined) {
-    throw new NotFoundError(`tenant ${slug} does not exist in env ${env}`, { hint: "see the tenants that exist with: tenantctl list tenants" });
-  }
+  if (stored === undefined) throw await notFound(session, target);
   const raw = await stored.stack.outputs();
   const outputs = Object.fromEntries(Object.entries(raw).filter(([key]) => key !== "spec").map(([key, o]) => [key, o.secret ? "[secret]" : o.value]));
   const exported = await exportStackEncrypted({ command: session.pulumi.command, workDir: stored.stack.workspace.workDir, stack: target.stack, env: { ...process.env, ...engineEnv(session.workspace) } });

@@ -58,10 +58,16 @@ export async function previewDownAction(ctx: CommandContext, reporter: Reporter,
   const secretsProvider = checkSecretsProviderOption(flags.secretsProvider);
   const retry = `tenantctl preview down --branch ${shellQuote(target.branch)} --env ${target.env} --yes`;
   const { confirmBySlug } = await import("../prompt");
-  const ask = (action: string): Promise<void> => confirmBySlug(ctx.io, { slug: target.slug, action, yes: flags.yes ?? false, command: retry.replace(/ --yes$/, "") });
-  const confirm = (): Promise<void> => ask(`This destroys the preview of branch ${JSON.stringify(target.branch)} (stack ${target.stack}); its database goes without a snapshot`);
+  const confirm = (): Promise<void> => confirmBySlug(ctx.io, {
+    slug: target.slug,
+    what: `preview down of branch ${JSON.stringify(target.branch)}`,
+    warning: `This destroys the preview of branch ${JSON.stringify(target.branch)} (stack ${target.stack}); its database goes without a snapshot`,
+    label: "preview slug",
+    yes: flags.yes ?? false,
+    command: retry.replace(/ --yes$/, ""),
+  });
   // Refuse before touching anything when nobody can confirm.
-  if (!(flags.yes ?? false) && !ctx.io.interactive) await ask(`preview down of branch ${JSON.stringify(target.branch)}`);
+  if (!(flags.yes ?? false) && !ctx.io.interactive) await confirm();
   const { openEngineSession } = await import("../orchestration/session");
   const { previewDown } = await import("./destroy");
   const session = await openEngineSession(ctx.io, { secretsProvider, installPulumi: flags.installPulumi ?? false });

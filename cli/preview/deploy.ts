@@ -7,7 +7,7 @@ import { placeNewTenant } from "../fleet/capacity";
 import type { PreviewRecord } from "../../infra/preview-naming";
 import type { TenantSpec } from "../../infra/spec";
 import { ConflictError } from "../errors";
-import { claimPriority } from "../orchestration/priorities";
+import { claimPriority, giveBackUnlessStackExists } from "../orchestration/priorities";
 import { PREVIEWS_PROJECT } from "../orchestration/projects";
 import { EngineFailure } from "../orchestration/run-engine";
 import type { EngineSession } from "../orchestration/session";
@@ -53,9 +53,14 @@ export async function previewUp(session: EngineSession, req: PreviewUpRequest): 
   // A new preview takes capacity seats like a new tenant (docs/fleet.md): exit 5 before a limit would be crossed.
   const loadBalancer = stored?.spec.loadBalancer ??
     (await placeNewTenant(session.store, target.env, shared, session.io.env, { self: { project: target.project, stack: target.stack, slug: target.slug }, now: req.now }));
+  // A new preview holds seats from here on; a failure that leaves no stack gives them back.
+  const giveBack = async (error: unknown): Promise<never> => {
+    if (stored === undefined) await giveBackUnlessStackExists(session.store, session.backend, { env: target.env, loadBalancer, project: target.project, stack: target.stack, slug: target.slug });
+    throw error;
+  };
   const priority = await claimPriority(session.store, {
     env: target.env, loadBalancer, project: target.project, stack: target.stack, slug: target.slug, current: stored?.spec.listenerPriority, now: req.now,
-  });
+  }).catch(giveBack);
   // The spec carries the day-rounded expiry that becomes the resources' `expires-at` tag (see expiryTagValue).
   const spec = await parseSpecOrUsage({
     slug: target.slug,
@@ -68,8 +73,8 @@ export async function previewUp(session: EngineSession, req: PreviewUpRequest): 
     listenerPriority: priority,
     loadBalancer,
     generation: stored?.spec.generation ?? (await nextGeneration(session.store, target.project, target.stack)),
-  });
-  const { stack } = await openTenantStack(session, target, spec, shared);
+  }).catch(giveBack);
+  const { stack } = await openTenantStack(session, target, spec, shared).catch(giveBack);
   const entry = (status: PreviewIndexEntry["status"], extra: Partial<PreviewIndexEntry> = {}): PreviewIndexEntry => ({
     record, url: stored?.url, image: spec.image, lastOperation: "up", status, message: undefined, spec, ...extra,
   });

@@ -72,14 +72,17 @@ export async function previewGcAction(ctx: CommandContext, reporter: Reporter, f
   const dryRun = flags.dryRun ?? false;
   const retry = `tenantctl preview gc --env ${env}${flags.keepBranches === undefined ? "" : ` --keep-branches ${flags.keepBranches}`} --yes`;
   if (!dryRun && !(flags.yes ?? false) && !ctx.io.interactive) {
-    throw new UsageError(`preview gc destroys previews and needs confirmation, and there is no terminal to ask on (allowed: ${retry}, or --dry-run)`);
+    throw new UsageError(`preview gc of env ${env} needs confirmation, and there is no terminal to ask on (allowed: ${retry}, or --dry-run)`);
   }
   const { openEngineSession } = await import("../orchestration/session");
   const { gcExitCode, previewGc } = await import("./gc");
   const session = await openEngineSession(ctx.io, { secretsProvider, installPulumi: flags.installPulumi ?? false });
   if (!dryRun && !(flags.yes ?? false)) {
     const { confirmBySlug } = await import("../prompt");
-    await confirmBySlug(ctx.io, { slug: env, action: `This destroys every expired preview of env ${env}${keepBranches === undefined ? "" : " and every preview whose branch is not in the keep list"}`, yes: false, command: retry });
+    await confirmBySlug(ctx.io, {
+      slug: env, what: `preview gc of env ${env}`, label: "env name", yes: false, command: retry.replace(/ --yes$/, ""),
+      warning: `This destroys every expired preview of env ${env}${keepBranches === undefined ? "" : " and every preview whose branch is not in the keep list"}`,
+    });
   }
   const result = await previewGc(session, { env, now, keepBranches, dryRun, retry });
   for (const s of result.skipped) reporter.warn(`skipped ${s.stack}: ${s.problem}`);

@@ -1,7 +1,8 @@
-import { writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { userInfo } from "node:os";
 import { join } from "node:path";
 import { resolveBackend, projectWorkDir, tenantctlHome } from "../../cli/orchestration/backend";
-import { checkSecretsProviderOption, compareVersions, resolvePulumiCommand, resolveSecrets } from "../../cli/orchestration/prerequisites";
+import { checkSecretsProviderOption, compareVersions, firstLine, resolvePulumiCommand, resolveSecrets } from "../../cli/orchestration/prerequisites";
 import { PrerequisiteError, UsageError } from "../../cli/errors";
 import { runInProcess, tempDir } from "./support/memory-io";
 
@@ -13,10 +14,32 @@ describe("backend location", () => {
   });
 
   it("takes PULUMI_BACKEND_URL: file paths resolved, remote URLs passed through, junk refused", () => {
-    expect(resolveBackend({ PULUMI_BACKEND_URL: "file:///var/state" }, "/repo").fileRoot).toBe("/var/state");
-    expect(resolveBackend({ PULUMI_BACKEND_URL: "file://rel/state" }, "/repo").fileRoot).toBe("/repo/rel/state");
+    const dir = tempDir("tenantctl-backend-");
+    expect(resolveBackend({ PULUMI_BACKEND_URL: `file://${dir}` }, "/repo").fileRoot).toBe(dir);
+    expect(resolveBackend({ PULUMI_BACKEND_URL: `file://${dir}/` }, "/repo").url).toBe(`file://${dir}`);
+    expect(resolveBackend({ PULUMI_BACKEND_URL: `file://${dir}?no_tmp_dir=true` }, "/repo")).toEqual({ url: `file://${dir}?no_tmp_dir=true`, defaulted: false, fileRoot: dir });
     expect(resolveBackend({ PULUMI_BACKEND_URL: "s3://bucket/prefix" }, "/repo")).toEqual({ url: "s3://bucket/prefix", defaulted: false, fileRoot: undefined });
     expect(() => resolveBackend({ PULUMI_BACKEND_URL: "ftp://x" }, "/repo")).toThrow(UsageError);
+  });
+
+  it("refuses a relative, a missing or a ~user file backend folder with exit 5 and the fix (pulumi resolves relative paths from its own cwd)", () => {
+    expect(() => resolveBackend({ PULUMI_BACKEND_URL: "file://rel/state" }, "/repo")).toThrow(PrerequisiteError);
+    expect(() => resolveBackend({ PULUMI_BACKEND_URL: "file://rel/state" }, "/repo")).toThrow(/is a relative path.*file:\/\/\/repo\/rel\/state/);
+    expect(() => resolveBackend({ PULUMI_BACKEND_URL: "file://./state" }, "/repo")).toThrow(/is a relative path/);
+    expect(() => resolveBackend({ PULUMI_BACKEND_URL: "file:///no/such/tenantctl-folder" }, "/repo")).toThrow(/the folder \/no\/such\/tenantctl-folder does not exist.*mkdir -p/);
+    expect(() => resolveBackend({ PULUMI_BACKEND_URL: "file://~ops/state" }, "/repo")).toThrow(PrerequisiteError);
+  });
+
+  it("expands file://~ and file://~/path to the home folder as pulumi does (the user's passwd entry)", () => {
+    const home = userInfo().homedir;
+    expect(resolveBackend({ PULUMI_BACKEND_URL: "file://~" }, "/repo")).toEqual({ url: `file://${home}`, defaulted: false, fileRoot: home });
+    const sub = mkdtempSync(join(home, ".tenantctl-test-"));
+    try {
+      const name = sub.slice(home.length + 1);
+      expect(resolveBackend({ PULUMI_BACKEND_URL: `file://~/${name}` }, "/repo").fileRoot).toBe(sub);
+    } finally {
+      rmSync(sub, { recursive: true, force: true });
+    }
   });
 });
 
@@ -40,6 +63,11 @@ describe("secrets provider", () => {
 });
 
 describe("pulumi CLI", () => {
+  it("quotes the first informative line of an SDK error, never its empty labels", () => {
+    expect(firstLine(new Error("code: -2\n stdout: \n stderr: Command failed with ENOENT: pulumi version\nspawn pulumi ENOENT\n err?: x"))).toBe("Command failed with ENOENT: pulumi version");
+    expect(firstLine(new Error("code: 1\n stdout: \n stderr: \n"))).toBe("");
+  });
+
   it("compares versions numerically", () => {
     expect(compareVersions("v3.248.0", "3.150.0")).toBe(1);
     expect(compareVersions("3.99.0", "3.150.0")).toBe(-1);
@@ -52,7 +80,8 @@ describe("pulumi CLI", () => {
     try {
       const error = await resolvePulumiCommand(false).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(PrerequisiteError);
-      expect((error as PrerequisiteError).message).toMatch(/pulumi CLI was not found on PATH/);
+      expect((error as PrerequisiteError).message).toMatch(/^the pulumi CLI was not found on PATH \(Command failed with ENOENT: pulumi version\)$/);
+      expect((error as PrerequisiteError).message).not.toMatch(/stdout|stderr|\(\)/);
       expect((error as PrerequisiteError).hint).toMatch(/--install-pulumi/);
       expect((error as PrerequisiteError).hint).toMatch(/tenantctl synth tenant/);
     } finally {

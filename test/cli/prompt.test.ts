@@ -13,13 +13,23 @@ function io(interactive: boolean, input: string): { io: Io; err: () => string } 
   };
 }
 
-const ask = { slug: "acme", action: "This destroys tenant acme", command: "tenantctl teardown tenant acme" };
+const ask = { slug: "acme", what: "teardown of acme", warning: "This destroys tenant acme", command: "tenantctl teardown tenant acme" };
 
 describe("typed slug confirmation", () => {
   it("proceeds when the slug is typed", async () => {
     const t = io(true, "acme\n");
     await expect(confirmBySlug(t.io, { ...ask, yes: false })).resolves.toBeUndefined();
-    expect(t.err()).toContain("Type the tenant slug (acme) to confirm");
+    expect(t.err()).toMatch(/^This destroys tenant acme\.\n.*Type the tenant slug \(acme\) to confirm/);
+  });
+
+  it("names what is typed and reads as a sentence (issue 12: \"This destroys … needs confirmation\")", async () => {
+    const shared = { slug: "dev", what: "shared down of env dev", warning: "This destroys the shared layer of env dev", label: "env name", command: "tenantctl shared down --env dev" };
+    await expect(confirmBySlug(io(false, "").io, { ...shared, yes: false })).rejects.toThrow(
+      /^shared down of env dev needs confirmation, and there is no terminal to ask on \(allowed: tenantctl shared down --env dev --yes\)$/,
+    );
+    const t = io(true, "dev\n");
+    await confirmBySlug(t.io, { ...shared, yes: false });
+    expect(t.err()).toMatch(/^This destroys the shared layer of env dev\.\n.*Type the env name \(dev\) to confirm: /);
   });
 
   it("refuses anything else with a usage error that changes nothing", async () => {

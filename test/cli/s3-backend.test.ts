@@ -3,7 +3,7 @@
  * credentials through the SDK's default chain. Only record-reading commands can run here: the stand-in `pulumi`
  * supports file:// backends only, so provision/update/teardown on S3 are not exercised end to end (docs/cli.md).
  */
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { S3RecordStore } from "../../cli/orchestration/records-s3";
 import { parseS3BackendUrl } from "../../cli/orchestration/s3-url";
@@ -97,6 +97,7 @@ describe("tenantctl on an s3:// backend (fake S3)", () => {
     const dir = tempDir("tenantctl-s3-probe-");
     const probe = join(dir, "report-aws.js");
     writeFileSync(probe, 'process.on("exit", () => process.stderr.write(`AWS_SDK_MODULES=${Object.keys(require.cache).filter((p) => p.includes("@aws-sdk")).length}\\n`));\n');
+    mkdirSync(join(dir, "state"));
     const onFile = await run(["list", "tenants", "--json"], env(`file://${join(dir, "state")}`), probe);
     expect(onFile.code).toBe(0);
     expect(onFile.stderr).toBe("AWS_SDK_MODULES=0\n");

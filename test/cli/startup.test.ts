@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { tempDir } from "./support/memory-io";
 
@@ -9,6 +9,7 @@ const PRELOAD = join(__dirname, "fixtures", "report-modules.js");
 
 function loadedPulumiModules(args: string[], env: NodeJS.ProcessEnv = {}): { count: number; status: number | null } {
   const cwd = tempDir();
+  mkdirSync(join(cwd, "state"));
   const res = spawnSync(process.execPath, ["-r", PRELOAD, BIN, ...args], {
     cwd,
     env: { PATH: process.env.PATH, PULUMI_BACKEND_URL: `file://${cwd}/state`, ...env },

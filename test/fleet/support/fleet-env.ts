@@ -4,7 +4,7 @@
  * tenants, and read the stand-in's simulated AWS account (test/support/standin-account.ts changes it).
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import type { CloudResource } from "../../support/standin/aws/account-store";
@@ -31,6 +31,8 @@ export interface FleetEnv {
 export function fleetEnv(prefix = "tenantctl-fleet-"): FleetEnv {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   const backendRoot = join(dir, "state");
+  // pulumi (and tenantctl) refuse a file backend whose folder does not exist.
+  mkdirSync(backendRoot);
   const env: NodeJS.ProcessEnv = {
     PATH: `${join(REPO, "test", "support", "bin")}${delimiter}${process.env.PATH ?? ""}`,
     HOME: dir,
