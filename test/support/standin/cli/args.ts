@@ -156,18 +156,12 @@ export function parseFlags(argv: string[], spec: FlagSpec): ParsedArgs {
   return new ParsedArgs(positionals, values);
 }
 
+/** Cobra's positional-argument validators and their messages (NoArgs, ExactArgs, RangeArgs, MaximumNArgs). */
 export function expectArgs(args: ParsedArgs, min: number, max: number, usage: string): void {
   const n = args.positionals.length;
-  if (n < min || n > max) {
-    throw new CliError(`${usage}: accepts between ${min} and ${max} arg(s), received ${n}`);
-  }
-}
-
-/** Fails loudly for flags the real CLI has and the stand-in knowingly does not implement. */
-export function rejectUnsupported(args: ParsedArgs, flags: string[]): void {
-  for (const f of flags) {
-    if (args.has(f)) {
-      throw new CliError(`flag --${f} is not supported by the tenantctl test stand-in (see docs/standin.md)`);
-    }
-  }
+  if (n >= min && n <= max) return;
+  if (max === 0) throw new CliError(`unknown command ${JSON.stringify(args.positionals[0])} for "pulumi ${usage}"`);
+  if (min === max) throw new CliError(`accepts ${min} arg(s), received ${n}`);
+  if (min === 0) throw new CliError(`accepts at most ${max} arg(s), received ${n}`);
+  throw new CliError(`accepts between ${min} and ${max} arg(s), received ${n}`);
 }

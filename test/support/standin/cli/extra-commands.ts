@@ -180,7 +180,8 @@ export async function importResources(args: ParsedArgs): Promise<number> {
       }, ctx.store.read(ref));
     }
     const out = args.string("out");
-    if (out && args.bool("generate-code") !== false) fs.writeFileSync(out, generatedCode(imported));
+    const generate = !args.has("generate-code") || args.bool("generate-code");
+    if (out && generate) fs.writeFileSync(out, generatedCode(imported));
     const verb = dryRun ? "Previewing import" : "Importing";
     print([`${verb} (${ctx.displayName(ref)}):`, "", ...imported.map((r) => ` =  ${r.type} ${r.urn.split("::").pop()} ${dryRun ? "import" : "imported"}`), "", "Resources:", `    = ${imported.length} ${dryRun ? "to import" : "imported"}`, "", `Duration: ${Math.max(1, Math.round((Date.now() - started) / 1000))}s`].join("\n"));
   } finally {

@@ -170,24 +170,35 @@ async function operate(
     d.cancel();
   });
   let programError: string | undefined;
+  const clean = (): boolean => !d.failed && d.loggedErrors.length === 0;
   if (kind === "update" || kind === "preview") {
+    let deleted = false;
+    d.onShutdown = async () => {
+      if (!clean()) return;
+      deleted = true;
+      await deleteUnregistered(d);
+    };
     programError = await runProgram(d, programRun(d), ctx.store.root);
-    if (programError && !d.failed && d.loggedErrors.length === 0) d.log("error", `an unhandled error occurred: ${programError}`, "");
-    if (!programError && !d.failed && d.loggedErrors.length === 0) await deleteUnregistered(d);
+    if (programError && clean()) d.log("error", `an unhandled error occurred: ${programError}`, "");
+    if (!programError && clean() && !deleted) await deleteUnregistered(d);
   } else {
+    let done = false;
+    const work = async (): Promise<void> => {
+      done = true;
+      if (kind === "refresh") await refreshResources(d);
+      else await destroyResources(d, snapshot, filter);
+    };
     if (args.bool("run-program")) {
-      // The program runs against the state (no steps) so its errors and logs surface as with the real engine.
+      // The program runs against the state (no steps) so its errors and logs surface as with the real engine; a
+      // destroy's deletes run while it waits for shutdown, so its delete hooks can be called back.
       const p = new Deployment({ ...deployment(new SnapshotManager(latest, undefined)).opts, programOnly: true, events: d.opts.events });
-      // Hooks the program registers are the ones the destroy's delete steps call.
       p.hooks = d.hooks;
+      if (kind === "destroy") p.onShutdown = async () => (p.loggedErrors.length === 0 ? work() : undefined);
       programError = await runProgram(p, programRun(p), ctx.store.root);
       for (const e of p.loggedErrors) d.loggedErrors.push(e);
       if (programError && p.loggedErrors.length === 0) d.log("error", `an unhandled error occurred: ${programError}`, "");
     }
-    if (programError === undefined && d.loggedErrors.length === 0) {
-      if (kind === "refresh") await refreshResources(d);
-      else await destroyResources(d, snapshot, filter);
-    }
+    if (!done && programError === undefined && d.loggedErrors.length === 0) await work();
   }
   d.hooks.close();
   const failed = d.failed || d.canceled || d.loggedErrors.length > 0 || programError !== undefined;

@@ -43,7 +43,7 @@ const UPDATE: FlagSpec = {
   "config-path": "bool",
   "show-reads": "bool",
   "show-policy-remediations": "bool",
-  "attach-debugger": "multi",
+  "attach-debugger": "bool",
   "secrets-provider": "string",
 };
 

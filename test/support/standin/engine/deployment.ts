@@ -59,10 +59,17 @@ export class Deployment {
   importer: AccountImporter | undefined;
   /** Resource hooks the program registered in this run. */
   hooks = new HookRegistry();
+  /**
+   * Work the engine does while the program waits in SignalAndWaitForShutdown: the deletes, so the program's
+   * callbacks (delete hooks) are still being served, as the real engine does.
+   */
+  onShutdown: (() => Promise<void>) | undefined;
   private inflight = 0;
   /** Verdicts of `opts.filter` so far, for `--target-dependents`/`--exclude-dependents`. */
   private readonly allowedUrns = new Set<string>();
   private readonly deniedUrns = new Set<string>();
+  /** Creates skipped by `--target`/`--exclude`. */
+  private readonly skipped = new Set<string>();
   private readonly idle: (() => void)[] = [];
   private onFailure: () => void = () => undefined;
   /**
@@ -151,9 +158,13 @@ export class Deployment {
       }
     }
     if (this.opts.programOnly) return this.answerFromState(goal, old);
-    if (this.opts.filter?.active && !isProvider && !this.filterAllows(goal, provider)) return this.untargeted(goal, old);
+    // The root stack resource is never filtered out: every targeted resource hangs off it.
+    const isRoot = goal.type === "pulumi:pulumi:Stack" && !goal.parent;
+    if (this.opts.filter?.active && !isProvider && !isRoot && !this.filterAllows(goal, provider)) return this.untargeted(goal, old);
     let inputs = effectiveInputs(goal, old);
     if (goal.custom) inputs = this.opts.aws.check(goal.type, goal.name, inputs, old?.inputs);
+    // Like the plan's seed: an auto-name chosen at preview time is the one the planned update uses.
+    if (goal.custom && this.opts.plan) inputs = this.opts.plan.seedAutoName(goal.urn, goal.type, goal.inputs, inputs);
     const decision: Decision = decide(goal, inputs, old, this.opts.replaceUrns.has(goal.urn));
     if (decision.op === "replace" && goal.custom && !decision.deleteBeforeReplace) {
       inputs = this.opts.aws.check(goal.type, goal.name, effectiveInputs(goal, old), undefined);
@@ -214,6 +225,7 @@ export class Deployment {
    * created and its outputs are its inputs, as the engine's skipped create.
    */
   private untargeted(goal: Goal, old: ResourceState | undefined): ResourceState {
+    if (!old) this.skipped.add(goal.urn);
     if (!old) return { urn: goal.urn, custom: goal.custom, type: goal.type, inputs: goal.inputs, outputs: goal.inputs };
     const planning = this.opts.dryRun ? { planning: true } : {};
     this.opts.events.emit({ resourcePreEvent: { metadata: stepMetadata("same", goal.urn, goal.type, old, old), ...planning } });
@@ -313,6 +325,8 @@ export class Deployment {
 
   /** Component outputs arrive after registration, through RegisterResourceOutputs. */
   registerOutputs(urn: string, outputs: PropertyMap): void {
+    // A program run only for its providers (--run-program) records nothing; a skipped create has no state.
+    if (this.opts.programOnly || this.skipped.has(urn)) return;
     const state = this.opts.snapshot.getNew(urn);
     if (!state) throw new Error(`unknown resource ${urn}`);
     this.opts.snapshot.setNew({ ...state, outputs });

@@ -167,7 +167,12 @@ export function resourceMonitor(d: Deployment, backendRoot: string): IResourceMo
       res.setRef(`standin-${Math.random().toString(16).slice(2)}`);
       return res;
     }),
-    signalAndWaitForShutdown: unary(() => new p.Empty()),
+    signalAndWaitForShutdown: unary(async () => {
+      const work = d.onShutdown;
+      d.onShutdown = undefined;
+      await work?.();
+      return new p.Empty();
+    }),
     getDeploymentInfo: unary(() => {
       throw Object.assign(new Error("GetDeploymentInfo is not implemented"), { code: p.grpc.status.UNIMPLEMENTED });
     }),

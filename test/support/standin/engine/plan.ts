@@ -5,6 +5,7 @@ import type { ProjectSettings, StackRef } from "../backend/project";
 import { CliError } from "../errors";
 import type { PropertyMap } from "./values";
 import { isObject, isSecret, UNKNOWN } from "./values";
+import { nameField } from "../../../../infra/sim/aws-model";
 
 /**
  * Update plans (`preview --save-plan`, `up --plan`), checked as the engine's step generator checks them
@@ -63,6 +64,17 @@ export class Plan {
 
   constructor(private readonly file: PlanFile) {
     for (const [urn, rp] of Object.entries(file.resourcePlans)) this.remaining.set(urn, [...rp.steps]);
+  }
+
+  /**
+   * The real plan carries the preview's random seed, so auto-names come out the same; here the planned name is
+   * reused when the program did not set the name itself.
+   */
+  seedAutoName(urn: string, type: string, programInputs: PropertyMap, checked: PropertyMap): PropertyMap {
+    const field = nameField(type);
+    const planned = field === undefined ? undefined : this.file.resourcePlans[urn]?.inputs?.[field];
+    if (field === undefined || field in programInputs || typeof planned !== "string" || planned === UNKNOWN) return checked;
+    return { ...checked, [field]: planned };
   }
 
   /** Throws the engine's error when `op` on `urn` (with these inputs, for creates and updates) breaks the plan. */
