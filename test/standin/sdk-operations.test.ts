@@ -114,7 +114,7 @@ describe("stand-in pulumi through Stack: operation flags as pulumi 3.248 treats 
     const stack = await world.stack("opsrun", "dev", async () => {
       // A logged error fails the program as a thrown one does (a throw in an inline program also surfaces as an
       // unhandled rejection inside jest).
-      if (fail) pulumi.log.error("program refused to run");
+      if (fail) await pulumi.log.error("program refused to run");
       await groups()();
       new aws.cloudwatch.LogGroup("never-created", { retentionInDays: 7 });
     });
@@ -137,7 +137,8 @@ describe("stand-in pulumi through Stack: operation flags as pulumi 3.248 treats 
       await groups({ extra })();
     });
     const plan = path.join(world.workDir, "opsplan.plan.json");
-    await stack.preview({ plan });
+    const saved = await stack.preview({ plan });
+    expect(saved.stdout).toContain(`Update plan written to '${plan}'\nRun \`pulumi up --plan='${plan}'\` to constrain the update`);
     expect(fs.readFileSync(plan, "utf8")).toContain(urn("dev", "opsplan", "a"));
     expect((await stack.up({ plan })).summary.resourceChanges).toEqual({ create: 4 });
     await stack.preview({ plan });
@@ -193,6 +194,30 @@ describe("stand-in pulumi through Stack: operation flags as pulumi 3.248 treats 
     expect(await failureOf(dst.import({ resources: [{ type: LOG, name: "ghost", id: "no-such-group" }] }))).toMatch(
       /resource 'no-such-group' does not exist/,
     );
+  });
+
+  it("preview --import-file writes an import spec with a placeholder id for every resource it would create", async () => {
+    const stack = await world.stack("opsimportfile", "dev", groups());
+    const file = path.join(world.workDir, "opsimportfile.json");
+    await stack.preview({ importFile: file });
+    expect(JSON.parse(fs.readFileSync(file, "utf8"))).toEqual({
+      nameTable: {},
+      resources: ["a", "b", "c"].map((name) => ({ type: LOG, name, id: "<PLACEHOLDER>" })),
+    });
+  });
+
+  it("--continue-on-error: independent steps go on after a failure, dependents of the failed one are left alone", async () => {
+    const stack = await world.stack("opscontinue", "dev", async () => {
+      const bad = new aws.cloudwatch.LogGroup("bad", { retentionInDays: 7 });
+      new aws.cloudwatch.LogGroup("after-bad", { retentionInDays: 7, tags: { dep: bad.name } });
+      new aws.cloudwatch.LogGroup("good", { retentionInDays: 7 });
+    });
+    stack.workspace.envVars = { ...world.env, PULUMI_STANDIN_FAIL: "*::bad" };
+    const failure = await failureOf(stack.up({ continueOnError: true }));
+    expect(failure).toMatch(/error: update failed/);
+    expect(failure).toMatch(/api error InternalFailure/);
+    stack.workspace.envVars = world.env;
+    expect(await names(stack)).toEqual(["good"]);
   });
 
   it("refuses what it cannot do offline with the real CLI's reason: policy packs, attaching a debugger", async () => {

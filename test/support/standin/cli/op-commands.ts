@@ -27,6 +27,7 @@ import { stackConfigPath } from "../backend/stack-config";
 import type { ProgramRun } from "../engine/run-program";
 import { dependenciesOf, UrnFilter } from "../engine/targets";
 import { PlanRecorder, readPlan, writePlan } from "../engine/plan";
+import { writeImportFile } from "../engine/import-file";
 
 function defaultTags(entry: ConfigEntry | undefined): Record<string, string> | undefined {
   if (!entry) return undefined;
@@ -145,7 +146,7 @@ async function operate(
     new Deployment({
       project: ref.project, stack: ref.stack, dryRun, snapshot, events, aws, faults,
       replaceUrns: new Set(args.multi("replace")), defaultTags: defaultTags(config["aws:defaultTags"]),
-      filter: filter.active ? filter : undefined, plan, planRecorder,
+      filter: filter.active ? filter : undefined, plan, planRecorder, continueOnError: args.bool("continue-on-error"),
     });
   const client = args.string("client");
   const programRun = (d: Deployment): ProgramRun => {
@@ -170,7 +171,8 @@ async function operate(
     d.cancel();
   });
   let programError: string | undefined;
-  const clean = (): boolean => !d.failed && d.loggedErrors.length === 0;
+  // With --continue-on-error the deletes of resources the program no longer declares still run after failures.
+  const clean = (): boolean => (d.opts.continueOnError ?? false) || (!d.failed && d.loggedErrors.length === 0);
   if (kind === "update" || kind === "preview") {
     let deleted = false;
     d.onShutdown = async () => {
@@ -220,7 +222,12 @@ async function operate(
   if (args.bool("expect-no-changes") && Object.entries(d.changes).some(([op, n]) => op !== "same" && (n ?? 0) > 0)) {
     throw new CliError("no changes were expected but changes occurred");
   }
-  if (planRecorder) writePlan(args.string("save-plan") ?? "", planRecorder, ref, config);
+  if (planRecorder) {
+    const file = args.string("save-plan") ?? "";
+    writePlan(file, planRecorder, ref, config);
+    print(`Update plan written to '${file}'\nRun \`pulumi up --plan='${file}'\` to constrain the update to the operations planned by this preview`);
+  }
+  if (kind === "preview" && args.string("import-file")) writeImportFile(args.string("import-file") ?? "", events.emitted());
   if (kind === "destroy") finishDestroy(ctx, ref, args, protectedCount);
   return 0;
 }

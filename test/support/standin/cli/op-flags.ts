@@ -92,7 +92,5 @@ export const UNSUPPORTED_OP_FLAGS: Record<string, string> = {
   "policy-pack": "runs a policy pack through its language's analyzer plugin, which the stand-in does not host",
   "policy-pack-config": "configures a policy pack (see --policy-pack)",
   "attach-debugger": "waits for a debugger to attach to the program before running it",
-  "import-file": "writes an import file for the resources a preview would create",
-  "continue-on-error": "keeps running independent steps after a failed one",
   "target-replace": "replaces one resource and targets it",
 };

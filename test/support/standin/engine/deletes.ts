@@ -22,6 +22,7 @@ export async function deleteResources(d: Deployment, victims: ResourceState[], r
   }
   for (const r of ordered) {
     if (d.canceled) return;
+    if (d.failed && !d.opts.continueOnError) return;
     if (isDefaultProvider(r)) {
       if (!dryRun) snapshot.removeOld(r.urn);
       continue;
@@ -57,6 +58,7 @@ export async function deleteResources(d: Deployment, victims: ResourceState[], r
         d.hookWarnings(await d.hooks.run("afterDelete", hooksOf(r), dryRun, target, { oldInputs: r.inputs, oldOutputs: r.outputs }), r.urn);
       } catch (err) {
         d.fail(r.urn, r.type, op, r, undefined, err);
+        if (d.opts.continueOnError) continue;
         return;
       }
     }
@@ -72,5 +74,5 @@ export async function deleteUnregistered(d: Deployment): Promise<void> {
   if (d.failed || d.canceled) return;
   const filter = d.opts.filter;
   const allowed = filter?.active ? filter.allowed(snapshot.oldResources()) : undefined;
-  await deleteResources(d, snapshot.oldResources().filter((r) => !snapshot.isRegistered(r.urn) && (allowed?.has(r.urn) ?? true)), false);
+  await deleteResources(d, snapshot.oldResources().filter((r) => !snapshot.isRegistered(r.urn) && !d.hasFailed(r.urn) && (allowed?.has(r.urn) ?? true)), false);
 }

@@ -40,6 +40,11 @@ export interface DeploymentOptions {
   plan?: Plan;
   /** `preview --save-plan`: every step is recorded. */
   planRecorder?: PlanRecorder;
+  /**
+   * `--continue-on-error`: a failed step does not stop the others; resources that depend on a failed one are not
+   * touched, and the operation fails at the end.
+   */
+  continueOnError?: boolean;
 }
 
 /** A failed step: the gRPC layer answers UNAVAILABLE so the program stops quietly, as with the real engine. */
@@ -68,6 +73,8 @@ export class Deployment {
   /** Verdicts of `opts.filter` so far, for `--target-dependents`/`--exclude-dependents`. */
   private readonly allowedUrns = new Set<string>();
   private readonly deniedUrns = new Set<string>();
+  /** Resources whose step failed, and (with --continue-on-error) those skipped because they depend on one. */
+  private readonly failedUrns = new Set<string>();
   /** Creates skipped by `--target`/`--exclude`. */
   private readonly skipped = new Set<string>();
   private readonly idle: (() => void)[] = [];
@@ -136,7 +143,15 @@ export class Deployment {
 
   async register(goal: Goal, version: string): Promise<ResourceState> {
     if (this.canceled) throw new StepFailure("update canceled");
-    if (this.failed) throw new StepFailure("update canceled: an earlier resource operation failed");
+    if (this.failed && !this.opts.continueOnError) throw new StepFailure("update canceled: an earlier resource operation failed");
+    if (this.opts.continueOnError) {
+      const failedDep = dependenciesOf(goal).find((u) => this.failedUrns.has(u));
+      if (failedDep) {
+        this.failedUrns.add(goal.urn);
+        // Not UNAVAILABLE: the SDK reports this registration and goes on with the rest of the program.
+        throw new Error(`resource ${goal.urn} was not updated because its dependency ${failedDep} failed`);
+      }
+    }
     const snap = this.opts.snapshot;
     if (snap.isRegistered(goal.urn)) {
       const dup = new Error(`Duplicate resource URN '${goal.urn}'; try giving it a unique name`);
@@ -207,6 +222,7 @@ export class Deployment {
       return state;
     } catch (err) {
       this.fail(goal.urn, goal.type, decision.op, old, pre, err);
+      if (this.opts.continueOnError) throw new Error((err as Error).message);
       throw new StepFailure((err as Error).message);
     } finally {
       if (--this.inflight === 0) this.idle.splice(0).forEach((resolve) => resolve());
@@ -289,6 +305,11 @@ export class Deployment {
     }
   }
 
+  /** A resource whose step failed (or was skipped for a failed dependency) keeps its old state: never deleted. */
+  hasFailed(urn: string): boolean {
+    return this.failedUrns.has(urn);
+  }
+
   hookWarnings(warnings: string[], urn: string): void {
     for (const w of warnings) this.log("warning", w, urn);
   }
@@ -296,7 +317,8 @@ export class Deployment {
   fail(urn: string, type: string, op: OpType, old: ResourceState | undefined, news: ResourceState | undefined, err: unknown): void {
     const message = err instanceof Error ? err.message : String(err);
     this.errors.push(message);
-    this.onFailure();
+    this.failedUrns.add(urn);
+    if (!this.opts.continueOnError) this.onFailure();
     const provider = type.startsWith("aws:") ? ": provider=aws@7.48.0" : "";
     this.opts.events.emit({ diagnosticEvent: { urn, message: `${message}${provider}\n`, color: "never", severity: "error" } });
     this.opts.events.emit({ resOpFailedEvent: { metadata: stepMetadata(op, urn, type, old, news), status: 1, steps: 1 } });
