@@ -200,22 +200,25 @@ describe("stand-in pulumi through Stack: operation flags as pulumi 3.248 treats 
     const stack = await world.stack("opsimportfile", "dev", groups());
     const file = path.join(world.workDir, "opsimportfile.json");
     await stack.preview({ importFile: file });
-    expect(JSON.parse(fs.readFileSync(file, "utf8"))).toEqual({
-      nameTable: {},
-      resources: ["a", "b", "c"].map((name) => ({ type: LOG, name, id: "<PLACEHOLDER>" })),
-    });
+    const written = JSON.parse(fs.readFileSync(file, "utf8")) as { nameTable: object; resources: { name: string }[] };
+    expect(written.nameTable).toEqual({});
+    // In the order the engine saw the creates: b waits for a (dependsOn), c does not.
+    expect([...written.resources].sort((x, y) => x.name.localeCompare(y.name))).toEqual(
+      ["a", "b", "c"].map((name) => ({ type: LOG, name, id: "<PLACEHOLDER>" })),
+    );
   });
 
   it("--continue-on-error: independent steps go on after a failure, dependents of the failed one are left alone", async () => {
     const stack = await world.stack("opscontinue", "dev", async () => {
       const bad = new aws.cloudwatch.LogGroup("bad", { retentionInDays: 7 });
-      new aws.cloudwatch.LogGroup("after-bad", { retentionInDays: 7, tags: { dep: bad.name } });
+      new aws.cloudwatch.LogGroup("after-bad", { retentionInDays: 7 }, { dependsOn: [bad] });
       new aws.cloudwatch.LogGroup("good", { retentionInDays: 7 });
     });
     stack.workspace.envVars = { ...world.env, PULUMI_STANDIN_FAIL: "*::bad" };
     const failure = await failureOf(stack.up({ continueOnError: true }));
     expect(failure).toMatch(/error: update failed/);
     expect(failure).toMatch(/api error InternalFailure/);
+    expect(failure).toMatch(/after-bad was not updated because its dependency urn:pulumi:dev::opscontinue::aws:cloudwatch\/logGroup:LogGroup::bad failed/);
     stack.workspace.envVars = world.env;
     expect(await names(stack)).toEqual(["good"]);
   });

@@ -148,8 +148,8 @@ export class Deployment {
       const failedDep = dependenciesOf(goal).find((u) => this.failedUrns.has(u));
       if (failedDep) {
         this.failedUrns.add(goal.urn);
-        // Not UNAVAILABLE: the SDK reports this registration and goes on with the rest of the program.
-        throw new Error(`resource ${goal.urn} was not updated because its dependency ${failedDep} failed`);
+        this.log("warning", `${goal.urn} was not updated because its dependency ${failedDep} failed`, goal.urn);
+        return this.answerFromState(goal, this.opts.snapshot.olds.get(goal.urn));
       }
     }
     const snap = this.opts.snapshot;
@@ -222,7 +222,8 @@ export class Deployment {
       return state;
     } catch (err) {
       this.fail(goal.urn, goal.type, decision.op, old, pre, err);
-      if (this.opts.continueOnError) throw new Error((err as Error).message);
+      // The program goes on: it sees the resource as it was (a failed create: its inputs, no id), no rejection.
+      if (this.opts.continueOnError) return this.answerFromState(goal, old);
       throw new StepFailure((err as Error).message);
     } finally {
       if (--this.inflight === 0) this.idle.splice(0).forEach((resolve) => resolve());
@@ -348,7 +349,7 @@ export class Deployment {
   /** Component outputs arrive after registration, through RegisterResourceOutputs. */
   registerOutputs(urn: string, outputs: PropertyMap): void {
     // A program run only for its providers (--run-program) records nothing; a skipped create has no state.
-    if (this.opts.programOnly || this.skipped.has(urn)) return;
+    if (this.opts.programOnly || this.skipped.has(urn) || this.failedUrns.has(urn)) return;
     const state = this.opts.snapshot.getNew(urn);
     if (!state) throw new Error(`unknown resource ${urn}`);
     this.opts.snapshot.setNew({ ...state, outputs });
