@@ -63,9 +63,10 @@ describe("stand-in pulumi through LocalWorkspace: config, stacks, plugins and wh
     const from = await world.stack("wsconfig", "src", async () => ({}));
     await from.setAllConfig({ plain: { value: "p" }, hidden: { value: "h", secret: true } });
     await from.setConfig("obj.k", { value: "v" }, true);
-    const json = (await world.pulumiCommand()).run(["config", "--json", "--show-secrets", "--stack", "src"], path.join(world.workDir, "wsconfig"), world.env);
+    // getAllConfig is `config --show-secrets --json` parsed: its JSON is that command's output.
+    const json = JSON.stringify(await from.getAllConfig());
     const to = await world.stack("wsconfig", "dst", async () => ({}));
-    await to.workspace.setAllConfigJson("dst", (await json).stdout);
+    await to.workspace.setAllConfigJson("dst", json);
     expect(await to.getAllConfig()).toEqual({
       "wsconfig:plain": { value: "p", secret: false },
       "wsconfig:hidden": { value: "h", secret: true },
@@ -117,7 +118,7 @@ describe("stand-in pulumi through LocalWorkspace: config, stacks, plugins and wh
 
   it("answers plugin, install, org and ESC environment calls as the real CLI does offline or on a DIY backend", async () => {
     const stack = await world.stack("wsnet", "dev", async () => ({}));
-    const ws = stack.workspace;
+    const ws = stack.workspace as LocalWorkspace;
     expect(await ws.listPlugins()).toEqual([]);
     await ws.removePlugin("aws", "7.48.0");
     expect(await errorOf(ws.installPlugin("aws", "v7.48.0"))).toMatch(
