@@ -37,6 +37,10 @@ export class HookRegistry {
   private readonly hooks = new Map<string, RegisteredHook>();
   private readonly clients = new Map<string, callbackGrpc.CallbacksClient>();
 
+  get registered(): boolean {
+    return this.hooks.size > 0;
+  }
+
   register(name: string, target: string, token: string, onDryRun: boolean, ignoreErrors: boolean): void {
     this.hooks.set(name, { target, token, onDryRun, ignoreErrors });
   }

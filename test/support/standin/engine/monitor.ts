@@ -168,9 +168,13 @@ export function resourceMonitor(d: Deployment, backendRoot: string): IResourceMo
       return res;
     }),
     signalAndWaitForShutdown: unary(async () => {
-      const work = d.onShutdown;
-      d.onShutdown = undefined;
-      await work?.();
+      // Only a program with hooks needs to be kept waiting (its callbacks server must outlive the deletes); any
+      // other is released at once, and the deletes run after it as before.
+      if (d.hooks.registered) {
+        const work = d.onShutdown;
+        d.onShutdown = undefined;
+        await work?.();
+      }
       return new p.Empty();
     }),
     getDeploymentInfo: unary(() => {
