@@ -6,7 +6,8 @@
  * Fixture: the shared stack and one template tenant are created for real; the N tenants are clones of the template's
  * checkpoint, stack config, index entry and simulated AWS resources with the slug replaced (provisioning 200 tenants
  * for real takes longer than the benchmark itself). Build first (npm run build), then see bench/README.md.
- * Knobs: FLEET_BENCH_SIZES=50,100,200 FLEET_BENCH_CONCURRENCY=20 FLEET_BENCH_DELAY_MS=2000 FLEET_BENCH_LIST=1000.
+ * Knobs: FLEET_BENCH_SIZES=50,100,200 FLEET_BENCH_CONCURRENCY=20 FLEET_BENCH_DELAY_MS=aws FLEET_BENCH_LIST=1000
+ * (FLEET_BENCH_DELAY_MS is a PULUMI_STANDIN_DELAY_MS value; `aws`, the default, is AWS_TYPICAL_DELAYS).
  */
 import { execFile, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -16,7 +17,26 @@ import { delimiter, join } from "node:path";
 const REPO = join(__dirname, "..", "..");
 const SIZES = (process.env.FLEET_BENCH_SIZES ?? "50,100,200").split(",").map(Number);
 const CONCURRENCY = Number(process.env.FLEET_BENCH_CONCURRENCY ?? "20");
-const DELAY_MS = process.env.FLEET_BENCH_DELAY_MS ?? "2000";
+/**
+ * How long AWS takes per resource operation, for the stand-in (`<type>@<op>=<ms>`); sources and which figures are
+ * estimates: bench/README.md, "AWS-typical delays".
+ */
+export const AWS_TYPICAL_DELAYS = [
+  "2000",
+  "aws:rds/instance:Instance@create=420000",
+  "aws:rds/instance:Instance@replace=420000",
+  "aws:rds/instance:Instance@update=5000",
+  "aws:rds/instance:Instance@delete=300000",
+  "aws:ecs/service:Service@create=150000",
+  "aws:ecs/service:Service@update=180000",
+  "aws:ecs/service:Service@delete=300000",
+  "aws:ecs/taskDefinition:TaskDefinition=1000",
+  "aws:lb/targetGroup:TargetGroup=2000",
+  "aws:lb/listenerRule:ListenerRule=1000",
+  "aws:secretsmanager/secret:Secret=1000",
+  "aws:iam/role:Role=3000",
+].join(",");
+const DELAY_MS = (process.env.FLEET_BENCH_DELAY_MS ?? "aws") === "aws" ? AWS_TYPICAL_DELAYS : (process.env.FLEET_BENCH_DELAY_MS ?? "");
 const LIST_SIZE = Number(process.env.FLEET_BENCH_LIST ?? "1000");
 const TEMPLATE = "bnchtpl";
 const image = (v: number): string => `123456789012.dkr.ecr.us-east-1.amazonaws.com/tenantctl-app:${v}.0.0`;

@@ -36,15 +36,36 @@ describe("stand-in pulumi: CLI surface", () => {
   });
   afterAll(() => world.cleanup());
 
-  it("reports a version the pinned SDK accepts and fails loudly on unknown commands and flags", async () => {
+  it("reports a version the pinned SDK accepts and fails like cobra on unknown commands, flags and arguments", async () => {
     expect((await pulumi(["version"])).stdout.trim()).toBe("v3.248.0");
-    const cmd = await pulumi(["stack", "rename", "x"]);
+    const cmd = await pulumi(["frobnicate"]);
     expect(cmd.code).toBe(255);
-    expect(cmd.stderr).toMatch(/^error: unknown command "stack rename x"/);
+    expect(cmd.stderr).toBe('error: unknown command "frobnicate" for "pulumi"\n');
+    expect((await pulumi(["stack", "ls", "extra"])).stderr).toBe('error: unknown command "extra" for "pulumi stack ls"\n');
     const flag = await pulumi(["up", "--yes", "--frobnicate"]);
     expect(flag.stderr).toBe("error: unknown flag: --frobnicate\n");
-    const refused = await pulumi(["up", "--yes", "--target", "urn:x"]);
-    expect(refused.stderr).toMatch(/flag --target is not supported/);
+    expect((await pulumi(["up", "-q"])).stderr).toBe("error: unknown shorthand flag: 'q' in -q\n");
+    expect((await pulumi(["up", "--yes=maybe"])).stderr).toBe(
+      'error: invalid argument "maybe" for "-y, --yes" flag: strconv.ParseBool: parsing "maybe": invalid syntax\n',
+    );
+    const big = await pulumi(["preview", "--parallel", "99999999999"]);
+    expect(big.stderr).toBe('error: invalid argument "99999999999" for "-p, --parallel" flag: strconv.ParseInt: parsing "99999999999": value out of range\n');
+    expect(big.code).toBe(255);
+  });
+
+  it("prints usage for --help and -h on every command; the --remote flags only with PULUMI_EXPERIMENTAL, as the SDK probes", async () => {
+    const root = await pulumi(["--help"]);
+    expect(root.code).toBe(0);
+    expect(root.stdout).toMatch(/^Usage:\n {2}pulumi \[flags\]$/m);
+    for (const c of ["up", "preview", "refresh", "destroy", "stack", "config", "import", "plugin"]) expect(root.stdout).toMatch(new RegExp(`^  ${c} `, "m"));
+    const preview = await pulumi(["preview", "--help"]);
+    expect(preview.code).toBe(0);
+    expect(preview.stdout).toContain("  -p, --parallel int32");
+    expect(preview.stdout).toContain("      --save-plan string");
+    expect(preview.stdout).not.toContain("--remote");
+    expect((await pulumi(["preview", "--help"], { PULUMI_EXPERIMENTAL: "true" })).stdout).toContain("      --remote\n");
+    expect((await pulumi(["stack", "rename", "-h"])).stdout).toContain("pulumi stack rename <new-stack-name> [flags]");
+    expect((await pulumi(["config", "--help"])).stdout).toMatch(/Available Commands:[\s\S]*set-all/);
   });
 
   it("needs a passphrase like the real CLI and rejects a wrong one", async () => {

@@ -19,7 +19,7 @@ function faultsWith(raw: string | undefined): Faults {
   }
 }
 
-describe("PULUMI_STANDIN_DELAY_MS: a default and per-type delays", () => {
+describe("PULUMI_STANDIN_DELAY_MS: a default, per-type and per-operation delays", () => {
   it("keeps the plain number form: the same delay for every type; unset or empty is none", () => {
     expect(faultsWith("1500").delayMs(SERVICE)).toBe(1500);
     expect(faultsWith("1500").delayMs("aws:iam/role:Role")).toBe(1500);
@@ -35,7 +35,21 @@ describe("PULUMI_STANDIN_DELAY_MS: a default and per-type delays", () => {
     expect(f.delayMs(ALB_RULE)).toBe(5);
     expect(faultsWith(`${RULE}=7`).delayMs(ALB_RULE)).toBe(7);
     expect(faultsWith(`${SERVICE}=7`).delayMs("aws:iam/role:Role")).toBe(0);
-    expect(parseDelays(`0,${SERVICE}=2.5`)).toEqual({ defaultMs: 0, byType: new Map([[SERVICE, 2.5]]) });
+    expect(parseDelays(`0,${SERVICE}=2.5`)).toEqual({ defaultMs: 0, byType: new Map([[SERVICE, 2.5]]), byTypeOp: new Map() });
+  });
+
+  it("takes <type>@<op>=<ms> per operation, most specific first: type@op, then type, then the default", () => {
+    const RDS = "aws:rds/instance:Instance";
+    const f = faultsWith(`5,${RDS}=2000,${RDS}@create=420000,${RDS}@delete=300000,${ALB_RULE}@read=1`);
+    expect(f.delayMs(RDS, "create")).toBe(420000);
+    expect(f.delayMs(RDS, "delete")).toBe(300000);
+    expect(f.delayMs(RDS, "update")).toBe(2000);
+    expect(f.delayMs(RDS)).toBe(2000);
+    expect(f.delayMs(SERVICE, "create")).toBe(5);
+    expect(f.delayMs(RULE, "read")).toBe(1);
+    expect(f.delayMs(RULE, "create")).toBe(5);
+    expect(faultsWith(`${RDS}@replace=9`).delayMs(RDS, "replace")).toBe(9);
+    expect(faultsWith(`${RDS}@replace=9`).delayMs(RDS, "update")).toBe(0);
   });
 
   it.each([
@@ -49,9 +63,14 @@ describe("PULUMI_STANDIN_DELAY_MS: a default and per-type delays", () => {
     ["=5", "'' is not a resource type token"],
     ["service=5", "'service' is not a resource type token"],
     [`${RULE}=1,${ALB_RULE}=2`, `'${ALB_RULE}' given twice`],
+    [`${SERVICE}@create=1,${SERVICE}@create=2`, `'${SERVICE}@create' given twice`],
+    [`${SERVICE}@boot=1`, "'boot' is not an operation"],
+    [`${SERVICE}@=1`, "'' is not an operation"],
+    [`@create=1`, "'' is not a resource type token"],
+    [`${SERVICE}@delete=-3`, "'-3' is not a non-negative number"],
   ])("refuses %j (%s) in the existing error style", (raw, why) => {
     expect(() => faultsWith(raw)).toThrow(
-      `PULUMI_STANDIN_DELAY_MS must be a non-negative number or comma-separated <ms> and <type>=<ms> entries (${why}), got '${raw}'`,
+      `PULUMI_STANDIN_DELAY_MS must be a non-negative number or comma-separated <ms>, <type>=<ms> and <type>@<op>=<ms> entries, op one of create, update, replace, delete, read (${why}), got '${raw}'`,
     );
   });
 
@@ -99,7 +118,7 @@ describe("PULUMI_STANDIN_DELAY_MS through the stand-in `pulumi`", () => {
     // The SDK's CommandError quotes stderr more than once; every error line is this one.
     const errorLines = new Set(String((err as Error).message).split("\n").filter((l) => l.startsWith("error: ")));
     expect([...errorLines]).toEqual([
-      "error: PULUMI_STANDIN_DELAY_MS must be a non-negative number or comma-separated <ms> and <type>=<ms> entries ('fast' is not a non-negative number), got 'aws:ecs/service:Service=fast'",
+      "error: PULUMI_STANDIN_DELAY_MS must be a non-negative number or comma-separated <ms>, <type>=<ms> and <type>@<op>=<ms> entries, op one of create, update, replace, delete, read ('fast' is not a non-negative number), got 'aws:ecs/service:Service=fast'",
     ]);
     stack.workspace.envVars = world.env;
     expect((await stack.exportStack()).deployment.resources ?? []).toEqual([]);
@@ -108,6 +127,18 @@ describe("PULUMI_STANDIN_DELAY_MS through the stand-in `pulumi`", () => {
   it("runs an update with per-type delays", async () => {
     const stack = await world.stack("delay", "dev", program);
     stack.workspace.envVars = { ...world.env, PULUMI_STANDIN_DELAY_MS: "1,aws:cloudwatch/logGroup:LogGroup=20" };
+    expect((await stack.up()).summary.resourceChanges).toEqual({ create: 2 });
+    expect((await stack.destroy()).summary.resourceChanges).toEqual({ delete: 2 });
+  });
+
+  it("refuses an unknown operation before touching anything, and runs with per-operation delays", async () => {
+    const stack = await world.stack("delay", "ops", program);
+    stack.workspace.envVars = { ...world.env, PULUMI_STANDIN_DELAY_MS: "aws:cloudwatch/logGroup:LogGroup@boot=5" };
+    const err = await stack.up().then(() => undefined, (e: unknown) => e);
+    expect(String((err as Error).message)).toContain("('boot' is not an operation)");
+    stack.workspace.envVars = world.env;
+    expect((await stack.exportStack()).deployment.resources ?? []).toEqual([]);
+    stack.workspace.envVars = { ...world.env, PULUMI_STANDIN_DELAY_MS: "aws:cloudwatch/logGroup:LogGroup@create=30,aws:cloudwatch/logGroup:LogGroup@delete=10" };
     expect((await stack.up()).summary.resourceChanges).toEqual({ create: 2 });
     expect((await stack.destroy()).summary.resourceChanges).toEqual({ delete: 2 });
   });

@@ -17,10 +17,19 @@ export interface StackConfigFile {
 export interface ConfigEntry {
   value: string;
   secret: boolean;
+  /** The structured value, for keys set with `--path` or `set-all --json` objects. */
+  objectValue?: unknown;
+}
+
+let configFileOverride: string | undefined;
+
+/** `--config-file <file>`: every command reads and writes the stack's config there instead (relative to cwd). */
+export function useConfigFile(file: string | undefined): void {
+  configFileOverride = file ? path.resolve(file) : undefined;
 }
 
 export function stackConfigPath(project: ProjectSettings, ref: StackRef): string {
-  return path.join(project.dir, `Pulumi.${ref.stack}.yaml`);
+  return configFileOverride ?? path.join(project.dir, `Pulumi.${ref.stack}.yaml`);
 }
 
 export function readStackConfig(project: ProjectSettings, ref: StackRef): StackConfigFile {
@@ -78,22 +87,49 @@ function isSecure(v: unknown): v is { secure: string } {
   return typeof v === "object" && v !== null && typeof (v as { secure?: unknown }).secure === "string";
 }
 
-export function hasSecureValues(cfg: StackConfigFile): boolean {
-  return Object.values(cfg.config ?? {}).some(isSecure);
+/** Whether a config value holds a `secure:` leaf anywhere (structured values set with `--path --secret`). */
+function containsSecure(v: unknown): boolean {
+  if (isSecure(v)) return true;
+  if (Array.isArray(v)) return v.some(containsSecure);
+  if (typeof v === "object" && v !== null) return Object.values(v).some(containsSecure);
+  return false;
 }
 
-/** Decrypted config entries; `crypter` may be omitted only when no value is secure. */
-export function configEntries(cfg: StackConfigFile, crypter: Crypter | undefined): Record<string, ConfigEntry> {
+function decryptTree(v: unknown, crypter: Crypter): unknown {
+  if (isSecure(v)) return crypter.decrypt(v.secure);
+  if (Array.isArray(v)) return v.map((x) => decryptTree(x, crypter));
+  if (typeof v === "object" && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, decryptTree(x, crypter)]));
+  return v;
+}
+
+export function hasSecureValues(cfg: StackConfigFile): boolean {
+  return Object.values(cfg.config ?? {}).some(containsSecure);
+}
+
+/**
+ * Decrypted config entries; `crypter` may be omitted only when no value is secure. A structured value is its JSON
+ * text (what the program receives), secret when any leaf is, with `objectValue` as `config --json` prints it.
+ */
+export function configEntries(cfg: StackConfigFile, crypter: Crypter | "blind" | undefined): Record<string, ConfigEntry> {
   const out: Record<string, ConfigEntry> = {};
   for (const [k, v] of Object.entries(cfg.config ?? {})) {
-    if (isSecure(v)) {
-      if (!crypter) throw new CliError(`config value ${k} is a secret and no passphrase was given`);
-      out[k] = { value: crypter.decrypt(v.secure), secret: true };
-    } else {
-      out[k] = { value: typeof v === "string" ? v : JSON.stringify(v), secret: false };
+    const secret = containsSecure(v);
+    if (secret && crypter === "blind") {
+      out[k] = { value: "[secret]", secret };
+      continue;
     }
+    if (secret && !crypter) throw new CliError(`config value ${k} is a secret and no passphrase was given`);
+    const plain = secret && crypter && crypter !== "blind" ? decryptTree(v, crypter) : v;
+    if (typeof plain === "string") out[k] = { value: plain, secret };
+    else if (plain === null || typeof plain !== "object") out[k] = { value: String(plain), secret };
+    else out[k] = { value: JSON.stringify(plain), secret, objectValue: plain };
   }
   return out;
+}
+
+/** Encrypts every leaf of a value for a `--secret` set (top-level or inside a structure). */
+export function secureValue(value: string, crypter: Crypter): { secure: string } {
+  return { secure: crypter.encrypt(value) };
 }
 
 export function setEntry(cfg: StackConfigFile, key: string, value: string, secretCrypter: Crypter | undefined): void {

@@ -6,7 +6,7 @@ import type { Checkpoint, Deployment } from "./state";
 
 /** What `stack history --json` prints for one update (apitype.UpdateInfo with ISO times). */
 export interface UpdateInfo {
-  kind: "update" | "preview" | "refresh" | "destroy" | "import" | "rename";
+  kind: "update" | "preview" | "refresh" | "destroy" | "import" | "resource-import" | "rename";
   startTime: number;
   message: string;
   environment: Record<string, string>;

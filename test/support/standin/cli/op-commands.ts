@@ -17,9 +17,17 @@ import { refreshResources } from "../engine/refresh";
 import { runProgram } from "../engine/run-program";
 import { SnapshotManager } from "../engine/snapshot";
 import type { ParsedArgs } from "./args";
-import { expectArgs, rejectUnsupported } from "./args";
+import { expectArgs } from "./args";
+import { saveConfigArray } from "./config-commands";
 import { Context, print } from "./context";
 import { UNSUPPORTED_OP_FLAGS } from "./op-flags";
+import * as fs from "node:fs";
+import type { ResourceState as ResourceStateT } from "../backend/state";
+import { stackConfigPath } from "../backend/stack-config";
+import type { ProgramRun } from "../engine/run-program";
+import { dependenciesOf, UrnFilter } from "../engine/targets";
+import { PlanRecorder, readPlan, writePlan } from "../engine/plan";
+import { writeImportFile } from "../engine/import-file";
 
 function defaultTags(entry: ConfigEntry | undefined): Record<string, string> | undefined {
   if (!entry) return undefined;
@@ -30,32 +38,87 @@ function defaultTags(entry: ConfigEntry | undefined): Record<string, string> | u
 const masked = (config: Record<string, ConfigEntry>): Record<string, string> =>
   Object.fromEntries(Object.entries(config).map(([k, e]) => [k, e.secret ? "[secret]" : e.value]));
 
+/** The real CLI's answer to `--remote` on any backend but Pulumi Cloud (pkg/cmd/pulumi/deployment/remote.go). */
+export const REMOTE_NEEDS_CLOUD =
+  "the Pulumi Cloud backend must be used for remote operations; use `pulumi login` without arguments to log into the Pulumi Cloud backend";
+
+const NEEDS_YES: Record<OperationKind, string | undefined> = {
+  update: "--yes or --skip-preview must be passed in to proceed when running in non-interactive mode",
+  preview: undefined,
+  refresh: "--yes or --skip-preview or --preview-only must be passed in to proceed when running in non-interactive mode",
+  destroy: "--yes or --skip-preview or --preview-only must be passed in to proceed when running in non-interactive mode",
+};
+
 /** `up`, `preview`, `refresh` and `destroy`: lock, run the engine, save state and history, print, stream events. */
 export async function runOperation(kind: OperationKind, args: ParsedArgs): Promise<number> {
-  expectArgs(args, 0, 0, kind === "update" ? "up" : kind);
-  rejectUnsupported(args, UNSUPPORTED_OP_FLAGS);
-  const dryRun = kind === "preview" || args.bool("preview-only");
-  if ((kind === "refresh" || kind === "destroy") && args.bool("run-program")) throw unsupported(`--run-program=true for ${kind}`);
-  if (!dryRun && !args.bool("yes")) {
-    throw new CliError("--yes must be passed in to proceed when running in non-interactive mode");
+  const name = kind === "update" ? "up" : kind;
+  // With --remote the operation goes to the Deployments API; positional url and all, it never reaches the engine.
+  if (args.bool("remote")) throw new CliError(REMOTE_NEEDS_CLOUD);
+  expectArgs(args, 0, 0, name);
+  for (const [flag, what] of Object.entries(UNSUPPORTED_OP_FLAGS)) {
+    if (args.has(flag)) throw unsupported(`--${flag} (the real CLI ${what})`);
+  }
+  if (args.multi("target").length > 0 && args.multi("exclude").length > 0) {
+    throw new CliError("if any flags in the group [target exclude] are set none of the others can be; [exclude target] were all set");
+  }
+  const previewOnly = args.bool("preview-only");
+  const dryRun = kind === "preview" || previewOnly;
+  const yes = args.bool("yes") || args.bool("skip-preview");
+  const needsYes = NEEDS_YES[kind];
+  if (needsYes && !yes && !previewOnly) throw new CliError(needsYes);
+  if (kind === "destroy" && args.bool("exclude-protected") && args.multi("target").length > 0) {
+    throw new CliError("you cannot specify --target and --exclude-protected");
   }
   const ctx = Context.load();
   const ref = ctx.existingStack(args);
+  saveConfigArray(ctx, ref, args.multi("config"), args.bool("config-path"));
   const crypter = openCrypter(ctx.project, ref, ctx.store);
+  const plan = kind === "update" ? args.string("plan") : undefined;
   const lock = dryRun ? undefined : StackLock.acquire(ctx.store, ref);
   try {
-    return await operate(kind, dryRun, args, ctx, ref, crypter);
+    return await operate(kind, dryRun, args, ctx, ref, crypter, plan);
   } finally {
     lock?.release();
   }
 }
 
-async function operate(kind: OperationKind, dryRun: boolean, args: ParsedArgs, ctx: Context, ref: StackRef, crypter: Crypter): Promise<number> {
+/** `destroy --exclude-protected`: protected resources and everything they depend on (getProtectedExcludes). */
+function protectedClosure(resources: readonly ResourceStateT[]): Set<string> {
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  const out = new Set<string>();
+  const visit = (urn: string): void => {
+    if (out.has(urn)) return;
+    out.add(urn);
+    const r = byUrn.get(urn);
+    if (r) for (const d of dependenciesOf(r)) visit(d);
+  };
+  for (const r of resources) if (r.protect) visit(r.urn);
+  return new Set([...out].filter((u) => byUrn.has(u)));
+}
+
+async function operate(
+  kind: OperationKind, dryRun: boolean, args: ParsedArgs, ctx: Context, ref: StackRef, crypter: Crypter, planFile: string | undefined,
+): Promise<number> {
   const started = Date.now();
   const cfg = readStackConfig(ctx.project, ref);
   const config = configEntries(cfg, crypter);
   const salt = saltOf(ctx.project, ref) ?? "";
   let latest: DeploymentState = decryptDeployment(ctx.store.read(ref).checkpoint.latest ?? { manifest: newManifest() }, crypter);
+  const excludes = [...args.multi("exclude")];
+  let protectedCount = 0;
+  if (kind === "destroy" && args.bool("exclude-protected")) {
+    const all = latest.resources ?? [];
+    const prot = protectedClosure(all);
+    protectedCount = prot.size;
+    excludes.push(...prot);
+    if (protectedCount === all.length && protectedCount > 0) {
+      print(`There were no unprotected resources to destroy. There are still ${protectedCount} protected resources associated with this stack.`);
+      return 0;
+    }
+  }
+  const filter = new UrnFilter(args.multi("target"), excludes, args.bool("target-dependents"), args.bool("exclude-dependents"));
+  const plan = planFile ? readPlan(planFile, ctx.project, ref) : undefined;
+  const planRecorder = kind === "preview" && args.string("save-plan") ? new PlanRecorder() : undefined;
   const events = EventSink.open(args.string("event-log"));
   events.emit({ preludeEvent: { config: masked(config) } });
   const pending = latest.pending_operations ?? [];
@@ -83,8 +146,17 @@ async function operate(kind: OperationKind, dryRun: boolean, args: ParsedArgs, c
     new Deployment({
       project: ref.project, stack: ref.stack, dryRun, snapshot, events, aws, faults,
       replaceUrns: new Set(args.multi("replace")), defaultTags: defaultTags(config["aws:defaultTags"]),
+      filter: filter.active ? filter : undefined, plan, planRecorder, continueOnError: args.bool("continue-on-error"),
     });
-  if ((kind === "update" || kind === "preview") && args.bool("refresh")) {
+  const client = args.string("client");
+  const programRun = (d: Deployment): ProgramRun => {
+    if (!client) throw unsupported("running a program from disk (only inline programs, passed via --client, are)");
+    return {
+      client, project: ref.project, stack: ref.stack, programDir: ctx.project.dir, main: ctx.project.main ?? ".",
+      config, dryRun: d.opts.dryRun, parallel: args.int("parallel") ?? 2147483647,
+    };
+  };
+  if (args.bool("refresh")) {
     const r = deployment(new SnapshotManager(latest, persist));
     await refreshResources(r);
     latest = r.opts.snapshot.deployment();
@@ -99,20 +171,38 @@ async function operate(kind: OperationKind, dryRun: boolean, args: ParsedArgs, c
     d.cancel();
   });
   let programError: string | undefined;
+  // With --continue-on-error the deletes of resources the program no longer declares still run after failures.
+  const clean = (): boolean => (d.opts.continueOnError ?? false) || (!d.failed && d.loggedErrors.length === 0);
   if (kind === "update" || kind === "preview") {
-    const client = args.string("client");
-    if (!client) throw unsupported("running a program from disk (only inline programs, passed via --client, are)");
-    programError = await runProgram(d, {
-      client, project: ref.project, stack: ref.stack, programDir: ctx.project.dir, main: ctx.project.main ?? ".",
-      config, dryRun, parallel: Number(args.string("parallel") ?? "0") || 2147483647,
-    }, ctx.store.root);
-    if (programError && !d.failed && d.loggedErrors.length === 0) d.log("error", `an unhandled error occurred: ${programError}`, "");
-    if (!programError && !d.failed && d.loggedErrors.length === 0) await deleteUnregistered(d);
-  } else if (kind === "refresh") {
-    await refreshResources(d);
+    let deleted = false;
+    d.onShutdown = async () => {
+      if (!clean()) return;
+      deleted = true;
+      await deleteUnregistered(d);
+    };
+    programError = await runProgram(d, programRun(d), ctx.store.root);
+    if (programError && clean()) d.log("error", `an unhandled error occurred: ${programError}`, "");
+    if (!programError && clean() && !deleted) await deleteUnregistered(d);
   } else {
-    await deleteResources(d, snapshot.oldResources(), false);
+    let done = false;
+    const work = async (): Promise<void> => {
+      done = true;
+      if (kind === "refresh") await refreshResources(d);
+      else await destroyResources(d, snapshot, filter);
+    };
+    if (args.bool("run-program")) {
+      // The program runs against the state (no steps) so its errors and logs surface as with the real engine; a
+      // destroy's deletes run while it waits for shutdown, so its delete hooks can be called back.
+      const p = new Deployment({ ...deployment(new SnapshotManager(latest, undefined)).opts, programOnly: true, events: d.opts.events });
+      p.hooks = d.hooks;
+      if (kind === "destroy") p.onShutdown = async () => (p.loggedErrors.length === 0 ? work() : undefined);
+      programError = await runProgram(p, programRun(p), ctx.store.root);
+      for (const e of p.loggedErrors) d.loggedErrors.push(e);
+      if (programError && p.loggedErrors.length === 0) d.log("error", `an unhandled error occurred: ${programError}`, "");
+    }
+    if (!done && programError === undefined && d.loggedErrors.length === 0) await work();
   }
+  d.hooks.close();
   const failed = d.failed || d.canceled || d.loggedErrors.length > 0 || programError !== undefined;
   if (!dryRun) snapshot.persist();
   const seconds = (Date.now() - started) / 1000;
@@ -132,5 +222,53 @@ async function operate(kind: OperationKind, dryRun: boolean, args: ParsedArgs, c
   if (args.bool("expect-no-changes") && Object.entries(d.changes).some(([op, n]) => op !== "same" && (n ?? 0) > 0)) {
     throw new CliError("no changes were expected but changes occurred");
   }
+  if (planRecorder) {
+    const file = args.string("save-plan") ?? "";
+    writePlan(file, planRecorder, ref, config);
+    print(`Update plan written to '${file}'\nRun \`pulumi up --plan='${file}'\` to constrain the update to the operations planned by this preview`);
+  }
+  if (kind === "preview" && args.string("import-file")) writeImportFile(args.string("import-file") ?? "", events.emitted());
+  if (kind === "destroy") finishDestroy(ctx, ref, args, protectedCount);
   return 0;
+}
+
+/** Deletes what the filter allows; with `--target` and without `--target-dependents`, a dependent left behind fails. */
+async function destroyResources(d: Deployment, snapshot: SnapshotManager, filter: UrnFilter): Promise<void> {
+  const olds = snapshot.oldResources();
+  if (!filter.active) {
+    await deleteResources(d, olds, false);
+    return;
+  }
+  const allowed = filter.allowed(olds);
+  if (filter.hasTargets) {
+    for (const r of olds) {
+      const dep = dependenciesOf(r).find((u) => allowed.has(u));
+      if (!allowed.has(r.urn) && dep && !r.type.startsWith("pulumi:providers:")) {
+        d.fail(dep, olds.find((o) => o.urn === dep)?.type ?? "", "delete", undefined, undefined,
+          new Error(`Cannot delete '${dep}' because '${r.urn}' depends on it and is not targeted; use --target-dependents to delete it too`));
+        return;
+      }
+    }
+  }
+  await deleteResources(d, olds.filter((r) => allowed.has(r.urn)), false);
+}
+
+/** The lines the real `pulumi destroy` prints after a successful destroy (pkg/cmd/pulumi/operations/destroy.go). */
+function finishDestroy(ctx: Context, ref: StackRef, args: ParsedArgs, protectedCount: number): void {
+  const name = ctx.displayName(ref);
+  if (protectedCount > 0) {
+    print(`All unprotected resources were destroyed. There are still ${protectedCount} protected resources associated with this stack.`);
+  } else if (args.multi("target").length === 0) {
+    if (!args.bool("remove") && !args.bool("preview-only")) {
+      print(
+        "The resources in the stack have been deleted, but the history and configuration associated with the stack are still maintained. \n" +
+          `If you want to remove the stack completely, run \`pulumi stack rm ${name}\`.`,
+      );
+    } else if (args.bool("remove")) {
+      ctx.store.remove(ref);
+      fs.rmSync(stackConfigPath(ctx.project, ref), { force: true });
+      if (ctx.isCurrent(ref)) ctx.clearSelection();
+      print("The resources in the stack have been deleted, and the history and configuration removed.");
+    }
+  }
 }

@@ -1,8 +1,9 @@
 import type { FlagSpec } from "./args";
 
-/** Flags shared by up, preview, refresh and destroy, as the Automation API passes them. */
+/** Flags up, preview, refresh and destroy share (pkg/cmd/pulumi/operations in pulumi 3.248). */
 const COMMON: FlagSpec = {
   stack: "string",
+  "config-file": "string",
   message: "string",
   "expect-no-changes": "bool",
   diff: "bool",
@@ -10,60 +11,86 @@ const COMMON: FlagSpec = {
   exclude: "multi",
   "target-dependents": "bool",
   "exclude-dependents": "bool",
-  parallel: "string",
+  parallel: "int",
   "exec-agent": "string",
   "exec-kind": "string",
   "event-log": "string",
   client: "string",
   "suppress-outputs": "bool",
   "suppress-progress": "bool",
+  "suppress-permalink": "string",
+  "show-full-output": "bool",
+  "show-config": "bool",
   debug: "bool",
-  "config-file": "string",
   "run-program": "bool",
   "show-secrets": "bool",
   "show-replacement-steps": "bool",
   "show-sames": "bool",
   json: "bool",
-  refresh: "bool",
-  "attach-debugger": "bool",
   "continue-on-error": "bool",
+  neo: "bool",
+  copilot: "bool",
 };
 
-export const OP_FLAGS: Record<"up" | "preview" | "refresh" | "destroy", FlagSpec> = {
-  up: {
-    ...COMMON,
-    yes: "bool",
-    "skip-preview": "bool",
-    replace: "multi",
-    "policy-pack": "multi",
-    "policy-pack-config": "multi",
-    plan: "string",
-  },
-  preview: {
-    ...COMMON,
-    replace: "multi",
-    "policy-pack": "multi",
-    "policy-pack-config": "multi",
-    "save-plan": "string",
-    "import-file": "string",
-  },
-  refresh: { ...COMMON, yes: "bool", "skip-preview": "bool", "preview-only": "bool", "clear-pending-creates": "bool" },
-  destroy: { ...COMMON, yes: "bool", "skip-preview": "bool", "preview-only": "bool", "exclude-protected": "bool" },
+/** `up`/`preview` only. */
+const UPDATE: FlagSpec = {
+  refresh: "bool",
+  replace: "multi",
+  "target-replace": "multi",
+  "policy-pack": "multi",
+  "policy-pack-config": "multi",
+  config: "multi",
+  "config-path": "bool",
+  "show-reads": "bool",
+  "show-policy-remediations": "bool",
+  "attach-debugger": "bool",
+  "secrets-provider": "string",
 };
 
-/** Known flags the stand-in does not implement; passing one fails instead of being ignored. */
-export const UNSUPPORTED_OP_FLAGS = [
-  "target",
-  "exclude",
-  "target-dependents",
-  "exclude-dependents",
-  "policy-pack",
-  "policy-pack-config",
-  "plan",
-  "save-plan",
-  "import-file",
-  "attach-debugger",
-  "config-file",
-  "continue-on-error",
-  "exclude-protected",
-];
+/**
+ * The `--remote` flags exist only when PULUMI_EXPERIMENTAL is set, as in the real CLI (`deployment.RemoteSupported`);
+ * the SDK sets it for remote workspaces and looks for `--remote` in `preview --help`.
+ */
+function remoteFlags(): FlagSpec {
+  const v = process.env.PULUMI_EXPERIMENTAL ?? "";
+  if (!["1", "t", "T", "true", "TRUE", "True"].includes(v)) return {};
+  return {
+    remote: "bool", "suppress-stream-logs": "bool", "remote-inherit-settings": "bool", "remote-env": "multi",
+    "remote-env-secret": "multi", "remote-pre-run-command": "multi", "remote-skip-install-dependencies": "bool",
+    "remote-git-branch": "string", "remote-git-commit": "string", "remote-git-repo-dir": "string",
+    "remote-git-auth-access-token": "string", "remote-git-auth-ssh-private-key": "string",
+    "remote-git-auth-ssh-private-key-path": "string", "remote-git-auth-password": "string",
+    "remote-git-auth-username": "string", "remote-executor-image": "string", "remote-executor-image-username": "string",
+    "remote-executor-image-password": "string", "remote-agent-pool-id": "string",
+  };
+}
+
+export function opFlags(kind: "up" | "preview" | "refresh" | "destroy"): FlagSpec {
+  switch (kind) {
+    case "up":
+      return { ...COMMON, ...UPDATE, ...remoteFlags(), yes: "bool", "skip-preview": "bool", plan: "string" };
+    case "preview":
+      return { ...COMMON, ...UPDATE, ...remoteFlags(), "save-plan": "string", "import-file": "string" };
+    case "refresh":
+      return {
+        ...COMMON, ...remoteFlags(), yes: "bool", "skip-preview": "bool", "preview-only": "bool",
+        "clear-pending-creates": "bool", "import-pending-creates": "multi", "skip-pending-creates": "bool",
+      };
+    case "destroy":
+      return {
+        ...COMMON, ...remoteFlags(), refresh: "bool", yes: "bool", "skip-preview": "bool", "preview-only": "bool",
+        "exclude-protected": "bool", remove: "bool", config: "multi", "config-path": "bool",
+      };
+  }
+}
+
+/**
+ * Flags the real CLI has and the stand-in does not implement, each with what the real CLI does and why the
+ * stand-in cannot (docs/standin.md has the table). Passing one fails instead of being ignored.
+ */
+export const UNSUPPORTED_OP_FLAGS: Record<string, string> = {
+  "policy-pack": "runs a policy pack through its language's analyzer plugin, which the stand-in does not host",
+  "policy-pack-config": "configures a policy pack (see --policy-pack)",
+  "attach-debugger": "waits for a debugger to attach to the program before running it",
+  "target-replace": "replaces one resource and targets it",
+};

@@ -46,17 +46,18 @@ export async function stackLs(args: ParsedArgs): Promise<number> {
   expectArgs(args, 0, 0, "stack ls");
   const ctx = Context.load();
   const refs = ctx.store.list(args.bool("all") ? undefined : ctx.project.name);
+  // stackSummaryJSON as the DIY backend fills it: no updateInProgress (SupportsProgress is false), no url (not
+  // httpstate); lastUpdate is the checkpoint's manifest time and resourceCount counts its resources, both only
+  // once an operation has written a deployment (the stand-in's `stack init` writes an empty one for the salt).
   const rows = refs.map((ref) => {
     const latest = ctx.store.read(ref).checkpoint.latest;
-    const last = ctx.store.history(ref)[0];
-    const lockDir = ctx.store.lockDir(ref);
+    const time = latest?.manifest?.time;
+    const deployed = latest && ctx.store.history(ref).length > 0;
     return {
       name: ctx.displayName(ref),
       current: ctx.isCurrent(ref),
-      ...(last ? { lastUpdate: new Date(last.endTime * 1000).toISOString() } : {}),
-      updateInProgress: fs.existsSync(lockDir) && fs.readdirSync(lockDir).some((f) => f.endsWith(".json")),
-      ...(latest?.resources ? { resourceCount: latest.resources.length } : {}),
-      url: `${ctx.store.url.replace(/\/$/, "")}/.pulumi/stacks/${ref.project}/${ref.stack}.json`,
+      ...(deployed && time ? { lastUpdate: new Date(time).toISOString().replace(/\.\d{3}Z$/, "Z") } : {}),
+      ...(deployed ? { resourceCount: latest.resources?.length ?? 0 } : {}),
     };
   });
   if (args.bool("json")) printJson(rows);

@@ -1,6 +1,7 @@
 import type { ResourceState } from "../backend/state";
 import { arnOf } from "../aws/provider";
 import type { Deployment } from "./deployment";
+import { hooksOf } from "./hooks";
 import { protectedError, stepMetadata } from "./steps";
 
 const isDefaultProvider = (r: ResourceState): boolean =>
@@ -21,20 +22,30 @@ export async function deleteResources(d: Deployment, victims: ResourceState[], r
   }
   for (const r of ordered) {
     if (d.canceled) return;
+    if (d.failed && !d.opts.continueOnError) return;
     if (isDefaultProvider(r)) {
       if (!dryRun) snapshot.removeOld(r.urn);
       continue;
     }
     const op = replaced ? "delete-replaced" : "delete";
     const planning = dryRun ? { planning: true } : {};
+    d.opts.planRecorder?.record(r.urn, r.type, op, undefined);
+    try {
+      d.opts.plan?.check(r.urn, op, undefined);
+    } catch (err) {
+      d.fail(r.urn, r.type, op, r, undefined, err);
+      return;
+    }
     events.emit({ resourcePreEvent: { metadata: stepMetadata(op, r.urn, r.type, r, undefined), ...planning } });
     if (!dryRun) {
       try {
-        await faults.delay(r.type);
+        await faults.delay(r.type, "delete");
         const name = r.urn.split("::").pop() ?? "";
         const physical = typeof r.outputs.name === "string" ? r.outputs.name : typeof r.outputs.identifier === "string" ? r.outputs.identifier : name;
         const injected = faults.failure("delete", r.type, name, r.urn, physical);
         if (injected) throw injected;
+        const target = { urn: r.urn, type: r.type, id: r.id };
+        d.hookWarnings(await d.hooks.run("beforeDelete", hooksOf(r), dryRun, target, { oldInputs: r.inputs, oldOutputs: r.outputs }), r.urn);
         const done = snapshot.beginPending({ resource: r, type: "deleting" });
         try {
           if (faults.shouldDie(r.type, name, r.urn)) faults.dieNow();
@@ -44,8 +55,10 @@ export async function deleteResources(d: Deployment, victims: ResourceState[], r
         }
         if (replaced) snapshot.finishReplaced(r.urn);
         else snapshot.removeOld(r.urn);
+        d.hookWarnings(await d.hooks.run("afterDelete", hooksOf(r), dryRun, target, { oldInputs: r.inputs, oldOutputs: r.outputs }), r.urn);
       } catch (err) {
         d.fail(r.urn, r.type, op, r, undefined, err);
+        if (d.opts.continueOnError) continue;
         return;
       }
     }
@@ -59,5 +72,7 @@ export async function deleteUnregistered(d: Deployment): Promise<void> {
   const { snapshot } = d.opts;
   await deleteResources(d, snapshot.replacedResources(), true);
   if (d.failed || d.canceled) return;
-  await deleteResources(d, snapshot.oldResources().filter((r) => !snapshot.isRegistered(r.urn)), false);
+  const filter = d.opts.filter;
+  const allowed = filter?.active ? filter.allowed(snapshot.oldResources()) : undefined;
+  await deleteResources(d, snapshot.oldResources().filter((r) => !snapshot.isRegistered(r.urn) && !d.hasFailed(r.urn) && (allowed?.has(r.urn) ?? true)), false);
 }

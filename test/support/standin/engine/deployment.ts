@@ -12,6 +12,11 @@ import { isObject, secret, unwrap } from "./values";
 import { executeStep } from "./execute";
 import type { AccountImporter } from "../aws/import-read";
 import { importDiffs, importMismatch, importMissing, IMPORT_MISMATCH } from "./import-step";
+import { HookRegistry } from "./hooks";
+import type { HookPoint } from "./hooks";
+import type { Plan, PlanRecorder } from "./plan";
+import type { UrnFilter } from "./targets";
+import { dependenciesOf } from "./targets";
 
 export interface DeploymentOptions {
   project: string;
@@ -24,6 +29,22 @@ export interface DeploymentOptions {
   replaceUrns: Set<string>;
   /** The default AWS provider's `defaultTags` from stack config `aws:defaultTags`. */
   defaultTags?: Record<string, string>;
+  /** `--target`/`--exclude`: resources outside it keep their old state (or are not created). */
+  filter?: UrnFilter;
+  /**
+   * `refresh`/`destroy --run-program`: the program runs for its side of the protocol only; every registration is
+   * answered from the state (no steps), as the real engine uses the program there only to learn providers.
+   */
+  programOnly?: boolean;
+  /** `up --plan`: every step is checked against the saved plan. */
+  plan?: Plan;
+  /** `preview --save-plan`: every step is recorded. */
+  planRecorder?: PlanRecorder;
+  /**
+   * `--continue-on-error`: a failed step does not stop the others; resources that depend on a failed one are not
+   * touched, and the operation fails at the end.
+   */
+  continueOnError?: boolean;
 }
 
 /** A failed step: the gRPC layer answers UNAVAILABLE so the program stops quietly, as with the real engine. */
@@ -41,7 +62,21 @@ export class Deployment {
   canceled = false;
   /** Reads the account for `import` steps; set by the resource monitor, which knows the backend. */
   importer: AccountImporter | undefined;
+  /** Resource hooks the program registered in this run. */
+  hooks = new HookRegistry();
+  /**
+   * Work the engine does while the program waits in SignalAndWaitForShutdown: the deletes, so the program's
+   * callbacks (delete hooks) are still being served, as the real engine does.
+   */
+  onShutdown: (() => Promise<void>) | undefined;
   private inflight = 0;
+  /** Verdicts of `opts.filter` so far, for `--target-dependents`/`--exclude-dependents`. */
+  private readonly allowedUrns = new Set<string>();
+  private readonly deniedUrns = new Set<string>();
+  /** Resources whose step failed, and (with --continue-on-error) those skipped because they depend on one. */
+  private readonly failedUrns = new Set<string>();
+  /** Creates skipped by `--target`/`--exclude`. */
+  private readonly skipped = new Set<string>();
   private readonly idle: (() => void)[] = [];
   private onFailure: () => void = () => undefined;
   /**
@@ -108,7 +143,15 @@ export class Deployment {
 
   async register(goal: Goal, version: string): Promise<ResourceState> {
     if (this.canceled) throw new StepFailure("update canceled");
-    if (this.failed) throw new StepFailure("update canceled: an earlier resource operation failed");
+    if (this.failed && !this.opts.continueOnError) throw new StepFailure("update canceled: an earlier resource operation failed");
+    if (this.opts.continueOnError) {
+      const failedDep = dependenciesOf(goal).find((u) => this.failedUrns.has(u));
+      if (failedDep) {
+        this.failedUrns.add(goal.urn);
+        this.log("warning", `${goal.urn} was not updated because its dependency ${failedDep} failed`, goal.urn);
+        return this.answerFromState(goal, this.opts.snapshot.olds.get(goal.urn));
+      }
+    }
     const snap = this.opts.snapshot;
     if (snap.isRegistered(goal.urn)) {
       const dup = new Error(`Duplicate resource URN '${goal.urn}'; try giving it a unique name`);
@@ -129,8 +172,14 @@ export class Deployment {
         throw new StepFailure(err.message);
       }
     }
+    if (this.opts.programOnly) return this.answerFromState(goal, old);
+    // The root stack resource is never filtered out: every targeted resource hangs off it.
+    const isRoot = goal.type === "pulumi:pulumi:Stack" && !goal.parent;
+    if (this.opts.filter?.active && !isProvider && !isRoot && !this.filterAllows(goal, provider)) return this.untargeted(goal, old);
     let inputs = effectiveInputs(goal, old);
     if (goal.custom) inputs = this.opts.aws.check(goal.type, goal.name, inputs, old?.inputs);
+    // Like the plan's seed: an auto-name chosen at preview time is the one the planned update uses.
+    if (goal.custom && this.opts.plan) inputs = this.opts.plan.seedAutoName(goal.urn, goal.type, goal.inputs, inputs);
     const decision: Decision = decide(goal, inputs, old, this.opts.replaceUrns.has(goal.urn));
     if (decision.op === "replace" && goal.custom && !decision.deleteBeforeReplace) {
       inputs = this.opts.aws.check(goal.type, goal.name, effectiveInputs(goal, old), undefined);
@@ -142,27 +191,71 @@ export class Deployment {
       additionalSecretOutputs: goal.additionalSecretOutputs.length > 0 ? goal.additionalSecretOutputs : undefined,
       deletedWith: goal.deletedWith || undefined,
       created: old?.created ?? new Date().toISOString(), modified: new Date().toISOString(),
+      ...(goal.hooks ? { resourceHooks: goal.hooks } : {}),
     };
     const planning = this.opts.dryRun ? { planning: true } : {};
     const pre = { ...base, id: old?.id };
+    this.opts.planRecorder?.record(goal.urn, goal.type, decision.op, inputs);
     this.opts.events.emit({ resourcePreEvent: { metadata: stepMetadata(decision.op, goal.urn, goal.type, old, pre, decision.diffs), ...planning } });
     this.inflight++;
     try {
       if (decision.op === "replace" && old?.protect) throw protectedError("replace", goal.urn);
+      this.opts.plan?.check(goal.urn, decision.op, decision.op === "same" ? undefined : inputs);
+      const point: "Create" | "Update" | undefined = decision.op === "update" ? "Update" : decision.op === "same" ? undefined : "Create";
+      const hookTarget = { urn: goal.urn, type: goal.type, id: old?.id };
+      if (point) {
+        const olds = decision.op === "update" ? { oldInputs: old?.inputs, oldOutputs: old?.outputs } : {};
+        this.hookWarnings(await this.hooks.run(`before${point}` as HookPoint, goal.hooks, this.opts.dryRun, hookTarget, { newInputs: inputs, ...olds }), goal.urn);
+      }
       const result = await executeStep(this, goal, base, old, decision, this.defaultTagsFor(provider));
       const outputs: PropertyMap = { ...result.outputs };
       for (const k of goal.additionalSecretOutputs) if (k in outputs) outputs[k] = secret(unwrap(outputs[k]));
       const state: ResourceState = { ...base, id: goal.custom ? result.id : undefined, outputs };
+      if (point) {
+        const olds = decision.op === "update" ? { oldInputs: old?.inputs, oldOutputs: old?.outputs } : {};
+        const done = { ...hookTarget, id: state.id };
+        this.hookWarnings(await this.hooks.run(`after${point}` as HookPoint, goal.hooks, this.opts.dryRun, done, { newInputs: inputs, newOutputs: outputs, ...olds }), goal.urn);
+      }
       snap.setNew(state);
       this.count(decision.op);
       this.opts.events.emit({ resOutputsEvent: { metadata: stepMetadata(decision.op, goal.urn, goal.type, old, state, decision.diffs), ...planning } });
       return state;
     } catch (err) {
       this.fail(goal.urn, goal.type, decision.op, old, pre, err);
+      // The program goes on: it sees the resource as it was (a failed create: its inputs, no id), no rejection.
+      if (this.opts.continueOnError) return this.answerFromState(goal, old);
       throw new StepFailure((err as Error).message);
     } finally {
       if (--this.inflight === 0) this.idle.splice(0).forEach((resolve) => resolve());
     }
+  }
+
+  private filterAllows(goal: Goal, provider: string): boolean {
+    const deps = dependenciesOf({ ...goal, provider });
+    const ok = this.opts.filter?.allows(goal.urn, deps, this.allowedUrns, this.deniedUrns) ?? true;
+    (ok ? this.allowedUrns : this.deniedUrns).add(goal.urn);
+    return ok;
+  }
+
+  /**
+   * Outside `--target`/inside `--exclude`: an existing resource stays as it was (a `same` step); a new one is not
+   * created and its outputs are its inputs, as the engine's skipped create.
+   */
+  private untargeted(goal: Goal, old: ResourceState | undefined): ResourceState {
+    if (!old) this.skipped.add(goal.urn);
+    if (!old) return { urn: goal.urn, custom: goal.custom, type: goal.type, inputs: goal.inputs, outputs: goal.inputs };
+    const planning = this.opts.dryRun ? { planning: true } : {};
+    this.opts.events.emit({ resourcePreEvent: { metadata: stepMetadata("same", goal.urn, goal.type, old, old), ...planning } });
+    this.opts.planRecorder?.record(goal.urn, goal.type, "same", undefined);
+    this.opts.snapshot.setNew(old);
+    this.count("same");
+    this.opts.events.emit({ resOutputsEvent: { metadata: stepMetadata("same", goal.urn, goal.type, old, old), ...planning } });
+    return old;
+  }
+
+  /** `--run-program` for refresh/destroy: the program sees the state's outputs; nothing is stepped or recorded. */
+  private answerFromState(goal: Goal, old: ResourceState | undefined): ResourceState {
+    return old ?? { urn: goal.urn, custom: goal.custom, type: goal.type, inputs: goal.inputs, outputs: goal.inputs };
   }
 
   /**
@@ -182,8 +275,10 @@ export class Deployment {
     };
     const planning = this.opts.dryRun ? { planning: true } : {};
     this.opts.events.emit({ resourcePreEvent: { metadata: stepMetadata("import", goal.urn, goal.type, undefined, base), ...planning } });
+    this.opts.planRecorder?.record(goal.urn, goal.type, "import", goal.inputs);
     this.inflight++;
     try {
+      this.opts.plan?.check(goal.urn, "import", goal.inputs);
       const cloud = this.importer.read(goal.type, id);
       if (!cloud) throw importMissing(id);
       const inputs = this.opts.aws.check(goal.type, goal.name, goal.inputs, cloud.inputs);
@@ -193,7 +288,7 @@ export class Deployment {
         this.log("warning", `${IMPORT_MISMATCH}; importing this resource will fail (differing properties: ${diffs.join(", ")})`, goal.urn);
       }
       if (!this.opts.dryRun) {
-        await this.opts.faults.delay(goal.type);
+        await this.opts.faults.delay(goal.type, "read");
         this.importer.claim(goal.type, id, goal.urn, `${this.opts.project}/${this.opts.stack}`);
       }
       const outputs: PropertyMap = { ...cloud.outputs };
@@ -211,10 +306,20 @@ export class Deployment {
     }
   }
 
+  /** A resource whose step failed (or was skipped for a failed dependency) keeps its old state: never deleted. */
+  hasFailed(urn: string): boolean {
+    return this.failedUrns.has(urn);
+  }
+
+  hookWarnings(warnings: string[], urn: string): void {
+    for (const w of warnings) this.log("warning", w, urn);
+  }
+
   fail(urn: string, type: string, op: OpType, old: ResourceState | undefined, news: ResourceState | undefined, err: unknown): void {
     const message = err instanceof Error ? err.message : String(err);
     this.errors.push(message);
-    this.onFailure();
+    this.failedUrns.add(urn);
+    if (!this.opts.continueOnError) this.onFailure();
     const provider = type.startsWith("aws:") ? ": provider=aws@7.48.0" : "";
     this.opts.events.emit({ diagnosticEvent: { urn, message: `${message}${provider}\n`, color: "never", severity: "error" } });
     this.opts.events.emit({ resOpFailedEvent: { metadata: stepMetadata(op, urn, type, old, news), status: 1, steps: 1 } });
@@ -223,6 +328,7 @@ export class Deployment {
   /** `Resource.get`: reads a resource that exists in the account, from any stack, without managing it. */
   async read(type: string, name: string, id: string, parent: string, provider: string): Promise<ResourceState> {
     const urn = this.urnFor(type, name, parent);
+    await this.opts.faults.delay(type, "read");
     const cloud = this.opts.aws.read(type, id);
     const state: ResourceState = {
       urn, custom: true, external: true, id, type, inputs: {}, outputs: cloud?.outputs ?? {},
@@ -242,6 +348,8 @@ export class Deployment {
 
   /** Component outputs arrive after registration, through RegisterResourceOutputs. */
   registerOutputs(urn: string, outputs: PropertyMap): void {
+    // A program run only for its providers (--run-program) records nothing; a skipped create has no state.
+    if (this.opts.programOnly || this.skipped.has(urn) || this.failedUrns.has(urn)) return;
     const state = this.opts.snapshot.getNew(urn);
     if (!state) throw new Error(`unknown resource ${urn}`);
     this.opts.snapshot.setNew({ ...state, outputs });

@@ -34,7 +34,7 @@ export async function executeStep(
   const call = { urn: goal.urn, type: goal.type, name: goal.name, inputs: base.inputs, defaultTags };
   if (!goal.custom && !goal.remote) return { id: "", outputs: old?.outputs ?? {} };
   if (goal.remote) {
-    if (!dryRun && decision.op !== "same") await faults.delay(goal.type);
+    if (!dryRun && decision.op !== "same") await faults.delay(goal.type, decision.op);
     const injected = dryRun ? undefined : faults.failure(decision.op === "same" ? "update" : decision.op, goal.type, goal.name, goal.urn);
     if (injected && decision.op !== "same") throw injected;
     return aws.component(call);
@@ -44,7 +44,7 @@ export async function executeStep(
     if (decision.op === "update" && old) return { id: old.id ?? "", outputs: { ...old.outputs, ...base.inputs } };
     return { id: "", outputs: aws.previewCreate(call) };
   }
-  await faults.delay(goal.type);
+  await faults.delay(goal.type, decision.op === "same" ? "update" : decision.op);
   const injected = faults.failure(decision.op === "same" ? "update" : decision.op, goal.type, goal.name, goal.urn, physicalOf(goal, base.inputs));
   if (injected) throw injected;
   const done = snapshot.beginPending({

@@ -8,27 +8,39 @@ import { awsError } from "../aws/aws-error";
  *    with an AWS-shaped `InternalFailure` (message from PULUMI_STANDIN_FAIL_MESSAGE), for the operations listed in
  *    PULUMI_STANDIN_FAIL_OPS (default `create,update,replace,delete`).
  *  - PULUMI_STANDIN_DELAY_MS: how long each resource operation takes: a bare number for every type, and/or
- *    `<type>=<ms>` entries for one type (matched as given or by canonical type), comma-separated:
- *    `1000,aws:ecs/service:Service=60000`.
+ *    `<type>=<ms>` entries for one type (matched as given or by canonical type), and/or `<type>@<op>=<ms>` for one
+ *    operation of one type (op: create, update, replace, delete, read), comma-separated, the most specific winning:
+ *    `1000,aws:ecs/service:Service=60000,aws:rds/instance:Instance@create=420000`.
  *  - PULUMI_STANDIN_DIE: globs as above; the process kills itself (SIGKILL) when a matching operation starts, after
  *    recording it as a pending operation and with the stack lock still held, like a killed `pulumi up`.
  *    PULUMI_STANDIN_DIE_AFTER_CLOUD=1 dies after the simulated AWS call instead, leaving an orphan in the account.
  */
 export type FaultOp = "create" | "update" | "replace" | "delete";
 
-/** Per-type delays from PULUMI_STANDIN_DELAY_MS (canonical type → ms) and the default for every other type. */
+/** The operations `<type>@<op>=<ms>` can name: the steps that call AWS, and reads (refresh, `get`, import). */
+export const DELAY_OPS = ["create", "update", "replace", "delete", "read"] as const;
+export type DelayOp = (typeof DELAY_OPS)[number];
+
+/**
+ * Delays from PULUMI_STANDIN_DELAY_MS: per type and operation (`<canonical type>@<op>` → ms), per type
+ * (canonical type → ms), and the default for everything else.
+ */
 export interface Delays {
   readonly defaultMs: number;
   readonly byType: ReadonlyMap<string, number>;
+  readonly byTypeOp: ReadonlyMap<string, number>;
 }
 
 /** Parses PULUMI_STANDIN_DELAY_MS; throws (the stand-in prints `error: …`) on anything it does not understand. */
 export function parseDelays(raw: string | undefined): Delays {
   const byType = new Map<string, number>();
+  const byTypeOp = new Map<string, number>();
   let defaultMs: number | undefined;
-  if (raw === undefined || raw.trim() === "") return { defaultMs: 0, byType };
+  if (raw === undefined || raw.trim() === "") return { defaultMs: 0, byType, byTypeOp };
   const bad = (why: string): Error =>
-    new Error(`PULUMI_STANDIN_DELAY_MS must be a non-negative number or comma-separated <ms> and <type>=<ms> entries (${why}), got '${raw}'`);
+    new Error(
+      `PULUMI_STANDIN_DELAY_MS must be a non-negative number or comma-separated <ms>, <type>=<ms> and <type>@<op>=<ms> entries, op one of ${DELAY_OPS.join(", ")} (${why}), got '${raw}'`,
+    );
   const ms = (text: string): number => {
     const n = text.trim() === "" ? NaN : Number(text);
     if (!Number.isFinite(n) || n < 0) throw bad(`'${text.trim()}' is not a non-negative number`);
@@ -42,13 +54,18 @@ export function parseDelays(raw: string | undefined): Delays {
       defaultMs = ms(entry);
       continue;
     }
-    const type = entry.slice(0, eq).trim();
+    const target = entry.slice(0, eq).trim();
+    const at = target.lastIndexOf("@");
+    const type = at === -1 ? target : target.slice(0, at).trim();
+    const op = at === -1 ? undefined : target.slice(at + 1).trim();
     if (!/^[A-Za-z0-9_-]+:[A-Za-z0-9_./-]*:[A-Za-z0-9_]+$/.test(type)) throw bad(`'${type}' is not a resource type token`);
-    const key = canonicalType(type);
-    if (byType.has(key)) throw bad(`'${type}' given twice`);
-    byType.set(key, ms(entry.slice(eq + 1)));
+    if (op !== undefined && !(DELAY_OPS as readonly string[]).includes(op)) throw bad(`'${op}' is not an operation`);
+    const key = op === undefined ? canonicalType(type) : `${canonicalType(type)}@${op}`;
+    const map = op === undefined ? byType : byTypeOp;
+    if (map.has(key)) throw bad(`'${target}' given twice`);
+    map.set(key, ms(entry.slice(eq + 1)));
   }
-  return { defaultMs: defaultMs ?? 0, byType };
+  return { defaultMs: defaultMs ?? 0, byType, byTypeOp };
 }
 
 function globs(raw: string | undefined): RegExp[] {
@@ -71,13 +88,15 @@ export class Faults {
     return list.some((re) => re.test(`${type}::${name}`) || re.test(urn));
   }
 
-  /** How long an operation on a resource of `type` takes. */
-  delayMs(type: string): number {
-    return this.delays.byType.get(canonicalType(type)) ?? this.delays.defaultMs;
+  /** How long `op` on a resource of `type` takes: `<type>@<op>`, else `<type>`, else the default. */
+  delayMs(type: string, op?: DelayOp): number {
+    const key = canonicalType(type);
+    const specific = op === undefined ? undefined : this.delays.byTypeOp.get(`${key}@${op}`);
+    return specific ?? this.delays.byType.get(key) ?? this.delays.defaultMs;
   }
 
-  async delay(type: string): Promise<void> {
-    const ms = this.delayMs(type);
+  async delay(type: string, op?: DelayOp): Promise<void> {
+    const ms = this.delayMs(type, op);
     if (ms > 0) await new Promise((r) => setTimeout(r, ms));
   }
 

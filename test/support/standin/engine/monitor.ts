@@ -5,6 +5,7 @@ import { accountImporter } from "../aws/import-read";
 import { invoke } from "../aws/invokes";
 import { Deployment, StepFailure } from "./deployment";
 import { protos } from "./grpc";
+import type { HookBinding } from "./hooks";
 import type { Goal } from "./steps";
 import type { PropertyMap } from "./values";
 import { trace } from "../errors";
@@ -12,7 +13,7 @@ import { trace } from "../errors";
 type JsObject = Parameters<ReturnType<typeof protos>["Struct"]["fromJavaScript"]>[0];
 
 /** Features the SDK asks about; answered so the SDK sends plain values, secrets and dependency lists. */
-const FEATURES: Record<string, boolean> = { secrets: true, deletedWith: true, aliasSpecs: true };
+const FEATURES: Record<string, boolean> = { secrets: true, deletedWith: true, aliasSpecs: true, resourceHooks: true };
 
 function grpcError(err: unknown): ServerErrorResponse {
   const p = protos();
@@ -126,6 +127,7 @@ export function resourceMonitor(d: Deployment, backendRoot: string): IResourceMo
         dependencies: req.getDependenciesList(), propertyDependencies, provider: req.getProvider(),
         additionalSecretOutputs: req.getAdditionalsecretoutputsList(), deletedWith: req.getDeletedwith(),
         importId: req.getImportid(),
+        hooks: hookBinding(req.getHooks()),
       };
       const state = await d.register(goal, req.getVersion());
       const res = new p.resource.RegisterResourceResponse();
@@ -165,7 +167,16 @@ export function resourceMonitor(d: Deployment, backendRoot: string): IResourceMo
       res.setRef(`standin-${Math.random().toString(16).slice(2)}`);
       return res;
     }),
-    signalAndWaitForShutdown: unary(() => new p.Empty()),
+    signalAndWaitForShutdown: unary(async () => {
+      // Only a program with hooks needs to be kept waiting (its callbacks server must outlive the deletes); any
+      // other is released at once, and the deletes run after it as before.
+      if (d.hooks.registered) {
+        const work = d.onShutdown;
+        d.onShutdown = undefined;
+        await work?.();
+      }
+      return new p.Empty();
+    }),
     getDeploymentInfo: unary(() => {
       throw Object.assign(new Error("GetDeploymentInfo is not implemented"), { code: p.grpc.status.UNIMPLEMENTED });
     }),
@@ -175,13 +186,27 @@ export function resourceMonitor(d: Deployment, backendRoot: string): IResourceMo
     registerStackInvokeTransform: unary(() => {
       throw new Error("invoke transforms are not supported by the tenantctl test stand-in");
     }),
-    registerResourceHook: unary(() => {
-      throw new Error("resource hooks are not supported by the tenantctl test stand-in");
+    registerResourceHook: unary((req) => {
+      const cb = req.getCallback();
+      d.hooks.register(req.getName(), cb?.getTarget() ?? "", cb?.getToken() ?? "", req.getOnDryRun(), req.getIgnoreErrors());
+      return new p.Empty();
     }),
     registerErrorHook: unary(() => {
       throw new Error("error hooks are not supported by the tenantctl test stand-in");
     }),
   };
+}
+
+type Binding = ReturnType<InstanceType<ReturnType<typeof protos>["resource"]["RegisterResourceRequest"]>["getHooks"]>;
+
+function hookBinding(b: Binding): HookBinding | undefined {
+  if (!b) return undefined;
+  const out: HookBinding = {
+    beforeCreate: b.getBeforeCreateList(), afterCreate: b.getAfterCreateList(), beforeUpdate: b.getBeforeUpdateList(),
+    afterUpdate: b.getAfterUpdateList(), beforeDelete: b.getBeforeDeleteList(), afterDelete: b.getAfterDeleteList(),
+  };
+  const used = Object.fromEntries(Object.entries(out).filter(([, v]) => (v as string[]).length > 0)) as HookBinding;
+  return Object.keys(used).length > 0 ? used : undefined;
 }
 
 const SEVERITY = ["debug", "info", "warning", "error"] as const;

@@ -21,8 +21,13 @@ function drifted(state: PropertyMap, cloud: PropertyMap): string[] {
 export async function refreshResources(d: Deployment): Promise<void> {
   const { snapshot, aws, events, dryRun } = d.opts;
   const planning = dryRun ? { planning: true } : {};
+  const allowed = d.opts.filter?.active ? d.opts.filter.allowed(snapshot.oldResources()) : undefined;
   for (const old of snapshot.oldResources()) {
     if (d.canceled) return;
+    if (allowed && !allowed.has(old.urn)) {
+      snapshot.setNew(old);
+      continue;
+    }
     const simulated = old.custom && !old.type.startsWith("pulumi:") && old.id;
     if (!simulated) {
       snapshot.setNew(old);
@@ -30,6 +35,7 @@ export async function refreshResources(d: Deployment): Promise<void> {
       continue;
     }
     events.emit({ resourcePreEvent: { metadata: stepMetadata("refresh", old.urn, old.type, old, old), ...planning } });
+    await d.opts.faults.delay(old.type, "read");
     const cloud = aws.read(old.type, old.id ?? "", arnOf(old.outputs));
     if (!cloud) {
       snapshot.removeOld(old.urn);

@@ -1,6 +1,7 @@
 import type { StepEventMetadata, StepEventStateMetadata } from "@pulumi/pulumi/automation";
 import type { ResourceState } from "../backend/state";
 import { forcesReplacement, isWriteOnly } from "../aws/replace-keys";
+import type { HookBinding } from "./hooks";
 import type { PropertyMap } from "./values";
 import { changedKeys, maskSecrets } from "./values";
 import { nameField } from "../../../../infra/sim/aws-model";
@@ -26,6 +27,8 @@ export interface Goal {
   deletedWith: string;
   /** Pulumi's `import` option: the id of an existing resource to adopt (empty when not importing). */
   importId?: string;
+  /** Resource hooks bound to this resource, by hook point. */
+  hooks?: HookBinding;
 }
 
 export type StepOp = "same" | "create" | "update" | "replace";
