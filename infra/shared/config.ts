@@ -1,4 +1,5 @@
 // The shared project's configuration (root Pulumi.yaml, `Pulumi.<env>.yaml`), parsed once at the edge.
+import { resolve } from "node:path";
 import { z } from "zod";
 import { SharedConfigError } from "../errors";
 import { BASE_DOMAIN_MAX_LENGTH, envProblem } from "../naming";
@@ -67,7 +68,11 @@ export const SharedConfigSchema = z.strictObject({
   ).default(30),
   /** A prebuilt image; when absent the program builds `app/` with `app/Dockerfile` and pushes it to the ECR repository. */
   imageUri: check(imageProblem).optional(),
-  /** Directory of the app's Docker build context, relative to the working directory of the Pulumi program. */
+  /**
+   * Directory of the app's Docker build context. Relative paths are relative to the project's directory (where the
+   * root Pulumi.yaml is), never to the working directory: the CLI can be started anywhere and the provider building
+   * the image runs in the Pulumi workspace. `resolveAppPath` makes it absolute at the edge.
+   */
   appPath: z.string().min(1).default("app"),
   albCount: integer(1, 10).default(1),
   /** Defaults to on outside `dev`. */
@@ -85,6 +90,11 @@ export function parseSharedConfig(input: unknown): SharedConfig {
   throw new SharedConfigError(
     result.error.issues.map((i) => `${i.path.join(".") || "config"}: ${i.message}`),
   );
+}
+
+/** The config with `appPath` made absolute against the project's directory (absolute paths stay as they are). */
+export function resolveAppPath(config: SharedConfig, projectDir: string): SharedConfig {
+  return { ...config, appPath: resolve(projectDir, config.appPath) };
 }
 
 /** Deletion protection for the ALB(s): explicit config wins, otherwise everywhere but dev. */
