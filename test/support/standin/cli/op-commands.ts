@@ -2,6 +2,7 @@ import type { Crypter } from "../backend/crypto";
 import { StackLock } from "../backend/locks";
 import type { StackRef } from "../backend/project";
 import type { ConfigEntry } from "../backend/stack-config";
+import { applyProjectConfig } from "../backend/project-config-schema";
 import { configEntries, openCrypter, readStackConfig, saltOf } from "../backend/stack-config";
 import type { Deployment as DeploymentState } from "../backend/state";
 import { decryptDeployment, encryptDeployment, newManifest } from "../backend/state";
@@ -14,6 +15,7 @@ import { renderDisplay } from "../engine/display";
 import { EventSink } from "../engine/events";
 import { Faults } from "../engine/faults";
 import { refreshResources } from "../engine/refresh";
+import { runDiskProgram } from "../engine/run-disk-program";
 import { runProgram } from "../engine/run-program";
 import { SnapshotManager } from "../engine/snapshot";
 import type { ParsedArgs } from "./args";
@@ -53,7 +55,7 @@ export async function runOperation(kind: OperationKind, args: ParsedArgs): Promi
 async function operate(kind: OperationKind, dryRun: boolean, args: ParsedArgs, ctx: Context, ref: StackRef, crypter: Crypter): Promise<number> {
   const started = Date.now();
   const cfg = readStackConfig(ctx.project, ref);
-  const config = configEntries(cfg, crypter);
+  const config = applyProjectConfig(ctx.project, ref, cfg, configEntries(cfg, crypter));
   const salt = saltOf(ctx.project, ref) ?? "";
   let latest: DeploymentState = decryptDeployment(ctx.store.read(ref).checkpoint.latest ?? { manifest: newManifest() }, crypter);
   const events = EventSink.open(args.string("event-log"));
@@ -101,11 +103,13 @@ async function operate(kind: OperationKind, dryRun: boolean, args: ParsedArgs, c
   let programError: string | undefined;
   if (kind === "update" || kind === "preview") {
     const client = args.string("client");
-    if (!client) throw unsupported("running a program from disk (only inline programs, passed via --client, are)");
-    programError = await runProgram(d, {
-      client, project: ref.project, stack: ref.stack, programDir: ctx.project.dir, main: ctx.project.main ?? ".",
+    const run = {
+      project: ref.project, stack: ref.stack, programDir: ctx.project.dir, main: ctx.project.main ?? ".",
       config, dryRun, parallel: Number(args.string("parallel") ?? "0") || 2147483647,
-    }, ctx.store.root);
+    };
+    programError = client
+      ? await runProgram(d, { ...run, client }, ctx.store.root)
+      : await runDiskProgram(d, run, ctx.project.runtime, ctx.store.root);
     if (programError && !d.failed && d.loggedErrors.length === 0) d.log("error", `an unhandled error occurred: ${programError}`, "");
     if (!programError && !d.failed && d.loggedErrors.length === 0) await deleteUnregistered(d);
   } else if (kind === "refresh") {
