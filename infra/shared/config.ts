@@ -55,6 +55,11 @@ export const SharedConfigSchema = z.strictObject({
       : `${show(v)} is not a lowercase domain name of at most ${BASE_DOMAIN_MAX_LENGTH} characters ` +
         "(allowed: e.g. tenants.example.com; the limit keeps `<slug>.preview.<baseDomain>` within 128)"),
   hostedZoneId: check((v) => (/^Z[A-Z0-9]{1,32}$/.test(v) ? undefined : `${show(v)} is not a Route 53 zone id (allowed: e.g. Z0123456789ABCDEFGHIJ)`)).optional(),
+  /** An ACM certificate already ISSUED for `*.<baseDomain>` and `*.preview.<baseDomain>` (DNS managed elsewhere). */
+  certificateArn: check((v) =>
+    /^arn:aws[a-z-]*:acm:[a-z]{2}(?:-gov)?-[a-z]+-\d:\d{12}:certificate\/[0-9a-f-]{36}$/.test(v)
+      ? undefined
+      : `${show(v)} is not an ACM certificate ARN (allowed: arn:aws:acm:<region>:<account>:certificate/<uuid>)`).optional(),
   vpcCidr: check(cidrProblem).default("10.0.0.0/16"),
   azCount: integer(2, 6).default(2),
   natStrategy: z.enum(NAT_STRATEGIES, {

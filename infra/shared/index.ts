@@ -9,7 +9,7 @@ import { sharedProgram, type SharedStackOutputs } from "./program";
 function readConfig(): unknown {
   const project = new pulumi.Config();
   const keys = [
-    "baseDomain", "hostedZoneId", "vpcCidr", "azCount", "natStrategy", "logRetentionDays", "imageUri", "appPath",
+    "baseDomain", "hostedZoneId", "certificateArn", "vpcCidr", "azCount", "natStrategy", "logRetentionDays", "imageUri", "appPath",
     "albCount", "albDeletionProtection",
   ] as const;
   const raw: Record<string, string> = {};

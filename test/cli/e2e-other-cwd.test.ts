@@ -6,9 +6,8 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { tempDir } from "./support/memory-io";
-import { e2eEnv, json, ROOT, tenantctl } from "./support/e2e";
+import { e2eEnv, json, ROOT, tenantctl, ZONE_ID as ZONE } from "./support/e2e";
 
-const ZONE = "Z0123456789ABCDEFGHIJ";
 
 describe("tenantctl from a directory other than the repository root", () => {
   const cwd = tempDir("tenantctl-elsewhere-");
