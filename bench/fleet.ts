@@ -14,6 +14,9 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 
+/** A Route 53 zone for the shared stack, so its certificate is validated and the HTTPS listener created. */
+const ZONE_ID = "Z0123456789ABCDEFGHIJ";
+
 const REPO = join(__dirname, "..", "..");
 const SIZES = (process.env.FLEET_BENCH_SIZES ?? "50,100,200").split(",").map(Number);
 const CONCURRENCY = Number(process.env.FLEET_BENCH_CONCURRENCY ?? "20");
@@ -168,7 +171,7 @@ async function main(): Promise<void> {
   const list = await benchList();
   process.stdout.write(`list tenants (${LIST_SIZE} tenants): --json median ${(list.jsonMs / 1000).toFixed(2)} s, table median ${(list.tableMs / 1000).toFixed(2)} s (goal ≤ 2 s; load ${load()})\n`);
   const dir = mkdtempSync(join(tmpdir(), "tenantctl-bench-fleet-"));
-  await must(dir, ["shared", "up", "--env", "dev", "--config-file", join(REPO, "Pulumi.dev.yaml"), "--config", `imageUri=${image(1)}`]);
+  await must(dir, ["shared", "up", "--env", "dev", "--config-file", join(REPO, "Pulumi.dev.yaml"), "--config", `imageUri=${image(1)}`, "--config", `hostedZoneId=${ZONE_ID}`]);
   await must(dir, ["provision", "tenant", TEMPLATE, "--image", image(1), "--yes"]);
   const max = Math.max(...SIZES);
   await cloneTenants(dir, max);

@@ -5,6 +5,7 @@
  */
 import { Command, Option } from "commander";
 import { ConflictError } from "../errors";
+import type { ValidationRecord } from "../orchestration/certificate-records";
 import type { SharedAction } from "../orchestration/shared-stack";
 import { nounCommand, reporterFor, withBackend, withEnv, withExamples, withJson, withYes, type BackendFlags, type CommandContext, type OutputFlags } from "./common";
 
@@ -62,11 +63,20 @@ async function sharedAction(ctx: CommandContext, action: SharedAction, flags: Sh
   }
   const result = await runShared(session, { action, config });
   const { changeSummary } = await import("../progress");
+  const { recordsTable } = await import("../orchestration/certificate-records");
   // The shared stack's outputs are ids, ARNs and names (infra/shared/outputs.ts): nothing secret.
   const safeOutputs = result.outputs;
   reporter.result({ env, stack: result.stack, action, resourceChanges: result.changes, outputs: safeOutputs }, (out) => {
     out(`shared ${action} ${env}: ${changeSummary(result.changes, action === "preview")}`);
-    if (action === "up") for (const [key, value] of Object.entries(safeOutputs)) out(`  ${key}: ${typeof value === "string" ? value : JSON.stringify(value)}`);
+    if (action !== "up") return;
+    for (const [key, value] of Object.entries(safeOutputs)) {
+      if (key !== "certificateValidationRecords") out(`  ${key}: ${typeof value === "string" ? value : JSON.stringify(value)}`);
+    }
+    const records = safeOutputs.certificateValidationRecords;
+    if (Array.isArray(records) && records.length > 0 && config.hostedZoneId === undefined) {
+      out("  certificate validation records (keep them published: ACM renews the certificate with them):");
+      out(recordsTable(records as ValidationRecord[]).replace(/^/gm, "    "));
+    }
   });
 }
 

@@ -59,10 +59,10 @@ export async function loadSharedConfig(source: SharedConfigSource): Promise<Shar
     values[configKey(pair.slice(0, eq))] = pair.slice(eq + 1);
   }
   values.env = source.env;
-  const { parseSharedConfig } = await import("../../infra/shared/config");
+  const { parseSharedConfig, resolveAppPath } = await import("../../infra/shared/config");
   const { SharedConfigError } = await import("../../infra/errors");
   try {
-    return parseSharedConfig(values);
+    return resolveAppPath(parseSharedConfig(values), packageRoot());
   } catch (error: unknown) {
     if (error instanceof SharedConfigError) {
       const where = file === undefined ? `no Pulumi.${source.env}.yaml found` : `from ${file}`;

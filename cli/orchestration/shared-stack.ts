@@ -68,7 +68,11 @@ export async function runShared(session: EngineSession, run: SharedRun): Promise
     title: `shared ${run.action}: stack ${env} in ${session.backend.url}`,
   };
   let outcome: EngineOutcome<unknown>;
-  if (run.action === "up") outcome = await runEngine(engineRun, (o) => stack.up(o));
+  if (run.action === "up") {
+    const { certificateRecordPrinter } = await import("./certificate-records");
+    const records = certificateRecordPrinter((text) => session.io.stderr.write(text), run.config.hostedZoneId !== undefined || run.config.certificateArn !== undefined);
+    outcome = await runEngine(engineRun, (o) => stack.up({ ...o, onEvent: (e) => { o.onEvent(e); records(e); } }));
+  }
   else if (run.action === "preview") outcome = await runEngine(engineRun, (o) => stack.preview(o));
   else outcome = await runEngine(engineRun, (o) => stack.destroy(o));
   const outputs = run.action === "up" ? plainOutputs(await stack.outputs()) : {};

@@ -1,4 +1,5 @@
 // The shared project's configuration (root Pulumi.yaml, `Pulumi.<env>.yaml`), parsed once at the edge.
+import { resolve } from "node:path";
 import { z } from "zod";
 import { SharedConfigError } from "../errors";
 import { BASE_DOMAIN_MAX_LENGTH, envProblem } from "../naming";
@@ -54,6 +55,11 @@ export const SharedConfigSchema = z.strictObject({
       : `${show(v)} is not a lowercase domain name of at most ${BASE_DOMAIN_MAX_LENGTH} characters ` +
         "(allowed: e.g. tenants.example.com; the limit keeps `<slug>.preview.<baseDomain>` within 128)"),
   hostedZoneId: check((v) => (/^Z[A-Z0-9]{1,32}$/.test(v) ? undefined : `${show(v)} is not a Route 53 zone id (allowed: e.g. Z0123456789ABCDEFGHIJ)`)).optional(),
+  /** An ACM certificate already ISSUED for `*.<baseDomain>` and `*.preview.<baseDomain>` (DNS managed elsewhere). */
+  certificateArn: check((v) =>
+    /^arn:aws[a-z-]*:acm:[a-z]{2}(?:-gov)?-[a-z]+-\d:\d{12}:certificate\/[0-9a-f-]{36}$/.test(v)
+      ? undefined
+      : `${show(v)} is not an ACM certificate ARN (allowed: arn:aws:acm:<region>:<account>:certificate/<uuid>)`).optional(),
   vpcCidr: check(cidrProblem).default("10.0.0.0/16"),
   azCount: integer(2, 6).default(2),
   natStrategy: z.enum(NAT_STRATEGIES, {
@@ -67,7 +73,11 @@ export const SharedConfigSchema = z.strictObject({
   ).default(30),
   /** A prebuilt image; when absent the program builds `app/` with `app/Dockerfile` and pushes it to the ECR repository. */
   imageUri: check(imageProblem).optional(),
-  /** Directory of the app's Docker build context, relative to the working directory of the Pulumi program. */
+  /**
+   * Directory of the app's Docker build context. Relative paths are relative to the project's directory (where the
+   * root Pulumi.yaml is), never to the working directory: the CLI can be started anywhere and the provider building
+   * the image runs in the Pulumi workspace. `resolveAppPath` makes it absolute at the edge.
+   */
   appPath: z.string().min(1).default("app"),
   albCount: integer(1, 10).default(1),
   /** Defaults to on outside `dev`. */
@@ -85,6 +95,11 @@ export function parseSharedConfig(input: unknown): SharedConfig {
   throw new SharedConfigError(
     result.error.issues.map((i) => `${i.path.join(".") || "config"}: ${i.message}`),
   );
+}
+
+/** The config with `appPath` made absolute against the project's directory (absolute paths stay as they are). */
+export function resolveAppPath(config: SharedConfig, projectDir: string): SharedConfig {
+  return { ...config, appPath: resolve(projectDir, config.appPath) };
 }
 
 /** Deletion protection for the ALB(s): explicit config wins, otherwise everywhere but dev. */

@@ -21,7 +21,10 @@ export interface SharedOutputs {
   readonly baseDomain: string;
   /** Route 53 zone of baseDomain when the shared stack manages DNS; absent when DNS is managed elsewhere. */
   readonly hostedZoneId?: string;
+  /** ISSUED (the HTTPS listeners only get it then). */
   readonly certificateArn: string;
+  /** The CNAMEs ACM validates the requested certificate with (empty for a given certificateArn). */
+  readonly certificateValidationRecords?: readonly { readonly domainName: string; readonly name: string; readonly type: string; readonly value: string }[];
   readonly vpcId: string;
   readonly vpcCidr: string;
   readonly privateSubnetIds: readonly string[];
@@ -55,6 +58,7 @@ export const SharedOutputsSchema = z.object({
   baseDomain: nonEmpty,
   hostedZoneId: nonEmpty.optional(),
   certificateArn: nonEmpty,
+  certificateValidationRecords: z.array(z.object({ domainName: nonEmpty, name: nonEmpty, type: nonEmpty, value: nonEmpty })).optional(),
   vpcId: nonEmpty,
   vpcCidr: nonEmpty,
   privateSubnetIds: z.array(nonEmpty).min(2),

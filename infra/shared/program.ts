@@ -48,6 +48,7 @@ function buildShared(config: SharedConfig): SharedStackOutputs {
   const certificate = new SharedCertificate(prefix, {
     baseDomain: config.baseDomain,
     hostedZoneId: config.hostedZoneId,
+    certificateArn: config.certificateArn,
     tags,
   });
 
@@ -73,6 +74,7 @@ function buildShared(config: SharedConfig): SharedStackOutputs {
     // Absent rather than undefined: Pulumi warns about undefined stack outputs.
     ...(config.hostedZoneId === undefined ? {} : { hostedZoneId: config.hostedZoneId }),
     certificateArn: certificate.certificateArn,
+    certificateValidationRecords: certificate.validationRecords,
     vpcId: network.vpcId,
     vpcCidr: config.vpcCidr,
     privateSubnetIds: network.privateSubnetIds,

@@ -13,3 +13,4 @@ export { checkAccount, checkAccountQuotas, checkAccountUniqueness, DEFAULT_QUOTA
 export { LOG_RETENTION_DAYS } from "./rules-misc";
 export { MAX_LISTENER_PRIORITY } from "./rules-elb";
 export { MAX_STOP_TIMEOUT } from "./rules-ecs";
+export { checkBehaviour, forcesTls, forwardedTargetGroups, serviceTargetGroups, targetGroupNotAssociatedMessage, unsupportedCertificateMessage, type BehaviourResource } from "./behaviour";

@@ -151,7 +151,8 @@ function acmCertificate(ctx: SimContext, _name: string, inputs: Props, seed: str
       resourceRecordValue: `_${hexFrom(`${seed}/${base}/v`, 32)}.acm-validations.aws.`,
     };
   });
-  return { id: a, outputs: { arn: a, domainValidationOptions: options, status: "ISSUED" } };
+  // ACM issues a DNS-validated certificate only once its validation records resolve (behaviour.ts, the stand-in).
+  return { id: a, outputs: { arn: a, domainValidationOptions: options, status: "PENDING_VALIDATION" } };
 }
 
 /** A type the model has no shape for still gets an ARN in its service's namespace, so references resolve. */

@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { tempDir } from "./support/memory-io";
-import { e2eEnv, filesUnder, IMAGE, json, tenantctl } from "./support/e2e";
+import { e2eEnv, filesUnder, IMAGE, json, tenantctl, ZONE_ID } from "./support/e2e";
 
 interface ListDoc { tenants: { slug: string; tier: string; status: string; url: string | null; listenerPriority: number }[] }
 interface ApplyDoc { tenant: string; url: string; tier: string; listenerPriority: number; resourceChanges: Record<string, number>; monthlyCostUsd: number; adminToken: { command: string } | null }
@@ -21,7 +21,7 @@ describe("tenant lifecycle end to end", () => {
   const run = (...args: string[]) => tenantctl(cwd, env, args);
 
   it("shared up creates the shared stack", async () => {
-    const r = await run("shared", "up", "--env", "dev", "--config", `imageUri=${IMAGE}`, "--json");
+    const r = await run("shared", "up", "--env", "dev", "--config", `imageUri=${IMAGE}`, "--config", `hostedZoneId=${ZONE_ID}`, "--json");
     expect(r.code).toBe(0);
     const doc = json<{ outputs: { baseDomain: string; loadBalancers: unknown[] } }>(r);
     expect(doc.outputs.baseDomain).toBe("dev.tenants.example.com");
@@ -29,7 +29,7 @@ describe("tenant lifecycle end to end", () => {
   });
 
   it("shared preview of an unchanged shared stack reports no changes", async () => {
-    const r = await run("shared", "preview", "--env", "dev", "--config", `imageUri=${IMAGE}`, "--json");
+    const r = await run("shared", "preview", "--env", "dev", "--config", `imageUri=${IMAGE}`, "--config", `hostedZoneId=${ZONE_ID}`, "--json");
     expect(r.code).toBe(0);
     expect(changed(json<{ resourceChanges: Record<string, number> }>(r).resourceChanges)).toBe(0);
   });
@@ -132,7 +132,7 @@ describe("tenant lifecycle end to end", () => {
   });
 
   it("re-provisioning the slug gets the next generation's final snapshot name", async () => {
-    expect((await run("shared", "up", "--env", "dev", "--config", `imageUri=${IMAGE}`)).code).toBe(0);
+    expect((await run("shared", "up", "--env", "dev", "--config", `imageUri=${IMAGE}`, "--config", `hostedZoneId=${ZONE_ID}`)).code).toBe(0);
     const r = await run("provision", "tenant", "acme", "--dry-run", "--json");
     expect(r.code).toBe(0);
     const doc = json<{ applied: boolean; generation: number }>(r);

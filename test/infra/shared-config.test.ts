@@ -1,5 +1,5 @@
 import { SharedConfigError } from "../../infra/errors";
-import { albDeletionProtection, parseSharedConfig } from "../../infra/shared/config";
+import { albDeletionProtection, parseSharedConfig, resolveAppPath } from "../../infra/shared/config";
 import { BASE_DOMAIN_MAX_LENGTH } from "../../infra/naming";
 
 const minimal = { env: "dev", region: "us-east-1", baseDomain: "tenants.example.com" };
@@ -52,5 +52,14 @@ describe("parseSharedConfig", () => {
     const domain = `${"a".repeat(BASE_DOMAIN_MAX_LENGTH - 4)}.com`;
     expect(domain.length).toBe(BASE_DOMAIN_MAX_LENGTH);
     expect(() => parseSharedConfig({ ...minimal, baseDomain: domain })).toThrow(SharedConfigError);
+  });
+});
+
+describe("resolveAppPath", () => {
+  it("resolves a relative appPath against the project directory, not the working directory", () => {
+    const config = parseSharedConfig(minimal);
+    expect(resolveAppPath(config, "/repo").appPath).toBe("/repo/app");
+    expect(resolveAppPath({ ...config, appPath: "../elsewhere/app" }, "/repo").appPath).toBe("/elsewhere/app");
+    expect(resolveAppPath({ ...config, appPath: "/abs/app" }, "/repo").appPath).toBe("/abs/app");
   });
 });

@@ -61,11 +61,16 @@ describe("shared program (dev, image built from app/)", () => {
     }));
   });
 
-  it("covers tenants and previews with one certificate, unvalidated without a zone", () => {
+  it("covers tenants and previews with one certificate; without a zone it waits for validation of records published elsewhere", () => {
     expect(one(result, "aws:acm/certificate:Certificate").inputs).toMatchObject({
       domainName: "*.tenants.example.com", subjectAlternativeNames: ["*.preview.tenants.example.com"], validationMethod: "DNS",
     });
-    expect(all(result, "aws:acm/certificateValidation:CertificateValidation")).toEqual([]);
+    expect(one(result, "aws:acm/certificateValidation:CertificateValidation").inputs.validationRecordFqdns).toBeUndefined();
+    expect(all(result, "aws:route53/record:Record")).toEqual([]);
+    expect(result.outputs.certificateValidationRecords).toEqual([
+      expect.objectContaining({ domainName: "*.tenants.example.com", type: "CNAME", name: expect.stringMatching(/\.tenants\.example\.com\.$/) }),
+      expect.objectContaining({ domainName: "*.preview.tenants.example.com", type: "CNAME", name: expect.stringMatching(/\.preview\.tenants\.example\.com\.$/) }),
+    ]);
   });
 
   it("opens the ALB to the internet on 80/443 only and lets it reach tasks only on the app port", () => {

@@ -7,6 +7,11 @@ export const ROOT = join(__dirname, "..", "..", "..");
 export const BIN = join(ROOT, "bin", "tenantctl.js");
 export const STANDIN_BIN = join(ROOT, "test", "support", "bin");
 export const IMAGE = "registry.example.com/tenantctl-app:1.0.0";
+/**
+ * A Route 53 zone for the shared stack: its certificate is then validated by records the stack creates. Without one the
+ * stand-in, like ACM, never issues it and the HTTPS listener is never created (docs/infra.md, "The certificate").
+ */
+export const ZONE_ID = "Z0123456789ABCDEFGHIJ";
 
 /** The built CLI and the built stand-in are both needed (npm test builds before jest). */
 export const built = existsSync(join(ROOT, "dist", "cli", "main.js")) && existsSync(join(ROOT, "dist", "test", "support", "standin", "main.js"));

@@ -10,6 +10,9 @@ import { delimiter, join } from "node:path";
 import type { CloudResource } from "../../support/standin/aws/account-store";
 import { accountResources } from "../../support/standin-account";
 
+/** A Route 53 zone for the shared stack, so its certificate is validated and the HTTPS listener created. */
+const ZONE_ID = "Z0123456789ABCDEFGHIJ";
+
 export const REPO = join(__dirname, "..", "..", "..");
 export const IMAGE_V1 = "123456789012.dkr.ecr.us-east-1.amazonaws.com/tenantctl-app:1.0.0";
 export const IMAGE_V2 = "123456789012.dkr.ecr.us-east-1.amazonaws.com/tenantctl-app:2.0.0";
@@ -67,7 +70,7 @@ export async function expectOk(run: Promise<CliRun>, what: string): Promise<CliR
 }
 
 export async function sharedUp(f: FleetEnv, albCount = 1): Promise<void> {
-  await expectOk(f.run(["shared", "up", "--env", "dev", "--config-file", join(REPO, "Pulumi.dev.yaml"), "--config", `imageUri=${IMAGE_V1}`, "--config", `albCount=${albCount}`]), "shared up");
+  await expectOk(f.run(["shared", "up", "--env", "dev", "--config-file", join(REPO, "Pulumi.dev.yaml"), "--config", `imageUri=${IMAGE_V1}`, "--config", `hostedZoneId=${ZONE_ID}`, "--config", `albCount=${albCount}`]), "shared up");
 }
 
 /** Provisions tenants a few at a time (each is a tenantctl process plus its engine). */

@@ -4,6 +4,7 @@ import type { AccountScope, AccountState, CloudResource } from "./account-store"
 import { accountNow } from "./account-store";
 import type { AwsError, Verb } from "./aws-error";
 import { awsError } from "./aws-error";
+import { behaviourTypes, checkBehaviour } from "./behaviour";
 
 /** Quotas per account (the model's) plus the per-load-balancer ones only a multi-stack account can see. */
 export interface StandinQuotas extends Quotas {
@@ -47,7 +48,7 @@ const SECRET = "aws:secretsmanager/secret:Secret";
  */
 export function accountScope(type: string): AccountScope {
   const t = canonicalType(type);
-  return { types: t === LISTENER_RULE ? [t, LISTENER] : [t], meta: t === RDS_INSTANCE || t === SECRET };
+  return { types: [...new Set([t, ...(t === LISTENER_RULE ? [LISTENER] : []), ...behaviourTypes(t)])], meta: t === RDS_INSTANCE || t === SECRET };
 }
 
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
@@ -88,6 +89,8 @@ export function checkAgainstAccount(state: AccountState, cand: CloudResource, ve
   if (fresh) return awsError(cand.type, verb, physical, fresh.code, fresh.message);
   const perAlb = perAlbViolation(state, others, cand, q);
   if (perAlb) return awsError(cand.type, verb, physical, perAlb[0], perAlb[1]);
+  const behaviour = checkBehaviour(state, cand, verb);
+  if (behaviour) return behaviour;
   const t = canonicalType(cand.type);
   if (t === "aws:secretsmanager/secret:Secret" && verb === "creating") {
     const now = accountNow(state).getTime();

@@ -2,6 +2,7 @@ import type { Crypter } from "../backend/crypto";
 import { StackLock } from "../backend/locks";
 import type { StackRef } from "../backend/project";
 import type { ConfigEntry } from "../backend/stack-config";
+import { applyProjectConfig } from "../backend/project-config-schema";
 import { configEntries, openCrypter, readStackConfig, saltOf } from "../backend/stack-config";
 import type { Deployment as DeploymentState } from "../backend/state";
 import { decryptDeployment, encryptDeployment, newManifest } from "../backend/state";
@@ -14,6 +15,7 @@ import { renderDisplay } from "../engine/display";
 import { EventSink } from "../engine/events";
 import { Faults } from "../engine/faults";
 import { refreshResources } from "../engine/refresh";
+import { runDiskProgram } from "../engine/run-disk-program";
 import { runProgram } from "../engine/run-program";
 import { SnapshotManager } from "../engine/snapshot";
 import type { ParsedArgs } from "./args";
@@ -24,7 +26,6 @@ import { UNSUPPORTED_OP_FLAGS } from "./op-flags";
 import * as fs from "node:fs";
 import type { ResourceState as ResourceStateT } from "../backend/state";
 import { stackConfigPath } from "../backend/stack-config";
-import type { ProgramRun } from "../engine/run-program";
 import { dependenciesOf, UrnFilter } from "../engine/targets";
 import { PlanRecorder, readPlan, writePlan } from "../engine/plan";
 import { writeImportFile } from "../engine/import-file";
@@ -101,7 +102,7 @@ async function operate(
 ): Promise<number> {
   const started = Date.now();
   const cfg = readStackConfig(ctx.project, ref);
-  const config = configEntries(cfg, crypter);
+  const config = applyProjectConfig(ctx.project, ref, cfg, configEntries(cfg, crypter));
   const salt = saltOf(ctx.project, ref) ?? "";
   let latest: DeploymentState = decryptDeployment(ctx.store.read(ref).checkpoint.latest ?? { manifest: newManifest() }, crypter);
   const excludes = [...args.multi("exclude")];
@@ -149,12 +150,13 @@ async function operate(
       filter: filter.active ? filter : undefined, plan, planRecorder, continueOnError: args.bool("continue-on-error"),
     });
   const client = args.string("client");
-  const programRun = (d: Deployment): ProgramRun => {
-    if (!client) throw unsupported("running a program from disk (only inline programs, passed via --client, are)");
-    return {
-      client, project: ref.project, stack: ref.stack, programDir: ctx.project.dir, main: ctx.project.main ?? ".",
+  // An inline program (the Automation API's, via --client) or a Node.js program on disk (`pulumi up` by hand).
+  const execute = (d: Deployment): Promise<string | undefined> => {
+    const run = {
+      project: ref.project, stack: ref.stack, programDir: ctx.project.dir, main: ctx.project.main ?? ".",
       config, dryRun: d.opts.dryRun, parallel: args.int("parallel") ?? 2147483647,
     };
+    return client ? runProgram(d, { ...run, client }, ctx.store.root) : runDiskProgram(d, run, ctx.project.runtime, ctx.store.root);
   };
   if (args.bool("refresh")) {
     const r = deployment(new SnapshotManager(latest, persist));
@@ -180,7 +182,7 @@ async function operate(
       deleted = true;
       await deleteUnregistered(d);
     };
-    programError = await runProgram(d, programRun(d), ctx.store.root);
+    programError = await execute(d);
     if (programError && clean()) d.log("error", `an unhandled error occurred: ${programError}`, "");
     if (!programError && clean() && !deleted) await deleteUnregistered(d);
   } else {
@@ -196,7 +198,7 @@ async function operate(
       const p = new Deployment({ ...deployment(new SnapshotManager(latest, undefined)).opts, programOnly: true, events: d.opts.events });
       p.hooks = d.hooks;
       if (kind === "destroy") p.onShutdown = async () => (p.loggedErrors.length === 0 ? work() : undefined);
-      programError = await runProgram(p, programRun(p), ctx.store.root);
+      programError = await execute(p);
       for (const e of p.loggedErrors) d.loggedErrors.push(e);
       if (programError && p.loggedErrors.length === 0) d.log("error", `an unhandled error occurred: ${programError}`, "");
     }
