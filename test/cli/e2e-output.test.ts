@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { tempDir } from "./support/memory-io";
-import { BIN, e2eEnv, IMAGE, json, tenantctl, treeHash, type Result } from "./support/e2e";
+import { BIN, e2eEnv, IMAGE, json, tenantctl, treeHash, ZONE_ID, type Result } from "./support/e2e";
 
 jest.setTimeout(15 * 60_000);
 
@@ -24,7 +24,7 @@ describe("dry runs, outcomes and output (stand-in)", () => {
   const run = (args: readonly string[], extra: NodeJS.ProcessEnv = {}): Promise<Result> => tenantctl(cwd, { ...env, ...extra }, args);
 
   beforeAll(async () => {
-    expect((await run(["shared", "up", "--env", "dev", "--config", `imageUri=${IMAGE}`])).code).toBe(0);
+    expect((await run(["shared", "up", "--env", "dev", "--config", `imageUri=${IMAGE}`, "--config", `hostedZoneId=${ZONE_ID}`])).code).toBe(0);
     expect((await run(["provision", "tenant", "acme", "--yes"])).code).toBe(0);
   });
 
@@ -112,8 +112,8 @@ describe("dry runs, outcomes and output (stand-in)", () => {
 
   describe("--yes on every command that changes something (harmless where nothing is asked)", () => {
     it.each([
-      ["shared up", ["shared", "up", "--env", "dev", "--config", `imageUri=${IMAGE}`, "--yes"]],
-      ["shared preview", ["shared", "preview", "--env", "dev", "--config", `imageUri=${IMAGE}`, "--yes"]],
+      ["shared up", ["shared", "up", "--env", "dev", "--config", `imageUri=${IMAGE}`, "--config", `hostedZoneId=${ZONE_ID}`, "--yes"]],
+      ["shared preview", ["shared", "preview", "--env", "dev", "--config", `imageUri=${IMAGE}`, "--config", `hostedZoneId=${ZONE_ID}`, "--yes"]],
       ["update", ["update", "tenant", "acme", "--yes"]],
       ["list --refresh", ["list", "tenants", "--refresh", "--yes"]],
       ["capacity", ["capacity", "--yes"]],
