@@ -9,6 +9,7 @@ import { SharedLoadBalancer } from "./load-balancer";
 import { SharedNetwork } from "./network";
 import type { SharedOutputs } from "./outputs";
 import { SharedRegistry } from "./registry";
+import { SharedTaskRunner } from "./task-runner";
 import { MANAGED_BY } from "../tenant/context";
 
 /** Stack outputs as the program returns them: each key of SharedOutputs, its value possibly not yet known. */
@@ -42,6 +43,15 @@ function buildShared(config: SharedConfig): SharedStackOutputs {
     `${prefix}-apps`,
     { name: `/tenantctl/${config.env}/apps`, retentionInDays: config.logRetentionDays, tags },
   );
+  const accountId = aws.getCallerIdentityOutput().accountId;
+  const taskRunner = new SharedTaskRunner(`${prefix}-task-runner`, {
+    env: config.env,
+    region: config.region,
+    accountId,
+    clusterArn: cluster.arn,
+    logGroupName: logGroup.name,
+    tags,
+  });
   const registry = new SharedRegistry(prefix, { imageUri: config.imageUri, appPath: config.appPath, tags });
   const certificate = new SharedCertificate(prefix, {
     baseDomain: config.baseDomain,
@@ -66,7 +76,7 @@ function buildShared(config: SharedConfig): SharedStackOutputs {
   return {
     env: config.env,
     region: config.region,
-    accountId: aws.getCallerIdentityOutput().accountId,
+    accountId,
     baseDomain: config.baseDomain,
     // Absent rather than undefined: Pulumi warns about undefined stack outputs.
     ...(config.hostedZoneId === undefined ? {} : { hostedZoneId: config.hostedZoneId }),
@@ -82,5 +92,7 @@ function buildShared(config: SharedConfig): SharedStackOutputs {
     dbSubnetGroupName: network.dbSubnetGroupName,
     ecrRepositoryUrl: registry.repositoryUrl,
     imageUri: registry.imageUri,
+    taskRunnerFunctionName: taskRunner.functionName,
+    bootstrapExecutionRoleArn: taskRunner.bootstrapExecutionRoleArn,
   };
 }

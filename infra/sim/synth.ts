@@ -17,6 +17,8 @@ export interface SynthResource {
   readonly remote: boolean;
   readonly protect: boolean;
   readonly retainOnDelete: boolean;
+  /** URNs the engine would create first: explicit `dependsOn` (components expanded to their resources) and inputs. */
+  readonly dependencies: readonly string[];
   /** Explicit provider reference (`urn::id`), empty for the default provider. */
   readonly provider: string;
   readonly physicalName: string | undefined;
@@ -66,6 +68,7 @@ interface RegisterRequest {
   getProtect(): boolean;
   getRemote(): boolean;
   getRetainondelete(): boolean;
+  getDependenciesList(): string[];
 }
 
 /**
@@ -83,7 +86,10 @@ class RecordingMonitor extends MockMonitor {
   /** `Resource.get(...)` reads an existing resource: never protected, never a component. */
   override readResource(req: Pick<RegisterRequest, "getType" | "getName" | "getParent">, callback: (err: unknown, response: unknown) => void): Promise<void> {
     const no = (): boolean => false;
-    this.pending = { getType: () => req.getType(), getName: () => req.getName(), getParent: () => req.getParent(), getProtect: no, getRemote: no, getRetainondelete: no };
+    this.pending = {
+      getType: () => req.getType(), getName: () => req.getName(), getParent: () => req.getParent(), getProtect: no, getRemote: no, getRetainondelete: no,
+      getDependenciesList: () => [],
+    };
     return super.readResource(req, callback);
   }
 }
@@ -130,6 +136,7 @@ async function run(program: () => unknown, options: SynthOptions): Promise<Synth
         records.push({
           type: args.type, name: args.name, urn, parent: req.getParent() === "" ? undefined : req.getParent(), id: sim.id,
           custom: args.custom === true, remote: req.getRemote(), protect: req.getProtect(), retainOnDelete: req.getRetainondelete(),
+          dependencies: [...req.getDependenciesList()].sort(),
           provider: args.provider ?? "", physicalName: name, inputs: plain, secretInputs: secretKeys,
           effectiveTags: tagged ? effectiveTags(plain, defaultTags) : undefined,
           outputs: sim.outputs,

@@ -36,7 +36,7 @@ describe("shared program (dev, image built from app/)", () => {
 
   it("turns on Container Insights and keeps logs for the configured time", () => {
     expect(one(result, "aws:ecs/cluster:Cluster").inputs["settings"]).toEqual([{ name: "containerInsights", value: "enabled" }]);
-    expect(one(result, "aws:cloudwatch/logGroup:LogGroup").inputs["retentionInDays"]).toBe(30);
+    expect(one(result, "aws:cloudwatch/logGroup:LogGroup", "tenantctl-dev-apps").inputs["retentionInDays"]).toBe(30);
   });
 
   it("keeps images immutable and scanned, and builds the app for the tasks' architecture", () => {
