@@ -47,7 +47,10 @@ export interface TenantTasks {
   /** The container and port the service registers in its target group. */
   readonly target: { readonly containerName: string; readonly containerPort: number };
   readonly targetGroup: { readonly port: number; readonly healthCheck: HealthCheck };
-  /** Task definitions no service runs: one-off steps (the bootstrap), to run to completion before the service. */
+  /**
+   * One-off steps (the bootstrap): task definitions the stack runs through an `aws:lambda/invocation:Invocation` of
+   * the shared task runner (whose event names `taskDefinition`), in stack order, to run to completion first.
+   */
   readonly oneOff: readonly TaskDefinition[];
   readonly database: {
     readonly host: string;
@@ -84,6 +87,21 @@ function taskDefinition(r: SynthResource): TaskDefinition {
   };
 }
 
+/** The task definitions the stack's Invocations run; a task definition that nothing runs is a program bug. */
+function oneOffTasks(result: SynthResult, candidates: readonly TaskDefinition[]): TaskDefinition[] {
+  const invoked = result.resources
+    .filter((r) => r.type === "aws:lambda/invocation:Invocation")
+    .map((r) => {
+      const raw = r.inputs["input"];
+      const event = (typeof raw === "string" ? JSON.parse(raw) : raw) as { taskDefinition?: unknown } | undefined;
+      return event?.taskDefinition;
+    })
+    .filter((arn): arn is string => typeof arn === "string");
+  const unused = candidates.filter((d) => !invoked.includes(d.arn));
+  if (unused.length > 0) throw new Error(`tenant program: task definition(s) ${unused.map((d) => d.name).join(", ")} run by neither the service nor an Invocation`);
+  return invoked.map((arn) => candidates.find((d) => d.arn === arn)).filter((d): d is TaskDefinition => d !== undefined);
+}
+
 export function tenantTasks(result: SynthResult): TenantTasks {
   const service = onlyOne(result, "aws:ecs/service:Service");
   const definitions = result.resources.filter((r) => r.type === "aws:ecs/taskDefinition:TaskDefinition").map(taskDefinition);
@@ -116,7 +134,7 @@ export function tenantTasks(result: SynthResult): TenantTasks {
         port: typeof hc.port === "string" ? hc.port : "traffic-port",
       },
     },
-    oneOff: definitions.filter((d) => d !== serviceDefinition),
+    oneOff: oneOffTasks(result, definitions.filter((d) => d !== serviceDefinition)),
     database: {
       host: str(db.outputs["address"], "the database address"),
       port: db.outputs["port"] as number,
