@@ -15,7 +15,9 @@ async function main(): Promise<void> {
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`${JSON.stringify({ level: 60, msg: err.message, problems: err.problems })}\n`);
-    process.exit(78);
+    // exitCode rather than exit(): nothing else is pending, and buffered output still drains.
+    process.exitCode = 78;
+    return;
   }
   const logger = createLogger({ tenantSlug: config.tenantSlug, level: config.logLevel, destination: undefined });
   try {
@@ -33,5 +35,5 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   process.stderr.write(`${String(err instanceof Error ? err.stack : err)}\n`);
-  process.exit(1);
+  process.exitCode = 1;
 });
