@@ -2,6 +2,7 @@ import type { SynthResult } from "../../infra/sim/synth";
 import { parseTenantSpec } from "../../infra/spec";
 import { SpecSharedMismatchError } from "../../infra/errors";
 import { TENANT_OUTPUT_KEYS } from "../../infra/tenant/outputs";
+import { PER_TENANT } from "../../cli/fleet/capacity-math";
 import { tenantProgram } from "../../infra/tenant/program";
 import { previewSpec, sharedOutputs, tenantSpec } from "./fixtures";
 import { all, one, policyOf, publicInputs, synthTenant } from "./synth-helpers";
@@ -96,6 +97,10 @@ describe("tenant program (standard tenant)", () => {
       const [trust] = policyOf(role, "assumeRolePolicy").Statement;
       expect(trust?.["Condition"]).toMatchObject({ StringEquals: { "aws:SourceAccount": "123456789012" } });
     }
+  });
+
+  it("creates as many IAM roles as the capacity report counts per tenant", () => {
+    expect(all(result, "aws:iam/role:Role")).toHaveLength(PER_TENANT.iamRoles);
   });
 
   it("gives the service the app secret and TLS against the CA file the image ships", () => {
