@@ -90,7 +90,7 @@ describe("the task runner Lambda (its shipped source, fake AWS)", () => {
       }
       throw new Error(`unexpected ${op}`);
     });
-    const err = await fn.invoke().catch((e: unknown) => e as Error);
+    const err = (await fn.invoke().then(() => new Error("resolved"), (e: unknown) => e)) as Error;
     expect(err.message).toContain("failed (exit code 1; stopped: Essential container in task exited)");
     expect(err.message).toContain("permission denied for schema public");
     expect(err.message.split("\n").slice(-2)).toEqual(['{"msg":"app role ready"}', '{"level":60,"msg":"bootstrap failed","err":{"message":"permission denied for schema public"}}']);
@@ -111,7 +111,7 @@ describe("the task runner Lambda (its shipped source, fake AWS)", () => {
       if (op === "GetLogEvents") throw new Error("The specified log stream does not exist.");
       throw new Error(`unexpected ${op}`);
     });
-    const err = await fn.invoke().catch((e: unknown) => e as Error);
+    const err = (await fn.invoke().then(() => new Error("resolved"), (e: unknown) => e)) as Error;
     expect(err.message).toContain("exit code none; stopped: CannotPullContainerError: not found");
     expect(err.message).toContain("(no log lines from /tenantctl/dev/apps/tenant-acme/bootstrap/0123456789abcdef0123456789abcdef: The specified log stream does not exist.)");
   });
@@ -124,7 +124,7 @@ describe("the task runner Lambda (its shipped source, fake AWS)", () => {
       if (op === "GetLogEvents") return { events: [{ message: "migrating…" }] };
       throw new Error(`unexpected ${op}`);
     });
-    const err = await fn.invoke().catch((e: unknown) => e as Error);
+    const err = (await fn.invoke().then(() => new Error("resolved"), (e: unknown) => e)) as Error;
     expect(err.message).toMatch(/did not finish in time and was stopped; its last log lines:\nmigrating…$/);
     expect(fn.calls.find((c) => c.op === "StopTask")?.params).toMatchObject({ cluster: EVENT.cluster, task: TASK_ARN });
   });
