@@ -22,7 +22,7 @@ import { TIER_NAMES, type TierName } from "../../infra/tiers";
 import { previewSpec, tenantSpec } from "../infra/fixtures";
 import { synthTenant } from "../infra/synth-helpers";
 import { startTask, type TaskMapping } from "./local-task";
-import { startRdsPostgres, type RdsPostgres } from "./rds-postgres";
+import { createClusterTemplate, startRdsPostgres, type ClusterTemplate, type RdsPostgres } from "./rds-postgres";
 import { startSecretsFake, type SecretsFake } from "./secrets-fake";
 import { createTestCa, issueServerCertificate, type TestCa } from "./test-ca";
 import { matcherAccepts, tenantTasks, type ContainerDefinition, type HealthCheck, type TenantTasks } from "./tenant-tasks";
@@ -93,6 +93,7 @@ describe("a tenant's task, run locally against an RDS-like PostgreSQL", () => {
   let root: string;
   let ca: TestCa;
   let secrets: SecretsFake;
+  let template: ClusterTemplate;
   const running: AppProcess[] = [];
 
   beforeAll(async () => {
@@ -106,6 +107,7 @@ describe("a tenant's task, run locally against an RDS-like PostgreSQL", () => {
     ca = createTestCa(join(root, "ca"));
     chmodSync(ca.dir, 0o755);
     secrets = await startSecretsFake();
+    template = createClusterTemplate(join(root, "template"));
   }, 300_000);
 
   /** Whether the image has this file: inside WORKDIR, in the reproduced runtime stage; elsewhere, a COPY/ADD destination. */
@@ -138,7 +140,7 @@ describe("a tenant's task, run locally against an RDS-like PostgreSQL", () => {
       const certificate = issueServerCertificate(ca, join(dir, "cert"), db.host);
       // RDS generates the managed master password and keeps it only in its secret.
       const masterPassword = randomBytes(24).toString("base64url");
-      server = startRdsPostgres({ dir: join(dir, "rds"), port: await freePort(), certificate, masterUsername: db.masterUsername, masterPassword, dbName: db.dbName });
+      server = startRdsPostgres({ dir: join(dir, "rds"), template, port: await freePort(), certificate, masterUsername: db.masterUsername, masterPassword, dbName: db.dbName });
       for (const [arn, value] of tasks.secrets) secrets.add(arn, value);
       secrets.add(db.masterSecretArn, JSON.stringify({ username: db.masterUsername, password: masterPassword }));
     }, 120_000);
@@ -159,7 +161,11 @@ describe("a tenant's task, run locally against an RDS-like PostgreSQL", () => {
       workDir,
     });
 
+    let bootstrapped = false;
+    /** Once per instance, as `up` runs the bootstrap before the service; each test may be run on its own. */
     const runOneOffTasks = async (): Promise<void> => {
+      if (bootstrapped) return;
+      bootstrapped = true;
       for (const definition of tasks.oneOff) {
         for (const container of definition.containers.filter((c) => c.essential !== false)) {
           const workDir = join(dir, `${definition.name}-${container.name}`);
@@ -263,15 +269,22 @@ describe("a tenant's task, run locally against an RDS-like PostgreSQL", () => {
         .filter((l) => l !== "");
       expect(sessions.length).toBeGreaterThan(0);
       expect(sessions.filter((l) => !l.endsWith("|t"))).toEqual([]);
-      // With a bootstrap step, the service logs in as its own role and never reads the master secret.
-      if (tasks.oneOff.length > 0) {
-        expect(secrets.calls.slice(callsBefore).map((c) => c.secretId)).not.toContain(tasks.database.masterSecretArn);
-      }
+      // Least privilege: a bootstrap step made the app's own role; the service logs in as it, never as the master,
+      // and never reads the master secret.
+      expect(tasks.oneOff.map((d) => d.family)).toHaveLength(1);
+      const logins = [...new Set(sessions.map((l) => l.split("|")[0] ?? ""))];
+      expect(logins).toHaveLength(1);
+      const appRole = logins[0] ?? "";
+      expect(appRole).not.toBe(tasks.database.masterUsername);
+      // superuser, CREATEROLE, CREATEDB, member of rds_superuser: none of them.
+      expect(server?.superSql(`SELECT rolsuper, rolcreaterole, rolcreatedb, pg_has_role(rolname, 'rds_superuser', 'member') FROM pg_roles WHERE rolname = '${appRole}'`).trim()).toBe("f|f|f|f");
+      expect(secrets.calls.slice(callsBefore).map((c) => c.secretId)).not.toContain(tasks.database.masterSecretArn);
       expect(snapshot(image.dir)).toEqual(before);
     });
 
     it("negative control: without the CA file (no TLS) the login is refused and the task never becomes ready", async () => {
       const container = tasks.service.containers.find((c) => c.name === tasks.target.containerName) as ContainerDefinition;
+      await runOneOffTasks();
       const plain: ContainerDefinition = { ...container, environment: (container.environment ?? []).filter((e) => e.name !== "DB_SSL_CA_FILE") };
       const workDir = join(dir, "service-no-tls");
       mkdirSync(workDir, { recursive: true, mode: 0o755 });
