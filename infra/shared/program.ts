@@ -50,6 +50,7 @@ function buildShared(config: SharedConfig): SharedStackOutputs {
     accountId,
     clusterArn: cluster.arn,
     logGroupName: logGroup.name,
+    logRetentionDays: config.logRetentionDays,
     tags,
   });
   const registry = new SharedRegistry(prefix, { imageUri: config.imageUri, appPath: config.appPath, tags });

@@ -11,8 +11,6 @@ import { ecsTasksTrustPolicy, taskExecutionManagedPolicyArn } from "../tenant/po
 export const TASK_RUNNER_TIMEOUT_SECONDS = 900;
 export const TASK_RUNNER_RUNTIME = "nodejs22.x";
 export const TASK_RUNNER_MEMORY_MB = 256;
-/** Lambda's own logs; CloudWatch's default would keep them forever. */
-export const TASK_RUNNER_LOG_RETENTION_DAYS = 30;
 
 export interface SharedTaskRunnerArgs {
   readonly env: string;
@@ -20,6 +18,8 @@ export interface SharedTaskRunnerArgs {
   readonly accountId: pulumi.Input<string>;
   readonly clusterArn: pulumi.Input<string>;
   readonly logGroupName: pulumi.Input<string>;
+  /** The environment's log retention; without a log group of its own Lambda's logs would never expire. */
+  readonly logRetentionDays: number;
   readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -41,7 +41,7 @@ export class SharedTaskRunner extends pulumi.ComponentResource {
 
     const logGroup = new aws.cloudwatch.LogGroup(
       `${name}-logs`,
-      { name: `/aws/lambda/${functionName}`, retentionInDays: TASK_RUNNER_LOG_RETENTION_DAYS, tags },
+      { name: `/aws/lambda/${functionName}`, retentionInDays: args.logRetentionDays, tags },
       { parent: this },
     );
     const role = new aws.iam.Role(
