@@ -178,7 +178,7 @@ describe("a tenant's task, run locally against an RDS-like PostgreSQL", () => {
       }
     };
 
-    it("the task definition and target group agree with the image: port, TLS CA file shipped in the image, writable paths", () => {
+    it("the task definitions and target group agree with the image: port, the TLS CA file it ships, writable paths on volumes", () => {
       const container = tasks.service.containers.find((c) => c.name === tasks.target.containerName);
       expect(container).toBeDefined();
       const env = envOf(container as ContainerDefinition);
@@ -191,16 +191,22 @@ describe("a tenant's task, run locally against an RDS-like PostgreSQL", () => {
       if (caFile === undefined) {
         throw new Error("the service's task definition sets no DB_SSL_CA_FILE: the app would connect without TLS, which RDS (rds.force_ssl=1) refuses");
       }
-      // A file the image really ships (an RDS CA bundle), which the local run then replaces by the test CA.
-      expect(shipsFile(caFile)).toBe(true);
-      if (caFile.startsWith(`${IMAGE_WORKDIR}/`)) expect(readFileSync(join(image.dir, caFile.slice(IMAGE_WORKDIR.length + 1)), "utf8")).toContain("-----BEGIN CERTIFICATE-----");
-      // Read-only root filesystem: everything the app may write (HOME, TMPDIR) lies on a volume of the task.
-      expect(container?.readonlyRootFilesystem).toBe(true);
-      const mounts = container?.mountPoints ?? [];
-      for (const m of mounts) expect(tasks.service.volumes.map((v) => v.name)).toContain(m.sourceVolume);
-      for (const key of ["HOME", "TMPDIR"]) {
-        const path = env[key] ?? image.env[key];
-        if (path !== undefined) expect(mounts.some((m) => path === m.containerPath || path.startsWith(`${m.containerPath}/`))).toBe(true);
+      for (const definition of [tasks.service, ...tasks.oneOff]) {
+        for (const c of definition.containers) {
+          const cEnv = envOf(c);
+          // A file the image really ships (an RDS CA bundle), which the local run then replaces by the test CA.
+          const bundle = cEnv["DB_SSL_CA_FILE"];
+          expect(`${definition.family}/${c.name} DB_SSL_CA_FILE=${bundle}: shipped ${bundle !== undefined && shipsFile(bundle)}`).toBe(`${definition.family}/${c.name} DB_SSL_CA_FILE=${caFile}: shipped true`);
+          if (caFile.startsWith(`${IMAGE_WORKDIR}/`)) expect(readFileSync(join(image.dir, caFile.slice(IMAGE_WORKDIR.length + 1)), "utf8")).toContain("-----BEGIN CERTIFICATE-----");
+          // Read-only root filesystem: everything the app may write (HOME, TMPDIR) lies on a volume of the task.
+          expect(c.readonlyRootFilesystem).toBe(true);
+          const mounts = c.mountPoints ?? [];
+          for (const m of mounts) expect(definition.volumes.map((v) => v.name)).toContain(m.sourceVolume);
+          for (const key of ["HOME", "TMPDIR"]) {
+            const path = cEnv[key] ?? image.env[key];
+            if (path !== undefined) expect(`${key}=${path} on a volume: ${mounts.some((m) => path === m.containerPath || path.startsWith(`${m.containerPath}/`))}`).toBe(`${key}=${path} on a volume: true`);
+          }
+        }
       }
     });
 
