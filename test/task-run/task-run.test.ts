@@ -150,11 +150,13 @@ describe("a tenant's task, run locally against an RDS-like PostgreSQL", () => {
     const mapping = async (workDir: string): Promise<TaskMapping> => ({
       hosts: { [tasks.database.host]: "127.0.0.1" },
       values: { PORT: String(await freePort()), DB_PORT: String(server?.port) },
-      // Every DB_SSL_CA_FILE the task definitions name (a file the image ships: checked below) → the test CA.
+      // Every DB_SSL_CA_FILE the task definitions name → the test CA, if the image ships that file; a path the image
+      // does not have stays as it is and fails the run, as it would in ECS.
       files: Object.fromEntries(
         [tasks.service, ...tasks.oneOff]
           .flatMap((d) => d.containers)
           .flatMap((c) => envOf(c)["DB_SSL_CA_FILE"] ?? [])
+          .filter(shipsFile)
           .map((path) => [path, ca.certFile]),
       ),
       secretsEndpoint: secrets.url,
