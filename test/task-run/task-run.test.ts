@@ -163,14 +163,17 @@ describe("a tenant's task, run locally against an RDS-like PostgreSQL", () => {
       workDir,
     });
 
-    let bootstrapped = false;
-    /** Once per instance, as `up` runs the bootstrap before the service; each test may be run on its own. */
-    const runOneOffTasks = async (): Promise<void> => {
-      if (bootstrapped) return;
-      bootstrapped = true;
+    let oneOffRuns = 0;
+    /**
+     * Once per instance, as `up` runs the bootstrap before the service (each test may be run on its own); `again`
+     * runs it once more, as an `update`/`upgrade` whose new task definition revision triggers the Invocation.
+     */
+    const runOneOffTasks = async (again = false): Promise<void> => {
+      if (oneOffRuns > 0 && !again) return;
+      oneOffRuns += 1;
       for (const definition of tasks.oneOff) {
         for (const container of definition.containers.filter((c) => c.essential !== false)) {
-          const workDir = join(dir, `${definition.name}-${container.name}`);
+          const workDir = join(dir, `${definition.name}-${container.name}-${oneOffRuns}`);
           mkdirSync(workDir, { recursive: true, mode: 0o755 });
           const task = startTask(image, container, secrets, await mapping(workDir));
           running.push(task.process);
@@ -288,6 +291,47 @@ describe("a tenant's task, run locally against an RDS-like PostgreSQL", () => {
       expect(server?.superSql(`SELECT rolsuper, rolcreaterole, rolcreatedb, pg_has_role(rolname, 'rds_superuser', 'member') FROM pg_roles WHERE rolname = '${appRole}'`).trim()).toBe("f|f|f|f");
       expect(secrets.calls.slice(callsBefore).map((c) => c.secretId)).not.toContain(tasks.database.masterSecretArn);
       expect(snapshot(image.dir)).toEqual(before);
+    });
+
+    it("an update's bootstrap re-run gives the app role a new password: the running task follows it without a restart and keeps its rows", async () => {
+      await runOneOffTasks();
+      const container = tasks.service.containers.find((c) => c.name === tasks.target.containerName) as ContainerDefinition;
+      const workDir = join(dir, "service-rotation");
+      mkdirSync(workDir, { recursive: true, mode: 0o755 });
+      const task = startTask(image, container, secrets, await mapping(workDir));
+      running.push(task.process);
+      const port = Number(task.environment.env["PORT"]);
+      const health = await waitHealthy(task.process, port, tasks.targetGroup.healthCheck);
+      if (!health.healthy) throw new Error(`the service never became healthy\n${describeRun(task.process, server as RdsPostgres)}`);
+      const token = secrets.get(task.environment.env["ADMIN_TOKEN_SECRET_ARN"] ?? "")?.value ?? "";
+      const write = (name: string) =>
+        fetch(`http://127.0.0.1:${port}/api/items`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+          body: JSON.stringify({ name }),
+        });
+      const before = await write(`before rotation ${tier}`);
+      expect(before.status).toBe(201);
+      const kept = (await before.json()) as { id: number };
+      const appSecretArn = task.environment.env["DB_SECRET_ARN"] ?? "";
+      const oldSecret = secrets.get(appSecretArn)?.value;
+
+      await runOneOffTasks(true);
+      expect(secrets.get(appSecretArn)?.value).not.toBe(oldSecret);
+      // Open connections keep their login; a new login (here forced by ending the app's sessions, as a restarted
+      // or failed-over instance does) must use the new password, which the app re-reads after one refusal.
+      const appRole = (JSON.parse(secrets.get(appSecretArn)?.value ?? "{}") as { username?: string }).username ?? "";
+      server?.superSql(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '${appRole}'`);
+      // A request may still meet a pooled connection the app has not yet seen die (one 5xx, not the rotation); once
+      // readiness answers again the pool logs in afresh.
+      const ready = await waitHealthy(task.process, port, { ...tasks.targetGroup.healthCheck, path: "/readyz", matcher: "200" });
+      expect(ready.healthy).toBe(true);
+      const after = await write(`after rotation ${tier}`);
+      if (after.status !== 201) throw new Error(`after rotation: ${after.status} ${await after.text()}\n${describeRun(task.process, server as RdsPostgres)}`);
+      // The new login was refused once with the old password and retried with the re-read secret.
+      expect(task.process.lines.some((l) => l.includes("re-reading the credentials secret"))).toBe(true);
+      expect(task.process.child.exitCode).toBeNull();
+      expect((await fetch(`http://127.0.0.1:${port}/api/items/${kept.id}`)).status).toBe(200);
     });
 
     it("negative control: without the CA file (no TLS) the login is refused and the task never becomes ready", async () => {
