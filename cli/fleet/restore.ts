@@ -102,12 +102,17 @@ async function defaultRestoreSecrets(secrets: readonly ReservedSecret[]): Promis
 }
 
 /** The admin-token secret to adopt (--restore-secrets), or undefined to create new secrets; refuses (exit 4) otherwise. */
-async function secretToAdopt(req: RestoreRequest, reserved: readonly ReservedSecret[]): Promise<ReservedSecret | undefined> {
+async function secretToAdopt(req: RestoreRequest, allReserved: readonly ReservedSecret[]): Promise<ReservedSecret | undefined> {
+  const { tenantNames } = await import("../../infra/naming");
+  const names = tenantNames({ slug: req.slug, env: req.env, preview: undefined, generation: 1 });
+  // The app role's database secret is never adopted: it is auto-named, so a new one does not collide, and the
+  // bootstrap writes a fresh password into it. The old one simply runs out its recovery window.
+  const reserved = allReserved.filter((s) => s.logicalName !== names.appDbSecret);
   if (reserved.length === 0 || req.secrets === "new") return undefined;
-  const names = reserved.map((s) => s.name).join(", ");
+  const reservedNames = reserved.map((s) => s.name).join(", ");
   if (req.secrets === undefined) {
     const until = reserved.map((s) => s.until).sort().pop() ?? "";
-    throw new ConflictError(`the secrets of ${req.slug} are still in their recovery window until ${until}: ${names}`, {
+    throw new ConflictError(`the secrets of ${req.slug} are still in their recovery window until ${until}: ${reservedNames}`, {
       hint: [
         `to bring them back (keeping the tenant's admin token): ${req.retry} --restore-secrets`,
         `or restore with new secrets (a new admin token; the old one is lost): ${req.retry} --new-secrets`,
@@ -115,8 +120,7 @@ async function secretToAdopt(req: RestoreRequest, reserved: readonly ReservedSec
       details: { reservedSecrets: reserved },
     });
   }
-  const { tenantNames } = await import("../../infra/naming");
-  const adminToken = tenantNames({ slug: req.slug, env: req.env, preview: undefined, generation: 1 }).adminTokenSecret;
+  const adminToken = names.adminTokenSecret;
   const others = reserved.filter((s) => s.logicalName !== adminToken);
   const token = reserved.find((s) => s.logicalName === adminToken);
   if (others.length > 0 || token === undefined) {
