@@ -39,5 +39,7 @@ export function placeholderSharedOutputs(env: string): SharedOutputs {
     dbSubnetGroupName: `tenantctl-${env}-db`,
     ecrRepositoryUrl: repository,
     imageUri: `${repository}@sha256:${"0".repeat(64)}`,
+    taskRunnerFunctionName: `tenantctl-${env}-task-runner`,
+    bootstrapExecutionRoleArn: `arn:aws:iam::${account}:role/tenantctl/${env}/bootstrap/tenantctl-${env}-task-runner-boot-exec-0123456`,
   };
 }

@@ -36,6 +36,8 @@ export interface TenantNames {
   readonly finalSnapshotIdentifier: string | undefined;
   readonly adminTokenSecret: string;
   readonly adminTokenSecretVersion: string;
+  /** The app role's credentials (JSON username/password), written by the bootstrap task, read by the service. */
+  readonly appDbSecret: string;
   readonly serviceSecurityGroup: string;
   readonly serviceIngressRule: string;
   readonly serviceHttpsEgressRule: string;
@@ -44,6 +46,13 @@ export interface TenantNames {
   readonly executionRoleManagedPolicy: string;
   readonly taskRole: string;
   readonly taskRoleSecretsPolicy: string;
+  /** The bootstrap task's role: reads the master secret, writes the app secret; nothing else. */
+  readonly bootstrapRole: string;
+  readonly bootstrapRoleSecretsPolicy: string;
+  readonly bootstrapTaskDefinition: string;
+  /** Explicit, like taskFamily; the shared task runner may run only families ending in `-bootstrap`. */
+  readonly bootstrapTaskFamily: string;
+  readonly bootstrapInvocation: string;
   readonly taskDefinition: string;
   /** Explicit; kind and env keep a preview and a tenant of the same slug apart in one account. */
   readonly taskFamily: string;
@@ -55,10 +64,23 @@ export interface TenantNames {
 }
 
 export const CONTAINER_NAME = "app";
+export const BOOTSTRAP_CONTAINER_NAME = "bootstrap";
+export const BOOTSTRAP_FAMILY_SUFFIX = "-bootstrap";
 export const DB_NAME = "app";
+/** The RDS master user (its password is the RDS-managed secret); only the bootstrap task logs in as it. */
 export const DB_USERNAME = "app_owner";
+/** The app's own least-privilege login role, created by the bootstrap task; the service connects as it. */
+export const DB_APP_USERNAME = "app";
 export const DB_PORT = 5432;
 export const CONTAINER_PORT = 8080;
+
+/**
+ * IAM path of every role a bootstrap task runs with: the shared task runner may pass only roles under it, so it
+ * cannot hand a tenant's service role (or any other) to a task.
+ */
+export function bootstrapRolePath(env: string): string {
+  return `/tenantctl/${env}/bootstrap/`;
+}
 
 export function tenantStackName(env: string, slug: string): string {
   return `${env}-${slug}`;
@@ -78,6 +100,7 @@ export function tenantNames(spec: NamingInput): TenantNames {
     finalSnapshotIdentifier: kind === "tenant" ? `tenantctl-${spec.env}-${s}-final-${spec.generation}` : undefined,
     adminTokenSecret: `${s}-admin-token`,
     adminTokenSecretVersion: `${s}-admin-token-value`,
+    appDbSecret: `${s}-db-app`,
     serviceSecurityGroup: `${s}-svc-sg`,
     serviceIngressRule: `${s}-svc-from-alb`,
     serviceHttpsEgressRule: `${s}-svc-to-https`,
@@ -86,6 +109,11 @@ export function tenantNames(spec: NamingInput): TenantNames {
     executionRoleManagedPolicy: `${s}-exec-ecs`,
     taskRole: `${s}-task`,
     taskRoleSecretsPolicy: `${s}-task-secrets`,
+    bootstrapRole: `${s}-boot`,
+    bootstrapRoleSecretsPolicy: `${s}-boot-secrets`,
+    bootstrapTaskDefinition: `${s}-boot-taskdef`,
+    bootstrapTaskFamily: `${kind}-${spec.env}-${s}${BOOTSTRAP_FAMILY_SUFFIX}`,
+    bootstrapInvocation: `${s}-bootstrap`,
     taskDefinition: `${s}-taskdef`,
     taskFamily: `${kind}-${spec.env}-${s}`,
     service: `${s}-svc`,
@@ -104,8 +132,8 @@ export interface NameLimit {
   readonly autoNameSuffix: number;
 }
 
-// Log stream: `<prefix>/<container>/<32-hex task id>` must fit CloudWatch's 512.
-const LOG_STREAM_TAIL = `/${CONTAINER_NAME}/`.length + 32;
+// Log stream: `<prefix>/<container>/<32-hex task id>` must fit CloudWatch's 512 (the longer container name counts).
+const LOG_STREAM_TAIL = `/${BOOTSTRAP_CONTAINER_NAME}/`.length + 32;
 
 export const NAME_LIMITS: readonly NameLimit[] = [
   { name: "stack", what: "Pulumi stack name", max: 100, autoNameSuffix: 0 },
@@ -118,7 +146,11 @@ export const NAME_LIMITS: readonly NameLimit[] = [
   { name: "executionRole", what: "IAM role name", max: 64, autoNameSuffix: AUTONAME_SUFFIX_LENGTH },
   { name: "taskRole", what: "IAM role name", max: 64, autoNameSuffix: AUTONAME_SUFFIX_LENGTH },
   { name: "taskRoleSecretsPolicy", what: "IAM inline policy name", max: 128, autoNameSuffix: AUTONAME_SUFFIX_LENGTH },
+  { name: "appDbSecret", what: "Secrets Manager secret name", max: 512, autoNameSuffix: AUTONAME_SUFFIX_LENGTH },
+  { name: "bootstrapRole", what: "IAM role name", max: 64, autoNameSuffix: AUTONAME_SUFFIX_LENGTH },
+  { name: "bootstrapRoleSecretsPolicy", what: "IAM inline policy name", max: 128, autoNameSuffix: AUTONAME_SUFFIX_LENGTH },
   { name: "taskFamily", what: "ECS task definition family", max: 255, autoNameSuffix: 0 },
+  { name: "bootstrapTaskFamily", what: "ECS task definition family", max: 255, autoNameSuffix: 0 },
   { name: "service", what: "ECS service name", max: 255, autoNameSuffix: AUTONAME_SUFFIX_LENGTH },
   { name: "logStreamPrefix", what: "CloudWatch log stream name", max: 512 - LOG_STREAM_TAIL, autoNameSuffix: 0 },
   { name: "targetGroup", what: "ELBv2 target group name", max: 32, autoNameSuffix: AUTONAME_SUFFIX_LENGTH },

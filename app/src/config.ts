@@ -65,7 +65,7 @@ function missingTogether(env: NodeJS.ProcessEnv): string[] {
     need("DB_HOST", "when DB_SECRET_ARN is set");
     need("DB_NAME", "when DB_SECRET_ARN is set");
   } else if (present(env, "DB_HOST")) {
-    need("DB_SECRET_ARN", "when DB_HOST is set (credentials come from the RDS-managed secret)");
+    need("DB_SECRET_ARN", "when DB_HOST is set (credentials come from the app role's secret)");
   }
   if (present(env, "DB_SECRET_ARN") || present(env, "ADMIN_TOKEN_SECRET_ARN")) need("AWS_REGION", "to read secrets");
   if (!present(env, "ADMIN_TOKEN") && !present(env, "ADMIN_TOKEN_SECRET_ARN")) problems.push("ADMIN_TOKEN_SECRET_ARN: is required (or ADMIN_TOKEN locally)");

@@ -14,7 +14,8 @@ export interface DbCredentials {
   readonly password: string;
 }
 
-// RDS-managed master secrets are JSON {"username","password"} (plus engine/host for some versions).
+// The app role's secret (written by the bootstrap) and RDS-managed master secrets are JSON {"username","password"}
+// (the latter plus engine/host for some versions).
 const RdsSecretSchema = z.object({ username: z.string().min(1), password: z.string().min(1) });
 
 async function secretString(client: SecretsManagerClient, arn: string): Promise<string> {

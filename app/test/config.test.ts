@@ -49,7 +49,7 @@ describe("loadConfig", () => {
     const { DB_NAME: _n, AWS_REGION: _r, ...partial } = AWS;
     expect(problems(partial)).toEqual(["DB_NAME: is required when DB_SECRET_ARN is set", "AWS_REGION: is required to read secrets"]);
     const { DB_SECRET_ARN: _s, ...noSecret } = AWS;
-    expect(problems(noSecret)).toEqual(["DB_SECRET_ARN: is required when DB_HOST is set (credentials come from the RDS-managed secret)"]);
+    expect(problems(noSecret)).toEqual(["DB_SECRET_ARN: is required when DB_HOST is set (credentials come from the app role's secret)"]);
   });
 
   it("rejects values that would be unsafe in the page or meaningless", () => {

@@ -5,7 +5,8 @@
 import { UsageError } from "../errors";
 
 /** What one tenant (or preview) stack consumes. */
-export const PER_TENANT = { rdsInstances: 1, iamRoles: 2, targetGroups: 1, listenerRules: 1 } as const;
+// IAM roles: the service's execution and task roles and the bootstrap task's role (infra/tenant/service.ts, bootstrap.ts).
+export const PER_TENANT = { rdsInstances: 1, iamRoles: 3, targetGroups: 1, listenerRules: 1 } as const;
 /** AWS's hard cap: target groups per ALB cannot be raised. */
 export const TARGET_GROUPS_PER_ALB_HARD_CAP = 100;
 

@@ -66,7 +66,11 @@ export async function restoreTenant(session: EngineSession, req: RestoreRequest)
   }
   const snapshot = req.snapshot ?? record.finalSnapshotIdentifier;
   if (snapshot === undefined) throw new NotFoundError(`the teardown of ${req.slug} at ${record.finishedAt} recorded no final snapshot; pass --snapshot <id>`);
-  const reserved = await reservedSecrets(session.store, record, session.io.now());
+  const { tenantNames } = await import("../../infra/naming");
+  const appDbSecret = tenantNames({ slug: req.slug, env: req.env, preview: undefined, generation: 1 }).appDbSecret;
+  // The app role's database secret is never restored or adopted: it is auto-named, so a new one does not collide,
+  // and the bootstrap writes a fresh password into it. The old one simply runs out its recovery window.
+  const reserved = (await reservedSecrets(session.store, record, session.io.now())).filter((s) => s.logicalName !== appDbSecret);
   const adopt = await secretToAdopt(req, reserved);
   const shared = await readSharedOutputs(session, req.env);
   const loadBalancer = await placeNewTenant(session.store, req.env, shared, session.io.env, { preferred: record.spec.loadBalancer, self: target });
@@ -110,10 +114,10 @@ async function defaultRestoreSecrets(secrets: readonly ReservedSecret[]): Promis
 /** The admin-token secret to adopt (--restore-secrets), or undefined to create new secrets; refuses (exit 4) otherwise. */
 async function secretToAdopt(req: RestoreRequest, reserved: readonly ReservedSecret[]): Promise<ReservedSecret | undefined> {
   if (reserved.length === 0 || req.secrets === "new") return undefined;
-  const names = reserved.map((s) => s.name).join(", ");
+  const reservedNames = reserved.map((s) => s.name).join(", ");
   if (req.secrets === undefined) {
     const until = reserved.map((s) => s.until).sort().pop() ?? "";
-    throw new ConflictError(`the secrets of ${req.slug} are still in their recovery window until ${until}: ${names}`, {
+    throw new ConflictError(`the secrets of ${req.slug} are still in their recovery window until ${until}: ${reservedNames}`, {
       hint: [
         `to bring them back (keeping the tenant's admin token): ${req.retry} --restore-secrets`,
         `or restore with new secrets (a new admin token; the old one is lost): ${req.retry} --new-secrets`,

@@ -38,6 +38,10 @@ export interface SharedOutputs {
   readonly ecrRepositoryUrl: string;
   /** The app image every new tenant starts from (by digest when built here). */
   readonly imageUri: string;
+  /** The "run task and wait" Lambda tenant stacks invoke to run their bootstrap task (infra/shared/task-runner.ts). */
+  readonly taskRunnerFunctionName: string;
+  /** Execution role (image pull, logs) of every tenant's bootstrap task; under the bootstrap IAM path. */
+  readonly bootstrapExecutionRoleArn: string;
 }
 
 const nonEmpty = z.string().min(1);
@@ -70,6 +74,8 @@ export const SharedOutputsSchema = z.object({
   dbSubnetGroupName: nonEmpty,
   ecrRepositoryUrl: nonEmpty,
   imageUri: nonEmpty,
+  taskRunnerFunctionName: nonEmpty,
+  bootstrapExecutionRoleArn: nonEmpty,
 }) satisfies z.ZodType<SharedOutputs>;
 
 export const SHARED_OUTPUT_KEYS = Object.keys(SharedOutputsSchema.shape) as readonly (keyof SharedOutputs)[];

@@ -10,6 +10,7 @@ import { SharedNetwork } from "./network";
 import type { SharedOutputs } from "./outputs";
 import { SharedRegistry } from "./registry";
 import { sharedImageLifecycle } from "./image-lifecycle";
+import { SharedTaskRunner } from "./task-runner";
 import { MANAGED_BY } from "../tenant/context";
 
 /** Stack outputs as the program returns them: each key of SharedOutputs, its value possibly not yet known. */
@@ -43,6 +44,16 @@ function buildShared(config: SharedConfig): SharedStackOutputs {
     `${prefix}-apps`,
     { name: `/tenantctl/${config.env}/apps`, retentionInDays: config.logRetentionDays, tags },
   );
+  const accountId = aws.getCallerIdentityOutput().accountId;
+  const taskRunner = new SharedTaskRunner(`${prefix}-task-runner`, {
+    env: config.env,
+    region: config.region,
+    accountId,
+    clusterArn: cluster.arn,
+    logGroupName: logGroup.name,
+    logRetentionDays: config.logRetentionDays,
+    tags,
+  });
   const registry = new SharedRegistry(prefix, { imageUri: config.imageUri, appPath: config.appPath, tags });
   sharedImageLifecycle(prefix, registry.repositoryUrl);
   const certificate = new SharedCertificate(prefix, {
@@ -69,7 +80,7 @@ function buildShared(config: SharedConfig): SharedStackOutputs {
   return {
     env: config.env,
     region: config.region,
-    accountId: aws.getCallerIdentityOutput().accountId,
+    accountId,
     baseDomain: config.baseDomain,
     // Absent rather than undefined: Pulumi warns about undefined stack outputs.
     ...(config.hostedZoneId === undefined ? {} : { hostedZoneId: config.hostedZoneId }),
@@ -86,5 +97,7 @@ function buildShared(config: SharedConfig): SharedStackOutputs {
     dbSubnetGroupName: network.dbSubnetGroupName,
     ecrRepositoryUrl: registry.repositoryUrl,
     imageUri: registry.imageUri,
+    taskRunnerFunctionName: taskRunner.functionName,
+    bootstrapExecutionRoleArn: taskRunner.bootstrapExecutionRoleArn,
   };
 }

@@ -4,6 +4,7 @@ import { checkListener, checkListenerRule, checkLoadBalancer, checkTargetGroup }
 import { checkEcsCluster, checkLogGroup, checkSecret, checkSecretVersion, checkSecurityGroup, checkSecurityGroupRule } from "./rules-misc";
 import { checkService, checkTaskDefinition } from "./rules-ecs";
 import { checkManagedPolicy, checkRole, checkRolePolicy } from "./rules-iam";
+import { checkLambdaFunction, checkLambdaInvocation } from "./rules-lambda";
 import { checkDbSubnetGroup, checkRdsInstance } from "./rules-rds";
 import { checkEcrLifecyclePolicy } from "./rules-ecr";
 import { asRecord, canonicalType, type Props, type Violation } from "./types";
@@ -40,6 +41,8 @@ const RULES: Readonly<Record<string, Rule>> = {
   "aws:ec2/securityGroupRule:SecurityGroupRule": (f, inputs) => checkSecurityGroupRule(f, inputs),
   "aws:ecr/repository:Repository": checkEcrRepository,
   "aws:ecr/lifecyclePolicy:LifecyclePolicy": (f, inputs) => checkEcrLifecyclePolicy(f, inputs),
+  "aws:lambda/function:Function": checkLambdaFunction,
+  "aws:lambda/invocation:Invocation": (f, inputs) => checkLambdaInvocation(f, inputs),
 };
 
 export interface CheckOptions {

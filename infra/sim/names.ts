@@ -33,6 +33,7 @@ const AUTO_NAMED: Readonly<Record<string, AutoNameRule>> = {
   "aws:ecs/cluster:Cluster": DEFAULT_RULE,
   "aws:ecs/service:Service": DEFAULT_RULE,
   "aws:ec2/securityGroup:SecurityGroup": DEFAULT_RULE,
+  "aws:lambda/function:Function": DEFAULT_RULE,
 };
 
 /** Length of Terraform's `id.UniqueId()` suffix used after a `namePrefix`. */

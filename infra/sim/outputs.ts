@@ -118,6 +118,21 @@ const COMPUTED: Readonly<Record<string, Computed>> = {
     id: family,
     outputs: { arn: arn("ecs", ctx, `task-definition/${family}:1`), arnWithoutRevision: arn("ecs", ctx, `task-definition/${family}`), revision: 1 },
   }),
+  "aws:lambda/function:Function": (ctx, name, inputs, seed) => {
+    const a = arn("lambda", ctx, `function:${name}`);
+    return {
+      id: name,
+      outputs: {
+        arn: a, qualifiedArn: `${a}:$LATEST`, invokeArn: `arn:aws:apigateway:${ctx.region}:lambda:path/2015-03-31/functions/${a}/invocations`,
+        version: "$LATEST", lastModified: createDate(seed), sourceCodeHash: hexFrom(`${seed}/code`, 44), timeout: asNumber(inputs["timeout"]) ?? 3,
+      },
+    };
+  },
+  // The Invocation's id is `<function>_<qualifier>_<md5 of input>`; `result` is the function's answer (the task runner's).
+  "aws:lambda/invocation:Invocation": (_ctx, _name, inputs, seed) => ({
+    id: `${asString(inputs["functionName"]) ?? ""}_$LATEST_${hexFrom(`${seed}/${asString(inputs["input"]) ?? ""}`, 32)}`,
+    outputs: { result: JSON.stringify({ exitCode: 0 }) },
+  }),
   "aws:acm/certificate:Certificate": acmCertificate,
   "aws:acm/certificateValidation:CertificateValidation": (_ctx, _name, inputs) => ({ id: asString(inputs["certificateArn"]) ?? "", outputs: {} }),
   "aws:route53/record:Record": (_ctx, _name, inputs) => ({

@@ -65,3 +65,25 @@ export function readSecretsPolicy(secretArns: readonly string[]): PolicyDocument
 export function taskExecutionManagedPolicyArn(partition: string): string {
   return `arn:${partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy`;
 }
+
+/**
+ * The bootstrap task's only rights: read the RDS master secret (to log in as the master user) and set the app
+ * role's secret. The service's task role never gets the master secret (readSecretsPolicy with the app secret).
+ */
+export function bootstrapSecretsPolicy(masterSecretArn: string, appSecretArn: string): PolicyDocument {
+  const read = readSecretsPolicy([masterSecretArn]).Statement[0];
+  readSecretsPolicy([appSecretArn]);
+  if (read === undefined) throw new Error("bootstrapSecretsPolicy: no statement");
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      { ...read, Sid: "ReadTheMasterSecret", Action: ["secretsmanager:GetSecretValue"] },
+      {
+        Sid: "SetTheAppRoleSecret",
+        Effect: "Allow",
+        Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret", "secretsmanager:PutSecretValue"],
+        Resource: [appSecretArn],
+      },
+    ],
+  };
+}

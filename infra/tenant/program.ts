@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { SharedOutputs } from "../shared/outputs";
 import type { TenantSpec } from "../spec";
 import { tenantContext, type TenantContext } from "./context";
+import { TenantBootstrap } from "./bootstrap";
 import { TenantDatabase } from "./database";
 import type { TenantOutputs } from "./outputs";
 import { TenantRouting } from "./routing";
@@ -56,13 +57,22 @@ function buildTenant(ctx: TenantContext, options: TenantProgramOptions): TenantS
   });
   const routing = new TenantRouting(name, { context: ctx });
   const database = new TenantDatabase(name, { context: ctx, clientSecurityGroupId: routing.serviceSecurityGroupId });
+  const bootstrap = new TenantBootstrap(name, {
+    context: ctx,
+    securityGroupId: routing.serviceSecurityGroupId,
+    database: { address: database.address, port: database.port, masterSecretArn: database.masterSecretArn },
+    appDbSecretArn: secrets.appDbSecretArn,
+    after: [database],
+  });
   const service = new TenantService(name, {
     context: ctx,
     securityGroupId: routing.serviceSecurityGroupId,
     targetGroupArn: routing.targetGroupArn,
     listenerRule: routing.listenerRule,
-    database: { address: database.address, port: database.port, masterSecretArn: database.masterSecretArn },
+    database: { address: database.address, port: database.port },
+    appDbSecretArn: secrets.appDbSecretArn,
     adminTokenSecretArn: secrets.adminTokenSecretArn,
+    bootstrap: bootstrap.invocation,
   });
 
   return {

@@ -5,7 +5,18 @@ import * as pulumi from "@pulumi/pulumi";
 import { CONTAINER_PORT } from "../naming";
 import type { TenantContext } from "./context";
 
-export const HEALTH_CHECK_PATH = "/healthz";
+/**
+ * Readiness, not liveness: /readyz answers 200 only when the task's database answers and is fully migrated (within
+ * the app's own 2 s limit), so a task that lost its database leaves rotation instead of serving 5xx. /healthz
+ * (process alive) stays for container-level checks.
+ */
+export const HEALTH_CHECK_PATH = "/readyz";
+/**
+ * 15 s interval, 5 s timeout (above the app's 2 s readiness limit, so a slow database gives a clean 503, not a
+ * timeout), in after 2 successes (30 s), out after 3 failures (45 s). If every target of a group is unhealthy ALB
+ * fails open and routes to all of them, so a database outage does not turn into a 503 from the balancer itself.
+ */
+export const HEALTH_CHECK = { interval: 15, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3, matcher: "200" } as const;
 /** Seconds ALB waits for in-flight requests before a target leaves; AWS's default of 300 stalls every deploy. */
 export const DEREGISTRATION_DELAY = { tenant: 30, preview: 5 } as const;
 
@@ -70,11 +81,7 @@ export class TenantRouting extends pulumi.ComponentResource {
           enabled: true,
           path: HEALTH_CHECK_PATH,
           protocol: "HTTP",
-          matcher: "200",
-          interval: 15,
-          timeout: 5,
-          healthyThreshold: 2,
-          unhealthyThreshold: 3,
+          ...HEALTH_CHECK,
         },
         tags: ctx.tags,
       },

@@ -39,6 +39,11 @@ export function secretNameFromArn(arn: string): string {
  */
 export class TenantSecrets extends pulumi.ComponentResource {
   readonly adminTokenSecretArn: pulumi.Output<string>;
+  /**
+   * The app role's credentials (JSON `username`/`password`, the shape the app reads). Created empty: the bootstrap
+   * task writes a fresh value (PutSecretValue) on every run, so Pulumi never sees or stores the password.
+   */
+  readonly appDbSecretArn: pulumi.Output<string>;
 
   constructor(name: string, args: TenantSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tenantctl:tenant:TenantSecrets", name, {}, opts);
@@ -46,12 +51,13 @@ export class TenantSecrets extends pulumi.ComponentResource {
     const adopted = spec.adoptedAdminTokenSecretArn;
     // tenantProgram refuses an import whose ARN the spec does not record, so importing implies `adopted` is set.
 
+    const recoveryWindowInDays = isPreview || args.forceDelete === true ? 0 : TENANT_SECRET_RECOVERY_DAYS;
     const secret = new aws.secretsmanager.Secret(
       names.adminTokenSecret,
       {
         ...(adopted === undefined ? {} : { name: secretNameFromArn(adopted) }),
         description: `tenantctl admin token of ${spec.env}/${spec.slug}`,
-        recoveryWindowInDays: isPreview || args.forceDelete === true ? 0 : TENANT_SECRET_RECOVERY_DAYS,
+        recoveryWindowInDays,
         tags,
       },
       // Secrets Manager does not report a secret's recovery window, so the provider cannot read it back on import;
@@ -74,7 +80,14 @@ export class TenantSecrets extends pulumi.ComponentResource {
       );
     }
 
+    const appDbSecret = new aws.secretsmanager.Secret(
+      names.appDbSecret,
+      { description: `tenantctl database login of the app role of ${spec.env}/${spec.slug}`, recoveryWindowInDays, tags },
+      { parent: this },
+    );
+
     this.adminTokenSecretArn = secret.arn;
-    this.registerOutputs({ adminTokenSecretArn: this.adminTokenSecretArn });
+    this.appDbSecretArn = appDbSecret.arn;
+    this.registerOutputs({ adminTokenSecretArn: this.adminTokenSecretArn, appDbSecretArn: this.appDbSecretArn });
   }
 }

@@ -6,7 +6,7 @@ import { containerDefinitions, SCRATCH_VOLUME } from "./container";
 import type { TenantContext } from "./context";
 import { ecsTasksTrustPolicy, readSecretsPolicy, taskExecutionManagedPolicyArn } from "./policies";
 
-/** Time for a new task to start and answer /healthz before ALB health checks can fail the deployment. */
+/** Time for a new task to start and answer /readyz before ALB health checks can fail the deployment. */
 export const HEALTH_CHECK_GRACE_SECONDS = 60;
 
 export interface TenantServiceArgs {
@@ -18,9 +18,12 @@ export interface TenantServiceArgs {
   readonly database: {
     readonly address: pulumi.Input<string>;
     readonly port: pulumi.Input<number>;
-    readonly masterSecretArn: pulumi.Input<string>;
   };
+  /** The app role's secret: the service never gets the RDS master secret. */
+  readonly appDbSecretArn: pulumi.Input<string>;
   readonly adminTokenSecretArn: pulumi.Input<string>;
+  /** The bootstrap step (role, password, migrations): the service deploys only after it succeeded. */
+  readonly bootstrap: pulumi.Resource;
 }
 
 export class TenantService extends pulumi.ComponentResource {
@@ -45,7 +48,8 @@ export class TenantService extends pulumi.ComponentResource {
 
   /**
    * The execution role pulls the image and writes logs; it never reads secrets, because the container gets ARNs only.
-   * The task role is what the app runs as: it can read this tenant's two secrets and nothing else.
+   * The task role is what the app runs as: it can read this tenant's app-role and admin-token secrets and nothing
+   * else (not the RDS master secret: only the bootstrap task's role can).
    */
   private createRoles(ctx: TenantContext, args: TenantServiceArgs): { executionRole: aws.iam.Role; taskRole: aws.iam.Role } {
     const { names, tags, shared, partition } = ctx;
@@ -70,7 +74,7 @@ export class TenantService extends pulumi.ComponentResource {
       {
         role: taskRole.name,
         policy: pulumi
-          .all([args.database.masterSecretArn, args.adminTokenSecretArn])
+          .all([args.appDbSecretArn, args.adminTokenSecretArn])
           .apply((arns) => JSON.stringify(readSecretsPolicy(arns))),
       },
       { parent: this },
@@ -86,9 +90,9 @@ export class TenantService extends pulumi.ComponentResource {
   ): aws.ecs.TaskDefinition {
     const db = args.database;
     const definitions = pulumi
-      .all([db.address, db.port, db.masterSecretArn, args.adminTokenSecretArn])
-      .apply(([dbHost, dbPort, dbSecretArn, adminTokenSecretArn]) =>
-        containerDefinitions(ctx, { dbHost, dbPort, dbSecretArn, adminTokenSecretArn }));
+      .all([db.address, db.port, args.appDbSecretArn, args.adminTokenSecretArn])
+      .apply(([dbHost, dbPort, appDbSecretArn, adminTokenSecretArn]) =>
+        containerDefinitions(ctx, { dbHost, dbPort, appDbSecretArn, adminTokenSecretArn }));
     return new aws.ecs.TaskDefinition(
       ctx.names.taskDefinition,
       {
@@ -136,7 +140,7 @@ export class TenantService extends pulumi.ComponentResource {
         forceDelete: ctx.isPreview,
         tags: ctx.tags,
       },
-      { parent: this, dependsOn: [args.listenerRule] },
+      { parent: this, dependsOn: [args.listenerRule, args.bootstrap] },
     );
   }
 }

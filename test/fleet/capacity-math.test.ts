@@ -8,7 +8,7 @@ describe("capacity maths", () => {
   it("reports each limit with what is used and how many tenants still fit", () => {
     const rows = capacityRows(counts(30, { "alb-0": 30 }), DEFAULT_QUOTAS, "dev");
     expect(rows.find((r) => r.limit === "rds-instances")).toMatchObject({ used: 30, max: 40, tenantsLeft: 10, adjustable: true });
-    expect(rows.find((r) => r.limit === "iam-roles")).toMatchObject({ used: 60, max: 1000, tenantsLeft: 470 });
+    expect(rows.find((r) => r.limit === "iam-roles")).toMatchObject({ used: 90, max: 1000, tenantsLeft: 303 });
     expect(rows.find((r) => r.limit === "target-groups-per-alb")).toMatchObject({ scope: "alb-0", used: 30, max: 100, adjustable: false });
   });
 

@@ -51,7 +51,7 @@ describe("capacity (stand-in)", () => {
     const doc = json<CapacityDoc>(await expectOk(f.run(["capacity", "--json"], ONE_PER_ALB), "capacity"));
     expect(doc.rows).toEqual(expect.arrayContaining([
       expect.objectContaining({ limit: "rds-instances", scope: "account", used: 2, max: 40 }),
-      expect.objectContaining({ limit: "iam-roles", scope: "account", used: 4 }),
+      expect.objectContaining({ limit: "iam-roles", scope: "account", used: 6 }),
       expect.objectContaining({ limit: "target-groups-per-alb", scope: "alb-0", used: 1, max: 1, tenantsLeft: 0 }),
       expect.objectContaining({ limit: "listener-rules-per-alb", scope: "alb-1", used: 1 }),
     ]));

@@ -12,6 +12,8 @@ import { expectOk, fleetEnv, IMAGE_V1, json, readAccount, sharedUp, type CliRun,
 jest.setTimeout(15 * 60_000);
 
 const SECRET = "aws:secretsmanager/secret:Secret";
+// A tenant also has the app role's database secret; restore adopts only the admin token's.
+const isAdminToken = (arnOrName: string): boolean => /(^|:secret:)[a-z0-9-]+-admin-token-/.test(arnOrName);
 const SECRET_VERSION = "aws:secretsmanager/secretVersion:SecretVersion";
 const STACK = "tenantctl-tenants/dev-acme";
 
@@ -42,7 +44,7 @@ describe("restore tenant --restore-secrets (stand-in, fake Secrets Manager)", ()
     adminTokenArn = String(secret?.id);
     expect(adminTokenArn).toMatch(/^arn:aws:secretsmanager:us-east-1:123456789012:secret:acme-admin-token-[0-9a-f]{7}-[A-Za-z0-9]{6}$/);
     snapshot = json<{ finalSnapshotIdentifier: string }>(await expectOk(f.run(["teardown", "tenant", "acme", "--yes", "--json"]), "teardown")).finalSnapshotIdentifier;
-    expect(deletedSecrets(f.backendRoot).map((s) => s.arn)).toEqual([adminTokenArn]);
+    expect(deletedSecrets(f.backendRoot).map((s) => s.arn).filter(isAdminToken)).toEqual([adminTokenArn]);
   });
 
   afterAll(async () => {
@@ -80,7 +82,7 @@ describe("restore tenant --restore-secrets (stand-in, fake Secrets Manager)", ()
     }
     expect(sm.calls).toEqual([expect.objectContaining({ target: "secretsmanager.RestoreSecret", body: { SecretId: adminTokenArn }, signed: true })]);
     expect(stackResources(f)).toEqual([]);
-    expect(deletedSecrets(f.backendRoot).map((s) => s.arn)).toEqual([adminTokenArn]);
+    expect(deletedSecrets(f.backendRoot).map((s) => s.arn).filter(isAdminToken)).toEqual([adminTokenArn]);
     const stacks = await f.run(["list", "tenants", "--json"]);
     expect(JSON.stringify(json(stacks))).not.toContain("acme");
     expect(() => readFileSync(indexFile(f))).toThrow();
@@ -98,9 +100,9 @@ describe("restore tenant --restore-secrets (stand-in, fake Secrets Manager)", ()
     expect(doc.resourceChanges.import).toBe(1);
     expect(sm.calls).toEqual([expect.objectContaining({ target: "secretsmanager.RestoreSecret", body: { SecretId: adminTokenArn } })]);
 
-    expect(deletedSecrets(f.backendRoot)).toEqual([]);
+    expect(deletedSecrets(f.backendRoot).filter((s) => isAdminToken(s.arn))).toEqual([]);
     const resources = stackResources(f);
-    expect(resources.filter((r) => r.type === SECRET).map((r) => r.id)).toEqual([adminTokenArn]);
+    expect(resources.filter((r) => r.type === SECRET && r.name === "acme-admin-token").map((r) => r.id)).toEqual([adminTokenArn]);
     expect(resources.filter((r) => r.type === SECRET_VERSION)).toEqual([]);
     expect(resources.find((r) => r.type === "aws:rds/instance:Instance")?.inputs.snapshotIdentifier).toBe(snapshot);
 
@@ -116,19 +118,19 @@ describe("restore tenant --restore-secrets (stand-in, fake Secrets Manager)", ()
   });
 
   it("is a normal tenant afterwards: update changes nothing (no secret created, updated or replaced)", async () => {
-    const before = stackResources(f).find((r) => r.type === SECRET);
+    const before = stackResources(f).find((r) => r.type === SECRET && r.name === "acme-admin-token");
     const run = await expectOk(f.run(["update", "tenant", "acme", "--yes", "--json"]), "update");
     const changes = json<{ resourceChanges: Record<string, number> }>(run).resourceChanges;
     expect(Object.keys(changes)).toEqual(["same"]);
     const after = stackResources(f);
-    expect(after.find((r) => r.type === SECRET)).toEqual(before);
+    expect(after.find((r) => r.type === SECRET && r.name === "acme-admin-token")).toEqual(before);
     expect(after.filter((r) => r.type === SECRET_VERSION)).toEqual([]);
   });
 
   it("teardown --force-delete-secrets reserves nothing: --restore-secrets then restores with a new secret and token", async () => {
     await expectOk(f.run(["provision", "tenant", "beta", "--tier", "basic", "--display-name", "Beta", "--image", IMAGE_V1, "--yes"]), "provision beta");
     const betaStack = "tenantctl-tenants/dev-beta";
-    const oldArn = readAccount(f).resources.find((r) => r.stack === betaStack && r.type === SECRET)?.id;
+    const oldArn = readAccount(f).resources.find((r) => r.stack === betaStack && r.type === SECRET && r.name === "beta-admin-token")?.id;
     await expectOk(f.run(["teardown", "tenant", "beta", "--force-delete-secrets", "--yes"]), "teardown beta");
     expect(deletedSecrets(f.backendRoot).map((s) => s.name).filter((n) => n.startsWith("beta-"))).toEqual([]);
     sm.calls.length = 0;
@@ -140,7 +142,7 @@ describe("restore tenant --restore-secrets (stand-in, fake Secrets Manager)", ()
     expect(doc.spec.adoptedAdminTokenSecretArn).toBeUndefined();
     expect(sm.calls).toEqual([]);
     const resources = readAccount(f).resources.filter((r) => r.stack === betaStack);
-    const ids = resources.filter((r) => r.type === SECRET).map((r) => r.id);
+    const ids = resources.filter((r) => r.type === SECRET && r.name === "beta-admin-token").map((r) => r.id);
     expect(oldArn).toMatch(/:secret:beta-admin-token-/);
     expect(ids).toHaveLength(1);
     expect(ids).not.toContain(oldArn);
@@ -150,7 +152,7 @@ describe("restore tenant --restore-secrets (stand-in, fake Secrets Manager)", ()
   it("when the stack fails after RestoreSecret, says the secret was restored; rerunning the restore finishes it", async () => {
     await expectOk(f.run(["provision", "tenant", "gamma", "--tier", "basic", "--display-name", "Gamma", "--image", IMAGE_V1, "--yes"]), "provision gamma");
     const gammaStack = "tenantctl-tenants/dev-gamma";
-    const arn = readAccount(f).resources.find((r) => r.stack === gammaStack && r.type === SECRET)?.id;
+    const arn = readAccount(f).resources.find((r) => r.stack === gammaStack && r.type === SECRET && r.name === "gamma-admin-token")?.id;
     await expectOk(f.run(["teardown", "tenant", "gamma", "--yes"]), "teardown gamma");
     const failed = await f.run(["restore", "tenant", "gamma", "--restore-secrets"], { ...sm.env, PULUMI_STANDIN_FAIL: "aws:ecs/service:Service::*" });
     expect(failed.code).toBe(1);
@@ -161,7 +163,7 @@ describe("restore tenant --restore-secrets (stand-in, fake Secrets Manager)", ()
     const doc = json<RestoreDoc>(retried);
     expect(doc.adoptedAdminTokenSecretArn).toBe(arn);
     const resources = readAccount(f).resources.filter((r) => r.stack === gammaStack);
-    expect(resources.filter((r) => r.type === SECRET).map((r) => r.id)).toEqual([arn]);
+    expect(resources.filter((r) => r.type === SECRET && r.name === "gamma-admin-token").map((r) => r.id)).toEqual([arn]);
     expect(resources.some((r) => r.type === "aws:ecs/service:Service")).toBe(true);
     expect(resources.filter((r) => r.type === SECRET_VERSION)).toEqual([]);
   });

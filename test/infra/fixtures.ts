@@ -32,6 +32,8 @@ export function sharedOutputs(overrides: Partial<SharedOutputs> = {}): SharedOut
     dbSubnetGroupName: "tenantctl-dev-db-abc1234",
     ecrRepositoryUrl: `${ACCOUNT.accountId}.dkr.ecr.us-east-1.amazonaws.com/tenantctl-dev-app-abc1234`,
     imageUri: `${ACCOUNT.accountId}.dkr.ecr.us-east-1.amazonaws.com/tenantctl-dev-app-abc1234@sha256:${"b".repeat(64)}`,
+    taskRunnerFunctionName: "tenantctl-dev-task-runner",
+    bootstrapExecutionRoleArn: `arn:aws:iam::${ACCOUNT.accountId}:role/tenantctl/dev/bootstrap/tenantctl-dev-task-runner-boot-exec-abc1234`,
     ...overrides,
   };
 }

@@ -71,7 +71,7 @@ describe.each(inputs)("names of the %s", (_label, input) => {
 
   it("starts every child name with the component's name", () => {
     const children = (Object.keys(names) as (keyof TenantNames)[])
-      .filter((k) => !["project", "stack", "component", "dnsLabel", "finalSnapshotIdentifier", "taskFamily", "logStreamPrefix"].includes(k));
+      .filter((k) => !["project", "stack", "component", "dnsLabel", "finalSnapshotIdentifier", "taskFamily", "bootstrapTaskFamily", "logStreamPrefix"].includes(k));
     for (const key of children) expect(names[key]).toMatch(new RegExp(`^${names.component}-`));
   });
 

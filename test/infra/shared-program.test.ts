@@ -36,7 +36,7 @@ describe("shared program (dev, image built from app/)", () => {
 
   it("turns on Container Insights and keeps logs for the configured time", () => {
     expect(one(result, "aws:ecs/cluster:Cluster").inputs["settings"]).toEqual([{ name: "containerInsights", value: "enabled" }]);
-    expect(one(result, "aws:cloudwatch/logGroup:LogGroup").inputs["retentionInDays"]).toBe(30);
+    expect(one(result, "aws:cloudwatch/logGroup:LogGroup", "tenantctl-dev-apps").inputs["retentionInDays"]).toBe(30);
   });
 
   it("keeps images immutable and scanned, and builds the app for the tasks' architecture", () => {
@@ -79,6 +79,20 @@ describe("shared program (dev, image built from app/)", () => {
     expect(one(result, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").inputs).toMatchObject({
       fromPort: 8080, toPort: 8080, cidrIpv4: "10.0.0.0/16",
     });
+  });
+
+  it("runs tenants' bootstrap tasks through one task-runner Lambda with a least-privilege role and a bootstrap execution role", () => {
+    const fn = one(result, "aws:lambda/function:Function");
+    expect(fn.inputs).toMatchObject({ name: "tenantctl-dev-task-runner", runtime: "nodejs22.x", handler: "index.handler", timeout: 900 });
+    expect(result.outputs["taskRunnerFunctionName"]).toBe("tenantctl-dev-task-runner");
+    const ownLogs = one(result, "aws:cloudwatch/logGroup:LogGroup", "tenantctl-dev-task-runner-logs");
+    expect(ownLogs.inputs).toMatchObject({ name: "/aws/lambda/tenantctl-dev-task-runner", retentionInDays: 30 });
+    const bootExec = one(result, "aws:iam/role:Role", "tenantctl-dev-task-runner-boot-exec");
+    expect(bootExec.inputs["path"]).toBe("/tenantctl/dev/bootstrap/");
+    expect(result.outputs["bootstrapExecutionRoleArn"]).toBe(bootExec.outputs["arn"]);
+    expect(String(bootExec.outputs["arn"])).toMatch(/^arn:aws:iam::123456789012:role\/tenantctl\/dev\/bootstrap\//);
+    const policy = JSON.parse(String(one(result, "aws:iam/rolePolicy:RolePolicy", "tenantctl-dev-task-runner-policy").inputs["policy"])) as { Statement: { Sid: string; Resource: unknown }[] };
+    expect(policy.Statement.find((st) => st.Sid === "PassOnlyBootstrapRolesToEcsTasks")?.Resource).toBe("arn:aws:iam::123456789012:role/tenantctl/dev/bootstrap/*");
   });
 
   it("tags every taggable resource as the shared layer", () => {

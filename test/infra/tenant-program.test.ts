@@ -2,13 +2,14 @@ import type { SynthResult } from "../../infra/sim/synth";
 import { parseTenantSpec } from "../../infra/spec";
 import { SpecSharedMismatchError } from "../../infra/errors";
 import { TENANT_OUTPUT_KEYS } from "../../infra/tenant/outputs";
+import { PER_TENANT } from "../../cli/fleet/capacity-math";
 import { tenantProgram } from "../../infra/tenant/program";
 import { previewSpec, sharedOutputs, tenantSpec } from "./fixtures";
 import { all, one, policyOf, publicInputs, synthTenant } from "./synth-helpers";
 
 const UNTAGGABLE = new Set([
   "aws:secretsmanager/secretVersion:SecretVersion", "aws:iam/rolePolicy:RolePolicy",
-  "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws:route53/record:Record",
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws:route53/record:Record", "aws:lambda/invocation:Invocation",
 ]);
 
 describe("tenant program (standard tenant)", () => {
@@ -24,14 +25,15 @@ describe("tenant program (standard tenant)", () => {
   it("creates exactly the tenant's resources, each under a tenant component whose name it starts with", () => {
     const components = result.resources.filter((r) => r.type.startsWith("tenantctl:"));
     expect(components.map((c) => c.type).sort()).toEqual([
-      "tenantctl:tenant:TenantDatabase", "tenantctl:tenant:TenantRouting", "tenantctl:tenant:TenantSecrets", "tenantctl:tenant:TenantService",
+      "tenantctl:tenant:TenantBootstrap", "tenantctl:tenant:TenantDatabase", "tenantctl:tenant:TenantRouting",
+      "tenantctl:tenant:TenantSecrets", "tenantctl:tenant:TenantService",
     ]);
     const byUrn = new Map(result.resources.map((r) => [r.urn, r]));
     const custom = result.resources.filter((r) => r.custom);
     expect(custom.map((r) => r.type.split(":")[2]).sort()).toEqual([
-      "Instance", "ListenerRule", "Role", "Role", "RolePolicy", "RolePolicyAttachment", "Secret", "SecretVersion",
-      "SecurityGroup", "SecurityGroup", "SecurityGroupEgressRule", "SecurityGroupEgressRule", "SecurityGroupIngressRule",
-      "SecurityGroupIngressRule", "Service", "TargetGroup", "TaskDefinition",
+      "Instance", "Invocation", "ListenerRule", "Role", "Role", "Role", "RolePolicy", "RolePolicy", "RolePolicyAttachment",
+      "Secret", "Secret", "SecretVersion", "SecurityGroup", "SecurityGroup", "SecurityGroupEgressRule", "SecurityGroupEgressRule",
+      "SecurityGroupIngressRule", "SecurityGroupIngressRule", "Service", "TargetGroup", "TaskDefinition", "TaskDefinition",
     ]);
     for (const r of custom) {
       const parent = byUrn.get(r.parent ?? "");
@@ -74,22 +76,85 @@ describe("tenant program (standard tenant)", () => {
     for (const rule of ingress) expect(rule["cidrIpv4"]).toBeUndefined();
   });
 
-  it("lets the app role read exactly this tenant's two secrets, and the execution role none", () => {
+  it("lets the service's task role read exactly the app-role and admin-token secrets, never the master secret", () => {
     const db = one(result, "aws:rds/instance:Instance");
-    const secret = one(result, "aws:secretsmanager/secret:Secret");
-    const dbSecretArn = (db.outputs["masterUserSecrets"] as { secretArn: string }[])[0]?.secretArn;
-    const policies = all(result, "aws:iam/rolePolicy:RolePolicy");
-    expect(policies).toHaveLength(1);
-    const [policy] = policies;
+    const adminToken = one(result, "aws:secretsmanager/secret:Secret", "acme-admin-token");
+    const appSecret = one(result, "aws:secretsmanager/secret:Secret", "acme-db-app");
+    const masterSecretArn = String((db.outputs["masterUserSecrets"] as { secretArn: string }[])[0]?.secretArn);
     const taskRole = one(result, "aws:iam/role:Role", "acme-task");
-    expect(policy?.inputs["role"]).toBe(taskRole.outputs["name"] ?? taskRole.inputs["name"] ?? taskRole.physicalName);
-    expect(policyOf(policy!, "policy").Statement).toEqual([expect.objectContaining({
-      Resource: [String(secret.outputs["arn"]), String(dbSecretArn)].sort(),
+    const policy = one(result, "aws:iam/rolePolicy:RolePolicy", "acme-task-secrets");
+    expect(policy.inputs["role"]).toBe(taskRole.outputs["name"] ?? taskRole.inputs["name"] ?? taskRole.physicalName);
+    expect(policyOf(policy, "policy").Statement).toEqual([expect.objectContaining({
+      Resource: [String(adminToken.outputs["arn"]), String(appSecret.outputs["arn"])].sort(),
     })]);
+    // Nothing the service runs with names the master secret: its task definition, its task and execution roles.
+    const service = one(result, "aws:ecs/service:Service");
+    const serviceTaskDef = all(result, "aws:ecs/taskDefinition:TaskDefinition").find((t) => t.outputs["arn"] === service.inputs["taskDefinition"]);
+    const execRole = one(result, "aws:iam/role:Role", "acme-exec");
+    const attached = all(result, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.inputs["role"] === (execRole.outputs["name"] ?? execRole.physicalName));
+    for (const r of [serviceTaskDef!, taskRole, execRole, policy, ...attached]) expect(JSON.stringify(r.inputs)).not.toContain(masterSecretArn);
     for (const role of all(result, "aws:iam/role:Role")) {
       const [trust] = policyOf(role, "assumeRolePolicy").Statement;
       expect(trust?.["Condition"]).toMatchObject({ StringEquals: { "aws:SourceAccount": "123456789012" } });
     }
+  });
+
+  it("creates as many IAM roles as the capacity report counts per tenant", () => {
+    expect(all(result, "aws:iam/role:Role")).toHaveLength(PER_TENANT.iamRoles);
+  });
+
+  it("gives the service the app secret and TLS against the CA file the image ships", () => {
+    const service = one(result, "aws:ecs/service:Service");
+    const taskDef = all(result, "aws:ecs/taskDefinition:TaskDefinition").find((t) => t.outputs["arn"] === service.inputs["taskDefinition"]);
+    const [container] = JSON.parse(String(taskDef?.inputs["containerDefinitions"])) as { environment: { name: string; value: string }[] }[];
+    const env = Object.fromEntries((container?.environment ?? []).map((e) => [e.name, e.value]));
+    expect(env["DB_SSL_CA_FILE"]).toBe("/app/certs/rds-global-bundle.pem");
+    expect(env["DB_SECRET_ARN"]).toBe(one(result, "aws:secretsmanager/secret:Secret", "acme-db-app").outputs["arn"]);
+  });
+
+  it("bootstraps the database with its own task definition and role, the only ones that reach the master secret", () => {
+    const db = one(result, "aws:rds/instance:Instance");
+    const masterSecretArn = String((db.outputs["masterUserSecrets"] as { secretArn: string }[])[0]?.secretArn);
+    const appSecretArn = String(one(result, "aws:secretsmanager/secret:Secret", "acme-db-app").outputs["arn"]);
+    const bootRole = one(result, "aws:iam/role:Role", "acme-boot");
+    expect(bootRole.inputs["path"]).toBe("/tenantctl/dev/bootstrap/");
+    expect(policyOf(one(result, "aws:iam/rolePolicy:RolePolicy", "acme-boot-secrets"), "policy").Statement).toEqual([
+      expect.objectContaining({ Action: ["secretsmanager:GetSecretValue"], Resource: [masterSecretArn] }),
+      expect.objectContaining({ Action: expect.arrayContaining(["secretsmanager:PutSecretValue"]), Resource: [appSecretArn] }),
+    ]);
+    const bootDef = one(result, "aws:ecs/taskDefinition:TaskDefinition", "acme-boot-taskdef");
+    expect(bootDef.inputs).toMatchObject({
+      family: "tenant-dev-acme-bootstrap", taskRoleArn: bootRole.outputs["arn"], executionRoleArn: sharedOutputs().bootstrapExecutionRoleArn,
+    });
+    const [container] = JSON.parse(String(bootDef.inputs["containerDefinitions"])) as { command: string[]; environment: { name: string; value: string }[] }[];
+    expect(container?.command).toEqual(["node", "dist/bootstrap.js"]);
+    expect(Object.fromEntries((container?.environment ?? []).map((e) => [e.name, e.value]))).toMatchObject({
+      DB_MASTER_SECRET_ARN: masterSecretArn, DB_SECRET_ARN: appSecretArn, DB_SSL_CA_FILE: "/app/certs/rds-global-bundle.pem", DB_APP_USERNAME: "app",
+    });
+  });
+
+  it("runs the bootstrap through the shared task runner before the service deploys, again for every new bootstrap revision", () => {
+    const invocation = one(result, "aws:lambda/invocation:Invocation");
+    const bootDef = one(result, "aws:ecs/taskDefinition:TaskDefinition", "acme-boot-taskdef");
+    expect(invocation.inputs["functionName"]).toBe(sharedOutputs().taskRunnerFunctionName);
+    expect(invocation.inputs["triggers"]).toEqual({ taskDefinition: bootDef.outputs["arn"] });
+    expect(JSON.parse(String(invocation.inputs["input"]))).toEqual({
+      cluster: sharedOutputs().clusterArn,
+      taskDefinition: bootDef.outputs["arn"],
+      subnets: sharedOutputs().privateSubnetIds,
+      securityGroups: [one(result, "aws:ec2/securityGroup:SecurityGroup", "acme-svc-sg").id],
+      containerName: "bootstrap",
+      logGroupName: sharedOutputs().logGroupName,
+      logStreamPrefix: "tenant-acme",
+    });
+    // Ordering: the database and the rules that open the path to it come first; the service waits for the bootstrap.
+    const urnOf = (type: string, name: string) => one(result, type, name).urn;
+    expect(invocation.dependencies).toEqual(expect.arrayContaining([
+      urnOf("aws:rds/instance:Instance", "acme-db"),
+      urnOf("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "acme-db-from-svc"),
+      urnOf("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "acme-svc-to-db"),
+    ]));
+    expect(one(result, "aws:ecs/service:Service").dependencies).toContain(invocation.urn);
   });
 
   it("runs the service privately behind its target group with circuit-breaker rollback", () => {
@@ -106,7 +171,7 @@ describe("tenant program (standard tenant)", () => {
 
   it("routes <slug>.<baseDomain> at the spec's priority on the spec's ALB to an ip target group", () => {
     expect(one(result, "aws:lb/targetGroup:TargetGroup").inputs).toMatchObject({
-      targetType: "ip", port: 8080, protocol: "HTTP", healthCheck: { path: "/healthz" }, deregistrationDelay: 30,
+      targetType: "ip", port: 8080, protocol: "HTTP", healthCheck: { path: "/readyz", matcher: "200", timeout: 5 }, deregistrationDelay: 30,
     });
     expect(one(result, "aws:lb/listenerRule:ListenerRule").inputs).toMatchObject({
       listenerArn: sharedOutputs().loadBalancers[0]?.httpsListenerArn,
@@ -143,13 +208,14 @@ describe("tenant program variants", () => {
     expect(db.protect).toBe(false);
     expect(db.inputs).toMatchObject({ deletionProtection: false, skipFinalSnapshot: true, backupRetentionPeriod: 0, instanceClass: "db.t4g.micro" });
     expect(db.inputs["finalSnapshotIdentifier"]).toBeUndefined();
-    expect(one(result, "aws:secretsmanager/secret:Secret").inputs["recoveryWindowInDays"]).toBe(0);
+    for (const secret of all(result, "aws:secretsmanager/secret:Secret")) expect(secret.inputs["recoveryWindowInDays"]).toBe(0);
     expect(one(result, "aws:lb/targetGroup:TargetGroup").inputs["deregistrationDelay"]).toBe(5);
     expect(one(result, "aws:lb/listenerRule:ListenerRule").inputs["conditions"]).toEqual([
       { hostHeader: { values: ["feature-login-1a2b3c.preview.tenants.example.com"] } },
     ]);
     expect(Object.keys(result.outputs)).not.toContain("finalSnapshotIdentifier");
-    expect(one(result, "aws:ecs/taskDefinition:TaskDefinition").inputs["tags"]).toMatchObject({ "expires-at": "2026-12-01T00:00:00Z" });
+    expect(one(result, "aws:ecs/taskDefinition:TaskDefinition", "feature-login-1a2b3c-taskdef").inputs["tags"]).toMatchObject({ "expires-at": "2026-12-01T00:00:00Z" });
+    expect(one(result, "aws:ecs/taskDefinition:TaskDefinition", "feature-login-1a2b3c-boot-taskdef").inputs["family"]).toBe("preview-dev-feature-login-1a2b3c-bootstrap");
   });
 
   it("releases protection for teardown but still takes the final snapshot", async () => {

@@ -1,13 +1,16 @@
 import { SpecSharedMismatchError } from "../../infra/errors";
-import { containerDefinitions, containerEnvironment, CONTAINER_USER } from "../../infra/tenant/container";
+import {
+  bootstrapContainerDefinitions, bootstrapEnvironment, containerDefinitions, containerEnvironment, CONTAINER_USER, RDS_CA_BUNDLE_PATH,
+} from "../../infra/tenant/container";
 import { partitionOf, tenantContext, tenantTags } from "../../infra/tenant/context";
-import { ecsTasksTrustPolicy, readSecretsPolicy } from "../../infra/tenant/policies";
+import { bootstrapSecretsPolicy, ecsTasksTrustPolicy, readSecretsPolicy } from "../../infra/tenant/policies";
 import { previewSpec, sharedOutputs, tenantSpec } from "./fixtures";
 
+const MASTER_SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-1111-AbCdEf";
 const values = {
   dbHost: "acme-db1234567.cabc.us-east-1.rds.amazonaws.com",
   dbPort: 5432,
-  dbSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-1111-AbCdEf",
+  appDbSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:acme-db-app-7654321-QwErTy",
   adminTokenSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:acme-admin-token-1234567-XyZ123",
 };
 
@@ -67,7 +70,8 @@ describe("container definition", () => {
       DB_HOST: values.dbHost,
       DB_NAME: "app",
       DB_PORT: "5432",
-      DB_SECRET_ARN: values.dbSecretArn,
+      DB_SECRET_ARN: values.appDbSecretArn,
+      DB_SSL_CA_FILE: RDS_CA_BUNDLE_PATH,
       PORT: "8080",
       SKIN_LOGO_URL: "https://cdn.example.com/acme.png",
       SKIN_PRIMARY_COLOR: "#1a73e8",
@@ -103,6 +107,42 @@ describe("container definition", () => {
   it("serialises the same spec to the same bytes", () => {
     expect(containerDefinitions(ctx, values)).toBe(containerDefinitions(tenantContext(tenantSpec(), sharedOutputs()), values));
   });
+
+  it("connects with TLS against the CA bundle the image ships", () => {
+    expect(RDS_CA_BUNDLE_PATH).toBe("/app/certs/rds-global-bundle.pem");
+  });
+});
+
+describe("bootstrap container definition", () => {
+  const ctx = tenantContext(tenantSpec(), sharedOutputs());
+  const boot = { dbHost: values.dbHost, dbPort: 5432, masterSecretArn: MASTER_SECRET_ARN, appDbSecretArn: values.appDbSecretArn };
+
+  it("passes app/src/bootstrap.ts what it reads: the master secret to log in, the app secret to write", () => {
+    expect(Object.fromEntries(bootstrapEnvironment(ctx, boot).map((e) => [e.name, e.value]))).toEqual({
+      AWS_REGION: "us-east-1",
+      DB_APP_USERNAME: "app",
+      DB_HOST: values.dbHost,
+      DB_MASTER_SECRET_ARN: MASTER_SECRET_ARN,
+      DB_NAME: "app",
+      DB_PORT: "5432",
+      DB_SECRET_ARN: values.appDbSecretArn,
+      DB_SSL_CA_FILE: RDS_CA_BUNDLE_PATH,
+      TENANT_SLUG: "acme",
+    });
+  });
+
+  it("runs the image's second entry point, non-root, read-only, logging where the task runner reads", () => {
+    const [def] = JSON.parse(bootstrapContainerDefinitions(ctx, boot)) as Record<string, unknown>[];
+    expect(def).toMatchObject({
+      name: "bootstrap",
+      image: ctx.image,
+      command: ["node", "dist/bootstrap.js"],
+      user: CONTAINER_USER,
+      readonlyRootFilesystem: true,
+      logConfiguration: { options: { "awslogs-group": "/tenantctl/dev/apps", "awslogs-stream-prefix": "tenant-acme" } },
+    });
+    expect(def?.["portMappings"]).toBeUndefined();
+  });
 });
 
 describe("IAM documents", () => {
@@ -118,10 +158,22 @@ describe("IAM documents", () => {
   });
 
   it("grants reads on exactly the given secrets", () => {
-    const doc = readSecretsPolicy([values.dbSecretArn, values.adminTokenSecretArn]);
+    const doc = readSecretsPolicy([values.appDbSecretArn, values.adminTokenSecretArn]);
     expect(doc.Statement).toHaveLength(1);
-    expect(doc.Statement[0]?.Resource).toEqual([values.adminTokenSecretArn, values.dbSecretArn].sort());
+    expect(doc.Statement[0]?.Resource).toEqual([values.adminTokenSecretArn, values.appDbSecretArn].sort());
     expect(doc.Statement[0]?.Action).toEqual(["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]);
+  });
+
+  it("lets the bootstrap task read the master secret and set only the app secret", () => {
+    const doc = bootstrapSecretsPolicy(MASTER_SECRET_ARN, values.appDbSecretArn);
+    expect(doc.Statement).toEqual([
+      expect.objectContaining({ Action: ["secretsmanager:GetSecretValue"], Resource: [MASTER_SECRET_ARN] }),
+      expect.objectContaining({
+        Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret", "secretsmanager:PutSecretValue"],
+        Resource: [values.appDbSecretArn],
+      }),
+    ]);
+    expect(() => bootstrapSecretsPolicy(MASTER_SECRET_ARN, "*")).toThrow(/not a list of exact secret ARNs/);
   });
 
   it.each([[[]], [["*"]], [["arn:aws:secretsmanager:us-east-1:123456789012:secret:acme-*"]]])(

@@ -6,6 +6,7 @@ import { previewSpec, sharedOutputs, tenantSpec } from "./fixtures";
 import { all, one, publicInputs, synthTenant } from "./synth-helpers";
 
 const SECRET = "aws:secretsmanager/secret:Secret";
+const ADMIN_TOKEN = "acme-admin-token";
 const SECRET_VERSION = "aws:secretsmanager/secretVersion:SecretVersion";
 const ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:acme-admin-token-1a2b3c4-XyZ123";
 
@@ -20,7 +21,7 @@ describe("tenant program: adopted admin-token secret", () => {
   it("imports the secret on the restore run, names it after its ARN and writes no new token", async () => {
     const result = await synthTenant(adopted, sharedOutputs(), { adoptAdminTokenSecret: { arn: ARN } });
     expect(result.violations).toEqual([]);
-    const secret = one(result, SECRET);
+    const secret = one(result, SECRET, ADMIN_TOKEN);
     expect(secret.id).toBe(ARN);
     expect(secret.inputs).toMatchObject({ name: "acme-admin-token-1a2b3c4", recoveryWindowInDays: 7 });
     expect(all(result, SECRET_VERSION)).toEqual([]);
@@ -32,7 +33,7 @@ describe("tenant program: adopted admin-token secret", () => {
     const shape = (r: typeof restoreRun) =>
       r.resources.filter((x) => x.custom).map((x) => [x.type, x.name, JSON.stringify(publicInputs(x))]).sort();
     expect(shape(laterRun)).toEqual(shape(restoreRun));
-    expect(one(laterRun, SECRET).id).not.toBe(ARN);
+    expect(one(laterRun, SECRET, ADMIN_TOKEN).id).not.toBe(ARN);
   });
 
   it("refuses an adoption the spec does not record (later runs would write a new token)", () => {
@@ -41,7 +42,7 @@ describe("tenant program: adopted admin-token secret", () => {
 
   it("creates a fresh secret and token without an adoption", async () => {
     const result = await synthTenant(tenantSpec());
-    expect(one(result, SECRET).inputs["name"]).toBeUndefined();
+    expect(one(result, SECRET, ADMIN_TOKEN).inputs["name"]).toBeUndefined();
     expect(all(result, SECRET_VERSION)).toHaveLength(1);
   });
 
@@ -54,8 +55,10 @@ describe("tenant program: adopted admin-token secret", () => {
 
 describe("tenant program: force-deleted secrets", () => {
   it("keeps a tenant's secret 7 days by default, 0 with forceDeleteSecrets; previews always 0", async () => {
-    expect(one(await synthTenant(tenantSpec()), SECRET).inputs["recoveryWindowInDays"]).toBe(7);
-    expect(one(await synthTenant(tenantSpec(), sharedOutputs(), { forceDeleteSecrets: true }), SECRET).inputs["recoveryWindowInDays"]).toBe(0);
-    expect(one(await synthTenant(previewSpec()), SECRET).inputs["recoveryWindowInDays"]).toBe(0);
+    // Both of a tenant's secrets (admin token and app role login) follow the same window.
+    const windows = (r: Awaited<ReturnType<typeof synthTenant>>) => all(r, SECRET).map((x) => x.inputs["recoveryWindowInDays"]);
+    expect(windows(await synthTenant(tenantSpec()))).toEqual([7, 7]);
+    expect(windows(await synthTenant(tenantSpec(), sharedOutputs(), { forceDeleteSecrets: true }))).toEqual([0, 0]);
+    expect(windows(await synthTenant(previewSpec()))).toEqual([0, 0]);
   });
 });

@@ -6,7 +6,7 @@ import { tenantProgram } from "../../infra/tenant/program";
 import { ACCOUNT, sharedStack, type SharedStack } from "./shared-stack";
 import { sharedProblems } from "./shared-invariants";
 import { generateSpecs } from "./specs";
-import { checkIam, checkTaskDefinition } from "./tenant-invariants-app";
+import { checkIam, checkMasterSecretUnreachable, checkTaskDefinition } from "./tenant-invariants-app";
 import { checkDatabase, checkNetwork, checkRouting, checkTags, isTaggable, Problems, type TenantRun } from "./tenant-invariants";
 
 const TENANTS_PER_ENV = { dev: 170, prod: 40 } as const;
@@ -84,6 +84,10 @@ describe("tenant stacks (≥200 generated specs)", () => {
 
   test("IAM: secret permissions name only this tenant's ARNs; trust requires aws:SourceAccount", () => {
     expect(everyTenant(checkIam)).toEqual([]);
+  });
+
+  test("the service never reaches the RDS master secret: it runs with the app role's secret and TLS; only the bootstrap task names the master secret", () => {
+    expect(everyTenant(checkMasterSecretUnreachable)).toEqual([]);
   });
 
   test("tags tenant/env/tier/managed-by on every taggable resource", () => {

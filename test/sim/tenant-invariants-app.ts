@@ -13,7 +13,8 @@ export function checkTaskDefinition(run: TenantRun, p: Problems): void {
   const secrets = tenantSecretArns(run);
   const generated = ofType(run, "aws:secretsmanager/secretVersion:SecretVersion").flatMap((v) => [v.inputs["secretString"], v.inputs["secretStringWo"]]).filter((s): s is string => typeof s === "string");
   const defs = ofType(run, "aws:ecs/taskDefinition:TaskDefinition");
-  p.expect(defs.length === 1, undefined, `expected exactly one task definition, found ${defs.length}`);
+  // The service's and the one-off bootstrap task's.
+  p.expect(defs.length === 2, undefined, `expected exactly two task definitions, found ${defs.length}`);
   for (const td of defs) {
     for (const c of arr(parse(td.inputs["containerDefinitions"])).map(obj)) {
       const where = `container ${String(c["name"])}`;
@@ -86,5 +87,43 @@ export function checkIam(run: TenantRun, p: Problems): void {
   for (const a of ofType(run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")) {
     const arn = String(a.inputs["policyArn"]);
     p.expect(arn === "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy", a, `only AmazonECSTaskExecutionRolePolicy may be attached (it grants no secret access); got ${arn}`);
+  }
+}
+
+/**
+ * The RDS master secret (rds_superuser over the tenant's data) is out of the service's reach: its task definition,
+ * task role and execution role name it nowhere; the service reads the app role's secret instead. The only task
+ * definition that names it is the bootstrap's, whose role is under the bootstrap path and is not the service's.
+ */
+export function checkMasterSecretUnreachable(run: TenantRun, p: Problems): void {
+  const master = ofType(run, "aws:rds/instance:Instance").flatMap((db) => arr(db.outputs["masterUserSecrets"]).map((m) => String(obj(m)["secretArn"])));
+  const service = ofType(run, "aws:ecs/service:Service")[0];
+  const defs = ofType(run, "aws:ecs/taskDefinition:TaskDefinition");
+  const serviceDef = defs.find((d) => d.outputs["arn"] === service?.inputs["taskDefinition"]);
+  p.expect(serviceDef !== undefined, service, "the service's task definition must be in the stack");
+  if (serviceDef === undefined || master.length === 0) return;
+  const names = (text: string) => master.some((arn) => text.includes(arn));
+  p.expect(!names(JSON.stringify(serviceDef.inputs)), serviceDef, "the service's task definition names the RDS master secret");
+  const env = arr(parse(serviceDef.inputs["containerDefinitions"])).map(obj).flatMap((c) => arr(c["environment"]).map(obj));
+  const dbSecret = String(env.find((e) => e["name"] === "DB_SECRET_ARN")?.["value"]);
+  const appSecret = ofType(run, "aws:secretsmanager/secret:Secret").find((sec) => sec.outputs["arn"] === dbSecret);
+  p.expect(appSecret !== undefined, serviceDef, `DB_SECRET_ARN must be a secret this stack creates (the app role's), got ${dbSecret}`);
+  p.expect(env.find((e) => e["name"] === "DB_SSL_CA_FILE")?.["value"] === "/app/certs/rds-global-bundle.pem", serviceDef, "DB_SSL_CA_FILE must point at the CA bundle the image ships");
+
+  const roleKey = (arn: unknown) => ofType(run, "aws:iam/role:Role").find((r) => r.outputs["arn"] === arn);
+  const serviceRoles = [roleKey(serviceDef.inputs["taskRoleArn"]), roleKey(serviceDef.inputs["executionRoleArn"])].filter((r) => r !== undefined);
+  p.expect(serviceRoles.length === 2, serviceDef, "the service's task and execution roles must be in the stack");
+  for (const role of serviceRoles) {
+    const roleName = role.outputs["name"] ?? role.physicalName;
+    for (const pol of ofType(run, "aws:iam/rolePolicy:RolePolicy").filter((x) => x.inputs["role"] === roleName)) {
+      p.expect(!names(JSON.stringify(pol.inputs)), pol, `a policy of the service's role ${role.name} names the RDS master secret`);
+    }
+    p.expect(!String(role.inputs["path"] ?? "/").includes("/bootstrap/"), role, "a service role must not sit under the bootstrap path (the task runner could pass it)");
+  }
+  for (const other of defs.filter((d) => d !== serviceDef && names(JSON.stringify(d.inputs)))) {
+    p.expect(String(other.inputs["family"]).endsWith("-bootstrap"), other, "only the bootstrap task definition may name the master secret");
+    const bootRole = roleKey(other.inputs["taskRoleArn"]);
+    p.expect(bootRole !== undefined && !serviceRoles.includes(bootRole) && String(bootRole.inputs["path"]).includes("/bootstrap/"), other,
+      "the bootstrap task must run with its own role under the bootstrap path");
   }
 }

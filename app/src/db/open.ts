@@ -19,7 +19,7 @@ export async function openDatabase(config: DatabaseConfig, secrets: () => Secret
       const client = secrets();
       const credentials = new RotatingCredentials(() => readDbCredentials(client, config.secretArn));
       if (config.caFile === undefined) logger.warn("DB_SSL_CA_FILE is not set: the database connection is not encrypted");
-      logger.info({ host: config.host, database: config.database, tls: config.caFile !== undefined }, "using PostgreSQL with the RDS-managed secret");
+      logger.info({ host: config.host, database: config.database, tls: config.caFile !== undefined }, "using PostgreSQL with credentials from Secrets Manager");
       return openPostgres({
         target: { kind: "rds", host: config.host, port: config.port, database: config.database, credentials },
         caFile: config.caFile,
