@@ -117,7 +117,17 @@ function report(op: Current, result: WorkerResult, exitAfter: boolean): void {
   });
 }
 
+/**
+ * The SDK's own mark on an RPC cut off because the engine is shutting its resource monitor down (runtime/resource.js
+ * sets it on UNAVAILABLE/CANCELLED and stops further RPCs): after a failed or cancelled step the program's pending
+ * calls end this way. The operation's result already says what happened; this is not a fault of the worker.
+ */
+function isMonitorShutdown(error: unknown): boolean {
+  return error instanceof Error && error.message === "Resource monitor is terminating";
+}
+
 function onFault(what: string, error: unknown): void {
+  if (isMonitorShutdown(error)) return;
   const line = `${what}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
   process.stderr.write(`tenantctl fleet worker: ${line}\n`);
   const op = current;

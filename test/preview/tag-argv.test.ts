@@ -21,7 +21,7 @@ beforeAll(async () => {
 afterAll(() => world.cleanup());
 
 it("the SDK's setTag hands a value starting with '-' to the CLI as a flag (why tenantctl does not use it)", async () => {
-  await expect(stack.setTag("probe", "-x")).rejects.toThrow(/unknown flag: -x/);
+  await expect(stack.setTag("probe", "-x")).rejects.toThrow(/unknown shorthand flag: 'x' in -x/);
 });
 
 it("setStackTag stores values that look like flags, or like `--`, verbatim", async () => {
