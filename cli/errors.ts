@@ -1,5 +1,5 @@
 /**
- * The exit-code contract (ARCHITECTURE.md) and the user-facing error types that carry it.
+ * The exit-code contract (docs/cli.md, README) and the user-facing error types that carry it.
  * Anything thrown that is not a CliError is a bug and exits 1 with its stack on stderr.
  */
 export const ExitCode = {

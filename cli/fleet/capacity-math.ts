@@ -1,5 +1,5 @@
 /**
- * Capacity maths: how much of each AWS limit that caps tenants (../../shared/AWS-LIMITS.md) the fleet uses, where
+ * Capacity maths: how much of each AWS limit that caps tenants (docs/fleet.md) the fleet uses, where
  * the next tenant goes, and which limit refuses it. Pure: counts in, report out (test/fleet/capacity-math.test.ts).
  */
 import { UsageError } from "../errors";

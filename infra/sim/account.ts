@@ -60,7 +60,7 @@ export function checkAccountUniqueness(resources: readonly AccountResource[]): V
   return violations;
 }
 
-/** Default quotas per account and region (AWS-LIMITS.md); the stand-in may pass raised ones. */
+/** Default quotas per account and region (AWS Service Quotas defaults); the stand-in may pass raised ones. */
 export const DEFAULT_QUOTAS = {
   rdsInstances: 40,
   iamRoles: 1000,

@@ -5,7 +5,7 @@ import { arr, isTaggable, obj, Problems } from "./tenant-invariants";
 
 const TLS12_POLICY = /^ELBSecurityPolicy-(TLS13-1-2|TLS-1-2|FS-1-2)/;
 
-/** AWS-LIMITS.md "Secure defaults" and the issue's shared-layer list, checked on one synthesized shared stack. */
+/** The shared layer's secure defaults (docs/infra.md), checked on one synthesized shared stack. */
 export function sharedProblems(stack: SharedStack): string[] {
   const { config, result, outputs } = stack;
   const p = new Problems(`shared/${config.env}`);

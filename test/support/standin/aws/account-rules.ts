@@ -20,7 +20,7 @@ function envInt(name: string, fallback: number): number {
   return n;
 }
 
-/** Defaults from AWS-LIMITS.md; each overridable so tests can hit a quota with a handful of stacks. */
+/** AWS's default quotas (infra/sim/account.ts); each overridable so tests can hit a quota with a handful of stacks. */
 export function quotasFromEnv(): StandinQuotas {
   return {
     rdsInstances: envInt("PULUMI_STANDIN_QUOTA_RDS_INSTANCES", DEFAULT_QUOTAS.rdsInstances),
