@@ -5,7 +5,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BOOTSTRAP_CONTAINER_NAME, bootstrapRolePath } from "../naming";
 import type { TaskRunnerEvent } from "../shared/task-runner-handler";
-import { BOOTSTRAP_TASK_SIZE, bootstrapContainerDefinitions, SCRATCH_VOLUME } from "./container";
+import { BOOTSTRAP_TASK_SIZE, bootstrapContainerDefinitions, fargateTaskSettings } from "./container";
 import type { TenantContext } from "./context";
 import { bootstrapSecretsPolicy, ecsTasksTrustPolicy } from "./policies";
 
@@ -77,15 +77,10 @@ export class TenantBootstrap extends pulumi.ComponentResource {
       ctx.names.bootstrapTaskDefinition,
       {
         family: ctx.names.bootstrapTaskFamily,
-        requiresCompatibilities: ["FARGATE"],
-        networkMode: "awsvpc",
-        cpu: String(BOOTSTRAP_TASK_SIZE.cpu),
-        memory: String(BOOTSTRAP_TASK_SIZE.memoryMiB),
-        runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+        ...fargateTaskSettings(BOOTSTRAP_TASK_SIZE),
         executionRoleArn: ctx.shared.bootstrapExecutionRoleArn,
         taskRoleArn: taskRole.arn,
         containerDefinitions: definitions,
-        volumes: [{ name: SCRATCH_VOLUME }],
         tags: ctx.tags,
       },
       { parent: this },

@@ -131,3 +131,15 @@ export function bootstrapContainerDefinitions(ctx: TenantContext, values: Bootst
     },
   ]);
 }
+
+/** What both of a tenant's Fargate task definitions (the service's and the bootstrap's) share but their size. */
+export function fargateTaskSettings(size: { readonly cpu: number; readonly memoryMiB: number }) {
+  return {
+    requiresCompatibilities: ["FARGATE"],
+    networkMode: "awsvpc",
+    cpu: String(size.cpu),
+    memory: String(size.memoryMiB),
+    runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+    volumes: [{ name: SCRATCH_VOLUME }],
+  };
+}

@@ -2,7 +2,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CONTAINER_NAME, CONTAINER_PORT } from "../naming";
-import { containerDefinitions, SCRATCH_VOLUME } from "./container";
+import { containerDefinitions, fargateTaskSettings } from "./container";
 import type { TenantContext } from "./context";
 import { ecsTasksTrustPolicy, readSecretsPolicy, taskExecutionManagedPolicyArn } from "./policies";
 
@@ -97,15 +97,10 @@ export class TenantService extends pulumi.ComponentResource {
       ctx.names.taskDefinition,
       {
         family: ctx.names.taskFamily,
-        requiresCompatibilities: ["FARGATE"],
-        networkMode: "awsvpc",
-        cpu: String(ctx.tier.cpu),
-        memory: String(ctx.tier.memoryMiB),
-        runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+        ...fargateTaskSettings(ctx.tier),
         executionRoleArn: executionRole.arn,
         taskRoleArn: taskRole.arn,
         containerDefinitions: definitions,
-        volumes: [{ name: SCRATCH_VOLUME }],
         tags: ctx.tags,
       },
       { parent: this },

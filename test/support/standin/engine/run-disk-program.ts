@@ -8,23 +8,12 @@
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { Server } from "@grpc/grpc-js";
 import { CliError, trace } from "../errors";
 import type { Deployment } from "./deployment";
-import { protos } from "./grpc";
-import { engineService, newRpcGate, resourceMonitor } from "./monitor";
-import type { ProgramRun } from "./run-program";
+import { serveEngine, type ProgramRun } from "./run-program";
 
 /** cmd/run's exit code after the program's error was already reported through the engine's Log. */
 const EXITED_AFTER_LOGGING = 32;
-
-async function listen(server: Server): Promise<string> {
-  const p = protos();
-  const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync("127.0.0.1:0", p.grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port)));
-  });
-  return `127.0.0.1:${port}`;
-}
 
 function checkRuntime(runtime: unknown): void {
   const name = typeof runtime === "string" ? runtime : (runtime as { name?: unknown } | undefined)?.name;
@@ -47,12 +36,7 @@ export async function runDiskProgram(
   } catch {
     throw new CliError(`It looks like the Pulumi SDK has not been installed. Have you run npm install or yarn install? (in ${run.programDir})`);
   }
-  const p = protos();
-  const gate = newRpcGate();
-  const server = new p.grpc.Server({ "grpc.max_receive_message_length": 400 * 1024 * 1024 });
-  server.addService(p.resourceGrpc.ResourceMonitorService, resourceMonitor(d, backendRoot));
-  server.addService(p.engineGrpc.EngineService, engineService(d));
-  const address = await listen(server);
+  const { gate, server, address } = await serveEngine(d, backendRoot);
   const args = [
     runner, `--monitor=${address}`, `--engine=${address}`, `--organization=organization`, `--project=${run.project}`,
     `--stack=${run.stack}`, `--pwd=${run.programDir}`, `--root-directory=${run.programDir}`, `--parallel=${run.parallel}`,

@@ -13,6 +13,16 @@ async function listen(server: Server): Promise<string> {
   return `127.0.0.1:${port}`;
 }
 
+/** The Engine and ResourceMonitor services of one deployment, on a free loopback port; the program connects to them. */
+export async function serveEngine(d: Deployment, backendRoot: string): Promise<{ gate: ReturnType<typeof newRpcGate>; server: Server; address: string }> {
+  const p = protos();
+  const gate = newRpcGate();
+  const server = new p.grpc.Server({ "grpc.max_receive_message_length": 400 * 1024 * 1024 });
+  server.addService(p.resourceGrpc.ResourceMonitorService, resourceMonitor(d, backendRoot));
+  server.addService(p.engineGrpc.EngineService, engineService(d));
+  return { gate, server, address: await listen(server) };
+}
+
 export interface ProgramRun {
   client: string;
   project: string;
@@ -30,11 +40,7 @@ export interface ProgramRun {
  */
 export async function runProgram(d: Deployment, run: ProgramRun, backendRoot: string): Promise<string | undefined> {
   const p = protos();
-  const gate = newRpcGate();
-  const server = new p.grpc.Server({ "grpc.max_receive_message_length": 400 * 1024 * 1024 });
-  server.addService(p.resourceGrpc.ResourceMonitorService, resourceMonitor(d, backendRoot));
-  server.addService(p.engineGrpc.EngineService, engineService(d));
-  const address = await listen(server);
+  const { gate, server, address } = await serveEngine(d, backendRoot);
   const client = new p.languageGrpc.LanguageRuntimeClient(run.client, p.grpc.credentials.createInsecure());
   try {
     const req = new p.language.RunRequest();
