@@ -5,6 +5,9 @@
  */
 import type { TenantSpec } from "../infra/spec";
 import { UsageError } from "./errors";
+import { isTenantctlError } from "../infra/errors";
+import { parseTenantSpec } from "../infra/spec";
+import { envProblem, slugProblem } from "../infra/naming";
 
 export const DEFAULT_ENV = "dev";
 export const DEFAULT_TIER = "basic";
@@ -32,20 +35,18 @@ export interface RequestedTenant {
 }
 
 /** Turns infra's user-facing errors (one problem per line) into a usage error; other errors pass through. */
-export async function asUsageError(error: unknown): Promise<unknown> {
-  const { isTenantctlError } = await import("../infra/errors");
+export function asUsageError(error: unknown): unknown {
   if (isTenantctlError(error)) {
     return new UsageError(error.problems.join("\n"), { details: { problems: error.problems } });
   }
   return error;
 }
 
-export async function parseSpecOrUsage(input: unknown): Promise<TenantSpec> {
-  const { parseTenantSpec } = await import("../infra/spec");
+export function parseSpecOrUsage(input: unknown): TenantSpec {
   try {
     return parseTenantSpec(input);
   } catch (error: unknown) {
-    throw await asUsageError(error);
+    throw asUsageError(error);
   }
 }
 
@@ -53,15 +54,13 @@ export function envOrDefault(env: string | undefined, processEnv: NodeJS.Process
   return env ?? processEnv.TENANTCTL_ENV ?? DEFAULT_ENV;
 }
 
-export async function checkEnv(env: string): Promise<void> {
-  const { envProblem } = await import("../infra/naming");
+export function checkEnv(env: string): void {
   const problem = envProblem(env);
   if (problem !== undefined) throw new UsageError(`--env: ${problem}`);
 }
 
 /** Validates a slug and env without a full spec (teardown, status). */
-export async function checkSlugAndEnv(slug: string, env: string): Promise<void> {
-  const { slugProblem, envProblem } = await import("../infra/naming");
+export function checkSlugAndEnv(slug: string, env: string): void {
   const slugIssue = slugProblem(slug);
   const envIssue = envProblem(env);
   const problems = [slugIssue === undefined ? undefined : `slug: ${slugIssue}`, envIssue === undefined ? undefined : `env: ${envIssue}`];
@@ -81,7 +80,7 @@ export async function requestedTenant(slug: string, flags: TenantFlags, processE
     ...(flags.owner === undefined ? {} : { owner: flags.owner }),
     listenerPriority: PLACEHOLDER_PRIORITY,
   };
-  return { spec: await parseSpecOrUsage(input), imageGiven: flags.image !== undefined };
+  return { spec: parseSpecOrUsage(input), imageGiven: flags.image !== undefined };
 }
 
 /** The user's flags applied over an existing spec (update keeps what was not given). */

@@ -4,8 +4,9 @@
  * where the next tenant would go. Logic in cli/fleet/.
  */
 import { Command, Option } from "commander";
-import type { CapacityFlags } from "../fleet/capacity-action";
-import { reporterFor, withEnv, withExamples, withJson, type CommandContext } from "./common";
+import type { CapacityFlags } from "../actions/capacity";
+import type { CommandContext } from "../command-line";
+import { reporterFor, withEnv, withExamples, withJson } from "./common";
 
 export function capacityCommand(ctx: CommandContext): Command {
   const command = withJson(withEnv(new Command("capacity").description("show how close the fleet is to the AWS limits that cap tenants").allowExcessArguments(false)))
@@ -23,7 +24,7 @@ export function capacityCommand(ctx: CommandContext): Command {
     ].join("\n"));
   withExamples(command, ["tenantctl capacity", "tenantctl capacity --env prod --rds-quota 120 --json", "tenantctl capacity --reconcile --yes --json"]);
   command.action(async (flags: CapacityFlags) => {
-    const { capacityAction } = await import("../fleet/capacity-action");
+    const { capacityAction } = await import("../actions/capacity");
     await capacityAction(ctx.io, reporterFor(ctx, flags), flags);
   });
   return command;

@@ -3,21 +3,8 @@
  */
 import { Command, Option } from "commander";
 import { EXIT_CODE_HELP } from "../errors";
-import type { Io } from "../io";
+import type { CommandContext, OutputFlags } from "../command-line";
 import { Reporter } from "../io";
-
-export interface CommandContext {
-  readonly io: Io;
-}
-
-export interface OutputFlags {
-  readonly json?: boolean;
-}
-
-export interface BackendFlags {
-  readonly secretsProvider?: string;
-  readonly installPulumi?: boolean;
-}
 
 export function withJson(command: Command): Command {
   return command.option("--json", "print exactly one JSON document on stdout (progress and errors go to stderr)");
@@ -63,19 +50,4 @@ export function reporterFor(ctx: CommandContext, flags: OutputFlags): Reporter {
 /** A noun subcommand such as `tenant <slug>` under a verb. */
 export function nounCommand(name: string, description: string): Command {
   return new Command(name).description(description).allowExcessArguments(false);
-}
-
-function quote(value: string): string {
-  return /^[\w@%+=:,./#-]+$/.test(value) ? value : `'${value.replace(/'/g, "'\\''")}'`;
-}
-
-/** The command line that reruns an operation (for resume hints), flags in kebab-case. */
-export function commandLine(words: readonly string[], flags: Readonly<Record<string, unknown>>): string {
-  const parts = ["tenantctl", ...words];
-  for (const [key, value] of Object.entries(flags)) {
-    if (value === undefined || value === false || key === "json" || key === "dryRun") continue;
-    const flag = `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-    parts.push(value === true ? flag : `${flag} ${quote(String(value))}`);
-  }
-  return parts.join(" ");
 }

@@ -104,7 +104,7 @@ function parseResume(raw: string | boolean | undefined): UpgradeInput["resume"] 
 
 export async function parseUpgradeFlags(flags: UpgradeFlags, processEnv: NodeJS.ProcessEnv): Promise<UpgradeInput> {
   const env = envOrDefault(flags.env, processEnv);
-  await checkEnv(env);
+  checkEnv(env);
   const resume = parseResume(flags.resume);
   const selectRaw = flags.select ?? [];
   if (resume !== undefined) {

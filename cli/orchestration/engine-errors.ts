@@ -7,7 +7,8 @@ import type { ResourceFailure } from "../progress";
 import type { BackendLocation } from "./backend";
 import { hostname } from "node:os";
 import { isWrongPassphrase, wrongPassphraseError } from "./passphrase-error";
-import { describeLock, lockHolderFromText, lockIsStale, openLockSource, readLockHolder, type LockHolder } from "./locks";
+import { describeLock, lockHolderFromText, lockIsStale, openLockSource, readLockHolder, type LockHolder } from "../store/locks";
+import { automationSdk } from "./pulumi-sdk";
 
 export interface EngineErrorContext {
   readonly project: string;
@@ -58,7 +59,7 @@ export async function assertUnlocked(backend: BackendLocation | string | undefin
 
 export async function translateEngineError(error: unknown, ctx: EngineErrorContext): Promise<CliError> {
   if (error instanceof CliError) return error;
-  const automation = await import("@pulumi/pulumi/automation");
+  const automation = await automationSdk();
   const text = error instanceof Error ? error.message : String(error);
   if (error instanceof automation.ConcurrentUpdateError) {
     // Remote backends pass no fileRoot: Pulumi's message names the holder ("…/<id>.json: created by u@h (pid n) at t").

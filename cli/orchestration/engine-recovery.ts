@@ -8,7 +8,7 @@ import type { Deployment } from "@pulumi/pulumi/automation";
 import { hostname } from "node:os";
 import { ConflictError, OperationFailedError } from "../errors";
 import { projectWorkDir } from "./backend";
-import { describeLock, lockIsStale, readLockHolder, type LockHolder } from "./locks";
+import { describeLock, lockIsStale, readLockHolder, type LockHolder } from "../store/locks";
 
 export interface PendingResource {
   readonly type: string;

@@ -5,10 +5,10 @@
 import { CliError, ConflictError, OperationFailedError, PrerequisiteError, UsageError } from "../../cli/errors";
 import { resolveBackend } from "../../cli/orchestration/backend";
 import { assertUnlocked } from "../../cli/orchestration/engine-errors";
-import { openLockSource, readLockHolder } from "../../cli/orchestration/locks";
-import { openRecordStore } from "../../cli/orchestration/records";
-import { S3RecordStore, type S3RecordStoreOptions } from "../../cli/orchestration/records-s3";
-import { parseS3BackendUrl } from "../../cli/orchestration/s3-url";
+import { openLockSource, readLockHolder } from "../../cli/store/locks";
+import { openRecordStore } from "../../cli/store/records";
+import { S3RecordStore, type S3RecordStoreOptions } from "../../cli/store/records-s3";
+import { parseS3BackendUrl } from "../../cli/store/s3-url";
 import type { FakeS3 } from "../support/fake-s3";
 import { fakeS3Suite } from "./fake-s3-suite";
 

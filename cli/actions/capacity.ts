@@ -6,15 +6,19 @@
  */
 import type { Io, Reporter } from "../io";
 import type { BackendLocation } from "../orchestration/backend";
-import type { RecordStore } from "../orchestration/records";
-import type { StaleSeat } from "./capacity-reconcile";
+import type { RecordStore } from "../store/records";
+import type { StaleSeat } from "../capacity/reconcile";
 import { checkSecretsProviderOption } from "../orchestration/prerequisites";
 import { openEngineSession } from "../orchestration/session";
 import { readSharedOutputs } from "../orchestration/shared-stack";
 import { checkEnv, envOrDefault } from "../tenant-input";
 import { UsageError } from "../errors";
-import { capacityReport } from "./capacity";
-import type { Quotas } from "./capacity-math";
+import { capacityReport } from "../capacity/placement";
+import type { Quotas } from "../capacity/capacity-math";
+import { RECONCILE_GRACE_MS, releaseStaleSeats, staleSeats } from "../capacity/reconcile";
+import { confirmYesNo } from "../prompt";
+import { resolveQuotas } from "../capacity/capacity-math";
+import { credentialsPlausible, readCachedQuotas, readServiceQuotas, writeCachedQuotas } from "../capacity/service-quotas";
 
 export interface CapacityFlags {
   readonly env?: string;
@@ -47,11 +51,9 @@ export interface Reconciled {
 }
 
 async function reconcileSeats(io: Io, store: RecordStore, backend: BackendLocation, yes: boolean): Promise<Reconciled> {
-  const { RECONCILE_GRACE_MS, releaseStaleSeats, staleSeats } = await import("./capacity-reconcile");
   const graceMinutes = RECONCILE_GRACE_MS / 60_000;
   const seats = await staleSeats(store, backend, io.now());
   if (seats.length === 0) return { seats, applied: false, graceMinutes };
-  const { confirmYesNo } = await import("../prompt");
   for (const s of seats) io.stderr.write(`seat without a stack: ${s.pool} seat ${s.seat ?? "?"} of ${s.project}/${s.stack}, claimed ${s.claimedAt}\n`);
   if (!(await confirmYesNo(io, `Release these ${seats.length} seat(s)?`, yes))) return { seats, applied: false, graceMinutes };
   await releaseStaleSeats(store, seats);
@@ -60,7 +62,7 @@ async function reconcileSeats(io: Io, store: RecordStore, backend: BackendLocati
 
 export async function capacityAction(io: Io, reporter: Reporter, flags: CapacityFlags): Promise<void> {
   const env = envOrDefault(flags.env, io.env);
-  await checkEnv(env);
+  checkEnv(env);
   const rds = quota("--rds-quota", flags.rdsQuota);
   const iam = quota("--iam-role-quota", flags.iamRoleQuota);
   const overrides: Partial<Quotas> = { ...(rds === undefined ? {} : { rdsInstances: rds }), ...(iam === undefined ? {} : { iamRoles: iam }) };
@@ -69,12 +71,10 @@ export async function capacityAction(io: Io, reporter: Reporter, flags: Capacity
   if (reconcile && !(flags.yes ?? false) && !io.interactive) {
     throw new UsageError(`capacity --reconcile of env ${env} needs confirmation, and there is no terminal to ask on (allowed: tenantctl capacity --env ${env} --reconcile --yes)`);
   }
-  const { resolveQuotas } = await import("./capacity-math");
   const unset = Object.values(resolveQuotas(io.env, overrides).sources).some((s) => s === "default");
   const session = await openEngineSession(io, { secretsProvider, installPulumi: false });
   const shared = await readSharedOutputs(session, env);
   const reconciled = reconcile ? await reconcileSeats(io, session.store, session.backend, flags.yes ?? false) : null;
-  const { credentialsPlausible, readCachedQuotas, readServiceQuotas, writeCachedQuotas } = await import("./service-quotas");
   let fromServiceQuotas: Partial<Quotas> = {};
   let read: QuotaRead = { status: "not-needed" };
   if (unset) {

@@ -4,7 +4,7 @@
  * the holder. We prefer the lock file and fall back to the text.
  */
 import { join } from "node:path";
-import type { BackendLocation } from "./backend";
+import type { BackendLocation } from "../orchestration/backend";
 import { FileRecordStore, type RecordStore } from "./records";
 import { S3RecordStore } from "./records-s3";
 import { parseS3BackendUrl } from "./s3-url";
