@@ -5,7 +5,7 @@
  * default. The report says which, per limit.
  */
 import type { Io, Reporter } from "../io";
-import type { BackendLocation } from "../orchestration/backend";
+import type { BackendLocation } from "../store/backend";
 import type { RecordStore } from "../store/records";
 import type { StaleSeat } from "../capacity/reconcile";
 import { checkSecretsProviderOption } from "../orchestration/prerequisites";
@@ -13,6 +13,7 @@ import { openEngineSession } from "../orchestration/session";
 import { readSharedOutputs } from "../orchestration/shared-stack";
 import { checkEnv, envOrDefault } from "../tenant-input";
 import { UsageError } from "../errors";
+import { renderTable } from "../table";
 import { capacityReport } from "../capacity/placement";
 import type { Quotas } from "../capacity/capacity-math";
 import { RECONCILE_GRACE_MS, releaseStaleSeats, staleSeats } from "../capacity/reconcile";
@@ -95,16 +96,14 @@ export async function capacityAction(io: Io, reporter: Reporter, flags: Capacity
   }
   const report = { ...(await capacityReport(session.store, env, shared, resolveQuotas(io.env, overrides, fromServiceQuotas))), serviceQuotas: read, reconciled };
   reporter.result(report, (out) => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const Table = require("cli-table3") as typeof import("cli-table3");
-    const table = new Table({ head: ["limit", "scope", "used", "max", "source", "tenants left", "adjustable"], style: { head: [], border: [] } });
-    for (const r of report.rows) table.push([r.limit, r.scope, r.used, r.max, r.source, r.tenantsLeft, r.adjustable ? "yes" : "no (hard)"]);
+    const head = ["limit", "scope", "used", "max", "source", "tenants left", "adjustable"];
+    const table = renderTable(head, report.rows.map((r) => [r.limit, r.scope, String(r.used), String(r.max), r.source, String(r.tenantsLeft), r.adjustable ? "yes" : "no (hard)"]));
     if (reconciled !== null) {
       const verb = reconciled.applied ? "released" : "would release";
       if (reconciled.seats.length === 0) out(`reconciled: every seat belongs to a stack that exists (or was claimed within the last ${reconciled.graceMinutes} minutes)`);
       for (const s of reconciled.seats) out(`reconciled: ${verb} ${s.pool} seat ${s.seat ?? "?"} of ${s.project}/${s.stack} (claimed ${s.claimedAt}; the stack does not exist)`);
     }
-    out(table.toString());
+    out(table);
     out(`listener priorities claimed: ${Object.entries(report.counts.prioritiesPerAlb).map(([alb, n]) => `${alb} ${n}`).join(", ") || "none"}`);
     if (read.fetchedAt !== undefined) out(`service-quotas values ${read.status === "read" ? "read now" : "cached"} (${read.fetchedAt}); provision and restore use them until the next capacity run`);
     if ("loadBalancer" in report.next) out(`the next tenant of ${env} goes on ${report.next.loadBalancer}`);

@@ -2,6 +2,7 @@
  * The actions of `preview list` (the preview index only: no pulumi CLI, no passphrase) and `preview gc`.
  */
 import { CliError, UsageError } from "../errors";
+import { renderTable } from "../table";
 import type { Reporter } from "../io";
 import type { CommandContext } from "../command-line";
 import { checkSecretsProviderOption } from "../orchestration/prerequisites";
@@ -53,14 +54,11 @@ export async function previewListAction(ctx: CommandContext, reporter: Reporter,
       out(`no previews in ${session.backend.url}${flags.env === undefined ? "" : ` for env ${flags.env}`}`);
       return;
     }
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const Table = require("cli-table3") as typeof import("cli-table3");
-    const table = new Table({ head: ["branch", "env", "age", "expires", "url", "image", "status"], style: { head: [], border: [] } });
-    for (const r of rows) {
+    const cells = rows.map((r) => {
       const expires = r.problem !== null ? `invalid record: ${r.problem}` : `${r.expiresAt} (${r.expired === true ? "expired " : ""}${relativeTime(new Date(r.expiresAt), now)})`;
-      table.push([r.branch, r.env, relativeTime(new Date(r.createdAt), now).replace(/ ago$/, ""), expires, r.url ?? "-", r.image, r.status]);
-    }
-    out(table.toString());
+      return [r.branch, r.env, relativeTime(new Date(r.createdAt), now).replace(/ ago$/, ""), expires, r.url ?? "-", r.image, r.status];
+    });
+    out(renderTable(["branch", "env", "age", "expires", "url", "image", "status"], cells));
     out(`${rows.length} preview${rows.length === 1 ? "" : "s"}`);
   });
 }

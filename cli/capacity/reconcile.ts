@@ -5,11 +5,11 @@
  * without giving it back. Only the second kind is released.
  */
 import { PrerequisiteError } from "../errors";
-import type { BackendLocation } from "../orchestration/backend";
+import type { BackendLocation } from "../store/backend";
 import { ACCOUNT_POOL, albPool, releaseSeat, seatKeyOf, type Seat } from "../store/capacity-claims";
 import { releasePriority } from "../store/priorities";
 import type { RecordStore } from "../store/records";
-import { stacksOf } from "../orchestration/stack-files";
+import { stacksOf } from "../store/stack-files";
 
 /**
  * How old a seat without a stack must be to count as abandoned. A run holds one without a stack only from placement to

@@ -2,9 +2,13 @@
  * Option sets and help text shared by the command files, so every command spells a flag the same way.
  */
 import { Command, Option } from "commander";
+import { TIER_NAMES } from "../../infra/tiers";
 import { EXIT_CODE_HELP } from "../errors";
 import type { CommandContext, OutputFlags } from "../command-line";
 import { Reporter } from "../io";
+
+/** The tiers an operator can ask for; `preview` belongs to `preview up` (infra/spec.ts refuses it elsewhere). */
+const TENANT_TIERS = TIER_NAMES.filter((tier) => tier !== "preview");
 
 export function withJson(command: Command): Command {
   return command.option("--json", "print exactly one JSON document on stdout (progress and errors go to stderr)");
@@ -22,7 +26,7 @@ export function withBackend(command: Command): Command {
 
 export function withTenantFlags(command: Command): Command {
   return command
-    .addOption(new Option("--tier <tier>", "basic | standard | premium"))
+    .addOption(new Option("--tier <tier>", TENANT_TIERS.join(" | ")))
     .addOption(new Option("--display-name <name>", "name shown in the tenant's app (default: the slug)"))
     .addOption(new Option("--color <hex>", "primary colour of the skin, #rrggbb"))
     .addOption(new Option("--logo-url <url>", "https URL of the tenant's logo"))

@@ -14,7 +14,7 @@ import { previewNewStack } from "./dry-run";
 import { runEngine } from "./run-engine";
 import type { EngineSession } from "./session";
 import { readSharedOutputs, plainOutputs } from "./shared-stack";
-import { stackExists } from "./stack-files";
+import { stackExists } from "../store/stack-files";
 import { nextGeneration } from "../store/teardown-records";
 import { runStackOperation } from "./stack-operation";
 import { readIndexEntry } from "../store/tenant-index";

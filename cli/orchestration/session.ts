@@ -4,7 +4,7 @@
  */
 import type { PulumiCommand } from "@pulumi/pulumi/automation";
 import type { Io } from "../io";
-import { resolveBackend, type BackendLocation } from "./backend";
+import { resolveBackend, type BackendLocation } from "../store/backend";
 import { resolvePulumiCommand, resolveSecrets, type SecretsSetup } from "./prerequisites";
 import { openRecordStore, type RecordStore } from "../store/records";
 import type { WorkspaceContext } from "./workspace";

@@ -6,8 +6,8 @@
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { LocalWorkspace, PulumiCommand, PulumiFn, Stack } from "@pulumi/pulumi/automation";
-import type { BackendLocation } from "./backend";
-import { projectWorkDir } from "./backend";
+import type { BackendLocation } from "../store/backend";
+import { projectWorkDir } from "../store/backend";
 import type { SecretsSetup } from "./prerequisites";
 import { assertPassphraseForEngineEnv } from "./passphrase";
 import { automationSdk } from "./pulumi-sdk";

@@ -6,10 +6,10 @@
  * A process that loses the race for a number tries the next; one that loses the race for its stack record
  * gives its number back and uses the winner's.
  */
-import type { BackendLocation } from "../orchestration/backend";
+import type { BackendLocation } from "./backend";
 import { releaseStackSeats } from "./capacity-claims";
 import type { RecordStore } from "./records";
-import { stackExists } from "../orchestration/stack-files";
+import { stackExists } from "./stack-files";
 
 export const PRIORITY_FIRST = 100;
 export const PRIORITY_LAST = 50000;

@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { link, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, sep } from "node:path";
 import { PrerequisiteError } from "../errors";
-import { recordsRoot, type BackendLocation } from "../orchestration/backend";
+import { recordsRoot, type BackendLocation } from "./backend";
 import { S3RecordStore } from "./records-s3";
 import { parseS3BackendUrl } from "./s3-url";
 

@@ -3,7 +3,7 @@
  * encryption settings, and Pulumi's lock objects read from the bucket. Runs against test/support/fake-s3.ts.
  */
 import { CliError, ConflictError, OperationFailedError, PrerequisiteError, UsageError } from "../../cli/errors";
-import { resolveBackend } from "../../cli/orchestration/backend";
+import { resolveBackend } from "../../cli/store/backend";
 import { assertUnlocked } from "../../cli/orchestration/engine-errors";
 import { openLockSource, readLockHolder } from "../../cli/store/locks";
 import { openRecordStore } from "../../cli/store/records";

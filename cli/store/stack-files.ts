@@ -4,7 +4,7 @@
  * no passphrase are needed, so it also works where the engine would refuse (a wrong passphrase, a held lock).
  */
 import type { BackendLocation } from "./backend";
-import { openLockSource } from "../store/locks";
+import { openLockSource } from "./locks";
 
 const STACK_FILE = /^(.+)\.json(\.gz)?$/;
 
