@@ -7,9 +7,8 @@ import type { TenantSpec } from "../infra/spec";
 import { UsageError } from "./errors";
 import { isTenantctlError } from "../infra/errors";
 import { parseTenantSpec } from "../infra/spec";
-import { envProblem, slugProblem } from "../infra/naming";
+import { envOrDefault } from "./env-input";
 
-export const DEFAULT_ENV = "dev";
 export const DEFAULT_TIER = "basic";
 export const DEFAULT_COLOR = "#1a73e8";
 /** Stands in for the shared stack's image during validation only; never deployed. */
@@ -48,24 +47,6 @@ export function parseSpecOrUsage(input: unknown): TenantSpec {
   } catch (error: unknown) {
     throw asUsageError(error);
   }
-}
-
-export function envOrDefault(env: string | undefined, processEnv: NodeJS.ProcessEnv): string {
-  return env ?? processEnv.TENANTCTL_ENV ?? DEFAULT_ENV;
-}
-
-export function checkEnv(env: string): void {
-  const problem = envProblem(env);
-  if (problem !== undefined) throw new UsageError(`--env: ${problem}`);
-}
-
-/** Validates a slug and env without a full spec (teardown, status). */
-export function checkSlugAndEnv(slug: string, env: string): void {
-  const slugIssue = slugProblem(slug);
-  const envIssue = envProblem(env);
-  const problems = [slugIssue === undefined ? undefined : `slug: ${slugIssue}`, envIssue === undefined ? undefined : `env: ${envIssue}`];
-  const lines = problems.filter((p): p is string => p !== undefined);
-  if (lines.length > 0) throw new UsageError(lines.join("\n"), { details: { problems: lines } });
 }
 
 export async function requestedTenant(slug: string, flags: TenantFlags, processEnv: NodeJS.ProcessEnv): Promise<RequestedTenant> {

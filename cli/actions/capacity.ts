@@ -11,7 +11,7 @@ import type { StaleSeat } from "../capacity/reconcile";
 import { checkSecretsProviderOption } from "../orchestration/prerequisites";
 import { openEngineSession } from "../orchestration/session";
 import { readSharedOutputs } from "../orchestration/shared-stack";
-import { checkEnv, envOrDefault } from "../tenant-input";
+import { checkEnv, envOrDefault } from "../env-input";
 import { UsageError } from "../errors";
 import { renderTable } from "../table";
 import { capacityReport } from "../capacity/placement";

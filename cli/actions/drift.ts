@@ -10,7 +10,7 @@ import { checkSecretsProviderOption } from "../orchestration/prerequisites";
 import { TENANTS_PROJECT } from "../orchestration/projects";
 import { openEngineSession, openRecordsSession } from "../orchestration/session";
 import { listIndex } from "../store/tenant-index";
-import { checkEnv, envOrDefault } from "../tenant-input";
+import { checkEnv, envOrDefault } from "../env-input";
 import { boundedEach } from "../fleet/concurrency";
 import { describePoolEvent, WorkerPool } from "../fleet/worker-pool";
 import { parseSelectors, selectTenants } from "../fleet/selection";

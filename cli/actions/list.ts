@@ -3,13 +3,13 @@
  * index records, so it needs neither the pulumi CLI nor a passphrase; only --refresh opens an engine session.
  */
 import type { CommandContext, OutputFlags } from "../command-line";
-import { refreshTenantIndex, type IndexRefreshResult } from "../fleet/index-refresh";
+import type { IndexRefreshResult } from "../fleet/index-refresh";
 import type { Reporter } from "../io";
 import { TENANTS_PROJECT } from "../orchestration/projects";
 import { openEngineSession, openRecordsSession } from "../orchestration/session";
 import { listIndex } from "../store/tenant-index";
 import { renderTable, shortImage, shortTime } from "../table";
-import { checkEnv } from "../tenant-input";
+import { checkEnv } from "../env-input";
 
 export interface ListFlags extends OutputFlags {
   readonly env?: string;
@@ -23,6 +23,9 @@ export async function listAction(ctx: CommandContext, reporter: Reporter, flags:
   const session = openRecordsSession(ctx.io);
   let refresh: IndexRefreshResult | undefined;
   if (flags.refresh ?? false) {
+    // Rebuilding reads every stack through the engine (and the spec schema): loaded only for --refresh, so a plain
+    // `list tenants` stays close to a bare node start.
+    const { refreshTenantIndex } = await import("../fleet/index-refresh");
     refresh = await refreshTenantIndex(await openEngineSession(ctx.io, { secretsProvider: undefined, installPulumi: false }));
     reporter.info(`index rebuilt from ${refresh.stacks} stack(s): ${refresh.added.length} added, ${refresh.updated.length} updated, ${refresh.removed.length} removed, ${refresh.unreadable.length} without a spec output`);
   }

@@ -6,7 +6,7 @@ import { renderTable } from "../table";
 import type { Reporter } from "../io";
 import type { CommandContext } from "../command-line";
 import { checkSecretsProviderOption } from "../orchestration/prerequisites";
-import { envOrDefault, checkEnv } from "../tenant-input";
+import { envOrDefault, checkEnv } from "../env-input";
 import { keepBranchesFrom, previewNow } from "../preview/input";
 import { relativeTime } from "../preview/markdown";
 import { openRecordsSession, openEngineSession } from "../orchestration/session";

@@ -8,7 +8,7 @@ import { UsageError } from "../errors";
 import type { Io, Reporter } from "../io";
 import { checkSecretsProviderOption } from "../orchestration/prerequisites";
 import { openEngineSession } from "../orchestration/session";
-import { checkSlugAndEnv, envOrDefault } from "../tenant-input";
+import { checkSlugAndEnv, envOrDefault } from "../env-input";
 import { restoreTenant } from "../fleet/restore";
 
 export interface RestoreFlags {

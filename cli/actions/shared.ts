@@ -15,7 +15,7 @@ import { checkedFormat } from "../preview/input";
 import { sharedDiff, sharedDiffMarkdown } from "../preview/shared-diff";
 import { changeSummary } from "../progress";
 import { confirmBySlug } from "../prompt";
-import { checkEnv, envOrDefault } from "../tenant-input";
+import { checkEnv, envOrDefault } from "../env-input";
 
 export type SharedFlags = OutputFlags & BackendFlags & {
   readonly env?: string;

@@ -8,7 +8,7 @@ import type { Reporter } from "../io";
 import { checkSecretsProviderOption } from "../orchestration/prerequisites";
 import { openEngineSession } from "../orchestration/session";
 import { tenantStatus } from "../orchestration/status";
-import { checkSlugAndEnv, envOrDefault } from "../tenant-input";
+import { checkSlugAndEnv, envOrDefault } from "../env-input";
 
 export type StatusFlags = OutputFlags & BackendFlags & { readonly env?: string; readonly probe?: boolean };
 

@@ -8,7 +8,7 @@ import { checkSecretsProviderOption } from "../orchestration/prerequisites";
 import { openEngineSession } from "../orchestration/session";
 import { teardownTenant } from "../orchestration/teardown";
 import { confirmBySlug } from "../prompt";
-import { checkSlugAndEnv, envOrDefault } from "../tenant-input";
+import { checkSlugAndEnv, envOrDefault } from "../env-input";
 
 export type TeardownFlags = OutputFlags & BackendFlags & {
   readonly env?: string;

@@ -4,7 +4,8 @@
  */
 import { UsageError } from "../errors";
 import type { Io } from "../io";
-import { asUsageError, envOrDefault } from "../tenant-input";
+import { envOrDefault } from "../env-input";
+import { asUsageError } from "../tenant-input";
 import { isoTimeProblem, imageProblem } from "../../infra/spec-rules";
 import { gitBranchProblem, previewSlug, previewStackName, DEFAULT_TTL, parseTtl, parseKeepBranches } from "../../infra/preview-naming";
 import { readFile } from "node:fs/promises";
