@@ -1,7 +1,7 @@
 /**
  * `tenantctl capacity`: tenants per ALB against the 100 target group cap, RDS instances and IAM roles against the
  * account's quotas (read from AWS Service Quotas when credentials are configured), listener priorities in use, and
- * where the next tenant would go. Logic in cli/fleet/.
+ * where the next tenant would go. The action is cli/actions/capacity.ts; the rules are in cli/capacity/.
  */
 import { Command, Option } from "commander";
 import type { CapacityFlags } from "../actions/capacity";

@@ -1,6 +1,6 @@
 /**
  * `tenantctl preview up|down|list|gc`: a short-lived copy of the app per git branch (docs/previews.md).
- * Only wiring here; the actions live in cli/preview/ and are loaded when a subcommand runs.
+ * Only wiring here; the actions (cli/actions/preview.ts, preview-list-gc.ts) are loaded when a subcommand runs.
  */
 import { Command, Option } from "commander";
 import type { PreviewDownFlags, PreviewUpFlags } from "../actions/preview";

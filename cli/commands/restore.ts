@@ -1,7 +1,7 @@
 /**
  * `tenantctl restore tenant <slug> [--snapshot <id>]`: recreates a torn-down tenant from its recorded final snapshot
  * with its recorded spec; --restore-secrets brings its secrets back from their recovery window, --new-secrets gives
- * it new ones. Logic in cli/fleet/restore.ts.
+ * it new ones. The action is cli/actions/restore.ts (over cli/fleet/restore.ts).
  */
 import { Command, Option } from "commander";
 import type { RestoreFlags } from "../actions/restore";

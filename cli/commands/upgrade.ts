@@ -1,7 +1,7 @@
 /**
  * `tenantctl upgrade tenants --image <ref>`: rolls an image out to the fleet in waves, each stack operation alone in a
  * pooled worker process, with a health check after each wave, a failure limit, pins, and a recorded state for --resume.
- * The logic lives in cli/fleet/; this file is the command's flags and help.
+ * The action is cli/actions/upgrade.ts (over cli/fleet/); this file is the command's flags and help.
  */
 import { Command, Option } from "commander";
 import type { UpgradeFlags } from "../fleet/upgrade-input";

@@ -23,7 +23,7 @@ import { openTenantStack, readStoredTenant, specDiff, tenantTarget, type TenantT
 export interface ApplyRequest {
   readonly mode: "provision" | "update";
   readonly requested: RequestedTenant;
-  /** The operator's flags; `pinImage`/`unpin` come from `update tenant` (cli/fleet/selection.ts). */
+  /** The operator's flags; `pinImage`/`unpin` come from `update tenant` (cli/orchestration/pins.ts). */
   readonly flags: TenantFlags & PinFlags;
   readonly dryRun: boolean;
   /** Refresh first (`pulumi up --refresh`), so resources changed behind the program's back are put back too. */
