@@ -20,7 +20,26 @@ export default tseslint.config(
     },
   },
   {
-    files: ["cli/main.ts", "test/support/**/*.ts", "bench/**/*.ts", "app/src/main.ts", "app/src/server-main.ts"],
+    files: ["cli/main.ts", "test/support/**/*.ts", "bench/**/*.ts", "app/src/main.ts"],
     rules: { "no-restricted-properties": "off" },
+  },
+  {
+    // `--help`, `list` and refused input must not load the Pulumi SDK or the AWS SDK: in cli/ they are reached only
+    // through dynamic import() (cli/orchestration/pulumi-sdk.ts, the program loaders, the AWS clients), which this
+    // rule does not see. Type imports vanish at compile time and stay allowed. test/cli/import-graph.test.ts checks
+    // the whole static graph, including what infra/ modules pull in.
+    files: ["cli/**/*.ts"],
+    rules: {
+      "no-restricted-imports": "off",
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["@pulumi/*", "@aws-sdk/*"], allowTypeImports: true, message: "Load it lazily (await import in the module that needs it; the Automation API via cli/orchestration/pulumi-sdk.ts)." },
+            { group: ["**/infra/tenant/program", "**/infra/shared/program", "**/infra/sim/synth"], allowTypeImports: true, message: "Programs load @pulumi/*: import them lazily." },
+          ],
+        },
+      ],
+    },
   },
 );

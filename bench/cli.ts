@@ -1,7 +1,7 @@
 /**
  * CLI startup benchmark (issue 5): `tenantctl --help` and `tenantctl list tenants` (table and --json) over a backend
  * seeded with N tenant index records, against bare `node -e 0`. Medians (and p90) of repeated runs, each a fresh
- * process. The index records are written directly in the layout cli/orchestration/tenant-index.ts reads
+ * process. The index records are written directly in the layout cli/store/tenant-index.ts reads
  * (`<backend>/.tenantctl/index/tenantctl-tenants/<stack>.json`); no pulumi CLI is involved.
  * Build first (npm run build), then: npx tsc -p bench/cli.tsconfig.json && node dist/bench-cli/cli.js
  * Knobs: CLI_BENCH_RUNS=20 CLI_BENCH_TENANTS=200.

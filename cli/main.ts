@@ -1,6 +1,6 @@
 /**
  * Entry point of the `tenantctl` binary (bin/tenantctl.js). The only module that exits the process.
- * Kept tiny: @pulumi/* is loaded lazily by the commands that need it, so `--help` and `list` stay fast.
+ * Kept tiny: @pulumi/* is loaded lazily by the actions that need it, so `--help` and `list` stay fast.
  */
 import { processIo } from "./io";
 import { runningEngines } from "./orchestration/engine-process";

@@ -1,6 +1,6 @@
 /**
- * The command tree: verb then noun (`provision tenant <slug>`). Only wiring here; each verb lives in its own file
- * under cli/commands/ and loads the Pulumi SDK lazily inside its action.
+ * The command tree: verb then noun (`provision tenant <slug>`). Only wiring here; each verb is declared in its own file
+ * under cli/commands/, which loads its action (cli/actions/) lazily; see docs/modules.md, "Lazy loading".
  */
 import { Command } from "commander";
 import { EXIT_CODE_HELP } from "./errors";

@@ -1,9 +1,12 @@
 /**
- * A plain text table for `list`. cli-table3 takes ~3 ms a row to lay out (0.6 s for 200 tenants), which broke
- * the startup budget of `list tenants`; our cells are single-line ASCII (slugs, URLs, image refs, ISO times),
- * so padding to the widest cell is all the layout needed. With a width limit, the columns named shrinkable are cut
- * (widest first, down to their minimum) and their cells end, or start, with "…".
+ * The one text table of the CLI (`list tenants`, `preview list`, `capacity`, certificate records). cli-table3 took
+ * ~3 ms a row to lay out (0.6 s for 200 tenants), which broke the startup budget of `list tenants`; padding each column
+ * to its widest cell is all the layout these tables need. Widths are terminal columns (string-width), so a branch name
+ * with wide characters still lines up. With a width limit, the columns named shrinkable are cut (widest first, down to
+ * their minimum) and their cells end, or start, with "…".
  */
+import stringWidth from "string-width";
+
 export interface Fit {
   /** The terminal's width; undefined = no limit. */
   readonly maxWidth: number | undefined;
@@ -11,13 +14,21 @@ export interface Fit {
   readonly shrink: Readonly<Record<number, { readonly keep: "start" | "end"; readonly min: number }>>;
 }
 
-const length = (s: string): number => [...s].length;
+const length = (s: string): number => stringWidth(s);
 
 export function cut(cell: string, width: number, keep: "start" | "end"): string {
-  const chars = [...cell];
-  if (chars.length <= width) return cell;
+  if (length(cell) <= width) return cell;
   if (width <= 1) return "…";
-  return keep === "start" ? `${chars.slice(0, width - 1).join("")}…` : `…${chars.slice(chars.length - (width - 1)).join("")}`;
+  const chars = keep === "start" ? [...cell] : [...cell].reverse();
+  let kept = "";
+  let used = 0;
+  for (const char of chars) {
+    const w = length(char);
+    if (used + w > width - 1) break;
+    kept = keep === "start" ? kept + char : char + kept;
+    used += w;
+  }
+  return keep === "start" ? `${kept}…` : `…${kept}`;
 }
 
 export function renderTable(head: readonly string[], rows: readonly (readonly string[])[], fit?: Fit): string {

@@ -5,8 +5,10 @@
  */
 import type { TenantSpec } from "../infra/spec";
 import { UsageError } from "./errors";
+import { isTenantctlError } from "../infra/errors";
+import { parseTenantSpec } from "../infra/spec";
+import { envOrDefault } from "./env-input";
 
-export const DEFAULT_ENV = "dev";
 export const DEFAULT_TIER = "basic";
 export const DEFAULT_COLOR = "#1a73e8";
 /** Stands in for the shared stack's image during validation only; never deployed. */
@@ -32,41 +34,19 @@ export interface RequestedTenant {
 }
 
 /** Turns infra's user-facing errors (one problem per line) into a usage error; other errors pass through. */
-export async function asUsageError(error: unknown): Promise<unknown> {
-  const { isTenantctlError } = await import("../infra/errors");
+export function asUsageError(error: unknown): unknown {
   if (isTenantctlError(error)) {
     return new UsageError(error.problems.join("\n"), { details: { problems: error.problems } });
   }
   return error;
 }
 
-export async function parseSpecOrUsage(input: unknown): Promise<TenantSpec> {
-  const { parseTenantSpec } = await import("../infra/spec");
+export function parseSpecOrUsage(input: unknown): TenantSpec {
   try {
     return parseTenantSpec(input);
   } catch (error: unknown) {
-    throw await asUsageError(error);
+    throw asUsageError(error);
   }
-}
-
-export function envOrDefault(env: string | undefined, processEnv: NodeJS.ProcessEnv): string {
-  return env ?? processEnv.TENANTCTL_ENV ?? DEFAULT_ENV;
-}
-
-export async function checkEnv(env: string): Promise<void> {
-  const { envProblem } = await import("../infra/naming");
-  const problem = envProblem(env);
-  if (problem !== undefined) throw new UsageError(`--env: ${problem}`);
-}
-
-/** Validates a slug and env without a full spec (teardown, status). */
-export async function checkSlugAndEnv(slug: string, env: string): Promise<void> {
-  const { slugProblem, envProblem } = await import("../infra/naming");
-  const slugIssue = slugProblem(slug);
-  const envIssue = envProblem(env);
-  const problems = [slugIssue === undefined ? undefined : `slug: ${slugIssue}`, envIssue === undefined ? undefined : `env: ${envIssue}`];
-  const lines = problems.filter((p): p is string => p !== undefined);
-  if (lines.length > 0) throw new UsageError(lines.join("\n"), { details: { problems: lines } });
 }
 
 export async function requestedTenant(slug: string, flags: TenantFlags, processEnv: NodeJS.ProcessEnv): Promise<RequestedTenant> {
@@ -81,7 +61,7 @@ export async function requestedTenant(slug: string, flags: TenantFlags, processE
     ...(flags.owner === undefined ? {} : { owner: flags.owner }),
     listenerPriority: PLACEHOLDER_PRIORITY,
   };
-  return { spec: await parseSpecOrUsage(input), imageGiven: flags.image !== undefined };
+  return { spec: parseSpecOrUsage(input), imageGiven: flags.image !== undefined };
 }
 
 /** The user's flags applied over an existing spec (update keeps what was not given). */

@@ -1,11 +1,12 @@
 /**
  * `tenantctl capacity`: tenants per ALB against the 100 target group cap, RDS instances and IAM roles against the
  * account's quotas (read from AWS Service Quotas when credentials are configured), listener priorities in use, and
- * where the next tenant would go. Logic in cli/fleet/.
+ * where the next tenant would go. The action is cli/actions/capacity.ts; the rules are in cli/capacity/.
  */
 import { Command, Option } from "commander";
-import type { CapacityFlags } from "../fleet/capacity-action";
-import { reporterFor, withEnv, withExamples, withJson, type CommandContext } from "./common";
+import type { CapacityFlags } from "../actions/capacity";
+import type { CommandContext } from "../command-line";
+import { reporterFor, withEnv, withExamples, withJson } from "./common";
 
 export function capacityCommand(ctx: CommandContext): Command {
   const command = withJson(withEnv(new Command("capacity").description("show how close the fleet is to the AWS limits that cap tenants").allowExcessArguments(false)))
@@ -23,7 +24,7 @@ export function capacityCommand(ctx: CommandContext): Command {
     ].join("\n"));
   withExamples(command, ["tenantctl capacity", "tenantctl capacity --env prod --rds-quota 120 --json", "tenantctl capacity --reconcile --yes --json"]);
   command.action(async (flags: CapacityFlags) => {
-    const { capacityAction } = await import("../fleet/capacity-action");
+    const { capacityAction } = await import("../actions/capacity");
     await capacityAction(ctx.io, reporterFor(ctx, flags), flags);
   });
   return command;

@@ -2,22 +2,13 @@
  * Option sets and help text shared by the command files, so every command spells a flag the same way.
  */
 import { Command, Option } from "commander";
+import { TIER_NAMES } from "../../infra/tiers";
 import { EXIT_CODE_HELP } from "../errors";
-import type { Io } from "../io";
+import type { CommandContext, OutputFlags } from "../command-line";
 import { Reporter } from "../io";
 
-export interface CommandContext {
-  readonly io: Io;
-}
-
-export interface OutputFlags {
-  readonly json?: boolean;
-}
-
-export interface BackendFlags {
-  readonly secretsProvider?: string;
-  readonly installPulumi?: boolean;
-}
+/** The tiers an operator can ask for; `preview` belongs to `preview up` (infra/spec.ts refuses it elsewhere). */
+const TENANT_TIERS = TIER_NAMES.filter((tier) => tier !== "preview");
 
 export function withJson(command: Command): Command {
   return command.option("--json", "print exactly one JSON document on stdout (progress and errors go to stderr)");
@@ -35,7 +26,7 @@ export function withBackend(command: Command): Command {
 
 export function withTenantFlags(command: Command): Command {
   return command
-    .addOption(new Option("--tier <tier>", "basic | standard | premium"))
+    .addOption(new Option("--tier <tier>", TENANT_TIERS.join(" | ")))
     .addOption(new Option("--display-name <name>", "name shown in the tenant's app (default: the slug)"))
     .addOption(new Option("--color <hex>", "primary colour of the skin, #rrggbb"))
     .addOption(new Option("--logo-url <url>", "https URL of the tenant's logo"))
@@ -63,19 +54,4 @@ export function reporterFor(ctx: CommandContext, flags: OutputFlags): Reporter {
 /** A noun subcommand such as `tenant <slug>` under a verb. */
 export function nounCommand(name: string, description: string): Command {
   return new Command(name).description(description).allowExcessArguments(false);
-}
-
-function quote(value: string): string {
-  return /^[\w@%+=:,./#-]+$/.test(value) ? value : `'${value.replace(/'/g, "'\\''")}'`;
-}
-
-/** The command line that reruns an operation (for resume hints), flags in kebab-case. */
-export function commandLine(words: readonly string[], flags: Readonly<Record<string, unknown>>): string {
-  const parts = ["tenantctl", ...words];
-  for (const [key, value] of Object.entries(flags)) {
-    if (value === undefined || value === false || key === "json" || key === "dryRun") continue;
-    const flag = `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-    parts.push(value === true ? flag : `${flag} ${quote(String(value))}`);
-  }
-  return parts.join(" ");
 }

@@ -1,10 +1,11 @@
 /**
  * `tenantctl drift tenants`: refresh previews across the fleet, listing what changed behind the programs' backs.
- * Exit 0: no drift; 4: drift found; 1: a tenant could not be checked. The logic is in cli/fleet/drift-action.ts.
+ * Exit 0: no drift; 4: drift found; 1: a tenant could not be checked. The logic is in cli/actions/drift.ts.
  */
 import { Command, Option } from "commander";
-import type { DriftFlags } from "../fleet/drift-action";
-import { nounCommand, reporterFor, withEnv, withExamples, withJson, type CommandContext } from "./common";
+import type { DriftFlags } from "../actions/drift";
+import type { CommandContext } from "../command-line";
+import { nounCommand, reporterFor, withEnv, withExamples, withJson } from "./common";
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -22,7 +23,7 @@ export function driftCommand(ctx: CommandContext): Command {
     "tenantctl drift tenants --env prod --concurrency 10 --json | jq '.tenants[] | select(.status == \"drifted\")'",
   ]);
   tenants.action(async (flags: DriftFlags) => {
-    const { driftAction } = await import("../fleet/drift-action");
+    const { driftAction } = await import("../actions/drift");
     await driftAction(ctx.io, reporterFor(ctx, flags), flags);
   });
   return withExamples(new Command("drift").description("detect drift across the fleet"), ["tenantctl drift tenants"]).addCommand(tenants);

@@ -1,11 +1,12 @@
 /**
  * `tenantctl preview up|down|list|gc`: a short-lived copy of the app per git branch (docs/previews.md).
- * Only wiring here; the actions live in cli/preview/ and are loaded when a subcommand runs.
+ * Only wiring here; the actions (cli/actions/preview.ts, preview-list-gc.ts) are loaded when a subcommand runs.
  */
 import { Command, Option } from "commander";
-import type { PreviewDownFlags, PreviewUpFlags } from "../preview/actions";
-import type { PreviewGcFlags, PreviewListFlags } from "../preview/list-gc";
-import { reporterFor, withBackend, withEnv, withExamples, withJson, withYes, type CommandContext } from "./common";
+import type { PreviewDownFlags, PreviewUpFlags } from "../actions/preview";
+import type { PreviewGcFlags, PreviewListFlags } from "../actions/preview-list-gc";
+import type { CommandContext } from "../command-line";
+import { reporterFor, withBackend, withEnv, withExamples, withJson, withYes } from "./common";
 
 const NOW_HELP = "\nTest hook: TENANTCTL_NOW=<ISO 8601 time> replaces the clock (expiry, age, gc); never set it in production.\n";
 
@@ -19,7 +20,7 @@ function upCommand(ctx: CommandContext): Command {
     .option("--ttl <duration>", "time to live from now: 90m, 72h, 3d (1h-30d; default 72h); every up resets it")
     .addOption(new Option("--format <format>", "text, or markdown for a pull-request comment (stdout gets only the comment)").choices(["text", "markdown"]));
   up.action(async (flags: PreviewUpFlags) => {
-    const { previewUpAction } = await import("../preview/actions");
+    const { previewUpAction } = await import("../actions/preview");
     await previewUpAction(ctx, reporterFor(ctx, flags), flags);
   });
   return withExamples(up, [
@@ -32,7 +33,7 @@ function downCommand(ctx: CommandContext): Command {
   const down = withJson(withBackend(withEnv(withBranch(new Command("down").description("destroy the preview of a branch (exit 3 when it has none)")))))
     .option("-y, --yes", "skip the typed confirmation (required without a terminal)");
   down.action(async (flags: PreviewDownFlags) => {
-    const { previewDownAction } = await import("../preview/actions");
+    const { previewDownAction } = await import("../actions/preview");
     await previewDownAction(ctx, reporterFor(ctx, flags), flags);
   });
   return withExamples(down, ['tenantctl preview down --branch "feature/login"', 'tenantctl preview down --branch "$BRANCH" --yes']);
@@ -42,7 +43,7 @@ function listCommand(ctx: CommandContext): Command {
   const list = withJson(new Command("list").description("every preview with its age, expiry, URL and image"))
     .option("--env <env>", "only previews of this environment");
   list.action(async (flags: PreviewListFlags) => {
-    const { previewListAction } = await import("../preview/list-gc");
+    const { previewListAction } = await import("../actions/preview-list-gc");
     await previewListAction(ctx, reporterFor(ctx, flags), flags);
   });
   return withExamples(list, ["tenantctl preview list", "tenantctl preview list --json | jq '.previews[] | select(.expired)'"]).addHelpText("after", NOW_HELP);
@@ -54,7 +55,7 @@ function gcCommand(ctx: CommandContext): Command {
     .option("--keep-branches <file>", "file with one live branch per line: previews of other branches are destroyed too")
     .option("-y, --yes", "skip the typed confirmation (required without a terminal)");
   gc.action(async (flags: PreviewGcFlags) => {
-    const { previewGcAction } = await import("../preview/list-gc");
+    const { previewGcAction } = await import("../actions/preview-list-gc");
     await previewGcAction(ctx, reporterFor(ctx, flags), flags);
   });
   return withExamples(gc, [

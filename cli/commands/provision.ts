@@ -3,14 +3,9 @@
  * URL, tier, monthly cost and how to read the admin token. Rerunning with the same spec converges.
  */
 import { Command } from "commander";
-import type { TenantFlags } from "../tenant-input";
-import {
-  commandLine, nounCommand, reporterFor, withBackend, withEnv, withExamples, withJson, withTenantFlags,
-  type BackendFlags, type CommandContext, type OutputFlags,
-} from "./common";
-import { applyAndReport } from "./tenant-apply";
-
-type ProvisionFlags = TenantFlags & OutputFlags & BackendFlags & { readonly dryRun?: boolean; readonly yes?: boolean };
+import type { ProvisionFlags } from "../actions/provision";
+import type { CommandContext } from "../command-line";
+import { nounCommand, reporterFor, withBackend, withEnv, withExamples, withJson, withTenantFlags } from "./common";
 
 export function provisionCommand(ctx: CommandContext): Command {
   const tenant = withJson(withBackend(withEnv(withTenantFlags(nounCommand("tenant", "create a tenant's stack (or converge it when it exists with the same spec)")))))
@@ -23,18 +18,8 @@ export function provisionCommand(ctx: CommandContext): Command {
     "tenantctl provision tenant acme --dry-run --json",
   ]);
   tenant.action(async (slug: string, flags: ProvisionFlags) => {
-    const reporter = reporterFor(ctx, flags);
-    await applyAndReport(ctx, reporter, {
-      mode: "provision",
-      slug,
-      flags,
-      dryRun: flags.dryRun ?? false,
-      refresh: false,
-      yes: flags.yes ?? false,
-      secretsProvider: flags.secretsProvider,
-      installPulumi: flags.installPulumi ?? false,
-      retry: commandLine(["provision", "tenant", slug], { ...flags }),
-    });
+    const { provisionAction } = await import("../actions/provision");
+    await provisionAction(ctx, reporterFor(ctx, flags), slug, flags);
   });
   return withExamples(new Command("provision").description("provision a tenant").addCommand(tenant), ['tenantctl provision tenant acme --tier standard --display-name "ACME Corp"']);
 }

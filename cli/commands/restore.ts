@@ -1,11 +1,12 @@
 /**
  * `tenantctl restore tenant <slug> [--snapshot <id>]`: recreates a torn-down tenant from its recorded final snapshot
  * with its recorded spec; --restore-secrets brings its secrets back from their recovery window, --new-secrets gives
- * it new ones. Logic in cli/fleet/restore.ts.
+ * it new ones. The action is cli/actions/restore.ts (over cli/fleet/restore.ts).
  */
 import { Command, Option } from "commander";
-import type { RestoreFlags } from "../fleet/restore-action";
-import { nounCommand, reporterFor, withEnv, withExamples, withJson, withYes, type CommandContext } from "./common";
+import type { RestoreFlags } from "../actions/restore";
+import type { CommandContext } from "../command-line";
+import { nounCommand, reporterFor, withEnv, withExamples, withJson, withYes } from "./common";
 
 export function restoreCommand(ctx: CommandContext): Command {
   const tenant = withJson(withEnv(nounCommand("tenant", "recreate a torn-down tenant from its final DB snapshot and recorded spec")))
@@ -21,7 +22,7 @@ export function restoreCommand(ctx: CommandContext): Command {
     "tenantctl restore tenant acme --env prod --snapshot tenantctl-prod-acme-final-1 --json",
   ]);
   tenant.action(async (slug: string, flags: RestoreFlags) => {
-    const { restoreAction } = await import("../fleet/restore-action");
+    const { restoreAction } = await import("../actions/restore");
     await restoreAction(ctx.io, reporterFor(ctx, flags), slug, flags);
   });
   return withExamples(new Command("restore").description("restore a torn-down tenant").addCommand(tenant), ["tenantctl restore tenant acme"]);

@@ -3,62 +3,9 @@
  * loss-free teardown of cli/orchestration/teardown.ts. Prints the final snapshot id and where the archive went.
  */
 import { Command } from "commander";
-import {
-  commandLine, nounCommand, reporterFor, withBackend, withEnv, withExamples, withJson,
-  type BackendFlags, type CommandContext, type OutputFlags,
-} from "./common";
-
-type TeardownFlags = OutputFlags & BackendFlags & {
-  readonly env?: string;
-  readonly yes?: boolean;
-  readonly keepStack?: boolean;
-  readonly forceDeleteSecrets?: boolean;
-};
-
-async function teardownAction(ctx: CommandContext, slug: string, flags: TeardownFlags): Promise<void> {
-  const reporter = reporterFor(ctx, flags);
-  const { checkSlugAndEnv, envOrDefault } = await import("../tenant-input");
-  const { checkSecretsProviderOption } = await import("../orchestration/prerequisites");
-  const { confirmBySlug } = await import("../prompt");
-  const env = envOrDefault(flags.env, ctx.io.env);
-  await checkSlugAndEnv(slug, env);
-  const secretsProvider = checkSecretsProviderOption(flags.secretsProvider);
-  const retry = commandLine(["teardown", "tenant", slug], { ...flags, yes: true });
-  // Refuse before touching anything when nobody can confirm.
-  if (!(flags.yes ?? false) && !ctx.io.interactive) {
-    await confirmBySlug(ctx.io, { slug, what: `teardown of ${slug}`, yes: false, command: retry.replace(/ --yes$/, "") });
-  }
-  const { openEngineSession } = await import("../orchestration/session");
-  const { teardownTenant } = await import("../orchestration/teardown");
-  const session = await openEngineSession(ctx.io, { secretsProvider, installPulumi: flags.installPulumi ?? false });
-  const action = `This destroys tenant ${slug} in ${env} (final DB snapshot kept, state archived, secrets ${flags.forceDeleteSecrets ?? false ? "FORCE-DELETED" : "kept for their recovery window"})`;
-  const result = await teardownTenant(session, {
-    slug,
-    env,
-    keepStack: flags.keepStack ?? false,
-    forceDeleteSecrets: flags.forceDeleteSecrets ?? false,
-    retry,
-    confirm: () => confirmBySlug(ctx.io, { slug, what: `teardown of ${slug}`, warning: action, yes: flags.yes ?? false, command: retry.replace(/ --yes$/, "") }),
-  });
-  const { record } = result;
-  const document = {
-    tenant: slug,
-    env,
-    stack: result.target.stack,
-    finalSnapshotIdentifier: record.finalSnapshotIdentifier ?? null,
-    archive: `${session.store.location}/${record.archiveKey}`,
-    record: `${session.store.location}/${result.recordKey}`,
-    secrets: record.secrets,
-    stackRemoved: record.stackRemoved,
-  };
-  reporter.result(document, (out) => {
-    out(`${slug} is torn down`);
-    out(`  final DB snapshot: ${record.finalSnapshotIdentifier ?? "(none)"}`);
-    out(`  state archive:     ${document.archive}`);
-    out(`  secrets:           ${record.secrets === "force-deleted" ? "force-deleted" : "kept in their recovery window (the slug's secret names stay reserved until it ends)"}`);
-    out(`  stack:             ${record.stackRemoved ? "removed" : "kept (--keep-stack)"}`);
-  });
-}
+import type { TeardownFlags } from "../actions/teardown";
+import type { CommandContext } from "../command-line";
+import { nounCommand, reporterFor, withBackend, withEnv, withExamples, withJson } from "./common";
 
 export function teardownCommand(ctx: CommandContext): Command {
   const tenant = withJson(withBackend(withEnv(nounCommand("tenant", "remove a tenant without losing its data"))))
@@ -71,6 +18,9 @@ export function teardownCommand(ctx: CommandContext): Command {
     "tenantctl teardown tenant acme --env prod --yes --json",
     "tenantctl teardown tenant acme --yes --force-delete-secrets   # the slug can be reused at once",
   ]);
-  tenant.action((slug: string, flags: TeardownFlags) => teardownAction(ctx, slug, flags));
+  tenant.action(async (slug: string, flags: TeardownFlags) => {
+    const { teardownAction } = await import("../actions/teardown");
+    await teardownAction(ctx, reporterFor(ctx, flags), slug, flags);
+  });
   return withExamples(new Command("teardown").description("tear a tenant down").addCommand(tenant), ["tenantctl teardown tenant acme"]);
 }

@@ -3,15 +3,9 @@
  * asks on a terminal (unless --yes), applies it. Flags not given keep their stored values.
  */
 import { Command, Option } from "commander";
-import type { PinFlags } from "../fleet/selection";
-import type { TenantFlags } from "../tenant-input";
-import {
-  commandLine, nounCommand, reporterFor, withBackend, withEnv, withExamples, withJson, withTenantFlags,
-  type BackendFlags, type CommandContext, type OutputFlags,
-} from "./common";
-import { applyAndReport } from "./tenant-apply";
-
-type UpdateFlags = TenantFlags & PinFlags & OutputFlags & BackendFlags & { readonly dryRun?: boolean; readonly yes?: boolean; readonly refresh?: boolean };
+import type { UpdateFlags } from "../actions/update";
+import type { CommandContext } from "../command-line";
+import { nounCommand, reporterFor, withBackend, withEnv, withExamples, withJson, withTenantFlags } from "./common";
 
 export function updateCommand(ctx: CommandContext): Command {
   const tenant = withJson(withBackend(withEnv(withTenantFlags(nounCommand("tenant", "change an existing tenant (tier, skin, owner, image)")))))
@@ -29,20 +23,8 @@ export function updateCommand(ctx: CommandContext): Command {
     "tenantctl update tenant acme --pin-image 123456789012.dkr.ecr.us-east-1.amazonaws.com/tenantctl-app:1.4.2 --yes",
   ]);
   tenant.action(async (slug: string, flags: UpdateFlags) => {
-    const reporter = reporterFor(ctx, flags);
-    const { checkPinFlags } = await import("../fleet/selection");
-    checkPinFlags(flags);
-    await applyAndReport(ctx, reporter, {
-      mode: "update",
-      slug,
-      flags,
-      dryRun: flags.dryRun ?? false,
-      refresh: flags.refresh ?? false,
-      yes: flags.yes ?? false,
-      secretsProvider: flags.secretsProvider,
-      installPulumi: flags.installPulumi ?? false,
-      retry: commandLine(["update", "tenant", slug], { ...flags }),
-    });
+    const { updateAction } = await import("../actions/update");
+    await updateAction(ctx, reporterFor(ctx, flags), slug, flags);
   });
   return withExamples(new Command("update").description("update a tenant").addCommand(tenant), ["tenantctl update tenant acme --tier premium"]);
 }

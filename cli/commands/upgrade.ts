@@ -1,11 +1,12 @@
 /**
  * `tenantctl upgrade tenants --image <ref>`: rolls an image out to the fleet in waves, each stack operation alone in a
  * pooled worker process, with a health check after each wave, a failure limit, pins, and a recorded state for --resume.
- * The logic lives in cli/fleet/; this file is the command's flags and help.
+ * The action is cli/actions/upgrade.ts (over cli/fleet/); this file is the command's flags and help.
  */
 import { Command, Option } from "commander";
 import type { UpgradeFlags } from "../fleet/upgrade-input";
-import { nounCommand, reporterFor, withEnv, withExamples, withJson, withYes, type CommandContext } from "./common";
+import type { CommandContext } from "../command-line";
+import { nounCommand, reporterFor, withEnv, withExamples, withJson, withYes } from "./common";
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -33,7 +34,7 @@ export function upgradeCommand(ctx: CommandContext): Command {
     "tenantctl upgrade tenants --env prod --resume",
   ]);
   tenants.action(async (flags: UpgradeFlags) => {
-    const { upgradeAction } = await import("../fleet/upgrade-action");
+    const { upgradeAction } = await import("../actions/upgrade");
     await upgradeAction(ctx.io, reporterFor(ctx, flags), flags);
   });
   return withExamples(new Command("upgrade").description("upgrade the fleet").addCommand(tenants), ["tenantctl upgrade tenants --image <ref>"]);

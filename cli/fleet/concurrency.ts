@@ -18,7 +18,7 @@ const sleepFor = (ms: number): Promise<void> => new Promise((resolve) => setTime
  * With `staggerMs` the lanes' first starts are spread out: lanes that start together stay in step, so every round
  * would hit the AWS APIs, the backend and this machine's CPU at the same instants; a one-time spread of
  * (limit − 1) × staggerMs keeps them apart for the rest of the run.
- * The fleet's worker pool (isolated-runner.ts) bounds processes, not work: rollouts use this to decide when a
+ * The fleet's worker pool (worker-pool.ts) bounds processes, not work: rollouts use this to decide when a
  * tenant starts (and is recorded `running`) and when to stop starting, health checks and `list --refresh` to bound
  * work that needs no worker.
  */

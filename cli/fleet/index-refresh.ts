@@ -8,9 +8,10 @@ import type { TenantSpec } from "../../infra/spec";
 import { TENANTS_PROJECT } from "../orchestration/projects";
 import type { EngineSession } from "../orchestration/session";
 import { plainOutputs } from "../orchestration/shared-stack";
-import { listIndex, removeIndexEntry, writeIndexEntry, type TenantIndexEntry } from "../orchestration/tenant-index";
+import { listIndex, removeIndexEntry, writeIndexEntry, type TenantIndexEntry } from "../store/tenant-index";
 import { openWorkspace, selectExisting } from "../orchestration/workspace";
 import { boundedEach } from "./concurrency";
+import { specFromOutputs } from "../../infra/tenant/outputs";
 
 export interface IndexRefreshResult {
   readonly stacks: number;
@@ -34,7 +35,6 @@ export function entryIsStale(entry: TenantIndexEntry, spec: TenantSpec, url: str
 }
 
 export async function refreshTenantIndex(session: EngineSession): Promise<IndexRefreshResult> {
-  const { specFromOutputs } = await import("../../infra/tenant/outputs");
   const workspace = await openWorkspace(session.workspace, TENANTS_PROJECT, undefined);
   const stacks = (await workspace.listStacks()).map((s) => bareStackName(s.name));
   const indexed = new Map((await listIndex(session.store, TENANTS_PROJECT)).map((e) => [e.stack, e]));

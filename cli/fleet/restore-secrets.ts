@@ -4,8 +4,8 @@
  * answer follows what was deployed rather than today's program. Force-deleted secrets reserve nothing.
  */
 import type { Deployment } from "@pulumi/pulumi/automation";
-import type { RecordStore } from "../orchestration/records";
-import type { TeardownRecord } from "../orchestration/teardown-records";
+import type { RecordStore } from "../store/records";
+import type { TeardownRecord } from "../store/teardown-records";
 
 export const SECRET_TYPE = "aws:secretsmanager/secret:Secret";
 /** AWS's default when the state does not say. */

@@ -8,17 +8,19 @@
  */
 import type { TenantSpec } from "../../infra/spec";
 import { CliError, ConflictError, NotFoundError } from "../errors";
-import { claimPriority, giveBackUnlessStackExists } from "../orchestration/priorities";
+import { claimPriority, giveBackUnlessStackExists } from "../store/priorities";
 import type { EngineSession } from "../orchestration/session";
 import { plainOutputs, readSharedOutputs } from "../orchestration/shared-stack";
-import { listTeardowns, nextGeneration, type TeardownRecord } from "../orchestration/teardown-records";
+import { listTeardowns, nextGeneration, type TeardownRecord } from "../store/teardown-records";
 import { runStackOperation } from "../orchestration/stack-operation";
-import { readIndexEntry } from "../orchestration/tenant-index";
+import { readIndexEntry } from "../store/tenant-index";
 import { openTenantStack, readStoredTenant, tenantTarget, type TenantTarget } from "../orchestration/tenant-stack";
 import { parseSpecOrUsage } from "../tenant-input";
-import { placeNewTenant } from "./capacity";
+import { placeNewTenant } from "../capacity/placement";
 import { reservedSecrets, type ReservedSecret } from "./restore-secrets";
 import type { RestoredSecret } from "./restore-secrets-aws";
+import { tenantNames } from "../../infra/naming";
+import { restoreSecrets } from "./restore-secrets-aws";
 
 export interface RestoreRequest {
   readonly slug: string;
@@ -51,7 +53,7 @@ function chooseRecord(records: readonly TeardownRecord[], snapshot: string | und
 }
 
 export async function restoreTenant(session: EngineSession, req: RestoreRequest): Promise<RestoreResult> {
-  const target = await tenantTarget(req.slug, req.env);
+  const target = tenantTarget(req.slug, req.env);
   const stored = await readStoredTenant(session, target);
   if (stored !== undefined && !(await unfinishedRestore(session, target, stored.outputs))) {
     throw new ConflictError(`tenant ${req.slug} exists in env ${req.env}; restore only recreates a torn-down tenant`, {
@@ -66,7 +68,6 @@ export async function restoreTenant(session: EngineSession, req: RestoreRequest)
   }
   const snapshot = req.snapshot ?? record.finalSnapshotIdentifier;
   if (snapshot === undefined) throw new NotFoundError(`the teardown of ${req.slug} at ${record.finishedAt} recorded no final snapshot; pass --snapshot <id>`);
-  const { tenantNames } = await import("../../infra/naming");
   const appDbSecret = tenantNames({ slug: req.slug, env: req.env, preview: undefined, generation: 1 }).appDbSecret;
   // The app role's database secret is never restored or adopted: it is auto-named, so a new one does not collide,
   // and the bootstrap writes a fresh password into it. The old one simply runs out its recovery window.
@@ -107,7 +108,6 @@ async function unfinishedRestore(session: EngineSession, target: TenantTarget, o
 }
 
 async function defaultRestoreSecrets(secrets: readonly ReservedSecret[]): Promise<RestoredSecret[]> {
-  const { restoreSecrets } = await import("./restore-secrets-aws");
   return restoreSecrets(secrets);
 }
 
@@ -125,7 +125,6 @@ async function secretToAdopt(req: RestoreRequest, reserved: readonly ReservedSec
       details: { reservedSecrets: reserved },
     });
   }
-  const { tenantNames } = await import("../../infra/naming");
   const adminToken = tenantNames({ slug: req.slug, env: req.env, preview: undefined, generation: 1 }).adminTokenSecret;
   const others = reserved.filter((s) => s.logicalName !== adminToken);
   const token = reserved.find((s) => s.logicalName === adminToken);
@@ -155,7 +154,7 @@ async function recreate(session: EngineSession, req: RestoreRequest, r: Recreate
   const listenerPriority = await claimPriority(session.store, { env: req.env, loadBalancer, project: target.project, stack: target.stack, slug: req.slug, current: record.spec.listenerPriority, now });
   // The recorded spec may carry an older adoption; the secret is adopted again only when it was just restored.
   const { adoptedAdminTokenSecretArn: _previous, ...recorded } = record.spec;
-  const spec = await parseSpecOrUsage({
+  const spec = parseSpecOrUsage({
     ...recorded, loadBalancer, listenerPriority, generation, restoreFromSnapshot: snapshot,
     ...(adopt === undefined ? {} : { adoptedAdminTokenSecretArn: adopt.arn }),
   });

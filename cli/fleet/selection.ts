@@ -1,12 +1,9 @@
 /**
  * Which tenants a fleet command acts on: `--select tier=premium`, `--select slug=a,b` (repeatable; different keys
  * must all match, values of one key are alternatives), minus pinned tenants unless `--include-pinned`.
- * Rollout order: cheaper tiers first (the canary is a basic tenant when there is one), then by slug.
- * Also the pins themselves (`update tenant <slug> --pin-image <ref>` / `--unpin`): a pinned tenant runs its pinned
- * image whatever its `image` says. Pure.
+ * Rollout order: cheaper tiers first (the canary is a basic tenant when there is one), then by slug. The pins
+ * themselves are set by `update tenant` (cli/orchestration/pins.ts). Pure.
  */
-import { imageProblem } from "../../infra/spec-rules";
-import type { TenantSpec } from "../../infra/spec";
 import { UsageError } from "../errors";
 
 export const SELECT_KEYS = ["tier", "slug", "loadBalancer"] as const;
@@ -70,29 +67,4 @@ export function selectTenants<T extends FleetCandidate>(candidates: readonly T[]
   const pinned = includePinned ? [] : chosen.filter((c) => c.pinnedImage !== undefined);
   const selected = chosen.filter((c) => includePinned || c.pinnedImage === undefined);
   return { selected: rolloutOrder(selected), pinned: rolloutOrder(pinned), unknownSlugs };
-}
-
-// Pins
-export interface PinFlags {
-  readonly pinImage?: string;
-  readonly unpin?: boolean;
-}
-
-/** Exit-2 checks, before anything is touched. */
-export function checkPinFlags(flags: PinFlags): void {
-  if (flags.pinImage !== undefined && (flags.unpin ?? false)) {
-    throw new UsageError("--pin-image and --unpin contradict each other (allowed: one of them)");
-  }
-  const problem = flags.pinImage === undefined ? undefined : imageProblem(flags.pinImage);
-  if (problem !== undefined) throw new UsageError(`--pin-image: ${problem}`);
-}
-
-/** The spec with the pin set, removed, or as it was when neither flag is given. */
-export function applyPin(spec: TenantSpec, flags: PinFlags): TenantSpec {
-  if (flags.pinImage !== undefined) return { ...spec, pinnedImage: flags.pinImage };
-  if (flags.unpin ?? false) {
-    const { pinnedImage: _pin, ...rest } = spec;
-    return rest;
-  }
-  return spec;
 }

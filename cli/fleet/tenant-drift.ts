@@ -26,7 +26,7 @@ export function driftedFromEvent(event: EngineEvent): DriftedResource | undefine
 
 export async function checkTenantDrift(io: Io, req: DriftRequest): Promise<DriftValue> {
   const session = await openEngineSession(io, { secretsProvider: req.secretsProvider, installPulumi: false });
-  const target = await tenantTarget(req.slug, req.env);
+  const target = tenantTarget(req.slug, req.env);
   const workspace = await openWorkspace(session.workspace, target.project, undefined);
   const stack = await selectExisting(workspace, target.stack);
   if (stack === undefined) {

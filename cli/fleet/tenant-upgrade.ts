@@ -21,7 +21,7 @@ export async function upgradedSpec(spec: TenantSpec, image: string, includePinne
 
 export async function upgradeTenant(io: Io, req: UpgradeRequest): Promise<UpgradeValue> {
   const session = await openEngineSession(io, { secretsProvider: req.secretsProvider, installPulumi: false });
-  const target = await tenantTarget(req.slug, req.env);
+  const target = tenantTarget(req.slug, req.env);
   const stored = await readStoredTenant(session, target);
   if (stored === undefined) {
     throw new NotFoundError(`tenant ${req.slug} does not exist in env ${req.env}`, { hint: "rebuild the tenant index with: tenantctl list tenants --refresh" });

@@ -5,7 +5,7 @@
  */
 import { imageProblem } from "../../infra/spec-rules";
 import { UsageError } from "../errors";
-import { checkEnv, envOrDefault } from "../tenant-input";
+import { checkEnv, envOrDefault } from "../env-input";
 import { checkSecretsProviderOption } from "../orchestration/prerequisites";
 import { checkHealthTemplate } from "./health";
 import { DEFAULT_MAX_FAILURES, DEFAULT_WAVES, parseMaxFailures, parseWaves, type FailureLimit, type WaveStep } from "./plan";
@@ -104,7 +104,7 @@ function parseResume(raw: string | boolean | undefined): UpgradeInput["resume"] 
 
 export async function parseUpgradeFlags(flags: UpgradeFlags, processEnv: NodeJS.ProcessEnv): Promise<UpgradeInput> {
   const env = envOrDefault(flags.env, processEnv);
-  await checkEnv(env);
+  checkEnv(env);
   const resume = parseResume(flags.resume);
   const selectRaw = flags.select ?? [];
   if (resume !== undefined) {

@@ -1,5 +1,5 @@
 /**
- * Entry of a fleet worker process (forked by the worker pool in isolated-runner.ts). It runs one stack operation at a
+ * Entry of a fleet worker process (forked by the worker pool in worker-pool.ts). It runs one stack operation at a
  * time, as many in sequence as the parent sends, so @pulumi/pulumi, @pulumi/aws and the tenant program are loaded
  * once per worker instead of once per tenant. Its stderr carries the engine's progress for the parent to show.
  *
@@ -22,6 +22,8 @@ import { CliError } from "../errors";
 import { processIo, type Io } from "../io";
 import { knownPrerequisiteFailure } from "../orchestration/passphrase-error";
 import { DONE_MARKER, isRunMessage, type ResultMessage, type WorkerMessage, type WorkerRequest, type WorkerResult } from "./worker-protocol";
+import { upgradeTenant } from "./tenant-upgrade";
+import { checkTenantDrift } from "./tenant-drift";
 
 interface Current {
   readonly id: number;
@@ -82,10 +84,8 @@ async function handle(request: WorkerRequest): Promise<WorkerResult> {
   const io = workerIo();
   try {
     if (request.kind === "upgrade") {
-      const { upgradeTenant } = await import("./tenant-upgrade");
       return { ok: true, value: await upgradeTenant(io, request) };
     }
-    const { checkTenantDrift } = await import("./tenant-drift");
     return { ok: true, value: await checkTenantDrift(io, request) };
   } catch (thrown: unknown) {
     const translated = (thrown as { translated?: unknown } | undefined)?.translated;

@@ -1,7 +1,7 @@
 import type { SharedOutputs } from "../../infra/shared/outputs";
 
 /**
- * The messages between a fleet command's worker pool and its worker processes (isolated-runner.ts, worker-main.ts).
+ * The messages between a fleet command's worker pool and its worker processes (worker-pool.ts, worker-main.ts).
  * Plain JSON over Node's IPC channel. A worker runs one operation at a time and may run several in sequence:
  * parent → worker `run` (an id and one request); worker → parent `result` for that id, or `fault` when an unhandled
  * rejection or uncaught exception happens while it is idle (it then exits without starting any operation sent to it

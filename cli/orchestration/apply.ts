@@ -5,25 +5,25 @@
  */
 import type { TenantSpec } from "../../infra/spec";
 import { ConflictError, NotFoundError } from "../errors";
-import { placeNewTenant } from "../fleet/capacity";
-import { newTenantImage, type DefaultImage } from "../fleet/default-image";
-import { applyPin, type PinFlags } from "../fleet/selection";
+import { placeNewTenant } from "../capacity/placement";
+import { newTenantImage, type DefaultImage } from "./default-image";
+import { applyPin, type PinFlags } from "./pins";
 import { applyFlags, parseSpecOrUsage, type RequestedTenant, type TenantFlags } from "../tenant-input";
-import { claimPriority, peekPriority, releasePriority } from "./priorities";
+import { claimPriority, peekPriority, releasePriority } from "../store/priorities";
 import { previewNewStack } from "./dry-run";
 import { runEngine } from "./run-engine";
 import type { EngineSession } from "./session";
-import { readSharedOutputs } from "./shared-stack";
-import { stackExists } from "./stack-files";
-import { nextGeneration } from "./teardown-records";
+import { readSharedOutputs, plainOutputs } from "./shared-stack";
+import { stackExists } from "../store/stack-files";
+import { nextGeneration } from "../store/teardown-records";
 import { runStackOperation } from "./stack-operation";
-import { readIndexEntry } from "./tenant-index";
+import { readIndexEntry } from "../store/tenant-index";
 import { openTenantStack, readStoredTenant, specDiff, tenantTarget, type TenantTarget } from "./tenant-stack";
 
 export interface ApplyRequest {
   readonly mode: "provision" | "update";
   readonly requested: RequestedTenant;
-  /** The operator's flags; `pinImage`/`unpin` come from `update tenant` (cli/fleet/selection.ts). */
+  /** The operator's flags; `pinImage`/`unpin` come from `update tenant` (cli/orchestration/pins.ts). */
   readonly flags: TenantFlags & PinFlags;
   readonly dryRun: boolean;
   /** Refresh first (`pulumi up --refresh`), so resources changed behind the program's back are put back too. */
@@ -63,7 +63,7 @@ async function desiredSpec(req: ApplyRequest, target: TenantTarget, stored: Tena
 }
 
 export async function applyTenant(session: EngineSession, req: ApplyRequest): Promise<ApplyResult> {
-  const target = await tenantTarget(req.requested.spec.slug, req.requested.spec.env);
+  const target = tenantTarget(req.requested.spec.slug, req.requested.spec.env);
   const shared = await readSharedOutputs(session, target.env);
   const stored = await readStoredTenant(session, target);
   const wanted = await desiredSpec(req, target, stored?.spec);
@@ -78,16 +78,16 @@ export async function applyTenant(session: EngineSession, req: ApplyRequest): Pr
     if (untouched) await releasePriority(session.store, claim).catch(() => undefined);
     throw error;
   };
-  // A new tenant without --image gets what the env's fleet runs (cli/fleet/default-image.ts), not an older shared image.
+  // A new tenant without --image gets what the env's fleet runs (cli/orchestration/default-image.ts), not an older shared image.
   const imageChoice = req.requested.imageGiven || stored !== undefined ? undefined : await newTenantImage(session.store, target.env, shared.imageUri).catch(abandon);
   const priority = req.dryRun ? await peekPriority(session.store, claim) : await claimPriority(session.store, claim).catch(abandon);
-  const spec = await parseSpecOrUsage({
-    ...wanted,
-    loadBalancer,
-    image: imageChoice?.image ?? wanted.image,
-    listenerPriority: priority,
-    generation: stored?.spec.generation ?? (await nextGeneration(session.store, target.project, target.stack)),
-  }).catch(abandon);
+  const generation = stored?.spec.generation ?? (await nextGeneration(session.store, target.project, target.stack));
+  let spec: TenantSpec;
+  try {
+    spec = parseSpecOrUsage({ ...wanted, loadBalancer, image: imageChoice?.image ?? wanted.image, listenerPriority: priority, generation });
+  } catch (error: unknown) {
+    return abandon(error);
+  }
   const diff = stored === undefined ? [] : specDiff(stored.spec, spec);
   if (!(await req.confirm(diff).catch(abandon))) return { target, spec, diff, changes: {}, outputs: stored?.outputs ?? {}, applied: false };
   const run = { io: session.io, project: target.project, stack: target.stack, fileRoot: session.backend.fileRoot, retry: req.retry };
@@ -104,7 +104,6 @@ export async function applyTenant(session: EngineSession, req: ApplyRequest): Pr
   const title = `${req.mode === "provision" ? "provisioning" : "updating"} ${target.slug} (${target.stack}) in ${session.backend.url}`;
   return runStackOperation(session, { ...target, spec, operation: req.mode, retry: req.retry, inspect: () => stack.exportStack() }, async (step) => {
     const outcome = await step(title, (o) => stack.up({ ...o, refresh: req.refresh ?? false }));
-    const { plainOutputs } = await import("./shared-stack");
     const outputs = plainOutputs(outcome.result.outputs);
     const counts = outcome.result.summary.resourceChanges ?? {};
     const resourceCount = Object.entries(counts).filter(([op]) => op !== "delete").reduce((sum, [, n]) => sum + n, 0);

@@ -4,10 +4,11 @@
  */
 import { CliError, ConflictError, NotFoundError, OperationFailedError } from "../errors";
 import type { ResourceFailure } from "../progress";
-import type { BackendLocation } from "./backend";
+import type { BackendLocation } from "../store/backend";
 import { hostname } from "node:os";
 import { isWrongPassphrase, wrongPassphraseError } from "./passphrase-error";
-import { describeLock, lockHolderFromText, lockIsStale, openLockSource, readLockHolder, type LockHolder } from "./locks";
+import { describeLock, fileLockSource, lockHolderFromText, lockIsStale, openLockSource, readLockHolder, type LockHolder } from "../store/locks";
+import { automationSdk } from "./pulumi-sdk";
 
 export interface EngineErrorContext {
   readonly project: string;
@@ -46,10 +47,10 @@ function lockConflict(holder: LockHolder | undefined, ctx: Pick<EngineErrorConte
 
 /**
  * Fails fast (exit 4, nothing written) when the backend shows the stack locked: a file:// backend's lock files, or
- * an s3:// backend's lock objects (`<prefix>/.pulumi/locks/…`). Takes the BackendLocation (or, as before, a file
- * backend's root). Other remote backends are not pre-checked; the engine's lock error still names the holder.
+ * an s3:// backend's lock objects (`<prefix>/.pulumi/locks/…`). Other remote backends are not pre-checked; the
+ * engine's lock error still names the holder.
  */
-export async function assertUnlocked(backend: BackendLocation | string | undefined, ctx: Pick<EngineErrorContext, "project" | "stack" | "retry">): Promise<void> {
+export async function assertUnlocked(backend: BackendLocation | undefined, ctx: Pick<EngineErrorContext, "project" | "stack" | "retry">): Promise<void> {
   const source = openLockSource(backend);
   if (source === undefined) return;
   const holder = await readLockHolder(source, ctx.project, ctx.stack);
@@ -58,11 +59,11 @@ export async function assertUnlocked(backend: BackendLocation | string | undefin
 
 export async function translateEngineError(error: unknown, ctx: EngineErrorContext): Promise<CliError> {
   if (error instanceof CliError) return error;
-  const automation = await import("@pulumi/pulumi/automation");
+  const automation = await automationSdk();
   const text = error instanceof Error ? error.message : String(error);
   if (error instanceof automation.ConcurrentUpdateError) {
     // Remote backends pass no fileRoot: Pulumi's message names the holder ("…/<id>.json: created by u@h (pid n) at t").
-    const fromFile = ctx.fileRoot === undefined ? undefined : await readLockHolder(ctx.fileRoot, ctx.project, ctx.stack);
+    const fromFile = ctx.fileRoot === undefined ? undefined : await readLockHolder(fileLockSource(ctx.fileRoot), ctx.project, ctx.stack);
     return lockConflict(fromFile ?? lockHolderFromText(text), ctx);
   }
   if (isWrongPassphrase(text)) return wrongPassphraseError(ctx.env ?? {}, ctx.backendUrl, ctx.stack);

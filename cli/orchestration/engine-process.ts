@@ -12,6 +12,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { delimiter, dirname, isAbsolute } from "node:path";
 import type { PulumiCommand } from "@pulumi/pulumi/automation";
+import { automationSdk } from "./pulumi-sdk";
 
 const running = new Set<ChildProcess>();
 
@@ -54,7 +55,7 @@ export function killedBySignal(text: string): string | undefined {
  * path, the error classes the SDK maps stderr to) stays the SDK's own.
  */
 export async function detachedEngine(command: PulumiCommand): Promise<PulumiCommand> {
-  const sdk = (await import("@pulumi/pulumi/automation")) as unknown as SdkCommandInternals;
+  const sdk = (await automationSdk()) as unknown as SdkCommandInternals;
   if (typeof sdk.CommandResult !== "function" || typeof sdk.createCommandError !== "function") {
     throw new Error("@pulumi/pulumi/automation no longer exports CommandResult/createCommandError; update cli/orchestration/engine-process.ts");
   }

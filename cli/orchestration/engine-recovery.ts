@@ -7,8 +7,8 @@
 import type { Deployment } from "@pulumi/pulumi/automation";
 import { hostname } from "node:os";
 import { ConflictError, OperationFailedError } from "../errors";
-import { projectWorkDir } from "./backend";
-import { describeLock, lockIsStale, readLockHolder, type LockHolder } from "./locks";
+import { projectWorkDir } from "../store/backend";
+import { describeLock, fileLockSource, lockIsStale, readLockHolder, type LockHolder } from "../store/locks";
 
 export interface PendingResource {
   readonly type: string;
@@ -95,7 +95,7 @@ export async function inspectDeath(
   base: Omit<EngineDeath, "lockHolder" | "pending">,
   exportState: (() => Promise<Deployment>) | undefined,
 ): Promise<EngineDeath> {
-  const lockHolder = base.fileRoot === undefined ? undefined : await readLockHolder(base.fileRoot, base.project, base.stack).catch(() => undefined);
+  const lockHolder = base.fileRoot === undefined ? undefined : await readLockHolder(fileLockSource(base.fileRoot), base.project, base.stack).catch(() => undefined);
   const deployment = exportState === undefined ? undefined : await exportState().catch(() => undefined);
   return { ...base, lockHolder, pending: deployment === undefined ? [] : pendingResources(deployment) };
 }

@@ -11,8 +11,8 @@
 import { createDecipheriv, pbkdf2 } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { promisify } from "node:util";
-import { resolveBackend, type BackendLocation } from "./backend";
-import { openLockSource, type LockSource } from "./locks";
+import { resolveBackend, type BackendLocation } from "../store/backend";
+import { openLockSource, type LockSource } from "../store/locks";
 import { wrongPassphraseError } from "./passphrase-error";
 
 const derive = promisify(pbkdf2);

@@ -6,6 +6,7 @@
 import { accessSync, constants } from "node:fs";
 import type { PulumiCommand } from "@pulumi/pulumi/automation";
 import { PrerequisiteError, UsageError } from "../errors";
+import { automationSdk } from "./pulumi-sdk";
 
 /** Oldest CLI whose Automation API behaviour we rely on: inline programs on refresh and destroy (teardown, drift) need 3.181. */
 export const MIN_PULUMI_VERSION = "3.181.0";
@@ -74,7 +75,7 @@ export function firstLine(error: unknown): string {
 
 /** The `pulumi` CLI: from PATH (version checked), or installed at the pinned version with --install-pulumi. */
 export async function resolvePulumiCommand(install: boolean): Promise<PulumiCommand> {
-  const { PulumiCommand } = await import("@pulumi/pulumi/automation");
+  const { PulumiCommand } = await automationSdk();
   const installHint = [
     "install the Pulumi CLI: curl -fsSL https://get.pulumi.com | sh -s -- --version " + PINNED_PULUMI_VERSION,
     "  (or brew install pulumi/tap/pulumi), then make sure `pulumi version` works in this shell",

@@ -8,6 +8,7 @@ import type { Io } from "../io";
 import { ProgressRenderer, type ResourceFailure } from "../progress";
 import { translateEngineError } from "./engine-errors";
 import { killedBySignal, stopEnginesNow } from "./engine-process";
+import { engineDeathError, inspectDeath } from "./engine-recovery";
 
 export interface EngineCallOptions {
   readonly onEvent: (event: EngineEvent) => void;
@@ -76,7 +77,6 @@ export async function runEngine<T>(run: EngineRun, call: (options: EngineCallOpt
     const failures = renderer.failures();
     const signal = killedBySignal(error instanceof Error ? error.message : String(error));
     if (stoppedNow || signal !== undefined) {
-      const { engineDeathError, inspectDeath } = await import("./engine-recovery");
       const how = stoppedNow ? "stopped by a second Ctrl-C" : `killed by ${signal ?? "a signal"}`;
       const death = await inspectDeath({ project: run.project, stack: run.stack, fileRoot: run.fileRoot, retry: run.retry, env: io.env, cwd: io.cwd, how }, run.inspect);
       // The second Ctrl-C can come after the engine already finished its graceful cancel: then nothing was left behind.

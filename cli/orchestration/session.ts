@@ -4,10 +4,12 @@
  */
 import type { PulumiCommand } from "@pulumi/pulumi/automation";
 import type { Io } from "../io";
-import { resolveBackend, type BackendLocation } from "./backend";
+import { resolveBackend, type BackendLocation } from "../store/backend";
 import { resolvePulumiCommand, resolveSecrets, type SecretsSetup } from "./prerequisites";
-import { openRecordStore, type RecordStore } from "./records";
+import { openRecordStore, type RecordStore } from "../store/records";
 import type { WorkspaceContext } from "./workspace";
+import { assertPassphraseOpensBackend } from "./passphrase";
+import { detachedEngine } from "./engine-process";
 
 export interface RecordsSession {
   readonly io: Io;
@@ -38,9 +40,7 @@ export async function openEngineSession(io: Io, options: EngineOptions): Promise
   const secrets = resolveSecrets(io.env, options.secretsProvider);
   // Before anything reads or creates a stack: a passphrase that does not open the backend's stacks is exit 5 here,
   // whatever the command, and no stack is ever created under it (cli/orchestration/passphrase.ts).
-  const { assertPassphraseOpensBackend } = await import("./passphrase");
   await assertPassphraseOpensBackend(io.env, records.backend, secrets.secretsProvider);
-  const { detachedEngine } = await import("./engine-process");
   const pulumi = await detachedEngine(await resolvePulumiCommand(options.installPulumi));
   const workspace: WorkspaceContext = { env: io.env, cwd: io.cwd, backend: records.backend, secrets, pulumi };
   return { ...records, secrets, pulumi, workspace };

@@ -9,6 +9,9 @@ import type { SharedConfig } from "../../infra/shared/config";
 import { UsageError } from "../errors";
 import { packageRoot } from "../package-root";
 import { SHARED_PROJECT } from "./projects";
+import { parse } from "yaml";
+import { parseSharedConfig, resolveAppPath } from "../../infra/shared/config";
+import { SharedConfigError } from "../../infra/errors";
 
 export interface SharedConfigSource {
   readonly env: string;
@@ -26,7 +29,6 @@ function configKey(raw: string): string {
 }
 
 async function readConfigFile(path: string): Promise<Record<string, unknown>> {
-  const { parse } = await import("yaml");
   let document: unknown;
   try {
     document = parse(readFileSync(path, "utf8"));
@@ -59,8 +61,6 @@ export async function loadSharedConfig(source: SharedConfigSource): Promise<Shar
     values[configKey(pair.slice(0, eq))] = pair.slice(eq + 1);
   }
   values.env = source.env;
-  const { parseSharedConfig, resolveAppPath } = await import("../../infra/shared/config");
-  const { SharedConfigError } = await import("../../infra/errors");
   try {
     return resolveAppPath(parseSharedConfig(values), packageRoot());
   } catch (error: unknown) {

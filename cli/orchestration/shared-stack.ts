@@ -10,6 +10,9 @@ import { SHARED_PROJECT } from "./projects";
 import { runEngine, type EngineOutcome } from "./run-engine";
 import type { EngineSession } from "./session";
 import { createOrSelect, openWorkspace, selectExisting } from "./workspace";
+import { parseSharedOutputs } from "../../infra/shared/outputs";
+import { SharedConfigError } from "../../infra/errors";
+import { certificateRecordPrinter } from "./certificate-records";
 
 export function plainOutputs(outputs: OutputMap): Record<string, unknown> {
   return Object.fromEntries(Object.entries(outputs).map(([key, output]) => [key, output.value]));
@@ -23,8 +26,6 @@ export async function readSharedOutputs(session: EngineSession, env: string): Pr
     throw new PrerequisiteError(`the shared stack "${env}" does not exist in ${session.backend.url}`, { hint: fix });
   }
   const outputs = plainOutputs(await stack.outputs());
-  const { parseSharedOutputs } = await import("../../infra/shared/outputs");
-  const { SharedConfigError } = await import("../../infra/errors");
   try {
     return parseSharedOutputs(outputs);
   } catch (error: unknown) {
@@ -69,7 +70,6 @@ export async function runShared(session: EngineSession, run: SharedRun): Promise
   };
   let outcome: EngineOutcome<unknown>;
   if (run.action === "up") {
-    const { certificateRecordPrinter } = await import("./certificate-records");
     const records = certificateRecordPrinter((text) => session.io.stderr.write(text), run.config.hostedZoneId !== undefined || run.config.certificateArn !== undefined);
     outcome = await runEngine(engineRun, (o) => stack.up({ ...o, onEvent: (e) => { o.onEvent(e); records(e); } }));
   }

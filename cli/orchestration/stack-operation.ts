@@ -8,7 +8,8 @@ import { ConflictError } from "../errors";
 import { assertUnlocked } from "./engine-errors";
 import { EngineFailure, runEngine, type EngineCallOptions, type EngineOutcome, type EngineRun } from "./run-engine";
 import type { EngineSession } from "./session";
-import { indexKey, writeIndexEntry, type OperationName } from "./tenant-index";
+import { indexKey, writeIndexEntry, type OperationName } from "../store/tenant-index";
+import { inspectDeath, staleLockError } from "./engine-recovery";
 
 export interface StackOperation {
   readonly project: string;
@@ -40,7 +41,6 @@ export async function runStackOperation<R>(
   await assertUnlocked(session.backend, run).catch(async (error: unknown) => {
     // A lock left by an engine that died: say what it left behind and how to recover, not only that it is locked.
     if (!(error instanceof ConflictError) || error.details.stale !== true) throw error;
-    const { inspectDeath, staleLockError } = await import("./engine-recovery");
     const death = await inspectDeath({ ...run, env: session.io.env, cwd: session.io.cwd, how: "gone" }, op.inspect);
     throw staleLockError(death);
   });

@@ -3,11 +3,12 @@
  * operation from the stack's history and from the tenant index, and optionally a GET of its /healthz.
  */
 import { NotFoundError } from "../errors";
-import { exportStackEncrypted, stateResources } from "./archive";
+import { exportStackEncrypted, stateResources } from "../store/archive";
 import type { EngineSession } from "./session";
-import { readIndexEntry } from "./tenant-index";
+import { readIndexEntry } from "../store/tenant-index";
 import { engineEnv } from "./workspace";
 import { readStoredTenant, tenantTarget, type TenantTarget } from "./tenant-stack";
+import { listTeardowns } from "../store/teardown-records";
 
 export interface ProbeResult {
   readonly url: string;
@@ -41,7 +42,6 @@ export async function probeHealth(baseUrl: string, timeoutMs = 5000): Promise<Pr
 
 /** "does not exist", with when it was torn down, its final snapshot and the restore command when a teardown is recorded. */
 async function notFound(session: EngineSession, target: TenantTarget): Promise<NotFoundError> {
-  const { listTeardowns } = await import("./teardown-records");
   const last = (await listTeardowns(session.store, target.project, target.stack)).pop();
   if (last === undefined) {
     return new NotFoundError(`tenant ${target.slug} does not exist in env ${target.env}`, { hint: "see the tenants that exist with: tenantctl list tenants" });
@@ -55,7 +55,7 @@ async function notFound(session: EngineSession, target: TenantTarget): Promise<N
 }
 
 export async function tenantStatus(session: EngineSession, slug: string, env: string, probe: boolean): Promise<TenantStatus> {
-  const target = await tenantTarget(slug, env);
+  const target = tenantTarget(slug, env);
   const stored = await readStoredTenant(session, target);
   if (stored === undefined) throw await notFound(session, target);
   const raw = await stored.stack.outputs();

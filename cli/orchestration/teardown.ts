@@ -5,15 +5,16 @@
  * Rerunning after a failure resumes: each step is idempotent.
  */
 import { NotFoundError, OperationFailedError } from "../errors";
-import { archiveKey, teardownKey, type TeardownRecord } from "./teardown-records";
-import { exportStackEncrypted, finalSnapshotFromState, plaintextSecretPaths } from "./archive";
-import { releasePriority } from "./priorities";
+import { archiveKey, teardownKey, type TeardownRecord } from "../store/teardown-records";
+import { exportStackEncrypted, finalSnapshotFromState, plaintextSecretPaths } from "../store/archive";
+import { releasePriority } from "../store/priorities";
 import type { EngineSession } from "./session";
 import { readSharedOutputs } from "./shared-stack";
 import { runStackOperation } from "./stack-operation";
-import { removeIndexEntry } from "./tenant-index";
+import { removeIndexEntry } from "../store/tenant-index";
 import { engineEnv } from "./workspace";
 import { openTenantStack, readStoredTenant, tenantTarget, type TenantTarget } from "./tenant-stack";
+import { hostname } from "node:os";
 
 export interface TeardownRequest {
   readonly slug: string;
@@ -32,7 +33,7 @@ export interface TeardownResult {
 }
 
 export async function teardownTenant(session: EngineSession, req: TeardownRequest): Promise<TeardownResult> {
-  const target = await tenantTarget(req.slug, req.env);
+  const target = tenantTarget(req.slug, req.env);
   const stored = await readStoredTenant(session, target);
   if (stored === undefined) {
     throw new NotFoundError(`tenant ${req.slug} does not exist in env ${req.env} (no stack ${target.stack} in ${session.backend.url})`, {
@@ -67,7 +68,7 @@ export async function teardownTenant(session: EngineSession, req: TeardownReques
       slug: req.slug, env: req.env, project: target.project, stack: target.stack, spec, generation: spec.generation,
       finalSnapshotIdentifier: snapshot, archiveKey: archive, secrets: req.forceDeleteSecrets ? "force-deleted" : "recovery-window",
       stackRemoved: !req.keepStack, startedAt: started.toISOString(), finishedAt: session.io.now().toISOString(),
-      operator: `${session.io.env.USER ?? "unknown"}@${(await import("node:os")).hostname()}`,
+      operator: `${session.io.env.USER ?? "unknown"}@${hostname()}`,
     };
     const recordKey = teardownKey(target.project, target.stack, started);
     await session.store.writeJson(recordKey, record);

@@ -7,9 +7,11 @@ import type { SharedOutputs } from "../../infra/shared/outputs";
 import type { TenantSpec } from "../../infra/spec";
 import { plainOutputs } from "./shared-stack";
 import type { EngineSession } from "./session";
-import { readIndexEntry } from "./tenant-index";
+import { readIndexEntry } from "../store/tenant-index";
 import { tenantRunProgram, type TenantRunOptions } from "./tenant-program";
 import { createOrSelect, openWorkspace, selectExisting } from "./workspace";
+import { tenantNames } from "../../infra/naming";
+import { specFromOutputs } from "../../infra/tenant/outputs";
 
 export interface TenantTarget {
   readonly project: string;
@@ -18,8 +20,7 @@ export interface TenantTarget {
   readonly env: string;
 }
 
-export async function tenantTarget(slug: string, env: string): Promise<TenantTarget> {
-  const { tenantNames } = await import("../../infra/naming");
+export function tenantTarget(slug: string, env: string): TenantTarget {
   const names = tenantNames({ slug, env, preview: undefined, generation: 1 });
   return { project: names.project, stack: names.stack, slug, env };
 }
@@ -37,7 +38,6 @@ export async function readStoredTenant(session: EngineSession, target: TenantTar
   if (stack === undefined) return undefined;
   const outputs = plainOutputs(await stack.outputs());
   if (outputs.spec !== undefined) {
-    const { specFromOutputs } = await import("../../infra/tenant/outputs");
     return { spec: specFromOutputs(outputs), outputs, stack };
   }
   // A stack whose first update failed has no outputs yet; the index remembers what was asked for.

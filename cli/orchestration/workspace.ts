@@ -6,9 +6,11 @@
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { LocalWorkspace, PulumiCommand, PulumiFn, Stack } from "@pulumi/pulumi/automation";
-import type { BackendLocation } from "./backend";
-import { projectWorkDir } from "./backend";
+import type { BackendLocation } from "../store/backend";
+import { projectWorkDir } from "../store/backend";
 import type { SecretsSetup } from "./prerequisites";
+import { assertPassphraseForEngineEnv } from "./passphrase";
+import { automationSdk } from "./pulumi-sdk";
 
 
 export interface WorkspaceContext {
@@ -46,7 +48,7 @@ export function engineEnv(ctx: WorkspaceContext): Record<string, string> {
 }
 
 export async function openWorkspace(ctx: WorkspaceContext, project: string, program: PulumiFn | undefined): Promise<LocalWorkspace> {
-  const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
+  const { LocalWorkspace } = await automationSdk();
   const workDir = projectWorkDir(ctx.env, ctx.cwd, project);
   await ensureProjectFile(workDir, project, ctx.backend.url);
   if (ctx.backend.fileRoot !== undefined) await mkdir(ctx.backend.fileRoot, { recursive: true });
@@ -61,7 +63,7 @@ export async function openWorkspace(ctx: WorkspaceContext, project: string, prog
 
 /** Selects an existing stack; undefined when the backend has no such stack. */
 export async function selectExisting(workspace: LocalWorkspace, stackName: string): Promise<Stack | undefined> {
-  const { Stack, StackNotFoundError } = await import("@pulumi/pulumi/automation");
+  const { Stack, StackNotFoundError } = await automationSdk();
   try {
     return await Stack.select(stackName, workspace);
   } catch (error: unknown) {
@@ -72,8 +74,7 @@ export async function selectExisting(workspace: LocalWorkspace, stackName: strin
 
 /** Callers select first; a stack is created only after the passphrase proved it opens the backend's stacks. */
 export async function createOrSelect(workspace: LocalWorkspace, stackName: string): Promise<Stack> {
-  const { Stack } = await import("@pulumi/pulumi/automation");
-  const { assertPassphraseForEngineEnv } = await import("./passphrase");
+  const { Stack } = await automationSdk();
   await assertPassphraseForEngineEnv(workspace.envVars, workspace.workDir, workspace.secretsProvider);
   return Stack.createOrSelect(stackName, workspace);
 }

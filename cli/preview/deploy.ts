@@ -3,22 +3,23 @@
  * tenantctl-previews. The record (created, last deployed, expires) is written before the engine runs, so even a
  * preview whose first deploy failed halfway has an expiry and is found by gc.
  */
-import { placeNewTenant } from "../fleet/capacity";
+import { placeNewTenant } from "../capacity/placement";
 import type { PreviewRecord } from "../../infra/preview-naming";
 import type { TenantSpec } from "../../infra/spec";
 import { ConflictError } from "../errors";
-import { claimPriority, giveBackUnlessStackExists } from "../orchestration/priorities";
+import { claimPriority, giveBackUnlessStackExists } from "../store/priorities";
 import { PREVIEWS_PROJECT } from "../orchestration/projects";
 import { EngineFailure } from "../orchestration/run-engine";
 import type { EngineSession } from "../orchestration/session";
 import { plainOutputs, readSharedOutputs } from "../orchestration/shared-stack";
-import { nextGeneration } from "../orchestration/teardown-records";
+import { nextGeneration } from "../store/teardown-records";
 import { openTenantStack, type TenantTarget } from "../orchestration/tenant-stack";
 import { DEFAULT_COLOR, parseSpecOrUsage } from "../tenant-input";
 import { runCollecting, type ResourceChange } from "./changes";
 import { previewDisplayName, type PreviewTarget } from "./input";
 import { writePreviewEntry, writeRecordTags, type PreviewIndexEntry } from "./records";
 import { readStoredPreview } from "./stored";
+import { expiryTagValue, previewBranchConflict, recordDeploy } from "../../infra/preview-naming";
 
 export interface PreviewUpRequest {
   readonly target: PreviewTarget;
@@ -42,7 +43,6 @@ export function tenantTargetOf(target: PreviewTarget): TenantTarget {
 }
 
 export async function previewUp(session: EngineSession, req: PreviewUpRequest): Promise<PreviewUpResult> {
-  const { expiryTagValue, previewBranchConflict, recordDeploy } = await import("../../infra/preview-naming");
   const target = tenantTargetOf(req.target);
   const shared = await readSharedOutputs(session, target.env);
   const stored = await readStoredPreview(session, req.target);
@@ -62,18 +62,24 @@ export async function previewUp(session: EngineSession, req: PreviewUpRequest): 
     env: target.env, loadBalancer, project: target.project, stack: target.stack, slug: target.slug, current: stored?.spec.listenerPriority, now: req.now,
   }).catch(giveBack);
   // The spec carries the day-rounded expiry that becomes the resources' `expires-at` tag (see expiryTagValue).
-  const spec = await parseSpecOrUsage({
-    slug: target.slug,
-    displayName: previewDisplayName(req.target.branch),
-    env: target.env,
-    tier: "preview",
-    skin: stored?.spec.skin ?? { primaryColor: DEFAULT_COLOR },
-    image: req.image ?? stored?.spec.image ?? shared.imageUri,
-    preview: { branch: req.target.branch, expiresAt: expiryTagValue(record.expiresAt) },
-    listenerPriority: priority,
-    loadBalancer,
-    generation: stored?.spec.generation ?? (await nextGeneration(session.store, target.project, target.stack)),
-  }).catch(giveBack);
+  const generation = stored?.spec.generation ?? (await nextGeneration(session.store, target.project, target.stack));
+  let spec: TenantSpec;
+  try {
+    spec = parseSpecOrUsage({
+      slug: target.slug,
+      displayName: previewDisplayName(req.target.branch),
+      env: target.env,
+      tier: "preview",
+      skin: stored?.spec.skin ?? { primaryColor: DEFAULT_COLOR },
+      image: req.image ?? stored?.spec.image ?? shared.imageUri,
+      preview: { branch: req.target.branch, expiresAt: expiryTagValue(record.expiresAt) },
+      listenerPriority: priority,
+      loadBalancer,
+      generation,
+    });
+  } catch (error: unknown) {
+    return giveBack(error);
+  }
   const { stack } = await openTenantStack(session, target, spec, shared).catch(giveBack);
   const entry = (status: PreviewIndexEntry["status"], extra: Partial<PreviewIndexEntry> = {}): PreviewIndexEntry => ({
     record, url: stored?.url, image: spec.image, lastOperation: "up", status, message: undefined, spec, ...extra,

@@ -5,7 +5,7 @@
  */
 import type { PreviewRecord } from "../../infra/preview-naming";
 import { NotFoundError } from "../errors";
-import { releasePriority } from "../orchestration/priorities";
+import { releasePriority } from "../store/priorities";
 import { EngineFailure } from "../orchestration/run-engine";
 import type { EngineSession } from "../orchestration/session";
 import { readSharedOutputs } from "../orchestration/shared-stack";

@@ -10,6 +10,7 @@ import type { EngineSession } from "../orchestration/session";
 import { openWorkspace, selectExisting } from "../orchestration/workspace";
 import { previewDown } from "./destroy";
 import { listPreviewEntries, recordFromTags } from "./records";
+import { selectForGc } from "../../infra/preview-naming";
 
 export interface GcRequest {
   /** Only previews of this env. */
@@ -80,7 +81,6 @@ async function removeOne(session: EngineSession, record: PreviewRecord, retry: s
 }
 
 export async function previewGc(session: EngineSession, req: GcRequest): Promise<GcResult> {
-  const { selectForGc } = await import("../../infra/preview-naming");
   const { records, skipped } = await collectRecords(session, req.env);
   const chosen = selectForGc(records, req.now, req.keepBranches);
   const removals: GcRemoval[] = [];

@@ -4,7 +4,12 @@
  */
 import { UsageError } from "../errors";
 import type { Io } from "../io";
-import { asUsageError, envOrDefault } from "../tenant-input";
+import { envOrDefault } from "../env-input";
+import { asUsageError } from "../tenant-input";
+import { isoTimeProblem, imageProblem } from "../../infra/spec-rules";
+import { gitBranchProblem, previewSlug, previewStackName, DEFAULT_TTL, parseTtl, parseKeepBranches } from "../../infra/preview-naming";
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
 
 /** Env var that fakes "now" for the preview commands (expiry, age, gc). A test hook, documented as such. */
 export const NOW_HOOK = "TENANTCTL_NOW";
@@ -16,18 +21,17 @@ export const OUTPUT_FORMATS: readonly OutputFormat[] = ["text", "markdown"];
 export async function previewNow(io: Io): Promise<Date> {
   const faked = io.env[NOW_HOOK];
   if (faked === undefined || faked === "") return io.now();
-  const { isoTimeProblem } = await import("../../infra/spec-rules");
   const problem = isoTimeProblem(faked);
   if (problem !== undefined) throw new UsageError(`${NOW_HOOK}: ${problem} (a test hook; unset it to use the system clock)`);
   return new Date(faked);
 }
 
 /** Runs a pure infra check and turns its SpecValidationError into a usage error (exit 2). */
-async function checked<T>(check: () => T): Promise<T> {
+function checked<T>(check: () => T): T {
   try {
     return check();
   } catch (error: unknown) {
-    throw await asUsageError(error);
+    throw asUsageError(error);
   }
 }
 
@@ -39,22 +43,19 @@ export interface PreviewTarget {
 }
 
 /** Branch and env → the preview's slug and stack; git's branch-name rules and the env rule of infra/preview-naming.ts. */
-export async function previewTarget(branch: string, envFlag: string | undefined, processEnv: NodeJS.ProcessEnv): Promise<PreviewTarget> {
+export function previewTarget(branch: string, envFlag: string | undefined, processEnv: NodeJS.ProcessEnv): PreviewTarget {
   const env = envOrDefault(envFlag, processEnv);
-  const { gitBranchProblem, previewSlug, previewStackName } = await import("../../infra/preview-naming");
   const problem = gitBranchProblem(branch);
   if (problem !== undefined) throw new UsageError(`branch: ${problem}`);
   return checked(() => ({ branch, env, slug: previewSlug(branch), stack: previewStackName(env, branch) }));
 }
 
-export async function checkedTtl(ttl: string | undefined): Promise<number> {
-  const { DEFAULT_TTL, parseTtl } = await import("../../infra/preview-naming");
+export function checkedTtl(ttl: string | undefined): number {
   return checked(() => parseTtl(ttl ?? DEFAULT_TTL));
 }
 
-export async function checkedImage(image: string | undefined): Promise<string | undefined> {
+export function checkedImage(image: string | undefined): string | undefined {
   if (image === undefined) return undefined;
-  const { imageProblem } = await import("../../infra/spec-rules");
   const problem = imageProblem(image);
   if (problem !== undefined) throw new UsageError(`image: ${problem}`);
   return image;
@@ -72,8 +73,6 @@ export function checkedFormat(format: OutputFormat | undefined, json: boolean): 
 /** The branch list of `gc --keep-branches <file>`; an unreadable or empty file is a usage error. */
 export async function keepBranchesFrom(file: string | undefined, cwd: string): Promise<string[] | undefined> {
   if (file === undefined) return undefined;
-  const { readFile } = await import("node:fs/promises");
-  const { resolve } = await import("node:path");
   let text: string;
   try {
     text = await readFile(resolve(cwd, file), "utf8");
@@ -81,7 +80,6 @@ export async function keepBranchesFrom(file: string | undefined, cwd: string): P
     const code = (error as { code?: string }).code ?? (error instanceof Error ? error.message : String(error));
     throw new UsageError(`--keep-branches: cannot read ${JSON.stringify(file)} (${code}; allowed: a file with one branch name per line)`);
   }
-  const { parseKeepBranches } = await import("../../infra/preview-naming");
   return checked(() => parseKeepBranches(text));
 }
 

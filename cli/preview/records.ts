@@ -7,7 +7,9 @@
 import type { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import type { PreviewRecord } from "../../infra/preview-naming";
 import type { TenantSpec } from "../../infra/spec";
-import type { RecordStore } from "../orchestration/records";
+import type { RecordStore } from "../store/records";
+import { parsePreviewRecord, previewSlug } from "../../infra/preview-naming";
+import { execFile } from "node:child_process";
 
 export const PREVIEW_INDEX_FOLDER = "previews";
 
@@ -50,7 +52,6 @@ export interface ListedPreview {
 
 /** Every indexed preview, sorted by env then branch. A record that fails validation is kept with its problem. */
 export async function listPreviewEntries(store: RecordStore): Promise<ListedPreview[]> {
-  const { parsePreviewRecord } = await import("../../infra/preview-naming");
   const names = (await store.list(PREVIEW_INDEX_FOLDER)).filter((name) => name.endsWith(".json"));
   const listed: ListedPreview[] = [];
   for (const name of names) {
@@ -99,7 +100,6 @@ export async function setStackTag(stack: Stack, key: string, value: string): Pro
   const workspace = stack.workspace as LocalWorkspace;
   const env = { ...process.env, ...(workspace.pulumiHome === undefined ? {} : { PULUMI_HOME: workspace.pulumiHome }), ...workspace.envVars };
   const args = ["stack", "tag", "set", `--stack=${stack.name}`, "--non-interactive", "--", key, value];
-  const { execFile } = await import("node:child_process");
   await new Promise<void>((resolve, reject) => {
     execFile(workspace.pulumiCommand.command, args, { cwd: workspace.workDir, env }, (error, _stdout, stderr) => {
       if (error === null) resolve();
@@ -111,7 +111,6 @@ export async function setStackTag(stack: Stack, key: string, value: string): Pro
 /** The record a stack's tags hold, or undefined when they are missing or describe another stack. */
 export async function recordFromTags(stack: Stack): Promise<PreviewRecord | undefined> {
   const tags = await stack.listTags();
-  const { parsePreviewRecord, previewSlug } = await import("../../infra/preview-naming");
   try {
     const branch = tags[RECORD_TAGS.branch] ?? "";
     return parsePreviewRecord({

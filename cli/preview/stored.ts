@@ -11,6 +11,8 @@ import { plainOutputs } from "../orchestration/shared-stack";
 import { openWorkspace, selectExisting } from "../orchestration/workspace";
 import type { PreviewTarget } from "./input";
 import { readPreviewEntry, recordFromTags, type PreviewIndexEntry } from "./records";
+import { parsePreviewRecord } from "../../infra/preview-naming";
+import { specFromOutputs } from "../../infra/tenant/outputs";
 
 export interface StoredPreview {
   readonly stack: Stack;
@@ -25,7 +27,6 @@ export interface StoredPreview {
 
 async function parsedRecord(entry: PreviewIndexEntry | undefined): Promise<PreviewRecord | undefined> {
   if (entry === undefined) return undefined;
-  const { parsePreviewRecord } = await import("../../infra/preview-naming");
   try {
     return parsePreviewRecord(entry.record);
   } catch {
@@ -42,7 +43,6 @@ export async function readStoredPreview(session: EngineSession, target: PreviewT
   const outputs = plainOutputs(await stack.outputs());
   let deployedSpec: TenantSpec | undefined;
   if (outputs.spec !== undefined) {
-    const { specFromOutputs } = await import("../../infra/tenant/outputs");
     deployedSpec = specFromOutputs(outputs);
   }
   const spec = deployedSpec ?? entry?.spec;

@@ -11,20 +11,10 @@ import type { SharedOutputs } from "./outputs";
 import { SharedRegistry } from "./registry";
 import { sharedImageLifecycle } from "./image-lifecycle";
 import { SharedTaskRunner } from "./task-runner";
-import { MANAGED_BY } from "../tenant/context";
+import { sharedTags } from "../tags";
 
 /** Stack outputs as the program returns them: each key of SharedOutputs, its value possibly not yet known. */
 export type SharedStackOutputs = { readonly [K in keyof SharedOutputs]: pulumi.Input<SharedOutputs[K]> };
-
-export const SHARED_TENANT_TAG = "shared";
-
-/**
- * The same four tag keys as tenant resources, with `tenant=shared`, so a cost report grouped by tenant shows the
- * shared layer as its own line instead of an untagged remainder.
- */
-export function sharedTags(env: string): Readonly<Record<string, string>> {
-  return { tenant: SHARED_TENANT_TAG, env, tier: SHARED_TENANT_TAG, "managed-by": MANAGED_BY };
-}
 
 export function sharedProgram(config: SharedConfig): () => Promise<SharedStackOutputs> {
   return async () => buildShared(config);

@@ -4,9 +4,8 @@ import { SpecSharedMismatchError } from "../errors";
 import { HOST_HEADER_MAX_LENGTH, tenantHost, tenantNames, type TenantNames } from "../naming";
 import type { LoadBalancerOutputs, SharedOutputs } from "../shared/outputs";
 import type { TenantSpec } from "../spec";
+import { tenantTags } from "../tags";
 import { TIERS, type Tier } from "../tiers";
-
-export const MANAGED_BY = "tenantctl";
 
 export interface TenantContext {
   readonly spec: TenantSpec;
@@ -24,20 +23,6 @@ export interface TenantContext {
   /** `aws`, `aws-cn`, `aws-us-gov`: taken from the cluster ARN so policies work outside the commercial partition. */
   readonly partition: string;
   readonly tags: Readonly<Record<string, string>>;
-}
-
-/**
- * The tags every taggable resource carries. Display names and branches stay out: tag values allow only letters,
- * digits, spaces and `+ - = . _ : / @`, and both are free text.
- */
-export function tenantTags(spec: TenantSpec): Readonly<Record<string, string>> {
-  return {
-    tenant: spec.slug,
-    env: spec.env,
-    tier: spec.tier,
-    "managed-by": MANAGED_BY,
-    ...(spec.preview === undefined ? {} : { "expires-at": spec.preview.expiresAt }),
-  };
 }
 
 export function partitionOf(arn: string): string {

@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { hostname } from "node:os";
 import { Crypter } from "../support/standin/backend/crypto";
 import { engineDeathError, importCommand, pendingResources } from "../../cli/orchestration/engine-recovery";
-import { lockIsStale } from "../../cli/orchestration/locks";
+import { lockIsStale } from "../../cli/store/locks";
 import { passphraseOpens } from "../../cli/orchestration/passphrase";
 
 const PARENT = "urn:pulumi:dev-acme::tenantctl-tenants::tenantctl:tenant:TenantDatabase::acme";

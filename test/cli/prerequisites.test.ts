@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { userInfo } from "node:os";
 import { join } from "node:path";
-import { resolveBackend, projectWorkDir, tenantctlHome } from "../../cli/orchestration/backend";
+import { resolveBackend, projectWorkDir, tenantctlHome } from "../../cli/store/backend";
 import { checkSecretsProviderOption, compareVersions, firstLine, resolvePulumiCommand, resolveSecrets } from "../../cli/orchestration/prerequisites";
 import { PrerequisiteError, UsageError } from "../../cli/errors";
 import { runInProcess, tempDir } from "./support/memory-io";

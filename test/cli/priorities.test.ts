@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { FileRecordStore } from "../../cli/orchestration/records";
-import { claimPriority, peekPriority, PRIORITY_FIRST, releasePriority, usedPriorities } from "../../cli/orchestration/priorities";
+import { FileRecordStore } from "../../cli/store/records";
+import { claimPriority, peekPriority, PRIORITY_FIRST, releasePriority, usedPriorities } from "../../cli/store/priorities";
 import { tempDir } from "./support/memory-io";
 
 const request = (stack: string, extra: { current?: number } = {}) => ({

@@ -1,9 +1,9 @@
 import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { FileRecordStore } from "../../cli/orchestration/records";
-import { plaintextSecretPaths, finalSnapshotFromState } from "../../cli/orchestration/archive";
-import { describeLock, lockHolderFromText } from "../../cli/orchestration/locks";
-import { listIndex, writeIndexEntry, removeIndexEntry } from "../../cli/orchestration/tenant-index";
+import { FileRecordStore } from "../../cli/store/records";
+import { plaintextSecretPaths, finalSnapshotFromState } from "../../cli/store/archive";
+import { describeLock, lockHolderFromText } from "../../cli/store/locks";
+import { listIndex, writeIndexEntry, removeIndexEntry } from "../../cli/store/tenant-index";
 import { tempDir } from "./support/memory-io";
 
 const SIG = "4dabf18193072939515e22adb298388d";

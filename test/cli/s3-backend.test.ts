@@ -5,9 +5,9 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { S3RecordStore } from "../../cli/orchestration/records-s3";
-import { parseS3BackendUrl } from "../../cli/orchestration/s3-url";
-import { writeIndexEntry } from "../../cli/orchestration/tenant-index";
+import { S3RecordStore } from "../../cli/store/records-s3";
+import { parseS3BackendUrl } from "../../cli/store/s3-url";
+import { writeIndexEntry } from "../../cli/store/tenant-index";
 import { FakeS3 } from "../support/fake-s3";
 import { json, tenantctl, type Result } from "./support/e2e";
 import { tempDir } from "./support/memory-io";

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { UsageError } from "../../cli/errors";
-import { capacityRows, DEFAULT_QUOTAS, placeTenant, quotasFromEnv, type FleetCounts } from "../../cli/fleet/capacity-math";
+import { capacityRows, DEFAULT_QUOTAS, placeTenant, quotasFromEnv, type FleetCounts } from "../../cli/capacity/capacity-math";
 
 const counts = (stacksInAccount: number, perAlb: Record<string, number>): FleetCounts => ({ stacksInAccount, stacksPerAlb: perAlb, prioritiesPerAlb: perAlb });
 

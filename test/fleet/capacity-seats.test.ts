@@ -1,16 +1,16 @@
 /**
- * Capacity seats (cli/orchestration/capacity-claims.ts) and race-free placement (placeNewTenant) with many claimers at
+ * Capacity seats (cli/store/capacity-claims.ts) and race-free placement (placeNewTenant) with many claimers at
  * once: each claimer has its own FileRecordStore over one directory, as separate processes would, and Promise.all
  * interleaves their file operations.
  */
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { PrerequisiteError } from "../../cli/errors";
-import { placeNewTenant } from "../../cli/fleet/capacity";
-import { ACCOUNT_POOL, albPool, claimSeat, heldSeat, releaseSeat, seatedStacks, takenSeats } from "../../cli/orchestration/capacity-claims";
-import { claimPriority, releasePriority } from "../../cli/orchestration/priorities";
-import { FileRecordStore } from "../../cli/orchestration/records";
-import { writeIndexEntry } from "../../cli/orchestration/tenant-index";
+import { placeNewTenant } from "../../cli/capacity/placement";
+import { ACCOUNT_POOL, albPool, claimSeat, heldSeat, releaseSeat, seatedStacks, takenSeats } from "../../cli/store/capacity-claims";
+import { claimPriority, releasePriority } from "../../cli/store/priorities";
+import { FileRecordStore } from "../../cli/store/records";
+import { writeIndexEntry } from "../../cli/store/tenant-index";
 import type { SharedOutputs } from "../../infra/shared/outputs";
 import { parseTenantSpec } from "../../infra/spec";
 import { tempDir } from "../cli/support/memory-io";

@@ -2,14 +2,14 @@
 import { spawn } from "node:child_process";
 import { hostname } from "node:os";
 import { ConflictError, NotFoundError } from "../../cli/errors";
-import { gatherCounts } from "../../cli/fleet/capacity";
+import { gatherCounts } from "../../cli/capacity/placement";
 import { entryIsStale, bareStackName } from "../../cli/fleet/index-refresh";
 import { parseMaxFailures } from "../../cli/fleet/plan";
 import { complete, createRollout, markFinished, markRunning, type RolloutState } from "../../cli/fleet/rollout-state";
-import { isLive, latestOpenRollout, newRolloutId, refuseIfLive, REMOTE_STALE_MS, rolloutToResume, saveRollout } from "../../cli/fleet/rollout-store";
-import { claimPriority } from "../../cli/orchestration/priorities";
-import { FileRecordStore } from "../../cli/orchestration/records";
-import { writeIndexEntry } from "../../cli/orchestration/tenant-index";
+import { isLive, latestOpenRollout, newRolloutId, refuseIfLive, REMOTE_STALE_MS, rolloutToResume, saveRollout } from "../../cli/store/rollout-store";
+import { claimPriority } from "../../cli/store/priorities";
+import { FileRecordStore } from "../../cli/store/records";
+import { writeIndexEntry } from "../../cli/store/tenant-index";
 import { parseTenantSpec } from "../../infra/spec";
 import { tempDir } from "../cli/support/memory-io";
 

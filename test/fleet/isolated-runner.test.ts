@@ -4,7 +4,7 @@
  * the process limit, the time-out and the clean-up.
  */
 import { join } from "node:path";
-import { WorkerPool, type PoolEvent, type WorkerPoolOptions } from "../../cli/fleet/isolated-runner";
+import { WorkerPool, type PoolEvent, type WorkerPoolOptions } from "../../cli/fleet/worker-pool";
 import type { Io } from "../../cli/io";
 import type { DriftRequest } from "../../cli/fleet/worker-protocol";
 

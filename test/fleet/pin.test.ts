@@ -1,5 +1,5 @@
 import { UsageError } from "../../cli/errors";
-import { applyPin, checkPinFlags } from "../../cli/fleet/selection";
+import { applyPin, checkPinFlags } from "../../cli/orchestration/pins";
 import { upgradedSpec } from "../../cli/fleet/tenant-upgrade";
 import { parseTenantSpec } from "../../infra/spec";
 

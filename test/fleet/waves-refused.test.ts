@@ -7,8 +7,8 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { FileRecordStore } from "../../cli/orchestration/records";
-import { writeIndexEntry } from "../../cli/orchestration/tenant-index";
+import { FileRecordStore } from "../../cli/store/records";
+import { writeIndexEntry } from "../../cli/store/tenant-index";
 import type { TenantSpec } from "../../infra/spec";
 import { expectRefusedCleanly } from "../cli/support/refused-cleanly";
 import { fleetEnv, IMAGE_V1, IMAGE_V2 } from "./support/fleet-env";

@@ -2,7 +2,7 @@ import type { SynthResult } from "../../infra/sim/synth";
 import { parseTenantSpec } from "../../infra/spec";
 import { SpecSharedMismatchError } from "../../infra/errors";
 import { TENANT_OUTPUT_KEYS } from "../../infra/tenant/outputs";
-import { PER_TENANT } from "../../cli/fleet/capacity-math";
+import { PER_TENANT } from "../../cli/capacity/capacity-math";
 import { tenantProgram } from "../../infra/tenant/program";
 import { previewSpec, sharedOutputs, tenantSpec } from "./fixtures";
 import { all, one, policyOf, publicInputs, synthTenant } from "./synth-helpers";

@@ -2,7 +2,8 @@ import { SpecSharedMismatchError } from "../../infra/errors";
 import {
   bootstrapContainerDefinitions, bootstrapEnvironment, containerDefinitions, containerEnvironment, CONTAINER_USER, RDS_CA_BUNDLE_PATH,
 } from "../../infra/tenant/container";
-import { partitionOf, tenantContext, tenantTags } from "../../infra/tenant/context";
+import { partitionOf, tenantContext } from "../../infra/tenant/context";
+import { tenantTags } from "../../infra/tags";
 import { bootstrapSecretsPolicy, ecsTasksTrustPolicy, readSecretsPolicy } from "../../infra/tenant/policies";
 import { previewSpec, sharedOutputs, tenantSpec } from "./fixtures";
 

@@ -82,7 +82,7 @@ describe("preview lifecycle through the stand-in", () => {
     expect(doc.previews[0]).toMatchObject({ image: NEW_IMAGE, createdAt: T0, ageHours: 3, expiresAt: at(26), expired: false });
     expect(doc.previews[1]).toMatchObject({ url: "https://fix-login.preview.dev.tenants.example.com", expiresAt: at(4), expired: false });
     const table = await box.run(at(3), "preview", "list");
-    expect(table.stdout).toMatch(/│ fix-login\s+│ dev\s+│ 60 minutes\s+│ 2030-01-01T10:00:00.000Z \(in 60 minutes\)/);
+    expect(table.stdout).toMatch(/^fix-login\s+dev\s+60 minutes\s+2030-01-01T10:00:00.000Z \(in 60 minutes\)/m);
     expect(table.stdout).toMatch(/^3 previews$/m);
   }, 300_000);
 

@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { exportStackEncrypted } from "../../cli/orchestration/archive";
+import { exportStackEncrypted } from "../../cli/store/archive";
 import type { PreviewRecord } from "../../infra/preview-naming";
 import { RECORD_TAGS, setStackTag, writeRecordTags } from "../../cli/preview/records";
 import { createStandinWorld, type StandinWorld } from "../support/standin-harness";

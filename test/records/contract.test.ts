@@ -5,9 +5,9 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { claimPriority } from "../../cli/orchestration/priorities";
-import { FileRecordStore, type RecordStore } from "../../cli/orchestration/records";
-import type { S3RecordStore } from "../../cli/orchestration/records-s3";
+import { claimPriority } from "../../cli/store/priorities";
+import { FileRecordStore, type RecordStore } from "../../cli/store/records";
+import type { S3RecordStore } from "../../cli/store/records-s3";
 import { fakeS3Suite } from "./fake-s3-suite";
 
 const BUCKET = "tenantctl-state";

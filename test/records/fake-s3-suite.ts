@@ -2,8 +2,8 @@
  * Jest-side helpers for suites that talk to the fake S3 (test/support/fake-s3.ts); kept out of test/support because
  * they use jest's hooks and test/support is compiled into dist/ for the stand-in.
  */
-import { S3RecordStore, type S3RecordStoreOptions } from "../../cli/orchestration/records-s3";
-import { parseS3BackendUrl } from "../../cli/orchestration/s3-url";
+import { S3RecordStore, type S3RecordStoreOptions } from "../../cli/store/records-s3";
+import { parseS3BackendUrl } from "../../cli/store/s3-url";
 import { FakeS3 } from "../support/fake-s3";
 
 /** Fake credentials for stores pointed at the fake (it accepts any signature); one attempt, so faults show at once. */

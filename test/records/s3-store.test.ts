@@ -3,12 +3,12 @@
  * encryption settings, and Pulumi's lock objects read from the bucket. Runs against test/support/fake-s3.ts.
  */
 import { CliError, ConflictError, OperationFailedError, PrerequisiteError, UsageError } from "../../cli/errors";
-import { resolveBackend } from "../../cli/orchestration/backend";
+import { resolveBackend } from "../../cli/store/backend";
 import { assertUnlocked } from "../../cli/orchestration/engine-errors";
-import { openLockSource, readLockHolder } from "../../cli/orchestration/locks";
-import { openRecordStore } from "../../cli/orchestration/records";
-import { S3RecordStore, type S3RecordStoreOptions } from "../../cli/orchestration/records-s3";
-import { parseS3BackendUrl } from "../../cli/orchestration/s3-url";
+import { openLockSource, readLockHolder } from "../../cli/store/locks";
+import { openRecordStore } from "../../cli/store/records";
+import { S3RecordStore, type S3RecordStoreOptions } from "../../cli/store/records-s3";
+import { parseS3BackendUrl } from "../../cli/store/s3-url";
 import type { FakeS3 } from "../support/fake-s3";
 import { fakeS3Suite } from "./fake-s3-suite";
 

@@ -8,8 +8,8 @@ import { UsageError } from "../errors";
 import type { Io, Reporter } from "../io";
 import { checkSecretsProviderOption } from "../orchestration/prerequisites";
 import { openEngineSession } from "../orchestration/session";
-import { checkSlugAndEnv, envOrDefault } from "../tenant-input";
-import { restoreTenant } from "./restore";
+import { checkSlugAndEnv, envOrDefault } from "../env-input";
+import { restoreTenant } from "../fleet/restore";
 
 export interface RestoreFlags {
   readonly env?: string;
@@ -22,7 +22,7 @@ export interface RestoreFlags {
 
 export async function restoreAction(io: Io, reporter: Reporter, slug: string, flags: RestoreFlags): Promise<void> {
   const env = envOrDefault(flags.env, io.env);
-  await checkSlugAndEnv(slug, env);
+  checkSlugAndEnv(slug, env);
   const snapshotIssue = flags.snapshot === undefined ? undefined : snapshotIdProblem(flags.snapshot);
   if (snapshotIssue !== undefined) throw new UsageError(`--snapshot: ${snapshotIssue}`);
   if (flags.newSecrets === true && flags.restoreSecrets === true) {

@@ -3,9 +3,15 @@
  * the engine session, run, and report. Wired by cli/commands/preview.ts.
  */
 import type { Reporter } from "../io";
-import type { CommandContext } from "../commands/common";
+import type { CommandContext } from "../command-line";
 import { checkSecretsProviderOption } from "../orchestration/prerequisites";
-import { checkedFormat, checkedImage, checkedTtl, previewNow, previewTarget, type OutputFormat } from "./input";
+import { checkedFormat, checkedImage, checkedTtl, previewNow, previewTarget, type OutputFormat } from "../preview/input";
+import { openEngineSession } from "../orchestration/session";
+import { previewUp } from "../preview/deploy";
+import { costBreakdown, PRICE_ASSUMPTIONS } from "../../infra/tiers";
+import { previewMarkdown, previewReport, previewText } from "../preview/comment";
+import { confirmBySlug } from "../prompt";
+import { previewDown } from "../preview/destroy";
 
 export interface PreviewCommonFlags {
   readonly branch: string;
@@ -31,21 +37,17 @@ function shellQuote(value: string): string {
 
 export async function previewUpAction(ctx: CommandContext, reporter: Reporter, flags: PreviewUpFlags): Promise<void> {
   const format = checkedFormat(flags.format, flags.json ?? false);
-  const target = await previewTarget(flags.branch, flags.env, ctx.io.env);
-  const ttlMs = await checkedTtl(flags.ttl);
-  const image = await checkedImage(flags.image);
+  const target = previewTarget(flags.branch, flags.env, ctx.io.env);
+  const ttlMs = checkedTtl(flags.ttl);
+  const image = checkedImage(flags.image);
   const now = await previewNow(ctx.io);
   const secretsProvider = checkSecretsProviderOption(flags.secretsProvider);
   const retry = [
     "tenantctl preview up --branch", shellQuote(target.branch), "--env", target.env,
     ...(image === undefined ? [] : ["--image", shellQuote(image)]), ...(flags.ttl === undefined ? [] : ["--ttl", flags.ttl]),
   ].join(" ");
-  const { openEngineSession } = await import("../orchestration/session");
-  const { previewUp } = await import("./deploy");
   const session = await openEngineSession(ctx.io, { secretsProvider, installPulumi: flags.installPulumi ?? false });
   const result = await previewUp(session, { target, image, ttlMs, now, retry });
-  const { costBreakdown, PRICE_ASSUMPTIONS } = await import("../../infra/tiers");
-  const { previewMarkdown, previewReport, previewText } = await import("./comment");
   const report = previewReport(result, costBreakdown("preview"), PRICE_ASSUMPTIONS.hoursPerMonth);
   reporter.result(report, (out) => {
     if (format === "markdown") ctx.io.stdout.write(previewMarkdown(report, result.resources, now));
@@ -54,10 +56,9 @@ export async function previewUpAction(ctx: CommandContext, reporter: Reporter, f
 }
 
 export async function previewDownAction(ctx: CommandContext, reporter: Reporter, flags: PreviewDownFlags): Promise<void> {
-  const target = await previewTarget(flags.branch, flags.env, ctx.io.env);
+  const target = previewTarget(flags.branch, flags.env, ctx.io.env);
   const secretsProvider = checkSecretsProviderOption(flags.secretsProvider);
   const retry = `tenantctl preview down --branch ${shellQuote(target.branch)} --env ${target.env} --yes`;
-  const { confirmBySlug } = await import("../prompt");
   const confirm = (): Promise<void> => confirmBySlug(ctx.io, {
     slug: target.slug,
     what: `preview down of branch ${JSON.stringify(target.branch)}`,
@@ -68,8 +69,6 @@ export async function previewDownAction(ctx: CommandContext, reporter: Reporter,
   });
   // Refuse before touching anything when nobody can confirm.
   if (!(flags.yes ?? false) && !ctx.io.interactive) await confirm();
-  const { openEngineSession } = await import("../orchestration/session");
-  const { previewDown } = await import("./destroy");
   const session = await openEngineSession(ctx.io, { secretsProvider, installPulumi: flags.installPulumi ?? false });
   const result = await previewDown(session, { target, retry, confirm });
   const document = { branch: result.branch, env: target.env, stack: result.stack, removed: true, resourcesDeleted: result.deleted.length, createdAt: result.record?.createdAt ?? null };

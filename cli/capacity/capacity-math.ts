@@ -21,7 +21,7 @@ export interface Quotas {
 export const DEFAULT_QUOTAS: Quotas = { rdsInstances: 40, iamRoles: 1000, targetGroupsPerAlb: 100, listenerRulesPerAlb: 100 };
 
 /**
- * The Service Quotas codes of the limits (read by cli/fleet/service-quotas.ts). Where each comes from: the quota
+ * The Service Quotas codes of the limits (read by cli/capacity/service-quotas.ts). Where each comes from: the quota
  * pages of the Service Quotas console and AWS's quota tables — rds "DB instances" L-7B6409FD (default 40), iam "Roles
  * per account" L-FE177D64 (global, default 1000), elasticloadbalancing "Target Groups per Application Load Balancer"
  * L-822D1B1B (100, not adjustable) and "Rules per Application Load Balancer" L-7EED9B64 (100, excluding default rules;
@@ -178,7 +178,7 @@ export function placeTenant(rows: readonly LimitRow[], current?: string): Placem
   };
 }
 
-/** The limits in tenants that placement holds capacity seats against (cli/orchestration/capacity-claims.ts). */
+/** The limits in tenants that placement holds capacity seats against (cli/store/capacity-claims.ts). */
 export function tenantLimits(quotas: Quotas): { readonly account: number; readonly perAlb: number } {
   return {
     account: Math.min(Math.floor(quotas.rdsInstances / PER_TENANT.rdsInstances), Math.floor(quotas.iamRoles / PER_TENANT.iamRoles)),

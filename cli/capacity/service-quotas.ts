@@ -14,7 +14,7 @@ import { quietAwsSdkWarnings } from "../aws-sdk";
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import type { RecordStore } from "../orchestration/records";
+import type { RecordStore } from "../store/records";
 import { QUOTA_CODES, type Quotas } from "./capacity-math";
 
 /** Service code of each limit; IAM's quota is global (Service Quotas serves it from the partition's main region). */

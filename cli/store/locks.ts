@@ -32,14 +32,17 @@ export type LockSource = Pick<RecordStore, "location" | "list" | "readJson">;
  * Pulumi's `.pulumi` folder of a backend: a directory for file://, the `<prefix>/.pulumi/` objects for s3:// (same
  * layout, read with the same credentials and endpoint as the records). Undefined for backends whose locks we cannot
  * read (Pulumi Cloud, gs://, azblob://): there the engine's own error text still names the holder.
- * A string is a file backend's root directory.
  */
-export function openLockSource(backend: BackendLocation | string | undefined): LockSource | undefined {
+export function openLockSource(backend: BackendLocation | undefined): LockSource | undefined {
   if (backend === undefined) return undefined;
-  if (typeof backend === "string") return new FileRecordStore(join(backend, ".pulumi"));
-  if (backend.fileRoot !== undefined) return new FileRecordStore(join(backend.fileRoot, ".pulumi"));
+  if (backend.fileRoot !== undefined) return fileLockSource(backend.fileRoot);
   if (backend.url.startsWith("s3://")) return new S3RecordStore(parseS3BackendUrl(backend.url), { root: ".pulumi" });
   return undefined;
+}
+
+/** The `.pulumi` folder of a file:// backend, from its root directory (what engine runs carry as `fileRoot`). */
+export function fileLockSource(fileRoot: string): LockSource {
+  return new FileRecordStore(join(fileRoot, ".pulumi"));
 }
 
 async function lockDirs(source: LockSource, project: string, stack: string): Promise<string[]> {
@@ -53,9 +56,7 @@ async function lockDirs(source: LockSource, project: string, stack: string): Pro
  * The first lock file of a stack, or undefined when there is none (or the locks cannot be listed: this is a
  * courtesy pre-check, and the engine still refuses a locked stack with its own error).
  */
-export async function readLockHolder(backend: LockSource | string, project: string, stack: string): Promise<LockHolder | undefined> {
-  const source = typeof backend === "string" ? openLockSource(backend) : backend;
-  if (source === undefined) return undefined;
+export async function readLockHolder(source: LockSource, project: string, stack: string): Promise<LockHolder | undefined> {
   for (const dir of await lockDirs(source, project, stack)) {
     const files = (await source.list(dir).catch(() => [] as string[])).filter((name) => name.endsWith(".json"));
     for (const name of files) {

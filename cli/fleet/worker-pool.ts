@@ -9,8 +9,8 @@
  * operation failed, it crashed, its operation timed out, it reported an unhandled rejection or uncaught exception, its
  * result arrived without the end of its progress output, or it has run `maxOperationsPerWorker` operations.
  *
- * The result contract per operation is the one-shot runner's: the worker's result, or a failure naming the tenant
- * and the last error lines of its stderr when it died before reporting. Every stderr line of an operation is handed to
+ * An operation's result is the worker's result, or a failure naming the tenant and the last error lines of its
+ * stderr when the worker died before reporting. Every stderr line of an operation is handed to
  * that operation's `onLine` (the worker marks the end of an operation's output, see worker-protocol.ts).
  */
 import { fork, type ChildProcess } from "node:child_process";

@@ -3,6 +3,9 @@
  * encrypted with the stack's secrets provider. We verify that before writing and refuse otherwise.
  */
 import type { Deployment } from "@pulumi/pulumi/automation";
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { join } from "node:path";
 
 /** Pulumi's marker for a secret value in state. */
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
@@ -53,9 +56,6 @@ export interface ExportTarget {
  * file so a large state is never cut by a pipe.
  */
 export async function exportStackEncrypted(target: ExportTarget): Promise<Deployment> {
-  const { execFile } = await import("node:child_process");
-  const { mkdtemp, readFile, rm } = await import("node:fs/promises");
-  const { join } = await import("node:path");
   const dir = await mkdtemp(join(target.workDir, ".export-"));
   const file = join(dir, "state.json");
   try {

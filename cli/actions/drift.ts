@@ -9,13 +9,13 @@ import type { Io, Reporter } from "../io";
 import { checkSecretsProviderOption } from "../orchestration/prerequisites";
 import { TENANTS_PROJECT } from "../orchestration/projects";
 import { openEngineSession, openRecordsSession } from "../orchestration/session";
-import { listIndex } from "../orchestration/tenant-index";
-import { checkEnv, envOrDefault } from "../tenant-input";
-import { boundedEach } from "./concurrency";
-import { describePoolEvent, WorkerPool } from "./isolated-runner";
-import { parseSelectors, selectTenants } from "./selection";
-import { parseConcurrency, parseOperationTimeout, parseStagger } from "./upgrade-input";
-import type { DriftedResource } from "./worker-protocol";
+import { listIndex } from "../store/tenant-index";
+import { checkEnv, envOrDefault } from "../env-input";
+import { boundedEach } from "../fleet/concurrency";
+import { describePoolEvent, WorkerPool } from "../fleet/worker-pool";
+import { parseSelectors, selectTenants } from "../fleet/selection";
+import { parseConcurrency, parseOperationTimeout, parseStagger } from "../fleet/upgrade-input";
+import type { DriftedResource } from "../fleet/worker-protocol";
 
 export interface DriftFlags {
   readonly env?: string;
@@ -44,7 +44,7 @@ export function driftFix(slug: string, env: string): string {
 
 export async function driftAction(io: Io, reporter: Reporter, flags: DriftFlags): Promise<void> {
   const env = envOrDefault(flags.env, io.env);
-  await checkEnv(env);
+  checkEnv(env);
   const concurrency = parseConcurrency(flags.concurrency);
   const staggerMs = parseStagger(flags.stagger);
   const timeoutMs = parseOperationTimeout(flags.timeout);

@@ -1,6 +1,6 @@
 /**
  * Which stacks a backend holds, read from Pulumi's DIY layout (`.pulumi/stacks/<project>/<stack>.json[.gz]`) through the
- * same store as the lock check (cli/orchestration/locks.ts): a folder for file://, objects for s3://. No pulumi CLI and
+ * same store as the lock check (cli/store/locks.ts): a folder for file://, objects for s3://. No pulumi CLI and
  * no passphrase are needed, so it also works where the engine would refuse (a wrong passphrase, a held lock).
  */
 import type { BackendLocation } from "./backend";

@@ -9,6 +9,7 @@
 import type { BackendLocation } from "./backend";
 import { releaseStackSeats } from "./capacity-claims";
 import type { RecordStore } from "./records";
+import { stackExists } from "./stack-files";
 
 export const PRIORITY_FIRST = 100;
 export const PRIORITY_LAST = 50000;
@@ -103,7 +104,6 @@ export async function giveBackUnlessStackExists(
   backend: BackendLocation,
   r: Omit<ClaimRequest, "current" | "now">,
 ): Promise<void> {
-  const { stackExists } = await import("./stack-files");
   const exists = await stackExists(backend, r.project, r.stack).catch(() => undefined);
   if (exists === false) await releasePriority(store, r).catch(() => undefined);
 }

@@ -6,9 +6,9 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { ConflictError, NotFoundError } from "../errors";
-import type { RecordStore } from "../orchestration/records";
-import { timeKey } from "../orchestration/teardown-records";
-import { failureCount, type RolloutState } from "./rollout-state";
+import type { RecordStore } from "./records";
+import { timeKey } from "./teardown-records";
+import { failureCount, type RolloutState } from "../fleet/rollout-state";
 
 const folder = (env: string): string => `rollouts/${env}`;
 export const rolloutKey = (env: string, id: string): string => `${folder(env)}/${id}.json`;

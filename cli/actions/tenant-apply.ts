@@ -5,7 +5,15 @@
 import { UsageError } from "../errors";
 import type { Reporter } from "../io";
 import type { TenantFlags } from "../tenant-input";
-import type { CommandContext } from "./common";
+import type { CommandContext } from "../command-line";
+import { requestedTenant } from "../tenant-input";
+import { checkSecretsProviderOption } from "../orchestration/prerequisites";
+import { openEngineSession } from "../orchestration/session";
+import { applyTenant } from "../orchestration/apply";
+import { confirmYesNo } from "../prompt";
+import { costBreakdown } from "../../infra/tiers";
+import { changeSummary } from "../progress";
+import { describeDefaultImage } from "../orchestration/default-image";
 
 export interface ApplyCommand {
   readonly mode: "provision" | "update";
@@ -21,17 +29,9 @@ export interface ApplyCommand {
 }
 
 export async function applyAndReport(ctx: CommandContext, reporter: Reporter, command: ApplyCommand): Promise<void> {
-  const { requestedTenant } = await import("../tenant-input");
-  const { checkSecretsProviderOption } = await import("../orchestration/prerequisites");
   const requested = await requestedTenant(command.slug, command.flags, ctx.io.env);
   const secretsProvider = checkSecretsProviderOption(command.secretsProvider);
-  const { openEngineSession } = await import("../orchestration/session");
-  const { applyTenant } = await import("../orchestration/apply");
-  const { confirmYesNo } = await import("../prompt");
   const session = await openEngineSession(ctx.io, { secretsProvider, installPulumi: command.installPulumi });
-  const { costBreakdown } = await import("../../infra/tiers");
-  const { changeSummary } = await import("../progress");
-  const { describeDefaultImage } = await import("../fleet/default-image");
   let planned = false;
   if (command.mode === "provision" && !command.dryRun && !command.yes && ctx.io.interactive) {
     // The question comes with the plan (counts from a preview, which leaves no trace) and the tier's monthly cost.

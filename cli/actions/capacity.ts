@@ -5,16 +5,21 @@
  * default. The report says which, per limit.
  */
 import type { Io, Reporter } from "../io";
-import type { BackendLocation } from "../orchestration/backend";
-import type { RecordStore } from "../orchestration/records";
-import type { StaleSeat } from "./capacity-reconcile";
+import type { BackendLocation } from "../store/backend";
+import type { RecordStore } from "../store/records";
+import type { StaleSeat } from "../capacity/reconcile";
 import { checkSecretsProviderOption } from "../orchestration/prerequisites";
 import { openEngineSession } from "../orchestration/session";
 import { readSharedOutputs } from "../orchestration/shared-stack";
-import { checkEnv, envOrDefault } from "../tenant-input";
+import { checkEnv, envOrDefault } from "../env-input";
 import { UsageError } from "../errors";
-import { capacityReport } from "./capacity";
-import type { Quotas } from "./capacity-math";
+import { renderTable } from "../table";
+import { capacityReport } from "../capacity/placement";
+import type { Quotas } from "../capacity/capacity-math";
+import { RECONCILE_GRACE_MS, releaseStaleSeats, staleSeats } from "../capacity/reconcile";
+import { confirmYesNo } from "../prompt";
+import { resolveQuotas } from "../capacity/capacity-math";
+import { credentialsPlausible, readCachedQuotas, readServiceQuotas, writeCachedQuotas } from "../capacity/service-quotas";
 
 export interface CapacityFlags {
   readonly env?: string;
@@ -47,11 +52,9 @@ export interface Reconciled {
 }
 
 async function reconcileSeats(io: Io, store: RecordStore, backend: BackendLocation, yes: boolean): Promise<Reconciled> {
-  const { RECONCILE_GRACE_MS, releaseStaleSeats, staleSeats } = await import("./capacity-reconcile");
   const graceMinutes = RECONCILE_GRACE_MS / 60_000;
   const seats = await staleSeats(store, backend, io.now());
   if (seats.length === 0) return { seats, applied: false, graceMinutes };
-  const { confirmYesNo } = await import("../prompt");
   for (const s of seats) io.stderr.write(`seat without a stack: ${s.pool} seat ${s.seat ?? "?"} of ${s.project}/${s.stack}, claimed ${s.claimedAt}\n`);
   if (!(await confirmYesNo(io, `Release these ${seats.length} seat(s)?`, yes))) return { seats, applied: false, graceMinutes };
   await releaseStaleSeats(store, seats);
@@ -60,7 +63,7 @@ async function reconcileSeats(io: Io, store: RecordStore, backend: BackendLocati
 
 export async function capacityAction(io: Io, reporter: Reporter, flags: CapacityFlags): Promise<void> {
   const env = envOrDefault(flags.env, io.env);
-  await checkEnv(env);
+  checkEnv(env);
   const rds = quota("--rds-quota", flags.rdsQuota);
   const iam = quota("--iam-role-quota", flags.iamRoleQuota);
   const overrides: Partial<Quotas> = { ...(rds === undefined ? {} : { rdsInstances: rds }), ...(iam === undefined ? {} : { iamRoles: iam }) };
@@ -69,12 +72,10 @@ export async function capacityAction(io: Io, reporter: Reporter, flags: Capacity
   if (reconcile && !(flags.yes ?? false) && !io.interactive) {
     throw new UsageError(`capacity --reconcile of env ${env} needs confirmation, and there is no terminal to ask on (allowed: tenantctl capacity --env ${env} --reconcile --yes)`);
   }
-  const { resolveQuotas } = await import("./capacity-math");
   const unset = Object.values(resolveQuotas(io.env, overrides).sources).some((s) => s === "default");
   const session = await openEngineSession(io, { secretsProvider, installPulumi: false });
   const shared = await readSharedOutputs(session, env);
   const reconciled = reconcile ? await reconcileSeats(io, session.store, session.backend, flags.yes ?? false) : null;
-  const { credentialsPlausible, readCachedQuotas, readServiceQuotas, writeCachedQuotas } = await import("./service-quotas");
   let fromServiceQuotas: Partial<Quotas> = {};
   let read: QuotaRead = { status: "not-needed" };
   if (unset) {
@@ -95,16 +96,14 @@ export async function capacityAction(io: Io, reporter: Reporter, flags: Capacity
   }
   const report = { ...(await capacityReport(session.store, env, shared, resolveQuotas(io.env, overrides, fromServiceQuotas))), serviceQuotas: read, reconciled };
   reporter.result(report, (out) => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const Table = require("cli-table3") as typeof import("cli-table3");
-    const table = new Table({ head: ["limit", "scope", "used", "max", "source", "tenants left", "adjustable"], style: { head: [], border: [] } });
-    for (const r of report.rows) table.push([r.limit, r.scope, r.used, r.max, r.source, r.tenantsLeft, r.adjustable ? "yes" : "no (hard)"]);
+    const head = ["limit", "scope", "used", "max", "source", "tenants left", "adjustable"];
+    const table = renderTable(head, report.rows.map((r) => [r.limit, r.scope, String(r.used), String(r.max), r.source, String(r.tenantsLeft), r.adjustable ? "yes" : "no (hard)"]));
     if (reconciled !== null) {
       const verb = reconciled.applied ? "released" : "would release";
       if (reconciled.seats.length === 0) out(`reconciled: every seat belongs to a stack that exists (or was claimed within the last ${reconciled.graceMinutes} minutes)`);
       for (const s of reconciled.seats) out(`reconciled: ${verb} ${s.pool} seat ${s.seat ?? "?"} of ${s.project}/${s.stack} (claimed ${s.claimedAt}; the stack does not exist)`);
     }
-    out(table.toString());
+    out(table);
     out(`listener priorities claimed: ${Object.entries(report.counts.prioritiesPerAlb).map(([alb, n]) => `${alb} ${n}`).join(", ") || "none"}`);
     if (read.fetchedAt !== undefined) out(`service-quotas values ${read.status === "read" ? "read now" : "cached"} (${read.fetchedAt}); provision and restore use them until the next capacity run`);
     if ("loadBalancer" in report.next) out(`the next tenant of ${env} goes on ${report.next.loadBalancer}`);

@@ -6,19 +6,19 @@
  */
 import { ConflictError, ExitCode, NotFoundError, OperationFailedError } from "../errors";
 import type { Io, Reporter } from "../io";
-import { listIndex, type TenantIndexEntry } from "../orchestration/tenant-index";
+import { listIndex, type TenantIndexEntry } from "../store/tenant-index";
 import { TENANTS_PROJECT } from "../orchestration/projects";
 import { openEngineSession, openRecordsSession } from "../orchestration/session";
 import { readSharedOutputs } from "../orchestration/shared-stack";
-import { checkHealth } from "./health";
-import { describePoolEvent, WorkerPool } from "./isolated-runner";
-import { planWaves } from "./plan";
-import { executeRollout } from "./rollout";
-import { renderRollout, resumeCommand, rolloutDocument } from "./rollout-report";
-import { createRollout, countByStatus, resume, type RolloutState } from "./rollout-state";
-import { currentOwner, newRolloutId, refuseIfLive, rolloutToResume, saveRollout } from "./rollout-store";
-import { selectTenants } from "./selection";
-import { parseUpgradeFlags, type UpgradeFlags, type UpgradeInput } from "./upgrade-input";
+import { checkHealth } from "../fleet/health";
+import { describePoolEvent, WorkerPool } from "../fleet/worker-pool";
+import { planWaves } from "../fleet/plan";
+import { executeRollout } from "../fleet/rollout";
+import { renderRollout, resumeCommand, rolloutDocument } from "../fleet/rollout-report";
+import { createRollout, countByStatus, resume, type RolloutState } from "../fleet/rollout-state";
+import { currentOwner, newRolloutId, refuseIfLive, rolloutToResume, saveRollout } from "../store/rollout-store";
+import { selectTenants } from "../fleet/selection";
+import { parseUpgradeFlags, type UpgradeFlags, type UpgradeInput } from "../fleet/upgrade-input";
 
 async function planRollout(io: Io, input: UpgradeInput, entries: readonly TenantIndexEntry[]): Promise<RolloutState> {
   const candidates = entries.map((e) => ({ slug: e.slug, tier: e.tier, loadBalancer: e.spec.loadBalancer, pinnedImage: e.spec.pinnedImage }));

@@ -3,15 +3,15 @@
  * united with the capacity seats held by stacks still being created), listener priorities claimed per ALB; the ALBs
  * themselves from the shared stack's outputs. Also the placement that provision and restore run first: exit 5 naming
  * the limit and the fix, before a limit would be crossed — race-free, because the tenant must then win a numbered
- * seat below the limit in the account and on its ALB (cli/orchestration/capacity-claims.ts) before anything is created.
+ * seat below the limit in the account and on its ALB (cli/store/capacity-claims.ts) before anything is created.
  */
 import type { SharedOutputs } from "../../infra/shared/outputs";
 import { PrerequisiteError } from "../errors";
-import { ACCOUNT_POOL, albPool, claimSeat, heldSeat, releaseSeat, seatedStacks, seatKeyOf } from "../orchestration/capacity-claims";
-import { usedPriorities } from "../orchestration/priorities";
+import { ACCOUNT_POOL, albPool, claimSeat, heldSeat, releaseSeat, seatedStacks, seatKeyOf } from "../store/capacity-claims";
+import { usedPriorities } from "../store/priorities";
 import { PREVIEWS_PROJECT, TENANTS_PROJECT } from "../orchestration/projects";
-import type { RecordStore } from "../orchestration/records";
-import { listIndex, type TenantIndexEntry } from "../orchestration/tenant-index";
+import type { RecordStore } from "../store/records";
+import { listIndex, type TenantIndexEntry } from "../store/tenant-index";
 import {
   capacityRows, openAlbs, placeTenant, resolveQuotas, tenantLimits, type FleetCounts, type LimitRow, type Quotas, type QuotaSources, type Refusal, type ResolvedQuotas,
 } from "./capacity-math";

@@ -2,12 +2,18 @@
  * The actions of `preview list` (the preview index only: no pulumi CLI, no passphrase) and `preview gc`.
  */
 import { CliError, UsageError } from "../errors";
+import { renderTable } from "../table";
 import type { Reporter } from "../io";
-import type { CommandContext } from "../commands/common";
+import type { CommandContext } from "../command-line";
 import { checkSecretsProviderOption } from "../orchestration/prerequisites";
-import { envOrDefault, checkEnv } from "../tenant-input";
-import { keepBranchesFrom, previewNow } from "./input";
-import { relativeTime } from "./markdown";
+import { envOrDefault, checkEnv } from "../env-input";
+import { keepBranchesFrom, previewNow } from "../preview/input";
+import { relativeTime } from "../preview/markdown";
+import { openRecordsSession, openEngineSession } from "../orchestration/session";
+import { listPreviewEntries } from "../preview/records";
+import { isExpired } from "../../infra/preview-naming";
+import { gcExitCode, previewGc } from "../preview/gc";
+import { confirmBySlug } from "../prompt";
 
 export interface PreviewListFlags {
   readonly env?: string;
@@ -25,11 +31,8 @@ export interface PreviewGcFlags {
 }
 
 export async function previewListAction(ctx: CommandContext, reporter: Reporter, flags: PreviewListFlags): Promise<void> {
-  if (flags.env !== undefined) await checkEnv(flags.env);
+  if (flags.env !== undefined) checkEnv(flags.env);
   const now = await previewNow(ctx.io);
-  const { openRecordsSession } = await import("../orchestration/session");
-  const { listPreviewEntries } = await import("./records");
-  const { isExpired } = await import("../../infra/preview-naming");
   const session = openRecordsSession(ctx.io);
   const listed = (await listPreviewEntries(session.store)).filter(({ entry }) => flags.env === undefined || entry.record.env === flags.env);
   const rows = listed.map(({ entry, problem }) => ({
@@ -51,21 +54,18 @@ export async function previewListAction(ctx: CommandContext, reporter: Reporter,
       out(`no previews in ${session.backend.url}${flags.env === undefined ? "" : ` for env ${flags.env}`}`);
       return;
     }
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const Table = require("cli-table3") as typeof import("cli-table3");
-    const table = new Table({ head: ["branch", "env", "age", "expires", "url", "image", "status"], style: { head: [], border: [] } });
-    for (const r of rows) {
+    const cells = rows.map((r) => {
       const expires = r.problem !== null ? `invalid record: ${r.problem}` : `${r.expiresAt} (${r.expired === true ? "expired " : ""}${relativeTime(new Date(r.expiresAt), now)})`;
-      table.push([r.branch, r.env, relativeTime(new Date(r.createdAt), now).replace(/ ago$/, ""), expires, r.url ?? "-", r.image, r.status]);
-    }
-    out(table.toString());
+      return [r.branch, r.env, relativeTime(new Date(r.createdAt), now).replace(/ ago$/, ""), expires, r.url ?? "-", r.image, r.status];
+    });
+    out(renderTable(["branch", "env", "age", "expires", "url", "image", "status"], cells));
     out(`${rows.length} preview${rows.length === 1 ? "" : "s"}`);
   });
 }
 
 export async function previewGcAction(ctx: CommandContext, reporter: Reporter, flags: PreviewGcFlags): Promise<void> {
   const env = envOrDefault(flags.env, ctx.io.env);
-  await checkEnv(env);
+  checkEnv(env);
   const keepBranches = await keepBranchesFrom(flags.keepBranches, ctx.io.cwd);
   const now = await previewNow(ctx.io);
   const secretsProvider = checkSecretsProviderOption(flags.secretsProvider);
@@ -74,11 +74,8 @@ export async function previewGcAction(ctx: CommandContext, reporter: Reporter, f
   if (!dryRun && !(flags.yes ?? false) && !ctx.io.interactive) {
     throw new UsageError(`preview gc of env ${env} needs confirmation, and there is no terminal to ask on (allowed: ${retry}, or --dry-run)`);
   }
-  const { openEngineSession } = await import("../orchestration/session");
-  const { gcExitCode, previewGc } = await import("./gc");
   const session = await openEngineSession(ctx.io, { secretsProvider, installPulumi: flags.installPulumi ?? false });
   if (!dryRun && !(flags.yes ?? false)) {
-    const { confirmBySlug } = await import("../prompt");
     await confirmBySlug(ctx.io, {
       slug: env, what: `preview gc of env ${env}`, label: "env name", yes: false, command: retry.replace(/ --yes$/, ""),
       warning: `This destroys every expired preview of env ${env}${keepBranches === undefined ? "" : " and every preview whose branch is not in the keep list"}`,

@@ -1,15 +1,15 @@
 /**
  * `capacity --reconcile`: frees the capacity seats (and listener priorities) of stacks that do not exist. A seat is
- * taken before its stack is created (cli/fleet/capacity.ts), so a seat without a stack is either a run between those
+ * taken before its stack is created (cli/capacity/placement.ts), so a seat without a stack is either a run between those
  * two steps — kept while its claim is younger than RECONCILE_GRACE_MS — or left behind by a run that died or failed
  * without giving it back. Only the second kind is released.
  */
 import { PrerequisiteError } from "../errors";
-import type { BackendLocation } from "../orchestration/backend";
-import { ACCOUNT_POOL, albPool, releaseSeat, seatKeyOf, type Seat } from "../orchestration/capacity-claims";
-import { releasePriority } from "../orchestration/priorities";
-import type { RecordStore } from "../orchestration/records";
-import { stacksOf } from "../orchestration/stack-files";
+import type { BackendLocation } from "../store/backend";
+import { ACCOUNT_POOL, albPool, releaseSeat, seatKeyOf, type Seat } from "../store/capacity-claims";
+import { releasePriority } from "../store/priorities";
+import type { RecordStore } from "../store/records";
+import { stacksOf } from "../store/stack-files";
 
 /**
  * How old a seat without a stack must be to count as abandoned. A run holds one without a stack only from placement to

@@ -3,9 +3,9 @@
  * `upgrade tenants` does not start on the shared stack's older image. "What the fleet runs" is the image most of the
  * env's unpinned tenants run (ties: the one updated last); with no such tenant, the shared stack's `imageUri`.
  */
-import type { RecordStore } from "../orchestration/records";
-import { TENANTS_PROJECT } from "../orchestration/projects";
-import { listIndex } from "../orchestration/tenant-index";
+import type { RecordStore } from "../store/records";
+import { TENANTS_PROJECT } from "./projects";
+import { listIndex } from "../store/tenant-index";
 
 export interface DefaultImage {
   readonly image: string;
