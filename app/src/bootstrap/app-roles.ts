@@ -1,5 +1,4 @@
-import type pg from "pg";
-import { APP_SCHEMA, reassignToOwner } from "./owned-objects";
+import { APP_SCHEMA, reassignToOwner, type SqlClient } from "./owned-objects";
 import { scramVerifier } from "./scram";
 
 /**
@@ -46,10 +45,23 @@ export interface AppRolesOptions {
   readonly ownerInSecret: boolean;
 }
 
-type Client = pg.ClientBase;
+type Client = SqlClient;
 
 async function roleExists(client: Client, role: string): Promise<boolean> {
-  return ((await client.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [role])).rowCount ?? 0) > 0;
+  return (await client.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [role])).rows.length > 0;
+}
+
+/**
+ * Whether the current user may make `role` an owner (ALTER … OWNER TO). Since PostgreSQL 16 that takes the SET option
+ * on a membership (https://www.postgresql.org/docs/16/sql-altertable.html), and the membership a CREATEROLE user gets
+ * in a role it creates has ADMIN but neither SET nor INHERIT (createrole_self_grant empty, the default), so MEMBER is
+ * not enough; RDS runs 16. Before 16 any membership allowed it, and 'SET' is not a privilege pg_has_role knows.
+ */
+async function canBecome(client: Client, role: string): Promise<boolean> {
+  const version = await client.query<{ v: string }>("SELECT current_setting('server_version_num') AS v");
+  const privilege = Number(version.rows[0]?.v ?? 0) >= 160000 ? "SET" : "MEMBER";
+  const found = await client.query<{ ok: boolean }>(`SELECT pg_has_role(current_user, $1, '${privilege}') AS ok`, [role]);
+  return found.rows[0]?.ok === true;
 }
 
 /** SUPERUSER/REPLICATION/BYPASSRLS may only be removed by a superuser, which the RDS master is not: refuse instead. */
@@ -76,7 +88,7 @@ async function isDirectMember(client: Client, member: string, role: string): Pro
   const found = await client.query(
     `SELECT 1 FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member
       WHERE u.rolname = $1 AND g.rolname = $2`, [member, role]);
-  return (found.rowCount ?? 0) > 0;
+  return found.rows.length > 0;
 }
 
 /** The owner: NOLOGIN (unless the secret still names it), no CREATEDB/CREATEROLE, owner of the schema and everything in it. */
@@ -88,8 +100,7 @@ async function ensureOwner(client: Client, names: AppRoleNames, opts: AppRolesOp
   await refuseElevated(client, names.owner);
   const revoked = await revokeMemberships(client, names.owner, undefined);
   // ALTER … OWNER TO needs the acting user to be able to become the new owner.
-  const member = await client.query<{ ok: boolean }>("SELECT pg_has_role(current_user, $1, 'MEMBER') AS ok", [names.owner]);
-  if (member.rows[0]?.ok !== true) await client.query(`GRANT ${who} TO CURRENT_USER`);
+  if (!(await canBecome(client, names.owner))) await client.query(`GRANT ${who} TO CURRENT_USER`);
   // ALTER SCHEMA … OWNER requires the new owner to hold CREATE on the database.
   await client.query(`GRANT CONNECT, TEMPORARY, CREATE ON DATABASE ${client.escapeIdentifier(opts.database)} TO ${who}`);
   await client.query(`ALTER SCHEMA ${APP_SCHEMA} OWNER TO ${who}`);

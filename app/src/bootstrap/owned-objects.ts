@@ -1,4 +1,12 @@
-import type pg from "pg";
+/**
+ * The few calls the bootstrap makes on its master-user connection: a pg Client has them (tests also drive them
+ * through the embedded PostgreSQL).
+ */
+export interface SqlClient {
+  query<R extends object = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: R[] }>;
+  escapeIdentifier(name: string): string;
+  escapeLiteral(value: string): string;
+}
 
 /** The schema the app's migrations create their objects in. */
 export const APP_SCHEMA = "public";
@@ -13,7 +21,7 @@ const RELATION_KEYWORD: Readonly<Record<string, string>> = {
  * the login role that ran it. The owner changes, the rows stay. Indexes, triggers and identity/serial sequences
  * follow their table. Returns how many objects changed owner.
  */
-export async function reassignToOwner(client: pg.ClientBase, owner: string): Promise<number> {
+export async function reassignToOwner(client: SqlClient, owner: string): Promise<number> {
   const who = client.escapeIdentifier(owner);
   const relations = await client.query<{ name: string; kind: string }>(
     `SELECT format('%I.%I', n.nspname, c.relname) AS name, c.relkind AS kind

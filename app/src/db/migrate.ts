@@ -33,7 +33,8 @@ export function readMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
  * Logged in as one of the app's login roles (alternating users, app/src/bootstrap/app-roles.ts), the session takes
  * on the schema's owner role for this transaction, so what the migrations create is the owner's, never the login
  * role's (which a later run may stop using). Only when the schema's owner is an ordinary role (oid 16384 and up, not a predefined one
- * such as pg_database_owner) that the current user is a member of, and the current user is not a superuser: a local
+ * such as pg_database_owner) whose privileges the current user inherits (a login role's membership; not the ADMIN-only
+ * membership PostgreSQL 16+ gives a role's creator), and the current user is not a superuser: a local
  * database, an embedded one or the single-role design migrate as they always did.
  */
 async function actAsSchemaOwner(tx: Queryable): Promise<void> {
@@ -41,7 +42,7 @@ async function actAsSchemaOwner(tx: Queryable): Promise<void> {
     `SELECT format('SET LOCAL ROLE %I', o.rolname) AS statement
        FROM pg_namespace n JOIN pg_roles o ON o.oid = n.nspowner JOIN pg_roles me ON me.rolname = current_user
       WHERE n.nspname = current_schema() AND o.oid <> me.oid AND o.oid >= 16384 AND NOT me.rolsuper
-        AND pg_has_role(me.oid, o.oid, 'MEMBER')`,
+        AND pg_has_role(me.oid, o.oid, 'USAGE')`,
   );
   const statement = rows[0]?.statement;
   if (statement !== undefined) await tx.exec(statement);
