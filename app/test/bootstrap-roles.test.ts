@@ -179,6 +179,12 @@ describeServer("bootstrap: alternating login roles on a PostgreSQL server (skipp
       expect(await holdsPassword(f.logins[0], secret(f).password ?? "")).toBe(true);
     });
 
+    it("two runs at once (a retried up) take turns: the secret's password is the one its role holds", async () => {
+      const results = await Promise.all([bootstrap(f), bootstrap(f)]);
+      expect(results.map((r) => r.loginRole).sort()).toEqual([...f.logins].sort());
+      expect(await holdsPassword(secret(f).username ?? "", secret(f).password ?? "")).toBe(true);
+    });
+
     it("refuses to leave a login role that is a superuser as it is, and leaves the secret alone", async () => {
       const before = store.get(f.appArn);
       await admin.query(`ALTER ROLE ${f.logins[1]} SUPERUSER`);

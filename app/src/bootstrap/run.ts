@@ -8,7 +8,7 @@ import { ConfigError } from "../config";
 import { migrate, readMigrations, type Migration } from "../db/migrate";
 import { openPostgres } from "../db/postgres";
 import { readDbCredentials, RotatingCredentials, SecretFormatError } from "../secrets";
-import { appRoleNames, ensureAppRoles, nextLoginRole } from "./app-roles";
+import { appRoleNames, ensureAppRoles, nextLoginRole, type AppRolesResult } from "./app-roles";
 
 /** 32 random bytes: the rotated login role's password, new on every run, never printed. */
 const PASSWORD_BYTES = 32;
@@ -92,6 +92,28 @@ async function currentLogin(deps: BootstrapDeps, arn: string): Promise<string | 
 }
 
 /**
+ * On the master user's connection: which login role the secret names, the roles made right with a fresh password for
+ * the other one, and the secret pointed at it. One bootstrap at a time from reading the secret to writing it (a
+ * session advisory lock; a retried `up` can start a second task): two runs that both read `app_a` would both rotate
+ * `app_b`, and the later secret write need not carry the later password.
+ */
+async function rotateLogin(client: pg.Client, config: BootstrapConfig, deps: BootstrapDeps): Promise<{ rotate: string; password: string; roles: AppRolesResult }> {
+  await client.query("SELECT pg_advisory_lock(hashtext('tenantctl-bootstrap-app-secret'))");
+  const names = appRoleNames(config.appRole);
+  const current = await currentLogin(deps, config.appSecretArn);
+  const rotate = nextLoginRole(names, current);
+  const password = randomBytes(PASSWORD_BYTES).toString("base64url");
+  const roles = await ensureAppRoles(client, names, { database: config.database, rotate, password, ownerInSecret: current === names.owner });
+  deps.logger.info({ owner: names.owner, rotated: rotate, inUse: current ?? null, ownerCreated: roles.ownerCreated, ownerCanLogin: roles.ownerCanLogin, reassigned: roles.reassigned, revokedMemberships: roles.revokedMemberships }, "app roles ready");
+  await deps.secrets.send(new PutSecretValueCommand({
+    SecretId: config.appSecretArn,
+    SecretString: JSON.stringify({ username: rotate, password }),
+  }));
+  deps.logger.info({ secret: config.appSecretArn, username: rotate }, "app secret points at the rotated login role");
+  return { rotate, password, roles };
+}
+
+/**
  * The one-off step before every deploy of a new bootstrap revision: as the master user, make the owner and login
  * roles right and give the login role the secret does not name a fresh password; point the secret at it; then run
  * the migrations as that role, acting as the owner (migrate's SET ROLE), so the owner owns what they create. Tasks
@@ -103,30 +125,20 @@ export async function runBootstrap(config: BootstrapConfig, deps: BootstrapDeps)
   const ssl = config.caFile === undefined ? undefined : { ca: readFileSync(config.caFile, "utf8"), rejectUnauthorized: true };
   if (ssl === undefined) logger.warn("DB_SSL_CA_FILE is not set: the database connection is not encrypted");
   const master = await readDbCredentials(deps.secrets, config.masterSecretArn);
-  const names = appRoleNames(config.appRole);
-  const current = await currentLogin(deps, config.appSecretArn);
-  const rotate = nextLoginRole(names, current);
-  const password = randomBytes(PASSWORD_BYTES).toString("base64url");
-
   const client = new pg.Client({
     host: config.host, port: config.port, database: config.database, user: master.username, password: master.password,
     connectionTimeoutMillis: 15_000, ...(ssl ? { ssl } : {}),
   });
   await client.connect();
-  let roles;
+  let rotated;
   try {
-    roles = await ensureAppRoles(client, names, { database: config.database, rotate, password, ownerInSecret: current === names.owner });
+    rotated = await rotateLogin(client, config, deps);
   } finally {
+    // Ending the session also releases its advisory lock.
     await client.end().catch(() => undefined);
   }
-  logger.info({ owner: names.owner, rotated: rotate, inUse: current ?? null, ownerCreated: roles.ownerCreated, ownerCanLogin: roles.ownerCanLogin, reassigned: roles.reassigned, revokedMemberships: roles.revokedMemberships }, "app roles ready");
 
-  await deps.secrets.send(new PutSecretValueCommand({
-    SecretId: config.appSecretArn,
-    SecretString: JSON.stringify({ username: rotate, password }),
-  }));
-  logger.info({ secret: config.appSecretArn, username: rotate }, "app secret points at the rotated login role");
-
+  const { rotate, password, roles } = rotated;
   const credentials = new RotatingCredentials(async () => ({ username: rotate, password }));
   const db = await openPostgres({
     target: { kind: "rds", host: config.host, port: config.port, database: config.database, credentials },
