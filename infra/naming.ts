@@ -69,7 +69,10 @@ export const BOOTSTRAP_FAMILY_SUFFIX = "-bootstrap";
 export const DB_NAME = "app";
 /** The RDS master user (its password is the RDS-managed secret); only the bootstrap task logs in as it. */
 export const DB_USERNAME = "app_owner";
-/** The app's own least-privilege login role, created by the bootstrap task; the service connects as it. */
+/**
+ * The app's NOLOGIN owner role, made by the bootstrap task; the service connects as one of its two login roles,
+ * `app_a` or `app_b`, whichever the app secret names (alternating users: app/src/bootstrap/app-roles.ts).
+ */
 export const DB_APP_USERNAME = "app";
 export const DB_PORT = 5432;
 export const CONTAINER_PORT = 8080;

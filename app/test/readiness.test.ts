@@ -22,14 +22,27 @@ describe("/readyz, the load balancer's check", () => {
     });
     const res = await down.inject({ url: "/readyz" });
     expect(res.statusCode).toBe(503);
-    expect(res.json()).toEqual({ status: "not_ready" });
+    expect(res.json()).toEqual({ status: "not_ready", reason: "database check failed (ECONNREFUSED)" });
     await Promise.all([up.close(), down.close()]);
+  });
+
+  it("says a migration is missing, and leaves an error's text (hosts, role names) out of the public reason", async () => {
+    const pending = await appWith(async () => false);
+    expect((await pending.inject({ url: "/readyz" })).json()).toEqual({ status: "not_ready", reason: "migrations not all applied" });
+    const refused = await appWith(async () => {
+      throw Object.assign(new Error('password authentication failed for user "acme_app_a"'), { code: "28P01" });
+    });
+    const res = await refused.inject({ url: "/readyz" });
+    expect(res.json()).toEqual({ status: "not_ready", reason: "database check failed (28P01)" });
+    expect(res.body).not.toMatch(/acme_app_a/);
+    await Promise.all([pending.close(), refused.close()]);
   });
 
   it("is 503 when the database check hangs past the readiness limit", async () => {
     const hung = await appWith(() => new Promise<boolean>(() => undefined), 50);
     const res = await hung.inject({ url: "/readyz" });
     expect(res.statusCode).toBe(503);
+    expect(res.json()).toEqual({ status: "not_ready", reason: "database check took longer than 50 ms" });
     await hung.close();
   });
 });

@@ -9,6 +9,7 @@ import { checkSecretsProviderOption } from "../orchestration/prerequisites";
 import { openEngineSession } from "../orchestration/session";
 import { tenantStatus } from "../orchestration/status";
 import { checkSlugAndEnv, envOrDefault } from "../env-input";
+import { describeProbe } from "../readiness";
 
 export type StatusFlags = OutputFlags & BackendFlags & { readonly env?: string; readonly probe?: boolean };
 
@@ -26,9 +27,9 @@ export async function statusAction(ctx: CommandContext, reporter: Reporter, slug
     for (const [key, value] of Object.entries(status.spec as Record<string, unknown>)) out(`    ${key}: ${JSON.stringify(value)}`);
     out("  outputs:");
     for (const [key, value] of Object.entries(status.outputs)) out(`    ${key}: ${typeof value === "string" ? value : JSON.stringify(value)}`);
-    if (status.probe !== null) out(`  probe: GET ${status.probe.url} → ${status.probe.ok ? `healthy (${status.probe.status})` : `UNHEALTHY (${status.probe.status ?? status.probe.error})`}`);
+    if (status.probe !== null) out(`  probe: GET ${status.probe.url} → ${status.probe.ok ? `healthy (${status.probe.status})` : `UNHEALTHY (${describeProbe(status.probe)})`}`);
   });
   if (status.probe !== null && !status.probe.ok) {
-    throw new OperationFailedError(`${slug} is not healthy: GET ${status.probe.url} → ${status.probe.status ?? status.probe.error}`, { resultPrinted: true });
+    throw new OperationFailedError(`${slug} is not healthy: GET ${status.probe.url} → ${describeProbe(status.probe)}`, { resultPrinted: true });
   }
 }

@@ -1,6 +1,6 @@
 /**
  * `tenantctl status tenant <slug>`: spec, outputs without secrets, resource count, last operation and its
- * result; `--probe` GETs the tenant's /healthz (exit 1 when it is not healthy).
+ * result; `--probe` GETs the tenant's /readyz (exit 1 when it is not ready, with the app's reason).
  */
 import { Command } from "commander";
 import type { StatusFlags } from "../actions/status";
@@ -10,7 +10,7 @@ import { nounCommand, reporterFor, withBackend, withEnv, withExamples, withJson 
 export function statusCommand(ctx: CommandContext): Command {
   const tenant = withJson(withBackend(withEnv(nounCommand("tenant", "show a tenant's spec, outputs, resources and last operation"))))
     .argument("<slug>", "tenant slug")
-    .option("--probe", "GET the tenant's /healthz and exit 1 when it is not healthy");
+    .option("--probe", "GET the tenant's /readyz (database reachable, migrations applied) and exit 1 when it is not ready");
   withExamples(tenant, ["tenantctl status tenant acme", "tenantctl status tenant acme --probe --json"]);
   tenant.action(async (slug: string, flags: StatusFlags) => {
     const { statusAction } = await import("../actions/status");

@@ -20,8 +20,8 @@ export function upgradeCommand(ctx: CommandContext): Command {
     .addOption(new Option("--max-failures <k|p%>", "failures (incl. failed health checks) tolerated before halting (default: 0)"))
     .addOption(new Option("--select <key=values>", "only tenants matching tier=…, slug=a,b or loadBalancer=…; repeatable").argParser(collect))
     .option("--include-pinned", "also upgrade tenants pinned with `update tenant --pin-image` (their pin is removed)")
-    .addOption(new Option("--health <mode>", "after each wave: probe (GET /healthz of every upgraded tenant) or none (default: probe)"))
-    .addOption(new Option("--health-url <template>", "URL to probe instead of <url>/healthz; {slug}, {env}, {url} are replaced"))
+    .addOption(new Option("--health <mode>", "after each wave: probe (GET /readyz of every upgraded tenant: database reachable, migrations applied) or none (default: probe)"))
+    .addOption(new Option("--health-url <template>", "URL to probe instead of <url>/readyz; {slug}, {env}, {url} are replaced"))
     .option("--resume [id]", "continue the newest unfinished rollout of the env (or the one with this id)")
     .option("--dry-run", "print the waves and stop; nothing is touched")
     .option("--verbose", "show each worker's engine progress, prefixed with the tenant")
@@ -31,6 +31,7 @@ export function upgradeCommand(ctx: CommandContext): Command {
     "tenantctl upgrade tenants --image 123456789012.dkr.ecr.us-east-1.amazonaws.com/tenantctl-app:1.5.0 --dry-run",
     "tenantctl upgrade tenants --image <ref> --waves 1,10%,100% --concurrency 10 --max-failures 5%",
     "tenantctl upgrade tenants --image <ref> --select tier=premium --health none --json",
+    "tenantctl upgrade tenants --image <ref> --health-url https://{slug}.internal.example.com/readyz",
     "tenantctl upgrade tenants --env prod --resume",
   ]);
   tenants.action(async (flags: UpgradeFlags) => {

@@ -1,13 +1,14 @@
 /**
- * The health check after each wave: GET every upgraded tenant's `/healthz` (its stack's `url` output), or the URL
- * of `--health-url`, a template with {slug}, {env} and {url} for fleets whose health endpoints are reached
- * differently (a VPN, an internal port). A tenant is healthy on any 2xx within a few attempts.
+ * The health check after each wave: GET every upgraded tenant's `/readyz` (its stack's `url` output; readiness, so a
+ * tenant whose database is unreachable or whose migrations are not applied fails it), or the URL of `--health-url`, a
+ * template with {slug}, {env} and {url} for fleets whose endpoints are reached differently (a VPN, an internal port).
+ * A tenant is healthy on any 2xx within a few attempts; otherwise the last answer and the app's reason are reported.
  */
 import { UsageError } from "../errors";
+import { describeProbe, getReadiness, readinessUrl } from "../readiness";
 
 export const HEALTH_ATTEMPTS = 3;
 export const HEALTH_RETRY_MS = 2000;
-export const HEALTH_TIMEOUT_MS = 5000;
 
 export interface HealthTarget {
   readonly slug: string;
@@ -18,26 +19,20 @@ export interface HealthTarget {
 
 export function checkHealthTemplate(template: string): string {
   if (!/^https?:\/\/\S+$/.test(template)) {
-    throw new UsageError(`--health-url "${template}" is not an http(s) URL template (allowed: e.g. https://{slug}.internal.example.com/healthz; placeholders {slug}, {env}, {url})`);
+    throw new UsageError(`--health-url "${template}" is not an http(s) URL template (allowed: e.g. https://{slug}.internal.example.com/readyz; placeholders {slug}, {env}, {url})`);
   }
   return template;
 }
 
 /** The URL to GET, or undefined when there is none (no template and no url output). */
 export function healthUrl(target: HealthTarget, template: string | undefined): string | undefined {
-  if (template === undefined) return target.url === undefined ? undefined : `${target.url.replace(/\/+$/, "")}/healthz`;
+  if (template === undefined) return target.url === undefined ? undefined : readinessUrl(target.url);
   return template.replace(/\{slug\}/g, target.slug).replace(/\{env\}/g, target.env).replace(/\{url\}/g, target.url ?? "");
 }
 
 async function getOnce(url: string): Promise<string | undefined> {
-  try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS), redirect: "follow" });
-    await response.body?.cancel();
-    return response.ok ? undefined : `GET ${url} → ${response.status}`;
-  } catch (error: unknown) {
-    const cause = (error as { cause?: { code?: string } }).cause;
-    return `GET ${url} → ${cause?.code ?? (error instanceof Error ? error.message : String(error))}`;
-  }
+  const result = await getReadiness(url);
+  return result.ok ? undefined : `GET ${url} → ${describeProbe(result)}`;
 }
 
 /** undefined when healthy, else the last failure (one line). */

@@ -1,8 +1,9 @@
 /**
  * One tenant's status from the backend: stored spec, outputs (secret ones masked), resource count, the last
- * operation from the stack's history and from the tenant index, and optionally a GET of its /healthz.
+ * operation from the stack's history and from the tenant index, and optionally a GET of its /readyz (cli/readiness.ts).
  */
 import { NotFoundError } from "../errors";
+import { getReadiness, readinessUrl, type ReadinessResult } from "../readiness";
 import { exportStackEncrypted, stateResources } from "../store/archive";
 import type { EngineSession } from "./session";
 import { readIndexEntry } from "../store/tenant-index";
@@ -10,12 +11,7 @@ import { engineEnv } from "./workspace";
 import { readStoredTenant, tenantTarget, type TenantTarget } from "./tenant-stack";
 import { listTeardowns } from "../store/teardown-records";
 
-export interface ProbeResult {
-  readonly url: string;
-  readonly ok: boolean;
-  readonly status: number | null;
-  readonly error: string | null;
-}
+export type ProbeResult = ReadinessResult;
 
 export interface TenantStatus {
   readonly tenant: string;
@@ -29,15 +25,9 @@ export interface TenantStatus {
   readonly probe: ProbeResult | null;
 }
 
-export async function probeHealth(baseUrl: string, timeoutMs = 5000): Promise<ProbeResult> {
-  const url = `${baseUrl.replace(/\/+$/, "")}/healthz`;
-  try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: "follow" });
-    return { url, ok: response.ok, status: response.status, error: null };
-  } catch (error: unknown) {
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    return { url, ok: false, status: null, error: cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error)) };
-  }
+/** Whether the tenant serves: GET <url>/readyz, healthy on 2xx, else the status and the app's reason. */
+export async function probeHealth(baseUrl: string, timeoutMs?: number): Promise<ProbeResult> {
+  return getReadiness(readinessUrl(baseUrl), timeoutMs);
 }
 
 /** "does not exist", with when it was torn down, its final snapshot and the restore command when a teardown is recorded. */

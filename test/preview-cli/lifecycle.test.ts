@@ -59,11 +59,15 @@ describe("preview lifecycle through the stand-in", () => {
     expect(md.startsWith("### Preview of `feature/Login-Form` was updated\n")).toBe(true);
     expect(md).toContain(`| Image | \`${NEW_IMAGE}\` |`);
     expect(md).toContain("| Expires | 2030-01-02 08:00 UTC (in 24 hours; every push extends it) |");
-    // The app and the bootstrap task definitions both carry the image.
-    expect(md).toMatch(/^#### Resource changes: 2 to replace(, \d+ to update)?$/m);
+    // The app and the bootstrap task definitions both carry the image; the bootstrap's new revision replaces the
+    // Invocation that runs it (its triggers are ForceNew), which is what runs the bootstrap again.
+    expect(md).toMatch(/^#### Resource changes: 3 to replace(, \d+ to update)?$/m);
     const taskDef = md.split("\n").find((line) => line.includes("`aws:ecs/taskDefinition:TaskDefinition`")) ?? "";
     expect(taskDef).toMatch(/^\| \*\*replace\*\* \|/);
     expect(taskDef).toContain("`containerDefinitions`");
+    const invocation = md.split("\n").find((line) => line.includes("`aws:lambda/invocation:Invocation`")) ?? "";
+    expect(invocation).toMatch(/^\| \*\*replace\*\* \|/);
+    expect(invocation).toContain("`triggers`");
     expect(md).not.toMatch(/^\| create \|/m);
     expect(md).not.toContain(PASSPHRASE);
   }, 300_000);

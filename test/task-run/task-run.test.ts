@@ -289,11 +289,16 @@ describe("a tenant's task, run locally against an RDS-like PostgreSQL", () => {
       expect(appRole).not.toBe(tasks.database.masterUsername);
       // superuser, CREATEROLE, CREATEDB, member of rds_superuser: none of them.
       expect(server?.superSql(`SELECT rolsuper, rolcreaterole, rolcreatedb, pg_has_role(rolname, 'rds_superuser', 'member') FROM pg_roles WHERE rolname = '${appRole}'`).trim()).toBe("f|f|f|f");
+      // It is one of two login roles; the tables belong to the role both are members of, which cannot log in.
+      const owner = envOf(tasks.oneOff[0]?.containers[0] as ContainerDefinition)["DB_APP_USERNAME"] ?? "";
+      expect([`${owner}_a`, `${owner}_b`]).toContain(appRole);
+      expect(server?.superSql(`SELECT rolcanlogin, pg_has_role('${appRole}', rolname, 'member') FROM pg_roles WHERE rolname = '${owner}'`).trim()).toBe("f|t");
+      expect(server?.superSql("SELECT DISTINCT pg_get_userbyid(relowner) FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'", tasks.database.dbName).trim()).toBe(owner);
       expect(secrets.calls.slice(callsBefore).map((c) => c.secretId)).not.toContain(tasks.database.masterSecretArn);
       expect(snapshot(image.dir)).toEqual(before);
     });
 
-    it("an update's bootstrap re-run gives the app role a new password: the running task follows it without a restart and keeps its rows", async () => {
+    it("bootstrap re-runs alternate the login roles: a running task keeps serving writes through them, no request fails", async () => {
       await runOneOffTasks();
       const container = tasks.service.containers.find((c) => c.name === tasks.target.containerName) as ContainerDefinition;
       const workDir = join(dir, "service-rotation");
@@ -304,32 +309,71 @@ describe("a tenant's task, run locally against an RDS-like PostgreSQL", () => {
       const health = await waitHealthy(task.process, port, tasks.targetGroup.healthCheck);
       if (!health.healthy) throw new Error(`the service never became healthy\n${describeRun(task.process, server as RdsPostgres)}`);
       const token = secrets.get(task.environment.env["ADMIN_TOKEN_SECRET_ARN"] ?? "")?.value ?? "";
-      const write = (name: string) =>
-        fetch(`http://127.0.0.1:${port}/api/items`, {
+      const write = async (name: string): Promise<{ status: number; id?: number }> => {
+        const res = await fetch(`http://127.0.0.1:${port}/api/items`, {
           method: "POST",
           headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
           body: JSON.stringify({ name }),
         });
-      const before = await write(`before rotation ${tier}`);
-      expect(before.status).toBe(201);
-      const kept = (await before.json()) as { id: number };
+        return { status: res.status, ...(res.status === 201 ? { id: ((await res.json()) as { id: number }).id } : { body: await res.text() }) };
+      };
+      const kept = await write(`before the re-runs ${tier}`);
+      expect(kept.status).toBe(201);
       const appSecretArn = task.environment.env["DB_SECRET_ARN"] ?? "";
-      const oldSecret = secrets.get(appSecretArn)?.value;
+      const loginInSecret = () => (JSON.parse(secrets.get(appSecretArn)?.value ?? "{}") as { username?: string }).username ?? "";
+      const inUse = loginInSecret();
+      const logged = (text: string) => task.process.lines.filter((l) => l.includes(text)).length;
+      const until = async (done: () => boolean, what: string) => {
+        const deadline = Date.now() + HANG_GUARD_MS;
+        while (!done()) {
+          if (Date.now() > deadline || task.process.child.exitCode !== null) throw new Error(`never: ${what}\n${describeRun(task.process, server as RdsPostgres)}`);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      };
+      // The next request logs in afresh: end the task's idle sessions of `role` and wait until its pool has dropped
+      // them (it logs each), so no request meets a connection it has not yet seen die.
+      const forceNewLogin = async (role: string) => {
+        const seen = logged("idle database connection failed");
+        const ended = Number(server?.superSql(`SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE usename = '${role}' AND datname = '${tasks.database.dbName}' AND state = 'idle'`).trim());
+        await until(() => logged("idle database connection failed") >= seen + ended, `the task's pool dropping ${ended} ended session(s)`);
+      };
 
+      // Writes, each on a new login as the role in use, before, during and after a re-run.
+      const statuses: number[] = [];
+      let bootstrapping = false;
+      let duringBootstrap = 0;
+      let stop = false;
+      const writer = (async () => {
+        for (let i = 0; !stop; i += 1) {
+          await forceNewLogin(inUse);
+          const during = bootstrapping;
+          const result = await write(`re-run ${tier} ${i}`);
+          statuses.push(result.status);
+          if (during && bootstrapping) duringBootstrap += 1;
+        }
+      })();
+      await until(() => statuses.length >= 2, "two writes before the re-run");
+      bootstrapping = true;
       await runOneOffTasks(true);
-      expect(secrets.get(appSecretArn)?.value).not.toBe(oldSecret);
-      // Open connections keep their login; a new login (here forced by ending the app's sessions, as a restarted
-      // or failed-over instance does) must use the new password, which the app re-reads after one refusal.
-      const appRole = (JSON.parse(secrets.get(appSecretArn)?.value ?? "{}") as { username?: string }).username ?? "";
-      server?.superSql(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '${appRole}'`);
-      // A request may still meet a pooled connection the app has not yet seen die (one 5xx, not the rotation); once
-      // readiness answers again the pool logs in afresh.
-      const ready = await waitHealthy(task.process, port, { ...tasks.targetGroup.healthCheck, path: "/readyz", matcher: "200" });
-      expect(ready.healthy).toBe(true);
-      const after = await write(`after rotation ${tier}`);
-      if (after.status !== 201) throw new Error(`after rotation: ${after.status} ${await after.text()}\n${describeRun(task.process, server as RdsPostgres)}`);
-      // The new login was refused once with the old password and retried with the re-read secret.
-      expect(task.process.lines.some((l) => l.includes("re-reading the credentials secret"))).toBe(true);
+      bootstrapping = false;
+      const afterRerun = statuses.length;
+      await until(() => statuses.length >= afterRerun + 3, "three writes after the re-run");
+      stop = true;
+      await writer;
+      expect(statuses.filter((s) => s !== 201)).toEqual([]);
+      expect(duringBootstrap).toBeGreaterThan(0);
+      // The re-run rotated the other login role and pointed the secret at it; the one in use was never refused.
+      expect(loginInSecret()).not.toBe(inUse);
+      expect(logged("database login failed")).toBe(0);
+
+      // The next re-run rotates the role the task still uses: its next login is refused once, it re-reads the
+      // secret (which names the other role, whose password is unchanged) and the request succeeds.
+      await runOneOffTasks(true);
+      expect(loginInSecret()).toBe(inUse);
+      await forceNewLogin(inUse);
+      const afterSecond = await write(`after the second re-run ${tier}`);
+      if (afterSecond.status !== 201) throw new Error(`after the second re-run: ${JSON.stringify(afterSecond)}\n${describeRun(task.process, server as RdsPostgres)}`);
+      expect(logged("re-reading the credentials secret")).toBe(1);
       expect(task.process.child.exitCode).toBeNull();
       expect((await fetch(`http://127.0.0.1:${port}/api/items/${kept.id}`)).status).toBe(200);
     });

@@ -7,10 +7,10 @@ import { z } from "zod";
 import { ConfigError } from "../config";
 import { migrate, readMigrations, type Migration } from "../db/migrate";
 import { openPostgres } from "../db/postgres";
-import { readDbCredentials, RotatingCredentials } from "../secrets";
-import { ensureAppRole } from "./app-role";
+import { readDbCredentials, RotatingCredentials, SecretFormatError } from "../secrets";
+import { appRoleNames, ensureAppRoles, nextLoginRole, type AppRolesResult } from "./app-roles";
 
-/** 32 random bytes: the app role's password, new on every run, never printed. */
+/** 32 random bytes: the rotated login role's password, new on every run, never printed. */
 const PASSWORD_BYTES = 32;
 
 const text = z.string().trim().min(1, "is required");
@@ -21,7 +21,8 @@ const BootstrapEnvSchema = z.object({
   DB_NAME: text,
   DB_MASTER_SECRET_ARN: text,
   DB_SECRET_ARN: text,
-  DB_APP_USERNAME: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lower-case PostgreSQL role name").optional().default("app"),
+  // The owner role's name; the login roles add `_a`/`_b`, and PostgreSQL names hold at most 63 bytes.
+  DB_APP_USERNAME: z.string().regex(/^[a-z_][a-z0-9_]{0,60}$/, "must be a lower-case PostgreSQL role name of at most 61 characters (the login roles add _a and _b)").optional().default("app"),
   DB_SSL_CA_FILE: z.string().trim().optional().transform((v) => (v === undefined || v === "" ? undefined : v)),
   AWS_REGION: text,
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional().default("info"),
@@ -33,8 +34,9 @@ export interface BootstrapConfig {
   readonly port: number;
   readonly database: string;
   readonly masterSecretArn: string;
-  /** The app role's secret: written here, read by the service. */
+  /** The app's secret: written here (the login role and its password), read by the service. */
   readonly appSecretArn: string;
+  /** The owner role; its login roles are `<appRole>_a` and `<appRole>_b`. */
   readonly appRole: string;
   readonly caFile: string | undefined;
   readonly awsRegion: string;
@@ -65,16 +67,57 @@ export interface BootstrapDeps {
 }
 
 export interface BootstrapResult {
-  readonly roleCreated: boolean;
+  readonly ownerCreated: boolean;
+  /** The login role that got the new password and that the secret now names. */
+  readonly loginRole: string;
   readonly reassigned: number;
   readonly migrationsApplied: readonly number[];
 }
 
 /**
- * The one-off step before every deploy of a new bootstrap revision: as the master user, make the app role right
- * and give it a fresh password; store that password in the app secret; then run the migrations as the app role
- * (so the role it will serve with owns what they create). The service's tasks re-read the secret when a login
- * fails, so running ones follow the new password without a restart.
+ * The username the app secret names now, or undefined when it has no value yet (a new tenant, or one whose service
+ * still uses the master secret) or holds something that is not the app's JSON (it is about to be overwritten).
+ */
+async function currentLogin(deps: BootstrapDeps, arn: string): Promise<string | undefined> {
+  try {
+    return (await readDbCredentials(deps.secrets, arn)).username;
+  } catch (err) {
+    if ((err as { name?: unknown }).name === "ResourceNotFoundException") return undefined;
+    if (err instanceof SecretFormatError) {
+      deps.logger.warn({ secret: arn }, "the app secret does not hold the app's credentials; it is overwritten");
+      return undefined;
+    }
+    throw err;
+  }
+}
+
+/**
+ * On the master user's connection: which login role the secret names, the roles made right with a fresh password for
+ * the other one, and the secret pointed at it. One bootstrap at a time from reading the secret to writing it (a
+ * session advisory lock; a retried `up` can start a second task): two runs that both read `app_a` would both rotate
+ * `app_b`, and the later secret write need not carry the later password.
+ */
+async function rotateLogin(client: pg.Client, config: BootstrapConfig, deps: BootstrapDeps): Promise<{ rotate: string; password: string; roles: AppRolesResult }> {
+  await client.query("SELECT pg_advisory_lock(hashtext('tenantctl-bootstrap-app-secret'))");
+  const names = appRoleNames(config.appRole);
+  const current = await currentLogin(deps, config.appSecretArn);
+  const rotate = nextLoginRole(names, current);
+  const password = randomBytes(PASSWORD_BYTES).toString("base64url");
+  const roles = await ensureAppRoles(client, names, { database: config.database, rotate, password, ownerInSecret: current === names.owner });
+  deps.logger.info({ owner: names.owner, rotated: rotate, inUse: current ?? null, ownerCreated: roles.ownerCreated, ownerCanLogin: roles.ownerCanLogin, reassigned: roles.reassigned, revokedMemberships: roles.revokedMemberships }, "app roles ready");
+  await deps.secrets.send(new PutSecretValueCommand({
+    SecretId: config.appSecretArn,
+    SecretString: JSON.stringify({ username: rotate, password }),
+  }));
+  deps.logger.info({ secret: config.appSecretArn, username: rotate }, "app secret points at the rotated login role");
+  return { rotate, password, roles };
+}
+
+/**
+ * The one-off step before every deploy of a new bootstrap revision: as the master user, make the owner and login
+ * roles right and give the login role the secret does not name a fresh password; point the secret at it; then run
+ * the migrations as that role, acting as the owner (migrate's SET ROLE), so the owner owns what they create. Tasks
+ * running on the other login role keep working until the next run (app-roles.ts).
  */
 export async function runBootstrap(config: BootstrapConfig, deps: BootstrapDeps): Promise<BootstrapResult> {
   const { logger } = deps;
@@ -82,36 +125,29 @@ export async function runBootstrap(config: BootstrapConfig, deps: BootstrapDeps)
   const ssl = config.caFile === undefined ? undefined : { ca: readFileSync(config.caFile, "utf8"), rejectUnauthorized: true };
   if (ssl === undefined) logger.warn("DB_SSL_CA_FILE is not set: the database connection is not encrypted");
   const master = await readDbCredentials(deps.secrets, config.masterSecretArn);
-  const password = randomBytes(PASSWORD_BYTES).toString("base64url");
-
   const client = new pg.Client({
     host: config.host, port: config.port, database: config.database, user: master.username, password: master.password,
     connectionTimeoutMillis: 15_000, ...(ssl ? { ssl } : {}),
   });
   await client.connect();
-  let role;
+  let rotated;
   try {
-    role = await ensureAppRole(client, config.appRole, password, config.database);
+    rotated = await rotateLogin(client, config, deps);
   } finally {
+    // Ending the session also releases its advisory lock.
     await client.end().catch(() => undefined);
   }
-  logger.info({ role: config.appRole, created: role.created, reassigned: role.reassigned, revokedMemberships: role.revokedMemberships }, "app role ready");
 
-  await deps.secrets.send(new PutSecretValueCommand({
-    SecretId: config.appSecretArn,
-    SecretString: JSON.stringify({ username: config.appRole, password }),
-  }));
-  logger.info({ secret: config.appSecretArn }, "app role password stored");
-
-  const credentials = new RotatingCredentials(async () => ({ username: config.appRole, password }));
+  const { rotate, password, roles } = rotated;
+  const credentials = new RotatingCredentials(async () => ({ username: rotate, password }));
   const db = await openPostgres({
     target: { kind: "rds", host: config.host, port: config.port, database: config.database, credentials },
     caFile: config.caFile, poolMax: 1, logger,
   });
   try {
     const result = await migrate(db, deps.migrations ?? readMigrations());
-    logger.info({ applied: result.applied, version: result.current }, "database migrated as the app role");
-    return { roleCreated: role.created, reassigned: role.reassigned, migrationsApplied: result.applied };
+    logger.info({ applied: result.applied, version: result.current }, "database migrated as the owner role");
+    return { ownerCreated: roles.ownerCreated, loginRole: rotate, reassigned: roles.reassigned, migrationsApplied: result.applied };
   } finally {
     await db.close();
   }

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Database } from "./database";
+import type { Database, Queryable } from "./database";
 
 export interface Migration {
   readonly version: number;
@@ -29,6 +29,25 @@ export function readMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
   return migrations;
 }
 
+/**
+ * Logged in as one of the app's login roles (alternating users, app/src/bootstrap/app-roles.ts), the session takes
+ * on the schema's owner role for this transaction, so what the migrations create is the owner's, never the login
+ * role's (which a later run may stop using). Only when the schema's owner is an ordinary role (oid 16384 and up, not a predefined one
+ * such as pg_database_owner) whose privileges the current user inherits (a login role's membership; not the ADMIN-only
+ * membership PostgreSQL 16+ gives a role's creator), and the current user is not a superuser: a local
+ * database, an embedded one or the single-role design migrate as they always did.
+ */
+async function actAsSchemaOwner(tx: Queryable): Promise<void> {
+  const rows = await tx.query<{ statement: string }>(
+    `SELECT format('SET LOCAL ROLE %I', o.rolname) AS statement
+       FROM pg_namespace n JOIN pg_roles o ON o.oid = n.nspowner JOIN pg_roles me ON me.rolname = current_user
+      WHERE n.nspname = current_schema() AND o.oid <> me.oid AND o.oid >= 16384 AND NOT me.rolsuper
+        AND pg_has_role(me.oid, o.oid, 'USAGE')`,
+  );
+  const statement = rows[0]?.statement;
+  if (statement !== undefined) await tx.exec(statement);
+}
+
 export interface MigrationResult {
   readonly applied: readonly number[];
   readonly current: number;
@@ -42,6 +61,7 @@ export interface MigrationResult {
 export async function migrate(db: Database, migrations: readonly Migration[] = readMigrations()): Promise<MigrationResult> {
   return db.transaction(async (tx) => {
     await tx.query("SELECT pg_advisory_xact_lock(hashtext('tenantctl-app-migrations:' || current_schema()))");
+    await actAsSchemaOwner(tx);
     await tx.query(
       `CREATE TABLE IF NOT EXISTS schema_migrations (
          version    integer PRIMARY KEY,

@@ -13,19 +13,34 @@ export interface HealthRoutesOptions {
   readonly readinessTimeoutMs?: number;
 }
 
-/** Resolves false when the check fails or takes longer than `ms`. */
-export async function checkWithin(check: () => Promise<boolean>, ms: number, onError: (err: unknown) => void): Promise<boolean> {
+export type Readiness = { readonly ready: true } | { readonly ready: false; readonly reason: string };
+
+/**
+ * A Postgres SQLSTATE (28P01: password refused, 3D000: no such database) or a socket code (ECONNREFUSED): enough to
+ * tell an operator probing /readyz where to look, without the message text (host names, role names) on a public path.
+ */
+function errorCode(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === "string" && /^[A-Z0-9_]{2,32}$/.test(code) ? code : undefined;
+}
+
+/** Not ready when the check fails, resolves false (a migration not yet recorded) or takes longer than `ms`. */
+export async function checkWithin(check: () => Promise<boolean>, ms: number, onError: (err: unknown) => void): Promise<Readiness> {
   let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<boolean>((resolve) => {
+  const timedOut = new Promise<Readiness>((resolve) => {
     timer = setTimeout(() => {
       onError(new Error(`readiness check took longer than ${ms} ms`));
-      resolve(false);
+      resolve({ ready: false, reason: `database check took longer than ${ms} ms` });
     }, ms);
   });
-  const checked = check().catch((err: unknown) => {
-    onError(err);
-    return false;
-  });
+  const checked = check().then(
+    (migrated): Readiness => (migrated ? { ready: true } : { ready: false, reason: "migrations not all applied" }),
+    (err: unknown): Readiness => {
+      onError(err);
+      const code = errorCode(err);
+      return { ready: false, reason: `database check failed${code === undefined ? "" : ` (${code})`}` };
+    },
+  );
   try {
     return await Promise.race([checked, timedOut]);
   } finally {
@@ -36,14 +51,15 @@ export async function checkWithin(check: () => Promise<boolean>, ms: number, onE
 /**
  * /healthz answers from the process alone (the container health check: restart only a dead process);
  * /readyz also asks the database (the load balancer's target group check: send traffic only to a task that can
- * serve it). Neither is rate limited, so probes are never refused.
+ * serve it) and says why when it is not ready, for `tenantctl status tenant --probe` and the rollout's health check.
+ * Neither is rate limited, so probes are never refused.
  */
 export async function healthRoutes(app: FastifyInstance, opts: HealthRoutesOptions): Promise<void> {
   const noLimit = { config: { rateLimit: false } };
   const timeoutMs = opts.readinessTimeoutMs ?? READINESS_TIMEOUT_MS;
   app.get("/healthz", noLimit, async () => ({ status: "ok" }));
   app.get("/readyz", noLimit, async (request, reply) => {
-    const ready = await checkWithin(opts.isReady, timeoutMs, (err) => request.log.warn({ err }, "readiness check failed"));
-    return reply.code(ready ? 200 : 503).send({ status: ready ? "ready" : "not_ready" });
+    const readiness = await checkWithin(opts.isReady, timeoutMs, (err) => request.log.warn({ err }, "readiness check failed"));
+    return readiness.ready ? reply.code(200).send({ status: "ready" }) : reply.code(503).send({ status: "not_ready", reason: readiness.reason });
   });
 }

@@ -196,7 +196,7 @@ export class Deployment {
     const planning = this.opts.dryRun ? { planning: true } : {};
     const pre = { ...base, id: old?.id };
     this.opts.planRecorder?.record(goal.urn, goal.type, decision.op, inputs);
-    this.opts.events.emit({ resourcePreEvent: { metadata: stepMetadata(decision.op, goal.urn, goal.type, old, pre, decision.diffs), ...planning } });
+    this.opts.events.emit({ resourcePreEvent: { metadata: stepMetadata(decision.op, goal.urn, goal.type, old, pre, decision.diffs, decision.replaceKeys), ...planning } });
     this.inflight++;
     try {
       if (decision.op === "replace" && old?.protect) throw protectedError("replace", goal.urn);
@@ -218,7 +218,7 @@ export class Deployment {
       }
       snap.setNew(state);
       this.count(decision.op);
-      this.opts.events.emit({ resOutputsEvent: { metadata: stepMetadata(decision.op, goal.urn, goal.type, old, state, decision.diffs), ...planning } });
+      this.opts.events.emit({ resOutputsEvent: { metadata: stepMetadata(decision.op, goal.urn, goal.type, old, state, decision.diffs, decision.replaceKeys), ...planning } });
       return state;
     } catch (err) {
       this.fail(goal.urn, goal.type, decision.op, old, pre, err);

@@ -3,7 +3,7 @@ import type { ResourceState } from "../backend/state";
 import { forcesReplacement, isWriteOnly } from "../aws/replace-keys";
 import type { HookBinding } from "./hooks";
 import type { PropertyMap } from "./values";
-import { changedKeys, maskSecrets } from "./values";
+import { changedKeys, maskSecrets, unwrapMap } from "./values";
 import { nameField } from "../../../../infra/sim/aws-model";
 
 /** What the program asked for in one RegisterResource call. */
@@ -36,6 +36,8 @@ export type StepOp = "same" | "create" | "update" | "replace";
 export interface Decision {
   op: StepOp;
   diffs: string[];
+  /** The diffs that force the replacement (the engine's detailed diff marks them `update-replace`). */
+  replaceKeys: string[];
   deleteBeforeReplace: boolean;
 }
 
@@ -58,7 +60,7 @@ export function effectiveInputs(goal: Goal, old: ResourceState | undefined): Pro
  * except task definitions, whose family is shared by all its revisions.
  */
 export function decide(goal: Goal, inputs: PropertyMap, old: ResourceState | undefined, forceReplace: boolean): Decision {
-  if (!old) return { op: "create", diffs: [], deleteBeforeReplace: false };
+  if (!old) return { op: "create", diffs: [], replaceKeys: [], deleteBeforeReplace: false };
   const diffs = changedKeys(old.inputs, inputs).filter((k) => !isWriteOnly(goal.type, k));
   // A task definition's family is not a unique name: registering the replacement adds a revision beside the old one.
   const explicitName = (() => {
@@ -68,10 +70,10 @@ export function decide(goal: Goal, inputs: PropertyMap, old: ResourceState | und
   const deleteBeforeReplace = goal.deleteBeforeReplace || explicitName;
   const replaceAll = goal.replaceOnChanges.includes("*");
   const replaceKeys = diffs.filter(
-    (k) => (goal.custom && forcesReplacement(goal.type, k)) || replaceAll || goal.replaceOnChanges.some((r) => r.split(/[.[]/)[0] === k),
+    (k) => (goal.custom && forcesReplacement(goal.type, k, unwrapMap(inputs))) || replaceAll || goal.replaceOnChanges.some((r) => r.split(/[.[]/)[0] === k),
   );
-  if (forceReplace || replaceKeys.length > 0) return { op: "replace", diffs, deleteBeforeReplace };
-  return { op: diffs.length > 0 ? "update" : "same", diffs, deleteBeforeReplace };
+  if (forceReplace || replaceKeys.length > 0) return { op: "replace", diffs, replaceKeys, deleteBeforeReplace };
+  return { op: diffs.length > 0 ? "update" : "same", diffs, replaceKeys: [], deleteBeforeReplace };
 }
 
 function stateMeta(s: ResourceState): StepEventStateMetadata {
@@ -98,6 +100,7 @@ export function stepMetadata(
   olds: ResourceState | undefined,
   news: ResourceState | undefined,
   diffs: string[] = [],
+  replaceKeys: readonly string[] = [],
 ): StepEventMetadata {
   return {
     op,
@@ -105,7 +108,7 @@ export function stepMetadata(
     type,
     ...(olds ? { old: stateMeta(olds) } : {}),
     ...(news ? { new: stateMeta(news) } : {}),
-    ...(diffs.length > 0 ? { diffs, keys: diffs, detailedDiff: Object.fromEntries(diffs.map((k) => [k, { diffKind: "update" as never, inputDiff: true }])) } : {}),
+    ...(diffs.length > 0 ? { diffs, keys: diffs, detailedDiff: Object.fromEntries(diffs.map((k) => [k, { diffKind: (replaceKeys.includes(k) ? "update-replace" : "update") as never, inputDiff: true }])) } : {}),
     logical: false,
     provider: news?.provider ?? olds?.provider ?? "",
   };
