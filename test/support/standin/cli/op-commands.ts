@@ -157,7 +157,7 @@ async function operate(
   const execute = (d: Deployment): Promise<string | undefined> => {
     const run = {
       project: ref.project, stack: ref.stack, programDir: ctx.project.dir, main: ctx.project.main ?? ".",
-      config, dryRun: d.opts.dryRun, parallel: args.int("parallel") ?? 2147483647,
+      config, dryRun: d.opts.dryRun, parallel: args.int("parallel") ?? 2147483647, attachDebugger: args.bool("attach-debugger"),
     };
     return client ? runProgram(d, { ...run, client }, ctx.store.root) : runDiskProgram(d, run, ctx.project.runtime, ctx.store.root);
   };
