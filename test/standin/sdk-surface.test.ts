@@ -1,10 +1,11 @@
 import * as fs from "node:fs";
+import { createRequire } from "node:module";
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
-import { CommandError, LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
-import { createStandinWorld, type StandinWorld } from "../support/standin-harness";
+import { CommandError, LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import { createStandinWorld, STANDIN_ROOT, type StandinWorld } from "../support/standin-harness";
 
 /**
  * The rows of docs/standin.md's table not shown elsewhere, each through the SDK call that emits the flag:
@@ -19,6 +20,8 @@ async function failure(p: Promise<unknown>): Promise<string> {
 }
 
 const LOG = "aws:cloudwatch/logGroup:LogGroup";
+/** The SDK's own semver (PulumiCommand options take its SemVer). */
+const { SemVer } = createRequire(require.resolve("@pulumi/pulumi/package.json"))("semver") as typeof import("semver");
 
 function groups(retention: number, secretTag = "s3cr3t-value") {
   return async () => {
@@ -104,6 +107,12 @@ describe("stand-in pulumi through the SDK: the rest of the 3.248 Automation API 
     expect(fs.existsSync(path.join(dir, "Pulumi.one.yaml"))).toBe(true);
     await ws.removeStack("two", { force: true });
     expect(fs.existsSync(path.join(dir, "Pulumi.two.yaml"))).toBe(false);
+  });
+
+  it("PulumiCommand.install finds the installed CLI by `version` and downloads nothing; a newer minimum is refused by the SDK", async () => {
+    const cmd = await PulumiCommand.install({ root: STANDIN_ROOT, version: new SemVer("3.248.0") });
+    expect(cmd.version?.toString()).toBe("3.248.0");
+    await expect(PulumiCommand.get({ root: STANDIN_ROOT, version: new SemVer("3.249.0") })).rejects.toThrow(/Minimum version requirement failed/);
   });
 
   it("import with a converter needs the converter plugin, which the real CLI downloads: fails as offline", async () => {
