@@ -171,6 +171,8 @@ async function main(): Promise<void> {
   const list = await benchList();
   process.stdout.write(`list tenants (${LIST_SIZE} tenants): --json median ${(list.jsonMs / 1000).toFixed(2)} s, table median ${(list.tableMs / 1000).toFixed(2)} s (goal ≤ 2 s; load ${load()})\n`);
   const dir = mkdtempSync(join(tmpdir(), "tenantctl-bench-fleet-"));
+  // tenantctl refuses a file backend whose folder is missing, as pulumi does.
+  mkdirSync(join(dir, "state"), { recursive: true });
   await must(dir, ["shared", "up", "--env", "dev", "--config-file", join(REPO, "Pulumi.dev.yaml"), "--config", `imageUri=${image(1)}`, "--config", `hostedZoneId=${ZONE_ID}`]);
   await must(dir, ["provision", "tenant", TEMPLATE, "--image", image(1), "--yes"]);
   const max = Math.max(...SIZES);

@@ -53,6 +53,13 @@ describe("stand-in pulumi: CLI surface", () => {
     expect(big.code).toBe(255);
   });
 
+  it("whoami: --json, and its own -v/--verbose (a bool shadowing the global log level) with the backend URL", async () => {
+    const json = JSON.parse((await pulumi(["whoami", "-v", "--json"])).stdout) as { user: string; organizations: string[]; url: string };
+    expect(json).toEqual({ user: expect.any(String) as string, organizations: [], url: world.env.PULUMI_BACKEND_URL });
+    expect((await pulumi(["whoami", "--verbose"])).stdout).toBe(`User: ${json.user}\nOrganizations: \nBackend URL: ${world.env.PULUMI_BACKEND_URL}\n`);
+    expect((await pulumi(["whoami"])).stdout).toBe(`${json.user}\n`);
+  });
+
   it("prints usage for --help and -h on every command; the --remote flags only with PULUMI_EXPERIMENTAL, as the SDK probes", async () => {
     const root = await pulumi(["--help"]);
     expect(root.code).toBe(0);

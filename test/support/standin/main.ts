@@ -28,7 +28,7 @@ const opCmds = async () => import("./cli/op-commands");
  */
 const COMMANDS: Record<string, Command> = {
   version: { use: "version", short: "Print Pulumi's version number", flags: {}, run: async () => (process.stdout.write(`v${STANDIN_VERSION}\n`), 0) },
-  whoami: { use: "whoami [flags]", short: "Display the current logged-in user", flags: { ...JSON_FLAG }, run: async (a) => (await stackCmds()).whoami(a) },
+  whoami: { use: "whoami [flags]", short: "Display the current logged-in user", flags: { ...JSON_FLAG, verbose: "bool" }, run: async (a) => (await stackCmds()).whoami(a) },
   cancel: { use: "cancel [<stack-name>] [flags]", short: "Cancel a stack's currently running update, if any", flags: { ...STACK, yes: "bool" }, run: async (a) => (await stackCmds()).cancel(a) },
   stack: {
     use: "stack [flags]", short: "Manage stacks and view stack state",

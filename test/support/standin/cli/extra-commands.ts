@@ -123,7 +123,10 @@ function generatedCode(resources: ResourceState[]): string {
  * `--protect=false`, from an import file (`--file`) or `<type> <name> <id>`; writes code to `--out`.
  */
 export async function importResources(args: ParsedArgs): Promise<number> {
-  if (args.string("from")) throw new CliError(`converting state from '${args.string("from")}' needs the ${args.string("from")} converter plugin, which the tenantctl test stand-in does not have`);
+  const from = args.string("from");
+  // The converter plugin is not installed, so the real CLI tries to download it (convert.LoadConverterPlugin:
+  // `install "<name>": …`), which needs the network.
+  if (from) throw new CliError(`install "${from}": ${networkError(`[converter plugin ${from}] downloading`, `https://api.github.com/repos/pulumi/pulumi-converter-${from}/releases/latest`)}`);
   const ctx = Context.load();
   const ref = ctx.existingStack(args);
   const specs: ImportSpec[] = [];

@@ -29,6 +29,8 @@ import { stackConfigPath } from "../backend/stack-config";
 import { dependenciesOf, UrnFilter } from "../engine/targets";
 import { PlanRecorder, readPlan, writePlan } from "../engine/plan";
 import { writeImportFile } from "../engine/import-file";
+import { checkPolicyPackFlags } from "../engine/policy-config";
+import { startPolicies, analyzeStack } from "../engine/policy-run";
 
 function defaultTags(entry: ConfigEntry | undefined): Record<string, string> | undefined {
   if (!entry) return undefined;
@@ -59,6 +61,7 @@ export async function runOperation(kind: OperationKind, args: ParsedArgs): Promi
   for (const [flag, what] of Object.entries(UNSUPPORTED_OP_FLAGS)) {
     if (args.has(flag)) throw unsupported(`--${flag} (the real CLI ${what})`);
   }
+  checkPolicyPackFlags(args.multi("policy-pack"), args.multi("policy-pack-config"));
   if (args.multi("target").length > 0 && args.multi("exclude").length > 0) {
     throw new CliError("if any flags in the group [target exclude] are set none of the others can be; [exclude target] were all set");
   }
@@ -154,7 +157,7 @@ async function operate(
   const execute = (d: Deployment): Promise<string | undefined> => {
     const run = {
       project: ref.project, stack: ref.stack, programDir: ctx.project.dir, main: ctx.project.main ?? ".",
-      config, dryRun: d.opts.dryRun, parallel: args.int("parallel") ?? 2147483647,
+      config, dryRun: d.opts.dryRun, parallel: args.int("parallel") ?? 2147483647, attachDebugger: args.bool("attach-debugger"),
     };
     return client ? runProgram(d, { ...run, client }, ctx.store.root) : runDiskProgram(d, run, ctx.project.runtime, ctx.store.root);
   };
@@ -165,6 +168,8 @@ async function operate(
   }
   const snapshot = new SnapshotManager(latest, persist);
   const d = deployment(snapshot);
+  // The packs (child processes) are stopped when this process exits, however the operation ends.
+  const policies = await startPolicies(d, args.multi("policy-pack"), args.multi("policy-pack-config"), config);
   // Like the real CLI: the first SIGINT cancels gracefully (state saved, lock released), a second one kills.
   let interrupts = 0;
   process.on("SIGINT", () => {
@@ -205,10 +210,11 @@ async function operate(
     if (!done && programError === undefined && d.loggedErrors.length === 0) await work();
   }
   d.hooks.close();
-  const failed = d.failed || d.canceled || d.loggedErrors.length > 0 || programError !== undefined;
+  if (policies && !d.failed && !d.canceled && programError === undefined) await analyzeStack(d, policies, snapshot);
+  const failed = d.failed || d.canceled || d.loggedErrors.length > 0 || programError !== undefined || d.mandatoryViolations > 0;
   if (!dryRun) snapshot.persist();
   const seconds = (Date.now() - started) / 1000;
-  events.emit({ summaryEvent: { maybeCorrupt: false, durationSeconds: Math.round(seconds), resourceChanges: d.changes, policyPacks: {} } });
+  events.emit({ summaryEvent: { maybeCorrupt: false, durationSeconds: Math.round(seconds), resourceChanges: d.changes, policyPacks: policies?.versions() ?? {} } });
   await events.close();
   if (!dryRun) {
     ctx.store.appendHistory(ref, {
@@ -218,7 +224,7 @@ async function operate(
     }, ctx.store.read(ref));
   }
   const root = snapshot.deployment().resources?.find((r) => r.type === "pulumi:pulumi:Stack");
-  print(renderDisplay(kind, dryRun, ctx.displayName(ref), events.emitted(), d.changes, root?.outputs, seconds));
+  print(renderDisplay(kind, dryRun, ctx.displayName(ref), events.emitted(), d.changes, root?.outputs, seconds, policies));
   if (d.canceled) throw new CliError(`${kind} canceled`);
   if (failed) throw new CliError(`${kind} failed`);
   if (args.bool("expect-no-changes") && Object.entries(d.changes).some(([op, n]) => op !== "same" && (n ?? 0) > 0)) {

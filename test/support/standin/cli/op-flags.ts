@@ -89,8 +89,5 @@ export function opFlags(kind: "up" | "preview" | "refresh" | "destroy"): FlagSpe
  * stand-in cannot (docs/standin.md has the table). Passing one fails instead of being ignored.
  */
 export const UNSUPPORTED_OP_FLAGS: Record<string, string> = {
-  "policy-pack": "runs a policy pack through its language's analyzer plugin, which the stand-in does not host",
-  "policy-pack-config": "configures a policy pack (see --policy-pack)",
-  "attach-debugger": "waits for a debugger to attach to the program before running it",
   "target-replace": "replaces one resource and targets it",
 };

@@ -141,7 +141,9 @@ export async function whoami(args: ParsedArgs): Promise<number> {
   }
   const { url } = backendRoot(project);
   const user = os.userInfo().username;
+  // whoami's own -v/--verbose (a bool, shadowing the global log level) adds the organizations and the backend URL.
   if (args.bool("json")) printJson({ user, organizations: [], url });
+  else if (args.bool("verbose")) print(`User: ${user}\nOrganizations: \nBackend URL: ${url}`);
   else print(user);
   return 0;
 }

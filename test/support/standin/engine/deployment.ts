@@ -17,6 +17,8 @@ import type { HookPoint } from "./hooks";
 import type { Plan, PlanRecorder } from "./plan";
 import type { UrnFilter } from "./targets";
 import { dependenciesOf } from "./targets";
+import type { PolicyPacks } from "./policy-packs";
+import { effectiveLevel, policyEvent } from "./policy-report";
 
 export interface DeploymentOptions {
   project: string;
@@ -45,6 +47,8 @@ export interface DeploymentOptions {
    * touched, and the operation fails at the end.
    */
   continueOnError?: boolean;
+  /** `--policy-pack`: every registration is analyzed before its step. */
+  policies?: PolicyPacks;
 }
 
 /** A failed step: the gRPC layer answers UNAVAILABLE so the program stops quietly, as with the real engine. */
@@ -58,6 +62,8 @@ export class Deployment {
   /** Errors the program logged (e.g. an unhandled exception): the update fails, steps already running finish. */
   readonly loggedErrors: string[] = [];
   rootUrn = "";
+  /** Mandatory policy violations: a preview goes on and fails at the end; an update stops at the first. */
+  mandatoryViolations = 0;
   /** Set by the first Ctrl-C: no new steps start, running ones finish, state is saved, the lock released. */
   canceled = false;
   /** Reads the account for `import` steps; set by the resource monitor, which knows the backend. */
@@ -180,6 +186,18 @@ export class Deployment {
     if (goal.custom) inputs = this.opts.aws.check(goal.type, goal.name, inputs, old?.inputs);
     // Like the plan's seed: an auto-name chosen at preview time is the one the planned update uses.
     if (goal.custom && this.opts.plan) inputs = this.opts.plan.seedAutoName(goal.urn, goal.type, goal.inputs, inputs);
+    if (this.opts.policies) {
+      const verdict = await this.analyze(goal, inputs);
+      if (verdict === "invalid") {
+        // The step generator's bail (`resource <urn> is invalid`): the violations were reported, no step is made.
+        this.errors.push(`resource ${goal.urn} is invalid`);
+        this.failedUrns.add(goal.urn);
+        if (this.opts.continueOnError) return this.answerFromState(goal, old);
+        this.onFailure();
+        throw new StepFailure(`resource ${goal.urn} is invalid`);
+      }
+      inputs = verdict;
+    }
     const decision: Decision = decide(goal, inputs, old, this.opts.replaceUrns.has(goal.urn));
     if (decision.op === "replace" && goal.custom && !decision.deleteBeforeReplace) {
       inputs = this.opts.aws.check(goal.type, goal.name, effectiveInputs(goal, old), undefined);
@@ -228,6 +246,24 @@ export class Deployment {
     } finally {
       if (--this.inflight === 0) this.idle.splice(0).forEach((resolve) => resolve());
     }
+  }
+
+  /** Remediations and analysis by every policy pack; a mandatory violation makes an update's resource invalid. */
+  private async analyze(goal: Goal, inputs: PropertyMap): Promise<PropertyMap | "invalid"> {
+    const policies = this.opts.policies;
+    if (!policies) return inputs;
+    const { properties, diagnostics } = await policies.analyze({
+      urn: goal.urn, type: goal.type, name: goal.name, properties: inputs, parent: goal.parent, protect: goal.protect,
+    });
+    let invalid = false;
+    for (const d of diagnostics) {
+      if (effectiveLevel(d) === "mandatory") {
+        this.mandatoryViolations++;
+        if (!this.opts.dryRun) invalid = true;
+      }
+      this.opts.events.emit(policyEvent(goal.urn, d));
+    }
+    return invalid ? "invalid" : properties;
   }
 
   private filterAllows(goal: Goal, provider: string): boolean {

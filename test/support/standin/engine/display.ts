@@ -1,6 +1,8 @@
 import type { OpType } from "@pulumi/pulumi/automation";
 import type { EventBody } from "./events";
 import { maskSecrets } from "./values";
+import type { PolicyPacks } from "./policy-packs";
+import { renderPolicies } from "./policy-report";
 
 export type OperationKind = "update" | "preview" | "refresh" | "destroy";
 
@@ -30,6 +32,7 @@ export function renderDisplay(
   changes: Partial<Record<OpType, number>>,
   outputs: Record<string, unknown> | undefined,
   seconds: number,
+  policies?: PolicyPacks,
 ): string {
   const lines = [header(kind, dryRun, stack), ""];
   for (const e of events) {
@@ -53,6 +56,7 @@ export function renderDisplay(
     lines.push("", "Outputs:");
     for (const [k, v] of Object.entries(maskSecrets(outputs) as Record<string, unknown>)) lines.push(`    ${k}: ${JSON.stringify(v)}`);
   }
+  if (policies) lines.push(...renderPolicies(events, policies.locations(), policies.versions()));
   lines.push("", "Resources:");
   for (const [op, [past, future]] of Object.entries(DONE)) {
     const n = changes[op as OpType];

@@ -228,8 +228,11 @@ export function engineService(d: Deployment): IEngineServer {
       d.rootUrn = req.getUrn();
       return new p.engine.SetRootResourceResponse();
     }),
-    startDebugging: unary(() => {
-      throw new Error("debugging is not supported by the tenantctl test stand-in");
+    // The language host started the program under a debugger: the engine passes its launch configuration on as a
+    // StartDebuggingEvent, which the SDK's onEvent and IDEs read to attach.
+    startDebugging: unary((req) => {
+      d.opts.events.emit({ startDebuggingEvent: { config: (req.getConfig()?.toJavaScript() ?? {}) as Record<string, unknown> } });
+      return new p.Empty();
     }),
     requirePulumiVersion: unary(() => new p.engine.RequirePulumiVersionResponse()),
   };

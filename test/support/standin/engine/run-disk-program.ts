@@ -10,7 +10,28 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { CliError, trace } from "../errors";
 import type { Deployment } from "./deployment";
+import { protos } from "./grpc";
 import { serveEngine, type ProgramRun } from "./run-program";
+
+/**
+ * What pulumi-language-nodejs sends the engine once the program runs under the inspector (StartDebugging, the
+ * Node.js host's launch configuration: attach by process id, continue on attach).
+ */
+async function startDebugging(engineAddress: string, pid: number): Promise<void> {
+  const p = protos();
+  const client = new p.engineGrpc.EngineClient(engineAddress, p.grpc.credentials.createInsecure());
+  const req = new p.engine.StartDebuggingRequest();
+  req.setConfig(p.Struct.fromJavaScript({
+    name: "Pulumi: Program (Node.js)", type: "node", request: "attach", processId: pid, continueOnAttach: true,
+    skipFiles: ["<node_internals>/**"],
+  }));
+  req.setMessage(`on process id ${pid}`);
+  try {
+    await new Promise<void>((resolve, reject) => client.startDebugging(req, (err) => (err ? reject(err) : resolve())));
+  } finally {
+    client.close();
+  }
+}
 
 /** cmd/run's exit code after the program's error was already reported through the engine's Log. */
 const EXITED_AFTER_LOGGING = 32;
@@ -37,7 +58,11 @@ export async function runDiskProgram(
     throw new CliError(`It looks like the Pulumi SDK has not been installed. Have you run npm install or yarn install? (in ${run.programDir})`);
   }
   const { gate, server, address } = await serveEngine(d, backendRoot);
+  // As pulumi-language-nodejs with AttachDebugger: node waits on its first line for an inspector client. The real
+  // host uses the default inspector port 9229; a free port keeps parallel test runs apart.
+  const inspect = run.attachDebugger ? ["--inspect-brk=127.0.0.1:0", "--inspect-publish-uid=http"] : [];
   const args = [
+    ...inspect,
     runner, `--monitor=${address}`, `--engine=${address}`, `--organization=organization`, `--project=${run.project}`,
     `--stack=${run.stack}`, `--pwd=${run.programDir}`, `--root-directory=${run.programDir}`, `--parallel=${run.parallel}`,
     ...(run.dryRun ? ["--dry-run"] : []), program,
@@ -57,6 +82,12 @@ export async function runDiskProgram(
       });
       child.stderr.on("data", (b: Buffer) => (stderr += b.toString()));
       child.on("error", (e) => resolve(e.message));
+      if (run.attachDebugger && child.pid !== undefined) {
+        startDebugging(address, child.pid).catch((err: unknown) => {
+          child.kill();
+          resolve(`unable to start debugging: ${(err as Error).message}`);
+        });
+      }
       child.on("close", (code) => {
         trace(`program exited ${String(code)}`);
         if (code === 0) resolve(undefined);

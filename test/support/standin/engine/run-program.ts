@@ -32,6 +32,8 @@ export interface ProgramRun {
   config: Record<string, ConfigEntry>;
   dryRun: boolean;
   parallel: number;
+  /** `--attach-debugger`: the language host starts the program under a debugger and tells the engine. */
+  attachDebugger: boolean;
 }
 
 /**
@@ -56,6 +58,9 @@ export async function runProgram(d: Deployment, run: ProgramRun, backendRoot: st
     req.setParallel(run.parallel);
     req.setMonitorAddress(address);
     req.setOrganization("organization");
+    // The Automation API's in-process language host ignores it (the program is a function in the caller's process);
+    // the engine passes it all the same.
+    req.setAttachDebugger(run.attachDebugger);
     trace(`Run at ${run.client}, monitor ${address}`);
     const ran = new Promise<string | undefined>((resolve) => {
       client.run(req, (err, res) => {
