@@ -9,6 +9,8 @@ module.exports = {
   },
   modulePathIgnorePatterns: ["<rootDir>/dist/"],
   testTimeout: 120000,
+  // On a fresh clone (no timings cached yet) the end-to-end files start first, so none of them runs alone at the end.
+  testSequencer: "<rootDir>/test/support/slow-first-sequencer.js",
   // Most suites wait on child processes (the CLI, the stand-in, PostgreSQL), so two workers use both cores well.
   maxWorkers: 2,
 };

@@ -7,6 +7,13 @@ import type { PulumiCommand, PulumiFn, Stack } from "@pulumi/pulumi/automation";
 export const STANDIN_ROOT = __dirname;
 /** Put this first on PATH to make `pulumi` the stand-in for a child process (e.g. the real `tenantctl` binary). */
 export const STANDIN_BIN = path.join(__dirname, "bin");
+/**
+ * Test-only speed knobs for the stand-in (docs/standin.md): a cache of the passphrase keys it derives, under `tmpDir`
+ * (the test's own temporary folder), instead of ~0.25 CPU-seconds of PBKDF2 in every command that opens secrets.
+ */
+export function standinSpeedEnv(tmpDir: string): Record<string, string> {
+  return { PULUMI_STANDIN_KDF_CACHE_DIR: path.join(tmpDir, "standin-kdf-cache") };
+}
 
 export interface StandinWorld {
   /** The file backend's root: `.pulumi/` (stacks, history, locks) and `.pulumi-standin/` (the simulated account). */
@@ -38,6 +45,7 @@ export function createStandinWorld(opts: { passphrase?: string; tmpRoot?: string
     PULUMI_CONFIG_PASSPHRASE: opts.passphrase ?? "standin-test-passphrase",
     PULUMI_HOME: path.join(base, "pulumi-home"),
     PULUMI_SKIP_UPDATE_CHECK: "true",
+    ...standinSpeedEnv(base),
   };
   const pulumiCommand = async (): Promise<PulumiCommand> => {
     const { PulumiCommand } = await import("@pulumi/pulumi/automation");

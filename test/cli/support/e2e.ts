@@ -2,6 +2,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
+import { standinSpeedEnv } from "../../support/standin-harness";
 
 export const ROOT = join(__dirname, "..", "..", "..");
 export const BIN = join(ROOT, "bin", "tenantctl.js");
@@ -31,6 +32,7 @@ export function e2eEnv(backend: string, extra: NodeJS.ProcessEnv = {}): NodeJS.P
     PULUMI_BACKEND_URL: `file://${backend}`,
     PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
     CI: "true",
+    ...standinSpeedEnv(join(backend, "..")),
     ...extra,
   };
 }

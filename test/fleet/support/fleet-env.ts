@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import type { CloudResource } from "../../support/standin/aws/account-store";
 import { accountResources } from "../../support/standin-account";
+import { standinSpeedEnv } from "../../support/standin-harness";
 
 /** A Route 53 zone for the shared stack, so its certificate is validated and the HTTPS listener created. */
 const ZONE_ID = "Z0123456789ABCDEFGHIJ";
@@ -43,6 +44,7 @@ export function fleetEnv(prefix = "tenantctl-fleet-"): FleetEnv {
     PULUMI_CONFIG_PASSPHRASE: "fleet-test-passphrase",
     TENANTCTL_HOME: join(dir, "home"),
     CI: "1",
+    ...standinSpeedEnv(dir),
   };
   const run = (args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<CliRun> =>
     new Promise((resolve) => {

@@ -1,6 +1,7 @@
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import { CliError } from "../errors";
+import { cachedKey } from "./kdf-cache";
 
 /**
  * The passphrase secrets manager, in the real CLI's formats: the salt state is `v1:<salt>:<encrypted "pulumi">` and
@@ -73,5 +74,5 @@ export class Crypter {
 }
 
 function derive(passphrase: string, salt: Buffer): Buffer {
-  return crypto.pbkdf2Sync(passphrase, salt, ITERATIONS, 32, "sha256");
+  return cachedKey(passphrase, salt, ITERATIONS, () => crypto.pbkdf2Sync(passphrase, salt, ITERATIONS, 32, "sha256"));
 }
