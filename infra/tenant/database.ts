@@ -52,7 +52,7 @@ export class TenantDatabase extends pulumi.ComponentResource {
     const { names, tags, shared } = ctx;
     const group = new aws.ec2.SecurityGroup(
       names.dbSecurityGroup,
-      { vpcId: shared.vpcId, description: `tenantctl database of ${ctx.spec.slug}`, tags },
+      { vpcId: shared.vpcId, description: `tenantctl database of ${ctx.names.component}`, tags },
       { parent: this },
     );
     new aws.vpc.SecurityGroupIngressRule(
