@@ -10,13 +10,14 @@ import {
 } from "./common";
 import { applyAndReport } from "./tenant-apply";
 
-type ProvisionFlags = TenantFlags & OutputFlags & BackendFlags & { readonly dryRun?: boolean; readonly yes?: boolean };
+type ProvisionFlags = TenantFlags & OutputFlags & BackendFlags & { readonly dryRun?: boolean; readonly yes?: boolean; readonly pool?: boolean };
 
 export function provisionCommand(ctx: CommandContext): Command {
   const tenant = withJson(withBackend(withEnv(withTenantFlags(nounCommand("tenant", "create a tenant's stack (or converge it when it exists with the same spec)")))))
     .argument("<slug>", "tenant slug (3-21 lowercase letters, digits, hyphens; starts with a letter)")
     .option("--dry-run", "preview the changes without applying them")
-    .option("-y, --yes", "do not ask for confirmation on a terminal");
+    .option("-y, --yes", "do not ask for confirmation on a terminal")
+    .option("--no-pool", "provision cold even when the warm pool has a ready slot of the tier (see tenantctl pool --help)");
   withExamples(tenant, [
     'tenantctl provision tenant acme --tier standard --display-name "ACME Corp"',
     "tenantctl provision tenant globex --tier premium --color '#ff6600' --owner ops@globex.com --yes",
@@ -33,7 +34,8 @@ export function provisionCommand(ctx: CommandContext): Command {
       yes: flags.yes ?? false,
       secretsProvider: flags.secretsProvider,
       installPulumi: flags.installPulumi ?? false,
-      retry: commandLine(["provision", "tenant", slug], { ...flags }),
+      retry: commandLine(["provision", "tenant", slug], { ...flags, pool: undefined, ...(flags.pool === false ? { noPool: true } : {}) }),
+      usePool: flags.pool !== false,
     });
   });
   return withExamples(new Command("provision").description("provision a tenant").addCommand(tenant), ['tenantctl provision tenant acme --tier standard --display-name "ACME Corp"']);

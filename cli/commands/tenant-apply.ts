@@ -18,9 +18,12 @@ export interface ApplyCommand {
   readonly secretsProvider: string | undefined;
   readonly installPulumi: boolean;
   readonly retry: string;
+  /** provision: claim a ready warm-pool slot when one fits (false with --no-pool). */
+  readonly usePool?: boolean;
 }
 
 export async function applyAndReport(ctx: CommandContext, reporter: Reporter, command: ApplyCommand): Promise<void> {
+  const startedMs = Date.now();
   const { requestedTenant } = await import("../tenant-input");
   const { checkSecretsProviderOption } = await import("../orchestration/prerequisites");
   const requested = await requestedTenant(command.slug, command.flags, ctx.io.env);
@@ -29,6 +32,10 @@ export async function applyAndReport(ctx: CommandContext, reporter: Reporter, co
   const { applyTenant } = await import("../orchestration/apply");
   const { confirmYesNo } = await import("../prompt");
   const session = await openEngineSession(ctx.io, { secretsProvider, installPulumi: command.installPulumi });
+  if (command.mode === "provision" && command.usePool === true && !command.dryRun) {
+    const { provisionFromPool } = await import("../pool/provision-claim");
+    if (await provisionFromPool(ctx.io, reporter, session, { requested, yes: command.yes, retry: command.retry, startedMs })) return;
+  }
   const { costBreakdown } = await import("../../infra/tiers");
   const { changeSummary } = await import("../progress");
   const { describeDefaultImage } = await import("../fleet/default-image");
@@ -80,6 +87,7 @@ export async function applyAndReport(ctx: CommandContext, reporter: Reporter, co
     specChanges: result.diff,
     resourceChanges: result.changes,
     adminToken: tokenCommand === undefined ? null : { secretArn: tokenArn, command: tokenCommand },
+    ...(command.mode === "provision" ? { fromPool: false, elapsedSeconds: Math.round((Date.now() - startedMs) / 100) / 10 } : {}),
   };
   reporter.result(document, (out) => {
     const summary = changeSummary(result.changes, !result.applied);
