@@ -74,6 +74,7 @@ async function report(reporter: Reporter, result: import("../pool/status").PoolS
   const { renderTable, shortImage } = await import("../table");
   reporter.result(result, (out) => {
     for (const slug of result.finishedClaims) out(`finished an interrupted claim: ${slug}`);
+    for (const c of result.stuckClaims) out(`interrupted claim of slot ${c.tenantId} for ${c.slug} cannot be finished yet: ${c.error}`);
     const tiers = Object.entries(result.tiers).map(([t, v]) => `${t} ${v.ready}/${v.slots} ready`).join(", ");
     out(`pool ${result.env}: ${tiers}; idle cost about $${result.monthlyCostUsd.toFixed(2)}/month`);
     if (result.slots.length === 0) return;

@@ -14,7 +14,8 @@ import { movePriority } from "../orchestration/priorities";
 import type { EngineSession } from "../orchestration/session";
 import { plainOutputs, readSharedOutputs } from "../orchestration/shared-stack";
 import { stackExists } from "../orchestration/stack-files";
-import { runStackOperation } from "../orchestration/stack-operation";
+import { assertUnlocked } from "../orchestration/engine-errors";
+import { EngineFailure, runEngine } from "../orchestration/run-engine";
 import { readIndexEntry, removeIndexEntry, writeIndexEntry } from "../orchestration/tenant-index";
 import { openTenantStack, tenantTarget } from "../orchestration/tenant-stack";
 import {
@@ -67,9 +68,21 @@ export async function claimFromPool(session: EngineSession, requested: Requested
   }
 }
 
-/** Claims left by a process that died are finished (rolled forward) before anything else looks at the pool. */
-export async function finishStaleClaims(session: EngineSession, env: string, retry: string): Promise<ClaimResult[]> {
-  const done: ClaimResult[] = [];
+export interface StuckClaim {
+  readonly tenantId: string;
+  readonly slug: string;
+  /** Why it could not be finished, with the recovery steps (e.g. the stale lock of the engine that was killed). */
+  readonly error: string;
+}
+
+/**
+ * Claims left by a process that died are finished (rolled forward) before anything else looks at the pool. One
+ * that cannot be finished yet (its engine left a stale lock) stays claimed, so nobody else gets the slot, and is
+ * returned as stuck with the recovery steps; the next run after them finishes it.
+ */
+export async function finishStaleClaims(session: EngineSession, env: string, retry: string): Promise<{ finished: ClaimResult[]; stuck: StuckClaim[] }> {
+  const finished: ClaimResult[] = [];
+  const stuck: StuckClaim[] = [];
   for (const record of await listClaims(session.store, env)) {
     if (!isStaleClaim(record, session.io.now())) continue;
     if (record.drain === true) {
@@ -77,10 +90,17 @@ export async function finishStaleClaims(session: EngineSession, env: string, ret
       await session.store.remove(claimKey(env, record.tenantId));
     } else {
       session.io.stderr.write(`finishing the interrupted claim of pool slot ${record.tenantId} for ${record.slug}\n`);
-      done.push(await completeClaim(session, { ...record, pid: process.pid, startedAt: session.io.now().toISOString() }, retry));
+      try {
+        finished.push(await completeClaim(session, { ...record, pid: process.pid, startedAt: session.io.now().toISOString() }, retry));
+      } catch (error: unknown) {
+        const hint = error instanceof ConflictError && error.hint !== undefined ? `\n${error.hint}` : "";
+        stuck.push({ tenantId: record.tenantId, slug: record.slug, error: `${error instanceof Error ? error.message : String(error)}${hint}` });
+        // Keep it stale for the next run: the record's process is the one that died.
+        await session.store.writeJson(claimKey(env, record.tenantId), record);
+      }
     }
   }
-  return done;
+  return { finished, stuck };
 }
 
 /** The claim proper; idempotent, so it also finishes an interrupted one (whatever step it stopped at). */
@@ -95,19 +115,22 @@ export async function completeClaim(session: EngineSession, record: ClaimRecord,
   const renamed = (await stackExists(session.backend, target.project, slotStack)) === false;
   const current = renamed ? target.stack : slotStack;
   const { stack } = await openTenantStack(session, { ...target, stack: current }, spec, shared);
-  const applied = await runStackOperation(
-    session,
-    { project: target.project, stack: current, spec, operation: "provision", retry, message: `claiming warm-pool slot ${record.tenantId}`, inspect: () => stack.exportStack() },
-    async (step) => {
-      const outcome = await step(`claiming warm-pool slot ${record.tenantId} for ${spec.slug}`, (o) => stack.up(o));
-      const outputs = plainOutputs(outcome.result.outputs);
-      const url = typeof outputs.url === "string" ? outputs.url : undefined;
-      return { result: { changes: outcome.changes, outputs }, url };
-    },
-  );
+  // Not runStackOperation: the index keeps the slot's entry until the claim is complete (the claim record is the
+  // "in progress" mark), so no reader ever sees a half-assigned tenant.
+  const run = { io: session.io, project: target.project, stack: current, fileRoot: session.backend.fileRoot, retry, inspect: () => stack.exportStack() };
+  await assertUnlocked(session.backend, run).catch(async (error: unknown) => {
+    if (!(error instanceof ConflictError) || error.details.stale !== true) throw error;
+    const { inspectDeath, staleLockError } = await import("../orchestration/engine-recovery");
+    throw staleLockError(await inspectDeath({ ...run, env: session.io.env, cwd: session.io.cwd, how: "gone" }, run.inspect));
+  });
+  const outcome = await runEngine({ ...run, title: `claiming warm-pool slot ${record.tenantId} for ${spec.slug}` }, (o) => stack.up(o))
+    .catch((error: unknown) => {
+      throw error instanceof EngineFailure ? error.translated : error;
+    });
+  const applied = { changes: outcome.changes, outputs: plainOutputs(outcome.result.outputs) };
   if (!renamed) await stack.rename({ stackName: target.stack });
   const now = session.io.now();
-  const entry = await readIndexEntry(store, target.project, current);
+  const entry = await readIndexEntry(store, target.project, slotStack);
   await writeIndexEntry(store, {
     spec, project: target.project, stack: target.stack, operation: "provision", status: "succeeded",
     url: typeof applied.outputs.url === "string" ? applied.outputs.url : undefined, resourceCount: entry?.resourceCount, now,

@@ -4,7 +4,10 @@
  * then it is torn down like a tenant, without a final snapshot (it never held customer data) and with its secrets
  * deleted at once (the admin token was never handed out).
  */
+import { runEngine } from "../orchestration/run-engine";
 import { teardownTenant } from "../orchestration/teardown";
+import { tenantTarget } from "../orchestration/tenant-stack";
+import { openWorkspace, selectExisting } from "../orchestration/workspace";
 import type { EngineSession } from "../orchestration/session";
 import type { PoolTier } from "./input";
 import { claimKey, healthKey, listSlots, newClaimRecord, type SlotView } from "./records";
@@ -34,6 +37,14 @@ export interface DrainResult {
   readonly skipped: readonly string[];
 }
 
+async function refreshSlot(session: EngineSession, slot: SlotView, retry: string): Promise<void> {
+  const target = await tenantTarget(slot.tenantId, slot.env);
+  const stack = await selectExisting(await openWorkspace(session.workspace, target.project, undefined), target.stack);
+  if (stack === undefined) return;
+  const run = { io: session.io, project: target.project, stack: target.stack, fileRoot: session.backend.fileRoot, retry };
+  await runEngine({ ...run, title: `refreshing pool slot ${slot.tenantId} before removing it` }, (o) => stack.refresh(o));
+}
+
 export async function drainPool(session: EngineSession, plan: DrainPlan, retry: string): Promise<DrainResult> {
   const removed: string[] = [];
   const skipped: string[] = [];
@@ -44,6 +55,9 @@ export async function drainPool(session: EngineSession, plan: DrainPlan, retry: 
       continue;
     }
     try {
+      // A slot found changed or gone behind tenantctl's back is refreshed first, so teardown does not trip over
+      // (say) a database that no longer exists.
+      if (slotState(slot).state !== "ready") await refreshSlot(session, slot, retry);
       await teardownTenant(session, { slug: slot.tenantId, env: plan.env, keepStack: false, forceDeleteSecrets: true, retry, confirm: () => Promise.resolve() });
       await session.store.remove(healthKey(plan.env, slot.tenantId));
       removed.push(slot.tenantId);

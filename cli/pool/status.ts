@@ -5,7 +5,7 @@
  */
 import { costBreakdown } from "../../infra/tiers";
 import type { EngineSession } from "../orchestration/session";
-import { finishStaleClaims } from "./claim";
+import { finishStaleClaims, type StuckClaim } from "./claim";
 import { checkSlot } from "./health";
 import { POOL_TIERS } from "./input";
 import { listSlots, type SlotView } from "./records";
@@ -31,6 +31,8 @@ export interface PoolStatus {
   readonly monthlyCostUsd: number;
   /** Interrupted claims this run finished (tenant slugs). */
   readonly finishedClaims: readonly string[];
+  /** Interrupted claims that could not be finished yet, with the recovery steps. */
+  readonly stuckClaims: readonly StuckClaim[];
 }
 
 export function slotState(s: SlotView): { state: string; reason: string | null } {
@@ -43,7 +45,7 @@ export function slotState(s: SlotView): { state: string; reason: string | null }
 
 const round2 = (n: number): number => Math.round(n * 100) / 100;
 
-export function poolStatusOf(env: string, slots: readonly SlotView[], now: Date, finishedClaims: readonly string[] = []): PoolStatus {
+export function poolStatusOf(env: string, slots: readonly SlotView[], now: Date, finishedClaims: readonly string[] = [], stuckClaims: readonly StuckClaim[] = []): PoolStatus {
   const rows = slots.map((s): SlotRow => ({
     tenantId: s.tenantId, tier: s.tier, ageSeconds: Math.max(0, Math.round((now.getTime() - Date.parse(s.createdAt)) / 1000)),
     ...slotState(s), checkedAt: s.health?.checkedAt ?? null, image: s.image, loadBalancer: s.loadBalancer, listenerPriority: s.listenerPriority,
@@ -54,11 +56,11 @@ export function poolStatusOf(env: string, slots: readonly SlotView[], now: Date,
     const mine = rows.filter((r) => r.tier === tier);
     tiers[tier] = { slots: mine.length, ready: mine.filter((r) => r.state === "ready").length, monthlyCostUsd: round2(mine.reduce((sum, r) => sum + r.monthlyCostUsd, 0)) };
   }
-  return { env, slots: rows, tiers, monthlyCostUsd: round2(rows.reduce((sum, r) => sum + r.monthlyCostUsd, 0)), finishedClaims };
+  return { env, slots: rows, tiers, monthlyCostUsd: round2(rows.reduce((sum, r) => sum + r.monthlyCostUsd, 0)), finishedClaims, stuckClaims };
 }
 
 export async function poolStatus(session: EngineSession, env: string, check: boolean, retry: string): Promise<PoolStatus> {
-  const finished = await finishStaleClaims(session, env, retry);
+  const { finished, stuck } = await finishStaleClaims(session, env, retry);
   if (check) for (const slot of await listSlots(session.store, env)) if (slot.claim === undefined) await checkSlot(session, slot, retry);
-  return poolStatusOf(env, await listSlots(session.store, env), session.io.now(), finished.map((f) => f.spec.slug));
+  return poolStatusOf(env, await listSlots(session.store, env), session.io.now(), finished.map((f) => f.spec.slug), stuck);
 }
