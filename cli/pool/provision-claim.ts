@@ -23,8 +23,14 @@ export async function provisionFromPool(io: Io, reporter: Reporter, session: Eng
   const { listSlots } = await import("./records");
   const { slotFits } = await import("./claim");
   const slug = req.requested.spec.slug;
-  const fits = (await listSlots(session.store, req.requested.spec.env)).some((s) => slotFits(s, req.requested));
-  if (!fits) {
+  const slots = await listSlots(session.store, req.requested.spec.env);
+  // No pool in this env, or the tenant exists already (provision converges it): the normal path, silently.
+  if (slots.length === 0) return false;
+  const { tenantTarget } = await import("../orchestration/tenant-stack");
+  const { stackExists } = await import("../orchestration/stack-files");
+  const target = await tenantTarget(slug, req.requested.spec.env);
+  if ((await stackExists(session.backend, target.project, target.stack)) !== false) return false;
+  if (!slots.some((s) => slotFits(s, req.requested))) {
     reporter.info(`no ready ${req.requested.spec.tier} slot in the warm pool of ${req.requested.spec.env}: provisioning ${slug} cold`);
     return false;
   }
