@@ -2,7 +2,7 @@
  * The warm pool end to end: the built `tenantctl` against the stand-in `pulumi` and its simulated account.
  * fill → status → provision claims a slot (no database, task definition or service change; the listener rule and
  * tags change in place) → the claimed tenant is a normal tenant (list, status, update, teardown with its final
- * snapshot) → --no-pool → two provisions racing for one slot → an unhealthy slot is skipped → drain (no snapshot).
+ * snapshot, restore) → --no-pool → two provisions racing for one slot → an unhealthy slot is skipped → drain (no snapshot).
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -138,6 +138,15 @@ describe("warm pool (stand-in)", () => {
     const doc = json<{ finalSnapshotIdentifier: string; stackRemoved: boolean }>(ok(await run("teardown", "tenant", "acme", "--yes", "--json")));
     expect(doc).toEqual(expect.objectContaining({ finalSnapshotIdentifier: `tenantctl-dev-${slots[0] ?? ""}-final-1`, stackRemoved: true }));
     expect(listSnapshots(backend).map((s) => s.dbSnapshotIdentifier)).toContain(`tenantctl-dev-${slots[0] ?? ""}-final-1`);
+  });
+
+  it("restore brings the claimed tenant back from that snapshot, still named by its tenant id", async () => {
+    const id = slots[0] ?? "";
+    const doc = json<{ snapshot: string; generation: number; spec: { slug: string; tenantId: string; restoreFromSnapshot: string } }>(
+      ok(await run("restore", "tenant", "acme", "--new-secrets", "--json")));
+    expect(doc).toMatchObject({ snapshot: `tenantctl-dev-${id}-final-1`, generation: 2, spec: { slug: "acme", tenantId: id, restoreFromSnapshot: `tenantctl-dev-${id}-final-1` } });
+    const status = json<{ stack: string; outputs: { finalSnapshotIdentifier: string } }>(ok(await run("status", "tenant", "acme", "--json")));
+    expect(status).toMatchObject({ stack: "dev-acme", outputs: { finalSnapshotIdentifier: `tenantctl-dev-${id}-final-2` } });
   });
 
   it("refuses bad pool input with one error line and exit 2", async () => {
