@@ -18,6 +18,7 @@ import { upgradeCommand } from "./commands/upgrade";
 import { driftCommand } from "./commands/drift";
 import { capacityCommand } from "./commands/capacity";
 import { restoreCommand } from "./commands/restore";
+import { poolCommand } from "./commands/pool";
 
 const ROOT_EXAMPLES = [
   "tenantctl synth tenant acme --json                      # what acme would get; no cloud needed",
@@ -58,6 +59,7 @@ export function buildProgram(io: Io): Command {
     driftCommand(ctx),
     capacityCommand(ctx),
     restoreCommand(ctx),
+    poolCommand(ctx),
   ]) {
     program.addCommand(command);
   }

@@ -1,6 +1,7 @@
 // The slug rule and every name a tenant stack derives from it, checked against AWS's limits after Pulumi's auto-naming.
 import type { TenantSpec } from "./spec";
 import { MAX_GENERATION } from "./spec-rules";
+import { namingKey } from "./tenant-id";
 
 /** Pulumi's auto-name: `-` + 7 hex for most resources; RDS instances get 7 hex with no separator. */
 export const AUTONAME_SUFFIX_LENGTH = 8;
@@ -20,14 +21,16 @@ export const RESERVED_SLUGS: readonly string[] = [
   "dev", "test", "staging", "stage", "prod", "production", "sandbox", "demo", "tenantctl", "aws", "amazon",
 ];
 
-export type NamingInput = Pick<TenantSpec, "slug" | "env" | "preview" | "generation">;
+export type NamingInput = Pick<TenantSpec, "slug" | "env" | "preview" | "generation"> & { readonly tenantId?: string | undefined };
 
 /** Logical names (Pulumi auto-names them) and explicit physical names of one tenant stack. */
 export interface TenantNames {
   readonly project: "tenantctl-tenants" | "tenantctl-previews";
   readonly stack: string;
-  /** Every tenant component is named by the slug; children start with it. */
+  /** Every tenant component is named by the naming key (tenant id, else slug); children start with it. */
   readonly component: string;
+  /** `<env>-<naming key>`: what descriptions say, so a claim (which changes the slug) leaves them alone. */
+  readonly label: string;
   readonly dnsLabel: string;
   readonly dbInstance: string;
   readonly dbSecurityGroup: string;
@@ -61,6 +64,9 @@ export interface TenantNames {
   readonly targetGroup: string;
   readonly listenerRule: string;
   readonly dnsRecord: string;
+  /** Pool-born tenants only: the secret holding the identity (slug, display name, skin) the app reads at run time. */
+  readonly identitySecret: string;
+  readonly identitySecretVersion: string;
 }
 
 export const CONTAINER_NAME = "app";
@@ -89,14 +95,20 @@ export function tenantStackName(env: string, slug: string): string {
   return `${env}-${slug}`;
 }
 
+/**
+ * Every name but the stack's and the DNS label derives from the naming key: the tenant id of a pool-born tenant
+ * (fixed before its slug is known, so claiming it renames nothing in AWS), else the slug (tenants from before the
+ * pool, whose names therefore stay exactly as they were).
+ */
 export function tenantNames(spec: NamingInput): TenantNames {
-  const s = spec.slug;
+  const s = namingKey(spec);
   const kind = spec.preview === undefined ? "tenant" : "preview";
   return {
     project: kind === "tenant" ? "tenantctl-tenants" : "tenantctl-previews",
-    stack: tenantStackName(spec.env, s),
+    stack: tenantStackName(spec.env, spec.slug),
     component: s,
-    dnsLabel: s,
+    label: tenantStackName(spec.env, s),
+    dnsLabel: spec.slug,
     dbInstance: `${s}-db`,
     dbSecurityGroup: `${s}-db-sg`,
     dbIngressRule: `${s}-db-from-svc`,
@@ -124,6 +136,8 @@ export function tenantNames(spec: NamingInput): TenantNames {
     targetGroup: `${s}-tg`,
     listenerRule: `${s}-rule`,
     dnsRecord: `${s}-dns`,
+    identitySecret: `${s}-identity`,
+    identitySecretVersion: `${s}-identity-value`,
   };
 }
 

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { SpecValidationError } from "./errors";
 import { envProblem, slugProblem } from "./naming";
+import { tenantIdProblem } from "./tenant-id";
 import { TIER_NAMES } from "./tiers";
 import {
   DISPLAY_NAME_MAX_LENGTH, MAX_GENERATION, displayNameProblem, emailProblem, imageProblem, isoTimeProblem,
@@ -82,6 +83,14 @@ export const TenantSpecSchema = object(
      * gives the tenant new secrets.
      */
     adoptedAdminTokenSecretArn: ruled(secretArnProblem, "a Secrets Manager secret ARN").optional(),
+    /**
+     * The immutable id of a tenant born in the warm pool: every physical name derives from it, and the app reads
+     * its identity (slug, display name, skin) at run time. Absent for tenants created before the pool (their names
+     * derive from the slug and their identity stays in the task's environment).
+     */
+    tenantId: ruled(tenantIdProblem, "a tenant id").optional(),
+    /** An unassigned pool slot: its slug is its tenant id, it has no customer identity and no route. */
+    slot: z.literal(true, { error: (iss) => `${show(iss.input)} is not allowed for slot (allowed: true, or absent)` }).optional(),
   },
   "a tenant spec object",
 ).superRefine((spec, ctx) => {
@@ -100,6 +109,20 @@ export const TenantSpecSchema = object(
       code: "custom",
       path: ["adoptedAdminTokenSecretArn"],
       message: `${show(spec.adoptedAdminTokenSecretArn)} cannot be adopted by a preview (allowed: only restored tenants keep an old secret)`,
+    });
+  }
+  if (spec.slot === true && (spec.tenantId === undefined || spec.slug !== spec.tenantId)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["slot"],
+      message: `slug ${show(spec.slug)} and tenantId ${show(spec.tenantId)} must be equal in a pool slot (allowed: a slot named by its tenant id)`,
+    });
+  }
+  if (isPreview && spec.tenantId !== undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["tenantId"],
+      message: `${show(spec.tenantId)} cannot be given to a preview (allowed: only tenants come from the warm pool)`,
     });
   }
   if (isPreview && spec.restoreFromSnapshot !== undefined) {

@@ -11,7 +11,8 @@ export const SHARED_TENANT_TAG = "shared";
 
 /**
  * A tenant's tags. Display names and branches stay out: tag values allow only letters, digits, spaces and
- * `+ - = . _ : / @`, and both are free text. A preview's resources also carry `expires-at`.
+ * `+ - = . _ : / @`, and both are free text. A preview's resources also carry `expires-at`;
+ * a pool-born tenant `tenant-id`, and an unassigned slot `pool-slot`.
  */
 export function tenantTags(spec: TenantSpec): Readonly<Record<string, string>> {
   return {
@@ -20,6 +21,8 @@ export function tenantTags(spec: TenantSpec): Readonly<Record<string, string>> {
     tier: spec.tier,
     "managed-by": MANAGED_BY,
     ...(spec.preview === undefined ? {} : { "expires-at": spec.preview.expiresAt }),
+    ...(spec.tenantId === undefined ? {} : { "tenant-id": spec.tenantId }),
+    ...(spec.slot === true ? { "pool-slot": "unassigned" } : {}),
   };
 }
 

@@ -28,8 +28,13 @@ const EnvSchema = z
   .object({
     PORT: intFromEnv(0, 65535, 8080),
     HOST: optionalText,
-    TENANT_SLUG: z.string().regex(/^[a-z][a-z0-9-]{1,62}$/, "must be a lower-case slug like acme-corp"),
-    TENANT_DISPLAY_NAME: z.string().trim().min(1, "must not be empty").max(100),
+    // Required unless TENANT_IDENTITY_SECRET_ARN is set (see missingTogether).
+    TENANT_SLUG: z.string().regex(/^[a-z][a-z0-9-]{1,62}$/, "must be a lower-case slug like acme-corp").optional(),
+    TENANT_DISPLAY_NAME: z.string().trim().min(1, "must not be empty").max(100).optional(),
+    // A pool-born tenant: its immutable id, and the secret its identity (slug, display name, skin) is read from.
+    TENANT_ID: z.string().regex(/^t[a-z2-7]{10}$/, "must be a tenant id like tq3x7k2mzpa").optional(),
+    TENANT_IDENTITY_SECRET_ARN: optionalText,
+    IDENTITY_MAX_AGE_MS: intFromEnv(1000, 3_600_000, 30_000),
     // Checked strictly because both go into the page's CSS and markup.
     SKIN_PRIMARY_COLOR: z
       .string()
@@ -67,7 +72,13 @@ function missingTogether(env: NodeJS.ProcessEnv): string[] {
   } else if (present(env, "DB_HOST")) {
     need("DB_SECRET_ARN", "when DB_HOST is set (credentials come from the app role's secret)");
   }
-  if (present(env, "DB_SECRET_ARN") || present(env, "ADMIN_TOKEN_SECRET_ARN")) need("AWS_REGION", "to read secrets");
+  if (present(env, "TENANT_IDENTITY_SECRET_ARN")) {
+    need("TENANT_ID", "when TENANT_IDENTITY_SECRET_ARN is set");
+  } else {
+    if (!present(env, "TENANT_SLUG")) problems.push("TENANT_SLUG: is required");
+    if (env["TENANT_DISPLAY_NAME"] === undefined) problems.push("TENANT_DISPLAY_NAME: is required");
+  }
+  if (present(env, "DB_SECRET_ARN") || present(env, "ADMIN_TOKEN_SECRET_ARN") || present(env, "TENANT_IDENTITY_SECRET_ARN")) need("AWS_REGION", "to read secrets");
   if (!present(env, "ADMIN_TOKEN") && !present(env, "ADMIN_TOKEN_SECRET_ARN")) problems.push("ADMIN_TOKEN_SECRET_ARN: is required (or ADMIN_TOKEN locally)");
   return problems;
 }
@@ -85,10 +96,20 @@ export interface Skin {
   readonly logoUrl: string | undefined;
 }
 
+/** Where a pool-born tenant reads its identity at run time (app/src/identity.ts). */
+export interface IdentitySecretConfig {
+  readonly arn: string;
+  readonly tenantId: string;
+  readonly maxAgeMs: number;
+}
+
 export interface AppConfig {
   readonly port: number;
   readonly host: string;
+  /** The slug, or a pool-born tenant's id (its slug is not known at start): what the logs are keyed by. */
   readonly tenantSlug: string;
+  /** Set for pool-born tenants: `skin` is then only a placeholder and the identity comes from this secret. */
+  readonly identitySecret: IdentitySecretConfig | undefined;
   readonly skin: Skin;
   readonly database: DatabaseConfig;
   readonly adminToken: AdminTokenSource;
@@ -124,8 +145,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     port: e.PORT,
     // Binding all interfaces is what a container needs; HOST narrows it for local runs and tests.
     host: e.HOST ?? "0.0.0.0",
-    tenantSlug: e.TENANT_SLUG,
-    skin: { displayName: e.TENANT_DISPLAY_NAME, primaryColor: e.SKIN_PRIMARY_COLOR, logoUrl: e.SKIN_LOGO_URL },
+    tenantSlug: e.TENANT_SLUG ?? e.TENANT_ID ?? "",
+    identitySecret: e.TENANT_IDENTITY_SECRET_ARN !== undefined && e.TENANT_ID !== undefined
+      ? { arn: e.TENANT_IDENTITY_SECRET_ARN, tenantId: e.TENANT_ID, maxAgeMs: e.IDENTITY_MAX_AGE_MS }
+      : undefined,
+    skin: { displayName: e.TENANT_DISPLAY_NAME ?? e.TENANT_ID ?? "", primaryColor: e.SKIN_PRIMARY_COLOR, logoUrl: e.SKIN_LOGO_URL },
     database,
     adminToken,
     awsRegion: e.AWS_REGION,

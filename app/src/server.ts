@@ -7,7 +7,11 @@ import { isMigrated, migrate, readMigrations } from "./db/migrate";
 import { openDatabase } from "./db/open";
 import { buildApp } from "./http/app";
 import { createLogger } from "./logger";
+import { readIdentity, RuntimeIdentity, staticIdentity, type IdentitySource } from "./identity";
 import { readAdminToken } from "./secrets";
+
+/** How soon an unassigned slot reads its identity again when a request arrives (a claim may have just routed it). */
+export const UNASSIGNED_RETRY_MS = 2000;
 
 export interface StartOptions {
   /** Injected by tests (aws-sdk-client-mock); otherwise built lazily for the configured region. */
@@ -31,6 +35,17 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
   let client = opts.secretsClient;
   const secrets = (): SecretsManagerClient => (client ??= new SecretsManagerClient(config.awsRegion === undefined ? {} : { region: config.awsRegion }));
 
+  const source = config.identitySecret;
+  const identity: IdentitySource = source === undefined
+    ? staticIdentity(config.tenantSlug, config.skin)
+    : new RuntimeIdentity(() => readIdentity(secrets(), source.arn), {
+      maxAgeMs: source.maxAgeMs,
+      unassignedRetryMs: UNASSIGNED_RETRY_MS,
+      onError: (err) => logger.warn({ err }, "identity read failed; serving the last one read"),
+    });
+  // Read once before listening: a task that cannot learn who it is must fail its start, not serve the wrong page.
+  const initial = await identity.current();
+  logger.info({ identity: initial.state, slug: initial.state === "assigned" ? initial.slug : undefined }, "identity read");
   const adminToken = config.adminToken.kind === "literal" ? config.adminToken.token : await readAdminToken(secrets(), config.adminToken.arn);
   const db = await openDatabase(config.database, secrets, logger);
   try {
@@ -38,7 +53,7 @@ export async function startServer(config: AppConfig, opts: StartOptions = {}): P
     const result = await migrate(db, migrations);
     logger.info({ applied: result.applied, version: result.current }, "database migrated");
     const isReady = () => isMigrated(db, migrations);
-    const app = await buildApp({ db, logger, skin: config.skin, adminToken, rateLimitPerMinute: config.rateLimitPerMinute, isReady });
+    const app = await buildApp({ db, logger, identity, adminToken, rateLimitPerMinute: config.rateLimitPerMinute, isReady });
     const address = await app.listen({ port: config.port, host: config.host });
     logger.info({ address }, "listening");
     return {

@@ -29,7 +29,7 @@ export async function listAction(ctx: CommandContext, reporter: Reporter, flags:
     refresh = await refreshTenantIndex(await openEngineSession(ctx.io, { secretsProvider: undefined, installPulumi: false }));
     reporter.info(`index rebuilt from ${refresh.stacks} stack(s): ${refresh.added.length} added, ${refresh.updated.length} updated, ${refresh.removed.length} removed, ${refresh.unreadable.length} without a spec output`);
   }
-  const entries = (await listIndex(session.store, TENANTS_PROJECT)).filter((e) => flags.env === undefined || e.env === flags.env);
+  const entries = (await listIndex(session.store, TENANTS_PROJECT)).filter((e) => (flags.env === undefined || e.env === flags.env) && e.spec.slot !== true); // unassigned slots: pool status
   const rows = entries.map((e) => ({
     slug: e.slug,
     env: e.env,

@@ -14,6 +14,7 @@ import { confirmYesNo } from "../prompt";
 import { costBreakdown } from "../../infra/tiers";
 import { changeSummary } from "../progress";
 import { describeDefaultImage } from "../orchestration/default-image";
+import { provisionFromPool } from "../pool/provision-claim";
 
 export interface ApplyCommand {
   readonly mode: "provision" | "update";
@@ -26,12 +27,18 @@ export interface ApplyCommand {
   readonly secretsProvider: string | undefined;
   readonly installPulumi: boolean;
   readonly retry: string;
+  /** provision: claim a ready warm-pool slot when one fits (false with --no-pool). */
+  readonly usePool?: boolean;
 }
 
 export async function applyAndReport(ctx: CommandContext, reporter: Reporter, command: ApplyCommand): Promise<void> {
+  const startedMs = Date.now();
   const requested = await requestedTenant(command.slug, command.flags, ctx.io.env);
   const secretsProvider = checkSecretsProviderOption(command.secretsProvider);
   const session = await openEngineSession(ctx.io, { secretsProvider, installPulumi: command.installPulumi });
+  if (command.mode === "provision" && command.usePool === true && !command.dryRun) {
+    if (await provisionFromPool(ctx.io, reporter, session, { requested, yes: command.yes, retry: command.retry, startedMs })) return;
+  }
   let planned = false;
   if (command.mode === "provision" && !command.dryRun && !command.yes && ctx.io.interactive) {
     // The question comes with the plan (counts from a preview, which leaves no trace) and the tier's monthly cost.
@@ -80,6 +87,7 @@ export async function applyAndReport(ctx: CommandContext, reporter: Reporter, co
     specChanges: result.diff,
     resourceChanges: result.changes,
     adminToken: tokenCommand === undefined ? null : { secretArn: tokenArn, command: tokenCommand },
+    ...(command.mode === "provision" ? { fromPool: false, elapsedSeconds: Math.round((Date.now() - startedMs) / 100) / 10 } : {}),
   };
   reporter.result(document, (out) => {
     const summary = changeSummary(result.changes, !result.applied);

@@ -55,7 +55,8 @@ export async function teardownTenant(session: EngineSession, req: TeardownReques
     }
     const archive = archiveKey(target.project, target.stack, started);
     await session.store.writeJson(archive, exported);
-    const snapshot = finalSnapshotFromState(exported) ?? (typeof stored.outputs.finalSnapshotIdentifier === "string" ? stored.outputs.finalSnapshotIdentifier : undefined);
+    // A warm-pool slot never held customer data, so its release step skipped the final snapshot.
+    const snapshot = spec.slot === true ? undefined : finalSnapshotFromState(exported) ?? (typeof stored.outputs.finalSnapshotIdentifier === "string" ? stored.outputs.finalSnapshotIdentifier : undefined);
     session.io.stderr.write(`state archived to ${session.store.location}/${archive}\n`);
     await step(`teardown ${req.slug} 2/3: destroying; final DB snapshot ${snapshot ?? "(none)"}`, (o) => stack.destroy(o));
     if (!req.keepStack) {

@@ -121,3 +121,16 @@ export async function releaseStackSeats(store: RecordStore, h: Pick<SeatHolder, 
   await releaseSeat(store, albPool(h.env, h.loadBalancer), h);
   await releaseSeat(store, ACCOUNT_POOL, h);
 }
+
+/**
+ * A claimed warm-pool slot's stack is renamed to the tenant's: its seat in `pool` goes with it (new records first,
+ * then the old ones go, so an interruption leaves a seat counted twice, never lost; `capacity --reconcile` frees it).
+ */
+export async function moveSeat(store: RecordStore, pool: string, from: SeatHolder, to: SeatHolder): Promise<void> {
+  const seat = await heldSeat(store, pool, from);
+  if (seat === undefined) return;
+  const record: Seat = { seat, project: to.project, stack: to.stack, slug: to.slug, claimedAt: new Date().toISOString(), pid: process.pid };
+  await store.writeJson(stackKey(pool, to), record);
+  await store.writeJson(slotKey(pool, seat), record);
+  await store.remove(stackKey(pool, from));
+}

@@ -107,3 +107,13 @@ export async function giveBackUnlessStackExists(
   const exists = await stackExists(backend, r.project, r.stack).catch(() => undefined);
   if (exists === false) await releasePriority(store, r).catch(() => undefined);
 }
+
+/** A claimed warm-pool slot keeps its listener rule and so its priority: the claim moves the number to its new stack name. */
+export async function movePriority(store: RecordStore, r: Omit<ClaimRequest, "current" | "now">, to: { readonly stack: string; readonly slug: string }, now: Date): Promise<void> {
+  const existing = await store.readJson<PriorityClaim>(stackKey({ ...r, now }));
+  if (existing === undefined) return;
+  const moved: PriorityClaim = { ...existing, stack: to.stack, slug: to.slug, claimedAt: now.toISOString(), pid: process.pid };
+  await store.writeJson(`${folder(r)}/stacks/${r.project}.${to.stack}.json`, moved);
+  await store.writeJson(numberKey(r, existing.priority), moved);
+  await store.remove(stackKey({ ...r, now }));
+}

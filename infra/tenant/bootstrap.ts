@@ -49,7 +49,7 @@ export class TenantBootstrap extends pulumi.ComponentResource {
         // The shared task runner may pass only roles under this path.
         path: bootstrapRolePath(ctx.spec.env),
         assumeRolePolicy: JSON.stringify(ecsTasksTrustPolicy({ partition, region: shared.region, accountId: shared.accountId })),
-        description: `tenantctl database bootstrap of ${names.stack}`,
+        description: `tenantctl database bootstrap of ${names.label}`,
         tags,
       },
       { parent: this },

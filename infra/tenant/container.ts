@@ -25,6 +25,8 @@ export interface ContainerRuntimeValues {
   /** The app role's secret (never the RDS master secret). */
   readonly appDbSecretArn: string;
   readonly adminTokenSecretArn: string;
+  /** Pool-born tenants: where the app reads its identity at run time (instead of TENANT_SLUG and the skin). */
+  readonly identitySecretArn?: string | undefined;
 }
 
 export interface BootstrapRuntimeValues {
@@ -52,24 +54,41 @@ export function containerEnvironment(ctx: TenantContext, values: ContainerRuntim
   return sortedEnv({
     PORT: String(CONTAINER_PORT),
     AWS_REGION: ctx.shared.region,
-    TENANT_SLUG: ctx.spec.slug,
-    TENANT_DISPLAY_NAME: ctx.spec.displayName,
-    SKIN_PRIMARY_COLOR: ctx.spec.skin.primaryColor,
+    ...identityEnvironment(ctx, values),
     DB_HOST: values.dbHost,
     DB_PORT: String(values.dbPort),
     DB_NAME,
     DB_SECRET_ARN: values.appDbSecretArn,
     DB_SSL_CA_FILE: RDS_CA_BUNDLE_PATH,
     ADMIN_TOKEN_SECRET_ARN: values.adminTokenSecretArn,
-    ...(ctx.spec.skin.logoUrl === undefined ? {} : { SKIN_LOGO_URL: ctx.spec.skin.logoUrl }),
   });
+}
+
+/**
+ * Tenants from before the pool: the identity in the environment, exactly as before (their task definitions do not
+ * change). Pool-born tenants: only the immutable id and the identity secret's ARN, so a claim (a new slug, name and
+ * skin) leaves the task definition, and so the running tasks, alone.
+ */
+function identityEnvironment(ctx: TenantContext, values: ContainerRuntimeValues): Record<string, string> {
+  if (ctx.runtimeIdentity) {
+    if (values.identitySecretArn === undefined) throw new Error(`containerEnvironment: ${ctx.names.label} needs its identity secret ARN`);
+    return { TENANT_ID: ctx.names.component, TENANT_IDENTITY_SECRET_ARN: values.identitySecretArn };
+  }
+  return {
+    TENANT_SLUG: ctx.spec.slug,
+    TENANT_DISPLAY_NAME: ctx.spec.displayName,
+    SKIN_PRIMARY_COLOR: ctx.spec.skin.primaryColor,
+    ...(ctx.spec.skin.logoUrl === undefined ? {} : { SKIN_LOGO_URL: ctx.spec.skin.logoUrl }),
+  };
 }
 
 /** What app/src/bootstrap.ts reads: the master secret to log in with, the app secret to write. */
 export function bootstrapEnvironment(ctx: TenantContext, values: BootstrapRuntimeValues): KeyValue[] {
   return sortedEnv({
     AWS_REGION: ctx.shared.region,
-    TENANT_SLUG: ctx.spec.slug,
+    // The naming key, not the slug: a claim must not give the bootstrap task definition a new revision (and so a
+    // bootstrap run); the bootstrap only logs it.
+    TENANT_SLUG: ctx.names.component,
     DB_HOST: values.dbHost,
     DB_PORT: String(values.dbPort),
     DB_NAME,

@@ -23,6 +23,24 @@ export interface TenantContext {
   /** `aws`, `aws-cn`, `aws-us-gov`: taken from the cluster ARN so policies work outside the commercial partition. */
   readonly partition: string;
   readonly tags: Readonly<Record<string, string>>;
+  /**
+   * Pool-born tenants (spec.tenantId set): the app reads its identity from the identity secret at run time, so a
+   * claim changes that secret, not the task definition. Tenants from before the pool keep it in the environment.
+   */
+  readonly runtimeIdentity: boolean;
+  /** An unassigned pool slot: no customer, its listener rule matches only an unroutable host (see slotHost). */
+  readonly isSlot: boolean;
+}
+
+/**
+ * The host an unassigned slot's listener rule matches. ECS refuses a service whose target group no listener
+ * forwards to, so a slot has a rule from the start; `.invalid` (RFC 2606) never resolves, so no client is sent
+ * there, and a claim turns the rule to `<slug>.<baseDomain>` in place, keeping its priority.
+ */
+export const SLOT_HOST_SUFFIX = "unassigned.invalid";
+
+export function slotHost(tenantId: string): string {
+  return `${tenantId}.${SLOT_HOST_SUFFIX}`;
 }
 
 export function partitionOf(arn: string): string {
@@ -41,7 +59,8 @@ export function tenantContext(spec: TenantSpec, shared: SharedOutputs): TenantCo
     problems.push(`loadBalancer: ${JSON.stringify(spec.loadBalancer)} is not in the shared stack ` +
       `(allowed: ${shared.loadBalancers.map((lb) => lb.id).join(", ")})`);
   }
-  const host = tenantHost(spec, shared.baseDomain);
+  const isSlot = spec.slot === true;
+  const host = isSlot && spec.tenantId !== undefined ? slotHost(spec.tenantId) : tenantHost(spec, shared.baseDomain);
   if (host.length > HOST_HEADER_MAX_LENGTH) {
     problems.push(`slug: host ${JSON.stringify(host)} has ${host.length} characters ` +
       `(allowed: at most ${HOST_HEADER_MAX_LENGTH} in a listener rule's host-header)`);
@@ -60,5 +79,7 @@ export function tenantContext(spec: TenantSpec, shared: SharedOutputs): TenantCo
     loadBalancer,
     partition: partitionOf(shared.clusterArn),
     tags: tenantTags(spec),
+    runtimeIdentity: spec.tenantId !== undefined,
+    isSlot,
   };
 }

@@ -52,7 +52,7 @@ export class TenantDatabase extends pulumi.ComponentResource {
     const { names, tags, shared } = ctx;
     const group = new aws.ec2.SecurityGroup(
       names.dbSecurityGroup,
-      { vpcId: shared.vpcId, description: `tenantctl database of ${ctx.spec.slug}`, tags },
+      { vpcId: shared.vpcId, description: `tenantctl database of ${ctx.names.component}`, tags },
       { parent: this },
     );
     new aws.vpc.SecurityGroupIngressRule(
@@ -114,7 +114,9 @@ export class TenantDatabase extends pulumi.ComponentResource {
         copyTagsToSnapshot: true,
         backupRetentionPeriod: tier.backupRetentionDays,
         deletionProtection: protectData,
-        skipFinalSnapshot: isPreview,
+        // A warm-pool slot never held customer data: draining it (protection released) takes no final snapshot.
+        // In every other run it is set like any tenant's, so a claim does not change it.
+        skipFinalSnapshot: isPreview || (ctx.isSlot && !protectData),
         finalSnapshotIdentifier: names.finalSnapshotIdentifier,
         // Tenants keep automated backups after deletion, a second way back besides the final snapshot.
         deleteAutomatedBackups: isPreview,

@@ -5,6 +5,7 @@ import type { TenantSpec } from "../spec";
 import { tenantContext, type TenantContext } from "./context";
 import { TenantBootstrap } from "./bootstrap";
 import { TenantDatabase } from "./database";
+import { TenantIdentity } from "./identity";
 import type { TenantOutputs } from "./outputs";
 import { TenantRouting } from "./routing";
 import { TenantSecrets } from "./secrets";
@@ -55,6 +56,8 @@ function buildTenant(ctx: TenantContext, options: TenantProgramOptions): TenantS
     importAdoptedSecret: options.adoptAdminTokenSecret !== undefined,
     forceDelete: options.forceDeleteSecrets === true,
   });
+  // Only pool-born tenants: a tenant from before the pool gets no new resource (its preview shows no change).
+  const identity = ctx.runtimeIdentity ? new TenantIdentity(name, { context: ctx, forceDelete: options.forceDeleteSecrets === true }) : undefined;
   const routing = new TenantRouting(name, { context: ctx });
   const database = new TenantDatabase(name, { context: ctx, clientSecurityGroupId: routing.serviceSecurityGroupId });
   const bootstrap = new TenantBootstrap(name, {
@@ -72,6 +75,7 @@ function buildTenant(ctx: TenantContext, options: TenantProgramOptions): TenantS
     database: { address: database.address, port: database.port },
     appDbSecretArn: secrets.appDbSecretArn,
     adminTokenSecretArn: secrets.adminTokenSecretArn,
+    ...(identity === undefined ? {} : { identitySecretArn: identity.secretArn }),
     bootstrap: bootstrap.invocation,
   });
 

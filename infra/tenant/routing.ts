@@ -55,7 +55,8 @@ export class TenantRouting extends pulumi.ComponentResource {
 
   /** With several ALBs a wildcard record cannot serve everyone, so each tenant points its own name at its ALB. */
   private createDnsRecord(ctx: TenantContext): void {
-    if (ctx.shared.hostedZoneId === undefined) return;
+    // A slot is not reachable by name; the claim creates its record together with the rule's real host.
+    if (ctx.shared.hostedZoneId === undefined || ctx.isSlot) return;
     new aws.route53.Record(
       ctx.names.dnsRecord,
       {
@@ -93,7 +94,7 @@ export class TenantRouting extends pulumi.ComponentResource {
     const { names, tags } = ctx;
     const group = new aws.ec2.SecurityGroup(
       names.serviceSecurityGroup,
-      { vpcId: ctx.shared.vpcId, description: `tenantctl service of ${ctx.spec.slug}`, tags },
+      { vpcId: ctx.shared.vpcId, description: `tenantctl service of ${ctx.names.component}`, tags },
       { parent: this },
     );
     new aws.vpc.SecurityGroupIngressRule(

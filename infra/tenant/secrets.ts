@@ -56,7 +56,7 @@ export class TenantSecrets extends pulumi.ComponentResource {
       names.adminTokenSecret,
       {
         ...(adopted === undefined ? {} : { name: secretNameFromArn(adopted) }),
-        description: `tenantctl admin token of ${spec.env}/${spec.slug}`,
+        description: `tenantctl admin token of ${spec.env}/${names.component}`,
         recoveryWindowInDays,
         tags,
       },
@@ -82,7 +82,7 @@ export class TenantSecrets extends pulumi.ComponentResource {
 
     const appDbSecret = new aws.secretsmanager.Secret(
       names.appDbSecret,
-      { description: `tenantctl database login of the app role of ${spec.env}/${spec.slug}`, recoveryWindowInDays, tags },
+      { description: `tenantctl database login of the app role of ${spec.env}/${names.component}`, recoveryWindowInDays, tags },
       { parent: this },
     );
 

@@ -22,6 +22,8 @@ export interface TenantServiceArgs {
   /** The app role's secret: the service never gets the RDS master secret. */
   readonly appDbSecretArn: pulumi.Input<string>;
   readonly adminTokenSecretArn: pulumi.Input<string>;
+  /** Pool-born tenants: the identity secret the app reads at run time (and its task role may read). */
+  readonly identitySecretArn?: pulumi.Input<string>;
   /** The bootstrap step (role, password, migrations): the service deploys only after it succeeded. */
   readonly bootstrap: pulumi.Resource;
 }
@@ -56,7 +58,7 @@ export class TenantService extends pulumi.ComponentResource {
     const trust = JSON.stringify(ecsTasksTrustPolicy({ partition, region: shared.region, accountId: shared.accountId }));
     const executionRole = new aws.iam.Role(
       names.executionRole,
-      { assumeRolePolicy: trust, description: `tenantctl ECS execution role of ${ctx.names.stack}`, tags },
+      { assumeRolePolicy: trust, description: `tenantctl ECS execution role of ${ctx.names.label}`, tags },
       { parent: this },
     );
     new aws.iam.RolePolicyAttachment(
@@ -66,7 +68,7 @@ export class TenantService extends pulumi.ComponentResource {
     );
     const taskRole = new aws.iam.Role(
       names.taskRole,
-      { assumeRolePolicy: trust, description: `tenantctl app role of ${ctx.names.stack}`, tags },
+      { assumeRolePolicy: trust, description: `tenantctl app role of ${ctx.names.label}`, tags },
       { parent: this },
     );
     new aws.iam.RolePolicy(
@@ -74,8 +76,9 @@ export class TenantService extends pulumi.ComponentResource {
       {
         role: taskRole.name,
         policy: pulumi
-          .all([args.appDbSecretArn, args.adminTokenSecretArn])
-          .apply((arns) => JSON.stringify(readSecretsPolicy(arns))),
+          .all([args.appDbSecretArn, args.adminTokenSecretArn, args.identitySecretArn])
+          .apply(([appDb, adminToken, identity]) =>
+            JSON.stringify(readSecretsPolicy(identity === undefined ? [appDb, adminToken] : [appDb, adminToken, identity]))),
       },
       { parent: this },
     );
@@ -90,9 +93,9 @@ export class TenantService extends pulumi.ComponentResource {
   ): aws.ecs.TaskDefinition {
     const db = args.database;
     const definitions = pulumi
-      .all([db.address, db.port, args.appDbSecretArn, args.adminTokenSecretArn])
-      .apply(([dbHost, dbPort, appDbSecretArn, adminTokenSecretArn]) =>
-        containerDefinitions(ctx, { dbHost, dbPort, appDbSecretArn, adminTokenSecretArn }));
+      .all([db.address, db.port, args.appDbSecretArn, args.adminTokenSecretArn, args.identitySecretArn])
+      .apply(([dbHost, dbPort, appDbSecretArn, adminTokenSecretArn, identitySecretArn]) =>
+        containerDefinitions(ctx, { dbHost, dbPort, appDbSecretArn, adminTokenSecretArn, identitySecretArn }));
     return new aws.ecs.TaskDefinition(
       ctx.names.taskDefinition,
       {

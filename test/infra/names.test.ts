@@ -71,13 +71,13 @@ describe.each(inputs)("names of the %s", (_label, input) => {
 
   it("starts every child name with the component's name", () => {
     const children = (Object.keys(names) as (keyof TenantNames)[])
-      .filter((k) => !["project", "stack", "component", "dnsLabel", "finalSnapshotIdentifier", "taskFamily", "bootstrapTaskFamily", "logStreamPrefix"].includes(k));
+      .filter((k) => !["project", "stack", "component", "label", "dnsLabel", "finalSnapshotIdentifier", "taskFamily", "bootstrapTaskFamily", "logStreamPrefix"].includes(k));
     for (const key of children) expect(names[key]).toMatch(new RegExp(`^${names.component}-`));
   });
 
   it("gives no two resources of the stack the same logical name", () => {
     const logical = Object.entries(names)
-      .filter(([k]) => !["project", "stack", "component", "dnsLabel", "finalSnapshotIdentifier", "taskFamily", "logStreamPrefix"].includes(k))
+      .filter(([k]) => !["project", "stack", "component", "label", "dnsLabel", "finalSnapshotIdentifier", "taskFamily", "logStreamPrefix"].includes(k))
       .map(([, v]) => v);
     expect(new Set(logical).size).toBe(logical.length);
   });

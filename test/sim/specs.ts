@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { SLUG_MAX_LENGTH, SLUG_MIN_LENGTH, slugProblem } from "../../infra/naming";
 import { parseTenantSpec, type TenantSpec } from "../../infra/spec";
+import { newTenantId } from "../../infra/tenant-id";
 import { TIER_NAMES } from "../../infra/tiers";
 
 /** Display names a human would type, including the ones that break naive quoting and byte counting. */
@@ -23,6 +24,8 @@ function boundarySlug(length: number, seed: number): string {
 /**
  * `count` valid specs, the same on every run (fixed fast-check seed): every tier, tenants and previews, the shortest
  * and the longest slugs, awkward display names. Slugs and listener priorities are unique, as the orchestration keeps them.
+ * Every third tenant (not preview) is pool-born: it has a tenant id (a claimed warm-pool slot), so every invariant
+ * runs on claimed slots too; every ninth is still an unassigned slot.
  */
 export function generateSpecs(count: number, env: string, loadBalancerIds: readonly string[], seed = 20261124): TenantSpec[] {
   const raw = fc.sample(fc.record({ slug: slugArb, displayName: displayArb, tier: fc.constantFrom(...TIER_NAMES), withOwner: fc.boolean(), pinned: fc.boolean() }), { seed, numRuns: count * 2 });
@@ -32,13 +35,17 @@ export function generateSpecs(count: number, env: string, loadBalancerIds: reado
     if (slugs.has(slug) || specs.length >= count) return;
     slugs.add(slug);
     const i = specs.length;
+    const tenantId = tier !== "preview" && i % 3 === 1 ? newTenantId(Buffer.from([7, 7, 7, 7, seed % 256, (i >> 8) % 256, i % 256])) : undefined;
+    const unassigned = tenantId !== undefined && i % 9 === 1;
     specs.push(parseTenantSpec({
-      slug, displayName, env, tier,
+      slug: unassigned ? tenantId : slug, displayName, env, tier,
       skin: { primaryColor: `#${(i * 7919).toString(16).padStart(6, "0").slice(-6)}` },
       image: `123456789012.dkr.ecr.us-east-1.amazonaws.com/tenantctl-app:v${i}`,
       listenerPriority: i + 1,
       loadBalancer: loadBalancerIds[i % loadBalancerIds.length],
       ...(tier === "preview" ? { preview: { branch: `feature/${slug}`, expiresAt: "2026-12-01T00:00:00Z" } } : {}),
+      ...(tenantId === undefined ? {} : { tenantId }),
+      ...(unassigned ? { slot: true } : {}),
       ...extra,
     }));
   };

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CONTAINER_PORT, DB_PORT, tenantHost, tenantNames } from "../../infra/naming";
+import { slotHost } from "../../infra/tenant/context";
 import type { SharedOutputs } from "../../infra/shared/outputs";
 import type { SynthResource, SynthResult } from "../../infra/sim/synth";
 import type { TenantSpec } from "../../infra/spec";
@@ -119,7 +120,8 @@ export function checkRouting(run: TenantRun, p: Problems): void {
   for (const tg of tgs) {
     p.expect(tg.inputs["targetType"] === "ip" && tg.inputs["port"] === CONTAINER_PORT && tg.inputs["vpcId"] === run.shared.vpcId, tg, "the target group must be type ip on the container port in the shared VPC");
   }
-  const host = tenantHost(run.spec, run.shared.baseDomain);
+  // An unassigned pool slot's rule matches only a host no DNS resolves (it is claimed by changing that host).
+  const host = run.spec.slot === true ? slotHost(run.spec.slug) : tenantHost(run.spec, run.shared.baseDomain);
   for (const rule of rules) {
     p.expect(rule.inputs["listenerArn"] === lb?.httpsListenerArn, rule, `the rule must sit on the HTTPS listener of ${run.spec.loadBalancer}`);
     p.expect(rule.inputs["priority"] === run.spec.listenerPriority, rule, `priority must be the spec's ${run.spec.listenerPriority} (got ${String(rule.inputs["priority"])})`);

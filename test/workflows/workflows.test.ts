@@ -25,7 +25,7 @@ beforeAll(() => {
 afterAll(() => jest.restoreAllMocks());
 
 it("has the workflows the previews feature relies on", () => {
-  expect(workflows.map((w) => w.file)).toEqual(expect.arrayContaining(["ci.yml", "infra-diff.yml", "preview-gc.yml", "preview.yml"]));
+  expect(workflows.map((w) => w.file)).toEqual(expect.arrayContaining(["ci.yml", "infra-diff.yml", "pool-fill.yml", "preview-gc.yml", "preview.yml"]));
 });
 
 describe.each(workflows.map((w) => [w.file, w.text] as const))("%s", (_file, text) => {
@@ -81,6 +81,18 @@ describe("preview.yml", () => {
   });
   it("gives fork pull requests no job that needs secrets", () => {
     for (const job of Object.values(wf.jobs)) expect(String(job.if)).toContain("head.repo.full_name == github.repository");
+  });
+});
+
+describe("pool-fill.yml", () => {
+  it("keeps the warm pool filled on a schedule, one run per env at a time, with the OIDC role of the other workflows", () => {
+    const wf = byFile("pool-fill.yml");
+    expect(wf.on.schedule?.length).toBeGreaterThan(0);
+    expect(wf.on.workflow_dispatch).toBeDefined();
+    expect(wf.concurrency).toEqual({ group: expect.stringMatching(/^pool-fill-/) as unknown, "cancel-in-progress": false });
+    expect(uses(wf, "fill")).toContain("aws-actions/configure-aws-credentials");
+    expect(String(steps(wf, "fill").find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"))?.with?.["role-to-assume"])).toContain("vars.AWS_PREVIEW_ROLE_ARN");
+    expect(runs(wf, "fill")).toMatch(/npx tenantctl pool fill --env "\$TENANTCTL_ENV" --tier "\$tier" --size "\$size" --check --yes/);
   });
 });
 

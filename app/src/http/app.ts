@@ -3,7 +3,7 @@ import formbody from "@fastify/formbody";
 import rateLimit from "@fastify/rate-limit";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Logger } from "pino";
-import type { Skin } from "../config";
+import type { IdentitySource } from "../identity";
 import { ItemRepository } from "../items/repository";
 import type { Database } from "../db/database";
 import { AccessLog } from "./access-log";
@@ -15,7 +15,8 @@ import { pageRoutes } from "./page-routes";
 export interface AppDeps {
   readonly db: Database;
   readonly logger: Logger;
-  readonly skin: Skin;
+  /** Who this task serves: fixed, or read at run time for a pool-born tenant (src/identity.ts). */
+  readonly identity: IdentitySource;
   readonly adminToken: string;
   readonly rateLimitPerMinute: number;
   readonly isReady: () => Promise<boolean>;
@@ -23,6 +24,8 @@ export interface AppDeps {
 
 /** Large enough for a full item with 2,000 characters of notes; anything bigger is refused before parsing. */
 export const BODY_LIMIT_BYTES = 16 * 1024;
+
+const PROBES = new Set(["/healthz", "/readyz"]);
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -47,6 +50,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     void reply.header("x-request-id", request.id);
   });
   registerErrorHandlers(app);
+  // An unassigned warm-pool slot answers its health checks and nothing else: it has no customer to serve yet.
+  app.addHook("onRequest", async (request, reply) => {
+    if (PROBES.has(request.url.split("?")[0] ?? "")) return;
+    const identity = await deps.identity.current();
+    if (identity.state === "unassigned") {
+      await reply.code(404).send({ error: "not_assigned", message: "this slot is not assigned to a tenant yet" });
+    }
+  });
   await app.register(rateLimit, {
     max: deps.rateLimitPerMinute,
     timeWindow: "1 minute",
@@ -56,6 +67,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const items = new ItemRepository(deps.db);
   await app.register(healthRoutes, { isReady: deps.isReady });
   await app.register(itemsRoutes, { items, adminToken: deps.adminToken });
-  await app.register(pageRoutes, { items, adminToken: deps.adminToken, skin: deps.skin });
+  await app.register(pageRoutes, { items, adminToken: deps.adminToken, identity: deps.identity });
   return app;
 }

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { z } from "zod";
 import type { Skin } from "../config";
+import type { IdentitySource } from "../identity";
 import { formFieldFor, formToCreateInput } from "../items/form";
 import { IdempotencyConflictError, type ItemRepository } from "../items/repository";
 import { CreateItemSchema, decodeCursor, fieldErrors, type ListQuery } from "../items/schema";
@@ -11,7 +12,14 @@ import { renderPage, type PageModel } from "./page-view";
 export interface PageRoutesOptions {
   readonly items: ItemRepository;
   readonly adminToken: string;
-  readonly skin: Skin;
+  readonly identity: IdentitySource;
+}
+
+/** The assigned tenant's skin; the onRequest hook in app.ts has already turned unassigned slots away. */
+async function currentSkin(identity: IdentitySource): Promise<Skin> {
+  const current = await identity.current();
+  if (current.state === "unassigned") throw new Error("page requested while unassigned");
+  return current.skin;
 }
 
 const PAGE_SIZE = 24;
@@ -33,7 +41,7 @@ export async function pageRoutes(app: FastifyInstance, opts: PageRoutesOptions):
     const cursor = query.cursor !== undefined && decodeCursor(query.cursor) !== undefined ? query.cursor : undefined;
     const listQuery: ListQuery = { limit: PAGE_SIZE, deleted: false, q: query.q, cursor };
     const page = await opts.items.list(listQuery);
-    const html = renderPage({ skin: opts.skin, page, search: query.q, cursor, formKey: randomUUID(), ...extra });
+    const html = renderPage({ skin: await currentSkin(opts.identity), page, search: query.q, cursor, formKey: randomUUID(), ...extra });
     return reply.code(status).header("content-security-policy", CSP).type("text/html; charset=utf-8").send(html);
   };
 

@@ -3,6 +3,7 @@ import type { Skin } from "../../src/config";
 import type { Database } from "../../src/db/database";
 import { isMigrated, migrate, readMigrations } from "../../src/db/migrate";
 import { buildApp } from "../../src/http/app";
+import { staticIdentity, type IdentitySource } from "../../src/identity";
 import { createLogger } from "../../src/logger";
 import { freshDatabase, type Backend, type TestDatabase } from "./databases";
 import { LogCapture } from "./logs";
@@ -19,7 +20,7 @@ export interface AppUnderTest {
 }
 
 /** The HTTP app on a fresh, migrated database, driven with `inject` (no socket). */
-export async function appUnderTest(backend: Backend, opts: { rateLimitPerMinute?: number; skin?: Skin } = {}): Promise<AppUnderTest> {
+export async function appUnderTest(backend: Backend, opts: { rateLimitPerMinute?: number; skin?: Skin; identity?: IdentitySource } = {}): Promise<AppUnderTest> {
   const fresh: TestDatabase = await freshDatabase(backend);
   const db = await fresh.open();
   await migrate(db);
@@ -28,7 +29,7 @@ export async function appUnderTest(backend: Backend, opts: { rateLimitPerMinute?
   const app = await buildApp({
     db,
     logger,
-    skin: opts.skin ?? DEMO_SKIN,
+    identity: opts.identity ?? staticIdentity("artmatt", opts.skin ?? DEMO_SKIN),
     adminToken: ADMIN_TOKEN,
     rateLimitPerMinute: opts.rateLimitPerMinute ?? 100_000,
     isReady: () => isMigrated(db, readMigrations()),
