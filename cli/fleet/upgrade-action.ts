@@ -18,9 +18,10 @@ import { renderRollout, resumeCommand, rolloutDocument } from "./rollout-report"
 import { createRollout, countByStatus, resume, type RolloutState } from "./rollout-state";
 import { currentOwner, newRolloutId, refuseIfLive, rolloutToResume, saveRollout } from "./rollout-store";
 import { selectTenants } from "./selection";
-import { parseUpgradeFlags, type UpgradeFlags, type UpgradeInput } from "./upgrade-input";
+import { parseFleetMode, type FleetFlags } from "./runner/fleet-input";
+import { parseUpgradeFlags, type UpgradeInput } from "./upgrade-input";
 
-async function planRollout(io: Io, input: UpgradeInput, entries: readonly TenantIndexEntry[]): Promise<RolloutState> {
+export async function planRollout(io: Io, input: UpgradeInput, entries: readonly TenantIndexEntry[]): Promise<RolloutState> {
   const candidates = entries.map((e) => ({ slug: e.slug, tier: e.tier, loadBalancer: e.spec.loadBalancer, pinnedImage: e.spec.pinnedImage }));
   const selection = selectTenants(candidates, input.selectors, input.includePinned);
   if (selection.unknownSlugs.length > 0) {
@@ -59,7 +60,13 @@ function withOverrides(state: RolloutState, input: UpgradeInput): RolloutState {
   return { ...state, options };
 }
 
-export async function upgradeAction(io: Io, reporter: Reporter, flags: UpgradeFlags): Promise<void> {
+export async function upgradeAction(io: Io, reporter: Reporter, flags: FleetFlags): Promise<void> {
+  const mode = parseFleetMode(flags);
+  if (mode !== undefined) {
+    const { fleetAction } = await import("./runner/fleet-action");
+    await fleetAction(io, reporter, flags, mode);
+    return;
+  }
   const input = await parseUpgradeFlags(flags, io.env);
   const records = openRecordsSession(io);
   const entries = (await listIndex(records.store, TENANTS_PROJECT)).filter((e) => e.env === input.env);
