@@ -4,50 +4,22 @@
  * Exit 0 only when every planned tenant is upgraded (or skipped as pinned); 1 when the rollout halted, was
  * interrupted or a tenant failed; 3 for an unknown --select slug; 4 while another rollout of the env runs.
  */
-import { ConflictError, ExitCode, NotFoundError, OperationFailedError } from "../errors";
+import { ConflictError, ExitCode, OperationFailedError } from "../errors";
 import type { Io, Reporter } from "../io";
-import { listIndex, type TenantIndexEntry } from "../store/tenant-index";
+import { listIndex } from "../store/tenant-index";
 import { TENANTS_PROJECT } from "../orchestration/projects";
 import { openEngineSession, openRecordsSession } from "../orchestration/session";
 import { readSharedOutputs } from "../orchestration/shared-stack";
 import { checkHealth } from "../fleet/health";
 import { describePoolEvent, WorkerPool } from "../fleet/worker-pool";
-import { planWaves } from "../fleet/plan";
 import { executeRollout } from "../fleet/rollout";
 import { renderRollout, resumeCommand, rolloutDocument } from "../fleet/rollout-report";
-import { createRollout, countByStatus, resume, type RolloutState } from "../fleet/rollout-state";
-import { currentOwner, newRolloutId, refuseIfLive, rolloutToResume, saveRollout } from "../store/rollout-store";
-import { selectTenants } from "../fleet/selection";
-import { parseUpgradeFlags, type UpgradeFlags, type UpgradeInput } from "../fleet/upgrade-input";
-
-async function planRollout(io: Io, input: UpgradeInput, entries: readonly TenantIndexEntry[]): Promise<RolloutState> {
-  const candidates = entries.map((e) => ({ slug: e.slug, tier: e.tier, loadBalancer: e.spec.loadBalancer, pinnedImage: e.spec.pinnedImage }));
-  const selection = selectTenants(candidates, input.selectors, input.includePinned);
-  if (selection.unknownSlugs.length > 0) {
-    throw new NotFoundError(`--select names tenant(s) that do not exist in env ${input.env}: ${selection.unknownSlugs.join(", ")}`, {
-      hint: `see the tenants with: tenantctl list tenants --env ${input.env} (or rebuild the index: tenantctl list tenants --refresh)`,
-    });
-  }
-  const waves = planWaves(selection.selected.map((c) => c.slug), input.steps);
-  const now = io.now();
-  return createRollout({
-    id: newRolloutId(now),
-    env: input.env,
-    options: {
-      image: input.image ?? "",
-      waves: input.wavesText,
-      maxFailures: input.maxFailures ?? { kind: "count", value: 0 },
-      selectors: input.selectRaw,
-      includePinned: input.includePinned,
-      health: input.health ?? "probe",
-      healthUrl: input.healthUrl,
-    },
-    waves,
-    pinned: selection.pinned.map((c) => c.slug),
-    owner: currentOwner(),
-    at: now,
-  });
-}
+import { countByStatus, resume, type RolloutState } from "../fleet/rollout-state";
+import { currentOwner, refuseIfLive, rolloutToResume, saveRollout } from "../store/rollout-store";
+import { fleetAction } from "../fleet/runner/fleet-action";
+import { parseFleetMode, type FleetFlags } from "../fleet/runner/fleet-input";
+import { planRollout } from "../fleet/plan-rollout";
+import { parseUpgradeFlags, type UpgradeInput } from "../fleet/upgrade-input";
 
 function withOverrides(state: RolloutState, input: UpgradeInput): RolloutState {
   const options = {
@@ -59,7 +31,12 @@ function withOverrides(state: RolloutState, input: UpgradeInput): RolloutState {
   return { ...state, options };
 }
 
-export async function upgradeAction(io: Io, reporter: Reporter, flags: UpgradeFlags): Promise<void> {
+export async function upgradeAction(io: Io, reporter: Reporter, flags: FleetFlags): Promise<void> {
+  const mode = parseFleetMode(flags);
+  if (mode !== undefined) {
+    await fleetAction(io, reporter, flags, mode);
+    return;
+  }
   const input = await parseUpgradeFlags(flags, io.env);
   const records = openRecordsSession(io);
   const entries = (await listIndex(records.store, TENANTS_PROJECT)).filter((e) => e.env === input.env);

@@ -4,7 +4,7 @@
  * The action is cli/actions/upgrade.ts (over cli/fleet/); this file is the command's flags and help.
  */
 import { Command, Option } from "commander";
-import type { UpgradeFlags } from "../fleet/upgrade-input";
+import type { FleetFlags } from "../fleet/runner/fleet-input";
 import type { CommandContext } from "../command-line";
 import { nounCommand, reporterFor, withEnv, withExamples, withJson, withYes } from "./common";
 
@@ -24,6 +24,10 @@ export function upgradeCommand(ctx: CommandContext): Command {
     .addOption(new Option("--health-url <template>", "URL to probe instead of <url>/readyz; {slug}, {env}, {url} are replaced"))
     .option("--resume [id]", "continue the newest unfinished rollout of the env (or the one with this id)")
     .option("--dry-run", "print the waves and stop; nothing is touched")
+    .option("--detach", "create the rollout for runners on other machines and print its id; upgrade nothing (with --resume: retry its failures as a new epoch)")
+    .addOption(new Option("--join <rolloutId>", "be one runner of a rollout created with --detach: claim, upgrade and record its tenants (run on any number of machines)"))
+    .addOption(new Option("--lease <duration>", "with --join: how long this runner's claims outlive its last heartbeat before others take its tenants over, e.g. 30s, 2m (2s-1h; default: 60s)"))
+    .addOption(new Option("--status <rolloutId>", "show a --detach rollout's runners, leases, and progress and failures per wave; reads only"))
     .option("--verbose", "show each worker's engine progress, prefixed with the tenant")
     .addOption(new Option("--secrets-provider <url>", "secrets provider of the stacks: passphrase (default) or awskms://<key>"));
   withYes(tenants);
@@ -33,8 +37,11 @@ export function upgradeCommand(ctx: CommandContext): Command {
     "tenantctl upgrade tenants --image <ref> --select tier=premium --health none --json",
     "tenantctl upgrade tenants --image <ref> --health-url https://{slug}.internal.example.com/readyz",
     "tenantctl upgrade tenants --env prod --resume",
+    "tenantctl upgrade tenants --env prod --image <ref> --detach --json   # then on each runner: --join <rolloutId>",
+    "tenantctl upgrade tenants --env prod --join <rolloutId> --concurrency 20 --lease 2m",
+    "tenantctl upgrade tenants --env prod --status <rolloutId>",
   ]);
-  tenants.action(async (flags: UpgradeFlags) => {
+  tenants.action(async (flags: FleetFlags) => {
     const { upgradeAction } = await import("../actions/upgrade");
     await upgradeAction(ctx.io, reporterFor(ctx, flags), flags);
   });

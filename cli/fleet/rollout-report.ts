@@ -5,8 +5,9 @@
 import { countByStatus, failureCount, type RolloutState, type TenantRollout } from "./rollout-state";
 import { describeLimit } from "./plan";
 
-export function resumeCommand(state: Pick<RolloutState, "env" | "id">): string {
-  return `tenantctl upgrade tenants --env ${state.env} --resume ${state.id}`;
+export function resumeCommand(state: Pick<RolloutState, "env" | "id"> & { readonly distributed?: true }): string {
+  // A distributed rollout resumes as a new epoch that runners then --join.
+  return `tenantctl upgrade tenants --env ${state.env} --resume ${state.id}${state.distributed === true ? " --detach" : ""}`;
 }
 
 function tenantRow(t: TenantRollout): Record<string, unknown> {

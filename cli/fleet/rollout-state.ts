@@ -45,6 +45,8 @@ export interface RolloutState {
   readonly pinned: readonly string[];
   readonly haltReason?: string;
   readonly owner: { readonly host: string; readonly pid: number };
+  /** Created with --detach: runners on any machine (--join) share it; its facts are under fleet/ (runner/fleet-records.ts). */
+  readonly distributed?: true;
   readonly createdAt: string;
   readonly updatedAt: string;
 }

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import { ConflictError, NotFoundError } from "../errors";
+import { ConflictError, NotFoundError, UsageError } from "../errors";
 import type { RecordStore } from "./records";
 import { timeKey } from "./teardown-records";
 import { failureCount, type RolloutState } from "../fleet/rollout-state";
@@ -47,6 +47,8 @@ export const REMOTE_STALE_MS = 60 * 60 * 1000;
  */
 export function isLive(state: RolloutState, now: Date = new Date()): boolean {
   if (state.status !== "running") return false;
+  // A distributed rollout's runners rewrite its summary as they go: live until it has been silent as long.
+  if (state.distributed === true) return now.getTime() - Date.parse(state.updatedAt) < REMOTE_STALE_MS;
   if (state.owner.host !== hostname()) return now.getTime() - Date.parse(state.updatedAt) < REMOTE_STALE_MS;
   return state.owner.pid !== process.pid && alive(state.owner.pid);
 }
@@ -87,6 +89,9 @@ export async function rolloutToResume(store: RecordStore, env: string, id: strin
     });
   }
   if (isFinished(state)) throw new ConflictError(`rollout ${state.id} already completed with every tenant upgraded; start a new one with --image`);
+  if (state.distributed === true) {
+    throw new UsageError(`rollout ${state.id} was created with --detach and runs on runners (allowed: --resume ${state.id} --detach to retry its failures, then --join ${state.id} on each runner)`);
+  }
   if (isLive(state)) throw liveConflict(state);
   return state;
 }

@@ -51,6 +51,13 @@ export const jobSchema = z.strictObject({
   needs: z.union([z.string(), z.array(z.string())]).optional(),
   permissions: permissionsSchema.optional(),
   concurrency: concurrencySchema.optional(),
+  strategy: z
+    .strictObject({
+      matrix: z.union([z.string(), z.record(z.string(), z.union([z.string(), z.array(scalar)]))]),
+      "fail-fast": condition.optional(),
+      "max-parallel": z.union([z.number().int().positive(), z.string()]).optional(),
+    })
+    .optional(),
   // House rule: GitHub's default is 6 hours, and a stuck `pulumi up` would hold the stack lock all that time.
   "timeout-minutes": z.number().int().positive().max(180),
   container: z.union([z.string(), containerSchema]).optional(),
