@@ -56,9 +56,12 @@ export const PRICE_ASSUMPTIONS = {
     "db.m7g.large": 0.168,
   } as Readonly<Record<string, number>>,
   rdsGp3GbMonth: 0.115,
-  /** Two secrets per tenant: the RDS-managed master secret and the admin token. */
+  /**
+   * Three secrets per tenant: the RDS-managed master secret, the admin token and the app's database login; a tenant
+   * born in the warm pool has a fourth, its identity (infra/tenant/identity.ts).
+   */
   secretMonth: 0.4,
-  secretsPerTenant: 2,
+  secretsPerTenant: 3,
 } as const;
 
 export interface CostBreakdown {
@@ -71,7 +74,12 @@ export interface CostBreakdown {
 
 const cents = (usd: number): number => Math.round(usd * 100) / 100;
 
-export function costBreakdown(tier: TierName): CostBreakdown {
+export interface CostOptions {
+  /** The tenant reads its identity from a secret at run time (pool-born, spec.tenantId set): one secret more. */
+  readonly identitySecret?: boolean;
+}
+
+export function costBreakdown(tier: TierName, options: CostOptions = {}): CostBreakdown {
   const t = TIERS[tier];
   const p = PRICE_ASSUMPTIONS;
   const instanceHour = p.rdsInstanceHour[t.dbInstanceClass];
@@ -83,7 +91,7 @@ export function costBreakdown(tier: TierName): CostBreakdown {
   const computeUsd = perTask * t.desiredCount;
   const databaseUsd = instanceHour * p.hoursPerMonth * azFactor;
   const storageUsd = t.storageGiB * p.rdsGp3GbMonth * azFactor;
-  const secretsUsd = p.secretMonth * p.secretsPerTenant;
+  const secretsUsd = p.secretMonth * (p.secretsPerTenant + (options.identitySecret === true ? 1 : 0));
   return {
     computeUsd: cents(computeUsd),
     databaseUsd: cents(databaseUsd),

@@ -33,7 +33,7 @@ export async function synthAction(ctx: CommandContext, reporter: Reporter, slug:
     throw asUsageError(error);
   }
   const document = synthDocument(names.stack, result.resources, result.violations);
-  const cost = costBreakdown(spec.tier);
+  const cost = costBreakdown(spec.tier, { identitySecret: spec.tenantId !== undefined });
   reporter.result(document, (out) => {
     out(`stack ${names.project}/${names.stack} (placeholder shared stack: ${shared.baseDomain}, account ${shared.accountId})`);
     for (const line of synthTree(result.resources)) out(`  ${line}`);

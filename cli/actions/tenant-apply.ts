@@ -43,7 +43,7 @@ export async function applyAndReport(ctx: CommandContext, reporter: Reporter, co
   if (command.mode === "provision" && !command.dryRun && !command.yes && ctx.io.interactive) {
     // The question comes with the plan (counts from a preview, which leaves no trace) and the tier's monthly cost.
     const plan = await applyTenant(session, { mode: "provision", requested, flags: command.flags, dryRun: true, refresh: false, retry: command.retry, confirm: () => Promise.resolve(true) });
-    const cost = costBreakdown(plan.spec.tier).totalUsd;
+    const cost = costBreakdown(plan.spec.tier, { identitySecret: plan.spec.tenantId !== undefined }).totalUsd;
     reporter.info(`plan for ${plan.spec.slug} (${plan.target.stack}): ${changeSummary(plan.changes, true)}`);
     reporter.info(`  tier ${plan.spec.tier}: about $${cost.toFixed(2)}/month (us-east-1 on-demand; shared ALB/NAT not included)`);
     reporter.info(`  image ${plan.spec.image}${plan.imageChoice === undefined ? "" : ` (${describeDefaultImage(plan.imageChoice, plan.spec.env)})`}`);
@@ -67,7 +67,7 @@ export async function applyAndReport(ctx: CommandContext, reporter: Reporter, co
       throw new UsageError(`${command.mode} of ${command.slug} declined at the prompt; nothing was changed`);
     },
   });
-  const cost = costBreakdown(result.spec.tier);
+  const cost = costBreakdown(result.spec.tier, { identitySecret: result.spec.tenantId !== undefined });
   const url = typeof result.outputs.url === "string" ? result.outputs.url : undefined;
   const tokenArn = typeof result.outputs.adminTokenSecretArn === "string" ? result.outputs.adminTokenSecretArn : undefined;
   const tokenCommand = tokenArn === undefined ? undefined : `aws secretsmanager get-secret-value --secret-id ${tokenArn} --query SecretString --output text`;

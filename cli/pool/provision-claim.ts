@@ -44,7 +44,7 @@ export async function provisionFromPool(io: Io, reporter: Reporter, session: Eng
   }
   const { spec, outputs } = claimed;
   const elapsedSeconds = Math.round((Date.now() - req.startedMs) / 100) / 10;
-  const cost = costBreakdown(spec.tier);
+  const cost = costBreakdown(spec.tier, { identitySecret: spec.tenantId !== undefined });
   const url = typeof outputs.url === "string" ? outputs.url : undefined;
   const tokenArn = typeof outputs.adminTokenSecretArn === "string" ? outputs.adminTokenSecretArn : undefined;
   const tokenCommand = tokenArn === undefined ? undefined : `aws secretsmanager get-secret-value --secret-id ${tokenArn} --query SecretString --output text`;

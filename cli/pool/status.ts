@@ -49,7 +49,7 @@ export function poolStatusOf(env: string, slots: readonly SlotView[], now: Date,
   const rows = slots.map((s): SlotRow => ({
     tenantId: s.tenantId, tier: s.tier, ageSeconds: Math.max(0, Math.round((now.getTime() - Date.parse(s.createdAt)) / 1000)),
     ...slotState(s), checkedAt: s.health?.checkedAt ?? null, image: s.image, loadBalancer: s.loadBalancer, listenerPriority: s.listenerPriority,
-    monthlyCostUsd: costBreakdown(s.spec.tier).totalUsd,
+    monthlyCostUsd: costBreakdown(s.spec.tier, { identitySecret: s.spec.tenantId !== undefined }).totalUsd,
   }));
   const tiers: Record<string, { slots: number; ready: number; monthlyCostUsd: number }> = {};
   for (const tier of POOL_TIERS) {

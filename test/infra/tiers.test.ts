@@ -37,9 +37,14 @@ describe("tier table", () => {
   });
 
   it("estimates basic from the stated assumptions", () => {
-    // 0.25 vCPU and 0.5 GB of Fargate, a t4g.micro, 20 GiB gp3 and two secrets for 730 hours.
-    const expected = (0.25 * 0.04048 + 0.5 * 0.004445) * 730 + 0.016 * 730 + 20 * 0.115 + 2 * 0.4;
+    // 0.25 vCPU and 0.5 GB of Fargate, a t4g.micro, 20 GiB gp3 and three secrets (master, admin token, app login).
+    const expected = (0.25 * 0.04048 + 0.5 * 0.004445) * 730 + 0.016 * 730 + 20 * 0.115 + 3 * 0.4;
     expect(monthlyCostUsd("basic")).toBeCloseTo(expected, 1);
+  });
+
+  it("counts the identity secret of a tenant born in the warm pool", () => {
+    expect(costBreakdown("basic", { identitySecret: true }).secretsUsd).toBeCloseTo(4 * 0.4, 2);
+    expect(costBreakdown("basic", { identitySecret: true }).totalUsd).toBeCloseTo(monthlyCostUsd("basic") + 0.4, 2);
   });
 
   it("doubles instance and storage for Multi-AZ and orders tiers by cost", () => {

@@ -62,9 +62,9 @@ describe("slots", () => {
     expect(status.slots.map((s) => [s.tenantId, s.state, s.reason, s.ageSeconds])).toEqual([
       ["taaaaaaaaaa", "ready", null, 7200], ["tbbbbbbbbbb", "unhealthy", "db gone", 7200], ["tcccccccccc", "claiming", "claimed for acme", 7200],
     ]);
-    expect(status.tiers["basic"]).toEqual({ slots: 3, ready: 1, monthlyCostUsd: 71.37 });
+    expect(status.tiers["basic"]).toEqual({ slots: 3, ready: 1, monthlyCostUsd: 73.77 });
     expect(status.tiers["premium"]).toEqual({ slots: 0, ready: 0, monthlyCostUsd: 0 });
-    expect(status.monthlyCostUsd).toBe(71.37);
+    expect(status.monthlyCostUsd).toBe(73.77);
   });
 });
 

@@ -42,9 +42,9 @@ describe("warm pool (stand-in)", () => {
     const again = json<FillDoc>(ok(await run("pool", "fill", "--tier", "basic", "--size", "2", "--json")));
     expect(again).toMatchObject({ created: [], existing: 2 });
     const status = json<StatusDoc>(ok(await run("pool", "status", "--json")));
-    expect(status.tiers["basic"]).toEqual({ slots: 2, ready: 2, monthlyCostUsd: 47.58 });
+    expect(status.tiers["basic"]).toEqual({ slots: 2, ready: 2, monthlyCostUsd: 49.18 });
     expect(status.slots.map((s) => s.state)).toEqual(["ready", "ready"]);
-    expect(status.monthlyCostUsd).toBe(47.58);
+    expect(status.monthlyCostUsd).toBe(49.18);
     const capacity = json<{ counts: { stacksInAccount: number } }>(ok(await run("capacity", "--json")));
     expect(capacity.counts.stacksInAccount).toBe(2);
     // Unassigned slots are not tenants: list does not show them, and their rule matches no real host.
