@@ -2,7 +2,18 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", "app/node_modules/", "app/dist/", "coverage/", "**/*.js", "**/*.mjs", "**/*.cjs"] },
+  {
+    ignores: [
+      "node_modules/",
+      "dist/",
+      "app/node_modules/",
+      "app/dist/",
+      "coverage/",
+      "**/*.js",
+      "**/*.mjs",
+      "**/*.cjs",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -16,7 +27,10 @@ export default tseslint.config(
       "@typescript-eslint/await-thenable": "error",
       "@typescript-eslint/prefer-nullish-coalescing": "off",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
-      "no-restricted-properties": ["error", { object: "process", property: "exit", message: "Only cli/main.ts may exit; throw a typed error instead." }],
+      "no-restricted-properties": [
+        "error",
+        { object: "process", property: "exit", message: "Only cli/main.ts may exit; throw a typed error instead." },
+      ],
     },
   },
   {
@@ -35,8 +49,17 @@ export default tseslint.config(
         "error",
         {
           patterns: [
-            { group: ["@pulumi/*", "@aws-sdk/*"], allowTypeImports: true, message: "Load it lazily (await import in the module that needs it; the Automation API via cli/orchestration/pulumi-sdk.ts)." },
-            { group: ["**/infra/tenant/program", "**/infra/shared/program", "**/infra/sim/synth"], allowTypeImports: true, message: "Programs load @pulumi/*: import them lazily." },
+            {
+              group: ["@pulumi/*", "@aws-sdk/*"],
+              allowTypeImports: true,
+              message:
+                "Load it lazily (await import in the module that needs it; the Automation API via cli/orchestration/pulumi-sdk.ts).",
+            },
+            {
+              group: ["**/infra/tenant/program", "**/infra/shared/program", "**/infra/sim/synth"],
+              allowTypeImports: true,
+              message: "Programs load @pulumi/*: import them lazily.",
+            },
           ],
         },
       ],

@@ -26,7 +26,9 @@ const { values: opts } = parseArgs({
 });
 const serverUrl = process.env.DATABASE_URL;
 if (!serverUrl) {
-  console.error("bench/app.mjs needs DATABASE_URL (the real PostgreSQL server), e.g. postgres://postgres@127.0.0.1:5432/test");
+  console.error(
+    "bench/app.mjs needs DATABASE_URL (the real PostgreSQL server), e.g. postgres://postgres@127.0.0.1:5432/test",
+  );
   process.exit(2);
 }
 
@@ -75,7 +77,17 @@ try {
   app = spawn(process.execPath, ["dist/main.js"], {
     cwd: appDir,
     // Production settings except the per-client limit, which one load generator on one address would hit at once.
-    env: { PATH: process.env.PATH, DATABASE_URL: url.toString(), PORT: String(port), HOST: "127.0.0.1", TENANT_SLUG: "bench", TENANT_DISPLAY_NAME: "Bench", ADMIN_TOKEN: "bench-admin-token-0123456789", RATE_LIMIT_PER_MINUTE: "1000000", NODE_ENV: "production" },
+    env: {
+      PATH: process.env.PATH,
+      DATABASE_URL: url.toString(),
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      TENANT_SLUG: "bench",
+      TENANT_DISPLAY_NAME: "Bench",
+      ADMIN_TOKEN: "bench-admin-token-0123456789",
+      RATE_LIMIT_PER_MINUTE: "1000000",
+      NODE_ENV: "production",
+    },
     stdio: ["ignore", "ignore", "inherit"],
   });
   const base = `http://127.0.0.1:${port}`;
@@ -92,13 +104,18 @@ try {
   );
   await admin.query(`VACUUM ANALYZE ${schema}.items`);
   const check = await fetch(`${base}${opts.path}`);
-  if (check.headers.get("x-total-count") !== String(items)) throw new Error(`expected x-total-count ${items}, got ${check.headers.get("x-total-count")}`);
+  if (check.headers.get("x-total-count") !== String(items))
+    throw new Error(`expected x-total-count ${items}, got ${check.headers.get("x-total-count")}`);
 
   const autocannon = appRequire.resolve("autocannon/autocannon.js");
   const run = (seconds) =>
     new Promise((resolve, reject) => {
       let out = "";
-      const lg = spawn(process.execPath, [autocannon, "-c", opts.connections, "-d", String(seconds), "-j", `${base}${opts.path}`], { stdio: ["ignore", "pipe", "ignore"] });
+      const lg = spawn(
+        process.execPath,
+        [autocannon, "-c", opts.connections, "-d", String(seconds), "-j", `${base}${opts.path}`],
+        { stdio: ["ignore", "pipe", "ignore"] },
+      );
       lg.stdout.on("data", (d) => (out += d));
       lg.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`autocannon exited ${code}`))));
     });
@@ -126,7 +143,11 @@ try {
     loadAverageAfter: readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" "),
     goal: { requestsPerSecond: 3000, p99Ms: 50, errors: 0, rssMb: 150 },
   };
-  summary.met = summary.requestsPerSecond >= 3000 && summary.latencyMs.p99 <= 50 && summary.errors === 0 && summary.peakRssMb <= 150;
+  summary.met =
+    summary.requestsPerSecond >= 3000 &&
+    summary.latencyMs.p99 <= 50 &&
+    summary.errors === 0 &&
+    summary.peakRssMb <= 150;
   console.log(JSON.stringify(summary, null, 2));
 } finally {
   app?.kill("SIGTERM");

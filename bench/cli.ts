@@ -24,13 +24,33 @@ function seed(backend: string, count: number): void {
     const slug = `tenant${String(i).padStart(4, "0")}`;
     const at = new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString();
     const spec = {
-      slug, displayName: `Tenant ${i}`, env: "dev", tier: TIERS[i % 3], skin: { primaryColor: "#1a73e8" },
-      image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/tenantctl-app:1.0.0", listenerPriority: 100 + i, loadBalancer: "alb-0", generation: 1,
+      slug,
+      displayName: `Tenant ${i}`,
+      env: "dev",
+      tier: TIERS[i % 3],
+      skin: { primaryColor: "#1a73e8" },
+      image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/tenantctl-app:1.0.0",
+      listenerPriority: 100 + i,
+      loadBalancer: "alb-0",
+      generation: 1,
     };
     const entry = {
-      slug, env: "dev", project: "tenantctl-tenants", stack: `dev-${slug}`, tier: spec.tier, displayName: spec.displayName, image: spec.image,
-      url: `https://${slug}.dev.tenants.example.com`, listenerPriority: spec.listenerPriority, lastOperation: "provision", status: "succeeded",
-      message: undefined, resourceCount: 22, createdAt: at, updatedAt: at, spec,
+      slug,
+      env: "dev",
+      project: "tenantctl-tenants",
+      stack: `dev-${slug}`,
+      tier: spec.tier,
+      displayName: spec.displayName,
+      image: spec.image,
+      url: `https://${slug}.dev.tenants.example.com`,
+      listenerPriority: spec.listenerPriority,
+      lastOperation: "provision",
+      status: "succeeded",
+      message: undefined,
+      resourceCount: 22,
+      createdAt: at,
+      updatedAt: at,
+      spec,
     };
     writeFileSync(join(dir, `dev-${slug}.json`), `${JSON.stringify(entry, null, 2)}\n`);
   }

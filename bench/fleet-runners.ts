@@ -53,7 +53,11 @@ function tenantctl(dir: string, args: readonly string[], extra: NodeJS.ProcessEn
   timings += 1;
   const out = join(dir, `time-${timings}.txt`);
   const started = process.hrtime.bigint();
-  const child = spawn("/usr/bin/time", ["-f", "%U %S", "-o", out, process.execPath, join(REPO, "bin", "tenantctl.js"), ...args], { cwd: dir, env: { ...environment(dir), ...extra } });
+  const child = spawn(
+    "/usr/bin/time",
+    ["-f", "%U %S", "-o", out, process.execPath, join(REPO, "bin", "tenantctl.js"), ...args],
+    { cwd: dir, env: { ...environment(dir), ...extra } },
+  );
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
@@ -73,7 +77,11 @@ async function must(dir: string, args: readonly string[], extra: NodeJS.ProcessE
   return run;
 }
 
-type CloneAccountResources = (backendDir: string, from: string, targets: readonly { stack: string; replace: readonly (readonly [string, string])[] }[]) => number;
+type CloneAccountResources = (
+  backendDir: string,
+  from: string,
+  targets: readonly { stack: string; replace: readonly (readonly [string, string])[] }[],
+) => number;
 
 async function cloneTenants(dir: string, n: number): Promise<void> {
   const state = join(dir, "state");
@@ -88,8 +96,14 @@ async function cloneTenants(dir: string, n: number): Promise<void> {
     const text = readFileSync(join(folder, name(TEMPLATE)), "utf8");
     for (const slug of slugs) writeFileSync(join(folder, name(slug)), swap(text, slug));
   }
-  const helper = (await import(join(REPO, "dist", "test", "support", "standin-account.js"))) as { cloneAccountResources: CloneAccountResources };
-  helper.cloneAccountResources(state, `tenantctl-tenants/dev-${TEMPLATE}`, slugs.map((slug) => ({ stack: `tenantctl-tenants/dev-${slug}`, replace: [[TEMPLATE, slug]] })));
+  const helper = (await import(join(REPO, "dist", "test", "support", "standin-account.js"))) as {
+    cloneAccountResources: CloneAccountResources;
+  };
+  helper.cloneAccountResources(
+    state,
+    `tenantctl-tenants/dev-${TEMPLATE}`,
+    slugs.map((slug) => ({ stack: `tenantctl-tenants/dev-${slug}`, replace: [[TEMPLATE, slug]] })),
+  );
 }
 
 interface Doc {
@@ -104,14 +118,58 @@ interface JoinDoc {
 
 const load = (): string => (loadavg()[0] ?? 0).toFixed(1);
 
-async function rollout(dir: string, slugs: readonly string[], version: number, runners: number, concurrency: number): Promise<{ wallMs: number; cpuS: number; upgraded: number; perRunner: number[]; medianTenantMs: number }> {
-  const created = JSON.parse((await must(dir, ["upgrade", "tenants", "--image", image(version), "--waves", "100%", "--health", "none", "--select", `slug=${slugs.join(",")}`, "--detach", "--json"])).stdout) as Doc;
+async function rollout(
+  dir: string,
+  slugs: readonly string[],
+  version: number,
+  runners: number,
+  concurrency: number,
+): Promise<{ wallMs: number; cpuS: number; upgraded: number; perRunner: number[]; medianTenantMs: number }> {
+  const created = JSON.parse(
+    (
+      await must(dir, [
+        "upgrade",
+        "tenants",
+        "--image",
+        image(version),
+        "--waves",
+        "100%",
+        "--health",
+        "none",
+        "--select",
+        `slug=${slugs.join(",")}`,
+        "--detach",
+        "--json",
+      ])
+    ).stdout,
+  ) as Doc;
   const started = process.hrtime.bigint();
-  const runs = await Promise.all(Array.from({ length: runners }, () => must(dir, ["upgrade", "tenants", "--join", created.rolloutId, "--concurrency", String(concurrency), "--lease", "60s", "--json"], { PULUMI_STANDIN_DELAY_MS: DELAY_MS })));
+  const runs = await Promise.all(
+    Array.from({ length: runners }, () =>
+      must(
+        dir,
+        [
+          "upgrade",
+          "tenants",
+          "--join",
+          created.rolloutId,
+          "--concurrency",
+          String(concurrency),
+          "--lease",
+          "60s",
+          "--json",
+        ],
+        { PULUMI_STANDIN_DELAY_MS: DELAY_MS },
+      ),
+    ),
+  );
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
   const docs = runs.map((r) => JSON.parse(r.stdout) as JoinDoc);
   const last = docs[docs.length - 1];
-  const durations = (last?.tenants ?? []).map((t) => Date.parse(t.finishedAt ?? "") - Date.parse(t.startedAt ?? "")).filter((d) => !Number.isNaN(d)).sort((a, b) => a - b);
+  const durations = (last?.tenants ?? [])
+    .map((t) => Date.parse(t.finishedAt ?? "") - Date.parse(t.startedAt ?? ""))
+    .filter((d) => !Number.isNaN(d))
+    .sort((a, b) => a - b);
   return {
     wallMs,
     cpuS: runs.reduce((s, r) => s + r.cpuS, 0),
@@ -122,24 +180,43 @@ async function rollout(dir: string, slugs: readonly string[], version: number, r
 }
 
 async function main(): Promise<void> {
-  process.stdout.write(`fleet runners bench: ${N} tenants, runners ${COUNTS.join(",")}, ${CONCURRENCY} per runner, stand-in delay ${DELAY_MS}, load ${load()}\n`);
+  process.stdout.write(
+    `fleet runners bench: ${N} tenants, runners ${COUNTS.join(",")}, ${CONCURRENCY} per runner, stand-in delay ${DELAY_MS}, load ${load()}\n`,
+  );
   const dir = mkdtempSync(join(tmpdir(), "tenantctl-bench-runners-"));
   mkdirSync(join(dir, "state"));
-  await must(dir, ["shared", "up", "--env", "dev", "--config-file", join(REPO, "Pulumi.dev.yaml"), "--config", `imageUri=${image(1)}`, "--config", `hostedZoneId=${ZONE_ID}`]);
+  await must(dir, [
+    "shared",
+    "up",
+    "--env",
+    "dev",
+    "--config-file",
+    join(REPO, "Pulumi.dev.yaml"),
+    "--config",
+    `imageUri=${image(1)}`,
+    "--config",
+    `hostedZoneId=${ZONE_ID}`,
+  ]);
   await must(dir, ["provision", "tenant", TEMPLATE, "--image", image(1), "--yes"]);
   await cloneTenants(dir, N);
   const all = Array.from({ length: N }, (_, i) => clone(i + 1));
   const alone = await rollout(dir, [all[0] ?? clone(1)], 2, 1, 1);
   const t = alone.medianTenantMs;
-  process.stdout.write(`one tenant alone: ${(t / 1000).toFixed(1)} s (runner wall ${(alone.wallMs / 1000).toFixed(1)} s, ${alone.cpuS.toFixed(1)} CPU-s for the whole runner, load ${load()})\n`);
-  process.stdout.write("R\tC each\twall s\tideal s\twall/ideal\tmedian tenant s\twall/rounds\tCPU-s\tCPU-s/tenant\tupgraded\tper runner\tload\n");
+  process.stdout.write(
+    `one tenant alone: ${(t / 1000).toFixed(1)} s (runner wall ${(alone.wallMs / 1000).toFixed(1)} s, ${alone.cpuS.toFixed(1)} CPU-s for the whole runner, load ${load()})\n`,
+  );
+  process.stdout.write(
+    "R\tC each\twall s\tideal s\twall/ideal\tmedian tenant s\twall/rounds\tCPU-s\tCPU-s/tenant\tupgraded\tper runner\tload\n",
+  );
   let version = 3;
   for (const r of COUNTS) {
     const res = await rollout(dir, all, version, r, CONCURRENCY);
     version += 1;
     const rounds = Math.ceil(N / (r * CONCURRENCY));
     const ideal = rounds * t;
-    process.stdout.write(`${r}\t${CONCURRENCY}\t${(res.wallMs / 1000).toFixed(1)}\t${(ideal / 1000).toFixed(1)}\t${(res.wallMs / ideal).toFixed(2)}\t${(res.medianTenantMs / 1000).toFixed(1)}\t${(res.wallMs / (rounds * res.medianTenantMs)).toFixed(2)}\t${res.cpuS.toFixed(0)}\t${(res.cpuS / N).toFixed(2)}\t${res.upgraded}/${N}\t${res.perRunner.join("+")}\t${load()}\n`);
+    process.stdout.write(
+      `${r}\t${CONCURRENCY}\t${(res.wallMs / 1000).toFixed(1)}\t${(ideal / 1000).toFixed(1)}\t${(res.wallMs / ideal).toFixed(2)}\t${(res.medianTenantMs / 1000).toFixed(1)}\t${(res.wallMs / (rounds * res.medianTenantMs)).toFixed(2)}\t${res.cpuS.toFixed(0)}\t${(res.cpuS / N).toFixed(2)}\t${res.upgraded}/${N}\t${res.perRunner.join("+")}\t${load()}\n`,
+    );
   }
 }
 

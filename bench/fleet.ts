@@ -39,7 +39,8 @@ export const AWS_TYPICAL_DELAYS = [
   "aws:secretsmanager/secret:Secret=1000",
   "aws:iam/role:Role=3000",
 ].join(",");
-const DELAY_MS = (process.env.FLEET_BENCH_DELAY_MS ?? "aws") === "aws" ? AWS_TYPICAL_DELAYS : (process.env.FLEET_BENCH_DELAY_MS ?? "");
+const DELAY_MS =
+  (process.env.FLEET_BENCH_DELAY_MS ?? "aws") === "aws" ? AWS_TYPICAL_DELAYS : (process.env.FLEET_BENCH_DELAY_MS ?? "");
 const LIST_SIZE = Number(process.env.FLEET_BENCH_LIST ?? "1000");
 const TEMPLATE = "bnchtpl";
 const image = (v: number): string => `123456789012.dkr.ecr.us-east-1.amazonaws.com/tenantctl-app:${v}.0.0`;
@@ -67,7 +68,10 @@ function environment(dir: string): NodeJS.ProcessEnv {
 /** Runs tenantctl, sampling its VmHWM (peak resident set) from /proc until it exits. */
 function tenantctl(dir: string, args: readonly string[], extra: NodeJS.ProcessEnv = {}): Promise<Run> {
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, [join(REPO, "bin", "tenantctl.js"), ...args], { cwd: dir, env: { ...environment(dir), ...extra } });
+  const child = spawn(process.execPath, [join(REPO, "bin", "tenantctl.js"), ...args], {
+    cwd: dir,
+    env: { ...environment(dir), ...extra },
+  });
   let stdout = "";
   let stderr = "";
   let peakKb = 0;
@@ -100,7 +104,11 @@ async function must(dir: string, args: readonly string[], extra: NodeJS.ProcessE
 const swap = (text: string, slug: string): string => text.split(TEMPLATE).join(slug);
 
 /** test/support/standin-account.ts `cloneAccountResources`, loaded from dist/ (bench/ compiles alone, rootDir bench/). */
-type CloneAccountResources = (backendDir: string, from: string, targets: readonly { stack: string; replace: readonly (readonly [string, string])[] }[]) => number;
+type CloneAccountResources = (
+  backendDir: string,
+  from: string,
+  targets: readonly { stack: string; replace: readonly (readonly [string, string])[] }[],
+) => number;
 
 /** Copies the template tenant to `n` tenants: checkpoint, stack config, index entry, simulated AWS resources. */
 async function cloneTenants(dir: string, n: number): Promise<void> {
@@ -118,13 +126,23 @@ async function cloneTenants(dir: string, n: number): Promise<void> {
     writeFileSync(join(index, `dev-${slug}.json`), swap(entry, slug));
   }
   // The stand-in's account is sharded per resource type; its own helper writes that layout under its locks.
-  const helper = (await import(join(REPO, "dist", "test", "support", "standin-account.js"))) as { cloneAccountResources: CloneAccountResources };
-  helper.cloneAccountResources(state, `tenantctl-tenants/dev-${TEMPLATE}`, slugs.map((slug) => ({ stack: `tenantctl-tenants/dev-${slug}`, replace: [[TEMPLATE, slug]] })));
+  const helper = (await import(join(REPO, "dist", "test", "support", "standin-account.js"))) as {
+    cloneAccountResources: CloneAccountResources;
+  };
+  helper.cloneAccountResources(
+    state,
+    `tenantctl-tenants/dev-${TEMPLATE}`,
+    slugs.map((slug) => ({ stack: `tenantctl-tenants/dev-${slug}`, replace: [[TEMPLATE, slug]] })),
+  );
 }
 
 interface RolloutDoc {
   readonly status: string;
-  readonly tenants: { readonly status: string; readonly startedAt: string | null; readonly finishedAt: string | null }[];
+  readonly tenants: {
+    readonly status: string;
+    readonly startedAt: string | null;
+    readonly finishedAt: string | null;
+  }[];
 }
 
 /** The 1-minute load average: on a shared machine the figures mean little without it. */
@@ -137,8 +155,31 @@ function median(values: readonly number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 }
 
-async function upgrade(dir: string, slugs: readonly string[], version: number, concurrency: number): Promise<{ run: Run; doc: RolloutDoc; perTenantMs: number }> {
-  const run = await must(dir, ["upgrade", "tenants", "--image", image(version), "--waves", "100%", "--concurrency", String(concurrency), "--health", "none", "--select", `slug=${slugs.join(",")}`, "--json"], { PULUMI_STANDIN_DELAY_MS: DELAY_MS });
+async function upgrade(
+  dir: string,
+  slugs: readonly string[],
+  version: number,
+  concurrency: number,
+): Promise<{ run: Run; doc: RolloutDoc; perTenantMs: number }> {
+  const run = await must(
+    dir,
+    [
+      "upgrade",
+      "tenants",
+      "--image",
+      image(version),
+      "--waves",
+      "100%",
+      "--concurrency",
+      String(concurrency),
+      "--health",
+      "none",
+      "--select",
+      `slug=${slugs.join(",")}`,
+      "--json",
+    ],
+    { PULUMI_STANDIN_DELAY_MS: DELAY_MS },
+  );
   const doc = JSON.parse(run.stdout) as RolloutDoc;
   const durations = doc.tenants.map((t) => Date.parse(t.finishedAt ?? "") - Date.parse(t.startedAt ?? ""));
   return { run, doc, perTenantMs: median(durations) };
@@ -150,9 +191,42 @@ async function benchList(): Promise<{ jsonMs: number; tableMs: number }> {
   mkdirSync(index, { recursive: true });
   for (let i = 1; i <= LIST_SIZE; i += 1) {
     const slug = clone(i);
-    const spec = { slug, displayName: slug, env: "dev", tier: "basic", skin: { primaryColor: "#1a73e8" }, image: image(1), listenerPriority: 100 + i, loadBalancer: "alb-0", generation: 1 };
+    const spec = {
+      slug,
+      displayName: slug,
+      env: "dev",
+      tier: "basic",
+      skin: { primaryColor: "#1a73e8" },
+      image: image(1),
+      listenerPriority: 100 + i,
+      loadBalancer: "alb-0",
+      generation: 1,
+    };
     const at = new Date(Date.UTC(2026, 10, 1, 0, 0, i)).toISOString();
-    writeFileSync(join(index, `dev-${slug}.json`), JSON.stringify({ slug, env: "dev", project: "tenantctl-tenants", stack: `dev-${slug}`, tier: "basic", displayName: slug, image: image(1), url: `https://${slug}.dev.example.com`, listenerPriority: 100 + i, lastOperation: "provision", status: "succeeded", resourceCount: 22, createdAt: at, updatedAt: at, spec }, null, 2));
+    writeFileSync(
+      join(index, `dev-${slug}.json`),
+      JSON.stringify(
+        {
+          slug,
+          env: "dev",
+          project: "tenantctl-tenants",
+          stack: `dev-${slug}`,
+          tier: "basic",
+          displayName: slug,
+          image: image(1),
+          url: `https://${slug}.dev.example.com`,
+          listenerPriority: 100 + i,
+          lastOperation: "provision",
+          status: "succeeded",
+          resourceCount: 22,
+          createdAt: at,
+          updatedAt: at,
+          spec,
+        },
+        null,
+        2,
+      ),
+    );
   }
   const times = async (args: string[]): Promise<number> => {
     const runs: number[] = [];
@@ -161,36 +235,58 @@ async function benchList(): Promise<{ jsonMs: number; tableMs: number }> {
   };
   const jsonMs = await times(["list", "tenants", "--json"]);
   const listed = JSON.parse((await must(dir, ["list", "tenants", "--json"])).stdout) as { tenants: unknown[] };
-  if (listed.tenants.length !== LIST_SIZE) throw new Error(`list returned ${listed.tenants.length} tenants, expected ${LIST_SIZE}`);
+  if (listed.tenants.length !== LIST_SIZE)
+    throw new Error(`list returned ${listed.tenants.length} tenants, expected ${LIST_SIZE}`);
   return { jsonMs, tableMs: await times(["list", "tenants"]) };
 }
 
 async function main(): Promise<void> {
   const cpus = await new Promise<string>((resolve) => execFile("nproc", (_e, out) => resolve(out.trim())));
-  process.stdout.write(`fleet bench: sizes ${SIZES.join(",")}, concurrency ${CONCURRENCY}, stand-in delay ${DELAY_MS} ms/resource, ${cpus} CPU(s)\n`);
+  process.stdout.write(
+    `fleet bench: sizes ${SIZES.join(",")}, concurrency ${CONCURRENCY}, stand-in delay ${DELAY_MS} ms/resource, ${cpus} CPU(s)\n`,
+  );
   const list = await benchList();
-  process.stdout.write(`list tenants (${LIST_SIZE} tenants): --json median ${(list.jsonMs / 1000).toFixed(2)} s, table median ${(list.tableMs / 1000).toFixed(2)} s (goal ≤ 2 s; load ${load()})\n`);
+  process.stdout.write(
+    `list tenants (${LIST_SIZE} tenants): --json median ${(list.jsonMs / 1000).toFixed(2)} s, table median ${(list.tableMs / 1000).toFixed(2)} s (goal ≤ 2 s; load ${load()})\n`,
+  );
   const dir = mkdtempSync(join(tmpdir(), "tenantctl-bench-fleet-"));
   // tenantctl refuses a file backend whose folder is missing, as pulumi does.
   mkdirSync(join(dir, "state"), { recursive: true });
-  await must(dir, ["shared", "up", "--env", "dev", "--config-file", join(REPO, "Pulumi.dev.yaml"), "--config", `imageUri=${image(1)}`, "--config", `hostedZoneId=${ZONE_ID}`]);
+  await must(dir, [
+    "shared",
+    "up",
+    "--env",
+    "dev",
+    "--config-file",
+    join(REPO, "Pulumi.dev.yaml"),
+    "--config",
+    `imageUri=${image(1)}`,
+    "--config",
+    `hostedZoneId=${ZONE_ID}`,
+  ]);
   await must(dir, ["provision", "tenant", TEMPLATE, "--image", image(1), "--yes"]);
   const max = Math.max(...SIZES);
   await cloneTenants(dir, max);
   const all = Array.from({ length: max }, (_, i) => clone(i + 1));
   const alone = await upgrade(dir, [all[0] ?? clone(1)], 2, 1);
   const t = alone.perTenantMs;
-  process.stdout.write(`one tenant alone: ${(t / 1000).toFixed(1)} s per tenant (wall ${(alone.run.wallMs / 1000).toFixed(1)} s, peak RSS ${alone.run.peakRssMb.toFixed(0)} MB, load ${load()})\n`);
+  process.stdout.write(
+    `one tenant alone: ${(t / 1000).toFixed(1)} s per tenant (wall ${(alone.run.wallMs / 1000).toFixed(1)} s, peak RSS ${alone.run.peakRssMb.toFixed(0)} MB, load ${load()})\n`,
+  );
   // wall/ideal is the goal's figure; wall/rounds compares with the median tenant time of the same run, i.e. how well the
   // lanes are kept busy when the CPU, not the orchestration, stretches each tenant.
-  process.stdout.write("N\tC\twall s\tideal s\twall/ideal\tmedian tenant s\twall/rounds\tupgraded\tpeak RSS MB\tload avg\n");
+  process.stdout.write(
+    "N\tC\twall s\tideal s\twall/ideal\tmedian tenant s\twall/rounds\tupgraded\tpeak RSS MB\tload avg\n",
+  );
   let version = 3;
   for (const n of SIZES) {
     const { run, doc, perTenantMs } = await upgrade(dir, all.slice(0, n), version, CONCURRENCY);
     version += 1;
     const ideal = Math.ceil(n / CONCURRENCY) * t;
     const upgraded = doc.tenants.filter((x) => x.status === "upgraded").length;
-    process.stdout.write(`${n}\t${CONCURRENCY}\t${(run.wallMs / 1000).toFixed(1)}\t${(ideal / 1000).toFixed(1)}\t${(run.wallMs / ideal).toFixed(2)}\t${(perTenantMs / 1000).toFixed(1)}\t${(run.wallMs / (Math.ceil(n / CONCURRENCY) * perTenantMs)).toFixed(2)}\t${upgraded}/${n}\t${run.peakRssMb.toFixed(0)}\t${load()}\n`);
+    process.stdout.write(
+      `${n}\t${CONCURRENCY}\t${(run.wallMs / 1000).toFixed(1)}\t${(ideal / 1000).toFixed(1)}\t${(run.wallMs / ideal).toFixed(2)}\t${(perTenantMs / 1000).toFixed(1)}\t${(run.wallMs / (Math.ceil(n / CONCURRENCY) * perTenantMs)).toFixed(2)}\t${upgraded}/${n}\t${run.peakRssMb.toFixed(0)}\t${load()}\n`,
+    );
   }
 }
 

@@ -32,7 +32,12 @@ interface Profile {
 const PROFILES: Readonly<Record<string, Profile>> = {
   tens: {
     name: "tens of seconds (the issue's measurement: RDS 30 s, ECS service 10 s)",
-    delays: ["1000", "aws:rds/instance:Instance@create=30000", "aws:ecs/service:Service@create=10000", "aws:ecs/service:Service@update=10000"].join(","),
+    delays: [
+      "1000",
+      "aws:rds/instance:Instance@create=30000",
+      "aws:ecs/service:Service@create=10000",
+      "aws:ecs/service:Service@update=10000",
+    ].join(","),
     tagOnlyServiceUpdateMs: 1000,
   },
   aws: {
@@ -79,7 +84,9 @@ function tenantctl(dir: string, args: readonly string[], extra: NodeJS.ProcessEn
   child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
   child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
   return new Promise((resolve) => {
-    child.on("exit", (code) => resolve({ code: code ?? 1, stdout, stderr, wallMs: Number(process.hrtime.bigint() - started) / 1e6 }));
+    child.on("exit", (code) =>
+      resolve({ code: code ?? 1, stdout, stderr, wallMs: Number(process.hrtime.bigint() - started) / 1e6 }),
+    );
   });
 }
 
@@ -94,33 +101,60 @@ const load = (): string => (loadavg()[0] ?? 0).toFixed(1);
 async function bench(profile: Profile): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "tenantctl-bench-pool-"));
   mkdirSync(join(dir, "state"));
-  await must(tenantctl(dir, ["shared", "up", "--env", "dev", "--config-file", join(REPO, "Pulumi.dev.yaml"), "--config", `imageUri=${IMAGE}`, "--config", `hostedZoneId=${ZONE_ID}`]), "shared up");
+  await must(
+    tenantctl(dir, [
+      "shared",
+      "up",
+      "--env",
+      "dev",
+      "--config-file",
+      join(REPO, "Pulumi.dev.yaml"),
+      "--config",
+      `imageUri=${IMAGE}`,
+      "--config",
+      `hostedZoneId=${ZONE_ID}`,
+    ]),
+    "shared up",
+  );
   const delay = { PULUMI_STANDIN_DELAY_MS: profile.delays };
   const loadBefore = load();
   const [cold, fill] = await Promise.all([
-    must(tenantctl(dir, ["provision", "tenant", "coldco", "--tier", "basic", "--no-pool", "--yes", "--json"], delay), "cold provision"),
+    must(
+      tenantctl(dir, ["provision", "tenant", "coldco", "--tier", "basic", "--no-pool", "--yes", "--json"], delay),
+      "cold provision",
+    ),
     must(tenantctl(dir, ["pool", "fill", "--tier", "basic", "--size", "1", "--json"], delay), "pool fill"),
   ]);
   const claimDelays = `${profile.delays.replace(/,aws:ecs\/service:Service@update=\d+/, "")},aws:ecs/service:Service@update=${profile.tagOnlyServiceUpdateMs}`;
-  const claim = await must(tenantctl(dir, ["provision", "tenant", "warmco", "--tier", "basic", "--yes", "--json"], { PULUMI_STANDIN_DELAY_MS: claimDelays }), "claim");
+  const claim = await must(
+    tenantctl(dir, ["provision", "tenant", "warmco", "--tier", "basic", "--yes", "--json"], {
+      PULUMI_STANDIN_DELAY_MS: claimDelays,
+    }),
+    "claim",
+  );
   const doc = JSON.parse(claim.stdout) as { fromPool: boolean; resourceChanges: Record<string, number> };
   if (!doc.fromPool) throw new Error("the claim run did not come from the pool");
   const s = (ms: number): string => (ms / 1000).toFixed(1);
-  process.stdout.write([
-    `profile: ${profile.name}`,
-    `  delays: ${profile.delays} (claim: service update ${profile.tagOnlyServiceUpdateMs} ms, a tag call)`,
-    `  cold provision: ${s(cold.wallMs)} s; pool fill (1 slot, alongside): ${s(fill.wallMs)} s; load before ${loadBefore}`,
-    `  claim: ${s(claim.wallMs)} s (${JSON.stringify(doc.resourceChanges)}); claim-to-serving ≤ ${(claim.wallMs / 1000 + IDENTITY_REREAD_S).toFixed(1)} s`,
-    `  claim / cold: ${((claim.wallMs / cold.wallMs) * 100).toFixed(1)} %; load after ${load()}`,
-    "",
-  ].join("\n"));
+  process.stdout.write(
+    [
+      `profile: ${profile.name}`,
+      `  delays: ${profile.delays} (claim: service update ${profile.tagOnlyServiceUpdateMs} ms, a tag call)`,
+      `  cold provision: ${s(cold.wallMs)} s; pool fill (1 slot, alongside): ${s(fill.wallMs)} s; load before ${loadBefore}`,
+      `  claim: ${s(claim.wallMs)} s (${JSON.stringify(doc.resourceChanges)}); claim-to-serving ≤ ${(claim.wallMs / 1000 + IDENTITY_REREAD_S).toFixed(1)} s`,
+      `  claim / cold: ${((claim.wallMs / cold.wallMs) * 100).toFixed(1)} %; load after ${load()}`,
+      "",
+    ].join("\n"),
+  );
 }
 
 async function main(): Promise<void> {
   const names = (process.env.POOL_BENCH_PROFILES ?? "tens,aws").split(",");
   for (const name of names) {
     const profile = PROFILES[name];
-    if (profile === undefined) throw new Error(`POOL_BENCH_PROFILES: unknown profile ${JSON.stringify(name)} (allowed: ${Object.keys(PROFILES).join(", ")})`);
+    if (profile === undefined)
+      throw new Error(
+        `POOL_BENCH_PROFILES: unknown profile ${JSON.stringify(name)} (allowed: ${Object.keys(PROFILES).join(", ")})`,
+      );
     await bench(profile);
   }
 }

@@ -21,13 +21,28 @@ export interface AwsErrorShape {
 
 /** The code, HTTP status and message of whatever an SDK call threw. */
 export function awsErrorShape(error: unknown): AwsErrorShape {
-  const e = (typeof error === "object" && error !== null ? error : {}) as { name?: unknown; code?: unknown; message?: unknown; $metadata?: { httpStatusCode?: number } };
-  const name = typeof e.name === "string" && e.name !== "Error" ? e.name : typeof e.code === "string" ? e.code : String(e.name ?? "Error");
-  return { name, status: e.$metadata?.httpStatusCode, message: typeof e.message === "string" ? e.message : String(error) };
+  const e = (typeof error === "object" && error !== null ? error : {}) as {
+    name?: unknown;
+    code?: unknown;
+    message?: unknown;
+    $metadata?: { httpStatusCode?: number };
+  };
+  const name =
+    typeof e.name === "string" && e.name !== "Error"
+      ? e.name
+      : typeof e.code === "string"
+        ? e.code
+        : String(e.name ?? "Error");
+  return {
+    name,
+    status: e.$metadata?.httpStatusCode,
+    message: typeof e.message === "string" ? e.message : String(error),
+  };
 }
 
 /** The SDK found no credentials in its chain. */
-export const isMissingCredentials = (e: AwsErrorShape): boolean => e.name === "CredentialsProviderError" || /could not load credentials/i.test(e.message);
+export const isMissingCredentials = (e: AwsErrorShape): boolean =>
+  e.name === "CredentialsProviderError" || /could not load credentials/i.test(e.message);
 
 /** The SDK has no region to call. */
 export const isMissingRegion = (e: AwsErrorShape): boolean => /region is missing/i.test(e.message);

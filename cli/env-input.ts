@@ -21,7 +21,10 @@ export function checkEnv(env: string): void {
 export function checkSlugAndEnv(slug: string, env: string): void {
   const slugIssue = slugProblem(slug);
   const envIssue = envProblem(env);
-  const problems = [slugIssue === undefined ? undefined : `slug: ${slugIssue}`, envIssue === undefined ? undefined : `env: ${envIssue}`];
+  const problems = [
+    slugIssue === undefined ? undefined : `slug: ${slugIssue}`,
+    envIssue === undefined ? undefined : `env: ${envIssue}`,
+  ];
   const lines = problems.filter((p): p is string => p !== undefined);
   if (lines.length > 0) throw new UsageError(lines.join("\n"), { details: { problems: lines } });
 }

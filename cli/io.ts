@@ -17,7 +17,10 @@ export interface Io {
   now(): Date;
 }
 
-export function terminalColumns(env: NodeJS.ProcessEnv, stdout: { isTTY?: boolean; columns?: number }): number | undefined {
+export function terminalColumns(
+  env: NodeJS.ProcessEnv,
+  stdout: { isTTY?: boolean; columns?: number },
+): number | undefined {
   const fromEnv = Number.parseInt(env.COLUMNS ?? "", 10);
   if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
   return stdout.isTTY === true && typeof stdout.columns === "number" && stdout.columns > 0 ? stdout.columns : undefined;

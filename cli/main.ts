@@ -28,7 +28,9 @@ process.on("SIGINT", () => {
   const engineRunning = runningEngines() > 0;
   if (interrupts >= 3 || (interrupts >= 2 && !engineRunning) || process.listenerCount("SIGINT") <= 1) {
     if (interrupts >= 2) {
-      process.stderr.write("\ninterrupted again: exiting without waiting; the stack may stay locked (see `tenantctl status`)\n");
+      process.stderr.write(
+        "\ninterrupted again: exiting without waiting; the stack may stay locked (see `tenantctl status`)\n",
+      );
     }
     process.exit(130);
   }

@@ -32,7 +32,10 @@ export function placeholderSharedOutputs(env: string): SharedOutputs {
         dnsName: `tenantctl-${env}-0-123456789.${region}.elb.amazonaws.com`,
         zoneId: "Z35SXDOTRQ7X7K",
         securityGroupId: "sg-0ccccccccccccccc1",
-        httpsListenerArn: arn("elasticloadbalancing", `listener/app/tenantctl-${env}-0/0123456789abcdef/0123456789abcdef`),
+        httpsListenerArn: arn(
+          "elasticloadbalancing",
+          `listener/app/tenantctl-${env}-0/0123456789abcdef/0123456789abcdef`,
+        ),
       },
     ],
     logGroupName: `/tenantctl/${env}/tenants`,

@@ -45,7 +45,10 @@ export function buildProgram(io: Io): Command {
     .description("One AWS stack per SaaS customer: provision, update, tear down and inspect tenants.")
     .version(packageVersion(), "-V, --version", "print the tenantctl version")
     .showSuggestionAfterError(true)
-    .addHelpText("after", `\nExamples:\n${ROOT_EXAMPLES.map((e) => `  $ ${e}`).join("\n")}\n\n${EXIT_CODE_HELP}\n\n${ENVIRONMENT_HELP}\n`);
+    .addHelpText(
+      "after",
+      `\nExamples:\n${ROOT_EXAMPLES.map((e) => `  $ ${e}`).join("\n")}\n\n${EXIT_CODE_HELP}\n\n${ENVIRONMENT_HELP}\n`,
+    );
   for (const command of [
     provisionCommand(ctx),
     updateCommand(ctx),

@@ -41,7 +41,12 @@ export function urnParts(urn: string): { type: string; name: string } {
 function cleanMessage(message: string): string {
   // Engine diagnostics carry ANSI colour directives like <{%reset%}> and trailing newlines.
   const esc = String.fromCharCode(27);
-  return message.replace(/<\{%[^%]*%\}>/g, "").split(esc).map((part, i) => (i === 0 ? part : part.replace(/^\[[0-9;]*m/, ""))).join("").trim();
+  return message
+    .replace(/<\{%[^%]*%\}>/g, "")
+    .split(esc)
+    .map((part, i) => (i === 0 ? part : part.replace(/^\[[0-9;]*m/, "")))
+    .join("")
+    .trim();
 }
 
 export class ProgressRenderer {
@@ -70,7 +75,8 @@ export class ProgressRenderer {
     // A preview (dry run) plans steps without doing them: one "would …" line each, and no "created" that never happened.
     const planning = event.resourcePreEvent?.planning === true || event.resOutputsEvent?.planning === true;
     if (planning) {
-      if (pre !== undefined && pre.op !== "same" && pre.type !== "pulumi:pulumi:Stack") this.line(`would ${pre.op} ${pre.type} ${urnParts(pre.urn).name}`);
+      if (pre !== undefined && pre.op !== "same" && pre.type !== "pulumi:pulumi:Stack")
+        this.line(`would ${pre.op} ${pre.type} ${urnParts(pre.urn).name}`);
     } else if (pre !== undefined && pre.op !== "same" && pre.type !== "pulumi:pulumi:Stack") {
       this.started.set(pre.urn, this.now().getTime());
       const { name } = urnParts(pre.urn);
@@ -79,7 +85,9 @@ export class ProgressRenderer {
     const done = event.resOutputsEvent?.metadata;
     if (!planning && done !== undefined && done.op !== "same" && done.type !== "pulumi:pulumi:Stack") {
       const { name } = urnParts(done.urn);
-      this.line(`${this.tty ? "✓ " : ""}${VERB[done.op]?.[1] ?? done.op} ${done.type} ${name}${this.elapsed(done.urn)}`);
+      this.line(
+        `${this.tty ? "✓ " : ""}${VERB[done.op]?.[1] ?? done.op} ${done.type} ${name}${this.elapsed(done.urn)}`,
+      );
     }
     const diag = event.diagnosticEvent;
     if (diag !== undefined && diag.urn !== undefined && diag.urn !== "" && diag.severity === "error") {

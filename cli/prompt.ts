@@ -38,12 +38,16 @@ export interface SlugConfirmation {
 export async function confirmBySlug(io: Io, options: SlugConfirmation): Promise<void> {
   if (options.yes) return;
   if (!io.interactive) {
-    throw new UsageError(`${options.what} needs confirmation, and there is no terminal to ask on (allowed: ${options.command} --yes)`);
+    throw new UsageError(
+      `${options.what} needs confirmation, and there is no terminal to ask on (allowed: ${options.command} --yes)`,
+    );
   }
   io.stderr.write(`${options.warning ?? `${options.what} cannot be undone`}.\n`);
   const answer = (await ask(io, `Type the ${options.label ?? "tenant slug"} (${options.slug}) to confirm: `)).trim();
   if (answer !== options.slug) {
-    throw new UsageError(`confirmation did not match: typed ${JSON.stringify(answer)}, expected ${JSON.stringify(options.slug)}; nothing was changed`);
+    throw new UsageError(
+      `confirmation did not match: typed ${JSON.stringify(answer)}, expected ${JSON.stringify(options.slug)}; nothing was changed`,
+    );
   }
 }
 

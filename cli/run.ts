@@ -20,14 +20,23 @@ function applyRecursively(command: Command, io: Io): void {
   // A verb without its noun (`tenantctl list`): one line naming what is allowed, not the whole help on stderr.
   if (command.parent !== null && command.commands.length > 0) {
     // With an action, commander hands an unknown noun to it instead of refusing it: refuse it here, in its words.
-    command.allowExcessArguments(true).allowUnknownOption(true).action((_options: unknown, self: Command) => {
-      const names = command.commands.map((c) => c.name());
-      const given = self.args.find((a) => !a.startsWith("-")) ?? self.args[0];
-      if (given?.startsWith("-") === true) throw new UsageError(`unknown option '${given}' (see ${commandPath(command)} --help)`);
-      if (given === undefined) throw new UsageError(`"${commandPath(command)}" needs a subcommand (allowed: ${names.join(", ")}; see ${commandPath(command)} --help)`);
-      const near = names.find((n) => n.startsWith(given) || given.startsWith(n));
-      throw new UsageError(`unknown command '${given}' (allowed: ${names.join(", ")})${near === undefined ? "" : ` (Did you mean ${near}?)`}`);
-    });
+    command
+      .allowExcessArguments(true)
+      .allowUnknownOption(true)
+      .action((_options: unknown, self: Command) => {
+        const names = command.commands.map((c) => c.name());
+        const given = self.args.find((a) => !a.startsWith("-")) ?? self.args[0];
+        if (given?.startsWith("-") === true)
+          throw new UsageError(`unknown option '${given}' (see ${commandPath(command)} --help)`);
+        if (given === undefined)
+          throw new UsageError(
+            `"${commandPath(command)}" needs a subcommand (allowed: ${names.join(", ")}; see ${commandPath(command)} --help)`,
+          );
+        const near = names.find((n) => n.startsWith(given) || given.startsWith(n));
+        throw new UsageError(
+          `unknown command '${given}' (allowed: ${names.join(", ")})${near === undefined ? "" : ` (Did you mean ${near}?)`}`,
+        );
+      });
   }
 }
 
@@ -51,7 +60,15 @@ function writeError(io: Io, argv: readonly string[], error: CliError): void {
     for (const line of error.hint.split("\n")) io.stderr.write(`  ${line}\n`);
   }
   if (argv.includes("--json") && !error.resultPrinted) {
-    const document = { error: { exitCode: error.exitCode, kind: error.name, message: error.message, hint: error.hint ?? null, ...error.details } };
+    const document = {
+      error: {
+        exitCode: error.exitCode,
+        kind: error.name,
+        message: error.message,
+        hint: error.hint ?? null,
+        ...error.details,
+      },
+    };
     io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
   }
 }
@@ -66,13 +83,20 @@ export async function runCli(argv: readonly string[], io: Io): Promise<ExitCodeV
     if (error instanceof CommanderError) {
       const code = commanderExitCode(error);
       if (code !== ExitCode.Ok && argv.includes("--json")) {
-        io.stdout.write(`${JSON.stringify({ error: { exitCode: code, kind: "UsageError", message: error.message.replace(/^error: /, "") } }, null, 2)}\n`);
+        io.stdout.write(
+          `${JSON.stringify({ error: { exitCode: code, kind: "UsageError", message: error.message.replace(/^error: /, "") } }, null, 2)}\n`,
+        );
       }
       return code;
     }
     // An engine failure that escaped its operation still carries the translated error (run-engine.ts's EngineFailure).
     const translated = (error as { translated?: unknown } | undefined)?.translated;
-    const known = error instanceof CliError ? error : translated instanceof CliError ? translated : knownPrerequisiteFailure(error, io.env);
+    const known =
+      error instanceof CliError
+        ? error
+        : translated instanceof CliError
+          ? translated
+          : knownPrerequisiteFailure(error, io.env);
     if (known !== undefined) {
       writeError(io, argv, known);
       return known.exitCode;

@@ -21,20 +21,44 @@ export interface SynthDocument {
   readonly violations: Violation[];
 }
 
-export function synthDocument(stack: string, resources: readonly SynthResource[], violations: Violation[]): SynthDocument {
+export function synthDocument(
+  stack: string,
+  resources: readonly SynthResource[],
+  violations: Violation[],
+): SynthDocument {
   return {
     stack,
-    resources: resources.filter((r) => r.type !== ROOT_TYPE).map((r) => ({ type: r.type, name: r.name, inputs: visibleInputs(r) })),
+    resources: resources
+      .filter((r) => r.type !== ROOT_TYPE)
+      .map((r) => ({ type: r.type, name: r.name, inputs: visibleInputs(r) })),
     violations,
   };
 }
 
 /** Input keys worth a glance, in display order. */
 const HIGHLIGHTS = [
-  "engine", "engineVersion", "instanceClass", "allocatedStorage", "multiAz", "storageEncrypted", "publiclyAccessible",
-  "deletionProtection", "backupRetentionPeriod", "finalSnapshotIdentifier", "manageMasterUserPassword",
-  "recoveryWindowInDays", "cpu", "memory", "desiredCount", "priority", "port", "protocol", "fromPort", "toPort",
-  "retentionInDays", "family",
+  "engine",
+  "engineVersion",
+  "instanceClass",
+  "allocatedStorage",
+  "multiAz",
+  "storageEncrypted",
+  "publiclyAccessible",
+  "deletionProtection",
+  "backupRetentionPeriod",
+  "finalSnapshotIdentifier",
+  "manageMasterUserPassword",
+  "recoveryWindowInDays",
+  "cpu",
+  "memory",
+  "desiredCount",
+  "priority",
+  "port",
+  "protocol",
+  "fromPort",
+  "toPort",
+  "retentionInDays",
+  "family",
 ];
 
 function short(value: unknown): string {
@@ -44,7 +68,9 @@ function short(value: unknown): string {
 
 function hostHeaders(inputs: Record<string, unknown>): string[] {
   const conditions = Array.isArray(inputs.conditions) ? inputs.conditions : [];
-  return conditions.flatMap((c: { hostHeader?: { values?: unknown } }) => (Array.isArray(c.hostHeader?.values) ? c.hostHeader.values.map(String) : []));
+  return conditions.flatMap((c: { hostHeader?: { values?: unknown } }) =>
+    Array.isArray(c.hostHeader?.values) ? c.hostHeader.values.map(String) : [],
+  );
 }
 
 export function settingsLine(resource: SynthResource): string {
@@ -68,7 +94,9 @@ export function synthTree(resources: readonly SynthResource[]): string[] {
   const walk = (parent: string | undefined, depth: number): void => {
     for (const r of children.get(parent) ?? []) {
       const settings = settingsLine(r);
-      lines.push(`${"  ".repeat(depth)}${r.type} ${r.name}${r.physicalName !== undefined && r.physicalName !== r.name ? ` (${r.physicalName})` : ""}${settings === "" ? "" : `  ${settings}`}`);
+      lines.push(
+        `${"  ".repeat(depth)}${r.type} ${r.name}${r.physicalName !== undefined && r.physicalName !== r.name ? ` (${r.physicalName})` : ""}${settings === "" ? "" : `  ${settings}`}`,
+      );
       walk(r.urn, depth + 1);
     }
   };

@@ -37,17 +37,22 @@ export function renderTable(head: readonly string[], rows: readonly (readonly st
   if (fit?.maxWidth !== undefined) {
     const shrinkable = Object.keys(fit.shrink).map(Number);
     while (total() > fit.maxWidth) {
-      const col = shrinkable.filter((c) => (widths[c] ?? 0) > Math.max(fit.shrink[c]?.min ?? 1, length(head[c] ?? ""))).sort((a, b) => (widths[b] ?? 0) - (widths[a] ?? 0))[0];
+      const col = shrinkable
+        .filter((c) => (widths[c] ?? 0) > Math.max(fit.shrink[c]?.min ?? 1, length(head[c] ?? "")))
+        .sort((a, b) => (widths[b] ?? 0) - (widths[a] ?? 0))[0];
       if (col === undefined) break;
       widths[col] = (widths[col] ?? 0) - 1;
     }
   }
   const line = (cells: readonly string[]): string =>
-    cells.map((raw, col) => {
-      const w = widths[col] ?? 0;
-      const cell = cut(raw, w, fit?.shrink[col]?.keep ?? "start");
-      return cell + " ".repeat(w - length(cell));
-    }).join("  ").trimEnd();
+    cells
+      .map((raw, col) => {
+        const w = widths[col] ?? 0;
+        const cell = cut(raw, w, fit?.shrink[col]?.keep ?? "start");
+        return cell + " ".repeat(w - length(cell));
+      })
+      .join("  ")
+      .trimEnd();
   const rule = widths.map((w) => "-".repeat(w)).join("  ");
   return [line(head), rule, ...rows.map(line)].join("\n");
 }

@@ -49,14 +49,21 @@ export function parseSpecOrUsage(input: unknown): TenantSpec {
   }
 }
 
-export async function requestedTenant(slug: string, flags: TenantFlags, processEnv: NodeJS.ProcessEnv): Promise<RequestedTenant> {
+export async function requestedTenant(
+  slug: string,
+  flags: TenantFlags,
+  processEnv: NodeJS.ProcessEnv,
+): Promise<RequestedTenant> {
   const input = {
     slug,
     // An empty slug is reported once, as a slug problem, not again as an empty display name.
     displayName: flags.displayName ?? (slug.trim() === "" ? "-" : slug),
     env: envOrDefault(flags.env, processEnv),
     tier: flags.tier ?? DEFAULT_TIER,
-    skin: { primaryColor: flags.color ?? DEFAULT_COLOR, ...(flags.logoUrl === undefined ? {} : { logoUrl: flags.logoUrl }) },
+    skin: {
+      primaryColor: flags.color ?? DEFAULT_COLOR,
+      ...(flags.logoUrl === undefined ? {} : { logoUrl: flags.logoUrl }),
+    },
     image: flags.image ?? PLACEHOLDER_IMAGE,
     ...(flags.owner === undefined ? {} : { owner: flags.owner }),
     listenerPriority: PLACEHOLDER_PRIORITY,
@@ -68,7 +75,9 @@ export async function requestedTenant(slug: string, flags: TenantFlags, processE
 export async function applyFlags(current: TenantSpec, flags: TenantFlags): Promise<TenantSpec> {
   const skin = {
     primaryColor: flags.color ?? current.skin.primaryColor,
-    ...(flags.logoUrl ?? current.skin.logoUrl) === undefined ? {} : { logoUrl: flags.logoUrl ?? current.skin.logoUrl },
+    ...((flags.logoUrl ?? current.skin.logoUrl) === undefined
+      ? {}
+      : { logoUrl: flags.logoUrl ?? current.skin.logoUrl }),
   };
   return parseSpecOrUsage({
     ...current,

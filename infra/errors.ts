@@ -1,9 +1,6 @@
 // User-facing errors: the input was wrong, not the code. The CLI maps them to exit codes; anything else is a bug.
 
-export type TenantctlErrorCode =
-  | "SPEC_INVALID"
-  | "SHARED_CONFIG_INVALID"
-  | "SPEC_SHARED_MISMATCH";
+export type TenantctlErrorCode = "SPEC_INVALID" | "SHARED_CONFIG_INVALID" | "SPEC_SHARED_MISMATCH";
 
 export abstract class TenantctlError extends Error {
   abstract readonly code: TenantctlErrorCode;

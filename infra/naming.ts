@@ -15,13 +15,59 @@ export const PREVIEW_SUBDOMAIN = "preview";
 
 /** Names that would shadow a shared host (`api.<domain>`, `preview.<domain>` …) or confuse operators. */
 export const RESERVED_SLUGS: readonly string[] = [
-  "www", "api", "admin", "shared", "preview", "previews", "app", "apps", "static", "assets", "cdn", "auth", "login",
-  "sso", "oauth", "mail", "smtp", "imap", "pop", "ftp", "ns1", "ns2", "status", "health", "healthz", "metrics",
-  "docs", "help", "support", "billing", "dashboard", "console", "portal", "internal", "system", "root", "default",
-  "dev", "test", "staging", "stage", "prod", "production", "sandbox", "demo", "tenantctl", "aws", "amazon",
+  "www",
+  "api",
+  "admin",
+  "shared",
+  "preview",
+  "previews",
+  "app",
+  "apps",
+  "static",
+  "assets",
+  "cdn",
+  "auth",
+  "login",
+  "sso",
+  "oauth",
+  "mail",
+  "smtp",
+  "imap",
+  "pop",
+  "ftp",
+  "ns1",
+  "ns2",
+  "status",
+  "health",
+  "healthz",
+  "metrics",
+  "docs",
+  "help",
+  "support",
+  "billing",
+  "dashboard",
+  "console",
+  "portal",
+  "internal",
+  "system",
+  "root",
+  "default",
+  "dev",
+  "test",
+  "staging",
+  "stage",
+  "prod",
+  "production",
+  "sandbox",
+  "demo",
+  "tenantctl",
+  "aws",
+  "amazon",
 ];
 
-export type NamingInput = Pick<TenantSpec, "slug" | "env" | "preview" | "generation"> & { readonly tenantId?: string | undefined };
+export type NamingInput = Pick<TenantSpec, "slug" | "env" | "preview" | "generation"> & {
+  readonly tenantId?: string | undefined;
+};
 
 /** Logical names (Pulumi auto-names them) and explicit physical names of one tenant stack. */
 export interface TenantNames {
@@ -165,7 +211,12 @@ export const NAME_LIMITS: readonly NameLimit[] = [
   { name: "taskRoleSecretsPolicy", what: "IAM inline policy name", max: 128, autoNameSuffix: AUTONAME_SUFFIX_LENGTH },
   { name: "appDbSecret", what: "Secrets Manager secret name", max: 512, autoNameSuffix: AUTONAME_SUFFIX_LENGTH },
   { name: "bootstrapRole", what: "IAM role name", max: 64, autoNameSuffix: AUTONAME_SUFFIX_LENGTH },
-  { name: "bootstrapRoleSecretsPolicy", what: "IAM inline policy name", max: 128, autoNameSuffix: AUTONAME_SUFFIX_LENGTH },
+  {
+    name: "bootstrapRoleSecretsPolicy",
+    what: "IAM inline policy name",
+    max: 128,
+    autoNameSuffix: AUTONAME_SUFFIX_LENGTH,
+  },
   { name: "taskFamily", what: "ECS task definition family", max: 255, autoNameSuffix: 0 },
   { name: "bootstrapTaskFamily", what: "ECS task definition family", max: 255, autoNameSuffix: 0 },
   { name: "service", what: "ECS service name", max: 255, autoNameSuffix: AUTONAME_SUFFIX_LENGTH },
@@ -175,9 +226,17 @@ export const NAME_LIMITS: readonly NameLimit[] = [
 
 /** How long a slug each name allows: its limit minus the auto-name suffix and the fixed text around the slug. */
 export function slugBudgets(): readonly { readonly limit: NameLimit; readonly maxSlug: number }[] {
-  const probe = tenantNames({ slug: "a", env: "e".repeat(ENV_MAX_LENGTH), preview: undefined, generation: MAX_GENERATION });
+  const probe = tenantNames({
+    slug: "a",
+    env: "e".repeat(ENV_MAX_LENGTH),
+    preview: undefined,
+    generation: MAX_GENERATION,
+  });
   const previewProbe = tenantNames({
-    slug: "a", env: "e".repeat(ENV_MAX_LENGTH), preview: { branch: "b", expiresAt: "" }, generation: MAX_GENERATION,
+    slug: "a",
+    env: "e".repeat(ENV_MAX_LENGTH),
+    preview: { branch: "b", expiresAt: "" },
+    generation: MAX_GENERATION,
   });
   return NAME_LIMITS.map((limit) => {
     const fixed = Math.max(probe[limit.name]?.length ?? 0, previewProbe[limit.name]?.length ?? 0) - 1;
@@ -204,7 +263,8 @@ export function slugProblem(slug: string): string | undefined {
   }
   if (!SLUG_PATTERN.test(slug)) return `${shown} has a character or position that is not allowed (${allowedSlug})`;
   if (slug.includes("--")) return `${shown} contains "--", which RDS identifiers forbid (${allowedSlug})`;
-  if (RESERVED_SLUGS.includes(slug)) return `${shown} is reserved (allowed: any slug except ${RESERVED_SLUGS.join(", ")})`;
+  if (RESERVED_SLUGS.includes(slug))
+    return `${shown} is reserved (allowed: any slug except ${RESERVED_SLUGS.join(", ")})`;
   // A security group name must not start with `sg-`, and its logical name starts with the slug.
   if (slug.startsWith("sg-")) return `${shown} starts with "sg-", which AWS reserves for security group ids`;
   return undefined;
@@ -214,8 +274,10 @@ const ENV_PATTERN = /^[a-z][a-z0-9]*$/;
 
 export function envProblem(env: string): string | undefined {
   if (env.length >= ENV_MIN_LENGTH && env.length <= ENV_MAX_LENGTH && ENV_PATTERN.test(env)) return undefined;
-  return `${JSON.stringify(env)} is not an environment name ` +
-    `(allowed: ${ENV_MIN_LENGTH}-${ENV_MAX_LENGTH} lowercase letters and digits, starting with a letter, e.g. dev, staging, prod)`;
+  return (
+    `${JSON.stringify(env)} is not an environment name ` +
+    `(allowed: ${ENV_MIN_LENGTH}-${ENV_MAX_LENGTH} lowercase letters and digits, starting with a letter, e.g. dev, staging, prod)`
+  );
 }
 
 export function tenantHost(spec: Pick<TenantSpec, "slug" | "preview">, baseDomain: string): string {

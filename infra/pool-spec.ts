@@ -41,7 +41,8 @@ export interface ClaimIdentity {
 
 /** The slot's spec with the customer's identity; throws SpecValidationError for a bad identity. */
 export function claimedSpec(slot: TenantSpec, who: ClaimIdentity): TenantSpec {
-  if (slot.slot !== true || slot.tenantId === undefined) throw new Error(`claimedSpec: ${slot.slug} is not an unassigned pool slot`);
+  if (slot.slot !== true || slot.tenantId === undefined)
+    throw new Error(`claimedSpec: ${slot.slug} is not an unassigned pool slot`);
   const { slot: _unassigned, ...rest } = slot;
   return parseTenantSpec({
     ...rest,

@@ -21,7 +21,8 @@ const HASHED_SHAPE = new RegExp(`-[0-9a-f]{${BRANCH_HASH_LENGTH}}$`);
  */
 export function branchProblem(branch: string): string | undefined {
   const allowed = `allowed: 1-${BRANCH_MAX_LENGTH} characters of well-formed Unicode without control characters`;
-  if (branch.length < 1 || branch.length > BRANCH_MAX_LENGTH) return `${show(branch)} has ${branch.length} characters (${allowed})`;
+  if (branch.length < 1 || branch.length > BRANCH_MAX_LENGTH)
+    return `${show(branch)} has ${branch.length} characters (${allowed})`;
   // Lone surrogates all encode to U+FFFD in UTF-8, so two different strings would hash alike.
   if (/\p{Cs}/u.test(branch)) return `${show(branch)} contains an unpaired surrogate (${allowed})`;
   if (/\p{Cc}/u.test(branch)) return `${show(branch)} contains a control character (${allowed})`;
@@ -39,13 +40,15 @@ const GIT_ALLOWED = `allowed: a name \`git check-ref-format --branch\` accepts, 
 export function gitBranchProblem(branch: string): string | undefined {
   const basic = branchProblem(branch);
   if (basic !== undefined) return basic;
-  const broken = (rule: string): string => `${show(branch)} ${rule}, which git refuses in a branch name (${GIT_ALLOWED})`;
+  const broken = (rule: string): string =>
+    `${show(branch)} ${rule}, which git refuses in a branch name (${GIT_ALLOWED})`;
   // A leading `-` would also be read as an option by every tool the name is handed to.
   if (branch.startsWith("-")) return broken('starts with "-"');
   if (branch === "HEAD") return broken('is "HEAD"');
   // Control characters are refused by branchProblem above; these are the printable characters git refuses.
   const bad = /[ ~^:?*[\\]/.exec(branch);
-  if (bad !== null) return broken(`contains ${show(bad[0])} (git refuses space, ~ ^ : ? * [ \\ and control characters)`);
+  if (bad !== null)
+    return broken(`contains ${show(bad[0])} (git refuses space, ~ ^ : ? * [ \\ and control characters)`);
   if (branch.includes("..")) return broken('contains ".."');
   if (branch.includes("@{")) return broken('contains "@{"');
   const parts = branch.split("/");
@@ -69,7 +72,10 @@ function requireBranch(branch: string): void {
 export function previewSlug(branch: string): string {
   requireBranch(branch);
   if (slugProblem(branch) === undefined && !HASHED_SHAPE.test(branch)) return branch;
-  const cleaned = branch.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+  const cleaned = branch
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
   // Slugs start with a letter and never with `sg-` (reserved for security group ids).
   const readable = /^[a-z]/.test(cleaned) && !/^sg(-|$)/.test(cleaned) ? cleaned : `b-${cleaned}`;
   const head = readable.slice(0, SLUG_MAX_LENGTH - BRANCH_HASH_LENGTH - 1).replace(/-+$/, "");
@@ -106,7 +112,8 @@ export function parseTtl(text: string): number {
   if (match === null) throw new SpecValidationError([`ttl: ${show(text)} is not a duration (${allowed})`]);
   const [, count, unit] = match as unknown as [string, string, keyof typeof UNIT_MS];
   const ms = Number(count) * UNIT_MS[unit];
-  if (ms < TTL_MIN_MS || ms > TTL_MAX_MS) throw new SpecValidationError([`ttl: ${show(text)} is out of range (${allowed})`]);
+  if (ms < TTL_MIN_MS || ms > TTL_MAX_MS)
+    throw new SpecValidationError([`ttl: ${show(text)} is out of range (${allowed})`]);
   return ms;
 }
 
@@ -136,7 +143,11 @@ export const PreviewRecordSchema = z
     if (branch !== undefined || env !== undefined) return;
     const slug = previewSlug(record.branch);
     if (record.slug !== slug || record.stack !== tenantStackName(record.env, slug)) {
-      ctx.addIssue({ code: "custom", path: ["stack"], message: `${show(record.stack)} is not the stack of branch ${show(record.branch)} in ${show(record.env)}` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["stack"],
+        message: `${show(record.stack)} is not the stack of branch ${show(record.branch)} in ${show(record.env)}`,
+      });
     }
   });
 
@@ -145,7 +156,9 @@ export type PreviewRecord = z.output<typeof PreviewRecordSchema>;
 export function parsePreviewRecord(input: unknown): PreviewRecord {
   const result = PreviewRecordSchema.safeParse(input);
   if (result.success) return result.data;
-  throw new SpecValidationError(result.error.issues.map((i) => `preview.${i.path.join(".") || "record"}: ${i.message}`));
+  throw new SpecValidationError(
+    result.error.issues.map((i) => `preview.${i.path.join(".") || "record"}: ${i.message}`),
+  );
 }
 
 export interface PreviewDeploy {
@@ -171,11 +184,14 @@ export function recordDeploy(previous: PreviewRecord | undefined, deploy: Previe
   const now = deploy.now.getTime();
   if (!Number.isFinite(now)) throw new Error("recordDeploy: `now` is an invalid Date");
   if (!Number.isInteger(deploy.ttlMs) || deploy.ttlMs < TTL_MIN_MS || deploy.ttlMs > TTL_MAX_MS) {
-    throw new Error(`recordDeploy: ttlMs ${deploy.ttlMs} is outside ${TTL_MIN_MS}-${TTL_MAX_MS}; parse it with parseTtl`);
+    throw new Error(
+      `recordDeploy: ttlMs ${deploy.ttlMs} is outside ${TTL_MIN_MS}-${TTL_MAX_MS}; parse it with parseTtl`,
+    );
   }
   const slug = previewSlug(deploy.branch);
   const stack = previewStackName(deploy.env, deploy.branch);
-  if (previous !== undefined && previous.stack !== stack) throw new Error(`recordDeploy: record of ${previous.stack} passed for ${stack}`);
+  if (previous !== undefined && previous.stack !== stack)
+    throw new Error(`recordDeploy: record of ${previous.stack} passed for ${stack}`);
   return {
     branch: deploy.branch,
     env: deploy.env,
@@ -202,16 +218,26 @@ export function expiryTagValue(expiresAt: string): string {
 /** Expired from the instant of `expiresAt` on, so a gc at exactly that time removes it. */
 export function isExpired(record: Pick<PreviewRecord, "expiresAt">, now: Date): boolean {
   const expiry = Date.parse(record.expiresAt);
-  if (Number.isNaN(expiry)) throw new Error(`isExpired: ${show(record.expiresAt)} is not a time; parse records with parsePreviewRecord`);
+  if (Number.isNaN(expiry))
+    throw new Error(`isExpired: ${show(record.expiresAt)} is not a time; parse records with parsePreviewRecord`);
   return now.getTime() >= expiry;
 }
 
 /** The branch list `preview gc --keep-branches <file>` reads: one name per line, as `gh api …/branches` prints them. */
 export function parseKeepBranches(text: string): string[] {
-  const branches = [...new Set(text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== ""))];
+  const branches = [
+    ...new Set(
+      text
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== ""),
+    ),
+  ];
   // A failed listing that produced an empty file would otherwise mark every preview as orphaned.
   if (branches.length === 0) {
-    throw new SpecValidationError(["keep-branches: the file lists no branch (allowed: one branch per line, at least the default branch)"]);
+    throw new SpecValidationError([
+      "keep-branches: the file lists no branch (allowed: one branch per line, at least the default branch)",
+    ]);
   }
   for (const b of branches) requireBranch(b);
   return branches;
@@ -229,10 +255,14 @@ export interface GcChoice<R> {
  * exactly (the record holds the full branch name), never by slug, which is lossy.
  */
 export function selectForGc<R extends Pick<PreviewRecord, "branch" | "expiresAt">>(
-  records: readonly R[], now: Date, keepBranches?: readonly string[],
+  records: readonly R[],
+  now: Date,
+  keepBranches?: readonly string[],
 ): GcChoice<R>[] {
   if (keepBranches !== undefined && keepBranches.length === 0) {
-    throw new SpecValidationError(["keep-branches: the list is empty, which would remove every preview (allowed: at least one branch)"]);
+    throw new SpecValidationError([
+      "keep-branches: the list is empty, which would remove every preview (allowed: at least one branch)",
+    ]);
   }
   const keep = keepBranches === undefined ? undefined : new Set(keepBranches);
   const chosen: GcChoice<R>[] = [];

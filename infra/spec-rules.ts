@@ -14,7 +14,8 @@ export function show(value: unknown): string {
 export function displayNameProblem(v: string): string | undefined {
   // UTF-16 units, as JavaScript (and the app's own config check) counts them: an emoji counts as two.
   const length = v.length;
-  const allowed = `allowed: 1-${DISPLAY_NAME_MAX_LENGTH} UTF-16 characters, any script and quotes, ` +
+  const allowed =
+    `allowed: 1-${DISPLAY_NAME_MAX_LENGTH} UTF-16 characters, any script and quotes, ` +
     "no control characters, not blank";
   if (length < 1 || length > DISPLAY_NAME_MAX_LENGTH) return `${show(v)} has ${length} characters (${allowed})`;
   if (v.trim().length === 0) return `${show(v)} is blank (${allowed})`;
@@ -32,11 +33,13 @@ const IMAGE_PATTERN = new RegExp(
 );
 
 export function imageProblem(v: string): string | undefined {
-  const allowed = "allowed: [registry[:port]/]name[:tag][@sha256:<64 hex>] with a tag or a digest, e.g. " +
+  const allowed =
+    "allowed: [registry[:port]/]name[:tag][@sha256:<64 hex>] with a tag or a digest, e.g. " +
     "123456789012.dkr.ecr.us-east-1.amazonaws.com/tenantctl-app@sha256:…";
   if (v.length > 512 || !IMAGE_PATTERN.test(v)) return `${show(v)} is not a container image reference (${allowed})`;
   const lastSegment = v.slice(v.lastIndexOf("/") + 1);
-  if (!v.includes("@sha256:") && !lastSegment.includes(":")) return `${show(v)} has neither a tag nor a digest (${allowed})`;
+  if (!v.includes("@sha256:") && !lastSegment.includes(":"))
+    return `${show(v)} has neither a tag nor a digest (${allowed})`;
   return undefined;
 }
 
@@ -80,6 +83,8 @@ export function snapshotIdProblem(v: string): string | undefined {
   const identifier = /^[A-Za-z](?:[A-Za-z0-9]|-(?!-))*$/.test(v) && !v.endsWith("-") && v.length <= 255;
   const arn = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:snapshot:[A-Za-z][A-Za-z0-9-]{0,254}$/.test(v);
   if (identifier || arn) return undefined;
-  return `${show(v)} is not an RDS snapshot identifier (allowed: 1-255 letters, digits and single hyphens starting ` +
-    "with a letter, or a snapshot ARN)";
+  return (
+    `${show(v)} is not an RDS snapshot identifier (allowed: 1-255 letters, digits and single hyphens starting ` +
+    "with a letter, or a snapshot ARN)"
+  );
 }

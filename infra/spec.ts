@@ -5,8 +5,16 @@ import { envProblem, slugProblem } from "./naming";
 import { tenantIdProblem } from "./tenant-id";
 import { TIER_NAMES } from "./tiers";
 import {
-  DISPLAY_NAME_MAX_LENGTH, MAX_GENERATION, displayNameProblem, emailProblem, imageProblem, isoTimeProblem,
-  loadBalancerIdProblem, logoUrlProblem, show, snapshotIdProblem,
+  DISPLAY_NAME_MAX_LENGTH,
+  MAX_GENERATION,
+  displayNameProblem,
+  emailProblem,
+  imageProblem,
+  isoTimeProblem,
+  loadBalancerIdProblem,
+  logoUrlProblem,
+  show,
+  snapshotIdProblem,
 } from "./spec-rules";
 
 export { DISPLAY_NAME_MAX_LENGTH, MAX_GENERATION };
@@ -43,7 +51,9 @@ const object = <T extends z.core.$ZodLooseShape>(shape: T, what: string) =>
 
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]{1,512}-[A-Za-z0-9]{6}$/;
 const secretArnProblem: Problem = (v) =>
-  SECRET_ARN.test(v) ? undefined : `${show(v)} is not a Secrets Manager secret ARN (allowed: arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>)`;
+  SECRET_ARN.test(v)
+    ? undefined
+    : `${show(v)} is not a Secrets Manager secret ARN (allowed: arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>)`;
 
 const colorProblem: Problem = (v) =>
   /^#[0-9a-fA-F]{6}$/.test(v) ? undefined : `${show(v)} is not a colour (allowed: #rrggbb, e.g. #1a73e8)`;
@@ -68,12 +78,19 @@ export const TenantSpecSchema = object(
     owner: ruled(emailProblem, "an email address").optional(),
     preview: object(
       {
-        branch: ruled((v) => (v.length >= 1 && v.length <= 255 ? undefined : `${show(v)} (allowed: 1-255 characters)`), "a git branch"),
+        branch: ruled(
+          (v) => (v.length >= 1 && v.length <= 255 ? undefined : `${show(v)} (allowed: 1-255 characters)`),
+          "a git branch",
+        ),
         expiresAt: ruled(isoTimeProblem, "an ISO 8601 time"),
       },
       "a preview object (allowed: { branch, expiresAt })",
     ).optional(),
-    listenerPriority: int(LISTENER_PRIORITY_MIN, LISTENER_PRIORITY_MAX, `an integer ${LISTENER_PRIORITY_MIN}-${LISTENER_PRIORITY_MAX}`),
+    listenerPriority: int(
+      LISTENER_PRIORITY_MIN,
+      LISTENER_PRIORITY_MAX,
+      `an integer ${LISTENER_PRIORITY_MIN}-${LISTENER_PRIORITY_MAX}`,
+    ),
     loadBalancer: ruled(loadBalancerIdProblem, "a load balancer id").default(DEFAULT_LOAD_BALANCER_ID),
     generation: int(1, MAX_GENERATION, `an integer 1-${MAX_GENERATION}`).default(1),
     restoreFromSnapshot: ruled(snapshotIdProblem, "an RDS snapshot identifier").optional(),
@@ -90,7 +107,9 @@ export const TenantSpecSchema = object(
      */
     tenantId: ruled(tenantIdProblem, "a tenant id").optional(),
     /** An unassigned pool slot: its slug is its tenant id, it has no customer identity and no route. */
-    slot: z.literal(true, { error: (iss) => `${show(iss.input)} is not allowed for slot (allowed: true, or absent)` }).optional(),
+    slot: z
+      .literal(true, { error: (iss) => `${show(iss.input)} is not allowed for slot (allowed: true, or absent)` })
+      .optional(),
   },
   "a tenant spec object",
 ).superRefine((spec, ctx) => {

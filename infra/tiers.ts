@@ -22,21 +22,45 @@ export interface Tier {
 
 export const TIERS: Readonly<Record<TierName, Tier>> = {
   basic: {
-    cpu: 256, memoryMiB: 512, desiredCount: 1, dbInstanceClass: "db.t4g.micro",
-    storageGiB: 20, maxStorageGiB: 100, multiAz: false, backupRetentionDays: 7,
+    cpu: 256,
+    memoryMiB: 512,
+    desiredCount: 1,
+    dbInstanceClass: "db.t4g.micro",
+    storageGiB: 20,
+    maxStorageGiB: 100,
+    multiAz: false,
+    backupRetentionDays: 7,
   },
   standard: {
-    cpu: 512, memoryMiB: 1024, desiredCount: 2, dbInstanceClass: "db.t4g.small",
-    storageGiB: 50, maxStorageGiB: 250, multiAz: false, backupRetentionDays: 14,
+    cpu: 512,
+    memoryMiB: 1024,
+    desiredCount: 2,
+    dbInstanceClass: "db.t4g.small",
+    storageGiB: 50,
+    maxStorageGiB: 250,
+    multiAz: false,
+    backupRetentionDays: 14,
   },
   premium: {
-    cpu: 1024, memoryMiB: 2048, desiredCount: 3, dbInstanceClass: "db.m7g.large",
-    storageGiB: 100, maxStorageGiB: 1000, multiAz: true, backupRetentionDays: 35,
+    cpu: 1024,
+    memoryMiB: 2048,
+    desiredCount: 3,
+    dbInstanceClass: "db.m7g.large",
+    storageGiB: 100,
+    maxStorageGiB: 1000,
+    multiAz: true,
+    backupRetentionDays: 35,
   },
   // Previews live for days and are rebuilt from a branch, so automated backups would only slow their creation.
   preview: {
-    cpu: 256, memoryMiB: 512, desiredCount: 1, dbInstanceClass: "db.t4g.micro",
-    storageGiB: 20, maxStorageGiB: 20, multiAz: false, backupRetentionDays: 0,
+    cpu: 256,
+    memoryMiB: 512,
+    desiredCount: 1,
+    dbInstanceClass: "db.t4g.micro",
+    storageGiB: 20,
+    maxStorageGiB: 20,
+    multiAz: false,
+    backupRetentionDays: 0,
   },
 };
 

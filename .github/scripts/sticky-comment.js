@@ -22,7 +22,10 @@ function markerLine(marker) {
 function composeBody(marker, text) {
   const head = `${markerLine(marker)}\n`;
   const room = MAX_BODY - head.length;
-  const trimmed = text.length > room ? `${text.slice(0, room - 80)}\n\n… (truncated; the full output is in the workflow log)\n` : text;
+  const trimmed =
+    text.length > room
+      ? `${text.slice(0, room - 80)}\n\n… (truncated; the full output is in the workflow log)\n`
+      : text;
   return head + trimmed;
 }
 
@@ -44,7 +47,12 @@ async function upsertStickyComment({ github, context, marker, bodyPath, body, au
   }
   const fullBody = composeBody(marker, text);
   const { owner, repo } = context.repo;
-  const comments = await github.paginate(github.rest.issues.listComments, { owner, repo, issue_number: issueNumber, per_page: 100 });
+  const comments = await github.paginate(github.rest.issues.listComments, {
+    owner,
+    repo,
+    issue_number: issueNumber,
+    per_page: 100,
+  });
   const tag = markerLine(marker);
   // Only the comments this workflow's token wrote count: anyone (a person, or another app's bot such as a review
   // bot quoting ours) can paste the marker into a comment of theirs, and we would overwrite or follow it.

@@ -46,10 +46,19 @@ export async function readIdentity(client: SecretsManagerClient, arn: string): P
     throw new SecretFormatError(arn, "identity is not JSON");
   }
   const parsed = IdentitySchema.safeParse(json);
-  if (!parsed.success) throw new SecretFormatError(arn, `identity is not a valid document (${parsed.error.issues.map((i) => i.path.join(".") || "document").join(", ")})`);
+  if (!parsed.success)
+    throw new SecretFormatError(
+      arn,
+      `identity is not a valid document (${parsed.error.issues.map((i) => i.path.join(".") || "document").join(", ")})`,
+    );
   const d = parsed.data;
   if (d.state === "unassigned") return d;
-  return { state: "assigned", tenantId: d.tenantId, slug: d.slug, skin: { displayName: d.displayName, primaryColor: d.primaryColor, logoUrl: d.logoUrl } };
+  return {
+    state: "assigned",
+    tenantId: d.tenantId,
+    slug: d.slug,
+    skin: { displayName: d.displayName, primaryColor: d.primaryColor, logoUrl: d.logoUrl },
+  };
 }
 
 export interface RuntimeIdentityOptions {
@@ -74,7 +83,10 @@ export class RuntimeIdentity implements IdentitySource {
   private reads = 0;
   private readonly now: () => number;
 
-  constructor(private readonly load: () => Promise<Identity>, private readonly opts: RuntimeIdentityOptions) {
+  constructor(
+    private readonly load: () => Promise<Identity>,
+    private readonly opts: RuntimeIdentityOptions,
+  ) {
     this.now = opts.now ?? Date.now;
   }
 

@@ -7,7 +7,7 @@ import pino, { type DestinationStream, type Logger } from "pino";
 export const REDACT_PATHS: readonly string[] = [
   "req.headers.authorization",
   "req.headers.cookie",
-  "req.headers[\"idempotency-key\"]",
+  'req.headers["idempotency-key"]',
   "headers.authorization",
   "authorization",
   "password",

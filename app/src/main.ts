@@ -19,7 +19,9 @@ async function main(): Promise<void> {
   try {
     server = await startServer(config);
   } catch (err) {
-    process.stderr.write(`${JSON.stringify({ level: 60, tenant: config.tenantSlug, msg: "startup failed", err: err instanceof Error ? err.message : String(err) })}\n`);
+    process.stderr.write(
+      `${JSON.stringify({ level: 60, tenant: config.tenantSlug, msg: "startup failed", err: err instanceof Error ? err.message : String(err) })}\n`,
+    );
     process.exit(1);
   }
 

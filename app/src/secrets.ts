@@ -20,7 +20,8 @@ const RdsSecretSchema = z.object({ username: z.string().min(1), password: z.stri
 
 async function secretString(client: SecretsManagerClient, arn: string): Promise<string> {
   const out = await client.send(new GetSecretValueCommand({ SecretId: arn }));
-  if (out.SecretString === undefined) throw new SecretFormatError(arn, "has no SecretString (binary secrets are not supported)");
+  if (out.SecretString === undefined)
+    throw new SecretFormatError(arn, "has no SecretString (binary secrets are not supported)");
   return out.SecretString;
 }
 
@@ -33,7 +34,8 @@ export async function readDbCredentials(client: SecretsManagerClient, arn: strin
     throw err;
   }
   const parsed = RdsSecretSchema.safeParse(json);
-  if (!parsed.success) throw new SecretFormatError(arn, "SecretString must be JSON with non-empty username and password");
+  if (!parsed.success)
+    throw new SecretFormatError(arn, "SecretString must be JSON with non-empty username and password");
   return parsed.data;
 }
 

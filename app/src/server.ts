@@ -31,29 +31,48 @@ export interface RunningServer {
 
 /** Everything from parsed configuration to a listening server: secrets, database, migrations, HTTP. */
 export async function startServer(config: AppConfig, opts: StartOptions = {}): Promise<RunningServer> {
-  const logger = createLogger({ tenantSlug: config.tenantSlug, level: config.logLevel, ...(opts.logDestination ? { destination: opts.logDestination } : {}) });
+  const logger = createLogger({
+    tenantSlug: config.tenantSlug,
+    level: config.logLevel,
+    ...(opts.logDestination ? { destination: opts.logDestination } : {}),
+  });
   let client = opts.secretsClient;
-  const secrets = (): SecretsManagerClient => (client ??= new SecretsManagerClient(config.awsRegion === undefined ? {} : { region: config.awsRegion }));
+  const secrets = (): SecretsManagerClient =>
+    (client ??= new SecretsManagerClient(config.awsRegion === undefined ? {} : { region: config.awsRegion }));
 
   const source = config.identitySecret;
-  const identity: IdentitySource = source === undefined
-    ? staticIdentity(config.tenantSlug, config.skin)
-    : new RuntimeIdentity(() => readIdentity(secrets(), source.arn), {
-      maxAgeMs: source.maxAgeMs,
-      unassignedRetryMs: UNASSIGNED_RETRY_MS,
-      onError: (err) => logger.warn({ err }, "identity read failed; serving the last one read"),
-    });
+  const identity: IdentitySource =
+    source === undefined
+      ? staticIdentity(config.tenantSlug, config.skin)
+      : new RuntimeIdentity(() => readIdentity(secrets(), source.arn), {
+          maxAgeMs: source.maxAgeMs,
+          unassignedRetryMs: UNASSIGNED_RETRY_MS,
+          onError: (err) => logger.warn({ err }, "identity read failed; serving the last one read"),
+        });
   // Read once before listening: a task that cannot learn who it is must fail its start, not serve the wrong page.
   const initial = await identity.current();
-  logger.info({ identity: initial.state, slug: initial.state === "assigned" ? initial.slug : undefined }, "identity read");
-  const adminToken = config.adminToken.kind === "literal" ? config.adminToken.token : await readAdminToken(secrets(), config.adminToken.arn);
+  logger.info(
+    { identity: initial.state, slug: initial.state === "assigned" ? initial.slug : undefined },
+    "identity read",
+  );
+  const adminToken =
+    config.adminToken.kind === "literal"
+      ? config.adminToken.token
+      : await readAdminToken(secrets(), config.adminToken.arn);
   const db = await openDatabase(config.database, secrets, logger);
   try {
     const migrations = readMigrations();
     const result = await migrate(db, migrations);
     logger.info({ applied: result.applied, version: result.current }, "database migrated");
     const isReady = () => isMigrated(db, migrations);
-    const app = await buildApp({ db, logger, identity, adminToken, rateLimitPerMinute: config.rateLimitPerMinute, isReady });
+    const app = await buildApp({
+      db,
+      logger,
+      identity,
+      adminToken,
+      rateLimitPerMinute: config.rateLimitPerMinute,
+      isReady,
+    });
     const address = await app.listen({ port: config.port, host: config.host });
     logger.info({ address }, "listening");
     return {

@@ -42,30 +42,61 @@ describe.each(BACKENDS)("items API on %s", (backend) => {
   });
 
   it("answers 400 with one message per invalid field", async () => {
-    const res = await create({ name: "", tagGeneration: 0, pricePaidCents: 12.5, birthday: "1995-02-30", photoUrl: "javascript:alert(1)", condition: "chewed", colour: "blue" });
+    const res = await create({
+      name: "",
+      tagGeneration: 0,
+      pricePaidCents: 12.5,
+      birthday: "1995-02-30",
+      photoUrl: "javascript:alert(1)",
+      condition: "chewed",
+      colour: "blue",
+    });
     expect(res.statusCode).toBe(400);
     const body = res.json<{ error: string; fields: Record<string, string> }>();
     expect(body.error).toBe("validation_failed");
-    expect(Object.keys(body.fields).sort()).toEqual(["birthday", "colour", "condition", "name", "photoUrl", "pricePaidCents", "tagGeneration"]);
+    expect(Object.keys(body.fields).sort()).toEqual([
+      "birthday",
+      "colour",
+      "condition",
+      "name",
+      "photoUrl",
+      "pricePaidCents",
+      "tagGeneration",
+    ]);
     expect(body.fields["name"]).toBe("must not be empty");
     expect(body.fields["colour"]).toBe("is not a known field");
   });
 
   it("says a missing name is required and a non-object body is invalid", async () => {
     expect((await create({})).json<{ fields: Record<string, string> }>().fields).toEqual({ name: "is required" });
-    const res = await t.app.inject({ method: "POST", url: "/api/items", headers: { ...AUTH, "content-type": "application/json" }, payload: "[1,2" });
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/api/items",
+      headers: { ...AUTH, "content-type": "application/json" },
+      payload: "[1,2",
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json<{ fields: Record<string, string> }>().fields).toEqual({ body: "must be a JSON object" });
   });
 
   it("updates some fields, clears others with null, and refuses an empty patch", async () => {
     const item = (await create({ name: "Chocolate", notes: "tag creased", pricePaidCents: 500 })).json<Item>();
-    const res = await t.app.inject({ method: "PATCH", url: `/api/items/${item.id}`, headers: AUTH, payload: { condition: "good", notes: null } });
+    const res = await t.app.inject({
+      method: "PATCH",
+      url: `/api/items/${item.id}`,
+      headers: AUTH,
+      payload: { condition: "good", notes: null },
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ name: "Chocolate", condition: "good", notes: null, pricePaidCents: 500 });
     const empty = await t.app.inject({ method: "PATCH", url: `/api/items/${item.id}`, headers: AUTH, payload: {} });
     expect(empty.statusCode).toBe(400);
-    const missing = await t.app.inject({ method: "PATCH", url: "/api/items/999999", headers: AUTH, payload: { name: "x" } });
+    const missing = await t.app.inject({
+      method: "PATCH",
+      url: "/api/items/999999",
+      headers: AUTH,
+      payload: { name: "x" },
+    });
     expect(missing.statusCode).toBe(404);
   });
 
@@ -77,18 +108,28 @@ describe.each(BACKENDS)("items API on %s", (backend) => {
     expect((await t.app.inject({ url: `/api/items/${item.id}` })).statusCode).toBe(404);
     const trash = await t.app.inject({ url: "/api/items?deleted=true" });
     expect(trash.json<{ items: Item[] }>().items.map((i) => i.id)).toContain(item.id);
-    expect((await t.app.inject({ method: "DELETE", url: `/api/items/${item.id}`, headers: AUTH })).statusCode).toBe(404);
+    expect((await t.app.inject({ method: "DELETE", url: `/api/items/${item.id}`, headers: AUTH })).statusCode).toBe(
+      404,
+    );
     const restored = await t.app.inject({ method: "POST", url: `/api/items/${item.id}/restore`, headers: AUTH });
     expect(restored.statusCode).toBe(200);
     expect(restored.json<Item>().deletedAt).toBeNull();
     expect((await t.app.inject({ url: `/api/items/${item.id}` })).statusCode).toBe(200);
-    expect((await t.app.inject({ method: "POST", url: `/api/items/${item.id}/restore`, headers: AUTH })).statusCode).toBe(404);
+    expect(
+      (await t.app.inject({ method: "POST", url: `/api/items/${item.id}/restore`, headers: AUTH })).statusCode,
+    ).toBe(404);
   });
 
   it("rejects bad ids and unknown query parameters with 400", async () => {
-    expect((await t.app.inject({ url: "/api/items/abc" })).json()).toMatchObject({ fields: { id: expect.any(String) } });
+    expect((await t.app.inject({ url: "/api/items/abc" })).json()).toMatchObject({
+      fields: { id: expect.any(String) },
+    });
     expect((await t.app.inject({ url: "/api/items?limit=0" })).statusCode).toBe(400);
-    expect((await t.app.inject({ url: "/api/items?sort=name" })).json()).toMatchObject({ fields: { sort: "is not a known field" } });
-    expect((await t.app.inject({ url: "/api/items?cursor=bm9wZQ" })).json()).toMatchObject({ fields: { cursor: expect.any(String) } });
+    expect((await t.app.inject({ url: "/api/items?sort=name" })).json()).toMatchObject({
+      fields: { sort: "is not a known field" },
+    });
+    expect((await t.app.inject({ url: "/api/items?cursor=bm9wZQ" })).json()).toMatchObject({
+      fields: { cursor: expect.any(String) },
+    });
   });
 });

@@ -19,7 +19,12 @@ describe.each(BACKENDS)("listing items on %s", (backend) => {
         method: "POST",
         url: "/api/items",
         headers: AUTH,
-        payload: { name, tagGeneration: (i % 3) + 1, condition: i % 2 === 0 ? "mint" : "good", styleNumber: String(4000 + i) },
+        payload: {
+          name,
+          tagGeneration: (i % 3) + 1,
+          condition: i % 2 === 0 ? "mint" : "good",
+          styleNumber: String(4000 + i),
+        },
       });
       expect(res.statusCode).toBe(201);
     }
@@ -37,7 +42,9 @@ describe.each(BACKENDS)("listing items on %s", (backend) => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const { total, page }: { total: number; page: Page } = await list(`limit=10${cursor === null ? "" : `&cursor=${cursor}`}`);
+      const { total, page }: { total: number; page: Page } = await list(
+        `limit=10${cursor === null ? "" : `&cursor=${cursor}`}`,
+      );
       expect(total).toBe(23);
       seen.push(...page.items.map((i) => i.name));
       cursor = page.nextCursor;
@@ -49,7 +56,12 @@ describe.each(BACKENDS)("listing items on %s", (backend) => {
 
   it("does not skip or repeat when an item is added between pages", async () => {
     const first = await list("limit=5");
-    const extra = await t.app.inject({ method: "POST", url: "/api/items", headers: AUTH, payload: { name: "Late arrival" } });
+    const extra = await t.app.inject({
+      method: "POST",
+      url: "/api/items",
+      headers: AUTH,
+      payload: { name: "Late arrival" },
+    });
     const second = await list(`limit=5&cursor=${first.page.nextCursor ?? ""}`);
     expect(second.page.items[0]?.id).toBe((first.page.items[4]?.id ?? 0) - 1);
     await t.app.inject({ method: "DELETE", url: `/api/items/${extra.json<Item>().id}`, headers: AUTH });
@@ -69,7 +81,17 @@ describe.each(BACKENDS)("listing items on %s", (backend) => {
     const res = await list("q=100%25_");
     expect(res.total).toBe(4);
     expect(res.page.items.every((i) => i.name.startsWith("Bear 100%_"))).toBe(true);
-    expect((await list("q=cat 1")).page.items.map((i) => i.name).sort()).toEqual(["Cat 1", "Cat 11", "Cat 12", "Cat 13", "Cat 14", "Cat 16", "Cat 17", "Cat 18", "Cat 19"]);
+    expect((await list("q=cat 1")).page.items.map((i) => i.name).sort()).toEqual([
+      "Cat 1",
+      "Cat 11",
+      "Cat 12",
+      "Cat 13",
+      "Cat 14",
+      "Cat 16",
+      "Cat 17",
+      "Cat 18",
+      "Cat 19",
+    ]);
     expect((await list("q=nothing-like-this")).total).toBe(0);
   });
 

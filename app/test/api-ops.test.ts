@@ -9,17 +9,26 @@ describe.each(BACKENDS)("API operations on %s", (backend) => {
   });
   afterAll(async () => t.close());
 
-  const post = (payload: unknown, headers: Record<string, string>) => t.app.inject({ method: "POST", url: "/api/items", headers, payload: payload as Record<string, unknown> });
+  const post = (payload: unknown, headers: Record<string, string>) =>
+    t.app.inject({ method: "POST", url: "/api/items", headers, payload: payload as Record<string, unknown> });
 
   it("refuses writes without the admin token, with a wrong one, or with another scheme", async () => {
-    const variants: Record<string, string>[] = [{}, { authorization: "Bearer wrong-token-wrong-token" }, { authorization: `Basic ${ADMIN_TOKEN}` }, { authorization: `Bearer ${ADMIN_TOKEN}x` }];
+    const variants: Record<string, string>[] = [
+      {},
+      { authorization: "Bearer wrong-token-wrong-token" },
+      { authorization: `Basic ${ADMIN_TOKEN}` },
+      { authorization: `Bearer ${ADMIN_TOKEN}x` },
+    ];
     for (const headers of variants) {
       const res = await post({ name: "Nope" }, headers);
       expect(res.statusCode).toBe(401);
       expect(res.headers["www-authenticate"]).toContain("Bearer");
     }
     for (const method of ["PATCH", "DELETE"] as const) {
-      expect((await t.app.inject({ method, url: "/api/items/1", payload: method === "PATCH" ? { name: "x" } : undefined })).statusCode).toBe(401);
+      expect(
+        (await t.app.inject({ method, url: "/api/items/1", payload: method === "PATCH" ? { name: "x" } : undefined }))
+          .statusCode,
+      ).toBe(401);
     }
     expect((await t.app.inject({ method: "POST", url: "/api/items/1/restore" })).statusCode).toBe(401);
   });
@@ -56,7 +65,12 @@ describe.each(BACKENDS)("API operations on %s", (backend) => {
     const big = await post({ name: "Big", notes: "x".repeat(20_000) }, AUTH);
     expect(big.statusCode).toBe(413);
     expect(big.json()).toMatchObject({ error: "payload_too_large" });
-    const xml = await t.app.inject({ method: "POST", url: "/api/items", headers: { ...AUTH, "content-type": "application/xml" }, payload: "<x/>" });
+    const xml = await t.app.inject({
+      method: "POST",
+      url: "/api/items",
+      headers: { ...AUTH, "content-type": "application/xml" },
+      payload: "<x/>",
+    });
     expect(xml.statusCode).toBe(415);
   });
 
@@ -95,7 +109,8 @@ describe("rate limiting", () => {
       expect(a.map((r) => r.statusCode)).toEqual([200, 200, 200, 429]);
       expect(a[3]?.json()).toMatchObject({ error: "rate_limited" });
       expect((await from("10.0.0.2")).statusCode).toBe(200);
-      for (let i = 0; i < 5; i++) expect((await t.app.inject({ url: "/healthz", remoteAddress: "10.0.0.1" })).statusCode).toBe(200);
+      for (let i = 0; i < 5; i++)
+        expect((await t.app.inject({ url: "/healthz", remoteAddress: "10.0.0.1" })).statusCode).toBe(200);
     } finally {
       await t.close();
     }

@@ -17,7 +17,8 @@ describe("the bootstrap's roles on PostgreSQL 16+ (embedded PGlite)", () => {
     escapeIdentifier,
     escapeLiteral,
   });
-  const one = async <T>(sql: string, params?: unknown[]): Promise<T | undefined> => (await db.query<{ v: T }>(sql, params))[0]?.v;
+  const one = async <T>(sql: string, params?: unknown[]): Promise<T | undefined> =>
+    (await db.query<{ v: T }>(sql, params))[0]?.v;
 
   beforeAll(async () => {
     db = await openPglite(undefined);
@@ -33,29 +34,52 @@ describe("the bootstrap's roles on PostgreSQL 16+ (embedded PGlite)", () => {
   });
 
   it("runs on 16 or later, with the master owning the tables", async () => {
-    expect(Number(await one<string>("SELECT current_setting('server_version_num') AS v"))).toBeGreaterThanOrEqual(160000);
+    expect(Number(await one<string>("SELECT current_setting('server_version_num') AS v"))).toBeGreaterThanOrEqual(
+      160000,
+    );
     expect(await one<string>("SELECT current_user AS v")).toBe("master");
-    expect(await one<string>("SELECT pg_get_userbyid(relowner) AS v FROM pg_class WHERE relname = 'items'")).toBe("master");
+    expect(await one<string>("SELECT pg_get_userbyid(relowner) AS v FROM pg_class WHERE relname = 'items'")).toBe(
+      "master",
+    );
   });
 
   it("creates the owner and hands it the master's tables (the master must be able to SET ROLE to it first)", async () => {
-    const result = await ensureAppRoles(client(), names, { database: "postgres", rotate: "app_a", password: "p".repeat(43), ownerInSecret: false });
+    const result = await ensureAppRoles(client(), names, {
+      database: "postgres",
+      rotate: "app_a",
+      password: "p".repeat(43),
+      ownerInSecret: false,
+    });
     expect(result).toMatchObject({ ownerCreated: true, ownerCanLogin: false });
     expect(result.reassigned).toBeGreaterThanOrEqual(4);
-    expect(await one<string>("SELECT pg_get_userbyid(relowner) AS v FROM pg_class WHERE relname = 'items'")).toBe("app");
-    expect(await one<string>("SELECT pg_get_userbyid(nspowner) AS v FROM pg_namespace WHERE nspname = 'public'")).toBe("app");
+    expect(await one<string>("SELECT pg_get_userbyid(relowner) AS v FROM pg_class WHERE relname = 'items'")).toBe(
+      "app",
+    );
+    expect(await one<string>("SELECT pg_get_userbyid(nspowner) AS v FROM pg_namespace WHERE nspname = 'public'")).toBe(
+      "app",
+    );
     for (const login of names.logins) {
-      expect(await db.query("SELECT m.inherit_option, m.set_option FROM pg_auth_members m WHERE m.member = $1::regrole AND m.roleid = 'app'::regrole", [login]))
-        .toEqual([{ inherit_option: true, set_option: true }]);
+      expect(
+        await db.query(
+          "SELECT m.inherit_option, m.set_option FROM pg_auth_members m WHERE m.member = $1::regrole AND m.roleid = 'app'::regrole",
+          [login],
+        ),
+      ).toEqual([{ inherit_option: true, set_option: true }]);
     }
   });
 
   it("a login role migrates as the owner: the new table is the owner's and the rows are there", async () => {
     await db.exec("RESET ROLE");
     await db.exec("SET ROLE app_a");
-    const next = { version: readMigrations().length + 1, name: "embedded_test_table", sql: "CREATE TABLE embedded_test_table (id integer)" };
+    const next = {
+      version: readMigrations().length + 1,
+      name: "embedded_test_table",
+      sql: "CREATE TABLE embedded_test_table (id integer)",
+    };
     expect((await migrate(db, [...readMigrations(), next])).applied).toEqual([next.version]);
-    expect(await one<string>("SELECT pg_get_userbyid(relowner) AS v FROM pg_class WHERE relname = 'embedded_test_table'")).toBe("app");
+    expect(
+      await one<string>("SELECT pg_get_userbyid(relowner) AS v FROM pg_class WHERE relname = 'embedded_test_table'"),
+    ).toBe("app");
     expect(await one<string>("SELECT current_user AS v")).toBe("app_a");
     expect(await db.query("SELECT name FROM items")).toEqual([{ name: "Legs the Frog" }]);
   });

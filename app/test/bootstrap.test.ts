@@ -12,10 +12,23 @@ const SERVER = process.env["DATABASE_URL"];
 describe("bootstrap configuration", () => {
   it("reads exactly what the bootstrap task definition passes, and names every missing key", () => {
     const config = loadBootstrapConfig({
-      TENANT_SLUG: "acme", DB_HOST: "db.example", DB_NAME: "app", DB_MASTER_SECRET_ARN: MASTER_ARN, DB_SECRET_ARN: APP_ARN,
-      DB_SSL_CA_FILE: "/app/certs/rds-global-bundle.pem", DB_APP_USERNAME: "app", AWS_REGION: "us-east-1", DB_PORT: "5432",
+      TENANT_SLUG: "acme",
+      DB_HOST: "db.example",
+      DB_NAME: "app",
+      DB_MASTER_SECRET_ARN: MASTER_ARN,
+      DB_SECRET_ARN: APP_ARN,
+      DB_SSL_CA_FILE: "/app/certs/rds-global-bundle.pem",
+      DB_APP_USERNAME: "app",
+      AWS_REGION: "us-east-1",
+      DB_PORT: "5432",
     });
-    expect(config).toMatchObject({ port: 5432, appRole: "app", caFile: "/app/certs/rds-global-bundle.pem", masterSecretArn: MASTER_ARN, appSecretArn: APP_ARN });
+    expect(config).toMatchObject({
+      port: 5432,
+      appRole: "app",
+      caFile: "/app/certs/rds-global-bundle.pem",
+      masterSecretArn: MASTER_ARN,
+      appSecretArn: APP_ARN,
+    });
     const err = (() => {
       try {
         loadBootstrapConfig({ TENANT_SLUG: "acme", DB_APP_USERNAME: "App; DROP" });
@@ -25,10 +38,15 @@ describe("bootstrap configuration", () => {
       return undefined;
     })();
     expect(err).toBeInstanceOf(ConfigError);
-    expect((err as ConfigError).problems).toEqual(expect.arrayContaining([
-      "DB_HOST: is required", "DB_MASTER_SECRET_ARN: is required", "DB_SECRET_ARN: is required", "AWS_REGION: is required",
-      "DB_APP_USERNAME: must be a lower-case PostgreSQL role name of at most 61 characters (the login roles add _a and _b)",
-    ]));
+    expect((err as ConfigError).problems).toEqual(
+      expect.arrayContaining([
+        "DB_HOST: is required",
+        "DB_MASTER_SECRET_ARN: is required",
+        "DB_SECRET_ARN: is required",
+        "AWS_REGION: is required",
+        "DB_APP_USERNAME: must be a lower-case PostgreSQL role name of at most 61 characters (the login roles add _a and _b)",
+      ]),
+    );
   });
 });
 
@@ -50,7 +68,14 @@ describe("alternating login roles", () => {
   });
 
   it("refuses an owner name that leaves no room for the login roles' suffix", () => {
-    const base = { TENANT_SLUG: "acme", DB_HOST: "db", DB_NAME: "app", DB_MASTER_SECRET_ARN: MASTER_ARN, DB_SECRET_ARN: APP_ARN, AWS_REGION: "us-east-1" };
+    const base = {
+      TENANT_SLUG: "acme",
+      DB_HOST: "db",
+      DB_NAME: "app",
+      DB_MASTER_SECRET_ARN: MASTER_ARN,
+      DB_SECRET_ARN: APP_ARN,
+      AWS_REGION: "us-east-1",
+    };
     expect(loadBootstrapConfig({ ...base, DB_APP_USERNAME: "a".repeat(61) }).appRole).toHaveLength(61);
     expect(() => loadBootstrapConfig({ ...base, DB_APP_USERNAME: "a".repeat(62) })).toThrow(ConfigError);
   });
@@ -65,7 +90,8 @@ describe("SCRAM verifier", () => {
     try {
       await c.query("SET password_encryption = 'scram-sha-256'");
       await c.query(`CREATE ROLE ${role} PASSWORD 'correct horse battery staple'`);
-      const stored = (await c.query("SELECT rolpassword FROM pg_authid WHERE rolname = $1", [role])).rows[0]?.rolpassword as string;
+      const stored = (await c.query("SELECT rolpassword FROM pg_authid WHERE rolname = $1", [role])).rows[0]
+        ?.rolpassword as string;
       const salt = Buffer.from(/^SCRAM-SHA-256\$4096:([^$]+)\$/.exec(stored)?.[1] ?? "", "base64");
       expect(scramVerifier("correct horse battery staple", salt)).toBe(stored);
     } finally {

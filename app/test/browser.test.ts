@@ -9,32 +9,67 @@ import { LogCapture } from "./support/logs";
 const CHROMIUM = process.env["CHROMIUM_PATH"] || "/usr/bin/chromium";
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
 const IN_CI = process.env["CI"] === "true";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 const TENANTS = [
-  { slug: "artmatt", name: "Matt's Beanie Vault", color: "#1e7d4f", rgb: "rgb(30, 125, 79)", token: "artmatt-admin-token-000001" },
-  { slug: "acme", name: "ACME Plush Archive", color: "#b8332e", rgb: "rgb(184, 51, 46)", token: "acme-admin-token-00000002" },
+  {
+    slug: "artmatt",
+    name: "Matt's Beanie Vault",
+    color: "#1e7d4f",
+    rgb: "rgb(30, 125, 79)",
+    token: "artmatt-admin-token-000001",
+  },
+  {
+    slug: "acme",
+    name: "ACME Plush Archive",
+    color: "#b8332e",
+    rgb: "rgb(184, 51, 46)",
+    token: "acme-admin-token-00000002",
+  },
 ] as const;
 
 // These run inside the page (serialized by playwright), where the DOM globals exist; typed here without the DOM lib.
 type PageGlobals = { getComputedStyle(el: unknown): { backgroundColor: string }; __xss?: number };
-const backgroundOf = (el: unknown): string => (globalThis as unknown as PageGlobals).getComputedStyle(el).backgroundColor;
+const backgroundOf = (el: unknown): string =>
+  (globalThis as unknown as PageGlobals).getComputedStyle(el).backgroundColor;
 const xssMarker = (): number | undefined => (globalThis as unknown as PageGlobals).__xss;
 
 const XSS = `<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">`;
 
 // Without Chromium the browser test cannot run: in CI that is a failure to report, locally a skip that says why.
 const suite = HAVE_CHROMIUM || IN_CI ? describe : describe.skip;
-const suiteName = HAVE_CHROMIUM || IN_CI ? "two tenants' pages in headless Chromium" : `two tenants' pages in headless Chromium (skipped: no Chromium at ${CHROMIUM}; apt-get install chromium or set CHROMIUM_PATH)`;
+const suiteName =
+  HAVE_CHROMIUM || IN_CI
+    ? "two tenants' pages in headless Chromium"
+    : `two tenants' pages in headless Chromium (skipped: no Chromium at ${CHROMIUM}; apt-get install chromium or set CHROMIUM_PATH)`;
 
 suite(suiteName, () => {
   let browser: Browser;
   const servers: RunningServer[] = [];
 
   beforeAll(async () => {
-    if (!HAVE_CHROMIUM) throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH`);
+    if (!HAVE_CHROMIUM)
+      throw new Error(
+        `Chromium not found at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH`,
+      );
     for (const t of TENANTS) {
-      const config = loadConfig({ TENANT_SLUG: t.slug, TENANT_DISPLAY_NAME: t.name, SKIN_PRIMARY_COLOR: t.color, ADMIN_TOKEN: t.token, PORT: "0", HOST: "127.0.0.1" });
+      const config = loadConfig({
+        TENANT_SLUG: t.slug,
+        TENANT_DISPLAY_NAME: t.name,
+        SKIN_PRIMARY_COLOR: t.color,
+        ADMIN_TOKEN: t.token,
+        PORT: "0",
+        HOST: "127.0.0.1",
+      });
       servers.push(await startServer(config, { logDestination: new LogCapture() }));
     }
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });

@@ -8,7 +8,9 @@ import { parseDockerfile, APP_DIR } from "./support/image";
 const BUNDLE = join(APP_DIR, "certs", "rds-global-bundle.pem");
 
 function certificates(pem: string): X509Certificate[] {
-  return (pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).map((c) => new X509Certificate(c));
+  return (pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).map(
+    (c) => new X509Certificate(c),
+  );
 }
 
 describe("the RDS CA bundle the image ships", () => {

@@ -25,13 +25,32 @@ const problems = (env: Record<string, string>): readonly string[] => {
 describe("loadConfig", () => {
   it("runs locally on in-memory PGlite with defaults", () => {
     const c = loadConfig(LOCAL);
-    expect(c).toMatchObject({ port: 8080, host: "0.0.0.0", tenantSlug: "artmatt", database: { kind: "pglite", dataDir: undefined }, adminToken: { kind: "literal" } });
+    expect(c).toMatchObject({
+      port: 8080,
+      host: "0.0.0.0",
+      tenantSlug: "artmatt",
+      database: { kind: "pglite", dataDir: undefined },
+      adminToken: { kind: "literal" },
+    });
     expect(c.skin).toEqual({ displayName: "Matt's Beanies", primaryColor: "#7a3db8", logoUrl: undefined });
   });
 
   it("reads the tenant task definition's variables into RDS mode", () => {
-    const c = loadConfig({ ...AWS, PORT: "3000", SKIN_PRIMARY_COLOR: "#003366", SKIN_LOGO_URL: "https://cdn.example.com/acme.png" });
-    expect(c.database).toEqual({ kind: "rds", host: AWS.DB_HOST, port: 5432, database: "app", secretArn: AWS.DB_SECRET_ARN, caFile: AWS.DB_SSL_CA_FILE, poolMax: 10 });
+    const c = loadConfig({
+      ...AWS,
+      PORT: "3000",
+      SKIN_PRIMARY_COLOR: "#003366",
+      SKIN_LOGO_URL: "https://cdn.example.com/acme.png",
+    });
+    expect(c.database).toEqual({
+      kind: "rds",
+      host: AWS.DB_HOST,
+      port: 5432,
+      database: "app",
+      secretArn: AWS.DB_SECRET_ARN,
+      caFile: AWS.DB_SSL_CA_FILE,
+      poolMax: 10,
+    });
     expect(c.adminToken).toEqual({ kind: "secret", arn: AWS.ADMIN_TOKEN_SECRET_ARN });
     expect(c.port).toBe(3000);
     expect(c.skin.logoUrl).toBe("https://cdn.example.com/acme.png");
@@ -39,24 +58,40 @@ describe("loadConfig", () => {
 
   it("prefers DATABASE_URL over PGlite, and PGLITE_DATA_DIR persists", () => {
     expect(loadConfig({ ...LOCAL, DATABASE_URL: "postgres://x@h/db" }).database.kind).toBe("url");
-    expect(loadConfig({ ...LOCAL, PGLITE_DATA_DIR: "/tmp/beanies" }).database).toEqual({ kind: "pglite", dataDir: "/tmp/beanies" });
+    expect(loadConfig({ ...LOCAL, PGLITE_DATA_DIR: "/tmp/beanies" }).database).toEqual({
+      kind: "pglite",
+      dataDir: "/tmp/beanies",
+    });
   });
 
   it("names each missing key", () => {
     expect(problems({})).toEqual(
-      expect.arrayContaining(["TENANT_SLUG: is required", "TENANT_DISPLAY_NAME: is required", "ADMIN_TOKEN_SECRET_ARN: is required (or ADMIN_TOKEN locally)"]),
+      expect.arrayContaining([
+        "TENANT_SLUG: is required",
+        "TENANT_DISPLAY_NAME: is required",
+        "ADMIN_TOKEN_SECRET_ARN: is required (or ADMIN_TOKEN locally)",
+      ]),
     );
     const { DB_NAME: _n, AWS_REGION: _r, ...partial } = AWS;
-    expect(problems(partial)).toEqual(["DB_NAME: is required when DB_SECRET_ARN is set", "AWS_REGION: is required to read secrets"]);
+    expect(problems(partial)).toEqual([
+      "DB_NAME: is required when DB_SECRET_ARN is set",
+      "AWS_REGION: is required to read secrets",
+    ]);
     const { DB_SECRET_ARN: _s, ...noSecret } = AWS;
-    expect(problems(noSecret)).toEqual(["DB_SECRET_ARN: is required when DB_HOST is set (credentials come from the app role's secret)"]);
+    expect(problems(noSecret)).toEqual([
+      "DB_SECRET_ARN: is required when DB_HOST is set (credentials come from the app role's secret)",
+    ]);
   });
 
   it("rejects values that would be unsafe in the page or meaningless", () => {
-    expect(problems({ ...LOCAL, SKIN_PRIMARY_COLOR: "red;}</style><script>" })).toEqual(["SKIN_PRIMARY_COLOR: must be a hex colour like #336699"]);
+    expect(problems({ ...LOCAL, SKIN_PRIMARY_COLOR: "red;}</style><script>" })).toEqual([
+      "SKIN_PRIMARY_COLOR: must be a hex colour like #336699",
+    ]);
     expect(problems({ ...LOCAL, SKIN_LOGO_URL: "javascript:alert(1)" })[0]).toMatch(/^SKIN_LOGO_URL: /);
     expect(problems({ ...LOCAL, PORT: "http" })[0]).toMatch(/^PORT: /);
-    expect(problems({ ...LOCAL, TENANT_SLUG: "Bad Slug" })).toEqual(["TENANT_SLUG: must be a lower-case slug like acme-corp"]);
+    expect(problems({ ...LOCAL, TENANT_SLUG: "Bad Slug" })).toEqual([
+      "TENANT_SLUG: must be a lower-case slug like acme-corp",
+    ]);
     expect(problems({ ...LOCAL, ADMIN_TOKEN: "short" })).toEqual(["ADMIN_TOKEN: must be at least 16 characters"]);
   });
 

@@ -34,7 +34,16 @@ describe("the container's runtime stage, reproduced from app/Dockerfile", () => 
 
   const start = async (logLevel = "info") => {
     port = await freePort();
-    const env = { PATH: process.env["PATH"], ...image.env, PORT: String(port), HOST: "127.0.0.1", TENANT_SLUG: "boxed", TENANT_DISPLAY_NAME: "Boxed", ADMIN_TOKEN: TOKEN, LOG_LEVEL: logLevel };
+    const env = {
+      PATH: process.env["PATH"],
+      ...image.env,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      TENANT_SLUG: "boxed",
+      TENANT_DISPLAY_NAME: "Boxed",
+      ADMIN_TOKEN: TOKEN,
+      LOG_LEVEL: logLevel,
+    };
     app = AppProcess.start(image.cmd, image.dir, env);
     await app.waitForLine('"msg":"listening"');
     return app;
@@ -76,7 +85,12 @@ describe("the container's runtime stage, reproduced from app/Dockerfile", () => 
   });
 
   it("fails fast at start, naming the missing configuration key", async () => {
-    const failing = AppProcess.start(image.cmd, image.dir, { PATH: process.env["PATH"], ...image.env, TENANT_SLUG: "boxed", ADMIN_TOKEN: TOKEN });
+    const failing = AppProcess.start(image.cmd, image.dir, {
+      PATH: process.env["PATH"],
+      ...image.env,
+      TENANT_SLUG: "boxed",
+      ADMIN_TOKEN: TOKEN,
+    });
     expect(await failing.exited).toBe(78);
     expect(failing.lines.join("\n")).toContain("TENANT_DISPLAY_NAME: is required");
   });

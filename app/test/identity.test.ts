@@ -9,7 +9,13 @@ import { LogCapture } from "./support/logs";
 
 const ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:tq3x7k2mzpa-identity-abc1234-AbCdEf";
 const UNASSIGNED = { state: "unassigned", tenantId: "tq3x7k2mzpa" };
-const ACME = { state: "assigned", tenantId: "tq3x7k2mzpa", slug: "acme", displayName: "ACME Corp", primaryColor: "#ff6600" };
+const ACME = {
+  state: "assigned",
+  tenantId: "tq3x7k2mzpa",
+  slug: "acme",
+  displayName: "ACME Corp",
+  primaryColor: "#ff6600",
+};
 
 describe("reading the identity secret", () => {
   const sm = mockClient(SecretsManagerClient);
@@ -19,9 +25,14 @@ describe("reading the identity secret", () => {
   it("reads both states of the document infra/tenant/identity.ts writes", async () => {
     sm.on(GetSecretValueCommand, { SecretId: ARN }).resolves({ SecretString: JSON.stringify(UNASSIGNED) });
     await expect(readIdentity(client, ARN)).resolves.toEqual(UNASSIGNED);
-    sm.on(GetSecretValueCommand, { SecretId: ARN }).resolves({ SecretString: JSON.stringify({ ...ACME, logoUrl: "https://cdn.example.com/a.png" }) });
+    sm.on(GetSecretValueCommand, { SecretId: ARN }).resolves({
+      SecretString: JSON.stringify({ ...ACME, logoUrl: "https://cdn.example.com/a.png" }),
+    });
     await expect(readIdentity(client, ARN)).resolves.toEqual({
-      state: "assigned", tenantId: "tq3x7k2mzpa", slug: "acme", skin: { displayName: "ACME Corp", primaryColor: "#ff6600", logoUrl: "https://cdn.example.com/a.png" },
+      state: "assigned",
+      tenantId: "tq3x7k2mzpa",
+      slug: "acme",
+      skin: { displayName: "ACME Corp", primaryColor: "#ff6600", logoUrl: "https://cdn.example.com/a.png" },
     });
   });
 
@@ -40,17 +51,29 @@ describe("RuntimeIdentity", () => {
     let clock = 0;
     let doc: Identity | Error = { state: "unassigned", tenantId: "tq3x7k2mzpa" };
     const errors: unknown[] = [];
-    const identity = new RuntimeIdentity(
-      () => (doc instanceof Error ? Promise.reject(doc) : Promise.resolve(doc)),
-      { maxAgeMs: 30_000, unassignedRetryMs: 2_000, now: () => clock, onError: (e) => errors.push(e) },
-    );
+    const identity = new RuntimeIdentity(() => (doc instanceof Error ? Promise.reject(doc) : Promise.resolve(doc)), {
+      maxAgeMs: 30_000,
+      unassignedRetryMs: 2_000,
+      now: () => clock,
+      onError: (e) => errors.push(e),
+    });
     return {
-      identity, errors,
-      tick: (ms: number) => { clock += ms; },
-      set: (next: Identity | Error) => { doc = next; },
+      identity,
+      errors,
+      tick: (ms: number) => {
+        clock += ms;
+      },
+      set: (next: Identity | Error) => {
+        doc = next;
+      },
     };
   };
-  const acme: Identity = { state: "assigned", tenantId: "tq3x7k2mzpa", slug: "acme", skin: { displayName: "ACME Corp", primaryColor: "#ff6600", logoUrl: undefined } };
+  const acme: Identity = {
+    state: "assigned",
+    tenantId: "tq3x7k2mzpa",
+    slug: "acme",
+    skin: { displayName: "ACME Corp", primaryColor: "#ff6600", logoUrl: undefined },
+  };
 
   it("reads an unassigned slot again soon, an assigned tenant only when its copy is old", async () => {
     const t = setup();
@@ -92,7 +115,11 @@ describe("a pool-born tenant's app", () => {
   it("serves only its health checks while unassigned and its tenant's page once claimed, without a restart", async () => {
     let clock = 0;
     let doc: Identity = { state: "unassigned", tenantId: "tq3x7k2mzpa" };
-    const identity = new RuntimeIdentity(() => Promise.resolve(doc), { maxAgeMs: 30_000, unassignedRetryMs: 2_000, now: () => clock });
+    const identity = new RuntimeIdentity(() => Promise.resolve(doc), {
+      maxAgeMs: 30_000,
+      unassignedRetryMs: 2_000,
+      now: () => clock,
+    });
     const t = await appUnderTest("pglite", { identity });
     try {
       expect((await t.app.inject({ url: "/healthz" })).statusCode).toBe(200);
@@ -102,7 +129,12 @@ describe("a pool-born tenant's app", () => {
       expect(page.json()).toEqual({ error: "not_assigned", message: "this slot is not assigned to a tenant yet" });
       expect((await t.app.inject({ url: "/api/items", headers: AUTH })).statusCode).toBe(404);
 
-      doc = { state: "assigned", tenantId: "tq3x7k2mzpa", slug: "acme", skin: { displayName: "ACME Corp", primaryColor: "#ff6600", logoUrl: undefined } };
+      doc = {
+        state: "assigned",
+        tenantId: "tq3x7k2mzpa",
+        slug: "acme",
+        skin: { displayName: "ACME Corp", primaryColor: "#ff6600", logoUrl: undefined },
+      };
       clock += 2_000;
       const claimed = await t.app.inject({ url: "/" });
       expect(claimed.statusCode).toBe(200);
@@ -116,9 +148,19 @@ describe("a pool-born tenant's app", () => {
   it("reads its identity from the secret at start (TENANT_IDENTITY_SECRET_ARN) and needs no slug in its environment", async () => {
     const sm = mockClient(SecretsManagerClient);
     sm.on(GetSecretValueCommand, { SecretId: ARN }).resolves({ SecretString: JSON.stringify(ACME) });
-    const config = loadConfig({ TENANT_ID: "tq3x7k2mzpa", TENANT_IDENTITY_SECRET_ARN: ARN, AWS_REGION: "eu-west-1", ADMIN_TOKEN: "a-very-long-admin-token", PORT: "0", HOST: "127.0.0.1" });
+    const config = loadConfig({
+      TENANT_ID: "tq3x7k2mzpa",
+      TENANT_IDENTITY_SECRET_ARN: ARN,
+      AWS_REGION: "eu-west-1",
+      ADMIN_TOKEN: "a-very-long-admin-token",
+      PORT: "0",
+      HOST: "127.0.0.1",
+    });
     expect(config.identitySecret).toEqual({ arn: ARN, tenantId: "tq3x7k2mzpa", maxAgeMs: 30_000 });
-    const server = await startServer(config, { secretsClient: new SecretsManagerClient({ region: "eu-west-1" }), logDestination: new LogCapture() });
+    const server = await startServer(config, {
+      secretsClient: new SecretsManagerClient({ region: "eu-west-1" }),
+      logDestination: new LogCapture(),
+    });
     try {
       const res = await server.app.inject({ url: "/" });
       expect(res.statusCode).toBe(200);
@@ -130,8 +172,11 @@ describe("a pool-born tenant's app", () => {
   });
 
   it("refuses to start without TENANT_ID next to the identity secret, or without a slug when there is no secret", () => {
-    expect(() => loadConfig({ TENANT_IDENTITY_SECRET_ARN: ARN, AWS_REGION: "eu-west-1", ADMIN_TOKEN: "a-very-long-admin-token" }))
-      .toThrow(/TENANT_ID: is required when TENANT_IDENTITY_SECRET_ARN is set/);
-    expect(() => loadConfig({ ADMIN_TOKEN: "a-very-long-admin-token" })).toThrow(/TENANT_SLUG: is required; TENANT_DISPLAY_NAME: is required/);
+    expect(() =>
+      loadConfig({ TENANT_IDENTITY_SECRET_ARN: ARN, AWS_REGION: "eu-west-1", ADMIN_TOKEN: "a-very-long-admin-token" }),
+    ).toThrow(/TENANT_ID: is required when TENANT_IDENTITY_SECRET_ARN is set/);
+    expect(() => loadConfig({ ADMIN_TOKEN: "a-very-long-admin-token" })).toThrow(
+      /TENANT_SLUG: is required; TENANT_DISPLAY_NAME: is required/,
+    );
   });
 });

@@ -8,7 +8,10 @@ import { BACKENDS, freshDatabase, type TestDatabase } from "./support/databases"
 // A second, slow migration widens the window in which three starters overlap.
 const SHIPPED = readMigrations();
 const NEXT = SHIPPED.length + 1;
-const WITH_SLOW: readonly Migration[] = [...SHIPPED, { version: NEXT, name: "slow_audit", sql: "SELECT pg_sleep(0.3); CREATE TABLE audit (id int PRIMARY KEY);" }];
+const WITH_SLOW: readonly Migration[] = [
+  ...SHIPPED,
+  { version: NEXT, name: "slow_audit", sql: "SELECT pg_sleep(0.3); CREATE TABLE audit (id int PRIMARY KEY);" },
+];
 const ALL_VERSIONS = WITH_SLOW.map((m) => m.version);
 
 describe.each(BACKENDS)("migrations on %s", (backend) => {
@@ -29,12 +32,15 @@ describe.each(BACKENDS)("migrations on %s", (backend) => {
 
   it("applies each version once when three tasks start together", async () => {
     // On a server: three pools, like three tasks. PGlite is one connection per instance, so three callers share it.
-    const dbs = backend === "postgres" ? await Promise.all([open(), open(), open()]) : await open().then((db) => [db, db, db]);
+    const dbs =
+      backend === "postgres" ? await Promise.all([open(), open(), open()]) : await open().then((db) => [db, db, db]);
     const results = await Promise.all(dbs.map((db) => migrate(db, WITH_SLOW)));
     expect(results.map((r) => r.applied).sort((a, b) => b.length - a.length)).toEqual([ALL_VERSIONS, [], []]);
     const [db] = dbs;
     if (db === undefined) throw new Error("no database");
-    const rows = await db.query<{ version: number; name: string }>("SELECT version, name FROM schema_migrations ORDER BY version");
+    const rows = await db.query<{ version: number; name: string }>(
+      "SELECT version, name FROM schema_migrations ORDER BY version",
+    );
     expect(rows).toEqual(WITH_SLOW.map((m) => ({ version: m.version, name: m.name })));
     expect(await isMigrated(db, WITH_SLOW)).toBe(true);
   });
@@ -49,7 +55,10 @@ describe.each(BACKENDS)("migrations on %s", (backend) => {
 
   it("rolls a failing migration back completely, recording nothing", async () => {
     const db = await open();
-    const broken: Migration[] = [...SHIPPED, { version: NEXT, name: "broken", sql: "CREATE TABLE half (id int); SELECT no_such_function();" }];
+    const broken: Migration[] = [
+      ...SHIPPED,
+      { version: NEXT, name: "broken", sql: "CREATE TABLE half (id int); SELECT no_such_function();" },
+    ];
     await expect(migrate(db, broken)).rejects.toThrow(/no_such_function/);
     expect(await db.query("SELECT to_regclass('items') IS NOT NULL AS present")).toEqual([{ present: false }]);
   });

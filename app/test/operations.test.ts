@@ -13,7 +13,15 @@ describe("log redaction", () => {
   it("censors credentials wherever a careless log call puts them", () => {
     const logs = new LogCapture();
     const logger = createLogger({ tenantSlug: "acme", level: "info", destination: logs });
-    logger.info({ password: "pw-1", db: { password: "pw-2" }, token: "tok-3", config: { adminToken: "tok-4", DATABASE_URL: "postgres://u:pw-5@h/d" } }, "oops");
+    logger.info(
+      {
+        password: "pw-1",
+        db: { password: "pw-2" },
+        token: "tok-3",
+        config: { adminToken: "tok-4", DATABASE_URL: "postgres://u:pw-5@h/d" },
+      },
+      "oops",
+    );
     logger.info({ req: { headers: { authorization: "Bearer tok-6" } } }, "headers");
     for (const secret of ["pw-1", "pw-2", "tok-3", "tok-4", "pw-5", "tok-6"]) expect(logs.text).not.toContain(secret);
     expect(logs.records()[0]).toMatchObject({ tenant: "acme", password: "[redacted]", msg: "oops" });
@@ -30,7 +38,12 @@ describe("TLS to the database", () => {
     // The proxy answers TLS requests with "N", as a server without TLS does; it never reaches an upstream here.
     const proxy = await AuthProxy.start("unused", "postgres://127.0.0.1:1/none");
     const credentials = new RotatingCredentials(async () => ({ username: "app", password: "unused" }));
-    const db = await openPostgres({ target: { kind: "rds", host: "127.0.0.1", port: proxy.port, database: "app", credentials }, caFile, poolMax: 1, logger: pino({ level: "silent" }) });
+    const db = await openPostgres({
+      target: { kind: "rds", host: "127.0.0.1", port: proxy.port, database: "app", credentials },
+      caFile,
+      poolMax: 1,
+      logger: pino({ level: "silent" }),
+    });
     try {
       await expect(db.query("SELECT 1")).rejects.toThrow(/does not support SSL/);
       expect(proxy.accepted + proxy.rejected).toBe(0);
@@ -51,7 +64,9 @@ describe("the add form's conversions", () => {
   });
 
   it("drops empty fields and reports unparseable numbers by form field", () => {
-    expect(formToCreateInput({ name: "Ally", notes: "", styleNumber: " ", tagGeneration: "4", pricePaid: "3.10" })).toEqual({
+    expect(
+      formToCreateInput({ name: "Ally", notes: "", styleNumber: " ", tagGeneration: "4", pricePaid: "3.10" }),
+    ).toEqual({
       input: { name: "Ally", tagGeneration: 4, pricePaidCents: 310 },
       errors: {},
     });

@@ -11,7 +11,12 @@ describe("the server-rendered page", () => {
   afterAll(async () => t.close());
 
   const form = (fields: Record<string, string>) =>
-    t.app.inject({ method: "POST", url: "/items", headers: { "content-type": "application/x-www-form-urlencoded" }, payload: new URLSearchParams(fields).toString() });
+    t.app.inject({
+      method: "POST",
+      url: "/items",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      payload: new URLSearchParams(fields).toString(),
+    });
 
   it("renders the tenant's skin and a no-JS add form, with a strict CSP", async () => {
     const res = await t.app.inject({ url: "/" });
@@ -26,7 +31,14 @@ describe("the server-rendered page", () => {
   });
 
   it("adds an item from the form and redirects back to the list (Post/Redirect/Get)", async () => {
-    const res = await form({ name: "Quackers", pricePaid: "12.5", tagGeneration: "2", condition: "good", token: AUTH.authorization.slice(7), formKey: "0b6c3d1e-2f4a-4b5c-8d9e-0f1a2b3c4d5e" });
+    const res = await form({
+      name: "Quackers",
+      pricePaid: "12.5",
+      tagGeneration: "2",
+      condition: "good",
+      token: AUTH.authorization.slice(7),
+      formKey: "0b6c3d1e-2f4a-4b5c-8d9e-0f1a2b3c4d5e",
+    });
     expect(res.statusCode).toBe(303);
     expect(res.headers["location"]).toMatch(/^\/\?added=\d+$/);
     const page = await t.app.inject({ url: res.headers["location"] as string });
@@ -36,7 +48,11 @@ describe("the server-rendered page", () => {
   });
 
   it("submitting the same form twice adds one item", async () => {
-    const fields = { name: "Twice Bear", token: AUTH.authorization.slice(7), formKey: "9e9e9e9e-1111-4222-8333-444455556666" };
+    const fields = {
+      name: "Twice Bear",
+      token: AUTH.authorization.slice(7),
+      formKey: "9e9e9e9e-1111-4222-8333-444455556666",
+    };
     expect((await form(fields)).statusCode).toBe(303);
     expect((await form(fields)).statusCode).toBe(303);
     expect((await t.app.inject({ url: "/api/items?q=Twice" })).headers["x-total-count"]).toBe("1");
@@ -59,7 +75,12 @@ describe("the server-rendered page", () => {
   });
 
   it("shows stored markup as text", async () => {
-    await t.app.inject({ method: "POST", url: "/api/items", headers: AUTH, payload: { name: XSS, notes: `"><svg onload=alert(2)>` } });
+    await t.app.inject({
+      method: "POST",
+      url: "/api/items",
+      headers: AUTH,
+      payload: { name: XSS, notes: `"><svg onload=alert(2)>` },
+    });
     const res = await t.app.inject({ url: "/" });
     expect(res.body).not.toContain("<script>alert");
     expect(res.body).not.toContain("<img src=x");
@@ -68,7 +89,8 @@ describe("the server-rendered page", () => {
   });
 
   it("pages through the collection with a next link", async () => {
-    for (let i = 0; i < 30; i++) await t.app.inject({ method: "POST", url: "/api/items", headers: AUTH, payload: { name: `Filler ${i}` } });
+    for (let i = 0; i < 30; i++)
+      await t.app.inject({ method: "POST", url: "/api/items", headers: AUTH, payload: { name: `Filler ${i}` } });
     const first = await t.app.inject({ url: "/" });
     const next = /rel="next" href="([^"]+)"/.exec(first.body)?.[1];
     expect(next).toBeDefined();
@@ -82,7 +104,9 @@ describe("the server-rendered page", () => {
 
 describe("escapeHtml", () => {
   it("escapes the five significant characters and stringifies null as empty", () => {
-    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe("&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;");
+    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe(
+      "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;",
+    );
     expect(escapeHtml(null)).toBe("");
   });
 });

@@ -28,7 +28,10 @@ describe("/readyz, the load balancer's check", () => {
 
   it("says a migration is missing, and leaves an error's text (hosts, role names) out of the public reason", async () => {
     const pending = await appWith(async () => false);
-    expect((await pending.inject({ url: "/readyz" })).json()).toEqual({ status: "not_ready", reason: "migrations not all applied" });
+    expect((await pending.inject({ url: "/readyz" })).json()).toEqual({
+      status: "not_ready",
+      reason: "migrations not all applied",
+    });
     const refused = await appWith(async () => {
       throw Object.assign(new Error('password authentication failed for user "acme_app_a"'), { code: "28P01" });
     });

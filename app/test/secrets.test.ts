@@ -15,7 +15,9 @@ describe("secret readers", () => {
   afterEach(() => sm.reset());
 
   it("reads the RDS-managed secret's username and password", async () => {
-    sm.on(GetSecretValueCommand, { SecretId: DB_ARN }).resolves({ SecretString: JSON.stringify({ username: "app", password: "p@ss", engine: "postgres" }) });
+    sm.on(GetSecretValueCommand, { SecretId: DB_ARN }).resolves({
+      SecretString: JSON.stringify({ username: "app", password: "p@ss", engine: "postgres" }),
+    });
     await expect(readDbCredentials(client, DB_ARN)).resolves.toEqual({ username: "app", password: "p@ss" });
   });
 
@@ -63,12 +65,18 @@ describeWithServer(`rotation of the RDS-managed password${serverUrl ? "" : " (sk
     const logs = new LogCapture();
     const logger = createLogger({ tenantSlug: "acme", level: "info", destination: logs });
     let current = "first-password";
-    sm.on(GetSecretValueCommand, { SecretId: DB_ARN }).callsFake(async () => ({ SecretString: JSON.stringify({ username: "postgres", password: current }) }));
+    sm.on(GetSecretValueCommand, { SecretId: DB_ARN }).callsFake(async () => ({
+      SecretString: JSON.stringify({ username: "postgres", password: current }),
+    }));
     const database = new URL(serverUrl ?? "").pathname.slice(1);
     // The pool notices a cut session asynchronously; wait until it has logged every idle client it lost.
     const dropAndWait = async (lostSoFar: number) => {
       proxy.dropConnections();
-      for (let i = 0; i < 500 && logs.lines.filter((l) => l.includes("idle database connection failed")).length < lostSoFar; i++) {
+      for (
+        let i = 0;
+        i < 500 && logs.lines.filter((l) => l.includes("idle database connection failed")).length < lostSoFar;
+        i++
+      ) {
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
     };
@@ -96,7 +104,8 @@ describeWithServer(`rotation of the RDS-managed password${serverUrl ? "" : " (sk
       expect(sm.commandCalls(GetSecretValueCommand)).toHaveLength(3);
 
       expect(logs.text).toContain("re-reading the credentials secret");
-      for (const secret of ["first-password", "second-password", "third-password"]) expect(logs.text).not.toContain(secret);
+      for (const secret of ["first-password", "second-password", "third-password"])
+        expect(logs.text).not.toContain(secret);
     } finally {
       await db.close();
       await proxy.close();

@@ -19,7 +19,12 @@ import type { Quotas } from "../capacity/capacity-math";
 import { RECONCILE_GRACE_MS, releaseStaleSeats, staleSeats } from "../capacity/reconcile";
 import { confirmYesNo } from "../prompt";
 import { resolveQuotas } from "../capacity/capacity-math";
-import { credentialsPlausible, readCachedQuotas, readServiceQuotas, writeCachedQuotas } from "../capacity/service-quotas";
+import {
+  credentialsPlausible,
+  readCachedQuotas,
+  readServiceQuotas,
+  writeCachedQuotas,
+} from "../capacity/service-quotas";
 
 export interface CapacityFlags {
   readonly env?: string;
@@ -33,7 +38,8 @@ export interface CapacityFlags {
 
 function quota(flag: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
-  if (!/^\d{1,6}$/.test(raw.trim())) throw new UsageError(`${flag} "${raw}" is not a quota (allowed: a whole number, e.g. 40)`);
+  if (!/^\d{1,6}$/.test(raw.trim()))
+    throw new UsageError(`${flag} "${raw}" is not a quota (allowed: a whole number, e.g. 40)`);
   return Number(raw.trim());
 }
 
@@ -55,8 +61,12 @@ async function reconcileSeats(io: Io, store: RecordStore, backend: BackendLocati
   const graceMinutes = RECONCILE_GRACE_MS / 60_000;
   const seats = await staleSeats(store, backend, io.now());
   if (seats.length === 0) return { seats, applied: false, graceMinutes };
-  for (const s of seats) io.stderr.write(`seat without a stack: ${s.pool} seat ${s.seat ?? "?"} of ${s.project}/${s.stack}, claimed ${s.claimedAt}\n`);
-  if (!(await confirmYesNo(io, `Release these ${seats.length} seat(s)?`, yes))) return { seats, applied: false, graceMinutes };
+  for (const s of seats)
+    io.stderr.write(
+      `seat without a stack: ${s.pool} seat ${s.seat ?? "?"} of ${s.project}/${s.stack}, claimed ${s.claimedAt}\n`,
+    );
+  if (!(await confirmYesNo(io, `Release these ${seats.length} seat(s)?`, yes)))
+    return { seats, applied: false, graceMinutes };
   await releaseStaleSeats(store, seats);
   return { seats, applied: true, graceMinutes };
 }
@@ -66,11 +76,16 @@ export async function capacityAction(io: Io, reporter: Reporter, flags: Capacity
   checkEnv(env);
   const rds = quota("--rds-quota", flags.rdsQuota);
   const iam = quota("--iam-role-quota", flags.iamRoleQuota);
-  const overrides: Partial<Quotas> = { ...(rds === undefined ? {} : { rdsInstances: rds }), ...(iam === undefined ? {} : { iamRoles: iam }) };
+  const overrides: Partial<Quotas> = {
+    ...(rds === undefined ? {} : { rdsInstances: rds }),
+    ...(iam === undefined ? {} : { iamRoles: iam }),
+  };
   const secretsProvider = checkSecretsProviderOption(flags.secretsProvider);
   const reconcile = flags.reconcile ?? false;
   if (reconcile && !(flags.yes ?? false) && !io.interactive) {
-    throw new UsageError(`capacity --reconcile of env ${env} needs confirmation, and there is no terminal to ask on (allowed: tenantctl capacity --env ${env} --reconcile --yes)`);
+    throw new UsageError(
+      `capacity --reconcile of env ${env} needs confirmation, and there is no terminal to ask on (allowed: tenantctl capacity --env ${env} --reconcile --yes)`,
+    );
   }
   const unset = Object.values(resolveQuotas(io.env, overrides).sources).some((s) => s === "default");
   const session = await openEngineSession(io, { secretsProvider, installPulumi: false });
@@ -85,27 +100,69 @@ export async function capacityAction(io: Io, reporter: Reporter, flags: Capacity
     if (attempt.ok) {
       fromServiceQuotas = attempt.values;
       read = { status: "read", fetchedAt: attempt.fetchedAt };
-      await writeCachedQuotas(session.store, { region: shared.region, fetchedAt: attempt.fetchedAt, values: attempt.values });
+      await writeCachedQuotas(session.store, {
+        region: shared.region,
+        fetchedAt: attempt.fetchedAt,
+        values: attempt.values,
+      });
     } else {
       const cached = await readCachedQuotas(session.store, shared.region);
       fromServiceQuotas = cached?.values ?? {};
-      read = cached === undefined ? { status: "unavailable", reason: attempt.reason } : { status: "cached", fetchedAt: cached.fetchedAt, reason: attempt.reason };
-      const fallback = cached === undefined ? "using TENANTCTL_QUOTA_* or AWS's defaults" : `using the values read at ${cached.fetchedAt}`;
-      io.stderr.write(`warning: quotas not read from Service Quotas in ${shared.region}: ${attempt.reason}; ${fallback}\n`);
+      read =
+        cached === undefined
+          ? { status: "unavailable", reason: attempt.reason }
+          : { status: "cached", fetchedAt: cached.fetchedAt, reason: attempt.reason };
+      const fallback =
+        cached === undefined
+          ? "using TENANTCTL_QUOTA_* or AWS's defaults"
+          : `using the values read at ${cached.fetchedAt}`;
+      io.stderr.write(
+        `warning: quotas not read from Service Quotas in ${shared.region}: ${attempt.reason}; ${fallback}\n`,
+      );
     }
   }
-  const report = { ...(await capacityReport(session.store, env, shared, resolveQuotas(io.env, overrides, fromServiceQuotas))), serviceQuotas: read, reconciled };
+  const report = {
+    ...(await capacityReport(session.store, env, shared, resolveQuotas(io.env, overrides, fromServiceQuotas))),
+    serviceQuotas: read,
+    reconciled,
+  };
   reporter.result(report, (out) => {
     const head = ["limit", "scope", "used", "max", "source", "tenants left", "adjustable"];
-    const table = renderTable(head, report.rows.map((r) => [r.limit, r.scope, String(r.used), String(r.max), r.source, String(r.tenantsLeft), r.adjustable ? "yes" : "no (hard)"]));
+    const table = renderTable(
+      head,
+      report.rows.map((r) => [
+        r.limit,
+        r.scope,
+        String(r.used),
+        String(r.max),
+        r.source,
+        String(r.tenantsLeft),
+        r.adjustable ? "yes" : "no (hard)",
+      ]),
+    );
     if (reconciled !== null) {
       const verb = reconciled.applied ? "released" : "would release";
-      if (reconciled.seats.length === 0) out(`reconciled: every seat belongs to a stack that exists (or was claimed within the last ${reconciled.graceMinutes} minutes)`);
-      for (const s of reconciled.seats) out(`reconciled: ${verb} ${s.pool} seat ${s.seat ?? "?"} of ${s.project}/${s.stack} (claimed ${s.claimedAt}; the stack does not exist)`);
+      if (reconciled.seats.length === 0)
+        out(
+          `reconciled: every seat belongs to a stack that exists (or was claimed within the last ${reconciled.graceMinutes} minutes)`,
+        );
+      for (const s of reconciled.seats)
+        out(
+          `reconciled: ${verb} ${s.pool} seat ${s.seat ?? "?"} of ${s.project}/${s.stack} (claimed ${s.claimedAt}; the stack does not exist)`,
+        );
     }
     out(table);
-    out(`listener priorities claimed: ${Object.entries(report.counts.prioritiesPerAlb).map(([alb, n]) => `${alb} ${n}`).join(", ") || "none"}`);
-    if (read.fetchedAt !== undefined) out(`service-quotas values ${read.status === "read" ? "read now" : "cached"} (${read.fetchedAt}); provision and restore use them until the next capacity run`);
+    out(
+      `listener priorities claimed: ${
+        Object.entries(report.counts.prioritiesPerAlb)
+          .map(([alb, n]) => `${alb} ${n}`)
+          .join(", ") || "none"
+      }`,
+    );
+    if (read.fetchedAt !== undefined)
+      out(
+        `service-quotas values ${read.status === "read" ? "read now" : "cached"} (${read.fetchedAt}); provision and restore use them until the next capacity run`,
+      );
     if ("loadBalancer" in report.next) out(`the next tenant of ${env} goes on ${report.next.loadBalancer}`);
     else out(`the next tenant of ${env} would be REFUSED: ${report.next.refused}\n  fix: ${report.next.fix}`);
   });

@@ -52,8 +52,20 @@ export async function driftAction(io: Io, reporter: Reporter, flags: DriftFlags)
   const secretsProvider = checkSecretsProviderOption(flags.secretsProvider);
   const records = openRecordsSession(io);
   const entries = (await listIndex(records.store, TENANTS_PROJECT)).filter((e) => e.env === env);
-  const selection = selectTenants(entries.map((e) => ({ slug: e.slug, tier: e.tier, loadBalancer: e.spec.loadBalancer, pinnedImage: e.spec.pinnedImage })), selectors, true);
-  if (selection.unknownSlugs.length > 0) throw new NotFoundError(`--select names tenant(s) that do not exist in env ${env}: ${selection.unknownSlugs.join(", ")}`);
+  const selection = selectTenants(
+    entries.map((e) => ({
+      slug: e.slug,
+      tier: e.tier,
+      loadBalancer: e.spec.loadBalancer,
+      pinnedImage: e.spec.pinnedImage,
+    })),
+    selectors,
+    true,
+  );
+  if (selection.unknownSlugs.length > 0)
+    throw new NotFoundError(
+      `--select names tenant(s) that do not exist in env ${env}: ${selection.unknownSlugs.join(", ")}`,
+    );
   await openEngineSession(io, { secretsProvider, installPulumi: false });
   const results: TenantDrift[] = [];
   reporter.info(`checking ${selection.selected.length} tenant(s) of ${env} for drift, ${concurrency} at a time`);
@@ -65,21 +77,39 @@ export async function driftAction(io: Io, reporter: Reporter, flags: DriftFlags)
     onEvent: verbose ? (e) => reporter.info(describePoolEvent(e)) : undefined,
   });
   try {
-    await boundedEach(selection.selected, concurrency, async ({ slug }) => {
-      const result = await pool.run(
-        { kind: "drift", env, slug, secretsProvider, retry: `tenantctl drift tenants --env ${env} --select slug=${slug}` },
-        verbose ? { onLine: (line: string) => reporter.info(`[${slug}] ${line}`) } : {},
-      );
-      if (!result.ok || result.value.kind !== "drift") {
-        const error = result.ok ? `unexpected ${result.value.kind} result` : result.error;
-        results.push({ slug, status: "error", resources: [], error, fix: null });
-        reporter.info(`  ${slug}: could not check: ${error}`);
-        return;
-      }
-      const resources = result.value.drifted;
-      results.push({ slug, status: resources.length > 0 ? "drifted" : "clean", resources, error: null, fix: resources.length > 0 ? driftFix(slug, env) : null });
-      reporter.info(`  ${slug}: ${resources.length > 0 ? `DRIFTED (${resources.length} resource(s))` : "no drift"}`);
-    }, () => true, { staggerMs });
+    await boundedEach(
+      selection.selected,
+      concurrency,
+      async ({ slug }) => {
+        const result = await pool.run(
+          {
+            kind: "drift",
+            env,
+            slug,
+            secretsProvider,
+            retry: `tenantctl drift tenants --env ${env} --select slug=${slug}`,
+          },
+          verbose ? { onLine: (line: string) => reporter.info(`[${slug}] ${line}`) } : {},
+        );
+        if (!result.ok || result.value.kind !== "drift") {
+          const error = result.ok ? `unexpected ${result.value.kind} result` : result.error;
+          results.push({ slug, status: "error", resources: [], error, fix: null });
+          reporter.info(`  ${slug}: could not check: ${error}`);
+          return;
+        }
+        const resources = result.value.drifted;
+        results.push({
+          slug,
+          status: resources.length > 0 ? "drifted" : "clean",
+          resources,
+          error: null,
+          fix: resources.length > 0 ? driftFix(slug, env) : null,
+        });
+        reporter.info(`  ${slug}: ${resources.length > 0 ? `DRIFTED (${resources.length} resource(s))` : "no drift"}`);
+      },
+      () => true,
+      { staggerMs },
+    );
   } finally {
     await pool.close();
   }
@@ -88,16 +118,22 @@ export async function driftAction(io: Io, reporter: Reporter, flags: DriftFlags)
   const errors = results.filter((r) => r.status === "error");
   const document = { env, checked: results.length, drifted: drifted.length, errors: errors.length, tenants: results };
   reporter.result(document, (out) => {
-    out(`${results.length} tenant(s) checked in ${env}: ${drifted.length} drifted, ${errors.length} could not be checked`);
+    out(
+      `${results.length} tenant(s) checked in ${env}: ${drifted.length} drifted, ${errors.length} could not be checked`,
+    );
     for (const r of drifted) {
       out(`  ${r.slug}:`);
-      for (const res of r.resources) out(`    ${res.op} ${res.type} ${res.name}${res.keys.length > 0 ? ` (${res.keys.join(", ")})` : ""}`);
+      for (const res of r.resources)
+        out(`    ${res.op} ${res.type} ${res.name}${res.keys.length > 0 ? ` (${res.keys.join(", ")})` : ""}`);
       out(`    fix: ${r.fix ?? driftFix(r.slug, env)}`);
     }
     for (const r of errors) out(`  ${r.slug}: error: ${r.error ?? "unknown"}`);
   });
   if (errors.length > 0) {
-    throw new OperationFailedError(`${errors.length} tenant(s) could not be checked for drift (${errors.map((r) => r.slug).join(", ")})`, { resultPrinted: true });
+    throw new OperationFailedError(
+      `${errors.length} tenant(s) could not be checked for drift (${errors.map((r) => r.slug).join(", ")})`,
+      { resultPrinted: true },
+    );
   }
   if (drifted.length > 0) {
     throw new ConflictError(`drift found in ${drifted.length} tenant(s): ${drifted.map((r) => r.slug).join(", ")}`, {

@@ -30,11 +30,17 @@ export interface PreviewGcFlags {
   readonly installPulumi?: boolean;
 }
 
-export async function previewListAction(ctx: CommandContext, reporter: Reporter, flags: PreviewListFlags): Promise<void> {
+export async function previewListAction(
+  ctx: CommandContext,
+  reporter: Reporter,
+  flags: PreviewListFlags,
+): Promise<void> {
   if (flags.env !== undefined) checkEnv(flags.env);
   const now = await previewNow(ctx.io);
   const session = openRecordsSession(ctx.io);
-  const listed = (await listPreviewEntries(session.store)).filter(({ entry }) => flags.env === undefined || entry.record.env === flags.env);
+  const listed = (await listPreviewEntries(session.store)).filter(
+    ({ entry }) => flags.env === undefined || entry.record.env === flags.env,
+  );
   const rows = listed.map(({ entry, problem }) => ({
     branch: entry.record.branch,
     env: entry.record.env,
@@ -55,8 +61,19 @@ export async function previewListAction(ctx: CommandContext, reporter: Reporter,
       return;
     }
     const cells = rows.map((r) => {
-      const expires = r.problem !== null ? `invalid record: ${r.problem}` : `${r.expiresAt} (${r.expired === true ? "expired " : ""}${relativeTime(new Date(r.expiresAt), now)})`;
-      return [r.branch, r.env, relativeTime(new Date(r.createdAt), now).replace(/ ago$/, ""), expires, r.url ?? "-", r.image, r.status];
+      const expires =
+        r.problem !== null
+          ? `invalid record: ${r.problem}`
+          : `${r.expiresAt} (${r.expired === true ? "expired " : ""}${relativeTime(new Date(r.expiresAt), now)})`;
+      return [
+        r.branch,
+        r.env,
+        relativeTime(new Date(r.createdAt), now).replace(/ ago$/, ""),
+        expires,
+        r.url ?? "-",
+        r.image,
+        r.status,
+      ];
     });
     out(renderTable(["branch", "env", "age", "expires", "url", "image", "status"], cells));
     out(`${rows.length} preview${rows.length === 1 ? "" : "s"}`);
@@ -72,30 +89,43 @@ export async function previewGcAction(ctx: CommandContext, reporter: Reporter, f
   const dryRun = flags.dryRun ?? false;
   const retry = `tenantctl preview gc --env ${env}${flags.keepBranches === undefined ? "" : ` --keep-branches ${flags.keepBranches}`} --yes`;
   if (!dryRun && !(flags.yes ?? false) && !ctx.io.interactive) {
-    throw new UsageError(`preview gc of env ${env} needs confirmation, and there is no terminal to ask on (allowed: ${retry}, or --dry-run)`);
+    throw new UsageError(
+      `preview gc of env ${env} needs confirmation, and there is no terminal to ask on (allowed: ${retry}, or --dry-run)`,
+    );
   }
   const session = await openEngineSession(ctx.io, { secretsProvider, installPulumi: flags.installPulumi ?? false });
   if (!dryRun && !(flags.yes ?? false)) {
     await confirmBySlug(ctx.io, {
-      slug: env, what: `preview gc of env ${env}`, label: "env name", yes: false, command: retry.replace(/ --yes$/, ""),
+      slug: env,
+      what: `preview gc of env ${env}`,
+      label: "env name",
+      yes: false,
+      command: retry.replace(/ --yes$/, ""),
       warning: `This destroys every expired preview of env ${env}${keepBranches === undefined ? "" : " and every preview whose branch is not in the keep list"}`,
     });
   }
   const result = await previewGc(session, { env, now, keepBranches, dryRun, retry });
   for (const s of result.skipped) reporter.warn(`skipped ${s.stack}: ${s.problem}`);
   reporter.result(result, (out) => {
-    if (result.removals.length === 0) out(`no preview of env ${env} to remove (${result.previews} checked at ${result.now})`);
+    if (result.removals.length === 0)
+      out(`no preview of env ${env} to remove (${result.previews} checked at ${result.now})`);
     for (const r of result.removals) {
       const why = r.reason === "expired" ? `expired ${r.expiresAt}` : "branch deleted";
-      out(`${r.outcome === "would-destroy" ? "would remove" : r.outcome} ${r.stack} (branch ${r.branch}; ${why})${r.message === undefined ? "" : `: ${r.message}`}`);
+      out(
+        `${r.outcome === "would-destroy" ? "would remove" : r.outcome} ${r.stack} (branch ${r.branch}; ${why})${r.message === undefined ? "" : `: ${r.message}`}`,
+      );
     }
   });
   const code = gcExitCode(result);
   if (code !== 0) {
     const failed = result.removals.filter((r) => r.outcome === "failed" || r.outcome === "locked");
-    throw new CliError(code, `gc could not remove ${failed.length} preview(s): ${failed.map((r) => `${r.stack} (${r.outcome})`).join(", ")}`, {
-      hint: `the others were removed; rerun later: ${retry}`,
-      resultPrinted: true,
-    });
+    throw new CliError(
+      code,
+      `gc could not remove ${failed.length} preview(s): ${failed.map((r) => `${r.stack} (${r.outcome})`).join(", ")}`,
+      {
+        hint: `the others were removed; rerun later: ${retry}`,
+        resultPrinted: true,
+      },
+    );
   }
 }

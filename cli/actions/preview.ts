@@ -5,7 +5,14 @@
 import type { Reporter } from "../io";
 import type { CommandContext } from "../command-line";
 import { checkSecretsProviderOption } from "../orchestration/prerequisites";
-import { checkedFormat, checkedImage, checkedTtl, previewNow, previewTarget, type OutputFormat } from "../preview/input";
+import {
+  checkedFormat,
+  checkedImage,
+  checkedTtl,
+  previewNow,
+  previewTarget,
+  type OutputFormat,
+} from "../preview/input";
 import { openEngineSession } from "../orchestration/session";
 import { previewUp } from "../preview/deploy";
 import { costBreakdown, PRICE_ASSUMPTIONS } from "../../infra/tiers";
@@ -43,8 +50,12 @@ export async function previewUpAction(ctx: CommandContext, reporter: Reporter, f
   const now = await previewNow(ctx.io);
   const secretsProvider = checkSecretsProviderOption(flags.secretsProvider);
   const retry = [
-    "tenantctl preview up --branch", shellQuote(target.branch), "--env", target.env,
-    ...(image === undefined ? [] : ["--image", shellQuote(image)]), ...(flags.ttl === undefined ? [] : ["--ttl", flags.ttl]),
+    "tenantctl preview up --branch",
+    shellQuote(target.branch),
+    "--env",
+    target.env,
+    ...(image === undefined ? [] : ["--image", shellQuote(image)]),
+    ...(flags.ttl === undefined ? [] : ["--ttl", flags.ttl]),
   ].join(" ");
   const session = await openEngineSession(ctx.io, { secretsProvider, installPulumi: flags.installPulumi ?? false });
   const result = await previewUp(session, { target, image, ttlMs, now, retry });
@@ -55,24 +66,38 @@ export async function previewUpAction(ctx: CommandContext, reporter: Reporter, f
   });
 }
 
-export async function previewDownAction(ctx: CommandContext, reporter: Reporter, flags: PreviewDownFlags): Promise<void> {
+export async function previewDownAction(
+  ctx: CommandContext,
+  reporter: Reporter,
+  flags: PreviewDownFlags,
+): Promise<void> {
   const target = previewTarget(flags.branch, flags.env, ctx.io.env);
   const secretsProvider = checkSecretsProviderOption(flags.secretsProvider);
   const retry = `tenantctl preview down --branch ${shellQuote(target.branch)} --env ${target.env} --yes`;
-  const confirm = (): Promise<void> => confirmBySlug(ctx.io, {
-    slug: target.slug,
-    what: `preview down of branch ${JSON.stringify(target.branch)}`,
-    warning: `This destroys the preview of branch ${JSON.stringify(target.branch)} (stack ${target.stack}); its database goes without a snapshot`,
-    label: "preview slug",
-    yes: flags.yes ?? false,
-    command: retry.replace(/ --yes$/, ""),
-  });
+  const confirm = (): Promise<void> =>
+    confirmBySlug(ctx.io, {
+      slug: target.slug,
+      what: `preview down of branch ${JSON.stringify(target.branch)}`,
+      warning: `This destroys the preview of branch ${JSON.stringify(target.branch)} (stack ${target.stack}); its database goes without a snapshot`,
+      label: "preview slug",
+      yes: flags.yes ?? false,
+      command: retry.replace(/ --yes$/, ""),
+    });
   // Refuse before touching anything when nobody can confirm.
   if (!(flags.yes ?? false) && !ctx.io.interactive) await confirm();
   const session = await openEngineSession(ctx.io, { secretsProvider, installPulumi: flags.installPulumi ?? false });
   const result = await previewDown(session, { target, retry, confirm });
-  const document = { branch: result.branch, env: target.env, stack: result.stack, removed: true, resourcesDeleted: result.deleted.length, createdAt: result.record?.createdAt ?? null };
+  const document = {
+    branch: result.branch,
+    env: target.env,
+    stack: result.stack,
+    removed: true,
+    resourcesDeleted: result.deleted.length,
+    createdAt: result.record?.createdAt ?? null,
+  };
   reporter.result(document, (out) => {
-    out(`preview of ${result.branch} removed (${result.deleted.length} resources deleted, stack ${result.stack} removed)`);
+    out(
+      `preview of ${result.branch} removed (${result.deleted.length} resources deleted, stack ${result.stack} removed)`,
+    );
   });
 }

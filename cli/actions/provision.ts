@@ -7,9 +7,16 @@ import type { Reporter } from "../io";
 import type { TenantFlags } from "../tenant-input";
 import { applyAndReport } from "./tenant-apply";
 
-export type ProvisionFlags = TenantFlags & OutputFlags & BackendFlags & { readonly dryRun?: boolean; readonly yes?: boolean; readonly pool?: boolean };
+export type ProvisionFlags = TenantFlags &
+  OutputFlags &
+  BackendFlags & { readonly dryRun?: boolean; readonly yes?: boolean; readonly pool?: boolean };
 
-export async function provisionAction(ctx: CommandContext, reporter: Reporter, slug: string, flags: ProvisionFlags): Promise<void> {
+export async function provisionAction(
+  ctx: CommandContext,
+  reporter: Reporter,
+  slug: string,
+  flags: ProvisionFlags,
+): Promise<void> {
   await applyAndReport(ctx, reporter, {
     mode: "provision",
     slug,
@@ -19,7 +26,11 @@ export async function provisionAction(ctx: CommandContext, reporter: Reporter, s
     yes: flags.yes ?? false,
     secretsProvider: flags.secretsProvider,
     installPulumi: flags.installPulumi ?? false,
-    retry: commandLine(["provision", "tenant", slug], { ...flags, pool: undefined, ...(flags.pool === false ? { noPool: true } : {}) }),
+    retry: commandLine(["provision", "tenant", slug], {
+      ...flags,
+      pool: undefined,
+      ...(flags.pool === false ? { noPool: true } : {}),
+    }),
     usePool: flags.pool !== false,
   });
 }

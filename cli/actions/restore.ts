@@ -26,12 +26,20 @@ export async function restoreAction(io: Io, reporter: Reporter, slug: string, fl
   const snapshotIssue = flags.snapshot === undefined ? undefined : snapshotIdProblem(flags.snapshot);
   if (snapshotIssue !== undefined) throw new UsageError(`--snapshot: ${snapshotIssue}`);
   if (flags.newSecrets === true && flags.restoreSecrets === true) {
-    throw new UsageError("--restore-secrets and --new-secrets exclude each other (allowed: one of them: keep the old admin token, or take a new one)");
+    throw new UsageError(
+      "--restore-secrets and --new-secrets exclude each other (allowed: one of them: keep the old admin token, or take a new one)",
+    );
   }
   const secretsProvider = checkSecretsProviderOption(flags.secretsProvider);
   const session = await openEngineSession(io, { secretsProvider, installPulumi: false });
   const retry = `tenantctl restore tenant ${slug} --env ${env}${flags.snapshot === undefined ? "" : ` --snapshot ${flags.snapshot}`}`;
-  const result = await restoreTenant(session, { slug, env, snapshot: flags.snapshot, secrets: flags.restoreSecrets === true ? "restore" : flags.newSecrets === true ? "new" : undefined, retry });
+  const result = await restoreTenant(session, {
+    slug,
+    env,
+    snapshot: flags.snapshot,
+    secrets: flags.restoreSecrets === true ? "restore" : flags.newSecrets === true ? "new" : undefined,
+    retry,
+  });
   const url = typeof result.outputs.url === "string" ? result.outputs.url : null;
   const document = {
     tenant: slug,
@@ -54,7 +62,11 @@ export async function restoreAction(io: Io, reporter: Reporter, slug: string, fl
     out(`${slug} is restored from snapshot ${result.snapshot} (torn down ${result.fromTeardown.finishedAt})`);
     out(`  url:      ${url ?? "(not reported by the stack)"}`);
     out(`  tier:     ${result.spec.tier}; image ${document.image}`);
-    out(`  priority: ${result.spec.listenerPriority} on ${result.spec.loadBalancer}; generation ${result.spec.generation}`);
-    out(`  secrets:  ${result.restoredSecrets.length > 0 ? `restored and adopted (${result.restoredSecrets.map((s) => s.name).join(", ")}); admin token kept` : "new"}`);
+    out(
+      `  priority: ${result.spec.listenerPriority} on ${result.spec.loadBalancer}; generation ${result.spec.generation}`,
+    );
+    out(
+      `  secrets:  ${result.restoredSecrets.length > 0 ? `restored and adopted (${result.restoredSecrets.map((s) => s.name).join(", ")}); admin token kept` : "new"}`,
+    );
   });
 }

@@ -17,23 +17,39 @@ import { changeSummary } from "../progress";
 import { confirmBySlug } from "../prompt";
 import { checkEnv, envOrDefault } from "../env-input";
 
-export type SharedFlags = OutputFlags & BackendFlags & {
-  readonly env?: string;
-  readonly config?: string[];
-  readonly configFile?: string;
-  readonly yes?: boolean;
-  readonly format?: "text" | "markdown";
-};
+export type SharedFlags = OutputFlags &
+  BackendFlags & {
+    readonly env?: string;
+    readonly config?: string[];
+    readonly configFile?: string;
+    readonly yes?: boolean;
+    readonly format?: "text" | "markdown";
+  };
 
-export async function sharedAction(ctx: CommandContext, reporter: Reporter, action: SharedAction, flags: SharedFlags): Promise<void> {
+export async function sharedAction(
+  ctx: CommandContext,
+  reporter: Reporter,
+  action: SharedAction,
+  flags: SharedFlags,
+): Promise<void> {
   const env = envOrDefault(flags.env, ctx.io.env);
   checkEnv(env);
   const secretsProvider = checkSecretsProviderOption(flags.secretsProvider);
   const format = checkedFormat(flags.format, flags.json ?? false);
-  const config = await loadSharedConfig({ env, file: flags.configFile, overrides: flags.config ?? [], cwd: ctx.io.cwd });
+  const config = await loadSharedConfig({
+    env,
+    file: flags.configFile,
+    overrides: flags.config ?? [],
+    cwd: ctx.io.cwd,
+  });
   if (action === "down") {
     await confirmBySlug(ctx.io, {
-      slug: env, what: `shared down of env ${env}`, warning: `This destroys the shared layer of env ${env}`, label: "env name", yes: flags.yes ?? false, command: `tenantctl shared down --env ${env}`,
+      slug: env,
+      what: `shared down of env ${env}`,
+      warning: `This destroys the shared layer of env ${env}`,
+      label: "env name",
+      yes: flags.yes ?? false,
+      command: `tenantctl shared down --env ${env}`,
     });
   }
   const session = await openEngineSession(ctx.io, { secretsProvider, installPulumi: flags.installPulumi ?? false });
@@ -47,16 +63,20 @@ export async function sharedAction(ctx: CommandContext, reporter: Reporter, acti
   const result = await runShared(session, { action, config });
   // The shared stack's outputs are ids, ARNs and names (infra/shared/outputs.ts): nothing secret.
   const safeOutputs = result.outputs;
-  reporter.result({ env, stack: result.stack, action, resourceChanges: result.changes, outputs: safeOutputs }, (out) => {
-    out(`shared ${action} ${env}: ${changeSummary(result.changes, action === "preview")}`);
-    if (action !== "up") return;
-    for (const [key, value] of Object.entries(safeOutputs)) {
-      if (key !== "certificateValidationRecords") out(`  ${key}: ${typeof value === "string" ? value : JSON.stringify(value)}`);
-    }
-    const records = safeOutputs.certificateValidationRecords;
-    if (Array.isArray(records) && records.length > 0 && config.hostedZoneId === undefined) {
-      out("  certificate validation records (keep them published: ACM renews the certificate with them):");
-      out(recordsTable(records as ValidationRecord[]).replace(/^/gm, "    "));
-    }
-  });
+  reporter.result(
+    { env, stack: result.stack, action, resourceChanges: result.changes, outputs: safeOutputs },
+    (out) => {
+      out(`shared ${action} ${env}: ${changeSummary(result.changes, action === "preview")}`);
+      if (action !== "up") return;
+      for (const [key, value] of Object.entries(safeOutputs)) {
+        if (key !== "certificateValidationRecords")
+          out(`  ${key}: ${typeof value === "string" ? value : JSON.stringify(value)}`);
+      }
+      const records = safeOutputs.certificateValidationRecords;
+      if (Array.isArray(records) && records.length > 0 && config.hostedZoneId === undefined) {
+        out("  certificate validation records (keep them published: ACM renews the certificate with them):");
+        out(recordsTable(records as ValidationRecord[]).replace(/^/gm, "    "));
+      }
+    },
+  );
 }

@@ -15,7 +15,12 @@ import { asUsageError, parseSpecOrUsage, requestedTenant, type TenantFlags } fro
 
 export type SynthFlags = TenantFlags & OutputFlags;
 
-export async function synthAction(ctx: CommandContext, reporter: Reporter, slug: string, flags: SynthFlags): Promise<void> {
+export async function synthAction(
+  ctx: CommandContext,
+  reporter: Reporter,
+  slug: string,
+  flags: SynthFlags,
+): Promise<void> {
   const requested = await requestedTenant(slug, flags, ctx.io.env);
   const shared = placeholderSharedOutputs(requested.spec.env);
   const spec = parseSpecOrUsage({
@@ -28,22 +33,33 @@ export async function synthAction(ctx: CommandContext, reporter: Reporter, slug:
   const names = tenantNames(spec);
   let result;
   try {
-    result = await synthesize(tenantProgram(spec, shared), { project: names.project, stack: names.stack, ctx: { region: shared.region, accountId: shared.accountId } });
+    result = await synthesize(tenantProgram(spec, shared), {
+      project: names.project,
+      stack: names.stack,
+      ctx: { region: shared.region, accountId: shared.accountId },
+    });
   } catch (error: unknown) {
     throw asUsageError(error);
   }
   const document = synthDocument(names.stack, result.resources, result.violations);
   const cost = costBreakdown(spec.tier, { identitySecret: spec.tenantId !== undefined });
   reporter.result(document, (out) => {
-    out(`stack ${names.project}/${names.stack} (placeholder shared stack: ${shared.baseDomain}, account ${shared.accountId})`);
+    out(
+      `stack ${names.project}/${names.stack} (placeholder shared stack: ${shared.baseDomain}, account ${shared.accountId})`,
+    );
     for (const line of synthTree(result.resources)) out(`  ${line}`);
     out(`${document.resources.length} resources; url https://${slug}.${shared.baseDomain}`);
-    out(`monthly cost estimate (${spec.tier}): $${cost.totalUsd.toFixed(2)} ` +
-      `(compute $${cost.computeUsd.toFixed(2)}, database $${cost.databaseUsd.toFixed(2)}, storage $${cost.storageUsd.toFixed(2)}, secrets $${cost.secretsUsd.toFixed(2)}; us-east-1 on-demand, shared ALB/NAT not included)`);
+    out(
+      `monthly cost estimate (${spec.tier}): $${cost.totalUsd.toFixed(2)} ` +
+        `(compute $${cost.computeUsd.toFixed(2)}, database $${cost.databaseUsd.toFixed(2)}, storage $${cost.storageUsd.toFixed(2)}, secrets $${cost.secretsUsd.toFixed(2)}; us-east-1 on-demand, shared ALB/NAT not included)`,
+    );
     for (const v of result.violations) out(`violation: ${v.type} ${v.name}: ${v.code}: ${v.message}`);
   });
   if (result.violations.length > 0) {
     const first = result.violations[0];
-    throw new UsageError(`${result.violations.length} AWS rule violation(s), first: ${first?.type} ${first?.name}: ${first?.code}: ${first?.message}`, { resultPrinted: true });
+    throw new UsageError(
+      `${result.violations.length} AWS rule violation(s), first: ${first?.type} ${first?.name}: ${first?.code}: ${first?.message}`,
+      { resultPrinted: true },
+    );
   }
 }

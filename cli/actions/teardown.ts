@@ -10,31 +10,49 @@ import { teardownTenant } from "../orchestration/teardown";
 import { confirmBySlug } from "../prompt";
 import { checkSlugAndEnv, envOrDefault } from "../env-input";
 
-export type TeardownFlags = OutputFlags & BackendFlags & {
-  readonly env?: string;
-  readonly yes?: boolean;
-  readonly keepStack?: boolean;
-  readonly forceDeleteSecrets?: boolean;
-};
+export type TeardownFlags = OutputFlags &
+  BackendFlags & {
+    readonly env?: string;
+    readonly yes?: boolean;
+    readonly keepStack?: boolean;
+    readonly forceDeleteSecrets?: boolean;
+  };
 
-export async function teardownAction(ctx: CommandContext, reporter: Reporter, slug: string, flags: TeardownFlags): Promise<void> {
+export async function teardownAction(
+  ctx: CommandContext,
+  reporter: Reporter,
+  slug: string,
+  flags: TeardownFlags,
+): Promise<void> {
   const env = envOrDefault(flags.env, ctx.io.env);
   checkSlugAndEnv(slug, env);
   const secretsProvider = checkSecretsProviderOption(flags.secretsProvider);
   const retry = commandLine(["teardown", "tenant", slug], { ...flags, yes: true });
   // Refuse before touching anything when nobody can confirm.
   if (!(flags.yes ?? false) && !ctx.io.interactive) {
-    await confirmBySlug(ctx.io, { slug, what: `teardown of ${slug}`, yes: false, command: retry.replace(/ --yes$/, "") });
+    await confirmBySlug(ctx.io, {
+      slug,
+      what: `teardown of ${slug}`,
+      yes: false,
+      command: retry.replace(/ --yes$/, ""),
+    });
   }
   const session = await openEngineSession(ctx.io, { secretsProvider, installPulumi: flags.installPulumi ?? false });
-  const action = `This destroys tenant ${slug} in ${env} (final DB snapshot kept, state archived, secrets ${flags.forceDeleteSecrets ?? false ? "FORCE-DELETED" : "kept for their recovery window"})`;
+  const action = `This destroys tenant ${slug} in ${env} (final DB snapshot kept, state archived, secrets ${(flags.forceDeleteSecrets ?? false) ? "FORCE-DELETED" : "kept for their recovery window"})`;
   const result = await teardownTenant(session, {
     slug,
     env,
     keepStack: flags.keepStack ?? false,
     forceDeleteSecrets: flags.forceDeleteSecrets ?? false,
     retry,
-    confirm: () => confirmBySlug(ctx.io, { slug, what: `teardown of ${slug}`, warning: action, yes: flags.yes ?? false, command: retry.replace(/ --yes$/, "") }),
+    confirm: () =>
+      confirmBySlug(ctx.io, {
+        slug,
+        what: `teardown of ${slug}`,
+        warning: action,
+        yes: flags.yes ?? false,
+        command: retry.replace(/ --yes$/, ""),
+      }),
   });
   const { record } = result;
   const document = {
@@ -51,7 +69,9 @@ export async function teardownAction(ctx: CommandContext, reporter: Reporter, sl
     out(`${slug} is torn down`);
     out(`  final DB snapshot: ${record.finalSnapshotIdentifier ?? "(none)"}`);
     out(`  state archive:     ${document.archive}`);
-    out(`  secrets:           ${record.secrets === "force-deleted" ? "force-deleted" : "kept in their recovery window (the slug's secret names stay reserved until it ends)"}`);
+    out(
+      `  secrets:           ${record.secrets === "force-deleted" ? "force-deleted" : "kept in their recovery window (the slug's secret names stay reserved until it ends)"}`,
+    );
     out(`  stack:             ${record.stackRemoved ? "removed" : "kept (--keep-stack)"}`);
   });
 }

@@ -37,16 +37,36 @@ export async function applyAndReport(ctx: CommandContext, reporter: Reporter, co
   const secretsProvider = checkSecretsProviderOption(command.secretsProvider);
   const session = await openEngineSession(ctx.io, { secretsProvider, installPulumi: command.installPulumi });
   if (command.mode === "provision" && command.usePool === true && !command.dryRun) {
-    if (await provisionFromPool(ctx.io, reporter, session, { requested, yes: command.yes, retry: command.retry, startedMs })) return;
+    if (
+      await provisionFromPool(ctx.io, reporter, session, {
+        requested,
+        yes: command.yes,
+        retry: command.retry,
+        startedMs,
+      })
+    )
+      return;
   }
   let planned = false;
   if (command.mode === "provision" && !command.dryRun && !command.yes && ctx.io.interactive) {
     // The question comes with the plan (counts from a preview, which leaves no trace) and the tier's monthly cost.
-    const plan = await applyTenant(session, { mode: "provision", requested, flags: command.flags, dryRun: true, refresh: false, retry: command.retry, confirm: () => Promise.resolve(true) });
+    const plan = await applyTenant(session, {
+      mode: "provision",
+      requested,
+      flags: command.flags,
+      dryRun: true,
+      refresh: false,
+      retry: command.retry,
+      confirm: () => Promise.resolve(true),
+    });
     const cost = costBreakdown(plan.spec.tier, { identitySecret: plan.spec.tenantId !== undefined }).totalUsd;
     reporter.info(`plan for ${plan.spec.slug} (${plan.target.stack}): ${changeSummary(plan.changes, true)}`);
-    reporter.info(`  tier ${plan.spec.tier}: about $${cost.toFixed(2)}/month (us-east-1 on-demand; shared ALB/NAT not included)`);
-    reporter.info(`  image ${plan.spec.image}${plan.imageChoice === undefined ? "" : ` (${describeDefaultImage(plan.imageChoice, plan.spec.env)})`}`);
+    reporter.info(
+      `  tier ${plan.spec.tier}: about $${cost.toFixed(2)}/month (us-east-1 on-demand; shared ALB/NAT not included)`,
+    );
+    reporter.info(
+      `  image ${plan.spec.image}${plan.imageChoice === undefined ? "" : ` (${describeDefaultImage(plan.imageChoice, plan.spec.env)})`}`,
+    );
     if (!(await confirmYesNo(ctx.io, `Provision ${command.slug}?`, false))) {
       throw new UsageError(`provision of ${command.slug} declined at the prompt; nothing was changed`);
     }
@@ -62,15 +82,20 @@ export async function applyAndReport(ctx: CommandContext, reporter: Reporter, co
     confirm: async (diff) => {
       for (const line of diff) reporter.info(`  ${line}`);
       if (planned || command.dryRun || (command.mode === "update" && diff.length === 0)) return true;
-      const question = command.mode === "update" ? `Apply these changes to ${command.slug}?` : `Provision ${command.slug}?`;
+      const question =
+        command.mode === "update" ? `Apply these changes to ${command.slug}?` : `Provision ${command.slug}?`;
       if (await confirmYesNo(ctx.io, question, command.yes)) return true;
       throw new UsageError(`${command.mode} of ${command.slug} declined at the prompt; nothing was changed`);
     },
   });
   const cost = costBreakdown(result.spec.tier, { identitySecret: result.spec.tenantId !== undefined });
   const url = typeof result.outputs.url === "string" ? result.outputs.url : undefined;
-  const tokenArn = typeof result.outputs.adminTokenSecretArn === "string" ? result.outputs.adminTokenSecretArn : undefined;
-  const tokenCommand = tokenArn === undefined ? undefined : `aws secretsmanager get-secret-value --secret-id ${tokenArn} --query SecretString --output text`;
+  const tokenArn =
+    typeof result.outputs.adminTokenSecretArn === "string" ? result.outputs.adminTokenSecretArn : undefined;
+  const tokenCommand =
+    tokenArn === undefined
+      ? undefined
+      : `aws secretsmanager get-secret-value --secret-id ${tokenArn} --query SecretString --output text`;
   const document = {
     tenant: result.spec.slug,
     env: result.spec.env,
@@ -80,14 +105,24 @@ export async function applyAndReport(ctx: CommandContext, reporter: Reporter, co
     url: url ?? null,
     tier: result.spec.tier,
     image: result.spec.pinnedImage ?? result.spec.image,
-    imageChoice: result.imageChoice === undefined ? null : { source: result.imageChoice.source, sharedImage: result.imageChoice.sharedImage, running: result.imageChoice.running, tenants: result.imageChoice.tenants },
+    imageChoice:
+      result.imageChoice === undefined
+        ? null
+        : {
+            source: result.imageChoice.source,
+            sharedImage: result.imageChoice.sharedImage,
+            running: result.imageChoice.running,
+            tenants: result.imageChoice.tenants,
+          },
     listenerPriority: result.spec.listenerPriority,
     generation: result.spec.generation,
     monthlyCostUsd: cost.totalUsd,
     specChanges: result.diff,
     resourceChanges: result.changes,
     adminToken: tokenCommand === undefined ? null : { secretArn: tokenArn, command: tokenCommand },
-    ...(command.mode === "provision" ? { fromPool: false, elapsedSeconds: Math.round((Date.now() - startedMs) / 100) / 10 } : {}),
+    ...(command.mode === "provision"
+      ? { fromPool: false, elapsedSeconds: Math.round((Date.now() - startedMs) / 100) / 10 }
+      : {}),
   };
   reporter.result(document, (out) => {
     const summary = changeSummary(result.changes, !result.applied);
@@ -97,8 +132,12 @@ export async function applyAndReport(ctx: CommandContext, reporter: Reporter, co
     }
     out(`${result.spec.slug} is ${command.mode === "provision" ? "provisioned" : "updated"} (${summary})`);
     out(`  url:      ${url ?? "(not reported by the stack)"}`);
-    out(`  tier:     ${result.spec.tier}, about $${cost.totalUsd.toFixed(2)}/month (us-east-1 on-demand; shared ALB/NAT not included)`);
-    out(`  image:    ${document.image}${result.imageChoice === undefined ? "" : ` (${describeDefaultImage(result.imageChoice, result.spec.env)})`}`);
+    out(
+      `  tier:     ${result.spec.tier}, about $${cost.totalUsd.toFixed(2)}/month (us-east-1 on-demand; shared ALB/NAT not included)`,
+    );
+    out(
+      `  image:    ${document.image}${result.imageChoice === undefined ? "" : ` (${describeDefaultImage(result.imageChoice, result.spec.env)})`}`,
+    );
     out(`  priority: ${result.spec.listenerPriority} on ${result.spec.loadBalancer}`);
     if (tokenCommand !== undefined) out(`  admin token: ${tokenCommand}`);
   });

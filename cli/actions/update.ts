@@ -8,9 +8,17 @@ import { checkPinFlags, type PinFlags } from "../orchestration/pins";
 import type { TenantFlags } from "../tenant-input";
 import { applyAndReport } from "./tenant-apply";
 
-export type UpdateFlags = TenantFlags & PinFlags & OutputFlags & BackendFlags & { readonly dryRun?: boolean; readonly yes?: boolean; readonly refresh?: boolean };
+export type UpdateFlags = TenantFlags &
+  PinFlags &
+  OutputFlags &
+  BackendFlags & { readonly dryRun?: boolean; readonly yes?: boolean; readonly refresh?: boolean };
 
-export async function updateAction(ctx: CommandContext, reporter: Reporter, slug: string, flags: UpdateFlags): Promise<void> {
+export async function updateAction(
+  ctx: CommandContext,
+  reporter: Reporter,
+  slug: string,
+  flags: UpdateFlags,
+): Promise<void> {
   checkPinFlags(flags);
   await applyAndReport(ctx, reporter, {
     mode: "update",

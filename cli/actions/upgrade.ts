@@ -40,9 +40,10 @@ export async function upgradeAction(io: Io, reporter: Reporter, flags: FleetFlag
   const input = await parseUpgradeFlags(flags, io.env);
   const records = openRecordsSession(io);
   const entries = (await listIndex(records.store, TENANTS_PROJECT)).filter((e) => e.env === input.env);
-  const planned = input.resume === undefined
-    ? await planRollout(io, input, entries)
-    : withOverrides(await rolloutToResume(records.store, input.env, input.resume.id), input);
+  const planned =
+    input.resume === undefined
+      ? await planRollout(io, input, entries)
+      : withOverrides(await rolloutToResume(records.store, input.env, input.resume.id), input);
   if (input.dryRun) {
     reporter.result(rolloutDocument(planned, true), (out) => renderRollout(planned, true, out));
     return;
@@ -52,7 +53,9 @@ export async function upgradeAction(io: Io, reporter: Reporter, flags: FleetFlag
   if (input.resume === undefined) await refuseIfLive(records.store, input.env);
   const state = input.resume === undefined ? planned : resume(planned, currentOwner(), io.now());
   await saveRollout(records.store, state);
-  reporter.info(`rollout ${state.id}: ${state.options.image} to ${Object.keys(state.tenants).length} tenant(s) in ${state.waves.length} wave(s), ${input.concurrency} at a time (${state.pinned.length} pinned)`);
+  reporter.info(
+    `rollout ${state.id}: ${state.options.image} to ${Object.keys(state.tenants).length} tenant(s) in ${state.waves.length} wave(s), ${input.concurrency} at a time (${state.pinned.length} pinned)`,
+  );
   const urls = new Map(entries.map((e) => [e.slug, e.url]));
   let stop = false;
   const unsubscribe = io.onInterrupt(() => {
@@ -68,10 +71,20 @@ export async function upgradeAction(io: Io, reporter: Reporter, flags: FleetFlag
   let final: RolloutState;
   try {
     final = await executeRollout(state, {
-      upgrade: (slug) => pool.run(
-        { kind: "upgrade", env: input.env, slug, image: state.options.image, includePinned: state.options.includePinned, shared, secretsProvider: input.secretsProvider, retry: resumeCommand(state) },
-        input.verbose ? { onLine: (line: string) => reporter.info(`[${slug}] ${line}`) } : {},
-      ),
+      upgrade: (slug) =>
+        pool.run(
+          {
+            kind: "upgrade",
+            env: input.env,
+            slug,
+            image: state.options.image,
+            includePinned: state.options.includePinned,
+            shared,
+            secretsProvider: input.secretsProvider,
+            retry: resumeCommand(state),
+          },
+          input.verbose ? { onLine: (line: string) => reporter.info(`[${slug}] ${line}`) } : {},
+        ),
       health: (slug, url) => checkHealth({ slug, env: input.env, url: url ?? urls.get(slug) }, state.options.healthUrl),
       save: (s) => saveRollout(records.store, s),
       log: (line) => reporter.info(line),
@@ -89,10 +102,16 @@ export async function upgradeAction(io: Io, reporter: Reporter, flags: FleetFlag
   if (final.status !== "completed" || counts.failed + counts.unhealthy > 0) {
     const failed = Object.values(final.tenants).filter((t) => t.status === "failed");
     // Only locked stacks stopped it: a conflict (exit 4), as for one tenant; their index entries were left alone.
-    const Failure = failed.length > 0 && counts.unhealthy === 0 && failed.every((t) => t.exitCode === ExitCode.Conflict) ? ConflictError : OperationFailedError;
-    throw new Failure(`rollout ${final.id} ${final.status}: ${counts.failed} failed, ${counts.unhealthy} unhealthy, ${counts.pending} not started`, {
-      hint: `fix the cause, then: ${resumeCommand(final)}`,
-      resultPrinted: true,
-    });
+    const Failure =
+      failed.length > 0 && counts.unhealthy === 0 && failed.every((t) => t.exitCode === ExitCode.Conflict)
+        ? ConflictError
+        : OperationFailedError;
+    throw new Failure(
+      `rollout ${final.id} ${final.status}: ${counts.failed} failed, ${counts.unhealthy} unhealthy, ${counts.pending} not started`,
+      {
+        hint: `fix the cause, then: ${resumeCommand(final)}`,
+        resultPrinted: true,
+      },
+    );
   }
 }

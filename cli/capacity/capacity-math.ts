@@ -18,7 +18,12 @@ export interface Quotas {
   readonly listenerRulesPerAlb: number;
 }
 
-export const DEFAULT_QUOTAS: Quotas = { rdsInstances: 40, iamRoles: 1000, targetGroupsPerAlb: 100, listenerRulesPerAlb: 100 };
+export const DEFAULT_QUOTAS: Quotas = {
+  rdsInstances: 40,
+  iamRoles: 1000,
+  targetGroupsPerAlb: 100,
+  listenerRulesPerAlb: 100,
+};
 
 /**
  * The Service Quotas codes of the limits (read by cli/capacity/service-quotas.ts). Where each comes from: the quota
@@ -50,25 +55,42 @@ export interface ResolvedQuotas {
   readonly sources: QuotaSources;
 }
 
-const QUOTA_KEYS = ["rdsInstances", "iamRoles", "targetGroupsPerAlb", "listenerRulesPerAlb"] as const satisfies readonly (keyof Quotas)[];
+const QUOTA_KEYS = [
+  "rdsInstances",
+  "iamRoles",
+  "targetGroupsPerAlb",
+  "listenerRulesPerAlb",
+] as const satisfies readonly (keyof Quotas)[];
 
 /**
  * Each limit from, in order: an explicit flag (`overrides`), TENANTCTL_QUOTA_*, the account's value read from Service
  * Quotas (`fromServiceQuotas`, possibly the cached one), AWS's default. A malformed variable is a usage error (exit 2).
  */
-export function resolveQuotas(env: NodeJS.ProcessEnv, overrides: Partial<Quotas> = {}, fromServiceQuotas: Partial<Quotas> = {}): ResolvedQuotas {
+export function resolveQuotas(
+  env: NodeJS.ProcessEnv,
+  overrides: Partial<Quotas> = {},
+  fromServiceQuotas: Partial<Quotas> = {},
+): ResolvedQuotas {
   const read = (key: keyof Quotas): [number, QuotaSource] => {
     const given = overrides[key];
     if (given !== undefined) return [given, "flag"];
     const raw = env[QUOTA_ENV[key]];
     if (raw !== undefined && raw !== "") {
-      if (!/^\d{1,6}$/.test(raw.trim())) throw new UsageError(`${QUOTA_ENV[key]}="${raw}" is not a quota (allowed: a whole number, e.g. ${DEFAULT_QUOTAS[key]})`);
+      if (!/^\d{1,6}$/.test(raw.trim()))
+        throw new UsageError(
+          `${QUOTA_ENV[key]}="${raw}" is not a quota (allowed: a whole number, e.g. ${DEFAULT_QUOTAS[key]})`,
+        );
       return [Number(raw.trim()), "env"];
     }
     const fetched = fromServiceQuotas[key];
     if (fetched !== undefined && Number.isFinite(fetched) && fetched >= 0) {
       // Service Quotas reports the cap itself for target groups; never plan past AWS's hard limit.
-      return [key === "targetGroupsPerAlb" ? Math.min(Math.floor(fetched), TARGET_GROUPS_PER_ALB_HARD_CAP) : Math.floor(fetched), "service-quotas"];
+      return [
+        key === "targetGroupsPerAlb"
+          ? Math.min(Math.floor(fetched), TARGET_GROUPS_PER_ALB_HARD_CAP)
+          : Math.floor(fetched),
+        "service-quotas",
+      ];
     }
     return [DEFAULT_QUOTAS[key], "default"];
   };
@@ -76,7 +98,9 @@ export function resolveQuotas(env: NodeJS.ProcessEnv, overrides: Partial<Quotas>
   const quotas = Object.fromEntries(entries.map(([key, [value]]) => [key, value])) as unknown as Quotas;
   const sources = Object.fromEntries(entries.map(([key, [, source]]) => [key, source])) as unknown as QuotaSources;
   if (quotas.targetGroupsPerAlb > TARGET_GROUPS_PER_ALB_HARD_CAP) {
-    throw new UsageError(`target groups per ALB cannot exceed ${TARGET_GROUPS_PER_ALB_HARD_CAP} (AWS's hard limit; got ${quotas.targetGroupsPerAlb})`);
+    throw new UsageError(
+      `target groups per ALB cannot exceed ${TARGET_GROUPS_PER_ALB_HARD_CAP} (AWS's hard limit; got ${quotas.targetGroupsPerAlb})`,
+    );
   }
   return { quotas, sources };
 }
@@ -109,26 +133,82 @@ export interface LimitRow {
   readonly source: QuotaSource;
 }
 
-function row(limit: LimitRow["limit"], scope: string, used: number, max: number, per: number, adjustable: boolean, fix: string, source: QuotaSource): LimitRow {
+function row(
+  limit: LimitRow["limit"],
+  scope: string,
+  used: number,
+  max: number,
+  per: number,
+  adjustable: boolean,
+  fix: string,
+  source: QuotaSource,
+): LimitRow {
   return { limit, scope, used, max, adjustable, tenantsLeft: Math.max(0, Math.floor((max - used) / per)), fix, source };
 }
 
-const ALL_DEFAULT: QuotaSources = { rdsInstances: "default", iamRoles: "default", targetGroupsPerAlb: "default", listenerRulesPerAlb: "default" };
+const ALL_DEFAULT: QuotaSources = {
+  rdsInstances: "default",
+  iamRoles: "default",
+  targetGroupsPerAlb: "default",
+  listenerRulesPerAlb: "default",
+};
 
-export function capacityRows(counts: FleetCounts, quotas: Quotas, env: string, sources: QuotaSources = ALL_DEFAULT): LimitRow[] {
+export function capacityRows(
+  counts: FleetCounts,
+  quotas: Quotas,
+  env: string,
+  sources: QuotaSources = ALL_DEFAULT,
+): LimitRow[] {
   const albCount = Object.keys(counts.stacksPerAlb).length;
   const shard = `add an ALB shard: tenantctl shared up --env ${env} --config albCount=${albCount + 1}`;
   const rows = [
-    row("rds-instances", "account", counts.stacksInAccount * PER_TENANT.rdsInstances, quotas.rdsInstances, PER_TENANT.rdsInstances, true,
-      `raise the RDS "DB instances" quota (rds ${QUOTA_CODES.rdsInstances}) in Service Quotas, then rerun \`tenantctl capacity\` to read it or set ${QUOTA_ENV.rdsInstances}`, sources.rdsInstances),
-    row("iam-roles", "account", counts.stacksInAccount * PER_TENANT.iamRoles, quotas.iamRoles, PER_TENANT.iamRoles, true,
-      `raise the IAM "Roles per account" quota (iam ${QUOTA_CODES.iamRoles}, max 5,000), then rerun \`tenantctl capacity\` to read it or set ${QUOTA_ENV.iamRoles}`, sources.iamRoles),
+    row(
+      "rds-instances",
+      "account",
+      counts.stacksInAccount * PER_TENANT.rdsInstances,
+      quotas.rdsInstances,
+      PER_TENANT.rdsInstances,
+      true,
+      `raise the RDS "DB instances" quota (rds ${QUOTA_CODES.rdsInstances}) in Service Quotas, then rerun \`tenantctl capacity\` to read it or set ${QUOTA_ENV.rdsInstances}`,
+      sources.rdsInstances,
+    ),
+    row(
+      "iam-roles",
+      "account",
+      counts.stacksInAccount * PER_TENANT.iamRoles,
+      quotas.iamRoles,
+      PER_TENANT.iamRoles,
+      true,
+      `raise the IAM "Roles per account" quota (iam ${QUOTA_CODES.iamRoles}, max 5,000), then rerun \`tenantctl capacity\` to read it or set ${QUOTA_ENV.iamRoles}`,
+      sources.iamRoles,
+    ),
   ];
   for (const [alb, stacks] of Object.entries(counts.stacksPerAlb).sort(([a], [b]) => a.localeCompare(b))) {
-    rows.push(row("target-groups-per-alb", alb, stacks * PER_TENANT.targetGroups, quotas.targetGroupsPerAlb, PER_TENANT.targetGroups, false, shard, sources.targetGroupsPerAlb));
+    rows.push(
+      row(
+        "target-groups-per-alb",
+        alb,
+        stacks * PER_TENANT.targetGroups,
+        quotas.targetGroupsPerAlb,
+        PER_TENANT.targetGroups,
+        false,
+        shard,
+        sources.targetGroupsPerAlb,
+      ),
+    );
     const rules = Math.max(stacks, counts.prioritiesPerAlb[alb] ?? 0);
-    rows.push(row("listener-rules-per-alb", alb, rules * PER_TENANT.listenerRules, quotas.listenerRulesPerAlb, PER_TENANT.listenerRules, true,
-      `raise "Rules per Application Load Balancer" (elasticloadbalancing ${QUOTA_CODES.listenerRulesPerAlb}) in Service Quotas and rerun \`tenantctl capacity\` or set ${QUOTA_ENV.listenerRulesPerAlb}, or ${shard}`, sources.listenerRulesPerAlb));
+    rows.push(
+      row(
+        "listener-rules-per-alb",
+        alb,
+        rules * PER_TENANT.listenerRules,
+        quotas.listenerRulesPerAlb,
+        PER_TENANT.listenerRules,
+        true,
+        `raise "Rules per Application Load Balancer" (elasticloadbalancing ${QUOTA_CODES.listenerRulesPerAlb}) in Service Quotas and rerun \`tenantctl capacity\` or set ${QUOTA_ENV.listenerRulesPerAlb}, or ${shard}`,
+        sources.listenerRulesPerAlb,
+      ),
+    );
   }
   return rows;
 }
@@ -145,12 +225,16 @@ export interface Refusal {
   readonly fix: string;
 }
 
-const albIdsOf = (rows: readonly LimitRow[]): string[] => [...new Set(rows.filter((r) => r.scope !== "account").map((r) => r.scope))];
+const albIdsOf = (rows: readonly LimitRow[]): string[] => [
+  ...new Set(rows.filter((r) => r.scope !== "account").map((r) => r.scope)),
+];
 
 /** The ALBs with room for one more tenant, most room first (then by id): the order placement tries them in. */
 export function openAlbs(rows: readonly LimitRow[]): string[] {
   const room = (alb: string): number => Math.min(...rows.filter((r) => r.scope === alb).map((r) => r.tenantsLeft));
-  return albIdsOf(rows).filter((alb) => room(alb) >= 1).sort((a, b) => room(b) - room(a) || a.localeCompare(b));
+  return albIdsOf(rows)
+    .filter((alb) => room(alb) >= 1)
+    .sort((a, b) => room(b) - room(a) || a.localeCompare(b));
 }
 
 /**
@@ -161,7 +245,12 @@ export function placeTenant(rows: readonly LimitRow[], current?: string): Placem
   for (const limit of ["rds-instances", "iam-roles"] as const) {
     const r = rows.find((x) => x.limit === limit);
     if (r !== undefined && r.tenantsLeft < 1) {
-      return { ok: false, limit, message: `${limit}: ${r.used} of ${r.max} in use in the account; one more tenant would cross the quota`, fix: r.fix };
+      return {
+        ok: false,
+        limit,
+        message: `${limit}: ${r.used} of ${r.max} in use in the account; one more tenant would cross the quota`,
+        fix: r.fix,
+      };
     }
   }
   const albs = albIdsOf(rows);
@@ -181,7 +270,13 @@ export function placeTenant(rows: readonly LimitRow[], current?: string): Placem
 /** The limits in tenants that placement holds capacity seats against (cli/store/capacity-claims.ts). */
 export function tenantLimits(quotas: Quotas): { readonly account: number; readonly perAlb: number } {
   return {
-    account: Math.min(Math.floor(quotas.rdsInstances / PER_TENANT.rdsInstances), Math.floor(quotas.iamRoles / PER_TENANT.iamRoles)),
-    perAlb: Math.min(Math.floor(quotas.targetGroupsPerAlb / PER_TENANT.targetGroups), Math.floor(quotas.listenerRulesPerAlb / PER_TENANT.listenerRules)),
+    account: Math.min(
+      Math.floor(quotas.rdsInstances / PER_TENANT.rdsInstances),
+      Math.floor(quotas.iamRoles / PER_TENANT.iamRoles),
+    ),
+    perAlb: Math.min(
+      Math.floor(quotas.targetGroupsPerAlb / PER_TENANT.targetGroups),
+      Math.floor(quotas.listenerRulesPerAlb / PER_TENANT.listenerRules),
+    ),
   };
 }

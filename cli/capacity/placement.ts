@@ -7,13 +7,31 @@
  */
 import type { SharedOutputs } from "../../infra/shared/outputs";
 import { PrerequisiteError } from "../errors";
-import { ACCOUNT_POOL, albPool, claimSeat, heldSeat, releaseSeat, seatedStacks, seatKeyOf } from "../store/capacity-claims";
+import {
+  ACCOUNT_POOL,
+  albPool,
+  claimSeat,
+  heldSeat,
+  releaseSeat,
+  seatedStacks,
+  seatKeyOf,
+} from "../store/capacity-claims";
 import { usedPriorities } from "../store/priorities";
 import { PREVIEWS_PROJECT, TENANTS_PROJECT } from "../orchestration/projects";
 import type { RecordStore } from "../store/records";
 import { listIndex, type TenantIndexEntry } from "../store/tenant-index";
 import {
-  capacityRows, openAlbs, placeTenant, resolveQuotas, tenantLimits, type FleetCounts, type LimitRow, type Quotas, type QuotaSources, type Refusal, type ResolvedQuotas,
+  capacityRows,
+  openAlbs,
+  placeTenant,
+  resolveQuotas,
+  tenantLimits,
+  type FleetCounts,
+  type LimitRow,
+  type Quotas,
+  type QuotaSources,
+  type Refusal,
+  type ResolvedQuotas,
 } from "./capacity-math";
 import { readCachedQuotas } from "./service-quotas";
 
@@ -41,10 +59,17 @@ interface Occupancy {
   readonly unseatedPerAlb: Readonly<Record<string, number>>;
 }
 
-async function gatherOccupancy(store: RecordStore, env: string, albIds: readonly string[], exclude?: StackId): Promise<Occupancy> {
+async function gatherOccupancy(
+  store: RecordStore,
+  env: string,
+  albIds: readonly string[],
+  exclude?: StackId,
+): Promise<Occupancy> {
   const excluded = exclude === undefined ? undefined : seatKeyOf(exclude);
-  const entries: TenantIndexEntry[] = [...(await listIndex(store, TENANTS_PROJECT)), ...(await listIndex(store, PREVIEWS_PROJECT))]
-    .filter((e) => seatKeyOf(e) !== excluded);
+  const entries: TenantIndexEntry[] = [
+    ...(await listIndex(store, TENANTS_PROJECT)),
+    ...(await listIndex(store, PREVIEWS_PROJECT)),
+  ].filter((e) => seatKeyOf(e) !== excluded);
   const without = (keys: Set<string>): Set<string> => new Set([...keys].filter((k) => k !== excluded));
   const accountSeats = without(await seatedStacks(store, ACCOUNT_POOL));
   const indexed = new Set(entries.map(seatKeyOf));
@@ -67,27 +92,58 @@ async function gatherOccupancy(store: RecordStore, env: string, albIds: readonly
   };
 }
 
-export async function gatherCounts(store: RecordStore, env: string, albIds: readonly string[], exclude?: StackId): Promise<FleetCounts> {
+export async function gatherCounts(
+  store: RecordStore,
+  env: string,
+  albIds: readonly string[],
+  exclude?: StackId,
+): Promise<FleetCounts> {
   return (await gatherOccupancy(store, env, albIds, exclude)).counts;
 }
 
-export async function capacityReport(store: RecordStore, env: string, shared: SharedOutputs, resolved: ResolvedQuotas): Promise<CapacityReport> {
-  const counts = await gatherCounts(store, env, shared.loadBalancers.map((lb) => lb.id));
+export async function capacityReport(
+  store: RecordStore,
+  env: string,
+  shared: SharedOutputs,
+  resolved: ResolvedQuotas,
+): Promise<CapacityReport> {
+  const counts = await gatherCounts(
+    store,
+    env,
+    shared.loadBalancers.map((lb) => lb.id),
+  );
   const rows = capacityRows(counts, resolved.quotas, env, resolved.sources);
   const placement = placeTenant(rows);
   return {
-    env, quotas: resolved.quotas, quotaSources: resolved.sources, counts, rows,
+    env,
+    quotas: resolved.quotas,
+    quotaSources: resolved.sources,
+    counts,
+    rows,
     next: placement.ok ? { loadBalancer: placement.loadBalancer } : { refused: placement.message, fix: placement.fix },
   };
 }
 
 /** The quotas provision and restore plan with: TENANTCTL_QUOTA_*, else the values the last `capacity` read from Service Quotas, else AWS's defaults. */
-export async function placementQuotas(store: RecordStore, region: string, processEnv: NodeJS.ProcessEnv): Promise<ResolvedQuotas> {
+export async function placementQuotas(
+  store: RecordStore,
+  region: string,
+  processEnv: NodeJS.ProcessEnv,
+): Promise<ResolvedQuotas> {
   return resolveQuotas(processEnv, {}, (await readCachedQuotas(store, region))?.values ?? {});
 }
 
-function refusalError(env: string, refusal: Pick<Refusal, "limit" | "message" | "fix">, sources: QuotaSources): PrerequisiteError {
-  const source = { "rds-instances": sources.rdsInstances, "iam-roles": sources.iamRoles, "target-groups-per-alb": sources.targetGroupsPerAlb, "listener-rules-per-alb": sources.listenerRulesPerAlb }[refusal.limit];
+function refusalError(
+  env: string,
+  refusal: Pick<Refusal, "limit" | "message" | "fix">,
+  sources: QuotaSources,
+): PrerequisiteError {
+  const source = {
+    "rds-instances": sources.rdsInstances,
+    "iam-roles": sources.iamRoles,
+    "target-groups-per-alb": sources.targetGroupsPerAlb,
+    "listener-rules-per-alb": sources.listenerRulesPerAlb,
+  }[refusal.limit];
   return new PrerequisiteError(`refusing to add a tenant: ${refusal.message} (limit from ${source})`, {
     hint: `${refusal.fix}\nsee the fleet's headroom with: tenantctl capacity --env ${env}`,
     details: { limit: refusal.limit, source },
@@ -112,12 +168,18 @@ export async function placeNewTenant(
   env: string,
   shared: SharedOutputs,
   processEnv: NodeJS.ProcessEnv,
-  options: { preferred?: string | undefined; self?: { project: string; stack: string; slug?: string }; peek?: boolean; now?: Date } = {},
+  options: {
+    preferred?: string | undefined;
+    self?: { project: string; stack: string; slug?: string };
+    peek?: boolean;
+    now?: Date;
+  } = {},
 ): Promise<string> {
   const resolved = await placementQuotas(store, shared.region, processEnv);
   const albIds = shared.loadBalancers.map((lb) => lb.id);
   const self = options.self;
-  const holder = self === undefined ? undefined : { project: self.project, stack: self.stack, slug: self.slug ?? self.stack };
+  const holder =
+    self === undefined ? undefined : { project: self.project, stack: self.stack, slug: self.slug ?? self.stack };
   if (holder !== undefined && !options.peek && (await heldSeat(store, ACCOUNT_POOL, holder)) !== undefined) {
     for (const alb of albIds) if ((await heldSeat(store, albPool(env, alb), holder)) !== undefined) return alb;
   }
@@ -129,24 +191,42 @@ export async function placeNewTenant(
     const placement = placeTenant(rows, options.preferred);
     if (!placement.ok) {
       // Seats left by an interrupted earlier attempt of this stack are given back: a refused stack holds none.
-      if (holder !== undefined && !options.peek) for (const pool of [ACCOUNT_POOL, ...albIds.map((alb) => albPool(env, alb))]) await releaseSeat(store, pool, holder);
+      if (holder !== undefined && !options.peek)
+        for (const pool of [ACCOUNT_POOL, ...albIds.map((alb) => albPool(env, alb))])
+          await releaseSeat(store, pool, holder);
       throw refusalError(env, placement, resolved.sources);
     }
     if (holder === undefined || options.peek) return placement.loadBalancer;
     const now = options.now ?? new Date();
-    const account = await claimSeat(store, ACCOUNT_POOL, holder, { limit: limits.account, unseated: occupancy.unseatedInAccount, now });
+    const account = await claimSeat(store, ACCOUNT_POOL, holder, {
+      limit: limits.account,
+      unseated: occupancy.unseatedInAccount,
+      now,
+    });
     if (account === undefined) {
       const limit = resolved.quotas.rdsInstances / 1 <= resolved.quotas.iamRoles / 2 ? "rds-instances" : "iam-roles";
-      last = { limit, message: `${limit}: the account's last tenant slot was just taken by another provision`, fix: rows.find((r) => r.limit === limit)?.fix ?? "" };
+      last = {
+        limit,
+        message: `${limit}: the account's last tenant slot was just taken by another provision`,
+        fix: rows.find((r) => r.limit === limit)?.fix ?? "",
+      };
       continue;
     }
     for (const alb of candidates(rows, placement.loadBalancer)) {
-      const seat = await claimSeat(store, albPool(env, alb), holder, { limit: limits.perAlb, unseated: occupancy.unseatedPerAlb[alb] ?? 0, now });
+      const seat = await claimSeat(store, albPool(env, alb), holder, {
+        limit: limits.perAlb,
+        unseated: occupancy.unseatedPerAlb[alb] ?? 0,
+        now,
+      });
       if (seat !== undefined) return alb;
     }
     await releaseSeat(store, ACCOUNT_POOL, holder);
     const full = rows.find((r) => r.scope !== "account");
-    last = { limit: full?.limit ?? "target-groups-per-alb", message: `${full?.limit ?? "target-groups-per-alb"}: the last room on every ALB was just taken by another provision`, fix: full?.fix ?? "" };
+    last = {
+      limit: full?.limit ?? "target-groups-per-alb",
+      message: `${full?.limit ?? "target-groups-per-alb"}: the last room on every ALB was just taken by another provision`,
+      fix: full?.fix ?? "",
+    };
   }
   throw refusalError(env, last ?? { limit: "target-groups-per-alb", message: "no room", fix: "" }, resolved.sources);
 }

@@ -34,7 +34,8 @@ interface PoolRef {
 async function pools(store: RecordStore): Promise<PoolRef[]> {
   const found: PoolRef[] = [{ pool: ACCOUNT_POOL }];
   for (const env of await store.list("capacity/alb")) {
-    for (const loadBalancer of await store.list(`capacity/alb/${env}`)) found.push({ pool: albPool(env, loadBalancer), alb: { env, loadBalancer } });
+    for (const loadBalancer of await store.list(`capacity/alb/${env}`))
+      found.push({ pool: albPool(env, loadBalancer), alb: { env, loadBalancer } });
   }
   return found;
 }
@@ -62,7 +63,10 @@ export async function staleSeats(store: RecordStore, backend: BackendLocation, n
     let known = stacks.get(project);
     if (known === undefined) {
       known = await stacksOf(backend, project);
-      if (known === undefined) throw new PrerequisiteError(`capacity --reconcile reads which stacks exist from the backend's .pulumi folder, which ${backend.url} does not offer (allowed: file:// and s3:// backends)`);
+      if (known === undefined)
+        throw new PrerequisiteError(
+          `capacity --reconcile reads which stacks exist from the backend's .pulumi folder, which ${backend.url} does not offer (allowed: file:// and s3:// backends)`,
+        );
       stacks.set(project, known);
     }
     return known.has(stack);
@@ -72,7 +76,14 @@ export async function staleSeats(store: RecordStore, backend: BackendLocation, n
     for (const seat of await holders(store, pool)) {
       const age = now.getTime() - Date.parse(seat.claimedAt);
       if (!(age > RECONCILE_GRACE_MS) || (await exists(seat.project, seat.stack))) continue;
-      stale.push({ pool, seat: Number.isInteger(seat.seat) ? seat.seat : null, project: seat.project, stack: seat.stack, slug: seat.slug, claimedAt: seat.claimedAt });
+      stale.push({
+        pool,
+        seat: Number.isInteger(seat.seat) ? seat.seat : null,
+        project: seat.project,
+        stack: seat.stack,
+        slug: seat.slug,
+        claimedAt: seat.claimedAt,
+      });
     }
   }
   return stale;
@@ -82,7 +93,14 @@ export async function staleSeats(store: RecordStore, backend: BackendLocation, n
 export async function releaseStaleSeats(store: RecordStore, stale: readonly StaleSeat[]): Promise<void> {
   for (const s of stale) {
     const alb = /^capacity\/alb\/([^/]+)\/([^/]+)$/.exec(s.pool);
-    if (alb !== null) await releasePriority(store, { env: alb[1] ?? "", loadBalancer: alb[2] ?? "", project: s.project, stack: s.stack, slug: s.slug });
+    if (alb !== null)
+      await releasePriority(store, {
+        env: alb[1] ?? "",
+        loadBalancer: alb[2] ?? "",
+        project: s.project,
+        stack: s.stack,
+        slug: s.slug,
+      });
     await releaseSeat(store, s.pool, s);
   }
 }

@@ -31,9 +31,21 @@ export const SERVICE_QUOTAS_TIMEOUT_MS = 3000;
 /** Whether AWS credentials are configured at all: the variables and files the SDK's default chain reads. */
 export function credentialsPlausible(env: NodeJS.ProcessEnv): boolean {
   const set = (name: string): boolean => (env[name] ?? "") !== "";
-  if (["AWS_ACCESS_KEY_ID", "AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI"].some(set)) return true;
+  if (
+    [
+      "AWS_ACCESS_KEY_ID",
+      "AWS_PROFILE",
+      "AWS_WEB_IDENTITY_TOKEN_FILE",
+      "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+      "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    ].some(set)
+  )
+    return true;
   const home = env.HOME ?? env.USERPROFILE ?? homedir();
-  const files = [env.AWS_SHARED_CREDENTIALS_FILE ?? join(home, ".aws", "credentials"), env.AWS_CONFIG_FILE ?? join(home, ".aws", "config")];
+  const files = [
+    env.AWS_SHARED_CREDENTIALS_FILE ?? join(home, ".aws", "credentials"),
+    env.AWS_CONFIG_FILE ?? join(home, ".aws", "config"),
+  ];
   return files.some((file) => existsSync(file));
 }
 
@@ -49,18 +61,27 @@ export type ServiceQuotasRead =
   | { readonly ok: false; readonly reason: string };
 
 function describe(error: unknown): string {
-  if (error instanceof Error) return `${error.name === "Error" ? "" : `${error.name}: `}${error.message.split("\n")[0] ?? ""}`.trim();
+  if (error instanceof Error)
+    return `${error.name === "Error" ? "" : `${error.name}: `}${error.message.split("\n")[0] ?? ""}`.trim();
   return String(error);
 }
 
-export async function readServiceQuotas(region: string, now: Date, timeoutMs = SERVICE_QUOTAS_TIMEOUT_MS): Promise<ServiceQuotasRead> {
+export async function readServiceQuotas(
+  region: string,
+  now: Date,
+  timeoutMs = SERVICE_QUOTAS_TIMEOUT_MS,
+): Promise<ServiceQuotasRead> {
   // The default credential chain ends at the EC2 instance metadata service; never probe it from here.
   if (process.env.AWS_EC2_METADATA_DISABLED === undefined) process.env.AWS_EC2_METADATA_DISABLED = "true";
   quietAwsSdkWarnings();
   const sdk = await import("@aws-sdk/client-service-quotas");
   const abort = new AbortController();
   const client = (r: string): InstanceType<typeof sdk.ServiceQuotasClient> =>
-    new sdk.ServiceQuotasClient({ region: r, maxAttempts: 2, requestHandler: { connectionTimeout: timeoutMs, requestTimeout: timeoutMs } });
+    new sdk.ServiceQuotasClient({
+      region: r,
+      maxAttempts: 2,
+      requestHandler: { connectionTimeout: timeoutMs, requestTimeout: timeoutMs },
+    });
   const regional = client(region);
   const global = globalRegion(region) === region ? regional : client(globalRegion(region));
   const one = async (key: keyof Quotas): Promise<[keyof Quotas, number | undefined]> => {
@@ -72,7 +93,10 @@ export async function readServiceQuotas(region: string, now: Date, timeoutMs = S
       if (!(error instanceof sdk.NoSuchResourceException)) throw error;
     }
     try {
-      return [key, (await c.send(new sdk.GetAWSDefaultServiceQuotaCommand(input), { abortSignal: abort.signal })).Quota?.Value];
+      return [
+        key,
+        (await c.send(new sdk.GetAWSDefaultServiceQuotaCommand(input), { abortSignal: abort.signal })).Quota?.Value,
+      ];
     } catch (error: unknown) {
       if (error instanceof sdk.NoSuchResourceException) return [key, undefined];
       throw error;
@@ -89,7 +113,8 @@ export async function readServiceQuotas(region: string, now: Date, timeoutMs = S
     const keys = Object.keys(SERVICE) as (keyof Quotas)[];
     const answers = await Promise.race([Promise.all(keys.map(one)), timeout]);
     const values: Partial<Record<keyof Quotas, number>> = {};
-    for (const [key, value] of answers) if (typeof value === "number" && Number.isFinite(value) && value >= 0) values[key] = value;
+    for (const [key, value] of answers)
+      if (typeof value === "number" && Number.isFinite(value) && value >= 0) values[key] = value;
     return { ok: true, values, fetchedAt: now.toISOString() };
   } catch (error: unknown) {
     return { ok: false, reason: describe(error) };

@@ -15,12 +15,16 @@ export function withJson(command: Command): Command {
 }
 
 export function withEnv(command: Command): Command {
-  return command.addOption(new Option("--env <env>", "environment of the shared stack (default: $TENANTCTL_ENV or dev)"));
+  return command.addOption(
+    new Option("--env <env>", "environment of the shared stack (default: $TENANTCTL_ENV or dev)"),
+  );
 }
 
 export function withBackend(command: Command): Command {
   return command
-    .addOption(new Option("--secrets-provider <url>", "secrets provider for new stacks: passphrase (default) or awskms://<key>"))
+    .addOption(
+      new Option("--secrets-provider <url>", "secrets provider for new stacks: passphrase (default) or awskms://<key>"),
+    )
     .option("--install-pulumi", "install the pinned pulumi CLI under ~/.pulumi/versions when it is missing");
 }
 
@@ -31,7 +35,12 @@ export function withTenantFlags(command: Command): Command {
     .addOption(new Option("--color <hex>", "primary colour of the skin, #rrggbb"))
     .addOption(new Option("--logo-url <url>", "https URL of the tenant's logo"))
     .addOption(new Option("--owner <email>", "contact of the customer's owner"))
-    .addOption(new Option("--image <ref>", "app image (default for a new tenant: what most of the env's tenants run, else the shared stack's image)"));
+    .addOption(
+      new Option(
+        "--image <ref>",
+        "app image (default for a new tenant: what most of the env's tenants run, else the shared stack's image)",
+      ),
+    );
 }
 
 /**
@@ -44,7 +53,10 @@ export function withYes(command: Command, description = "accepted for scripts; t
 
 /** Examples and the exit-code table at the end of a command's --help. */
 export function withExamples(command: Command, examples: readonly string[]): Command {
-  return command.addHelpText("after", `\nExamples:\n${examples.map((e) => `  $ ${e}`).join("\n")}\n\n${EXIT_CODE_HELP}\n`);
+  return command.addHelpText(
+    "after",
+    `\nExamples:\n${examples.map((e) => `  $ ${e}`).join("\n")}\n\n${EXIT_CODE_HELP}\n`,
+  );
 }
 
 export function reporterFor(ctx: CommandContext, flags: OutputFlags): Reporter {

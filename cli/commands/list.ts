@@ -10,7 +10,10 @@ import { nounCommand, reporterFor, withExamples, withJson, withYes } from "./com
 export function listCommand(ctx: CommandContext): Command {
   const tenants = withJson(nounCommand("tenants", "list every tenant with its tier, last operation, URL and image"))
     .option("--env <env>", "only tenants of this environment")
-    .option("--refresh", "first rebuild the tenant index from the stacks (slow: reads every stack; needs the pulumi CLI and the passphrase)");
+    .option(
+      "--refresh",
+      "first rebuild the tenant index from the stacks (slow: reads every stack; needs the pulumi CLI and the passphrase)",
+    );
   withYes(tenants);
   withExamples(tenants, ["tenantctl list tenants", "tenantctl list tenants --env prod --json | jq '.tenants[].slug'"]);
   tenants.action(async (flags: ListFlags) => {

@@ -15,7 +15,12 @@ function subcommand(ctx: CommandContext, action: SharedAction, description: stri
     .option("--config-file <path>", "configuration file to read instead of the repo's Pulumi.<env>.yaml");
   withYes(command, action === "down" ? "skip the typed confirmation (required without a terminal)" : undefined);
   if (action === "preview") {
-    command.addOption(new Option("--format <format>", "text, or markdown for a pull-request comment (stdout gets only the comment)").choices(["text", "markdown"]));
+    command.addOption(
+      new Option(
+        "--format <format>",
+        "text, or markdown for a pull-request comment (stdout gets only the comment)",
+      ).choices(["text", "markdown"]),
+    );
   }
   command.action(async (flags: SharedFlags) => {
     const { sharedAction } = await import("../actions/shared");
@@ -25,9 +30,25 @@ function subcommand(ctx: CommandContext, action: SharedAction, description: stri
 }
 
 export function sharedCommand(ctx: CommandContext): Command {
-  const shared = new Command("shared").description("the shared layer every tenant sits on (VPC, ALB, cluster, log group, ECR)");
-  shared.addCommand(subcommand(ctx, "up", "create or update the shared stack of an env", ["tenantctl shared up --env dev", "tenantctl shared up --env prod --config albCount=2"]));
-  shared.addCommand(subcommand(ctx, "preview", "show what shared up would change", ["tenantctl shared preview --env prod --json", "tenantctl shared preview --env dev --format markdown > infra-diff.md"]));
-  shared.addCommand(subcommand(ctx, "down", "destroy the shared stack of an env (refused while it has tenants or previews)", ["tenantctl shared down --env dev --yes"]));
+  const shared = new Command("shared").description(
+    "the shared layer every tenant sits on (VPC, ALB, cluster, log group, ECR)",
+  );
+  shared.addCommand(
+    subcommand(ctx, "up", "create or update the shared stack of an env", [
+      "tenantctl shared up --env dev",
+      "tenantctl shared up --env prod --config albCount=2",
+    ]),
+  );
+  shared.addCommand(
+    subcommand(ctx, "preview", "show what shared up would change", [
+      "tenantctl shared preview --env prod --json",
+      "tenantctl shared preview --env dev --format markdown > infra-diff.md",
+    ]),
+  );
+  shared.addCommand(
+    subcommand(ctx, "down", "destroy the shared stack of an env (refused while it has tenants or previews)", [
+      "tenantctl shared down --env dev --yes",
+    ]),
+  );
   return withExamples(shared, ["tenantctl shared up --env dev"]);
 }

@@ -12,7 +12,10 @@ export function teardownCommand(ctx: CommandContext): Command {
     .argument("<slug>", "tenant slug")
     .option("-y, --yes", "skip the typed confirmation (required without a terminal)")
     .option("--keep-stack", "destroy the resources but keep the (empty) stack and its history")
-    .option("--force-delete-secrets", "delete the tenant's secrets at once instead of leaving them in their recovery window");
+    .option(
+      "--force-delete-secrets",
+      "delete the tenant's secrets at once instead of leaving them in their recovery window",
+    );
   withExamples(tenant, [
     "tenantctl teardown tenant acme",
     "tenantctl teardown tenant acme --env prod --yes --json",
@@ -22,5 +25,7 @@ export function teardownCommand(ctx: CommandContext): Command {
     const { teardownAction } = await import("../actions/teardown");
     await teardownAction(ctx, reporterFor(ctx, flags), slug, flags);
   });
-  return withExamples(new Command("teardown").description("tear a tenant down").addCommand(tenant), ["tenantctl teardown tenant acme"]);
+  return withExamples(new Command("teardown").description("tear a tenant down").addCommand(tenant), [
+    "tenantctl teardown tenant acme",
+  ]);
 }

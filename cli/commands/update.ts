@@ -8,13 +8,25 @@ import type { CommandContext } from "../command-line";
 import { nounCommand, reporterFor, withBackend, withEnv, withExamples, withJson, withTenantFlags } from "./common";
 
 export function updateCommand(ctx: CommandContext): Command {
-  const tenant = withJson(withBackend(withEnv(withTenantFlags(nounCommand("tenant", "change an existing tenant (tier, skin, owner, image)")))))
+  const tenant = withJson(
+    withBackend(
+      withEnv(withTenantFlags(nounCommand("tenant", "change an existing tenant (tier, skin, owner, image)"))),
+    ),
+  )
     .argument("<slug>", "tenant slug")
     .option("--dry-run", "preview the changes without applying them")
     .option("-y, --yes", "do not ask for confirmation on a terminal")
-    .addOption(new Option("--pin-image <ref>", "pin the tenant to this image: upgrade tenants leaves it alone unless --include-pinned"))
+    .addOption(
+      new Option(
+        "--pin-image <ref>",
+        "pin the tenant to this image: upgrade tenants leaves it alone unless --include-pinned",
+      ),
+    )
     .option("--unpin", "remove the tenant's pin, so it runs its image again and takes part in rollouts")
-    .option("--refresh", "read the real state of every resource first (as `pulumi up --refresh`), so drift is undone too");
+    .option(
+      "--refresh",
+      "read the real state of every resource first (as `pulumi up --refresh`), so drift is undone too",
+    );
   withExamples(tenant, [
     "tenantctl update tenant acme --tier premium",
     "tenantctl update tenant acme --color '#0b8043' --logo-url https://cdn.acme.com/logo.svg --yes",
@@ -26,5 +38,7 @@ export function updateCommand(ctx: CommandContext): Command {
     const { updateAction } = await import("../actions/update");
     await updateAction(ctx, reporterFor(ctx, flags), slug, flags);
   });
-  return withExamples(new Command("update").description("update a tenant").addCommand(tenant), ["tenantctl update tenant acme --tier premium"]);
+  return withExamples(new Command("update").description("update a tenant").addCommand(tenant), [
+    "tenantctl update tenant acme --tier premium",
+  ]);
 }

@@ -19,7 +19,9 @@ export interface HealthTarget {
 
 export function checkHealthTemplate(template: string): string {
   if (!/^https?:\/\/\S+$/.test(template)) {
-    throw new UsageError(`--health-url "${template}" is not an http(s) URL template (allowed: e.g. https://{slug}.internal.example.com/readyz; placeholders {slug}, {env}, {url})`);
+    throw new UsageError(
+      `--health-url "${template}" is not an http(s) URL template (allowed: e.g. https://{slug}.internal.example.com/readyz; placeholders {slug}, {env}, {url})`,
+    );
   }
   return template;
 }
@@ -27,7 +29,10 @@ export function checkHealthTemplate(template: string): string {
 /** The URL to GET, or undefined when there is none (no template and no url output). */
 export function healthUrl(target: HealthTarget, template: string | undefined): string | undefined {
   if (template === undefined) return target.url === undefined ? undefined : readinessUrl(target.url);
-  return template.replace(/\{slug\}/g, target.slug).replace(/\{env\}/g, target.env).replace(/\{url\}/g, target.url ?? "");
+  return template
+    .replace(/\{slug\}/g, target.slug)
+    .replace(/\{env\}/g, target.env)
+    .replace(/\{url\}/g, target.url ?? "");
 }
 
 async function getOnce(url: string): Promise<string | undefined> {
@@ -36,7 +41,11 @@ async function getOnce(url: string): Promise<string | undefined> {
 }
 
 /** undefined when healthy, else the last failure (one line). */
-export async function checkHealth(target: HealthTarget, template: string | undefined, retryMs = HEALTH_RETRY_MS): Promise<string | undefined> {
+export async function checkHealth(
+  target: HealthTarget,
+  template: string | undefined,
+  retryMs = HEALTH_RETRY_MS,
+): Promise<string | undefined> {
   const url = healthUrl(target, template);
   if (url === undefined) return `no URL to check (the stack has no url output; pass --health-url or --health none)`;
   let problem: string | undefined;

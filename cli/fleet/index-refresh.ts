@@ -53,7 +53,10 @@ export async function refreshTenantIndex(session: EngineSession): Promise<IndexR
     const entry = indexed.get(name);
     if (entry !== undefined && !entryIsStale(entry, spec, url)) return;
     await writeIndexEntry(session.store, {
-      spec, project: TENANTS_PROJECT, stack: name, url,
+      spec,
+      project: TENANTS_PROJECT,
+      stack: name,
+      url,
       operation: entry?.lastOperation ?? "provision",
       status: entry?.status ?? "succeeded",
       message: entry === undefined ? "indexed by list --refresh" : "re-indexed by list --refresh",

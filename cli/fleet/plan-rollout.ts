@@ -11,15 +11,30 @@ import { createRollout, type RolloutState } from "./rollout-state";
 import { selectTenants } from "./selection";
 import type { UpgradeInput } from "./upgrade-input";
 
-export async function planRollout(io: Io, input: UpgradeInput, entries: readonly TenantIndexEntry[]): Promise<RolloutState> {
-  const candidates = entries.map((e) => ({ slug: e.slug, tier: e.tier, loadBalancer: e.spec.loadBalancer, pinnedImage: e.spec.pinnedImage }));
+export async function planRollout(
+  io: Io,
+  input: UpgradeInput,
+  entries: readonly TenantIndexEntry[],
+): Promise<RolloutState> {
+  const candidates = entries.map((e) => ({
+    slug: e.slug,
+    tier: e.tier,
+    loadBalancer: e.spec.loadBalancer,
+    pinnedImage: e.spec.pinnedImage,
+  }));
   const selection = selectTenants(candidates, input.selectors, input.includePinned);
   if (selection.unknownSlugs.length > 0) {
-    throw new NotFoundError(`--select names tenant(s) that do not exist in env ${input.env}: ${selection.unknownSlugs.join(", ")}`, {
-      hint: `see the tenants with: tenantctl list tenants --env ${input.env} (or rebuild the index: tenantctl list tenants --refresh)`,
-    });
+    throw new NotFoundError(
+      `--select names tenant(s) that do not exist in env ${input.env}: ${selection.unknownSlugs.join(", ")}`,
+      {
+        hint: `see the tenants with: tenantctl list tenants --env ${input.env} (or rebuild the index: tenantctl list tenants --refresh)`,
+      },
+    );
   }
-  const waves = planWaves(selection.selected.map((c) => c.slug), input.steps);
+  const waves = planWaves(
+    selection.selected.map((c) => c.slug),
+    input.steps,
+  );
   const now = io.now();
   return createRollout({
     id: newRolloutId(now),

@@ -16,8 +16,7 @@ export const MAX_WAVE_STEPS = 20;
 const WAVES_ALLOWED = `allowed: cumulative targets that only grow, counts and percentages each strictly increasing, e.g. ${DEFAULT_WAVES}`;
 
 export type WaveStep =
-  | { readonly kind: "count"; readonly value: number }
-  | { readonly kind: "percent"; readonly value: number };
+  { readonly kind: "count"; readonly value: number } | { readonly kind: "percent"; readonly value: number };
 
 function parseStep(part: string, text: string): WaveStep {
   const percent = /^(\d{1,3})%$/.exec(part);
@@ -27,14 +26,18 @@ function parseStep(part: string, text: string): WaveStep {
   } else if (/^\d{1,6}$/.test(part) && Number(part) >= 1) {
     return { kind: "count", value: Number(part) };
   }
-  throw new UsageError(`--waves "${text}": "${part}" is not a wave step (allowed: a tenant count ≥ 1 or a percentage 1%-100%, e.g. ${DEFAULT_WAVES})`);
+  throw new UsageError(
+    `--waves "${text}": "${part}" is not a wave step (allowed: a tenant count ≥ 1 or a percentage 1%-100%, e.g. ${DEFAULT_WAVES})`,
+  );
 }
 
 /** Parses `1,10%,50%,100%`; throws UsageError naming the bad step. */
 export function parseWaves(text: string): WaveStep[] {
   const parts = text.split(",").map((p) => p.trim());
   if (text.trim() === "" || parts.some((p) => p === "")) {
-    throw new UsageError(`--waves "${text}" has an empty step (allowed: comma-separated counts and percentages, e.g. ${DEFAULT_WAVES})`);
+    throw new UsageError(
+      `--waves "${text}" has an empty step (allowed: comma-separated counts and percentages, e.g. ${DEFAULT_WAVES})`,
+    );
   }
   if (parts.length > MAX_WAVE_STEPS) {
     throw new UsageError(`--waves "${text}" has ${parts.length} steps (allowed: at most ${MAX_WAVE_STEPS})`);
@@ -99,15 +102,16 @@ export function planWaves<T>(items: readonly T[], steps: readonly WaveStep[]): T
 export const DEFAULT_MAX_FAILURES = "0";
 
 export type FailureLimit =
-  | { readonly kind: "count"; readonly value: number }
-  | { readonly kind: "percent"; readonly value: number };
+  { readonly kind: "count"; readonly value: number } | { readonly kind: "percent"; readonly value: number };
 
 export function parseMaxFailures(text: string): FailureLimit {
   const trimmed = text.trim();
   const percent = /^(\d{1,3})%$/.exec(trimmed);
   if (percent !== null && Number(percent[1]) <= 100) return { kind: "percent", value: Number(percent[1]) };
   if (/^\d{1,6}$/.test(trimmed)) return { kind: "count", value: Number(trimmed) };
-  throw new UsageError(`--max-failures "${text}" is not a limit (allowed: a count ≥ 0 such as 3, or a percentage 0%-100% such as 10%)`);
+  throw new UsageError(
+    `--max-failures "${text}" is not a limit (allowed: a count ≥ 0 such as 3, or a percentage 0%-100% such as 10%)`,
+  );
 }
 
 export function describeLimit(limit: FailureLimit): string {

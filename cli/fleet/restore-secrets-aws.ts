@@ -31,28 +31,43 @@ export function restoreSecretError(error: unknown, secret: ReservedSecret, done:
   if (isMissingCredentials(aws)) {
     return new PrerequisiteError(`no AWS credentials to restore secret ${secret.name} (${noStack})`, {
       hint: "set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or log in with: aws sso login",
-      details, cause: error,
+      details,
+      cause: error,
     });
   }
   if (isMissingRegion(aws)) {
-    return new PrerequisiteError(`no AWS region to restore secret ${secret.name} (${noStack})`, { hint: "set AWS_REGION", details, cause: error });
+    return new PrerequisiteError(`no AWS region to restore secret ${secret.name} (${noStack})`, {
+      hint: "set AWS_REGION",
+      details,
+      cause: error,
+    });
   }
   const hints: Record<string, string> = {
-    AccessDeniedException: "the caller needs secretsmanager:RestoreSecret on the secret; or restore with --new-secrets (a new admin token)",
-    ResourceNotFoundException: "the secret is gone (its recovery window has passed, or it was deleted); restore with --new-secrets (a new admin token)",
-    InvalidRequestException: "Secrets Manager cannot restore the secret in its current state; see it with: aws secretsmanager describe-secret --secret-id <arn>",
+    AccessDeniedException:
+      "the caller needs secretsmanager:RestoreSecret on the secret; or restore with --new-secrets (a new admin token)",
+    ResourceNotFoundException:
+      "the secret is gone (its recovery window has passed, or it was deleted); restore with --new-secrets (a new admin token)",
+    InvalidRequestException:
+      "Secrets Manager cannot restore the secret in its current state; see it with: aws secretsmanager describe-secret --secret-id <arn>",
   };
-  return new OperationFailedError(`Secrets Manager RestoreSecret of ${secret.name} failed: ${name}: ${message} (${noStack})`, {
-    hint: hints[name] ?? `retry, or restore with --new-secrets; the secret: ${secret.arn}`,
-    details, cause: error,
-  });
+  return new OperationFailedError(
+    `Secrets Manager RestoreSecret of ${secret.name} failed: ${name}: ${message} (${noStack})`,
+    {
+      hint: hints[name] ?? `retry, or restore with --new-secrets; the secret: ${secret.arn}`,
+      details,
+      cause: error,
+    },
+  );
 }
 
 /**
  * RestoreSecret for each secret, in order; stops at the first failure with an error naming the ones already
  * restored. Restoring a secret that is not scheduled for deletion succeeds (a rerun after a failed stack).
  */
-export async function restoreSecrets(secrets: readonly ReservedSecret[], config: SecretsManagerClientConfig = {}): Promise<RestoredSecret[]> {
+export async function restoreSecrets(
+  secrets: readonly ReservedSecret[],
+  config: SecretsManagerClientConfig = {},
+): Promise<RestoredSecret[]> {
   if (secrets.length === 0) return [];
   quietAwsSdkWarnings();
   const sm = await import("@aws-sdk/client-secrets-manager");

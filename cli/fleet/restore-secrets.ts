@@ -30,7 +30,9 @@ interface ArchivedResource {
 const text = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
 
 /** Secrets of an archived deployment with their recovery windows (pure). */
-export function archivedSecrets(deployment: Deployment | undefined): { logicalName: string; name: string; arn: string; recoveryDays: number }[] {
+export function archivedSecrets(
+  deployment: Deployment | undefined,
+): { logicalName: string; name: string; arn: string; recoveryDays: number }[] {
   const resources = (deployment?.deployment as { resources?: ArchivedResource[] } | undefined)?.resources ?? [];
   return resources
     .filter((r) => r.type === SECRET_TYPE)
@@ -48,15 +50,28 @@ export function archivedSecrets(deployment: Deployment | undefined): { logicalNa
 }
 
 /** Pure: the secrets whose window, counted from the teardown's end, is still open at `now`. */
-export function stillReserved(record: Pick<TeardownRecord, "secrets" | "finishedAt">, secrets: ReturnType<typeof archivedSecrets>, now: Date): ReservedSecret[] {
+export function stillReserved(
+  record: Pick<TeardownRecord, "secrets" | "finishedAt">,
+  secrets: ReturnType<typeof archivedSecrets>,
+  now: Date,
+): ReservedSecret[] {
   if (record.secrets === "force-deleted") return [];
   const end = Date.parse(record.finishedAt);
   return secrets
     .filter((s) => s.recoveryDays > 0 && end + s.recoveryDays * 86_400_000 > now.getTime())
-    .map((s) => ({ logicalName: s.logicalName, name: s.name, arn: s.arn, until: new Date(end + s.recoveryDays * 86_400_000).toISOString() }));
+    .map((s) => ({
+      logicalName: s.logicalName,
+      name: s.name,
+      arn: s.arn,
+      until: new Date(end + s.recoveryDays * 86_400_000).toISOString(),
+    }));
 }
 
-export async function reservedSecrets(store: RecordStore, record: TeardownRecord, now: Date): Promise<ReservedSecret[]> {
+export async function reservedSecrets(
+  store: RecordStore,
+  record: TeardownRecord,
+  now: Date,
+): Promise<ReservedSecret[]> {
   const archive = await store.readJson<Deployment>(record.archiveKey);
   return stillReserved(record, archivedSecrets(archive), now);
 }

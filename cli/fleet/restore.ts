@@ -67,41 +67,71 @@ export async function restoreTenant(session: EngineSession, req: RestoreRequest)
     });
   }
   const snapshot = req.snapshot ?? record.finalSnapshotIdentifier;
-  if (snapshot === undefined) throw new NotFoundError(`the teardown of ${req.slug} at ${record.finishedAt} recorded no final snapshot; pass --snapshot <id>`);
+  if (snapshot === undefined)
+    throw new NotFoundError(
+      `the teardown of ${req.slug} at ${record.finishedAt} recorded no final snapshot; pass --snapshot <id>`,
+    );
   const appDbSecret = tenantNames({ slug: req.slug, env: req.env, preview: undefined, generation: 1 }).appDbSecret;
   // The app role's database secret is never restored or adopted: it is auto-named, so a new one does not collide,
   // and the bootstrap writes a fresh password into it. The old one simply runs out its recovery window.
-  const reserved = (await reservedSecrets(session.store, record, session.io.now())).filter((s) => s.logicalName !== appDbSecret);
+  const reserved = (await reservedSecrets(session.store, record, session.io.now())).filter(
+    (s) => s.logicalName !== appDbSecret,
+  );
   const adopt = await secretToAdopt(req, reserved);
   const shared = await readSharedOutputs(session, req.env);
-  const loadBalancer = await placeNewTenant(session.store, req.env, shared, session.io.env, { preferred: record.spec.loadBalancer, self: target });
+  const loadBalancer = await placeNewTenant(session.store, req.env, shared, session.io.env, {
+    preferred: record.spec.loadBalancer,
+    self: target,
+  });
   // From here the tenant holds seats: a failure that leaves no stack gives them back (a failed RestoreSecret, exit 5, did not).
-  const giveBack = (): Promise<void> => giveBackUnlessStackExists(session.store, session.backend, { env: req.env, loadBalancer, project: target.project, stack: target.stack, slug: req.slug });
+  const giveBack = (): Promise<void> =>
+    giveBackUnlessStackExists(session.store, session.backend, {
+      env: req.env,
+      loadBalancer,
+      project: target.project,
+      stack: target.stack,
+      slug: req.slug,
+    });
   if (req.secrets === "restore" && reserved.length === 0) {
-    session.io.stderr.write(`no secret of ${req.slug} is still in its recovery window (${record.secrets === "force-deleted" ? "force-deleted at teardown" : "the window has passed"}): the tenant gets new ones\n`);
+    session.io.stderr.write(
+      `no secret of ${req.slug} is still in its recovery window (${record.secrets === "force-deleted" ? "force-deleted at teardown" : "the window has passed"}): the tenant gets new ones\n`,
+    );
   }
   // The secrets first: if Secrets Manager refuses, nothing else has changed.
-  const restoredSecrets = adopt === undefined ? [] : await (req.restoreSecrets ?? defaultRestoreSecrets)(reserved).catch(async (error: unknown) => {
-    await giveBack();
-    throw error;
-  });
-  if (restoredSecrets.length > 0) session.io.stderr.write(`restored from their recovery window: ${restoredSecrets.map((s) => s.name).join(", ")}\n`);
-  const afterSecrets = restoredSecrets.length === 0
-    ? ""
-    : `; the secrets were restored (${restoredSecrets.map((s) => s.name).join(", ")}) and stay so: rerun \`${req.retry} --restore-secrets\` to finish`;
+  const restoredSecrets =
+    adopt === undefined
+      ? []
+      : await (req.restoreSecrets ?? defaultRestoreSecrets)(reserved).catch(async (error: unknown) => {
+          await giveBack();
+          throw error;
+        });
+  if (restoredSecrets.length > 0)
+    session.io.stderr.write(`restored from their recovery window: ${restoredSecrets.map((s) => s.name).join(", ")}\n`);
+  const afterSecrets =
+    restoredSecrets.length === 0
+      ? ""
+      : `; the secrets were restored (${restoredSecrets.map((s) => s.name).join(", ")}) and stay so: rerun \`${req.retry} --restore-secrets\` to finish`;
   try {
     return await recreate(session, req, { target, record, snapshot, shared, loadBalancer, adopt, restoredSecrets });
   } catch (error: unknown) {
     await giveBack();
     if (afterSecrets !== "" && error instanceof CliError) {
-      throw new CliError(error.exitCode, `${error.message}${afterSecrets}`, { hint: error.hint, details: { ...error.details, restoredSecrets }, cause: error });
+      throw new CliError(error.exitCode, `${error.message}${afterSecrets}`, {
+        hint: error.hint,
+        details: { ...error.details, restoredSecrets },
+        cause: error,
+      });
     }
     throw error;
   }
 }
 
 /** A stack left by a restore whose update failed or was cancelled: rerunning the restore finishes it. */
-async function unfinishedRestore(session: EngineSession, target: TenantTarget, outputs: Record<string, unknown>): Promise<boolean> {
+async function unfinishedRestore(
+  session: EngineSession,
+  target: TenantTarget,
+  outputs: Record<string, unknown>,
+): Promise<boolean> {
   if (outputs.spec !== undefined) return false;
   const entry = await readIndexEntry(session.store, target.project, target.stack);
   return entry?.lastOperation === "restore" && entry.status !== "succeeded" && entry.status !== "in-progress";
@@ -112,27 +142,40 @@ async function defaultRestoreSecrets(secrets: readonly ReservedSecret[]): Promis
 }
 
 /** The admin-token secret to adopt (--restore-secrets), or undefined to create new secrets; refuses (exit 4) otherwise. */
-async function secretToAdopt(req: RestoreRequest, reserved: readonly ReservedSecret[]): Promise<ReservedSecret | undefined> {
+async function secretToAdopt(
+  req: RestoreRequest,
+  reserved: readonly ReservedSecret[],
+): Promise<ReservedSecret | undefined> {
   if (reserved.length === 0 || req.secrets === "new") return undefined;
   const reservedNames = reserved.map((s) => s.name).join(", ");
   if (req.secrets === undefined) {
-    const until = reserved.map((s) => s.until).sort().pop() ?? "";
-    throw new ConflictError(`the secrets of ${req.slug} are still in their recovery window until ${until}: ${reservedNames}`, {
-      hint: [
-        `to bring them back (keeping the tenant's admin token): ${req.retry} --restore-secrets`,
-        `or restore with new secrets (a new admin token; the old one is lost): ${req.retry} --new-secrets`,
-      ].join("\n"),
-      details: { reservedSecrets: reserved },
-    });
+    const until =
+      reserved
+        .map((s) => s.until)
+        .sort()
+        .pop() ?? "";
+    throw new ConflictError(
+      `the secrets of ${req.slug} are still in their recovery window until ${until}: ${reservedNames}`,
+      {
+        hint: [
+          `to bring them back (keeping the tenant's admin token): ${req.retry} --restore-secrets`,
+          `or restore with new secrets (a new admin token; the old one is lost): ${req.retry} --new-secrets`,
+        ].join("\n"),
+        details: { reservedSecrets: reserved },
+      },
+    );
   }
   const adminToken = tenantNames({ slug: req.slug, env: req.env, preview: undefined, generation: 1 }).adminTokenSecret;
   const others = reserved.filter((s) => s.logicalName !== adminToken);
   const token = reserved.find((s) => s.logicalName === adminToken);
   if (others.length > 0 || token === undefined) {
-    throw new ConflictError(`restore can adopt only the admin-token secret of ${req.slug}; also reserved: ${(others.length > 0 ? others : reserved).map((s) => s.name).join(", ")}`, {
-      hint: `restore with new secrets instead: ${req.retry} --new-secrets`,
-      details: { reservedSecrets: reserved },
-    });
+    throw new ConflictError(
+      `restore can adopt only the admin-token secret of ${req.slug}; also reserved: ${(others.length > 0 ? others : reserved).map((s) => s.name).join(", ")}`,
+      {
+        hint: `restore with new secrets instead: ${req.retry} --new-secrets`,
+        details: { reservedSecrets: reserved },
+      },
+    );
   }
   return token;
 }
@@ -151,20 +194,53 @@ async function recreate(session: EngineSession, req: RestoreRequest, r: Recreate
   const { target, record, snapshot, shared, loadBalancer, adopt } = r;
   const now = session.io.now();
   const generation = await nextGeneration(session.store, target.project, target.stack);
-  const listenerPriority = await claimPriority(session.store, { env: req.env, loadBalancer, project: target.project, stack: target.stack, slug: req.slug, current: record.spec.listenerPriority, now });
+  const listenerPriority = await claimPriority(session.store, {
+    env: req.env,
+    loadBalancer,
+    project: target.project,
+    stack: target.stack,
+    slug: req.slug,
+    current: record.spec.listenerPriority,
+    now,
+  });
   // The recorded spec may carry an older adoption; the secret is adopted again only when it was just restored.
   const { adoptedAdminTokenSecretArn: _previous, ...recorded } = record.spec;
   const spec = parseSpecOrUsage({
-    ...recorded, loadBalancer, listenerPriority, generation, restoreFromSnapshot: snapshot,
+    ...recorded,
+    loadBalancer,
+    listenerPriority,
+    generation,
+    restoreFromSnapshot: snapshot,
     ...(adopt === undefined ? {} : { adoptedAdminTokenSecretArn: adopt.arn }),
   });
-  const { stack } = await openTenantStack(session, target, spec, shared, adopt === undefined ? {} : { adoptAdminTokenSecret: { arn: adopt.arn } });
-  const op = { ...target, spec, operation: "restore" as const, retry: req.retry, message: `restoring from snapshot ${snapshot}`, inspect: () => stack.exportStack() };
+  const { stack } = await openTenantStack(
+    session,
+    target,
+    spec,
+    shared,
+    adopt === undefined ? {} : { adoptAdminTokenSecret: { arn: adopt.arn } },
+  );
+  const op = {
+    ...target,
+    spec,
+    operation: "restore" as const,
+    retry: req.retry,
+    message: `restoring from snapshot ${snapshot}`,
+    inspect: () => stack.exportStack(),
+  };
   return runStackOperation(session, op, async (step) => {
     const outcome = await step(`restoring ${req.slug} (${target.stack}) from snapshot ${snapshot}`, (o) => stack.up(o));
     const outputs = plainOutputs(outcome.result.outputs);
     const url = typeof outputs.url === "string" ? outputs.url : undefined;
-    const result = { target, spec, snapshot, fromTeardown: record, outputs, changes: outcome.changes, restoredSecrets: r.restoredSecrets };
+    const result = {
+      target,
+      spec,
+      snapshot,
+      fromTeardown: record,
+      outputs,
+      changes: outcome.changes,
+      restoredSecrets: r.restoredSecrets,
+    };
     return { result, url, message: `restored from snapshot ${snapshot}` };
   });
 }

@@ -12,8 +12,14 @@ export function resumeCommand(state: Pick<RolloutState, "env" | "id"> & { readon
 
 function tenantRow(t: TenantRollout): Record<string, unknown> {
   return {
-    slug: t.slug, wave: t.wave + 1, status: t.status, error: t.error ?? null, previousImage: t.previousImage ?? null, attempts: t.attempts,
-    startedAt: t.startedAt ?? null, finishedAt: t.finishedAt ?? null,
+    slug: t.slug,
+    wave: t.wave + 1,
+    status: t.status,
+    error: t.error ?? null,
+    previousImage: t.previousImage ?? null,
+    attempts: t.attempts,
+    startedAt: t.startedAt ?? null,
+    finishedAt: t.finishedAt ?? null,
   };
 }
 
@@ -29,7 +35,9 @@ export function rolloutDocument(state: RolloutState, dryRun = false): Record<str
     maxFailures: describeLimit(state.options.maxFailures),
     waves: state.waves.map((slugs, i) => ({ wave: i + 1, tenants: [...slugs] })),
     counts: countByStatus(state),
-    tenants: Object.values(state.tenants).sort((a, b) => a.wave - b.wave || a.slug.localeCompare(b.slug)).map(tenantRow),
+    tenants: Object.values(state.tenants)
+      .sort((a, b) => a.wave - b.wave || a.slug.localeCompare(b.slug))
+      .map(tenantRow),
     pinned: [...state.pinned],
     resume: done || dryRun ? null : resumeCommand(state),
   };
@@ -37,9 +45,11 @@ export function rolloutDocument(state: RolloutState, dryRun = false): Record<str
 
 export function renderRollout(state: RolloutState, dryRun: boolean, out: (line: string) => void): void {
   const counts = countByStatus(state);
-  out(dryRun
-    ? `plan: ${state.options.image} to ${Object.keys(state.tenants).length} tenant(s) of ${state.env} in ${state.waves.length} wave(s); nothing was changed`
-    : `rollout ${state.id} of ${state.options.image} in ${state.env}: ${state.status}${state.haltReason === undefined ? "" : ` — ${state.haltReason}`}`);
+  out(
+    dryRun
+      ? `plan: ${state.options.image} to ${Object.keys(state.tenants).length} tenant(s) of ${state.env} in ${state.waves.length} wave(s); nothing was changed`
+      : `rollout ${state.id} of ${state.options.image} in ${state.env}: ${state.status}${state.haltReason === undefined ? "" : ` — ${state.haltReason}`}`,
+  );
   state.waves.forEach((slugs, i) => {
     const cells = slugs.map((slug) => {
       const t = state.tenants[slug];
@@ -47,12 +57,16 @@ export function renderRollout(state: RolloutState, dryRun: boolean, out: (line: 
     });
     out(`  wave ${i + 1}: ${cells.join(", ")}`);
   });
-  if (state.pinned.length > 0) out(`  pinned (skipped; --include-pinned upgrades them too): ${state.pinned.join(", ")}`);
+  if (state.pinned.length > 0)
+    out(`  pinned (skipped; --include-pinned upgrades them too): ${state.pinned.join(", ")}`);
   for (const t of Object.values(state.tenants)) {
-    if (t.error !== undefined && (t.status === "failed" || t.status === "unhealthy")) out(`  ${t.slug} ${t.status}: ${t.error}`);
+    if (t.error !== undefined && (t.status === "failed" || t.status === "unhealthy"))
+      out(`  ${t.slug} ${t.status}: ${t.error}`);
   }
   if (!dryRun) {
-    out(`  ${counts.upgraded} upgraded, ${counts.failed} failed, ${counts.unhealthy} unhealthy, ${counts.skipped + counts.pinned} skipped/pinned, ${counts.pending} not started`);
+    out(
+      `  ${counts.upgraded} upgraded, ${counts.failed} failed, ${counts.unhealthy} unhealthy, ${counts.skipped + counts.pinned} skipped/pinned, ${counts.pending} not started`,
+    );
     if (state.status !== "completed" || failureCount(state) > 0) out(`  resume with: ${resumeCommand(state)}`);
   }
 }

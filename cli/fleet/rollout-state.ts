@@ -65,21 +65,42 @@ export function createRollout(input: {
     for (const slug of slugs) tenants[slug] = { slug, wave, status: "pending", attempts: 0 };
   });
   const at = input.at.toISOString();
-  return { id: input.id, env: input.env, options: input.options, status: "running", waves: input.waves, tenants, pinned: input.pinned, owner: input.owner, createdAt: at, updatedAt: at };
+  return {
+    id: input.id,
+    env: input.env,
+    options: input.options,
+    status: "running",
+    waves: input.waves,
+    tenants,
+    pinned: input.pinned,
+    owner: input.owner,
+    createdAt: at,
+    updatedAt: at,
+  };
 }
 
-function update(state: RolloutState, slug: string, change: (t: TenantRollout) => TenantRollout, at: Date): RolloutState {
+function update(
+  state: RolloutState,
+  slug: string,
+  change: (t: TenantRollout) => TenantRollout,
+  at: Date,
+): RolloutState {
   const current = state.tenants[slug];
   if (current === undefined) throw new Error(`rollout ${state.id} has no tenant ${slug}`);
   return { ...state, tenants: { ...state.tenants, [slug]: change(current) }, updatedAt: at.toISOString() };
 }
 
 export function markRunning(state: RolloutState, slug: string, at: Date): RolloutState {
-  return update(state, slug, (t) => {
-    if (t.status !== "pending") throw new Error(`tenant ${slug} cannot start from ${t.status}`);
-    const { error: _error, finishedAt: _finished, ...rest } = t;
-    return { ...rest, status: "running", attempts: t.attempts + 1, startedAt: at.toISOString() };
-  }, at);
+  return update(
+    state,
+    slug,
+    (t) => {
+      if (t.status !== "pending") throw new Error(`tenant ${slug} cannot start from ${t.status}`);
+      const { error: _error, finishedAt: _finished, ...rest } = t;
+      return { ...rest, status: "running", attempts: t.attempts + 1, startedAt: at.toISOString() };
+    },
+    at,
+  );
 }
 
 export interface TenantOutcome {
@@ -92,20 +113,42 @@ export interface TenantOutcome {
 }
 
 export function markFinished(state: RolloutState, slug: string, outcome: TenantOutcome, at: Date): RolloutState {
-  return update(state, slug, (t) => {
-    if (t.status !== "running") throw new Error(`tenant ${slug} cannot finish from ${t.status}`);
-    const base = { ...t, finishedAt: at.toISOString(), ...(outcome.previousImage === undefined ? {} : { previousImage: outcome.previousImage }) };
-    if (!outcome.ok) return { ...base, status: "failed", error: outcome.error ?? "failed", ...(outcome.exitCode === undefined ? {} : { exitCode: outcome.exitCode }) };
-    return outcome.skipped === undefined ? { ...base, status: "upgraded" } : { ...base, status: "skipped", error: outcome.skipped };
-  }, at);
+  return update(
+    state,
+    slug,
+    (t) => {
+      if (t.status !== "running") throw new Error(`tenant ${slug} cannot finish from ${t.status}`);
+      const base = {
+        ...t,
+        finishedAt: at.toISOString(),
+        ...(outcome.previousImage === undefined ? {} : { previousImage: outcome.previousImage }),
+      };
+      if (!outcome.ok)
+        return {
+          ...base,
+          status: "failed",
+          error: outcome.error ?? "failed",
+          ...(outcome.exitCode === undefined ? {} : { exitCode: outcome.exitCode }),
+        };
+      return outcome.skipped === undefined
+        ? { ...base, status: "upgraded" }
+        : { ...base, status: "skipped", error: outcome.skipped };
+    },
+    at,
+  );
 }
 
 /** An upgraded tenant whose health check failed after its wave. */
 export function markUnhealthy(state: RolloutState, slug: string, error: string, at: Date): RolloutState {
-  return update(state, slug, (t) => {
-    if (t.status !== "upgraded") throw new Error(`tenant ${slug} cannot turn unhealthy from ${t.status}`);
-    return { ...t, status: "unhealthy", error };
-  }, at);
+  return update(
+    state,
+    slug,
+    (t) => {
+      if (t.status !== "upgraded") throw new Error(`tenant ${slug} cannot turn unhealthy from ${t.status}`);
+      return { ...t, status: "unhealthy", error };
+    },
+    at,
+  );
 }
 
 export function failureCount(state: RolloutState): number {
@@ -151,14 +194,23 @@ export function complete(state: RolloutState, at: Date): RolloutState {
 export function resume(state: RolloutState, owner: { host: string; pid: number }, at: Date): RolloutState {
   const tenants: Record<string, TenantRollout> = {};
   for (const [slug, t] of Object.entries(state.tenants)) {
-    tenants[slug] = t.status === "upgraded" || t.status === "skipped" || t.status === "pending" ? t : { ...t, status: "pending" };
+    tenants[slug] =
+      t.status === "upgraded" || t.status === "skipped" || t.status === "pending" ? t : { ...t, status: "pending" };
   }
   const { haltReason: _reason, ...rest } = state;
   return { ...rest, tenants, status: "running", owner, updatedAt: at.toISOString() };
 }
 
 export function countByStatus(state: RolloutState): Record<TenantRolloutStatus | "pinned", number> {
-  const counts = { pending: 0, running: 0, upgraded: 0, skipped: 0, failed: 0, unhealthy: 0, pinned: state.pinned.length };
+  const counts = {
+    pending: 0,
+    running: 0,
+    upgraded: 0,
+    skipped: 0,
+    failed: 0,
+    unhealthy: 0,
+    pinned: state.pinned.length,
+  };
   for (const t of Object.values(state.tenants)) counts[t.status] += 1;
   return counts;
 }

@@ -5,8 +5,18 @@
  */
 import { boundedEach, LatestWriter } from "./concurrency";
 import {
-  complete, failureCount, firstOpenWave, halt, interrupt, markFinished, markRunning, markUnhealthy, overLimit, pendingInWave,
-  plannedCount, type RolloutState,
+  complete,
+  failureCount,
+  firstOpenWave,
+  halt,
+  interrupt,
+  markFinished,
+  markRunning,
+  markUnhealthy,
+  overLimit,
+  pendingInWave,
+  plannedCount,
+  type RolloutState,
 } from "./rollout-state";
 import { allowedFailures } from "./plan";
 import type { UpgradeValue, WorkerResult } from "./worker-protocol";
@@ -41,24 +51,41 @@ export async function executeRollout(initial: RolloutState, deps: RolloutDeps): 
   const total = state.waves.length;
   for (let wave = firstOpenWave(state); wave < total; wave = firstOpenWave(state)) {
     const slugs = pendingInWave(state, wave);
-    deps.log(`wave ${wave + 1}/${total}: ${slugs.length} tenant(s) (${slugs.slice(0, 8).join(", ")}${slugs.length > 8 ? ", …" : ""})`);
-    await boundedEach(slugs, deps.concurrency, async (slug) => {
-      commit(markRunning(state, slug, deps.now()));
-      const result = await deps.upgrade(slug);
-      const at = deps.now();
-      const took = seconds(state.tenants[slug]?.startedAt, at);
-      if (result.ok && result.value.kind === "upgrade") {
-        const value: UpgradeValue = result.value;
-        urls.set(slug, value.url ?? undefined);
-        const skipped = value.pinned ? `pinned to ${value.previousImage}` : undefined;
-        commit(markFinished(state, slug, { ok: true, previousImage: value.previousImage, ...(skipped === undefined ? {} : { skipped }) }, at));
-        deps.log(`  ${slug}: ${skipped === undefined ? "upgraded" : `skipped (${skipped})`}${took}`);
-      } else {
-        const error = result.ok ? `unexpected ${result.value.kind} result` : result.error;
-        commit(markFinished(state, slug, { ok: false, error, ...(result.ok ? {} : { exitCode: result.exitCode }) }, at));
-        deps.log(`  ${slug}: FAILED${took}: ${error}`);
-      }
-    }, () => !overLimit(state) && !deps.stopRequested(), { staggerMs: deps.staggerMs });
+    deps.log(
+      `wave ${wave + 1}/${total}: ${slugs.length} tenant(s) (${slugs.slice(0, 8).join(", ")}${slugs.length > 8 ? ", …" : ""})`,
+    );
+    await boundedEach(
+      slugs,
+      deps.concurrency,
+      async (slug) => {
+        commit(markRunning(state, slug, deps.now()));
+        const result = await deps.upgrade(slug);
+        const at = deps.now();
+        const took = seconds(state.tenants[slug]?.startedAt, at);
+        if (result.ok && result.value.kind === "upgrade") {
+          const value: UpgradeValue = result.value;
+          urls.set(slug, value.url ?? undefined);
+          const skipped = value.pinned ? `pinned to ${value.previousImage}` : undefined;
+          commit(
+            markFinished(
+              state,
+              slug,
+              { ok: true, previousImage: value.previousImage, ...(skipped === undefined ? {} : { skipped }) },
+              at,
+            ),
+          );
+          deps.log(`  ${slug}: ${skipped === undefined ? "upgraded" : `skipped (${skipped})`}${took}`);
+        } else {
+          const error = result.ok ? `unexpected ${result.value.kind} result` : result.error;
+          commit(
+            markFinished(state, slug, { ok: false, error, ...(result.ok ? {} : { exitCode: result.exitCode }) }, at),
+          );
+          deps.log(`  ${slug}: FAILED${took}: ${error}`);
+        }
+      },
+      () => !overLimit(state) && !deps.stopRequested(),
+      { staggerMs: deps.staggerMs },
+    );
     if (deps.stopRequested()) {
       commit(interrupt(state, deps.now()));
       break;
@@ -66,7 +93,13 @@ export async function executeRollout(initial: RolloutState, deps: RolloutDeps): 
     if (state.options.health === "probe" && !overLimit(state)) await checkWaveHealth(() => state, commit, deps, urls);
     if (overLimit(state)) {
       const allowed = allowedFailures(state.options.maxFailures, plannedCount(state));
-      commit(halt(state, `halted after wave ${wave + 1}/${total}: ${failureCount(state)} failure(s), ${allowed} allowed (--max-failures ${state.options.maxFailures.kind === "count" ? state.options.maxFailures.value : `${state.options.maxFailures.value}%`})`, deps.now()));
+      commit(
+        halt(
+          state,
+          `halted after wave ${wave + 1}/${total}: ${failureCount(state)} failure(s), ${allowed} allowed (--max-failures ${state.options.maxFailures.kind === "count" ? state.options.maxFailures.value : `${state.options.maxFailures.value}%`})`,
+          deps.now(),
+        ),
+      );
       break;
     }
   }
@@ -84,7 +117,9 @@ async function checkWaveHealth(
   deps: RolloutDeps,
   urls: ReadonlyMap<string, string | undefined>,
 ): Promise<void> {
-  const upgraded = Object.values(current().tenants).filter((t) => t.status === "upgraded").map((t) => t.slug);
+  const upgraded = Object.values(current().tenants)
+    .filter((t) => t.status === "upgraded")
+    .map((t) => t.slug);
   if (upgraded.length === 0) return;
   deps.log(`  health check of ${upgraded.length} upgraded tenant(s)`);
   await boundedEach(upgraded, deps.concurrency, async (slug) => {

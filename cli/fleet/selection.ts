@@ -30,12 +30,15 @@ export function parseSelectors(raw: readonly string[]): Selector[] {
     const key = match?.[1] as SelectKey | undefined;
     const values = (match?.[2] ?? "").split(",").map((v) => v.trim());
     if (key === undefined || !SELECT_KEYS.includes(key) || values.some((v) => v === "")) {
-      throw new UsageError(`--select "${item}" is not a selector (allowed: ${SELECT_KEYS.map((k) => `${k}=<v>[,<v>…]`).join(", ")})`);
+      throw new UsageError(
+        `--select "${item}" is not a selector (allowed: ${SELECT_KEYS.map((k) => `${k}=<v>[,<v>…]`).join(", ")})`,
+      );
     }
     // A tier no tenant can have selects nothing: a typo would otherwise look like an empty fleet (exit 0).
     const tiers = Object.keys(TIER_ORDER).filter((t) => t !== "preview");
     const badTier = key === "tier" ? values.find((v) => !tiers.includes(v)) : undefined;
-    if (badTier !== undefined) throw new UsageError(`--select "${item}": "${badTier}" is not a tier (allowed: ${tiers.join(", ")})`);
+    if (badTier !== undefined)
+      throw new UsageError(`--select "${item}": "${badTier}" is not a tier (allowed: ${tiers.join(", ")})`);
     // Repeating a key narrows it: `--select tier=basic,premium --select tier=premium` keeps premium only.
     const previous = byKey.get(key);
     byKey.set(key, previous === undefined ? values : previous.filter((v) => values.includes(v)));
@@ -57,10 +60,16 @@ export interface Selection<T extends FleetCandidate> {
 }
 
 export function rolloutOrder<T extends FleetCandidate>(candidates: readonly T[]): T[] {
-  return [...candidates].sort((a, b) => (TIER_ORDER[a.tier] ?? 9) - (TIER_ORDER[b.tier] ?? 9) || a.slug.localeCompare(b.slug));
+  return [...candidates].sort(
+    (a, b) => (TIER_ORDER[a.tier] ?? 9) - (TIER_ORDER[b.tier] ?? 9) || a.slug.localeCompare(b.slug),
+  );
 }
 
-export function selectTenants<T extends FleetCandidate>(candidates: readonly T[], selectors: readonly Selector[], includePinned: boolean): Selection<T> {
+export function selectTenants<T extends FleetCandidate>(
+  candidates: readonly T[],
+  selectors: readonly Selector[],
+  includePinned: boolean,
+): Selection<T> {
   const chosen = candidates.filter((c) => selectors.every((s) => matches(c, s)));
   const known = new Set(candidates.map((c) => c.slug));
   const unknownSlugs = selectors.filter((s) => s.key === "slug").flatMap((s) => s.values.filter((v) => !known.has(v)));

@@ -15,7 +15,8 @@ import type { DriftRequest, DriftValue, DriftedResource } from "./worker-protoco
 /** A refresh step that found a difference: an explicit update/delete op, or a refresh step carrying diffs. */
 export function driftedFromEvent(event: EngineEvent): DriftedResource | undefined {
   const meta = event.resOutputsEvent?.metadata;
-  if (meta === undefined || meta.type === "pulumi:pulumi:Stack" || meta.type.startsWith("pulumi:providers:")) return undefined;
+  if (meta === undefined || meta.type === "pulumi:pulumi:Stack" || meta.type.startsWith("pulumi:providers:"))
+    return undefined;
   const keys = meta.diffs ?? meta.keys ?? [];
   const gone = meta.op === "delete" || (meta.op === "refresh" && meta.old !== undefined && meta.new === undefined);
   const op = gone ? "delete" : meta.op === "update" || keys.length > 0 ? "update" : undefined;
@@ -30,10 +31,18 @@ export async function checkTenantDrift(io: Io, req: DriftRequest): Promise<Drift
   const workspace = await openWorkspace(session.workspace, target.project, undefined);
   const stack = await selectExisting(workspace, target.stack);
   if (stack === undefined) {
-    throw new NotFoundError(`tenant ${req.slug} has no stack ${target.stack}`, { hint: "rebuild the tenant index with: tenantctl list tenants --refresh" });
+    throw new NotFoundError(`tenant ${req.slug} has no stack ${target.stack}`, {
+      hint: "rebuild the tenant index with: tenantctl list tenants --refresh",
+    });
   }
   const drifted = new Map<string, DriftedResource>();
-  const run = { io, project: target.project, stack: target.stack, fileRoot: session.backend.fileRoot, retry: req.retry };
+  const run = {
+    io,
+    project: target.project,
+    stack: target.stack,
+    fileRoot: session.backend.fileRoot,
+    retry: req.retry,
+  };
   const outcome = await runEngine({ ...run, title: `checking drift of ${req.slug} (${target.stack})` }, (o) =>
     stack.previewRefresh({
       ...o,

@@ -24,21 +24,42 @@ export async function upgradeTenant(io: Io, req: UpgradeRequest): Promise<Upgrad
   const target = tenantTarget(req.slug, req.env);
   const stored = await readStoredTenant(session, target);
   if (stored === undefined) {
-    throw new NotFoundError(`tenant ${req.slug} does not exist in env ${req.env}`, { hint: "rebuild the tenant index with: tenantctl list tenants --refresh" });
+    throw new NotFoundError(`tenant ${req.slug} does not exist in env ${req.env}`, {
+      hint: "rebuild the tenant index with: tenantctl list tenants --refresh",
+    });
   }
   const previousImage = stored.spec.pinnedImage ?? stored.spec.image;
   if (stored.spec.pinnedImage !== undefined && !req.includePinned) {
-    return { kind: "upgrade", previousImage, pinned: true, url: typeof stored.outputs.url === "string" ? stored.outputs.url : null, changes: {} };
+    return {
+      kind: "upgrade",
+      previousImage,
+      pinned: true,
+      url: typeof stored.outputs.url === "string" ? stored.outputs.url : null,
+      changes: {},
+    };
   }
   const spec = await upgradedSpec(stored.spec, req.image, req.includePinned);
   const shared = req.shared;
   const { stack } = await openTenantStack(session, target, spec, shared);
-  const op = { ...target, spec, operation: "update" as const, retry: req.retry, message: `upgrade to ${req.image}`, inspect: () => stack.exportStack() };
+  const op = {
+    ...target,
+    spec,
+    operation: "update" as const,
+    retry: req.retry,
+    message: `upgrade to ${req.image}`,
+    inspect: () => stack.exportStack(),
+  };
   return runStackOperation(session, op, async (step) => {
     const outcome = await step(`upgrading ${req.slug} (${target.stack}) to ${req.image}`, (o) => stack.up(o));
     const outputs = plainOutputs(outcome.result.outputs);
     const url = typeof outputs.url === "string" ? outputs.url : undefined;
-    const result: UpgradeValue = { kind: "upgrade", previousImage, pinned: false, url: url ?? null, changes: outcome.changes };
+    const result: UpgradeValue = {
+      kind: "upgrade",
+      previousImage,
+      pinned: false,
+      url: url ?? null,
+      changes: outcome.changes,
+    };
     return { result, url, message: `upgraded from ${previousImage}` };
   });
 }

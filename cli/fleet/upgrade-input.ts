@@ -8,7 +8,14 @@ import { UsageError } from "../errors";
 import { checkEnv, envOrDefault } from "../env-input";
 import { checkSecretsProviderOption } from "../orchestration/prerequisites";
 import { checkHealthTemplate } from "./health";
-import { DEFAULT_MAX_FAILURES, DEFAULT_WAVES, parseMaxFailures, parseWaves, type FailureLimit, type WaveStep } from "./plan";
+import {
+  DEFAULT_MAX_FAILURES,
+  DEFAULT_WAVES,
+  parseMaxFailures,
+  parseWaves,
+  type FailureLimit,
+  type WaveStep,
+} from "./plan";
 import { parseSelectors, type Selector } from "./selection";
 
 export const DEFAULT_CONCURRENCY = 5;
@@ -62,7 +69,10 @@ export interface UpgradeInput {
 export function parseConcurrency(raw: string | undefined): number {
   if (raw === undefined) return DEFAULT_CONCURRENCY;
   const n = /^\d{1,4}$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
-  if (!(n >= 1 && n <= MAX_CONCURRENCY)) throw new UsageError(`--concurrency "${raw}" is not a number of parallel operations (allowed: 1-${MAX_CONCURRENCY})`);
+  if (!(n >= 1 && n <= MAX_CONCURRENCY))
+    throw new UsageError(
+      `--concurrency "${raw}" is not a number of parallel operations (allowed: 1-${MAX_CONCURRENCY})`,
+    );
   return n;
 }
 
@@ -85,7 +95,9 @@ export function parseOperationTimeout(raw: string | undefined): number | undefin
   const match = /^(\d{1,5})([smh])$/.exec(raw.trim());
   const ms = match === null ? NaN : Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
   if (!(ms >= 1000 && ms <= 24 * UNIT_MS.h)) {
-    throw new UsageError(`--timeout "${raw}" is not a time limit per tenant (allowed: 1s-24h written like 90s, 30m or 2h)`);
+    throw new UsageError(
+      `--timeout "${raw}" is not a time limit per tenant (allowed: 1s-24h written like 90s, 30m or 2h)`,
+    );
   }
   return ms;
 }
@@ -99,7 +111,9 @@ function parseResume(raw: string | boolean | undefined): UpgradeInput["resume"] 
   if (raw === undefined || raw === false) return undefined;
   if (raw === true) return { id: undefined };
   if (/^[0-9TZ-]{10,40}-[0-9a-f]{6}$/.test(raw)) return { id: raw };
-  throw new UsageError(`--resume "${raw}" is not a rollout id (allowed: an id printed by upgrade tenants, or no value for the newest unfinished rollout)`);
+  throw new UsageError(
+    `--resume "${raw}" is not a rollout id (allowed: an id printed by upgrade tenants, or no value for the newest unfinished rollout)`,
+  );
 }
 
 export async function parseUpgradeFlags(flags: UpgradeFlags, processEnv: NodeJS.ProcessEnv): Promise<UpgradeInput> {
@@ -108,10 +122,20 @@ export async function parseUpgradeFlags(flags: UpgradeFlags, processEnv: NodeJS.
   const resume = parseResume(flags.resume);
   const selectRaw = flags.select ?? [];
   if (resume !== undefined) {
-    const planFlags = [flags.image === undefined ? "" : "--image", flags.waves === undefined ? "" : "--waves", selectRaw.length === 0 ? "" : "--select", flags.includePinned ?? false ? "--include-pinned" : ""].filter((f) => f !== "");
-    if (planFlags.length > 0) throw new UsageError(`--resume continues the recorded plan; ${planFlags.join(", ")} cannot change it (allowed with --resume: --max-failures, --concurrency, --stagger, --timeout, --health, --health-url)`);
+    const planFlags = [
+      flags.image === undefined ? "" : "--image",
+      flags.waves === undefined ? "" : "--waves",
+      selectRaw.length === 0 ? "" : "--select",
+      (flags.includePinned ?? false) ? "--include-pinned" : "",
+    ].filter((f) => f !== "");
+    if (planFlags.length > 0)
+      throw new UsageError(
+        `--resume continues the recorded plan; ${planFlags.join(", ")} cannot change it (allowed with --resume: --max-failures, --concurrency, --stagger, --timeout, --health, --health-url)`,
+      );
   } else if (flags.image === undefined) {
-    throw new UsageError("--image is required (allowed: --image <ref> for a new rollout, or --resume to continue the last one)");
+    throw new UsageError(
+      "--image is required (allowed: --image <ref> for a new rollout, or --resume to continue the last one)",
+    );
   }
   const imageIssue = flags.image === undefined ? undefined : imageProblem(flags.image);
   if (imageIssue !== undefined) throw new UsageError(`--image: ${imageIssue}`);
@@ -124,7 +148,12 @@ export async function parseUpgradeFlags(flags: UpgradeFlags, processEnv: NodeJS.
     selectRaw,
     selectors: parseSelectors(selectRaw),
     includePinned: flags.includePinned ?? false,
-    maxFailures: flags.maxFailures === undefined ? (resume === undefined ? parseMaxFailures(DEFAULT_MAX_FAILURES) : undefined) : parseMaxFailures(flags.maxFailures),
+    maxFailures:
+      flags.maxFailures === undefined
+        ? resume === undefined
+          ? parseMaxFailures(DEFAULT_MAX_FAILURES)
+          : undefined
+        : parseMaxFailures(flags.maxFailures),
     health: parseHealth(flags.health),
     healthUrl: flags.healthUrl === undefined ? undefined : checkHealthTemplate(flags.healthUrl),
     concurrency: parseConcurrency(flags.concurrency),

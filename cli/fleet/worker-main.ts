@@ -21,7 +21,14 @@
 import { CliError } from "../errors";
 import { processIo, type Io } from "../io";
 import { knownPrerequisiteFailure } from "../orchestration/passphrase-error";
-import { DONE_MARKER, isRunMessage, type ResultMessage, type WorkerMessage, type WorkerRequest, type WorkerResult } from "./worker-protocol";
+import {
+  DONE_MARKER,
+  isRunMessage,
+  type ResultMessage,
+  type WorkerMessage,
+  type WorkerRequest,
+  type WorkerResult,
+} from "./worker-protocol";
 import { upgradeTenant } from "./tenant-upgrade";
 import { checkTenantDrift } from "./tenant-drift";
 
@@ -90,8 +97,14 @@ async function handle(request: WorkerRequest): Promise<WorkerResult> {
   } catch (thrown: unknown) {
     const translated = (thrown as { translated?: unknown } | undefined)?.translated;
     const error = translated instanceof CliError ? translated : (knownPrerequisiteFailure(thrown, io.env) ?? thrown);
-    if (error instanceof CliError) return { ok: false, error: error.message, exitCode: error.exitCode, hint: error.hint ?? null };
-    return { ok: false, error: `internal error in the ${request.kind} of ${request.slug}: ${describe(error)}`, exitCode: 1, hint: null };
+    if (error instanceof CliError)
+      return { ok: false, error: error.message, exitCode: error.exitCode, hint: error.hint ?? null };
+    return {
+      ok: false,
+      error: `internal error in the ${request.kind} of ${request.slug}: ${describe(error)}`,
+      exitCode: 1,
+      hint: null,
+    };
   }
 }
 
@@ -104,9 +117,15 @@ function report(op: Current, result: WorkerResult, exitAfter: boolean): void {
   if (op.reported) return;
   op.reported = true;
   const faulted = op.faults.length > 0;
-  const final: WorkerResult = faulted && result.ok
-    ? { ok: false, error: `the ${op.request.kind} of ${op.request.slug} left an error behind: ${op.faults.join("; ")}`, exitCode: 1, hint: null }
-    : result;
+  const final: WorkerResult =
+    faulted && result.ok
+      ? {
+          ok: false,
+          error: `the ${op.request.kind} of ${op.request.slug} left an error behind: ${op.faults.join("; ")}`,
+          exitCode: 1,
+          hint: null,
+        }
+      : result;
   process.stderr.write(`${DONE_MARKER}${op.id}\n`);
   const message: ResultMessage = { type: "result", id: op.id, result: final, faulted };
   if (current === op) current = undefined;
@@ -141,13 +160,24 @@ function onFault(what: string, error: unknown): void {
   // handler Node would have ended the process; report the operation failed now and end.
   const event = what === "uncaught exception" ? "uncaughtException" : "unhandledRejection";
   if (process.listenerCount(event) <= 1) {
-    report(op, { ok: false, error: `the ${op.request.kind} worker for ${op.request.slug} failed: ${what}: ${describe(error)}`, exitCode: 1, hint: null }, true);
+    report(
+      op,
+      {
+        ok: false,
+        error: `the ${op.request.kind} worker for ${op.request.slug} failed: ${what}: ${describe(error)}`,
+        exitCode: 1,
+        hint: null,
+      },
+      true,
+    );
   }
 }
 
 function start(): void {
   if (process.send === undefined) {
-    process.stderr.write("tenantctl fleet worker: started without an IPC channel; it is run by tenantctl, not by hand\n");
+    process.stderr.write(
+      "tenantctl fleet worker: started without an IPC channel; it is run by tenantctl, not by hand\n",
+    );
     process.exitCode = 2;
     return;
   }
@@ -170,7 +200,9 @@ function start(): void {
       return;
     }
     if (current !== undefined) {
-      send({ type: "fault", error: `the fleet worker got operation ${message.id} while running ${current.id}` }, () => exitWorker(1));
+      send({ type: "fault", error: `the fleet worker got operation ${message.id} while running ${current.id}` }, () =>
+        exitWorker(1),
+      );
       return;
     }
     const op: Current = { id: message.id, request: message.request, faults: [], reported: false };

@@ -18,7 +18,13 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Io } from "../io";
 import { packageRoot } from "../package-root";
-import { DONE_MARKER, isWorkerMessage, type RunMessage, type WorkerRequest, type WorkerResult } from "./worker-protocol";
+import {
+  DONE_MARKER,
+  isWorkerMessage,
+  type RunMessage,
+  type WorkerRequest,
+  type WorkerResult,
+} from "./worker-protocol";
 
 /** How long a worker may take to exit once released, or to finish its output after reporting, before it is killed. */
 export const EXIT_GRACE_MS = 5000;
@@ -121,7 +127,10 @@ export class WorkerPool {
 
   /** Runs one operation on a free worker (waiting for one when `size` are busy). Never rejects. */
   run(request: WorkerRequest, options: PoolRunOptions = {}): Promise<WorkerResult> {
-    if (this.closed) return Promise.resolve(failure(`the worker pool is closed; the ${request.kind} of ${request.slug} did not run`, []));
+    if (this.closed)
+      return Promise.resolve(
+        failure(`the worker pool is closed; the ${request.kind} of ${request.slug} did not run`, []),
+      );
     const promise = new Promise<WorkerResult>((resolve) => this.assign(request, options, resolve));
     this.inFlight.add(promise);
     void promise.finally(() => this.inFlight.delete(promise));
@@ -170,7 +179,16 @@ export class WorkerPool {
     const exited = new Promise<void>((resolve) => {
       markExited = resolve;
     });
-    const worker: Worker = { child, pid: child.pid ?? -1, exited, operations: 0, current: undefined, retiring: false, alive: true, tail: [] };
+    const worker: Worker = {
+      child,
+      pid: child.pid ?? -1,
+      exited,
+      operations: 0,
+      current: undefined,
+      retiring: false,
+      alive: true,
+      tail: [],
+    };
     this.workers.add(worker);
     this.started += 1;
     this.peakLive = Math.max(this.peakLive, this.workers.size);
@@ -197,7 +215,12 @@ export class WorkerPool {
       const op = worker.current;
       if (op !== undefined) {
         const kind = op.request.kind;
-        this.finish(worker, op, op.result ?? failure(`the ${kind} worker for ${op.request.slug} died (${how}) before reporting a result`, worker.tail));
+        this.finish(
+          worker,
+          op,
+          op.result ??
+            failure(`the ${kind} worker for ${op.request.slug} died (${how}) before reporting a result`, worker.tail),
+        );
       }
       markExited();
       this.release(undefined);
@@ -232,23 +255,41 @@ export class WorkerPool {
     void this.acquire().then((worker) => this.dispatch(worker, request, options, resolve));
   }
 
-  private dispatch(worker: Worker, request: WorkerRequest, options: PoolRunOptions, resolve: (result: WorkerResult) => void): void {
+  private dispatch(
+    worker: Worker,
+    request: WorkerRequest,
+    options: PoolRunOptions,
+    resolve: (result: WorkerResult) => void,
+  ): void {
     if (!worker.alive || worker.retiring) {
       this.assign(request, options, resolve);
       return;
     }
-    const op: Operation = { id: this.nextId++, request, onLine: options.onLine, options, resolve, result: undefined, faulted: false, outputDone: false, timedOut: false, timers: [] };
+    const op: Operation = {
+      id: this.nextId++,
+      request,
+      onLine: options.onLine,
+      options,
+      resolve,
+      result: undefined,
+      faulted: false,
+      outputDone: false,
+      timedOut: false,
+      timers: [],
+    };
     worker.current = op;
     worker.operations += 1;
     worker.tail.length = 0;
     this.options.onEvent?.({ kind: "assigned", pid: worker.pid, slug: request.slug, operation: worker.operations });
     const timeout = this.options.operationTimeoutMs;
     if (timeout !== undefined) {
-      op.timers.push(setTimeout(() => {
-        op.timedOut = true;
-        worker.child.kill("SIGINT");
-        op.timers.push(setTimeout(() => worker.child.kill("SIGKILL"), this.grace));
-      }, timeout));
+      op.timers.push(
+        setTimeout(() => {
+          op.timedOut = true;
+          worker.child.kill("SIGINT");
+          op.timers.push(setTimeout(() => worker.child.kill("SIGKILL"), this.grace));
+        }, timeout),
+      );
     }
     const message: RunMessage = { type: "run", id: op.id, request };
     try {
@@ -284,7 +325,10 @@ export class WorkerPool {
       if (unstarted !== undefined && unstarted.result === undefined) {
         worker.current = undefined;
         for (const timer of unstarted.timers) clearTimeout(timer);
-        this.retire(worker, `it reported ${message.error} while idle; ${unstarted.request.slug} goes to another worker`);
+        this.retire(
+          worker,
+          `it reported ${message.error} while idle; ${unstarted.request.slug} goes to another worker`,
+        );
         this.assign(unstarted.request, unstarted.options, unstarted.resolve);
         return;
       }
@@ -300,9 +344,11 @@ export class WorkerPool {
       return;
     }
     // The result came without the end of the output: give the output a grace period, then stop waiting for it.
-    op.timers.push(setTimeout(() => {
-      if (worker.current === op) this.finish(worker, op, message.result, "its output did not end after its result");
-    }, this.grace));
+    op.timers.push(
+      setTimeout(() => {
+        if (worker.current === op) this.finish(worker, op, message.result, "its output did not end after its result");
+      }, this.grace),
+    );
   }
 
   private finish(worker: Worker, op: Operation, result: WorkerResult, suspect?: string): void {
@@ -311,15 +357,26 @@ export class WorkerPool {
     for (const timer of op.timers) clearTimeout(timer);
     const seconds = ((this.options.operationTimeoutMs ?? 0) / 1000).toFixed(1);
     const final: WorkerResult = op.timedOut
-      ? { ok: false, error: `the ${op.request.kind} of ${op.request.slug} timed out after ${seconds}s${result.ok ? "" : ` (${result.error})`}`, exitCode: 1, hint: result.ok ? null : result.hint }
+      ? {
+          ok: false,
+          error: `the ${op.request.kind} of ${op.request.slug} timed out after ${seconds}s${result.ok ? "" : ` (${result.error})`}`,
+          exitCode: 1,
+          hint: result.ok ? null : result.hint,
+        }
       : result;
-    const reason = !worker.alive ? undefined
-      : op.timedOut ? "its operation timed out"
-      : op.faulted ? "it reported an unhandled rejection or uncaught exception"
-      : !final.ok ? "its operation failed"
-      : suspect !== undefined ? suspect
-      : worker.operations >= this.maxOperations ? `it ran ${worker.operations} operations`
-      : undefined;
+    const reason = !worker.alive
+      ? undefined
+      : op.timedOut
+        ? "its operation timed out"
+        : op.faulted
+          ? "it reported an unhandled rejection or uncaught exception"
+          : !final.ok
+            ? "its operation failed"
+            : suspect !== undefined
+              ? suspect
+              : worker.operations >= this.maxOperations
+                ? `it ran ${worker.operations} operations`
+                : undefined;
     if (reason !== undefined) this.retire(worker, reason);
     else if (worker.alive && !worker.retiring) this.release(worker);
     op.resolve(final);

@@ -68,12 +68,19 @@ export type WorkerResult =
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;
 
 export function isWorkerRequest(message: unknown): message is WorkerRequest {
-  return isObject(message) && (message.kind === "upgrade" || message.kind === "drift") && typeof message.slug === "string" && typeof message.env === "string";
+  return (
+    isObject(message) &&
+    (message.kind === "upgrade" || message.kind === "drift") &&
+    typeof message.slug === "string" &&
+    typeof message.env === "string"
+  );
 }
 
 export function isWorkerResult(message: unknown): message is WorkerResult {
   if (!isObject(message) || typeof message.ok !== "boolean") return false;
-  return message.ok ? isObject(message.value) : typeof message.error === "string" && typeof message.exitCode === "number";
+  return message.ok
+    ? isObject(message.value)
+    : typeof message.error === "string" && typeof message.exitCode === "number";
 }
 
 /** Start of the stderr line a worker writes after an operation's last progress line (followed by the operation id). */
@@ -101,11 +108,18 @@ export interface FaultMessage {
 export type WorkerMessage = ResultMessage | FaultMessage;
 
 export function isRunMessage(message: unknown): message is RunMessage {
-  return isObject(message) && message.type === "run" && typeof message.id === "number" && isWorkerRequest(message.request);
+  return (
+    isObject(message) && message.type === "run" && typeof message.id === "number" && isWorkerRequest(message.request)
+  );
 }
 
 export function isWorkerMessage(message: unknown): message is WorkerMessage {
   if (!isObject(message)) return false;
   if (message.type === "fault") return typeof message.error === "string";
-  return message.type === "result" && typeof message.id === "number" && typeof message.faulted === "boolean" && isWorkerResult(message.result);
+  return (
+    message.type === "result" &&
+    typeof message.id === "number" &&
+    typeof message.faulted === "boolean" &&
+    isWorkerResult(message.result)
+  );
 }

@@ -19,7 +19,12 @@ function fromOptions(raw: unknown): ValidationRecord[] {
   if (!Array.isArray(raw)) return [];
   const seen = new Set<string>();
   return (raw as Record<string, unknown>[])
-    .map((o) => ({ domainName: String(o.domainName), name: String(o.resourceRecordName), type: String(o.resourceRecordType), value: String(o.resourceRecordValue) }))
+    .map((o) => ({
+      domainName: String(o.domainName),
+      name: String(o.resourceRecordName),
+      type: String(o.resourceRecordType),
+      value: String(o.resourceRecordValue),
+    }))
     .filter((r) => r.name !== "undefined" && !seen.has(r.name) && (seen.add(r.name), true));
 }
 
@@ -31,11 +36,17 @@ export function recordsFromEvent(event: EngineEvent): ValidationRecord[] {
 }
 
 export function recordsTable(records: readonly ValidationRecord[]): string {
-  return renderTable(["domain", "record name", "type", "value"], records.map((r) => [r.domainName, r.name, r.type, r.value]));
+  return renderTable(
+    ["domain", "record name", "type", "value"],
+    records.map((r) => [r.domainName, r.name, r.type, r.value]),
+  );
 }
 
 /** Prints the records once per run, with what the operator has to do. */
-export function certificateRecordPrinter(write: (text: string) => void, hasZone: boolean): (event: EngineEvent) => void {
+export function certificateRecordPrinter(
+  write: (text: string) => void,
+  hasZone: boolean,
+): (event: EngineEvent) => void {
   let printed = false;
   return (event) => {
     if (printed || hasZone) return;

@@ -17,7 +17,9 @@ export interface DefaultImage {
 }
 
 export async function newTenantImage(store: RecordStore, env: string, sharedImage: string): Promise<DefaultImage> {
-  const fleet = (await listIndex(store, TENANTS_PROJECT)).filter((e) => e.env === env && e.spec.pinnedImage === undefined && e.status !== "failed");
+  const fleet = (await listIndex(store, TENANTS_PROJECT)).filter(
+    (e) => e.env === env && e.spec.pinnedImage === undefined && e.status !== "failed",
+  );
   const tally = new Map<string, { count: number; last: string }>();
   for (const e of fleet) {
     const t = tally.get(e.spec.image) ?? { count: 0, last: "" };

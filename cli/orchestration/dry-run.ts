@@ -31,7 +31,14 @@ export async function previewNewStack(
     };
     const { stack } = await openTenantStack({ ...session, workspace }, target, spec, shared);
     return await runEngine(
-      { io: session.io, project: target.project, stack: target.stack, fileRoot: state, retry: run.retry, title: `previewing ${target.slug} (${target.stack}, a new stack: planned in a scratch backend)` },
+      {
+        io: session.io,
+        project: target.project,
+        stack: target.stack,
+        fileRoot: state,
+        retry: run.retry,
+        title: `previewing ${target.slug} (${target.stack}, a new stack: planned in a scratch backend)`,
+      },
       (o) => stack.preview({ ...o, diff: true, refresh: run.refresh }),
     );
   } finally {

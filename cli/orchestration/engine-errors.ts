@@ -7,7 +7,15 @@ import type { ResourceFailure } from "../progress";
 import type { BackendLocation } from "../store/backend";
 import { hostname } from "node:os";
 import { isWrongPassphrase, wrongPassphraseError } from "./passphrase-error";
-import { describeLock, fileLockSource, lockHolderFromText, lockIsStale, openLockSource, readLockHolder, type LockHolder } from "../store/locks";
+import {
+  describeLock,
+  fileLockSource,
+  lockHolderFromText,
+  lockIsStale,
+  openLockSource,
+  readLockHolder,
+  type LockHolder,
+} from "../store/locks";
 import { automationSdk } from "./pulumi-sdk";
 
 export interface EngineErrorContext {
@@ -31,13 +39,19 @@ function meaningfulLines(text: string): string[] {
     .filter((line) => !line.startsWith("code:") && !line.startsWith("stdout:") && !line.startsWith("stderr:"));
 }
 
-function lockConflict(holder: LockHolder | undefined, ctx: Pick<EngineErrorContext, "project" | "stack" | "retry">): ConflictError {
+function lockConflict(
+  holder: LockHolder | undefined,
+  ctx: Pick<EngineErrorContext, "project" | "stack" | "retry">,
+): ConflictError {
   const clear = `pulumi cancel --yes --stack ${ctx.stack} (in .tenantctl/work/${ctx.project})`;
   if (holder !== undefined && lockIsStale(holder, hostname())) {
-    return new ConflictError(`stack ${ctx.stack} is locked by ${describeLock(holder)}, a process that is gone: the lock is stale`, {
-      hint: `clear it with: ${clear}, then rerun: ${ctx.retry}`,
-      details: { stack: ctx.stack, lockHolder: holder, stale: true },
-    });
+    return new ConflictError(
+      `stack ${ctx.stack} is locked by ${describeLock(holder)}, a process that is gone: the lock is stale`,
+      {
+        hint: `clear it with: ${clear}, then rerun: ${ctx.retry}`,
+        details: { stack: ctx.stack, lockHolder: holder, stale: true },
+      },
+    );
   }
   return new ConflictError(`stack ${ctx.stack} is locked by ${describeLock(holder)}`, {
     hint: `wait for that operation to finish, then rerun: ${ctx.retry}\nif that process is gone, clear the lock with: ${clear}`,
@@ -50,7 +64,10 @@ function lockConflict(holder: LockHolder | undefined, ctx: Pick<EngineErrorConte
  * an s3:// backend's lock objects (`<prefix>/.pulumi/locks/…`). Other remote backends are not pre-checked; the
  * engine's lock error still names the holder.
  */
-export async function assertUnlocked(backend: BackendLocation | undefined, ctx: Pick<EngineErrorContext, "project" | "stack" | "retry">): Promise<void> {
+export async function assertUnlocked(
+  backend: BackendLocation | undefined,
+  ctx: Pick<EngineErrorContext, "project" | "stack" | "retry">,
+): Promise<void> {
   const source = openLockSource(backend);
   if (source === undefined) return;
   const holder = await readLockHolder(source, ctx.project, ctx.stack);
@@ -63,7 +80,10 @@ export async function translateEngineError(error: unknown, ctx: EngineErrorConte
   const text = error instanceof Error ? error.message : String(error);
   if (error instanceof automation.ConcurrentUpdateError) {
     // Remote backends pass no fileRoot: Pulumi's message names the holder ("…/<id>.json: created by u@h (pid n) at t").
-    const fromFile = ctx.fileRoot === undefined ? undefined : await readLockHolder(fileLockSource(ctx.fileRoot), ctx.project, ctx.stack);
+    const fromFile =
+      ctx.fileRoot === undefined
+        ? undefined
+        : await readLockHolder(fileLockSource(ctx.fileRoot), ctx.project, ctx.stack);
     return lockConflict(fromFile ?? lockHolderFromText(text), ctx);
   }
   if (isWrongPassphrase(text)) return wrongPassphraseError(ctx.env ?? {}, ctx.backendUrl, ctx.stack);
@@ -71,10 +91,13 @@ export async function translateEngineError(error: unknown, ctx: EngineErrorConte
     return new NotFoundError(`stack ${ctx.stack} does not exist in the backend`, { details: { stack: ctx.stack } });
   }
   if (ctx.cancelled) {
-    return new OperationFailedError(`cancelled: the operation on ${ctx.stack} stopped after the resources in flight finished`, {
-      hint: `nothing is lost; resume with: ${ctx.retry}`,
-      details: { stack: ctx.stack, cancelled: true },
-    });
+    return new OperationFailedError(
+      `cancelled: the operation on ${ctx.stack} stopped after the resources in flight finished`,
+      {
+        hint: `nothing is lost; resume with: ${ctx.retry}`,
+        details: { stack: ctx.stack, cancelled: true },
+      },
+    );
   }
   const failures = ctx.failures.filter((failure) => failure.message !== "" || ctx.failures.length === 1);
   if (failures.length > 0) {

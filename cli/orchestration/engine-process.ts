@@ -57,7 +57,9 @@ export function killedBySignal(text: string): string | undefined {
 export async function detachedEngine(command: PulumiCommand): Promise<PulumiCommand> {
   const sdk = (await automationSdk()) as unknown as SdkCommandInternals;
   if (typeof sdk.CommandResult !== "function" || typeof sdk.createCommandError !== "function") {
-    throw new Error("@pulumi/pulumi/automation no longer exports CommandResult/createCommandError; update cli/orchestration/engine-process.ts");
+    throw new Error(
+      "@pulumi/pulumi/automation no longer exports CommandResult/createCommandError; update cli/orchestration/engine-process.ts",
+    );
   }
   const sdkRun = (command as unknown as { run: RunFn }).run.bind(command);
   const run: RunFn = (args, cwd, additionalEnv, onOutput, onError, signal) => {
@@ -66,7 +68,8 @@ export async function detachedEngine(command: PulumiCommand): Promise<PulumiComm
     if (!args.includes("--non-interactive")) args.push("--non-interactive");
     const env: NodeJS.ProcessEnv = { ...process.env, ...additionalEnv, PULUMI_AUTOMATION_API: "true" };
     // As the SDK does: the CLI's own folder first on PATH, so it finds the plugins bundled with it.
-    if (isAbsolute(command.command)) env.PATH = `${dirname(command.command)}${delimiter}${additionalEnv.PATH ?? process.env.PATH ?? ""}`;
+    if (isAbsolute(command.command))
+      env.PATH = `${dirname(command.command)}${delimiter}${additionalEnv.PATH ?? process.env.PATH ?? ""}`;
     return new Promise((resolve, reject) => {
       const child = spawn(command.command, args, { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
       running.add(child);

@@ -25,7 +25,13 @@ export interface PendingResource {
 
 interface PendingOperationState {
   readonly type?: string;
-  readonly resource?: { readonly urn?: string; readonly type?: string; readonly id?: string; readonly parent?: string; readonly inputs?: Record<string, unknown> };
+  readonly resource?: {
+    readonly urn?: string;
+    readonly type?: string;
+    readonly id?: string;
+    readonly parent?: string;
+    readonly inputs?: Record<string, unknown>;
+  };
 }
 
 const text = (value: unknown): string | undefined => (typeof value === "string" && value !== "" ? value : undefined);
@@ -55,26 +61,45 @@ export function pendingResources(deployment: Deployment): PendingResource[] {
     if (urn === undefined) return [];
     const inputs = op.resource?.inputs ?? {};
     const type = op.resource?.type ?? urn.split("::")[2]?.split("$").pop() ?? "unknown";
-    return [{
-      type,
-      name: urn.split("::").pop() ?? urn,
-      urn,
-      operation: op.type ?? "unknown",
-      parent: op.resource?.parent,
-      physicalName: text(inputs.identifier) ?? text(inputs.name) ?? text(inputs.family),
-      importId: text(op.resource?.id) ?? importIdOf(type, inputs),
-    }];
+    return [
+      {
+        type,
+        name: urn.split("::").pop() ?? urn,
+        urn,
+        operation: op.type ?? "unknown",
+        parent: op.resource?.parent,
+        physicalName: text(inputs.identifier) ?? text(inputs.name) ?? text(inputs.family),
+        importId: text(op.resource?.id) ?? importIdOf(type, inputs),
+      },
+    ];
   });
 }
 
-const quote = (value: string): string => (/^[A-Za-z0-9_./:=@%+-]+$/.test(value) ? value : `'${value.replace(/'/g, "'\\''")}'`);
+const quote = (value: string): string =>
+  /^[A-Za-z0-9_./:=@%+-]+$/.test(value) ? value : `'${value.replace(/'/g, "'\\''")}'`;
 
 /** The `pulumi import` that puts the resource into the state where the program expects it (same parent, same URN). */
 export function importCommand(stack: string, resource: PendingResource): string {
-  const id = resource.importId ?? `<its id in AWS${resource.physicalName === undefined ? "" : `: look up ${resource.physicalName}`}>`;
-  const parent = resource.parent === undefined || resource.parent.includes("::pulumi:pulumi:Stack::") ? [] : ["--parent", quote(`parent=${resource.parent}`)];
-  return ["pulumi", "import", quote(resource.type), quote(resource.name), resource.importId === undefined ? id : quote(id), ...parent,
-    "--stack", quote(stack), "--protect=false", "--generate-code=false", "--yes"].join(" ");
+  const id =
+    resource.importId ??
+    `<its id in AWS${resource.physicalName === undefined ? "" : `: look up ${resource.physicalName}`}>`;
+  const parent =
+    resource.parent === undefined || resource.parent.includes("::pulumi:pulumi:Stack::")
+      ? []
+      : ["--parent", quote(`parent=${resource.parent}`)];
+  return [
+    "pulumi",
+    "import",
+    quote(resource.type),
+    quote(resource.name),
+    resource.importId === undefined ? id : quote(id),
+    ...parent,
+    "--stack",
+    quote(stack),
+    "--protect=false",
+    "--generate-code=false",
+    "--yes",
+  ].join(" ");
 }
 
 export interface EngineDeath {
@@ -95,7 +120,10 @@ export async function inspectDeath(
   base: Omit<EngineDeath, "lockHolder" | "pending">,
   exportState: (() => Promise<Deployment>) | undefined,
 ): Promise<EngineDeath> {
-  const lockHolder = base.fileRoot === undefined ? undefined : await readLockHolder(fileLockSource(base.fileRoot), base.project, base.stack).catch(() => undefined);
+  const lockHolder =
+    base.fileRoot === undefined
+      ? undefined
+      : await readLockHolder(fileLockSource(base.fileRoot), base.project, base.stack).catch(() => undefined);
   const deployment = exportState === undefined ? undefined : await exportState().catch(() => undefined);
   return { ...base, lockHolder, pending: deployment === undefined ? [] : pendingResources(deployment) };
 }
@@ -108,13 +136,17 @@ export function recoverySteps(death: EngineDeath): string {
   const steps: string[] = [];
   if (death.lockHolder !== undefined) {
     const stale = lockIsStale(death.lockHolder, hostname());
-    steps.push(stale
-      ? `release the stale lock of ${describeLock(death.lockHolder)} (that process is gone): ${inWorkDir(`pulumi cancel --yes --stack ${quote(death.stack)}`)}`
-      : `once ${describeLock(death.lockHolder)} has ended, release its lock: ${inWorkDir(`pulumi cancel --yes --stack ${quote(death.stack)}`)}`);
+    steps.push(
+      stale
+        ? `release the stale lock of ${describeLock(death.lockHolder)} (that process is gone): ${inWorkDir(`pulumi cancel --yes --stack ${quote(death.stack)}`)}`
+        : `once ${describeLock(death.lockHolder)} has ended, release its lock: ${inWorkDir(`pulumi cancel --yes --stack ${quote(death.stack)}`)}`,
+    );
   }
   for (const p of orphans) {
     const physical = p.physicalName === undefined ? "" : ` (in AWS: ${p.physicalName})`;
-    steps.push(`${p.type} ${p.name}${physical} was being created and may exist in AWS without being in the state: if it exists, adopt it with ${inWorkDir(importCommand(death.stack, p))}; if it does not, nothing to do; or delete it in AWS`);
+    steps.push(
+      `${p.type} ${p.name}${physical} was being created and may exist in AWS without being in the state: if it exists, adopt it with ${inWorkDir(importCommand(death.stack, p))}; if it does not, nothing to do; or delete it in AWS`,
+    );
   }
   steps.push(`rerun: ${death.retry}`);
   return steps.map((s, i) => `${i + 1}. ${s}`).join("\n");
@@ -130,20 +162,41 @@ export function engineDeathError(death: EngineDeath): OperationFailedError {
   const left = [
     death.lockHolder === undefined ? "the stack is not locked" : "the stack is left locked",
     orphans.length > 0 ? `${orphans.length} resource(s) may exist in AWS without being in its state` : undefined,
-    others.length > 0 ? `${others.length} other operation(s) were in flight (${others.map((p) => `${p.operation} ${p.name}`).join(", ")}; the rerun settles them)` : undefined,
+    others.length > 0
+      ? `${others.length} other operation(s) were in flight (${others.map((p) => `${p.operation} ${p.name}`).join(", ")}; the rerun settles them)`
+      : undefined,
   ].filter((part): part is string => part !== undefined);
-  return new OperationFailedError(`the engine was ${death.how} during the operation on ${death.stack}: ${left.join("; ")}`, {
-    hint: recoverySteps(death),
-    details: { stack: death.stack, engine: death.how, lockHolder: death.lockHolder ?? null, pendingOperations: death.pending },
-  });
+  return new OperationFailedError(
+    `the engine was ${death.how} during the operation on ${death.stack}: ${left.join("; ")}`,
+    {
+      hint: recoverySteps(death),
+      details: {
+        stack: death.stack,
+        engine: death.how,
+        lockHolder: death.lockHolder ?? null,
+        pendingOperations: death.pending,
+      },
+    },
+  );
 }
 
 /** A stack still locked by an engine that died earlier (found before a new run starts): exit 4 with the same recovery. */
 export function staleLockError(death: EngineDeath): ConflictError {
   const orphans = death.pending.filter(creating);
-  const what = orphans.length > 0 ? `; ${orphans.length} resource(s) it was creating may exist in AWS without being in the state` : "";
-  return new ConflictError(`stack ${death.stack} is locked by ${describeLock(death.lockHolder)}, a process that is gone: the lock is stale${what}`, {
-    hint: recoverySteps(death),
-    details: { stack: death.stack, lockHolder: death.lockHolder ?? null, stale: true, pendingOperations: death.pending },
-  });
+  const what =
+    orphans.length > 0
+      ? `; ${orphans.length} resource(s) it was creating may exist in AWS without being in the state`
+      : "";
+  return new ConflictError(
+    `stack ${death.stack} is locked by ${describeLock(death.lockHolder)}, a process that is gone: the lock is stale${what}`,
+    {
+      hint: recoverySteps(death),
+      details: {
+        stack: death.stack,
+        lockHolder: death.lockHolder ?? null,
+        stale: true,
+        pendingOperations: death.pending,
+      },
+    },
+  );
 }

@@ -14,12 +14,19 @@ function passphraseSource(env: NodeJS.ProcessEnv): string {
   return `the file PULUMI_CONFIG_PASSPHRASE_FILE names (${env.PULUMI_CONFIG_PASSPHRASE_FILE ?? ""})`;
 }
 
-export function wrongPassphraseError(env: NodeJS.ProcessEnv, backendUrl: string | undefined, stack?: string): PrerequisiteError {
+export function wrongPassphraseError(
+  env: NodeJS.ProcessEnv,
+  backendUrl: string | undefined,
+  stack?: string,
+): PrerequisiteError {
   const where = backendUrl === undefined ? "this backend's stacks" : `the stacks in ${backendUrl}`;
-  return new PrerequisiteError(`the passphrase in ${passphraseSource(env)} does not open ${where}${stack === undefined ? "" : ` (checked against ${stack})`}`, {
-    hint: "set PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE) to the passphrase those stacks were created with; nothing was changed",
-    details: { wrongPassphrase: true },
-  });
+  return new PrerequisiteError(
+    `the passphrase in ${passphraseSource(env)} does not open ${where}${stack === undefined ? "" : ` (checked against ${stack})`}`,
+    {
+      hint: "set PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE) to the passphrase those stacks were created with; nothing was changed",
+      details: { wrongPassphrase: true },
+    },
+  );
 }
 
 /** An error from anywhere below the CLI that is really a wrong passphrase, as the exit-5 error; else undefined. */
@@ -28,4 +35,3 @@ export function knownPrerequisiteFailure(error: unknown, env: NodeJS.ProcessEnv)
   const text = error instanceof Error ? error.message : String(error);
   return isWrongPassphrase(text) ? wrongPassphraseError(env, env.PULUMI_BACKEND_URL) : undefined;
 }
-

@@ -32,25 +32,37 @@ export async function passphraseOpens(passphrase: string, saltState: string): Pr
   try {
     const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(parts[3] ?? "", "base64"));
     decipher.setAuthTag(body.subarray(body.length - 16));
-    return Buffer.concat([decipher.update(body.subarray(0, body.length - 16)), decipher.final()]).toString("utf8") === "pulumi";
+    return (
+      Buffer.concat([decipher.update(body.subarray(0, body.length - 16)), decipher.final()]).toString("utf8") ===
+      "pulumi"
+    );
   } catch {
     return false;
   }
 }
 
 interface CheckpointFile {
-  readonly checkpoint?: { readonly latest?: { readonly secrets_providers?: { readonly type?: string; readonly state?: { readonly salt?: string } } } | null };
+  readonly checkpoint?: {
+    readonly latest?: {
+      readonly secrets_providers?: { readonly type?: string; readonly state?: { readonly salt?: string } };
+    } | null;
+  };
 }
 
 /** The first passphrase-encrypted stack of the backend (shared stacks first), with its salt state. */
 async function someExistingStack(source: LockSource): Promise<{ stack: string; salt: string } | undefined> {
-  const projects = (await source.list("stacks").catch(() => [] as string[])).sort((a, b) => Number(b.endsWith("-shared")) - Number(a.endsWith("-shared")));
+  const projects = (await source.list("stacks").catch(() => [] as string[])).sort(
+    (a, b) => Number(b.endsWith("-shared")) - Number(a.endsWith("-shared")),
+  );
   for (const project of projects) {
-    const files = (await source.list(`stacks/${project}`).catch(() => [] as string[])).filter((f) => f.endsWith(".json") && !f.endsWith(".tags.json"));
+    const files = (await source.list(`stacks/${project}`).catch(() => [] as string[])).filter(
+      (f) => f.endsWith(".json") && !f.endsWith(".tags.json"),
+    );
     for (const file of files) {
       const content = await source.readJson<CheckpointFile>(`stacks/${project}/${file}`).catch(() => undefined);
       const provider = content?.checkpoint?.latest?.secrets_providers;
-      if (provider?.type === "passphrase" && typeof provider.state?.salt === "string") return { stack: `${project}/${file.slice(0, -5)}`, salt: provider.state.salt };
+      if (provider?.type === "passphrase" && typeof provider.state?.salt === "string")
+        return { stack: `${project}/${file.slice(0, -5)}`, salt: provider.state.salt };
     }
   }
   return undefined;
@@ -62,7 +74,11 @@ const verified = new Map<string, Promise<void>>();
  * Refuses (exit 5) a passphrase that does not open the backend's existing stacks. A no-op for other secrets providers
  * and for backends whose `.pulumi` folder tenantctl cannot read. Checked once per process and backend.
  */
-export function assertPassphraseOpensBackend(env: NodeJS.ProcessEnv, backend: BackendLocation, secretsProvider: string | undefined): Promise<void> {
+export function assertPassphraseOpensBackend(
+  env: NodeJS.ProcessEnv,
+  backend: BackendLocation,
+  secretsProvider: string | undefined,
+): Promise<void> {
   if (secretsProvider !== undefined && secretsProvider !== "passphrase") return Promise.resolve();
   const key = `${backend.url}\0${env.PULUMI_CONFIG_PASSPHRASE ?? ""}\0${env.PULUMI_CONFIG_PASSPHRASE_FILE ?? ""}`;
   const known = verified.get(key);
@@ -72,14 +88,19 @@ export function assertPassphraseOpensBackend(env: NodeJS.ProcessEnv, backend: Ba
     const passphrase = await passphraseOf(env);
     if (source === undefined || passphrase === undefined) return;
     const existing = await someExistingStack(source);
-    if (existing !== undefined && !(await passphraseOpens(passphrase, existing.salt))) throw wrongPassphraseError(env, backend.url, existing.stack);
+    if (existing !== undefined && !(await passphraseOpens(passphrase, existing.salt)))
+      throw wrongPassphraseError(env, backend.url, existing.stack);
   })();
   verified.set(key, check);
   return check;
 }
 
 /** For callers that hold only the engine's environment (a LocalWorkspace's envVars). */
-export function assertPassphraseForEngineEnv(engineEnv: Record<string, string>, cwd: string, secretsProvider: string | undefined): Promise<void> {
+export function assertPassphraseForEngineEnv(
+  engineEnv: Record<string, string>,
+  cwd: string,
+  secretsProvider: string | undefined,
+): Promise<void> {
   if (engineEnv.PULUMI_BACKEND_URL === undefined) return Promise.resolve();
   return assertPassphraseOpensBackend(engineEnv, resolveBackend(engineEnv, cwd), secretsProvider);
 }

@@ -24,7 +24,9 @@ export interface SecretsSetup {
 export function checkSecretsProviderOption(value: string | undefined): string | undefined {
   if (value === undefined || value === "passphrase") return undefined;
   if (/^awskms:\/\/[^\s]+$/.test(value)) return value;
-  throw new UsageError(`--secrets-provider "${value}" is not supported (allowed: passphrase, awskms://<key id, ARN or alias/name>[?region=<region>])`);
+  throw new UsageError(
+    `--secrets-provider "${value}" is not supported (allowed: passphrase, awskms://<key id, ARN or alias/name>[?region=<region>])`,
+  );
 }
 
 export function resolveSecrets(env: NodeJS.ProcessEnv, provider: string | undefined): SecretsSetup {
@@ -51,7 +53,12 @@ export function resolveSecrets(env: NodeJS.ProcessEnv, provider: string | undefi
 }
 
 export function compareVersions(a: string, b: string): number {
-  const parse = (v: string): number[] => v.replace(/^v/, "").split(/[.+-]/).slice(0, 3).map((part) => Number.parseInt(part, 10) || 0);
+  const parse = (v: string): number[] =>
+    v
+      .replace(/^v/, "")
+      .split(/[.+-]/)
+      .slice(0, 3)
+      .map((part) => Number.parseInt(part, 10) || 0);
   const [pa, pb] = [parse(a), parse(b)];
   for (let i = 0; i < 3; i += 1) {
     const diff = (pa[i] ?? 0) - (pb[i] ?? 0);
@@ -66,10 +73,16 @@ export function compareVersions(a: string, b: string): number {
  */
 export function firstLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  const line = text
-    .split("\n")
-    .map((l) => l.trim().replace(/^(stdout|stderr|err\?):\s*/, "").trim())
-    .find((l) => l !== "" && !/^code:/.test(l)) ?? "";
+  const line =
+    text
+      .split("\n")
+      .map((l) =>
+        l
+          .trim()
+          .replace(/^(stdout|stderr|err\?):\s*/, "")
+          .trim(),
+      )
+      .find((l) => l !== "" && !/^code:/.test(l)) ?? "";
   return line.length > 200 ? `${line.slice(0, 200)}…` : line;
 }
 
@@ -86,15 +99,20 @@ export async function resolvePulumiCommand(install: boolean): Promise<PulumiComm
   try {
     command = install ? await PulumiCommand.install() : await PulumiCommand.get({ skipVersionCheck: true });
   } catch (error: unknown) {
-    const what = install ? `could not install the pulumi CLI v${PINNED_PULUMI_VERSION}` : "the pulumi CLI was not found on PATH";
+    const what = install
+      ? `could not install the pulumi CLI v${PINNED_PULUMI_VERSION}`
+      : "the pulumi CLI was not found on PATH";
     const detail = firstLine(error);
     throw new PrerequisiteError(detail === "" ? what : `${what} (${detail})`, { hint: installHint, cause: error });
   }
   const version = command.version?.toString();
   if (version === undefined || compareVersions(version, MIN_PULUMI_VERSION) < 0) {
-    throw new PrerequisiteError(`the pulumi CLI on PATH is v${version ?? "unknown"}; tenantctl needs v${MIN_PULUMI_VERSION} or newer`, {
-      hint: installHint,
-    });
+    throw new PrerequisiteError(
+      `the pulumi CLI on PATH is v${version ?? "unknown"}; tenantctl needs v${MIN_PULUMI_VERSION} or newer`,
+      {
+        hint: installHint,
+      },
+    );
   }
   return command;
 }

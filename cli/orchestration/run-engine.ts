@@ -44,9 +44,16 @@ export class EngineFailure extends Error {
   }
 }
 
-export async function runEngine<T>(run: EngineRun, call: (options: EngineCallOptions) => Promise<T>): Promise<EngineOutcome<T>> {
+export async function runEngine<T>(
+  run: EngineRun,
+  call: (options: EngineCallOptions) => Promise<T>,
+): Promise<EngineOutcome<T>> {
   const { io } = run;
-  const renderer = new ProgressRenderer((line) => io.stderr.write(`${line}\n`), io.interactive, () => io.now());
+  const renderer = new ProgressRenderer(
+    (line) => io.stderr.write(`${line}\n`),
+    io.interactive,
+    () => io.now(),
+  );
   const controller = new AbortController();
   let cancelled = false;
   let stoppedNow = false;
@@ -59,7 +66,9 @@ export async function runEngine<T>(run: EngineRun, call: (options: EngineCallOpt
       return;
     }
     cancelled = true;
-    io.stderr.write(`\ncancelling ${run.stack}: waiting for resources in flight to finish (Ctrl-C again to stop at once)\n`);
+    io.stderr.write(
+      `\ncancelling ${run.stack}: waiting for resources in flight to finish (Ctrl-C again to stop at once)\n`,
+    );
     controller.abort();
   });
   const debug = (io.env.TENANTCTL_DEBUG ?? "") !== "";
@@ -78,7 +87,18 @@ export async function runEngine<T>(run: EngineRun, call: (options: EngineCallOpt
     const signal = killedBySignal(error instanceof Error ? error.message : String(error));
     if (stoppedNow || signal !== undefined) {
       const how = stoppedNow ? "stopped by a second Ctrl-C" : `killed by ${signal ?? "a signal"}`;
-      const death = await inspectDeath({ project: run.project, stack: run.stack, fileRoot: run.fileRoot, retry: run.retry, env: io.env, cwd: io.cwd, how }, run.inspect);
+      const death = await inspectDeath(
+        {
+          project: run.project,
+          stack: run.stack,
+          fileRoot: run.fileRoot,
+          retry: run.retry,
+          env: io.env,
+          cwd: io.cwd,
+          how,
+        },
+        run.inspect,
+      );
       // The second Ctrl-C can come after the engine already finished its graceful cancel: then nothing was left behind.
       const leftSomething = signal !== undefined || death.lockHolder !== undefined || death.pending.length > 0;
       if (leftSomething) {

@@ -33,7 +33,9 @@ async function readConfigFile(path: string): Promise<Record<string, unknown>> {
   try {
     document = parse(readFileSync(path, "utf8"));
   } catch (error: unknown) {
-    throw new UsageError(`${path} is not valid YAML (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`);
+    throw new UsageError(
+      `${path} is not valid YAML (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`,
+    );
   }
   const config = (document as { config?: unknown } | null)?.config ?? {};
   if (typeof config !== "object" || config === null || Array.isArray(config)) {
@@ -43,7 +45,9 @@ async function readConfigFile(path: string): Promise<Record<string, unknown>> {
   for (const [key, value] of Object.entries(config)) {
     if (key.startsWith("aws:") && key !== "aws:region") continue;
     if (typeof value === "object" && value !== null) {
-      throw new UsageError(`${path}: ${key} is a secret or structured value; the shared configuration takes plain values only`);
+      throw new UsageError(
+        `${path}: ${key} is a secret or structured value; the shared configuration takes plain values only`,
+      );
     }
     values[configKey(key)] = value;
   }
@@ -52,12 +56,16 @@ async function readConfigFile(path: string): Promise<Record<string, unknown>> {
 
 export async function loadSharedConfig(source: SharedConfigSource): Promise<SharedConfig> {
   const defaultFile = join(packageRoot(), `Pulumi.${source.env}.yaml`);
-  const file = source.file === undefined ? (existsSync(defaultFile) ? defaultFile : undefined) : resolve(source.cwd, source.file);
+  const file =
+    source.file === undefined ? (existsSync(defaultFile) ? defaultFile : undefined) : resolve(source.cwd, source.file);
   if (file !== undefined && !existsSync(file)) throw new UsageError(`--config-file ${file} does not exist`);
   const values: Record<string, unknown> = file === undefined ? {} : await readConfigFile(file);
   for (const pair of source.overrides) {
     const eq = pair.indexOf("=");
-    if (eq <= 0) throw new UsageError(`--config ${JSON.stringify(pair)} is not key=value (allowed: e.g. --config baseDomain=tenants.example.com)`);
+    if (eq <= 0)
+      throw new UsageError(
+        `--config ${JSON.stringify(pair)} is not key=value (allowed: e.g. --config baseDomain=tenants.example.com)`,
+      );
     values[configKey(pair.slice(0, eq))] = pair.slice(eq + 1);
   }
   values.env = source.env;

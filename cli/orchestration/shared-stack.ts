@@ -30,9 +30,12 @@ export async function readSharedOutputs(session: EngineSession, env: string): Pr
     return parseSharedOutputs(outputs);
   } catch (error: unknown) {
     if (!(error instanceof SharedConfigError)) throw error;
-    throw new PrerequisiteError(`the shared stack "${env}" has no usable outputs (${error.problems[0] ?? "incomplete"})`, {
-      hint: `bring it up to date: tenantctl shared up --env ${env}`,
-    });
+    throw new PrerequisiteError(
+      `the shared stack "${env}" has no usable outputs (${error.problems[0] ?? "incomplete"})`,
+      {
+        hint: `bring it up to date: tenantctl shared up --env ${env}`,
+      },
+    );
   }
 }
 
@@ -70,10 +73,20 @@ export async function runShared(session: EngineSession, run: SharedRun): Promise
   };
   let outcome: EngineOutcome<unknown>;
   if (run.action === "up") {
-    const records = certificateRecordPrinter((text) => session.io.stderr.write(text), run.config.hostedZoneId !== undefined || run.config.certificateArn !== undefined);
-    outcome = await runEngine(engineRun, (o) => stack.up({ ...o, onEvent: (e) => { o.onEvent(e); records(e); } }));
-  }
-  else if (run.action === "preview") outcome = await runEngine(engineRun, (o) => stack.preview(o));
+    const records = certificateRecordPrinter(
+      (text) => session.io.stderr.write(text),
+      run.config.hostedZoneId !== undefined || run.config.certificateArn !== undefined,
+    );
+    outcome = await runEngine(engineRun, (o) =>
+      stack.up({
+        ...o,
+        onEvent: (e) => {
+          o.onEvent(e);
+          records(e);
+        },
+      }),
+    );
+  } else if (run.action === "preview") outcome = await runEngine(engineRun, (o) => stack.preview(o));
   else outcome = await runEngine(engineRun, (o) => stack.destroy(o));
   const outputs = run.action === "up" ? plainOutputs(await stack.outputs()) : {};
   return { stack: env, action: run.action, changes: outcome.changes, outputs };

@@ -25,19 +25,35 @@ export interface StackOperation {
 }
 
 /** Runs one engine call of the operation (teardown has several), with progress and translated errors. */
-export type EngineStep = <T>(title: string, call: (options: EngineCallOptions) => Promise<T>) => Promise<EngineOutcome<T>>;
+export type EngineStep = <T>(
+  title: string,
+  call: (options: EngineCallOptions) => Promise<T>,
+) => Promise<EngineOutcome<T>>;
 
 /** What the index says once the body succeeded; "removed" when the body removed the entry itself (teardown). */
 export type OperationOutcome<R> =
   | { readonly result: R; readonly removed: true }
-  | { readonly result: R; readonly removed?: false; readonly url?: string; readonly resourceCount?: number; readonly message?: string };
+  | {
+      readonly result: R;
+      readonly removed?: false;
+      readonly url?: string;
+      readonly resourceCount?: number;
+      readonly message?: string;
+    };
 
 export async function runStackOperation<R>(
   session: EngineSession,
   op: StackOperation,
   body: (step: EngineStep) => Promise<OperationOutcome<R>>,
 ): Promise<R> {
-  const run = { io: session.io, project: op.project, stack: op.stack, fileRoot: session.backend.fileRoot, retry: op.retry, inspect: op.inspect };
+  const run = {
+    io: session.io,
+    project: op.project,
+    stack: op.stack,
+    fileRoot: session.backend.fileRoot,
+    retry: op.retry,
+    inspect: op.inspect,
+  };
   await assertUnlocked(session.backend, run).catch(async (error: unknown) => {
     // A lock left by an engine that died: say what it left behind and how to recover, not only that it is locked.
     if (!(error instanceof ConflictError) || error.details.stale !== true) throw error;
@@ -53,7 +69,12 @@ export async function runStackOperation<R>(
     const outcome = await body(step);
     if (outcome.removed !== true) {
       await writeIndexEntry(session.store, {
-        ...index, status: "succeeded", url: outcome.url, resourceCount: outcome.resourceCount, message: outcome.message, now: session.io.now(),
+        ...index,
+        status: "succeeded",
+        url: outcome.url,
+        resourceCount: outcome.resourceCount,
+        message: outcome.message,
+        now: session.io.now(),
       });
     }
     return outcome.result;

@@ -34,24 +34,54 @@ export async function probeHealth(baseUrl: string, timeoutMs?: number): Promise<
 async function notFound(session: EngineSession, target: TenantTarget): Promise<NotFoundError> {
   const last = (await listTeardowns(session.store, target.project, target.stack)).pop();
   if (last === undefined) {
-    return new NotFoundError(`tenant ${target.slug} does not exist in env ${target.env}`, { hint: "see the tenants that exist with: tenantctl list tenants" });
+    return new NotFoundError(`tenant ${target.slug} does not exist in env ${target.env}`, {
+      hint: "see the tenants that exist with: tenantctl list tenants",
+    });
   }
   const restore = `tenantctl restore tenant ${target.slug} --env ${target.env}`;
-  const snapshot = last.finalSnapshotIdentifier === undefined ? "no final snapshot" : `final snapshot ${last.finalSnapshotIdentifier}`;
-  return new NotFoundError(`tenant ${target.slug} does not exist in env ${target.env}: torn down at ${last.finishedAt} by ${last.operator} (${snapshot})`, {
-    hint: `restore it with: ${restore}${last.secrets === "force-deleted" ? "" : " (add --restore-secrets to keep its admin token while its secrets are in their recovery window)"}`,
-    details: { tornDown: { at: last.finishedAt, operator: last.operator, finalSnapshotIdentifier: last.finalSnapshotIdentifier ?? null, secrets: last.secrets, restore } },
-  });
+  const snapshot =
+    last.finalSnapshotIdentifier === undefined ? "no final snapshot" : `final snapshot ${last.finalSnapshotIdentifier}`;
+  return new NotFoundError(
+    `tenant ${target.slug} does not exist in env ${target.env}: torn down at ${last.finishedAt} by ${last.operator} (${snapshot})`,
+    {
+      hint: `restore it with: ${restore}${last.secrets === "force-deleted" ? "" : " (add --restore-secrets to keep its admin token while its secrets are in their recovery window)"}`,
+      details: {
+        tornDown: {
+          at: last.finishedAt,
+          operator: last.operator,
+          finalSnapshotIdentifier: last.finalSnapshotIdentifier ?? null,
+          secrets: last.secrets,
+          restore,
+        },
+      },
+    },
+  );
 }
 
-export async function tenantStatus(session: EngineSession, slug: string, env: string, probe: boolean): Promise<TenantStatus> {
+export async function tenantStatus(
+  session: EngineSession,
+  slug: string,
+  env: string,
+  probe: boolean,
+): Promise<TenantStatus> {
   const target = tenantTarget(slug, env);
   const stored = await readStoredTenant(session, target);
   if (stored === undefined) throw await notFound(session, target);
   const raw = await stored.stack.outputs();
-  const outputs = Object.fromEntries(Object.entries(raw).filter(([key]) => key !== "spec").map(([key, o]) => [key, o.secret ? "[secret]" : o.value]));
-  const exported = await exportStackEncrypted({ command: session.pulumi.command, workDir: stored.stack.workspace.workDir, stack: target.stack, env: { ...process.env, ...engineEnv(session.workspace) } });
-  const resourceCount = stateResources(exported).filter((r) => r.type !== "pulumi:pulumi:Stack" && !(r.type ?? "").startsWith("pulumi:providers:")).length;
+  const outputs = Object.fromEntries(
+    Object.entries(raw)
+      .filter(([key]) => key !== "spec")
+      .map(([key, o]) => [key, o.secret ? "[secret]" : o.value]),
+  );
+  const exported = await exportStackEncrypted({
+    command: session.pulumi.command,
+    workDir: stored.stack.workspace.workDir,
+    stack: target.stack,
+    env: { ...process.env, ...engineEnv(session.workspace) },
+  });
+  const resourceCount = stateResources(exported).filter(
+    (r) => r.type !== "pulumi:pulumi:Stack" && !(r.type ?? "").startsWith("pulumi:providers:"),
+  ).length;
   const history = await stored.stack.history(1);
   const last = history[0];
   const entry = await readIndexEntry(session.store, target.project, target.stack);
@@ -63,13 +93,24 @@ export async function tenantStatus(session: EngineSession, slug: string, env: st
     spec: stored.spec,
     outputs,
     resourceCount,
-    lastUpdate: last === undefined ? null : {
-      kind: last.kind,
-      result: last.result,
-      startTime: new Date(last.startTime).toISOString(),
-      endTime: last.endTime === undefined ? null : new Date(last.endTime).toISOString(),
-    },
-    index: entry === undefined ? null : { lastOperation: entry.lastOperation, status: entry.status, message: entry.message ?? null, updatedAt: entry.updatedAt },
+    lastUpdate:
+      last === undefined
+        ? null
+        : {
+            kind: last.kind,
+            result: last.result,
+            startTime: new Date(last.startTime).toISOString(),
+            endTime: last.endTime === undefined ? null : new Date(last.endTime).toISOString(),
+          },
+    index:
+      entry === undefined
+        ? null
+        : {
+            lastOperation: entry.lastOperation,
+            status: entry.status,
+            message: entry.message ?? null,
+            updatedAt: entry.updatedAt,
+          },
     probe: probe && url !== undefined ? await probeHealth(url) : null,
   };
 }

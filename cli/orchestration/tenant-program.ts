@@ -10,7 +10,11 @@ import type { TenantProgramOptions } from "../../infra/tenant/program";
 /** The tenant program's own options, passed through unchanged. */
 export type TenantRunOptions = TenantProgramOptions;
 
-export async function tenantRunProgram(spec: TenantSpec, shared: SharedOutputs, options: TenantRunOptions = {}): Promise<PulumiFn> {
+export async function tenantRunProgram(
+  spec: TenantSpec,
+  shared: SharedOutputs,
+  options: TenantRunOptions = {},
+): Promise<PulumiFn> {
   const { tenantProgram } = await import("../../infra/tenant/program");
   return tenantProgram(spec, shared, options);
 }

@@ -32,7 +32,10 @@ export interface StoredTenant {
 }
 
 /** The deployed tenant, or undefined when its stack does not exist (or has never completed an update). */
-export async function readStoredTenant(session: EngineSession, target: TenantTarget): Promise<StoredTenant | undefined> {
+export async function readStoredTenant(
+  session: EngineSession,
+  target: TenantTarget,
+): Promise<StoredTenant | undefined> {
   const workspace = await openWorkspace(session.workspace, target.project, undefined);
   const stack = await selectExisting(workspace, target.stack);
   if (stack === undefined) return undefined;
@@ -61,7 +64,15 @@ export async function openTenantStack(
 }
 
 /** Fields an operator chooses; the rest (priority, generation, load balancer) are allocated by tenantctl. */
-export const USER_FIELDS = ["displayName", "tier", "skin.primaryColor", "skin.logoUrl", "owner", "image", "pinnedImage"] as const;
+export const USER_FIELDS = [
+  "displayName",
+  "tier",
+  "skin.primaryColor",
+  "skin.logoUrl",
+  "owner",
+  "image",
+  "pinnedImage",
+] as const;
 
 function field(spec: TenantSpec, path: string): unknown {
   return path.split(".").reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], spec);
@@ -71,5 +82,8 @@ function field(spec: TenantSpec, path: string): unknown {
 export function specDiff(from: TenantSpec, to: TenantSpec, fields: readonly string[] = USER_FIELDS): string[] {
   return fields
     .filter((path) => JSON.stringify(field(from, path)) !== JSON.stringify(field(to, path)))
-    .map((path) => `${path}: ${JSON.stringify(field(from, path)) ?? "(none)"} → ${JSON.stringify(field(to, path)) ?? "(none)"}`);
+    .map(
+      (path) =>
+        `${path}: ${JSON.stringify(field(from, path)) ?? "(none)"} → ${JSON.stringify(field(to, path)) ?? "(none)"}`,
+    );
 }

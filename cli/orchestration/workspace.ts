@@ -12,7 +12,6 @@ import type { SecretsSetup } from "./prerequisites";
 import { assertPassphraseForEngineEnv } from "./passphrase";
 import { automationSdk } from "./pulumi-sdk";
 
-
 export interface WorkspaceContext {
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
@@ -47,7 +46,11 @@ export function engineEnv(ctx: WorkspaceContext): Record<string, string> {
   return vars;
 }
 
-export async function openWorkspace(ctx: WorkspaceContext, project: string, program: PulumiFn | undefined): Promise<LocalWorkspace> {
+export async function openWorkspace(
+  ctx: WorkspaceContext,
+  project: string,
+  program: PulumiFn | undefined,
+): Promise<LocalWorkspace> {
   const { LocalWorkspace } = await automationSdk();
   const workDir = projectWorkDir(ctx.env, ctx.cwd, project);
   await ensureProjectFile(workDir, project, ctx.backend.url);

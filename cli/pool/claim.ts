@@ -20,7 +20,16 @@ import { EngineFailure, runEngine } from "../orchestration/run-engine";
 import { readIndexEntry, removeIndexEntry, writeIndexEntry } from "../store/tenant-index";
 import { openTenantStack, tenantTarget } from "../orchestration/tenant-stack";
 import {
-  claimable, claimKey, healthKey, isStaleClaim, listClaims, listSlots, newClaimRecord, slugKey, type ClaimRecord, type SlotView,
+  claimable,
+  claimKey,
+  healthKey,
+  isStaleClaim,
+  listClaims,
+  listSlots,
+  newClaimRecord,
+  slugKey,
+  type ClaimRecord,
+  type SlotView,
 } from "./records";
 
 export interface ClaimResult {
@@ -33,14 +42,22 @@ export interface ClaimResult {
 
 /** A slot fits when it has the tier and, if the operator named an image, runs exactly that image (no deployment). */
 export function slotFits(slot: SlotView, requested: RequestedTenant): boolean {
-  return slot.tier === requested.spec.tier && (!requested.imageGiven || slot.image === requested.spec.image) && claimable(slot);
+  return (
+    slot.tier === requested.spec.tier &&
+    (!requested.imageGiven || slot.image === requested.spec.image) &&
+    claimable(slot)
+  );
 }
 
 /**
  * Claims a slot and turns it into the requested tenant; undefined when no healthy slot fits (the caller provisions
  * cold). Throws ConflictError (exit 4) when another claim of the same slug is running.
  */
-export async function claimFromPool(session: EngineSession, requested: RequestedTenant, retry: string): Promise<ClaimResult | undefined> {
+export async function claimFromPool(
+  session: EngineSession,
+  requested: RequestedTenant,
+  retry: string,
+): Promise<ClaimResult | undefined> {
   const { store } = session;
   const want = requested.spec;
   const now = session.io.now();
@@ -58,10 +75,16 @@ export async function claimFromPool(session: EngineSession, requested: Requested
   }
   try {
     for (const slot of candidates) {
-      const spec = claimedSpec(slot.spec, { slug: want.slug, displayName: want.displayName, skin: want.skin, owner: want.owner });
+      const spec = claimedSpec(slot.spec, {
+        slug: want.slug,
+        displayName: want.displayName,
+        skin: want.skin,
+        owner: want.owner,
+      });
       const record = newClaimRecord(spec, now);
       // Exclusive: of two provisions racing for this slot exactly one writes the record; the other tries the next.
-      if (await store.createExclusive(claimKey(want.env, slot.tenantId), record)) return await completeClaim(session, record, retry);
+      if (await store.createExclusive(claimKey(want.env, slot.tenantId), record))
+        return await completeClaim(session, record, retry);
     }
     return undefined;
   } finally {
@@ -81,7 +104,11 @@ export interface StuckClaim {
  * that cannot be finished yet (its engine left a stale lock) stays claimed, so nobody else gets the slot, and is
  * returned as stuck with the recovery steps; the next run after them finishes it.
  */
-export async function finishStaleClaims(session: EngineSession, env: string, retry: string): Promise<{ finished: ClaimResult[]; stuck: StuckClaim[] }> {
+export async function finishStaleClaims(
+  session: EngineSession,
+  env: string,
+  retry: string,
+): Promise<{ finished: ClaimResult[]; stuck: StuckClaim[] }> {
   const finished: ClaimResult[] = [];
   const stuck: StuckClaim[] = [];
   for (const record of await listClaims(session.store, env)) {
@@ -92,10 +119,20 @@ export async function finishStaleClaims(session: EngineSession, env: string, ret
     } else {
       session.io.stderr.write(`finishing the interrupted claim of pool slot ${record.tenantId} for ${record.slug}\n`);
       try {
-        finished.push(await completeClaim(session, { ...record, pid: process.pid, startedAt: session.io.now().toISOString() }, retry));
+        finished.push(
+          await completeClaim(
+            session,
+            { ...record, pid: process.pid, startedAt: session.io.now().toISOString() },
+            retry,
+          ),
+        );
       } catch (error: unknown) {
         const hint = error instanceof ConflictError && error.hint !== undefined ? `\n${error.hint}` : "";
-        stuck.push({ tenantId: record.tenantId, slug: record.slug, error: `${error instanceof Error ? error.message : String(error)}${hint}` });
+        stuck.push({
+          tenantId: record.tenantId,
+          slug: record.slug,
+          error: `${error instanceof Error ? error.message : String(error)}${hint}`,
+        });
         // Keep it stale for the next run: the record's process is the one that died.
         await session.store.writeJson(claimKey(env, record.tenantId), record);
       }
@@ -118,22 +155,39 @@ export async function completeClaim(session: EngineSession, record: ClaimRecord,
   const { stack } = await openTenantStack(session, { ...target, stack: current }, spec, shared);
   // Not runStackOperation: the index keeps the slot's entry until the claim is complete (the claim record is the
   // "in progress" mark), so no reader ever sees a half-assigned tenant.
-  const run = { io: session.io, project: target.project, stack: current, fileRoot: session.backend.fileRoot, retry, inspect: () => stack.exportStack() };
+  const run = {
+    io: session.io,
+    project: target.project,
+    stack: current,
+    fileRoot: session.backend.fileRoot,
+    retry,
+    inspect: () => stack.exportStack(),
+  };
   await assertUnlocked(session.backend, run).catch(async (error: unknown) => {
     if (!(error instanceof ConflictError) || error.details.stale !== true) throw error;
-    throw staleLockError(await inspectDeath({ ...run, env: session.io.env, cwd: session.io.cwd, how: "gone" }, run.inspect));
+    throw staleLockError(
+      await inspectDeath({ ...run, env: session.io.env, cwd: session.io.cwd, how: "gone" }, run.inspect),
+    );
   });
-  const outcome = await runEngine({ ...run, title: `claiming warm-pool slot ${record.tenantId} for ${spec.slug}` }, (o) => stack.up(o))
-    .catch((error: unknown) => {
-      throw error instanceof EngineFailure ? error.translated : error;
-    });
+  const outcome = await runEngine(
+    { ...run, title: `claiming warm-pool slot ${record.tenantId} for ${spec.slug}` },
+    (o) => stack.up(o),
+  ).catch((error: unknown) => {
+    throw error instanceof EngineFailure ? error.translated : error;
+  });
   const applied = { changes: outcome.changes, outputs: plainOutputs(outcome.result.outputs) };
   if (!renamed) await stack.rename({ stackName: target.stack });
   const now = session.io.now();
   const entry = await readIndexEntry(store, target.project, slotStack);
   await writeIndexEntry(store, {
-    spec, project: target.project, stack: target.stack, operation: "provision", status: "succeeded",
-    url: typeof applied.outputs.url === "string" ? applied.outputs.url : undefined, resourceCount: entry?.resourceCount, now,
+    spec,
+    project: target.project,
+    stack: target.stack,
+    operation: "provision",
+    status: "succeeded",
+    url: typeof applied.outputs.url === "string" ? applied.outputs.url : undefined,
+    resourceCount: entry?.resourceCount,
+    now,
   });
   // Each move writes the new record before removing the old one, and does nothing once moved.
   const from = { project: target.project, stack: slotStack, slug: record.tenantId };

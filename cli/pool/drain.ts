@@ -22,12 +22,18 @@ export interface DrainPlan {
 /** Which slots a drain removes: unusable before ready, newer before older (the oldest ready slots are claimed first). */
 export function drainOrder(slots: readonly SlotView[], tier: string, size: number | undefined): SlotView[] {
   const rank = (s: SlotView): number => (slotState(s).state === "ready" ? 1 : 0);
-  const mine = slots.filter((s) => s.tier === tier && s.claim === undefined)
+  const mine = slots
+    .filter((s) => s.tier === tier && s.claim === undefined)
     .sort((a, b) => rank(a) - rank(b) || b.createdAt.localeCompare(a.createdAt));
   return mine.slice(0, size ?? mine.length);
 }
 
-export async function planDrain(session: EngineSession, env: string, tier: PoolTier, size: number | undefined): Promise<DrainPlan> {
+export async function planDrain(
+  session: EngineSession,
+  env: string,
+  tier: PoolTier,
+  size: number | undefined,
+): Promise<DrainPlan> {
   return { env, tier, slots: drainOrder(await listSlots(session.store, env), tier, size) };
 }
 
@@ -41,8 +47,16 @@ async function refreshSlot(session: EngineSession, slot: SlotView, retry: string
   const target = tenantTarget(slot.tenantId, slot.env);
   const stack = await selectExisting(await openWorkspace(session.workspace, target.project, undefined), target.stack);
   if (stack === undefined) return;
-  const run = { io: session.io, project: target.project, stack: target.stack, fileRoot: session.backend.fileRoot, retry };
-  await runEngine({ ...run, title: `refreshing pool slot ${slot.tenantId} before removing it` }, (o) => stack.refresh(o));
+  const run = {
+    io: session.io,
+    project: target.project,
+    stack: target.stack,
+    fileRoot: session.backend.fileRoot,
+    retry,
+  };
+  await runEngine({ ...run, title: `refreshing pool slot ${slot.tenantId} before removing it` }, (o) =>
+    stack.refresh(o),
+  );
 }
 
 export async function drainPool(session: EngineSession, plan: DrainPlan, retry: string): Promise<DrainResult> {
@@ -58,7 +72,14 @@ export async function drainPool(session: EngineSession, plan: DrainPlan, retry: 
       // A slot found changed or gone behind tenantctl's back is refreshed first, so teardown does not trip over
       // (say) a database that no longer exists.
       if (slotState(slot).state !== "ready") await refreshSlot(session, slot, retry);
-      await teardownTenant(session, { slug: slot.tenantId, env: plan.env, keepStack: false, forceDeleteSecrets: true, retry, confirm: () => Promise.resolve() });
+      await teardownTenant(session, {
+        slug: slot.tenantId,
+        env: plan.env,
+        keepStack: false,
+        forceDeleteSecrets: true,
+        retry,
+        confirm: () => Promise.resolve(),
+      });
       await session.store.remove(healthKey(plan.env, slot.tenantId));
       removed.push(slot.tenantId);
     } finally {

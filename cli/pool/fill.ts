@@ -32,7 +32,8 @@ export interface FillResult {
   readonly unusable: readonly { readonly tenantId: string; readonly reason: string }[];
 }
 
-const usable = (s: SlotView): boolean => s.status === "succeeded" && s.health?.healthy !== false && s.claim === undefined;
+const usable = (s: SlotView): boolean =>
+  s.status === "succeeded" && s.health?.healthy !== false && s.claim === undefined;
 
 export async function fillPool(session: EngineSession, req: FillRequest): Promise<FillResult> {
   await finishStaleClaims(session, req.env, req.retry);
@@ -42,18 +43,31 @@ export async function fillPool(session: EngineSession, req: FillRequest): Promis
     slots = (await listSlots(session.store, req.env)).filter((s) => s.tier === req.tier);
   }
   const ok = slots.filter(usable);
-  const unusable = slots.filter((s) => !usable(s) && s.claim === undefined).map((s) => ({
-    tenantId: s.tenantId,
-    reason: s.status !== "succeeded" ? `last operation ${s.status}` : s.health?.reason ?? "unhealthy",
-  }));
+  const unusable = slots
+    .filter((s) => !usable(s) && s.claim === undefined)
+    .map((s) => ({
+      tenantId: s.tenantId,
+      reason: s.status !== "succeeded" ? `last operation ${s.status}` : (s.health?.reason ?? "unhealthy"),
+    }));
   const created: string[] = [];
   for (let n = ok.length; n < req.size; n += 1) {
     const tenantId = newTenantId();
     session.io.stderr.write(`pool ${req.env}/${req.tier}: creating slot ${tenantId} (${n + 1} of ${req.size})\n`);
     // Priority, ALB, image (when not given) and generation are allocated by applyTenant; these are placeholders.
-    const spec = slotSpec({ tenantId, env: req.env, tier: req.tier, image: req.image ?? "registry.invalid/tenantctl-app:pool", listenerPriority: 1, loadBalancer: "alb-0" });
+    const spec = slotSpec({
+      tenantId,
+      env: req.env,
+      tier: req.tier,
+      image: req.image ?? "registry.invalid/tenantctl-app:pool",
+      listenerPriority: 1,
+      loadBalancer: "alb-0",
+    });
     await applyTenant(session, {
-      mode: "provision", requested: { spec, imageGiven: req.image !== undefined }, flags: {}, dryRun: false, retry: req.retry,
+      mode: "provision",
+      requested: { spec, imageGiven: req.image !== undefined },
+      flags: {},
+      dryRun: false,
+      retry: req.retry,
       confirm: () => Promise.resolve(true),
     });
     created.push(tenantId);

@@ -12,7 +12,12 @@ import { healthKey, type HealthRecord, type SlotView } from "./records";
 
 export async function checkSlot(session: EngineSession, slot: SlotView, retry: string): Promise<HealthRecord> {
   const checkedAt = session.io.now().toISOString();
-  const record = (healthy: boolean, reason?: string): HealthRecord => ({ tenantId: slot.tenantId, healthy, reason, checkedAt });
+  const record = (healthy: boolean, reason?: string): HealthRecord => ({
+    tenantId: slot.tenantId,
+    healthy,
+    reason,
+    checkedAt,
+  });
   let result: HealthRecord;
   if (slot.status !== "succeeded") {
     result = record(false, `its last operation ${slot.status}${slot.message === undefined ? "" : `: ${slot.message}`}`);
@@ -23,16 +28,26 @@ export async function checkSlot(session: EngineSession, slot: SlotView, retry: s
       result = record(false, `its stack ${target.stack} does not exist`);
     } else {
       const drifted: string[] = [];
-      const run = { io: session.io, project: target.project, stack: target.stack, fileRoot: session.backend.fileRoot, retry };
-      await runEngine({ ...run, title: `checking pool slot ${slot.tenantId}` }, (o) => stack.previewRefresh({
-        ...o,
-        onEvent: (event) => {
-          o.onEvent(event);
-          const found = driftedFromEvent(event);
-          if (found !== undefined) drifted.push(`${found.name} ${found.op === "delete" ? "gone" : `changed (${found.keys.join(", ")})`}`);
-        },
-      }));
-      result = drifted.length === 0 ? record(true) : record(false, `changed behind tenantctl's back: ${drifted.join("; ")}`);
+      const run = {
+        io: session.io,
+        project: target.project,
+        stack: target.stack,
+        fileRoot: session.backend.fileRoot,
+        retry,
+      };
+      await runEngine({ ...run, title: `checking pool slot ${slot.tenantId}` }, (o) =>
+        stack.previewRefresh({
+          ...o,
+          onEvent: (event) => {
+            o.onEvent(event);
+            const found = driftedFromEvent(event);
+            if (found !== undefined)
+              drifted.push(`${found.name} ${found.op === "delete" ? "gone" : `changed (${found.keys.join(", ")})`}`);
+          },
+        }),
+      );
+      result =
+        drifted.length === 0 ? record(true) : record(false, `changed behind tenantctl's back: ${drifted.join("; ")}`);
     }
   }
   await session.store.writeJson(healthKey(slot.env, slot.tenantId), result);

@@ -12,7 +12,9 @@ export const POOL_SIZE_MAX = 50;
 
 export function poolTierProblem(tier: string | undefined): string | undefined {
   if (tier === undefined) return `--tier is required (allowed: ${POOL_TIERS.join(", ")})`;
-  return (POOL_TIERS as readonly string[]).includes(tier) ? undefined : `--tier ${JSON.stringify(tier)} is not a pool tier (allowed: ${POOL_TIERS.join(", ")})`;
+  return (POOL_TIERS as readonly string[]).includes(tier)
+    ? undefined
+    : `--tier ${JSON.stringify(tier)} is not a pool tier (allowed: ${POOL_TIERS.join(", ")})`;
 }
 
 export function poolSizeProblem(size: string | undefined, min: number): string | undefined {

@@ -43,7 +43,15 @@ export interface HealthRecord {
 
 export function newClaimRecord(spec: TenantSpec, now: Date): ClaimRecord {
   if (spec.tenantId === undefined) throw new Error(`newClaimRecord: ${spec.slug} has no tenant id`);
-  return { tenantId: spec.tenantId, slug: spec.slug, env: spec.env, spec, startedAt: now.toISOString(), pid: process.pid, host: hostname() };
+  return {
+    tenantId: spec.tenantId,
+    slug: spec.slug,
+    env: spec.env,
+    spec,
+    startedAt: now.toISOString(),
+    pid: process.pid,
+    host: hostname(),
+  };
 }
 
 function alive(pid: number): boolean {
@@ -85,17 +93,28 @@ export function claimable(slot: SlotView): boolean {
 
 /** Every unassigned slot of the env (oldest first), with its health and claim records. */
 export async function listSlots(store: RecordStore, env: string): Promise<SlotView[]> {
-  const entries = (await listIndex(store, TENANTS_PROJECT)).filter((e) => e.env === env && e.spec.slot === true && e.spec.tenantId !== undefined);
-  const views = await Promise.all(entries.map(async (e): Promise<SlotView> => {
-    const tenantId = e.spec.tenantId ?? e.slug;
-    return {
-      tenantId, env, tier: e.tier, image: e.image, loadBalancer: e.spec.loadBalancer, listenerPriority: e.listenerPriority,
-      createdAt: e.createdAt, status: e.status, message: e.message,
-      health: await store.readJson<HealthRecord>(healthKey(env, tenantId)),
-      claim: await store.readJson<ClaimRecord>(claimKey(env, tenantId)),
-      spec: e.spec,
-    };
-  }));
+  const entries = (await listIndex(store, TENANTS_PROJECT)).filter(
+    (e) => e.env === env && e.spec.slot === true && e.spec.tenantId !== undefined,
+  );
+  const views = await Promise.all(
+    entries.map(async (e): Promise<SlotView> => {
+      const tenantId = e.spec.tenantId ?? e.slug;
+      return {
+        tenantId,
+        env,
+        tier: e.tier,
+        image: e.image,
+        loadBalancer: e.spec.loadBalancer,
+        listenerPriority: e.listenerPriority,
+        createdAt: e.createdAt,
+        status: e.status,
+        message: e.message,
+        health: await store.readJson<HealthRecord>(healthKey(env, tenantId)),
+        claim: await store.readJson<ClaimRecord>(claimKey(env, tenantId)),
+        spec: e.spec,
+      };
+    }),
+  );
   return views.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.tenantId.localeCompare(b.tenantId));
 }
 

@@ -27,7 +27,9 @@ export interface SlotRow {
 export interface PoolStatus {
   readonly env: string;
   readonly slots: readonly SlotRow[];
-  readonly tiers: Readonly<Record<string, { readonly slots: number; readonly ready: number; readonly monthlyCostUsd: number }>>;
+  readonly tiers: Readonly<
+    Record<string, { readonly slots: number; readonly ready: number; readonly monthlyCostUsd: number }>
+  >;
   readonly monthlyCostUsd: number;
   /** Interrupted claims this run finished (tenant slugs). */
   readonly finishedClaims: readonly string[];
@@ -45,22 +47,58 @@ export function slotState(s: SlotView): { state: string; reason: string | null }
 
 const round2 = (n: number): number => Math.round(n * 100) / 100;
 
-export function poolStatusOf(env: string, slots: readonly SlotView[], now: Date, finishedClaims: readonly string[] = [], stuckClaims: readonly StuckClaim[] = []): PoolStatus {
+export function poolStatusOf(
+  env: string,
+  slots: readonly SlotView[],
+  now: Date,
+  finishedClaims: readonly string[] = [],
+  stuckClaims: readonly StuckClaim[] = [],
+): PoolStatus {
   const rows = slots.map((s): SlotRow => ({
-    tenantId: s.tenantId, tier: s.tier, ageSeconds: Math.max(0, Math.round((now.getTime() - Date.parse(s.createdAt)) / 1000)),
-    ...slotState(s), checkedAt: s.health?.checkedAt ?? null, image: s.image, loadBalancer: s.loadBalancer, listenerPriority: s.listenerPriority,
+    tenantId: s.tenantId,
+    tier: s.tier,
+    ageSeconds: Math.max(0, Math.round((now.getTime() - Date.parse(s.createdAt)) / 1000)),
+    ...slotState(s),
+    checkedAt: s.health?.checkedAt ?? null,
+    image: s.image,
+    loadBalancer: s.loadBalancer,
+    listenerPriority: s.listenerPriority,
     monthlyCostUsd: costBreakdown(s.spec.tier, { identitySecret: s.spec.tenantId !== undefined }).totalUsd,
   }));
   const tiers: Record<string, { slots: number; ready: number; monthlyCostUsd: number }> = {};
   for (const tier of POOL_TIERS) {
     const mine = rows.filter((r) => r.tier === tier);
-    tiers[tier] = { slots: mine.length, ready: mine.filter((r) => r.state === "ready").length, monthlyCostUsd: round2(mine.reduce((sum, r) => sum + r.monthlyCostUsd, 0)) };
+    tiers[tier] = {
+      slots: mine.length,
+      ready: mine.filter((r) => r.state === "ready").length,
+      monthlyCostUsd: round2(mine.reduce((sum, r) => sum + r.monthlyCostUsd, 0)),
+    };
   }
-  return { env, slots: rows, tiers, monthlyCostUsd: round2(rows.reduce((sum, r) => sum + r.monthlyCostUsd, 0)), finishedClaims, stuckClaims };
+  return {
+    env,
+    slots: rows,
+    tiers,
+    monthlyCostUsd: round2(rows.reduce((sum, r) => sum + r.monthlyCostUsd, 0)),
+    finishedClaims,
+    stuckClaims,
+  };
 }
 
-export async function poolStatus(session: EngineSession, env: string, check: boolean, retry: string): Promise<PoolStatus> {
+export async function poolStatus(
+  session: EngineSession,
+  env: string,
+  check: boolean,
+  retry: string,
+): Promise<PoolStatus> {
   const { finished, stuck } = await finishStaleClaims(session, env, retry);
-  if (check) for (const slot of await listSlots(session.store, env)) if (slot.claim === undefined) await checkSlot(session, slot, retry);
-  return poolStatusOf(env, await listSlots(session.store, env), session.io.now(), finished.map((f) => f.spec.slug), stuck);
+  if (check)
+    for (const slot of await listSlots(session.store, env))
+      if (slot.claim === undefined) await checkSlot(session, slot, retry);
+  return poolStatusOf(
+    env,
+    await listSlots(session.store, env),
+    session.io.now(),
+    finished.map((f) => f.spec.slug),
+    stuck,
+  );
 }

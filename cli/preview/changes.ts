@@ -79,7 +79,8 @@ export class ChangeCollector {
     const properties = propertyChanges(meta);
     // Components (custom: false) group their children, which carry the changes; a component whose own inputs
     // changed (a remote one such as awsx's Vpc) is kept, since its children may not be visible until it runs.
-    if ((meta.new ?? meta.old)?.custom === false && (op === "create" || op === "delete" || properties.length === 0)) return;
+    if ((meta.new ?? meta.old)?.custom === false && (op === "create" || op === "delete" || properties.length === 0))
+      return;
     const previous = this.byUrn.get(meta.urn);
     this.byUrn.set(meta.urn, {
       op: previous !== undefined && previous.op !== op ? "replace" : op,
@@ -93,7 +94,9 @@ export class ChangeCollector {
   /** Changes in a stable order: replacements first (the ones a reviewer must see), then deletes, updates, creates. */
   changes(): ResourceChange[] {
     const rank: Record<ChangeOp, number> = { replace: 0, delete: 1, update: 2, create: 3 };
-    return [...this.byUrn.values()].sort((a, b) => rank[a.op] - rank[b.op] || a.type.localeCompare(b.type) || a.name.localeCompare(b.name));
+    return [...this.byUrn.values()].sort(
+      (a, b) => rank[a.op] - rank[b.op] || a.type.localeCompare(b.type) || a.name.localeCompare(b.name),
+    );
   }
 }
 
@@ -102,7 +105,10 @@ export interface CollectedOutcome<T> extends EngineOutcome<T> {
 }
 
 /** runEngine (progress, Ctrl-C, error translation) plus the per-resource changes of the operation. */
-export async function runCollecting<T>(run: EngineRun, call: (options: EngineCallOptions) => Promise<T>): Promise<CollectedOutcome<T>> {
+export async function runCollecting<T>(
+  run: EngineRun,
+  call: (options: EngineCallOptions) => Promise<T>,
+): Promise<CollectedOutcome<T>> {
   const collector = new ChangeCollector();
   const outcome = await runEngine(run, (options) =>
     call({

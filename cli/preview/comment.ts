@@ -39,7 +39,12 @@ export function previewReport(result: PreviewUpResult, cost: CostBreakdown, hour
     lastDeployedAt: record.lastDeployedAt,
     expiresAt: record.expiresAt,
     resourceChanges: countChanges(result.resources),
-    resources: result.resources.map((r) => ({ op: r.op, type: r.type, name: r.name, properties: r.properties.map((p) => p.key) })),
+    resources: result.resources.map((r) => ({
+      op: r.op,
+      type: r.type,
+      name: r.name,
+      properties: r.properties.map((p) => p.key),
+    })),
     monthlyCostUsd: cost.totalUsd,
     dailyCostUsd: Math.round((cost.totalUsd / hoursPerMonth) * 24 * 100) / 100,
   };
@@ -47,7 +52,9 @@ export function previewReport(result: PreviewUpResult, cost: CostBreakdown, hour
 
 function headline(report: PreviewReport, resources: readonly ResourceChange[]): string {
   if (report.created) return `### Preview of ${code(report.branch)} is ready`;
-  return resources.length === 0 ? `### Preview of ${code(report.branch)} is up to date` : `### Preview of ${code(report.branch)} was updated`;
+  return resources.length === 0
+    ? `### Preview of ${code(report.branch)} is up to date`
+    : `### Preview of ${code(report.branch)} was updated`;
 }
 
 /** The sticky pull-request comment; the workflow adds its own marker. */
@@ -56,14 +63,20 @@ export function previewMarkdown(report: PreviewReport, resources: readonly Resou
   const lines = [
     headline(report, resources),
     "",
-    ...table(["", ""], [
-      ["URL", report.url ?? "(not reported by the stack)"],
-      ["Branch", code(report.branch)],
-      ["Image", code(report.image)],
-      ["Expires", expiry],
-      ["Stack", `${code(report.stack)} in env ${code(report.env)}`],
-      ["Cost estimate", `about $${report.dailyCostUsd.toFixed(2)} a day ($${report.monthlyCostUsd.toFixed(2)} a month) while it runs; shared load balancer and NAT not included`],
-    ]),
+    ...table(
+      ["", ""],
+      [
+        ["URL", report.url ?? "(not reported by the stack)"],
+        ["Branch", code(report.branch)],
+        ["Image", code(report.image)],
+        ["Expires", expiry],
+        ["Stack", `${code(report.stack)} in env ${code(report.env)}`],
+        [
+          "Cost estimate",
+          `about $${report.dailyCostUsd.toFixed(2)} a day ($${report.monthlyCostUsd.toFixed(2)} a month) while it runs; shared load balancer and NAT not included`,
+        ],
+      ],
+    ),
     "",
     `#### Resource changes: ${changeSummary(resources)}`,
   ];
@@ -71,7 +84,10 @@ export function previewMarkdown(report: PreviewReport, resources: readonly Resou
   const details = changesTable(main);
   if (details.length > 0) lines.push("", ...details);
   if (tagOnly.length > 0) {
-    lines.push("", `${main.length > 0 ? "Besides, " : ""}${tagOnly.length} resource${tagOnly.length === 1 ? " only changes its" : "s only change their"} tags (the ${code("expires-at")} tag moves to the day of the new expiry).`);
+    lines.push(
+      "",
+      `${main.length > 0 ? "Besides, " : ""}${tagOnly.length} resource${tagOnly.length === 1 ? " only changes its" : "s only change their"} tags (the ${code("expires-at")} tag moves to the day of the new expiry).`,
+    );
   }
   return `${lines.join("\n")}\n`;
 }

@@ -46,20 +46,48 @@ export async function previewUp(session: EngineSession, req: PreviewUpRequest): 
   const target = tenantTargetOf(req.target);
   const shared = await readSharedOutputs(session, target.env);
   const stored = await readStoredPreview(session, req.target);
-  const conflict = previewBranchConflict(stored?.record, req.target.branch) ??
-    (stored !== undefined && stored.spec.preview?.branch !== req.target.branch ? `stack ${target.stack} belongs to another branch` : undefined);
-  if (conflict !== undefined) throw new ConflictError(conflict, { hint: "two branches map to one preview only if a record was edited by hand; remove it with preview down" });
-  const record = recordDeploy(stored?.record, { branch: req.target.branch, env: target.env, now: req.now, ttlMs: req.ttlMs });
+  const conflict =
+    previewBranchConflict(stored?.record, req.target.branch) ??
+    (stored !== undefined && stored.spec.preview?.branch !== req.target.branch
+      ? `stack ${target.stack} belongs to another branch`
+      : undefined);
+  if (conflict !== undefined)
+    throw new ConflictError(conflict, {
+      hint: "two branches map to one preview only if a record was edited by hand; remove it with preview down",
+    });
+  const record = recordDeploy(stored?.record, {
+    branch: req.target.branch,
+    env: target.env,
+    now: req.now,
+    ttlMs: req.ttlMs,
+  });
   // A new preview takes capacity seats like a new tenant (docs/fleet.md): exit 5 before a limit would be crossed.
-  const loadBalancer = stored?.spec.loadBalancer ??
-    (await placeNewTenant(session.store, target.env, shared, session.io.env, { self: { project: target.project, stack: target.stack, slug: target.slug }, now: req.now }));
+  const loadBalancer =
+    stored?.spec.loadBalancer ??
+    (await placeNewTenant(session.store, target.env, shared, session.io.env, {
+      self: { project: target.project, stack: target.stack, slug: target.slug },
+      now: req.now,
+    }));
   // A new preview holds seats from here on; a failure that leaves no stack gives them back.
   const giveBack = async (error: unknown): Promise<never> => {
-    if (stored === undefined) await giveBackUnlessStackExists(session.store, session.backend, { env: target.env, loadBalancer, project: target.project, stack: target.stack, slug: target.slug });
+    if (stored === undefined)
+      await giveBackUnlessStackExists(session.store, session.backend, {
+        env: target.env,
+        loadBalancer,
+        project: target.project,
+        stack: target.stack,
+        slug: target.slug,
+      });
     throw error;
   };
   const priority = await claimPriority(session.store, {
-    env: target.env, loadBalancer, project: target.project, stack: target.stack, slug: target.slug, current: stored?.spec.listenerPriority, now: req.now,
+    env: target.env,
+    loadBalancer,
+    project: target.project,
+    stack: target.stack,
+    slug: target.slug,
+    current: stored?.spec.listenerPriority,
+    now: req.now,
   }).catch(giveBack);
   // The spec carries the day-rounded expiry that becomes the resources' `expires-at` tag (see expiryTagValue).
   const generation = stored?.spec.generation ?? (await nextGeneration(session.store, target.project, target.stack));
@@ -82,12 +110,23 @@ export async function previewUp(session: EngineSession, req: PreviewUpRequest): 
   }
   const { stack } = await openTenantStack(session, target, spec, shared).catch(giveBack);
   const entry = (status: PreviewIndexEntry["status"], extra: Partial<PreviewIndexEntry> = {}): PreviewIndexEntry => ({
-    record, url: stored?.url, image: spec.image, lastOperation: "up", status, message: undefined, spec, ...extra,
+    record,
+    url: stored?.url,
+    image: spec.image,
+    lastOperation: "up",
+    status,
+    message: undefined,
+    spec,
+    ...extra,
   });
   await writePreviewEntry(session.store, entry("in-progress"));
   await writeRecordTags(stack, record, (line) => session.io.stderr.write(`warning: ${line}\n`));
   const run = {
-    io: session.io, project: target.project, stack: target.stack, fileRoot: session.backend.fileRoot, retry: req.retry,
+    io: session.io,
+    project: target.project,
+    stack: target.stack,
+    fileRoot: session.backend.fileRoot,
+    retry: req.retry,
     title: `preview ${stored?.deployedSpec === undefined ? "create" : "update"}: ${req.target.branch} (${target.stack}) in ${session.backend.url}`,
   };
   try {
@@ -95,7 +134,14 @@ export async function previewUp(session: EngineSession, req: PreviewUpRequest): 
     const outputs = plainOutputs(outcome.result.outputs);
     const url = typeof outputs.url === "string" ? outputs.url : undefined;
     await writePreviewEntry(session.store, entry("succeeded", { url }));
-    return { spec, record, created: stored?.deployedSpec === undefined, url, resources: outcome.resources, changes: outcome.changes };
+    return {
+      spec,
+      record,
+      created: stored?.deployedSpec === undefined,
+      url,
+      resources: outcome.resources,
+      changes: outcome.changes,
+    };
   } catch (error: unknown) {
     if (!(error instanceof EngineFailure)) throw error;
     const status = error.cancelled ? "cancelled" : "failed";

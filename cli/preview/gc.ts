@@ -46,7 +46,10 @@ export interface GcResult {
 }
 
 /** Every preview of the env with a valid record; the index first, then stacks only their tags describe. */
-async function collectRecords(session: EngineSession, env: string): Promise<{ records: PreviewRecord[]; skipped: GcResult["skipped"] }> {
+async function collectRecords(
+  session: EngineSession,
+  env: string,
+): Promise<{ records: PreviewRecord[]; skipped: GcResult["skipped"] }> {
   const records: PreviewRecord[] = [];
   const skipped: { stack: string; problem: string }[] = [];
   const known = new Set<string>();
@@ -62,13 +65,18 @@ async function collectRecords(session: EngineSession, env: string): Promise<{ re
   for (const name of names.filter((n) => !known.has(n) && n.startsWith(`${env}-`))) {
     const stack = await selectExisting(workspace, name);
     const record = stack === undefined ? undefined : await recordFromTags(stack);
-    if (record === undefined) skipped.push({ stack: name, problem: "no preview record in the index nor in the stack's tags" });
+    if (record === undefined)
+      skipped.push({ stack: name, problem: "no preview record in the index nor in the stack's tags" });
     else if (record.env === env) records.push(record);
   }
   return { records, skipped };
 }
 
-async function removeOne(session: EngineSession, record: PreviewRecord, retry: string): Promise<{ outcome: GcOutcome; message: string | undefined }> {
+async function removeOne(
+  session: EngineSession,
+  record: PreviewRecord,
+  retry: string,
+): Promise<{ outcome: GcOutcome; message: string | undefined }> {
   const target = { branch: record.branch, env: record.env, slug: record.slug, stack: record.stack };
   try {
     await previewDown(session, { target, retry, confirm: async () => undefined });
@@ -90,7 +98,9 @@ export async function previewGc(session: EngineSession, req: GcRequest): Promise
       removals.push({ ...base, outcome: "would-destroy", message: undefined });
       continue;
     }
-    session.io.stderr.write(`gc: removing ${record.stack} (branch ${JSON.stringify(record.branch)}, ${reason === "expired" ? `expired ${record.expiresAt}` : "branch deleted"})\n`);
+    session.io.stderr.write(
+      `gc: removing ${record.stack} (branch ${JSON.stringify(record.branch)}, ${reason === "expired" ? `expired ${record.expiresAt}` : "branch deleted"})\n`,
+    );
     removals.push({ ...base, ...(await removeOne(session, record, req.retry)) });
   }
   return { env: req.env, now: req.now.toISOString(), dryRun: req.dryRun, previews: records.length, removals, skipped };

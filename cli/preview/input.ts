@@ -7,7 +7,14 @@ import type { Io } from "../io";
 import { envOrDefault } from "../env-input";
 import { asUsageError } from "../tenant-input";
 import { isoTimeProblem, imageProblem } from "../../infra/spec-rules";
-import { gitBranchProblem, previewSlug, previewStackName, DEFAULT_TTL, parseTtl, parseKeepBranches } from "../../infra/preview-naming";
+import {
+  gitBranchProblem,
+  previewSlug,
+  previewStackName,
+  DEFAULT_TTL,
+  parseTtl,
+  parseKeepBranches,
+} from "../../infra/preview-naming";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 
@@ -22,7 +29,8 @@ export async function previewNow(io: Io): Promise<Date> {
   const faked = io.env[NOW_HOOK];
   if (faked === undefined || faked === "") return io.now();
   const problem = isoTimeProblem(faked);
-  if (problem !== undefined) throw new UsageError(`${NOW_HOOK}: ${problem} (a test hook; unset it to use the system clock)`);
+  if (problem !== undefined)
+    throw new UsageError(`${NOW_HOOK}: ${problem} (a test hook; unset it to use the system clock)`);
   return new Date(faked);
 }
 
@@ -43,7 +51,11 @@ export interface PreviewTarget {
 }
 
 /** Branch and env → the preview's slug and stack; git's branch-name rules and the env rule of infra/preview-naming.ts. */
-export function previewTarget(branch: string, envFlag: string | undefined, processEnv: NodeJS.ProcessEnv): PreviewTarget {
+export function previewTarget(
+  branch: string,
+  envFlag: string | undefined,
+  processEnv: NodeJS.ProcessEnv,
+): PreviewTarget {
   const env = envOrDefault(envFlag, processEnv);
   const problem = gitBranchProblem(branch);
   if (problem !== undefined) throw new UsageError(`branch: ${problem}`);
@@ -78,7 +90,9 @@ export async function keepBranchesFrom(file: string | undefined, cwd: string): P
     text = await readFile(resolve(cwd, file), "utf8");
   } catch (error: unknown) {
     const code = (error as { code?: string }).code ?? (error instanceof Error ? error.message : String(error));
-    throw new UsageError(`--keep-branches: cannot read ${JSON.stringify(file)} (${code}; allowed: a file with one branch name per line)`);
+    throw new UsageError(
+      `--keep-branches: cannot read ${JSON.stringify(file)} (${code}; allowed: a file with one branch name per line)`,
+    );
   }
   return checked(() => parseKeepBranches(text));
 }

@@ -26,11 +26,24 @@ export function table(head: readonly string[], rows: readonly (readonly string[]
 }
 
 const OP_ORDER: readonly ChangeOp[] = ["replace", "delete", "update", "create"];
-const OP_VERB: Readonly<Record<ChangeOp, string>> = { create: "to create", update: "to update", replace: "to replace", delete: "to delete" };
-const OP_LABEL: Readonly<Record<ChangeOp, string>> = { create: "create", update: "update", replace: "**replace**", delete: "**delete**" };
+const OP_VERB: Readonly<Record<ChangeOp, string>> = {
+  create: "to create",
+  update: "to update",
+  replace: "to replace",
+  delete: "to delete",
+};
+const OP_LABEL: Readonly<Record<ChangeOp, string>> = {
+  create: "create",
+  update: "update",
+  replace: "**replace**",
+  delete: "**delete**",
+};
 
 /** "2 to create, 1 to replace", or "no changes". */
-export function changeSummary(resources: readonly ResourceChange[], verbs: Readonly<Record<ChangeOp, string>> = OP_VERB): string {
+export function changeSummary(
+  resources: readonly ResourceChange[],
+  verbs: Readonly<Record<ChangeOp, string>> = OP_VERB,
+): string {
   const parts = OP_ORDER.map((op) => [op, resources.filter((r) => r.op === op).length] as const)
     .filter(([, n]) => n > 0)
     .map(([op, n]) => `${n} ${verbs[op]}`);
@@ -41,7 +54,11 @@ export function changeSummary(resources: readonly ResourceChange[], verbs: Reado
 export function propertyText(resource: ResourceChange): string {
   if (resource.op === "create" || resource.op === "delete") return "";
   return resource.properties
-    .map((p) => (p.before !== undefined && p.after !== undefined ? `${code(p.key)}: ${code(p.before)} → ${code(p.after)}` : code(p.key)))
+    .map((p) =>
+      p.before !== undefined && p.after !== undefined
+        ? `${code(p.key)}: ${code(p.before)} → ${code(p.after)}`
+        : code(p.key),
+    )
     .join(", ");
 }
 
@@ -49,7 +66,12 @@ export function propertyText(resource: ResourceChange): string {
 export function changesTable(resources: readonly ResourceChange[], foldAfter = 15): string[] {
   if (resources.length === 0) return [];
   const withProperties = resources.some((r) => propertyText(r) !== "");
-  const rows = resources.map((r) => [OP_LABEL[r.op], code(r.type), code(r.name), ...(withProperties ? [propertyText(r)] : [])]);
+  const rows = resources.map((r) => [
+    OP_LABEL[r.op],
+    code(r.type),
+    code(r.name),
+    ...(withProperties ? [propertyText(r)] : []),
+  ]);
   const lines = table(["change", "type", "name", ...(withProperties ? ["properties"] : [])], rows);
   if (resources.length <= foldAfter) return lines;
   return ["<details><summary>Every resource change</summary>", "", ...lines, "", "</details>"];
@@ -58,8 +80,12 @@ export function changesTable(resources: readonly ResourceChange[], foldAfter = 1
 const TAG_KEYS = new Set(["tags", "tagsAll"]);
 
 /** Updates that change nothing but tags (a preview's `expires-at` on every push): listed as one line, not N rows. */
-export function splitTagOnly(resources: readonly ResourceChange[]): { main: ResourceChange[]; tagOnly: ResourceChange[] } {
-  const isTagOnly = (r: ResourceChange): boolean => r.op === "update" && r.properties.length > 0 && r.properties.every((p) => TAG_KEYS.has(p.key));
+export function splitTagOnly(resources: readonly ResourceChange[]): {
+  main: ResourceChange[];
+  tagOnly: ResourceChange[];
+} {
+  const isTagOnly = (r: ResourceChange): boolean =>
+    r.op === "update" && r.properties.length > 0 && r.properties.every((p) => TAG_KEYS.has(p.key));
   return { main: resources.filter((r) => !isTagOnly(r)), tagOnly: resources.filter(isTagOnly) };
 }
 
@@ -67,9 +93,12 @@ export function splitTagOnly(resources: readonly ResourceChange[]): { main: Reso
 export function relativeTime(target: Date, now: Date): string {
   const ms = target.getTime() - now.getTime();
   const abs = Math.abs(ms);
-  const [count, unit] = abs >= 2 * 86_400_000 ? [Math.round(abs / 86_400_000), "day"]
-    : abs >= 2 * 3_600_000 ? [Math.round(abs / 3_600_000), "hour"]
-      : [Math.round(abs / 60_000), "minute"];
+  const [count, unit] =
+    abs >= 2 * 86_400_000
+      ? [Math.round(abs / 86_400_000), "day"]
+      : abs >= 2 * 3_600_000
+        ? [Math.round(abs / 3_600_000), "hour"]
+        : [Math.round(abs / 60_000), "minute"];
   const phrase = `${count} ${unit}${count === 1 ? "" : "s"}`;
   return ms >= 0 ? `in ${phrase}` : `${phrase} ago`;
 }

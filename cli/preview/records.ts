@@ -63,7 +63,11 @@ export async function listPreviewEntries(store: RecordStore): Promise<ListedPrev
       listed.push({ entry, problem: error instanceof Error ? error.message.replace(/\s*\n\s*/g, " ") : String(error) });
     }
   }
-  return listed.sort((a, b) => a.entry.record.env.localeCompare(b.entry.record.env) || a.entry.record.branch.localeCompare(b.entry.record.branch));
+  return listed.sort(
+    (a, b) =>
+      a.entry.record.env.localeCompare(b.entry.record.env) ||
+      a.entry.record.branch.localeCompare(b.entry.record.branch),
+  );
 }
 
 /** Pulumi stack tag names: at most 40 of `[A-Za-z0-9_.:-]`; values at most 256 (a branch has at most 255). */
@@ -79,15 +83,23 @@ export const RECORD_TAGS = {
  * Copies the record onto the stack's tags, setting only the ones that changed. Best effort: the index is the
  * primary copy, and older file backends keep no stack tags, so a failure is a warning, never a failed deploy.
  */
-export async function writeRecordTags(stack: Stack, record: PreviewRecord, warn: (line: string) => void): Promise<void> {
+export async function writeRecordTags(
+  stack: Stack,
+  record: PreviewRecord,
+  warn: (line: string) => void,
+): Promise<void> {
   try {
     const current = await stack.listTags();
     for (const [field, tag] of Object.entries(RECORD_TAGS) as [keyof typeof RECORD_TAGS, string][]) {
       if (current[tag] !== record[field]) await setStackTag(stack, tag, record[field]);
     }
   } catch (error: unknown) {
-    const reason = (error instanceof Error ? error.message : String(error)).split("\n").find((line) => /error/i.test(line)) ?? "unknown error";
-    warn(`could not copy the preview record onto the tags of stack ${stack.name} (${reason.trim()}); the preview index still holds it`);
+    const reason =
+      (error instanceof Error ? error.message : String(error)).split("\n").find((line) => /error/i.test(line)) ??
+      "unknown error";
+    warn(
+      `could not copy the preview record onto the tags of stack ${stack.name} (${reason.trim()}); the preview index still holds it`,
+    );
   }
 }
 
@@ -98,7 +110,11 @@ export async function writeRecordTags(stack: Stack, record: PreviewRecord, warn:
  */
 export async function setStackTag(stack: Stack, key: string, value: string): Promise<void> {
   const workspace = stack.workspace as LocalWorkspace;
-  const env = { ...process.env, ...(workspace.pulumiHome === undefined ? {} : { PULUMI_HOME: workspace.pulumiHome }), ...workspace.envVars };
+  const env = {
+    ...process.env,
+    ...(workspace.pulumiHome === undefined ? {} : { PULUMI_HOME: workspace.pulumiHome }),
+    ...workspace.envVars,
+  };
   const args = ["stack", "tag", "set", `--stack=${stack.name}`, "--non-interactive", "--", key, value];
   await new Promise<void>((resolve, reject) => {
     execFile(workspace.pulumiCommand.command, args, { cwd: workspace.workDir, env }, (error, _stdout, stderr) => {
@@ -114,8 +130,13 @@ export async function recordFromTags(stack: Stack): Promise<PreviewRecord | unde
   try {
     const branch = tags[RECORD_TAGS.branch] ?? "";
     return parsePreviewRecord({
-      branch, env: tags[RECORD_TAGS.env], slug: previewSlug(branch), stack: stack.name,
-      createdAt: tags[RECORD_TAGS.createdAt], lastDeployedAt: tags[RECORD_TAGS.lastDeployedAt], expiresAt: tags[RECORD_TAGS.expiresAt],
+      branch,
+      env: tags[RECORD_TAGS.env],
+      slug: previewSlug(branch),
+      stack: stack.name,
+      createdAt: tags[RECORD_TAGS.createdAt],
+      lastDeployedAt: tags[RECORD_TAGS.lastDeployedAt],
+      expiresAt: tags[RECORD_TAGS.expiresAt],
     });
   } catch {
     return undefined;

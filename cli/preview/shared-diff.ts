@@ -28,12 +28,21 @@ export async function sharedDiff(session: EngineSession, config: SharedConfig): 
   const stack = existing ?? (await createOrSelect(workspace, env));
   await stack.setConfig("aws:region", { value: config.region });
   const run = {
-    io: session.io, project: SHARED_PROJECT, stack: env, fileRoot: session.backend.fileRoot,
+    io: session.io,
+    project: SHARED_PROJECT,
+    stack: env,
+    fileRoot: session.backend.fileRoot,
     retry: `tenantctl shared preview --env ${env} --format markdown`,
     title: `shared preview: stack ${env} in ${session.backend.url}`,
   };
   const outcome = await runCollecting(run, (o) => stack.preview({ ...o, diff: true }));
-  return { env, stack: env, stackExists: existing !== undefined, resources: outcome.resources, unchanged: outcome.changes.same ?? 0 };
+  return {
+    env,
+    stack: env,
+    stackExists: existing !== undefined,
+    resources: outcome.resources,
+    unchanged: outcome.changes.same ?? 0,
+  };
 }
 
 const REPLACE_VERBS = { create: "to create", update: "to update", replace: "to replace", delete: "to delete" } as const;
@@ -41,7 +50,11 @@ const REPLACE_VERBS = { create: "to create", update: "to update", replace: "to r
 export function sharedDiffMarkdown(diff: SharedDiff): string {
   const title = `### Infrastructure diff: shared stack ${code(diff.env)}`;
   const lines = [title, ""];
-  if (!diff.stackExists) lines.push(`The shared stack ${code(diff.env)} does not exist yet: \`tenantctl shared up --env ${diff.env}\` would create everything below.`, "");
+  if (!diff.stackExists)
+    lines.push(
+      `The shared stack ${code(diff.env)} does not exist yet: \`tenantctl shared up --env ${diff.env}\` would create everything below.`,
+      "",
+    );
   if (diff.resources.length === 0) {
     lines.push(`**No changes.** ${diff.unchanged} resource${diff.unchanged === 1 ? "" : "s"} unchanged.`);
     return `${lines.join("\n")}\n`;
@@ -50,7 +63,10 @@ export function sharedDiffMarkdown(diff: SharedDiff): string {
   const replaced = diff.resources.filter((r) => r.op === "replace");
   const deleted = diff.resources.filter((r) => r.op === "delete");
   if (replaced.length > 0) {
-    lines.push(`> [!WARNING]`, `> ${replaced.length} resource${replaced.length === 1 ? " is" : "s are"} **replaced** (deleted and created again; tenants that use ${replaced.length === 1 ? "it" : "them"} may see downtime):`);
+    lines.push(
+      `> [!WARNING]`,
+      `> ${replaced.length} resource${replaced.length === 1 ? " is" : "s are"} **replaced** (deleted and created again; tenants that use ${replaced.length === 1 ? "it" : "them"} may see downtime):`,
+    );
     for (const r of replaced) {
       const because = r.properties.length === 0 ? "" : ` because of ${r.properties.map((p) => code(p.key)).join(", ")}`;
       lines.push(`> - ${code(r.type)} ${code(r.name)}${because}`);
@@ -58,7 +74,11 @@ export function sharedDiffMarkdown(diff: SharedDiff): string {
     lines.push("");
   }
   if (deleted.length > 0) {
-    lines.push(`> [!CAUTION]`, `> ${deleted.length} resource${deleted.length === 1 ? " is" : "s are"} **deleted**: ${deleted.map((r) => code(r.name)).join(", ")}`, "");
+    lines.push(
+      `> [!CAUTION]`,
+      `> ${deleted.length} resource${deleted.length === 1 ? " is" : "s are"} **deleted**: ${deleted.map((r) => code(r.name)).join(", ")}`,
+      "",
+    );
   }
   lines.push(...changesTable(diff.resources, 25));
   return `${lines.join("\n")}\n`;
@@ -72,6 +92,11 @@ export function sharedDiffDocument(diff: SharedDiff): Record<string, unknown> {
     stackExists: diff.stackExists,
     resourceChanges: countChanges(diff.resources),
     unchanged: diff.unchanged,
-    resources: diff.resources.map((r) => ({ op: r.op, type: r.type, name: r.name, properties: r.properties.map((p) => p.key) })),
+    resources: diff.resources.map((r) => ({
+      op: r.op,
+      type: r.type,
+      name: r.name,
+      properties: r.properties.map((p) => p.key),
+    })),
   };
 }

@@ -35,7 +35,10 @@ async function parsedRecord(entry: PreviewIndexEntry | undefined): Promise<Previ
 }
 
 /** undefined when the stack does not exist, or exists without any spec tenantctl could act on. */
-export async function readStoredPreview(session: EngineSession, target: PreviewTarget): Promise<StoredPreview | undefined> {
+export async function readStoredPreview(
+  session: EngineSession,
+  target: PreviewTarget,
+): Promise<StoredPreview | undefined> {
   const workspace = await openWorkspace(session.workspace, PREVIEWS_PROJECT, undefined);
   const stack = await selectExisting(workspace, target.stack);
   if (stack === undefined) return undefined;

@@ -60,10 +60,20 @@ export async function exportStackEncrypted(target: ExportTarget): Promise<Deploy
   const file = join(dir, "state.json");
   try {
     await new Promise<void>((resolve, reject) => {
-      execFile(target.command, ["stack", "export", `--stack=${target.stack}`, `--file=${file}`, "--non-interactive"], { cwd: target.workDir, env: target.env, maxBuffer: 16 * 1024 * 1024 }, (error, _stdout, stderr) => {
-        if (error === null) resolve();
-        else reject(new Error(`pulumi stack export --stack ${target.stack} failed: ${stderr.trim().split("\n")[0] ?? error.message}`));
-      });
+      execFile(
+        target.command,
+        ["stack", "export", `--stack=${target.stack}`, `--file=${file}`, "--non-interactive"],
+        { cwd: target.workDir, env: target.env, maxBuffer: 16 * 1024 * 1024 },
+        (error, _stdout, stderr) => {
+          if (error === null) resolve();
+          else
+            reject(
+              new Error(
+                `pulumi stack export --stack ${target.stack} failed: ${stderr.trim().split("\n")[0] ?? error.message}`,
+              ),
+            );
+        },
+      );
     });
     return JSON.parse(await readFile(file, "utf8")) as Deployment;
   } finally {

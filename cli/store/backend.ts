@@ -45,10 +45,15 @@ const FILE_URL_FIX = "use an absolute folder that exists: file:///absolute/path 
  */
 export function fileUrlToPath(url: string, cwd: string): string {
   let rest = url.slice("file://".length).replace(/\?.*$/, "");
-  if (rest === "") throw new UsageError(`PULUMI_BACKEND_URL "${url}" names no directory (allowed: file:///absolute/path, file://~/path, s3://bucket/prefix)`);
+  if (rest === "")
+    throw new UsageError(
+      `PULUMI_BACKEND_URL "${url}" names no directory (allowed: file:///absolute/path, file://~/path, s3://bucket/prefix)`,
+    );
   if (rest.startsWith("~") && rest !== "~" && !rest.startsWith("~/")) {
     // pulumi drops the character after "~" here (`~ops/x` → `<home>/ps/x`): refuse rather than guess.
-    throw new PrerequisiteError(`PULUMI_BACKEND_URL "${url}": "~user" is not expanded by pulumi (only "~" and "~/"); ${FILE_URL_FIX}`);
+    throw new PrerequisiteError(
+      `PULUMI_BACKEND_URL "${url}": "~user" is not expanded by pulumi (only "~" and "~/"); ${FILE_URL_FIX}`,
+    );
   }
   if (rest === "~" || rest.startsWith("~/")) rest = join(pulumiHome(), rest.slice(1));
   if (!isAbsolute(rest)) {
@@ -64,7 +69,9 @@ function assertFolderExists(url: string, root: string): void {
   try {
     isDir = statSync(root).isDirectory();
   } catch {
-    throw new PrerequisiteError(`PULUMI_BACKEND_URL "${url}": the folder ${root} does not exist (pulumi refuses a missing file backend); create it with \`mkdir -p ${root}\` or fix the URL`);
+    throw new PrerequisiteError(
+      `PULUMI_BACKEND_URL "${url}": the folder ${root} does not exist (pulumi refuses a missing file backend); create it with \`mkdir -p ${root}\` or fix the URL`,
+    );
   }
   if (!isDir) throw new PrerequisiteError(`PULUMI_BACKEND_URL "${url}": ${root} is not a folder; ${FILE_URL_FIX}`);
 }

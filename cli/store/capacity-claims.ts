@@ -46,9 +46,12 @@ const slotKey = (pool: string, n: number): string => `${pool}/slots/${n}.json`;
 const stacksFolder = (pool: string): string => `${pool}/stacks`;
 /** `<project>.<stack>`: how seats, and the index entries counted beside them, name a stack. */
 export const seatKeyOf = (h: Pick<SeatHolder, "project" | "stack">): string => `${h.project}.${h.stack}`;
-const stackKey = (pool: string, h: Pick<SeatHolder, "project" | "stack">): string => `${stacksFolder(pool)}/${seatKeyOf(h)}.json`;
-const same = (a: Pick<SeatHolder, "project" | "stack"> | undefined, b: Pick<SeatHolder, "project" | "stack">): boolean =>
-  a !== undefined && a.project === b.project && a.stack === b.stack;
+const stackKey = (pool: string, h: Pick<SeatHolder, "project" | "stack">): string =>
+  `${stacksFolder(pool)}/${seatKeyOf(h)}.json`;
+const same = (
+  a: Pick<SeatHolder, "project" | "stack"> | undefined,
+  b: Pick<SeatHolder, "project" | "stack">,
+): boolean => a !== undefined && a.project === b.project && a.stack === b.stack;
 
 /** `<project>.<stack>` of every stack holding a seat in the pool. */
 export async function seatedStacks(store: RecordStore, pool: string): Promise<Set<string>> {
@@ -73,12 +76,24 @@ export async function heldSeat(store: RecordStore, pool: string, h: SeatHolder):
  * Takes a seat for the stack (or returns the one it holds: reruns are idempotent). undefined when the pool is full:
  * then nothing of this call is left behind.
  */
-export async function claimSeat(store: RecordStore, pool: string, h: SeatHolder, bound: SeatBound): Promise<number | undefined> {
+export async function claimSeat(
+  store: RecordStore,
+  pool: string,
+  h: SeatHolder,
+  bound: SeatBound,
+): Promise<number | undefined> {
   const held = await heldSeat(store, pool, h);
   if (held !== undefined) return held;
   // A record whose seat is gone or someone else's is left over from an interrupted release.
   await store.remove(stackKey(pool, h));
-  const record = (seat: number): Seat => ({ seat, project: h.project, stack: h.stack, slug: h.slug, claimedAt: bound.now.toISOString(), pid: process.pid });
+  const record = (seat: number): Seat => ({
+    seat,
+    project: h.project,
+    stack: h.stack,
+    slug: h.slug,
+    claimedAt: bound.now.toISOString(),
+    pid: process.pid,
+  });
   const top = bound.limit - bound.unseated;
   const taken = await takenSeats(store, pool);
   let chosen: number | undefined;
@@ -101,7 +116,11 @@ export async function claimSeat(store: RecordStore, pool: string, h: SeatHolder,
 }
 
 /** Frees the stack's seat in the pool (teardown, preview down, a refused placement). Idempotent. */
-export async function releaseSeat(store: RecordStore, pool: string, h: Pick<SeatHolder, "project" | "stack">): Promise<void> {
+export async function releaseSeat(
+  store: RecordStore,
+  pool: string,
+  h: Pick<SeatHolder, "project" | "stack">,
+): Promise<void> {
   const mine = await store.readJson<Seat>(stackKey(pool, h));
   if (mine !== undefined) {
     if (same(await store.readJson<Seat>(slotKey(pool, mine.seat)), h)) await store.remove(slotKey(pool, mine.seat));
@@ -110,14 +129,18 @@ export async function releaseSeat(store: RecordStore, pool: string, h: Pick<Seat
     // a seat of this stack by its holder (previews and older tenants hold none, and cost two listings).
     const taken = await takenSeats(store, pool);
     if (taken.size > (await seatedStacks(store, pool)).size) {
-      for (const n of taken) if (same(await store.readJson<Seat>(slotKey(pool, n)), h)) await store.remove(slotKey(pool, n));
+      for (const n of taken)
+        if (same(await store.readJson<Seat>(slotKey(pool, n)), h)) await store.remove(slotKey(pool, n));
     }
   }
   await store.remove(stackKey(pool, h));
 }
 
 /** Frees every seat of a stack being removed: the account's and its ALB's. */
-export async function releaseStackSeats(store: RecordStore, h: Pick<SeatHolder, "project" | "stack"> & { env: string; loadBalancer: string }): Promise<void> {
+export async function releaseStackSeats(
+  store: RecordStore,
+  h: Pick<SeatHolder, "project" | "stack"> & { env: string; loadBalancer: string },
+): Promise<void> {
   await releaseSeat(store, albPool(h.env, h.loadBalancer), h);
   await releaseSeat(store, ACCOUNT_POOL, h);
 }
@@ -129,7 +152,14 @@ export async function releaseStackSeats(store: RecordStore, h: Pick<SeatHolder, 
 export async function moveSeat(store: RecordStore, pool: string, from: SeatHolder, to: SeatHolder): Promise<void> {
   const seat = await heldSeat(store, pool, from);
   if (seat === undefined) return;
-  const record: Seat = { seat, project: to.project, stack: to.stack, slug: to.slug, claimedAt: new Date().toISOString(), pid: process.pid };
+  const record: Seat = {
+    seat,
+    project: to.project,
+    stack: to.stack,
+    slug: to.slug,
+    claimedAt: new Date().toISOString(),
+    pid: process.pid,
+  };
   await store.writeJson(stackKey(pool, to), record);
   await store.writeJson(slotKey(pool, seat), record);
   await store.remove(stackKey(pool, from));

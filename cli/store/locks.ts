@@ -56,7 +56,11 @@ async function lockDirs(source: LockSource, project: string, stack: string): Pro
  * The first lock file of a stack, or undefined when there is none (or the locks cannot be listed: this is a
  * courtesy pre-check, and the engine still refuses a locked stack with its own error).
  */
-export async function readLockHolder(source: LockSource, project: string, stack: string): Promise<LockHolder | undefined> {
+export async function readLockHolder(
+  source: LockSource,
+  project: string,
+  stack: string,
+): Promise<LockHolder | undefined> {
   for (const dir of await lockDirs(source, project, stack)) {
     const files = (await source.list(dir).catch(() => [] as string[])).filter((name) => name.endsWith(".json"));
     for (const name of files) {

@@ -36,15 +36,26 @@ export interface ClaimRequest {
 
 const folder = (r: Pick<ClaimRequest, "env" | "loadBalancer">): string => `priorities/${r.env}/${r.loadBalancer}`;
 const stackKey = (r: ClaimRequest): string => `${folder(r)}/stacks/${r.project}.${r.stack}.json`;
-const numberKey = (r: Pick<ClaimRequest, "env" | "loadBalancer">, n: number): string => `${folder(r)}/numbers/${n}.json`;
+const numberKey = (r: Pick<ClaimRequest, "env" | "loadBalancer">, n: number): string =>
+  `${folder(r)}/numbers/${n}.json`;
 
-export async function usedPriorities(store: RecordStore, r: Pick<ClaimRequest, "env" | "loadBalancer">): Promise<Set<number>> {
+export async function usedPriorities(
+  store: RecordStore,
+  r: Pick<ClaimRequest, "env" | "loadBalancer">,
+): Promise<Set<number>> {
   const names = await store.list(`${folder(r)}/numbers`);
   return new Set(names.map((name) => Number.parseInt(name, 10)).filter((n) => Number.isInteger(n)));
 }
 
 async function claimNumber(store: RecordStore, r: ClaimRequest, n: number): Promise<boolean> {
-  const claim: PriorityClaim = { priority: n, project: r.project, stack: r.stack, slug: r.slug, claimedAt: r.now.toISOString(), pid: process.pid };
+  const claim: PriorityClaim = {
+    priority: n,
+    project: r.project,
+    stack: r.stack,
+    slug: r.slug,
+    claimedAt: r.now.toISOString(),
+    pid: process.pid,
+  };
   if (await store.createExclusive(numberKey(r, n), claim)) return true;
   const holder = await store.readJson<PriorityClaim>(numberKey(r, n));
   return holder !== undefined && holder.project === r.project && holder.stack === r.stack;
@@ -60,8 +71,16 @@ export async function claimPriority(store: RecordStore, r: ClaimRequest): Promis
   for (let n = PRIORITY_FIRST; chosen === undefined && n <= PRIORITY_LAST; n += 1) {
     if (!used.has(n) && (await claimNumber(store, r, n))) chosen = n;
   }
-  if (chosen === undefined) throw new Error(`no free listener priority between ${PRIORITY_FIRST} and ${PRIORITY_LAST} on ${r.loadBalancer}`);
-  const record: PriorityClaim = { priority: chosen, project: r.project, stack: r.stack, slug: r.slug, claimedAt: r.now.toISOString(), pid: process.pid };
+  if (chosen === undefined)
+    throw new Error(`no free listener priority between ${PRIORITY_FIRST} and ${PRIORITY_LAST} on ${r.loadBalancer}`);
+  const record: PriorityClaim = {
+    priority: chosen,
+    project: r.project,
+    stack: r.stack,
+    slug: r.slug,
+    claimedAt: r.now.toISOString(),
+    pid: process.pid,
+  };
   if (await store.createExclusive(stackKey(r), record)) return chosen;
   // Another process provisioning the same stack won: give our number back (unless it is theirs too) and use theirs.
   const winner = await store.readJson<PriorityClaim>(stackKey(r));
@@ -109,10 +128,21 @@ export async function giveBackUnlessStackExists(
 }
 
 /** A claimed warm-pool slot keeps its listener rule and so its priority: the claim moves the number to its new stack name. */
-export async function movePriority(store: RecordStore, r: Omit<ClaimRequest, "current" | "now">, to: { readonly stack: string; readonly slug: string }, now: Date): Promise<void> {
+export async function movePriority(
+  store: RecordStore,
+  r: Omit<ClaimRequest, "current" | "now">,
+  to: { readonly stack: string; readonly slug: string },
+  now: Date,
+): Promise<void> {
   const existing = await store.readJson<PriorityClaim>(stackKey({ ...r, now }));
   if (existing === undefined) return;
-  const moved: PriorityClaim = { ...existing, stack: to.stack, slug: to.slug, claimedAt: now.toISOString(), pid: process.pid };
+  const moved: PriorityClaim = {
+    ...existing,
+    stack: to.stack,
+    slug: to.slug,
+    claimedAt: now.toISOString(),
+    pid: process.pid,
+  };
   await store.writeJson(`${folder(r)}/stacks/${r.project}.${to.stack}.json`, moved);
   await store.writeJson(numberKey(r, existing.priority), moved);
   await store.remove(stackKey({ ...r, now }));

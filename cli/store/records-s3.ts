@@ -84,36 +84,62 @@ export class S3RecordStore implements RecordStore {
     const aws = awsErrorShape(error);
     const { name, status, message } = aws;
     const bucket = `S3 bucket "${this.backend.bucket}"`;
-    const where = [this.backend.endpoint === undefined ? undefined : `endpoint ${this.backend.endpoint}`, this.backend.region === undefined ? undefined : `region ${this.backend.region}`]
+    const where = [
+      this.backend.endpoint === undefined ? undefined : `endpoint ${this.backend.endpoint}`,
+      this.backend.region === undefined ? undefined : `region ${this.backend.region}`,
+    ]
       .filter((s) => s !== undefined)
       .join(", ");
     const at = where === "" ? "" : ` (${where})`;
     const details = { bucket: this.backend.bucket, key: this.key(key), s3Error: name };
     if (isMissingCredentials(aws)) {
       const profile = this.backend.profile === undefined ? "" : ` (profile "${this.backend.profile}" from the URL)`;
-      return new PrerequisiteError(`no AWS credentials to reach the state backend's ${bucket}${profile}: set AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or log in with aws sso login`, { details, cause: error });
+      return new PrerequisiteError(
+        `no AWS credentials to reach the state backend's ${bucket}${profile}: set AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or log in with aws sso login`,
+        { details, cause: error },
+      );
     }
     if (isMissingRegion(aws)) {
-      return new PrerequisiteError(`no AWS region for the state backend's ${bucket}: add ?region=<region> to PULUMI_BACKEND_URL or set AWS_REGION`, { details, cause: error });
+      return new PrerequisiteError(
+        `no AWS region for the state backend's ${bucket}: add ?region=<region> to PULUMI_BACKEND_URL or set AWS_REGION`,
+        { details, cause: error },
+      );
     }
     if (name === "NoSuchBucket") {
-      return new PrerequisiteError(`the state backend's ${bucket} does not exist${at}: create it, or fix the bucket, endpoint or region in PULUMI_BACKEND_URL`, { details, cause: error });
+      return new PrerequisiteError(
+        `the state backend's ${bucket} does not exist${at}: create it, or fix the bucket, endpoint or region in PULUMI_BACKEND_URL`,
+        { details, cause: error },
+      );
     }
-    if (name === "AccessDenied" || name === "Forbidden" || name === "InvalidAccessKeyId" || name === "SignatureDoesNotMatch" || name === "ExpiredToken" || name === "InvalidToken" || status === 403) {
+    if (
+      name === "AccessDenied" ||
+      name === "Forbidden" ||
+      name === "InvalidAccessKeyId" ||
+      name === "SignatureDoesNotMatch" ||
+      name === "ExpiredToken" ||
+      name === "InvalidToken" ||
+      status === 403
+    ) {
       return new PrerequisiteError(
         `access denied (${name}) to the state backend's ${bucket} on ${action} ${this.key(key)}: grant s3:ListBucket on arn:aws:s3:::${this.backend.bucket} and s3:GetObject, s3:PutObject, s3:DeleteObject on arn:aws:s3:::${this.backend.bucket}/${objectKey(this.backend, this.root, "*")}, or use credentials that have them`,
         { details, cause: error },
       );
     }
     if (name === "PermanentRedirect" || name === "AuthorizationHeaderMalformed" || status === 301) {
-      return new PrerequisiteError(`the state backend's ${bucket} is in another region than ${this.backend.region ?? "the configured one"}: set ?region=<the bucket's region> in PULUMI_BACKEND_URL`, { details, cause: error });
+      return new PrerequisiteError(
+        `the state backend's ${bucket} is in another region than ${this.backend.region ?? "the configured one"}: set ?region=<the bucket's region> in PULUMI_BACKEND_URL`,
+        { details, cause: error },
+      );
     }
     const code = status === undefined ? name : `${name}, HTTP ${status}`;
-    return new OperationFailedError(`S3 ${action} of ${this.location}/${key} failed: ${code}: ${message.split("\n")[0] ?? message}`, {
-      hint: "rerun with TENANTCTL_DEBUG=1 for the full error; check the endpoint and network if this persists",
-      details,
-      cause: error,
-    });
+    return new OperationFailedError(
+      `S3 ${action} of ${this.location}/${key} failed: ${code}: ${message.split("\n")[0] ?? message}`,
+      {
+        hint: "rerun with TENANTCTL_DEBUG=1 for the full error; check the endpoint and network if this persists",
+        details,
+        cause: error,
+      },
+    );
   }
 
   async readJson<T>(key: string): Promise<T | undefined> {
@@ -132,13 +158,25 @@ export class S3RecordStore implements RecordStore {
     return JSON.parse(text) as T;
   }
 
-  private putParams(key: string, value: unknown): { Bucket: string; Key: string; Body: string; ContentType: string; ServerSideEncryption?: "AES256" | "aws:kms" | "aws:kms:dsse"; SSEKMSKeyId?: string } {
+  private putParams(
+    key: string,
+    value: unknown,
+  ): {
+    Bucket: string;
+    Key: string;
+    Body: string;
+    ContentType: string;
+    ServerSideEncryption?: "AES256" | "aws:kms" | "aws:kms:dsse";
+    SSEKMSKeyId?: string;
+  } {
     return {
       Bucket: this.backend.bucket,
       Key: this.key(key),
       Body: `${JSON.stringify(value, null, 2)}\n`,
       ContentType: "application/json",
-      ...(this.backend.sseType === undefined ? {} : { ServerSideEncryption: this.backend.sseType as "AES256" | "aws:kms" | "aws:kms:dsse" }),
+      ...(this.backend.sseType === undefined
+        ? {}
+        : { ServerSideEncryption: this.backend.sseType as "AES256" | "aws:kms" | "aws:kms:dsse" }),
       ...(this.backend.kmsKeyId === undefined ? {} : { SSEKMSKeyId: this.backend.kmsKeyId }),
     };
   }
@@ -174,7 +212,12 @@ export class S3RecordStore implements RecordStore {
   }
 
   /** Every key (or common prefix) under `prefix`, all pages. */
-  private async listAll(prefix: string, delimiter: string | undefined, what: string, action = "list"): Promise<{ keys: string[]; prefixes: string[] }> {
+  private async listAll(
+    prefix: string,
+    delimiter: string | undefined,
+    what: string,
+    action = "list",
+  ): Promise<{ keys: string[]; prefixes: string[] }> {
     const { s3, client } = await this.client();
     const keys: string[] = [];
     const prefixes: string[] = [];

@@ -80,7 +80,10 @@ export class FileRecordStore implements RecordStore {
   async list(folder: string): Promise<string[]> {
     try {
       const entries = await readdir(this.path(folder), { withFileTypes: true });
-      return entries.filter((entry) => !entry.name.endsWith(".tmp")).map((entry) => entry.name).sort();
+      return entries
+        .filter((entry) => !entry.name.endsWith(".tmp"))
+        .map((entry) => entry.name)
+        .sort();
     } catch (error: unknown) {
       if (isErrno(error, "ENOENT")) return [];
       throw error;
@@ -100,9 +103,12 @@ export function openRecordStore(backend: BackendLocation): RecordStore {
   if (backend.fileRoot !== undefined) return new FileRecordStore(recordsRoot(backend.fileRoot));
   if (backend.url.startsWith("s3://")) return new S3RecordStore(parseS3BackendUrl(backend.url));
   const scheme = /^([a-z0-9+.-]+):\/\//i.exec(backend.url)?.[1] ?? backend.url;
-  const what = scheme === "https" || scheme === "http" ? "Pulumi Cloud (or another HTTP backend)" : `${scheme}:// backends`;
+  const what =
+    scheme === "https" || scheme === "http" ? "Pulumi Cloud (or another HTTP backend)" : `${scheme}:// backends`;
   throw new PrerequisiteError(
     `tenantctl keeps its tenant index and listener priority claims next to the state, which this version supports for file:// and s3:// backends only; ${what} are not supported (got ${backend.url})`,
-    { hint: "use PULUMI_BACKEND_URL=s3://<bucket>[/prefix] or file://<shared directory>, or `tenantctl synth tenant <slug>` to see the plan without a backend" },
+    {
+      hint: "use PULUMI_BACKEND_URL=s3://<bucket>[/prefix] or file://<shared directory>, or `tenantctl synth tenant <slug>` to see the plan without a backend",
+    },
   );
 }

@@ -26,7 +26,10 @@ export async function saveRollout(store: RecordStore, state: RolloutState): Prom
 }
 
 export async function listRolloutIds(store: RecordStore, env: string): Promise<string[]> {
-  return (await store.list(folder(env))).filter((n) => n.endsWith(".json")).map((n) => n.slice(0, -".json".length)).sort();
+  return (await store.list(folder(env)))
+    .filter((n) => n.endsWith(".json"))
+    .map((n) => n.slice(0, -".json".length))
+    .sort();
 }
 
 function alive(pid: number): boolean {
@@ -69,10 +72,13 @@ export async function latestOpenRollout(store: RecordStore, env: string): Promis
 }
 
 function liveConflict(state: RolloutState): ConflictError {
-  return new ConflictError(`rollout ${state.id} of ${state.options.image} is still running in env ${state.env} (pid ${state.owner.pid} on ${state.owner.host})`, {
-    hint: `wait for it to finish; if that process is gone, resume it with: tenantctl upgrade tenants --env ${state.env} --resume ${state.id}`,
-    details: { rollout: state.id },
-  });
+  return new ConflictError(
+    `rollout ${state.id} of ${state.options.image} is still running in env ${state.env} (pid ${state.owner.pid} on ${state.owner.host})`,
+    {
+      hint: `wait for it to finish; if that process is gone, resume it with: tenantctl upgrade tenants --env ${state.env} --resume ${state.id}`,
+      details: { rollout: state.id },
+    },
+  );
 }
 
 /** Exit 4 while the env's newest unfinished rollout is running. */
@@ -82,15 +88,24 @@ export async function refuseIfLive(store: RecordStore, env: string): Promise<voi
 }
 
 export async function rolloutToResume(store: RecordStore, env: string, id: string | undefined): Promise<RolloutState> {
-  const state = id === undefined ? await latestOpenRollout(store, env) : await store.readJson<RolloutState>(rolloutKey(env, id));
+  const state =
+    id === undefined ? await latestOpenRollout(store, env) : await store.readJson<RolloutState>(rolloutKey(env, id));
   if (state === undefined) {
-    throw new NotFoundError(id === undefined ? `no unfinished rollout to resume in env ${env}` : `no rollout ${id} in env ${env}`, {
-      hint: "start one with: tenantctl upgrade tenants --env " + env + " --image <ref>",
-    });
+    throw new NotFoundError(
+      id === undefined ? `no unfinished rollout to resume in env ${env}` : `no rollout ${id} in env ${env}`,
+      {
+        hint: "start one with: tenantctl upgrade tenants --env " + env + " --image <ref>",
+      },
+    );
   }
-  if (isFinished(state)) throw new ConflictError(`rollout ${state.id} already completed with every tenant upgraded; start a new one with --image`);
+  if (isFinished(state))
+    throw new ConflictError(
+      `rollout ${state.id} already completed with every tenant upgraded; start a new one with --image`,
+    );
   if (state.distributed === true) {
-    throw new UsageError(`rollout ${state.id} was created with --detach and runs on runners (allowed: --resume ${state.id} --detach to retry its failures, then --join ${state.id} on each runner)`);
+    throw new UsageError(
+      `rollout ${state.id} was created with --detach and runs on runners (allowed: --resume ${state.id} --detach to retry its failures, then --join ${state.id} on each runner)`,
+    );
   }
   if (isLive(state)) throw liveConflict(state);
   return state;

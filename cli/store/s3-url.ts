@@ -30,12 +30,25 @@ export interface S3BackendUrl {
 }
 
 const ALLOWED = [
-  "region", "endpoint", "profile", "awssdk", "s3ForcePathStyle", "use_path_style", "disableSSL", "disable_https",
-  "dualstack", "fips", "accelerate", "ssetype", "kmskeyid",
+  "region",
+  "endpoint",
+  "profile",
+  "awssdk",
+  "s3ForcePathStyle",
+  "use_path_style",
+  "disableSSL",
+  "disable_https",
+  "dualstack",
+  "fips",
+  "accelerate",
+  "ssetype",
+  "kmskeyid",
 ] as const;
 
 function bad(url: string, problem: string): UsageError {
-  return new UsageError(`PULUMI_BACKEND_URL "${url}": ${problem} (form: s3://<bucket>[/<prefix>]?region=<region>&endpoint=<url>&s3ForcePathStyle=true&profile=<profile>)`);
+  return new UsageError(
+    `PULUMI_BACKEND_URL "${url}": ${problem} (form: s3://<bucket>[/<prefix>]?region=<region>&endpoint=<url>&s3ForcePathStyle=true&profile=<profile>)`,
+  );
 }
 
 /** Go's strconv.ParseBool, which gocloud.dev uses for its flags. */
@@ -81,11 +94,13 @@ export function parseS3BackendUrl(url: string): S3BackendUrl {
     throw bad(url, `prefix "${prefix}" has an empty, "." or ".." segment`);
   }
   for (const name of new Set(q.keys())) {
-    if (!(ALLOWED as readonly string[]).includes(name)) throw bad(url, `unknown query parameter "${name}" (allowed: ${ALLOWED.join(", ")})`);
+    if (!(ALLOWED as readonly string[]).includes(name))
+      throw bad(url, `unknown query parameter "${name}" (allowed: ${ALLOWED.join(", ")})`);
   }
   const awssdk = q.get("awssdk");
   if (awssdk !== null && awssdk !== "v1" && awssdk !== "v2") throw bad(url, `awssdk=${awssdk} (allowed: v1, v2)`);
-  const insecure = parseBool(url, "disableSSL", q.get("disableSSL")) || parseBool(url, "disable_https", q.get("disable_https"));
+  const insecure =
+    parseBool(url, "disableSSL", q.get("disableSSL")) || parseBool(url, "disable_https", q.get("disable_https"));
   let endpoint = nonEmpty(url, "endpoint", q.get("endpoint"));
   if (endpoint !== undefined) {
     if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint)) endpoint = `${insecure ? "http" : "https"}://${endpoint}`;
@@ -106,7 +121,9 @@ export function parseS3BackendUrl(url: string): S3BackendUrl {
     prefix,
     region: nonEmpty(url, "region", q.get("region")),
     endpoint,
-    forcePathStyle: parseBool(url, "s3ForcePathStyle", q.get("s3ForcePathStyle")) || parseBool(url, "use_path_style", q.get("use_path_style")),
+    forcePathStyle:
+      parseBool(url, "s3ForcePathStyle", q.get("s3ForcePathStyle")) ||
+      parseBool(url, "use_path_style", q.get("use_path_style")),
     profile: nonEmpty(url, "profile", q.get("profile")),
     dualstack: parseBool(url, "dualstack", q.get("dualstack")),
     fips: parseBool(url, "fips", q.get("fips")),

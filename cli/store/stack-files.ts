@@ -14,10 +14,19 @@ export async function stacksOf(backend: BackendLocation, project: string): Promi
   if (source === undefined) return undefined;
   const names = await source.list(`stacks/${project}`);
   // The stand-in keeps `<stack>.tags.json` beside each stack; Pulumi's own backups live elsewhere (`.pulumi/backups`).
-  return new Set(names.filter((n) => !n.endsWith(".tags.json")).map((n) => STACK_FILE.exec(n)?.[1]).filter((n): n is string => n !== undefined));
+  return new Set(
+    names
+      .filter((n) => !n.endsWith(".tags.json"))
+      .map((n) => STACK_FILE.exec(n)?.[1])
+      .filter((n): n is string => n !== undefined),
+  );
 }
 
 /** True when the stack exists, false when it does not, undefined when the backend cannot tell. */
-export async function stackExists(backend: BackendLocation, project: string, stack: string): Promise<boolean | undefined> {
+export async function stackExists(
+  backend: BackendLocation,
+  project: string,
+  stack: string,
+): Promise<boolean | undefined> {
   return (await stacksOf(backend, project))?.has(stack);
 }

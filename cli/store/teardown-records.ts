@@ -38,8 +38,12 @@ export function teardownKey(project: string, stack: string, at: Date): string {
 
 export async function listTeardowns(store: RecordStore, project: string, stack: string): Promise<TeardownRecord[]> {
   const names = await store.list(`teardowns/${project}/${stack}`);
-  const records = await Promise.all(names.map((name) => store.readJson<TeardownRecord>(`teardowns/${project}/${stack}/${name}`)));
-  return records.filter((r): r is TeardownRecord => r !== undefined).sort((a, b) => a.finishedAt.localeCompare(b.finishedAt));
+  const records = await Promise.all(
+    names.map((name) => store.readJson<TeardownRecord>(`teardowns/${project}/${stack}/${name}`)),
+  );
+  return records
+    .filter((r): r is TeardownRecord => r !== undefined)
+    .sort((a, b) => a.finishedAt.localeCompare(b.finishedAt));
 }
 
 /** The generation a new stack for this slug should use: one past the last torn-down one. */

@@ -36,7 +36,11 @@ export function indexKey(project: string, stack: string): string {
   return `${INDEX_FOLDER}/${project}/${stack}.json`;
 }
 
-export async function readIndexEntry(store: RecordStore, project: string, stack: string): Promise<TenantIndexEntry | undefined> {
+export async function readIndexEntry(
+  store: RecordStore,
+  project: string,
+  stack: string,
+): Promise<TenantIndexEntry | undefined> {
   return store.readJson<TenantIndexEntry>(indexKey(project, stack));
 }
 
@@ -87,10 +91,12 @@ export async function listIndex(store: RecordStore, project: string): Promise<Te
   const entries = await Promise.all(
     // A record that is not JSON (cut short by a crash) is skipped and `list --refresh` rebuilds it; a record that
     // cannot be read at all (permissions, the bucket) fails the listing instead of silently hiding tenants.
-    names.map((name) => store.readJson<TenantIndexEntry>(`${INDEX_FOLDER}/${project}/${name}`).catch((error: unknown) => {
-      if (error instanceof SyntaxError) return undefined;
-      throw error;
-    })),
+    names.map((name) =>
+      store.readJson<TenantIndexEntry>(`${INDEX_FOLDER}/${project}/${name}`).catch((error: unknown) => {
+        if (error instanceof SyntaxError) return undefined;
+        throw error;
+      }),
+    ),
   );
   return entries
     .filter((entry): entry is TenantIndexEntry => entry !== undefined && typeof entry.slug === "string")

@@ -23,10 +23,17 @@ export interface ValidationRecord {
 }
 
 /** The validation options' CNAMEs (both wildcard domains share one per base name). */
-export function validationRecords(options: readonly aws.types.output.acm.CertificateDomainValidationOption[]): ValidationRecord[] {
+export function validationRecords(
+  options: readonly aws.types.output.acm.CertificateDomainValidationOption[],
+): ValidationRecord[] {
   const seen = new Set<string>();
   return options
-    .map((o) => ({ domainName: o.domainName, name: o.resourceRecordName, type: o.resourceRecordType, value: o.resourceRecordValue }))
+    .map((o) => ({
+      domainName: o.domainName,
+      name: o.resourceRecordName,
+      type: o.resourceRecordType,
+      value: o.resourceRecordValue,
+    }))
     .filter((r) => (seen.has(r.name) ? false : (seen.add(r.name), true)));
 }
 
@@ -58,7 +65,10 @@ export class SharedCertificate extends pulumi.ComponentResource {
 
     // Without a zone the operator publishes the records (tenantctl shared up prints them as soon as ACM lists
     // them); CertificateValidation then waits for ISSUED, up to the provider's 75-minute create timeout.
-    const fqdns = args.hostedZoneId === undefined ? undefined : this.route53Records(name, args.hostedZoneId, certificate, [primary, preview]);
+    const fqdns =
+      args.hostedZoneId === undefined
+        ? undefined
+        : this.route53Records(name, args.hostedZoneId, certificate, [primary, preview]);
     const validation = new aws.acm.CertificateValidation(
       `${name}-validation`,
       { certificateArn: certificate.arn, ...(fqdns === undefined ? {} : { validationRecordFqdns: fqdns }) },
@@ -68,11 +78,17 @@ export class SharedCertificate extends pulumi.ComponentResource {
     this.registerOutputs({ certificateArn: this.certificateArn, validationRecords: this.validationRecords });
   }
 
-  private route53Records(name: string, zoneId: string, certificate: aws.acm.Certificate, domains: readonly string[]): pulumi.Output<string>[] {
+  private route53Records(
+    name: string,
+    zoneId: string,
+    certificate: aws.acm.Certificate,
+    domains: readonly string[],
+  ): pulumi.Output<string>[] {
     return domains.map((domain, i) => {
       const option = certificate.domainValidationOptions.apply((options) => {
         const found = options.find((o) => o.domainName === domain);
-        if (found === undefined) throw new Error(`SharedCertificate ${name}: ACM gave no validation record for ${domain}`);
+        if (found === undefined)
+          throw new Error(`SharedCertificate ${name}: ACM gave no validation record for ${domain}`);
         return found;
       });
       return new aws.route53.Record(

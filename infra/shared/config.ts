@@ -26,7 +26,8 @@ function check(problem: (v: string) => string | undefined) {
 const integer = (min: number, max: number) =>
   z.preprocess(
     (v) => (typeof v === "string" && /^-?\d+$/.test(v) ? Number(v) : v),
-    z.number({ error: (iss) => `${show(iss.input)} is not a number (allowed: an integer ${min}-${max})` })
+    z
+      .number({ error: (iss) => `${show(iss.input)} is not a number (allowed: an integer ${min}-${max})` })
       .int({ error: (iss) => `${show(iss.input)} is not an integer (allowed: ${min}-${max})` })
       .min(min, { error: (iss) => `${show(iss.input)} is too small (allowed: ${min}-${max})` })
       .max(max, { error: (iss) => `${show(iss.input)} is too large (allowed: ${min}-${max})` }),
@@ -48,29 +49,41 @@ const cidrProblem = (v: string): string | undefined => {
 
 export const SharedConfigSchema = z.strictObject({
   env: check(envProblem),
-  region: check((v) => (/^[a-z]{2}(?:-gov)?-[a-z]+-\d$/.test(v) ? undefined : `${show(v)} is not an AWS region (allowed: e.g. us-east-1)`)),
+  region: check((v) =>
+    /^[a-z]{2}(?:-gov)?-[a-z]+-\d$/.test(v) ? undefined : `${show(v)} is not an AWS region (allowed: e.g. us-east-1)`,
+  ),
   baseDomain: check((v) =>
     DOMAIN_PATTERN.test(v) && v.length <= BASE_DOMAIN_MAX_LENGTH
       ? undefined
       : `${show(v)} is not a lowercase domain name of at most ${BASE_DOMAIN_MAX_LENGTH} characters ` +
-        "(allowed: e.g. tenants.example.com; the limit keeps `<slug>.preview.<baseDomain>` within 128)"),
-  hostedZoneId: check((v) => (/^Z[A-Z0-9]{1,32}$/.test(v) ? undefined : `${show(v)} is not a Route 53 zone id (allowed: e.g. Z0123456789ABCDEFGHIJ)`)).optional(),
+        "(allowed: e.g. tenants.example.com; the limit keeps `<slug>.preview.<baseDomain>` within 128)",
+  ),
+  hostedZoneId: check((v) =>
+    /^Z[A-Z0-9]{1,32}$/.test(v)
+      ? undefined
+      : `${show(v)} is not a Route 53 zone id (allowed: e.g. Z0123456789ABCDEFGHIJ)`,
+  ).optional(),
   /** An ACM certificate already ISSUED for `*.<baseDomain>` and `*.preview.<baseDomain>` (DNS managed elsewhere). */
   certificateArn: check((v) =>
     /^arn:aws[a-z-]*:acm:[a-z]{2}(?:-gov)?-[a-z]+-\d:\d{12}:certificate\/[0-9a-f-]{36}$/.test(v)
       ? undefined
-      : `${show(v)} is not an ACM certificate ARN (allowed: arn:aws:acm:<region>:<account>:certificate/<uuid>)`).optional(),
+      : `${show(v)} is not an ACM certificate ARN (allowed: arn:aws:acm:<region>:<account>:certificate/<uuid>)`,
+  ).optional(),
   vpcCidr: check(cidrProblem).default("10.0.0.0/16"),
   azCount: integer(2, 6).default(2),
-  natStrategy: z.enum(NAT_STRATEGIES, {
-    error: (iss) => `${show(iss.input)} is not a NAT strategy (allowed: ${NAT_STRATEGIES.join(", ")})`,
-  }).default("single"),
-  logRetentionDays: z.preprocess(
-    (v) => (typeof v === "string" && /^\d+$/.test(v) ? Number(v) : v),
-    z.number().refine((v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v), {
-      error: (iss) => `${show(iss.input)} is not a CloudWatch retention (allowed: ${LOG_RETENTION_DAYS.join(", ")})`,
-    }),
-  ).default(30),
+  natStrategy: z
+    .enum(NAT_STRATEGIES, {
+      error: (iss) => `${show(iss.input)} is not a NAT strategy (allowed: ${NAT_STRATEGIES.join(", ")})`,
+    })
+    .default("single"),
+  logRetentionDays: z
+    .preprocess(
+      (v) => (typeof v === "string" && /^\d+$/.test(v) ? Number(v) : v),
+      z.number().refine((v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v), {
+        error: (iss) => `${show(iss.input)} is not a CloudWatch retention (allowed: ${LOG_RETENTION_DAYS.join(", ")})`,
+      }),
+    )
+    .default(30),
   /** A prebuilt image; when absent the program builds `app/` with `app/Dockerfile` and pushes it to the ECR repository. */
   imageUri: check(imageProblem).optional(),
   /**
@@ -92,9 +105,7 @@ export const SHARED_CONFIG_KEYS = Object.keys(SharedConfigSchema.shape).filter((
 export function parseSharedConfig(input: unknown): SharedConfig {
   const result = SharedConfigSchema.safeParse(input);
   if (result.success) return result.data;
-  throw new SharedConfigError(
-    result.error.issues.map((i) => `${i.path.join(".") || "config"}: ${i.message}`),
-  );
+  throw new SharedConfigError(result.error.issues.map((i) => `${i.path.join(".") || "config"}: ${i.message}`));
 }
 
 /** The config with `appPath` made absolute against the project's directory (absolute paths stay as they are). */

@@ -38,13 +38,23 @@ export function imageLifecyclePolicy(): LifecyclePolicyDocument {
       {
         rulePriority: 1,
         description: `keep the ${PREVIEW_IMAGES_KEPT} newest preview images`,
-        selection: { tagStatus: "tagged", tagPrefixList: [PREVIEW_TAG_PREFIX], countType: "imageCountMoreThan", countNumber: PREVIEW_IMAGES_KEPT },
+        selection: {
+          tagStatus: "tagged",
+          tagPrefixList: [PREVIEW_TAG_PREFIX],
+          countType: "imageCountMoreThan",
+          countNumber: PREVIEW_IMAGES_KEPT,
+        },
         action: { type: "expire" },
       },
       {
         rulePriority: 2,
         description: `expire untagged images after ${UNTAGGED_EXPIRY_DAYS} day`,
-        selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: UNTAGGED_EXPIRY_DAYS },
+        selection: {
+          tagStatus: "untagged",
+          countType: "sinceImagePushed",
+          countUnit: "days",
+          countNumber: UNTAGGED_EXPIRY_DAYS,
+        },
         action: { type: "expire" },
       },
     ],
@@ -54,15 +64,23 @@ export function imageLifecyclePolicy(): LifecyclePolicyDocument {
 /** The repository name is the path of its URL (`<account>.dkr.ecr.<region>.amazonaws.com/<name>`). */
 export function repositoryNameOf(repositoryUrl: string): string {
   const slash = repositoryUrl.indexOf("/");
-  if (slash < 0 || slash === repositoryUrl.length - 1) throw new Error(`repositoryNameOf: ${JSON.stringify(repositoryUrl)} is not an ECR repository URL`);
+  if (slash < 0 || slash === repositoryUrl.length - 1)
+    throw new Error(`repositoryNameOf: ${JSON.stringify(repositoryUrl)} is not an ECR repository URL`);
   return repositoryUrl.slice(slash + 1);
 }
 
 /** The policy as a resource of its own, beside the repository (a policy is not a tag or a setting of it). */
-export function sharedImageLifecycle(name: string, repositoryUrl: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): aws.ecr.LifecyclePolicy {
+export function sharedImageLifecycle(
+  name: string,
+  repositoryUrl: pulumi.Input<string>,
+  opts?: pulumi.CustomResourceOptions,
+): aws.ecr.LifecyclePolicy {
   return new aws.ecr.LifecyclePolicy(
     `${name}-app-lifecycle`,
-    { repository: pulumi.output(repositoryUrl).apply(repositoryNameOf), policy: JSON.stringify(imageLifecyclePolicy()) },
+    {
+      repository: pulumi.output(repositoryUrl).apply(repositoryNameOf),
+      policy: JSON.stringify(imageLifecyclePolicy()),
+    },
     opts,
   );
 }

@@ -9,8 +9,17 @@ import { sharedProgram, type SharedStackOutputs } from "./program";
 function readConfig(): unknown {
   const project = new pulumi.Config();
   const keys = [
-    "baseDomain", "hostedZoneId", "certificateArn", "vpcCidr", "azCount", "natStrategy", "logRetentionDays", "imageUri", "appPath",
-    "albCount", "albDeletionProtection",
+    "baseDomain",
+    "hostedZoneId",
+    "certificateArn",
+    "vpcCidr",
+    "azCount",
+    "natStrategy",
+    "logRetentionDays",
+    "imageUri",
+    "appPath",
+    "albCount",
+    "albDeletionProtection",
   ] as const;
   const raw: Record<string, string> = {};
   for (const key of keys) {
@@ -30,5 +39,6 @@ function projectDir(): string {
 
 // Pulumi's Node.js host calls an exported function and awaits it; its result becomes the stack's outputs. Parsing
 // inside it lets a bad config surface as a program error, with our message, instead of a module load failure.
-const main = (): Promise<SharedStackOutputs> => sharedProgram(resolveAppPath(parseSharedConfig(readConfig()), projectDir()))();
+const main = (): Promise<SharedStackOutputs> =>
+  sharedProgram(resolveAppPath(parseSharedConfig(readConfig()), projectDir()))();
 export = main;

@@ -49,7 +49,10 @@ export class SharedLoadBalancer extends pulumi.ComponentResource {
         sslPolicy: TLS_POLICY,
         certificateArn: args.certificateArn,
         defaultActions: [
-          { type: "fixed-response", fixedResponse: { statusCode: "404", contentType: "text/plain", messageBody: "Not found" } },
+          {
+            type: "fixed-response",
+            fixedResponse: { statusCode: "404", contentType: "text/plain", messageBody: "Not found" },
+          },
         ],
         tags,
       },
@@ -67,11 +70,16 @@ export class SharedLoadBalancer extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    this.outputs = pulumi.all([alb.arn, alb.dnsName, alb.zoneId, securityGroup.id, https.arn]).apply(
-      ([arn, dnsName, zoneId, securityGroupId, httpsListenerArn]) => ({
-        id: args.id, arn, dnsName, zoneId, securityGroupId, httpsListenerArn,
-      }),
-    );
+    this.outputs = pulumi
+      .all([alb.arn, alb.dnsName, alb.zoneId, securityGroup.id, https.arn])
+      .apply(([arn, dnsName, zoneId, securityGroupId, httpsListenerArn]) => ({
+        id: args.id,
+        arn,
+        dnsName,
+        zoneId,
+        securityGroupId,
+        httpsListenerArn,
+      }));
     this.registerOutputs({ outputs: this.outputs });
   }
 
@@ -84,7 +92,10 @@ export class SharedLoadBalancer extends pulumi.ComponentResource {
       { parent: this },
     );
     // The ALB is IPv4-only (the provider's default address type), so there are no IPv6 rules.
-    for (const [suffix, port] of [["https", 443], ["http", 80]] as const) {
+    for (const [suffix, port] of [
+      ["https", 443],
+      ["http", 80],
+    ] as const) {
       new aws.vpc.SecurityGroupIngressRule(
         `${name}-sg-${suffix}`,
         { securityGroupId: group.id, ipProtocol: "tcp", fromPort: port, toPort: port, cidrIpv4: "0.0.0.0/0", tags },

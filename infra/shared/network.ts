@@ -29,7 +29,10 @@ export class SharedNetwork extends pulumi.ComponentResource {
         enableDnsSupport: true,
         // One NAT is a single point of failure for every tenant's egress; production pays for one per AZ.
         natGateways: {
-          strategy: config.natStrategy === "onePerAz" ? awsx.ec2.NatGatewayStrategy.OnePerAz : awsx.ec2.NatGatewayStrategy.Single,
+          strategy:
+            config.natStrategy === "onePerAz"
+              ? awsx.ec2.NatGatewayStrategy.OnePerAz
+              : awsx.ec2.NatGatewayStrategy.Single,
         },
         subnetStrategy: awsx.ec2.SubnetAllocationStrategy.Auto,
         // Private subnets get the bigger share: every task takes one ENI, twice over during a deploy.

@@ -24,7 +24,12 @@ export interface SharedOutputs {
   /** ISSUED (the HTTPS listeners only get it then). */
   readonly certificateArn: string;
   /** The CNAMEs ACM validates the requested certificate with (empty for a given certificateArn). */
-  readonly certificateValidationRecords?: readonly { readonly domainName: string; readonly name: string; readonly type: string; readonly value: string }[];
+  readonly certificateValidationRecords?: readonly {
+    readonly domainName: string;
+    readonly name: string;
+    readonly type: string;
+    readonly value: string;
+  }[];
   readonly vpcId: string;
   readonly vpcCidr: string;
   readonly privateSubnetIds: readonly string[];
@@ -62,7 +67,9 @@ export const SharedOutputsSchema = z.object({
   baseDomain: nonEmpty,
   hostedZoneId: nonEmpty.optional(),
   certificateArn: nonEmpty,
-  certificateValidationRecords: z.array(z.object({ domainName: nonEmpty, name: nonEmpty, type: nonEmpty, value: nonEmpty })).optional(),
+  certificateValidationRecords: z
+    .array(z.object({ domainName: nonEmpty, name: nonEmpty, type: nonEmpty, value: nonEmpty }))
+    .optional(),
   vpcId: nonEmpty,
   vpcCidr: nonEmpty,
   privateSubnetIds: z.array(nonEmpty).min(2),

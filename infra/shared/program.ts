@@ -25,15 +25,16 @@ function buildShared(config: SharedConfig): SharedStackOutputs {
   const prefix = `tenantctl-${config.env}`;
   const network = new SharedNetwork(prefix, { config, tags });
 
-  const cluster = new aws.ecs.Cluster(
-    `${prefix}-cluster`,
-    { settings: [{ name: "containerInsights", value: "enabled" }], tags },
-  );
+  const cluster = new aws.ecs.Cluster(`${prefix}-cluster`, {
+    settings: [{ name: "containerInsights", value: "enabled" }],
+    tags,
+  });
   // Explicit name: every tenant's task definition points its awslogs driver at it.
-  const logGroup = new aws.cloudwatch.LogGroup(
-    `${prefix}-apps`,
-    { name: `/tenantctl/${config.env}/apps`, retentionInDays: config.logRetentionDays, tags },
-  );
+  const logGroup = new aws.cloudwatch.LogGroup(`${prefix}-apps`, {
+    name: `/tenantctl/${config.env}/apps`,
+    retentionInDays: config.logRetentionDays,
+    tags,
+  });
   const accountId = aws.getCallerIdentityOutput().accountId;
   const taskRunner = new SharedTaskRunner(`${prefix}-task-runner`, {
     env: config.env,

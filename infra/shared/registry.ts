@@ -36,20 +36,21 @@ export class SharedRegistry extends pulumi.ComponentResource {
     );
 
     this.repositoryUrl = repository.repositoryUrl;
-    this.imageUri = args.imageUri === undefined
-      ? new awsx.ecr.Image(
-          `${name}-image`,
-          {
-            repositoryUrl: repository.repositoryUrl,
-            context: args.appPath,
-            dockerfile: join(args.appPath, "Dockerfile"),
-            // Task definitions run X86_64; building for it explicitly keeps an ARM laptop from pushing the wrong arch.
-            platform: "linux/amd64",
-            imageTag: sourceTag(args.appPath),
-          },
-          { parent: this },
-        ).imageUri
-      : pulumi.output(args.imageUri);
+    this.imageUri =
+      args.imageUri === undefined
+        ? new awsx.ecr.Image(
+            `${name}-image`,
+            {
+              repositoryUrl: repository.repositoryUrl,
+              context: args.appPath,
+              dockerfile: join(args.appPath, "Dockerfile"),
+              // Task definitions run X86_64; building for it explicitly keeps an ARM laptop from pushing the wrong arch.
+              platform: "linux/amd64",
+              imageTag: sourceTag(args.appPath),
+            },
+            { parent: this },
+          ).imageUri
+        : pulumi.output(args.imageUri);
     this.registerOutputs({ repositoryUrl: this.repositoryUrl, imageUri: this.imageUri });
   }
 }
@@ -59,7 +60,9 @@ const SKIPPED = new Set(["node_modules", ".git", "dist", "coverage", ".pulumi", 
 export const SOURCE_TAG_PREFIX = "src-";
 
 function files(root: string, dir: string, out: string[]): string[] {
-  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
   for (const entry of entries) {
     if (SKIPPED.has(entry.name)) continue;
     const path = join(dir, entry.name);
@@ -76,7 +79,11 @@ function files(root: string, dir: string, out: string[]): string[] {
 export function sourceTag(dir: string): string {
   const hash = createHash("sha256");
   for (const file of files(dir, dir, [])) {
-    hash.update(file).update("\0").update(readFileSync(join(dir, file))).update("\0");
+    hash
+      .update(file)
+      .update("\0")
+      .update(readFileSync(join(dir, file)))
+      .update("\0");
   }
   return `${SOURCE_TAG_PREFIX}${hash.digest("hex").slice(0, 12)}`;
 }

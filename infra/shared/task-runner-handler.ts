@@ -20,7 +20,11 @@ export interface TaskRunnerResult {
 
 export interface TaskRunnerDeps {
   /** One AWS API call, e.g. `call("ecs", "RunTask", {...})`; resolves to the API's response. */
-  readonly call: (service: "ecs" | "logs", operation: string, params: Record<string, unknown>) => Promise<Record<string, unknown>>;
+  readonly call: (
+    service: "ecs" | "logs",
+    operation: string,
+    params: Record<string, unknown>,
+  ) => Promise<Record<string, unknown>>;
   readonly sleep: (ms: number) => Promise<void>;
   /** Time left before Lambda kills the invocation (context.getRemainingTimeInMillis). */
   readonly remainingMs: () => number;
@@ -37,10 +41,13 @@ export async function runTaskAndWait(event: TaskRunnerEvent, deps: TaskRunnerDep
   const RESERVE_MS = 30000;
   const LOG_LINES = 20;
   for (const key of ["cluster", "taskDefinition", "containerName", "logGroupName", "logStreamPrefix"] as const) {
-    if (typeof event[key] !== "string" || event[key] === "") throw new Error(`task runner: event.${key} must be a non-empty string`);
+    if (typeof event[key] !== "string" || event[key] === "")
+      throw new Error(`task runner: event.${key} must be a non-empty string`);
   }
-  if (!Array.isArray(event.subnets) || event.subnets.length === 0) throw new Error("task runner: event.subnets must list at least one subnet");
-  if (!Array.isArray(event.securityGroups) || event.securityGroups.length === 0) throw new Error("task runner: event.securityGroups must list at least one security group");
+  if (!Array.isArray(event.subnets) || event.subnets.length === 0)
+    throw new Error("task runner: event.subnets must list at least one subnet");
+  if (!Array.isArray(event.securityGroups) || event.securityGroups.length === 0)
+    throw new Error("task runner: event.securityGroups must list at least one security group");
 
   const started = await deps.call("ecs", "RunTask", {
     cluster: event.cluster,
@@ -49,14 +56,20 @@ export async function runTaskAndWait(event: TaskRunnerEvent, deps: TaskRunnerDep
     count: 1,
     startedBy: "tenantctl-task-runner",
     networkConfiguration: {
-      awsvpcConfiguration: { subnets: [...event.subnets], securityGroups: [...event.securityGroups], assignPublicIp: "DISABLED" },
+      awsvpcConfiguration: {
+        subnets: [...event.subnets],
+        securityGroups: [...event.securityGroups],
+        assignPublicIp: "DISABLED",
+      },
     },
   });
   const tasks = Array.isArray(started["tasks"]) ? (started["tasks"] as Record<string, unknown>[]) : [];
   const failures = Array.isArray(started["failures"]) ? (started["failures"] as Record<string, unknown>[]) : [];
   const taskArn = typeof tasks[0]?.["taskArn"] === "string" ? (tasks[0]["taskArn"] as string) : undefined;
   if (taskArn === undefined) {
-    const reasons = failures.map((f) => `${String(f["reason"] ?? "unknown")}${f["detail"] ? ` (${String(f["detail"])})` : ""}`);
+    const reasons = failures.map(
+      (f) => `${String(f["reason"] ?? "unknown")}${f["detail"] ? ` (${String(f["detail"])})` : ""}`,
+    );
     throw new Error(`task ${event.taskDefinition} did not start: ${reasons.join("; ") || "RunTask returned no task"}`);
   }
   const taskId = taskArn.slice(taskArn.lastIndexOf("/") + 1);
@@ -64,7 +77,12 @@ export async function runTaskAndWait(event: TaskRunnerEvent, deps: TaskRunnerDep
   const lastLogLines = async (): Promise<string> => {
     const logStreamName = `${event.logStreamPrefix}/${event.containerName}/${taskId}`;
     try {
-      const out = await deps.call("logs", "GetLogEvents", { logGroupName: event.logGroupName, logStreamName, limit: LOG_LINES, startFromHead: false });
+      const out = await deps.call("logs", "GetLogEvents", {
+        logGroupName: event.logGroupName,
+        logStreamName,
+        limit: LOG_LINES,
+        startFromHead: false,
+      });
       const events = Array.isArray(out["events"]) ? (out["events"] as Record<string, unknown>[]) : [];
       const lines = events.map((e) => String(e["message"] ?? "").replace(/\s+$/, ""));
       return lines.length === 0 ? `(log stream ${logStreamName} is empty)` : lines.join("\n");
@@ -79,8 +97,14 @@ export async function runTaskAndWait(event: TaskRunnerEvent, deps: TaskRunnerDep
     task = Array.isArray(described["tasks"]) ? (described["tasks"] as Record<string, unknown>[])[0] : undefined;
     if (task?.["lastStatus"] === "STOPPED") break;
     if (deps.remainingMs() < RESERVE_MS + POLL_MS) {
-      await deps.call("ecs", "StopTask", { cluster: event.cluster, task: taskArn, reason: "tenantctl task runner: out of time" });
-      throw new Error(`task ${taskId} (${event.taskDefinition}) did not finish in time and was stopped; its last log lines:\n${await lastLogLines()}`);
+      await deps.call("ecs", "StopTask", {
+        cluster: event.cluster,
+        task: taskArn,
+        reason: "tenantctl task runner: out of time",
+      });
+      throw new Error(
+        `task ${taskId} (${event.taskDefinition}) did not finish in time and was stopped; its last log lines:\n${await lastLogLines()}`,
+      );
     }
     await deps.sleep(POLL_MS);
   }
@@ -93,12 +117,20 @@ export async function runTaskAndWait(event: TaskRunnerEvent, deps: TaskRunnerDep
     `exit code ${exitCode === undefined ? "none" : String(exitCode)}`,
     task["stoppedReason"] ? `stopped: ${String(task["stoppedReason"])}` : "",
     container?.["reason"] ? `container: ${String(container["reason"])}` : "",
-  ].filter((s) => s !== "").join("; ");
-  throw new Error(`task ${taskId} (${event.taskDefinition}) failed (${why}); its last log lines:\n${await lastLogLines()}`);
+  ]
+    .filter((s) => s !== "")
+    .join("; ");
+  throw new Error(
+    `task ${taskId} (${event.taskDefinition}) failed (${why}); its last log lines:\n${await lastLogLines()}`,
+  );
 }
 
 /** The AWS SDK v3 call the Lambda runtime makes (its Node.js runtimes ship @aws-sdk/client-ecs and -cloudwatch-logs). */
-export async function awsCall(service: "ecs" | "logs", operation: string, params: Record<string, unknown>): Promise<Record<string, unknown>> {
+export async function awsCall(
+  service: "ecs" | "logs",
+  operation: string,
+  params: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const sdk = service === "ecs" ? require("@aws-sdk/client-ecs") : require("@aws-sdk/client-cloudwatch-logs");
   const Client = service === "ecs" ? sdk.ECSClient : sdk.CloudWatchLogsClient;

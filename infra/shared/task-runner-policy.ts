@@ -48,7 +48,10 @@ export function taskRunnerPolicy(s: TaskRunnerScope): PolicyDocument {
         Sid: "RunBootstrapTasksInThisCluster",
         Effect: "Allow",
         Action: "ecs:RunTask",
-        Resource: [`${ecs}:task-definition/tenant-${s.env}-*${s.familySuffix}:*`, `${ecs}:task-definition/preview-${s.env}-*${s.familySuffix}:*`],
+        Resource: [
+          `${ecs}:task-definition/tenant-${s.env}-*${s.familySuffix}:*`,
+          `${ecs}:task-definition/preview-${s.env}-*${s.familySuffix}:*`,
+        ],
         Condition: { ArnEquals: { "ecs:cluster": s.clusterArn } },
       },
       {

@@ -47,7 +47,9 @@ export class SharedTaskRunner extends pulumi.ComponentResource {
     const role = new aws.iam.Role(
       `${name}-role`,
       {
-        assumeRolePolicy: pulumi.output(args.accountId).apply((accountId) => JSON.stringify(lambdaTrustPolicy(accountId))),
+        assumeRolePolicy: pulumi
+          .output(args.accountId)
+          .apply((accountId) => JSON.stringify(lambdaTrustPolicy(accountId))),
         description: `tenantctl ${env} task runner (runs tenant bootstrap tasks)`,
         tags,
       },
@@ -60,10 +62,20 @@ export class SharedTaskRunner extends pulumi.ComponentResource {
         policy: pulumi
           .all([partition, args.accountId, args.clusterArn, args.logGroupName, logGroup.arn])
           .apply(([p, accountId, clusterArn, appLogGroup, ownLogGroupArn]) =>
-            JSON.stringify(taskRunnerPolicy({
-              partition: p, region, accountId, env, clusterArn, appLogGroupName: appLogGroup, ownLogGroupArn,
-              familySuffix: BOOTSTRAP_FAMILY_SUFFIX, rolePath: bootstrapRolePath(env),
-            }))),
+            JSON.stringify(
+              taskRunnerPolicy({
+                partition: p,
+                region,
+                accountId,
+                env,
+                clusterArn,
+                appLogGroupName: appLogGroup,
+                ownLogGroupArn,
+                familySuffix: BOOTSTRAP_FAMILY_SUFFIX,
+                rolePath: bootstrapRolePath(env),
+              }),
+            ),
+          ),
       },
       { parent: this },
     );
@@ -104,6 +116,9 @@ export class SharedTaskRunner extends pulumi.ComponentResource {
 
     this.functionName = fn.name;
     this.bootstrapExecutionRoleArn = executionRole.arn;
-    this.registerOutputs({ functionName: this.functionName, bootstrapExecutionRoleArn: this.bootstrapExecutionRoleArn });
+    this.registerOutputs({
+      functionName: this.functionName,
+      bootstrapExecutionRoleArn: this.bootstrapExecutionRoleArn,
+    });
   }
 }

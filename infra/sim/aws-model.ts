@@ -9,8 +9,24 @@ export { simulateOutputs, type SimulatedResource, type SimulateOptions } from ".
 export { SUPPORTED_AWSX_TYPES } from "./outputs-awsx";
 export { policyDocumentJson, simulateInvoke, SUPPORTED_INVOKES, UnsupportedInvokeError } from "./invokes";
 export { checkResource, type CheckOptions } from "./check";
-export { checkAccount, checkAccountQuotas, checkAccountUniqueness, DEFAULT_QUOTAS, effectiveTags, forwardTargetGroupArns, type Quotas } from "./account";
+export {
+  checkAccount,
+  checkAccountQuotas,
+  checkAccountUniqueness,
+  DEFAULT_QUOTAS,
+  effectiveTags,
+  forwardTargetGroupArns,
+  type Quotas,
+} from "./account";
 export { LOG_RETENTION_DAYS } from "./rules-misc";
 export { MAX_LISTENER_PRIORITY } from "./rules-elb";
 export { MAX_STOP_TIMEOUT } from "./rules-ecs";
-export { checkBehaviour, forcesTls, forwardedTargetGroups, serviceTargetGroups, targetGroupNotAssociatedMessage, unsupportedCertificateMessage, type BehaviourResource } from "./behaviour";
+export {
+  checkBehaviour,
+  forcesTls,
+  forwardedTargetGroups,
+  serviceTargetGroups,
+  targetGroupNotAssociatedMessage,
+  unsupportedCertificateMessage,
+  type BehaviourResource,
+} from "./behaviour";

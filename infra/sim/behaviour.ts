@@ -49,7 +49,11 @@ export function unsupportedCertificateMessage(certificateArn: string): string {
   return `The certificate '${certificateArn}' must have a fully-qualified domain name, a supported signature, and a supported key size.`;
 }
 
-function dependsOn(byUrn: ReadonlyMap<string, BehaviourResource>, from: BehaviourResource, match: (r: BehaviourResource) => boolean): boolean {
+function dependsOn(
+  byUrn: ReadonlyMap<string, BehaviourResource>,
+  from: BehaviourResource,
+  match: (r: BehaviourResource) => boolean,
+): boolean {
   const seen = new Set<string>();
   const stack = [...from.dependencies];
   while (stack.length > 0) {
@@ -70,19 +74,34 @@ function dependsOn(byUrn: ReadonlyMap<string, BehaviourResource>, from: Behaviou
  * with UnsupportedCertificate. A certificate ARN from outside the program is not judged here (the stand-in's
  * account knows whether it is issued).
  */
-function listenerCertificates(resources: readonly BehaviourResource[], byUrn: ReadonlyMap<string, BehaviourResource>): Violation[] {
-  const certificates = new Set(resources.filter((r) => canonicalType(r.type) === CERTIFICATE).map((r) => str(r.outputs["arn"])));
+function listenerCertificates(
+  resources: readonly BehaviourResource[],
+  byUrn: ReadonlyMap<string, BehaviourResource>,
+): Violation[] {
+  const certificates = new Set(
+    resources.filter((r) => canonicalType(r.type) === CERTIFICATE).map((r) => str(r.outputs["arn"])),
+  );
   return resources
     .filter((r) => canonicalType(r.type) === LISTENER)
     .flatMap((listener) => {
       const certificateArn = str(listener.inputs["certificateArn"]);
       if (certificateArn === undefined || !certificates.has(certificateArn)) return [];
-      const waited = dependsOn(byUrn, listener, (r) =>
-        canonicalType(r.type) === CERTIFICATE_VALIDATION && str(r.inputs["certificateArn"]) === certificateArn);
-      return waited ? [] : [{
-        type: listener.type, name: listener.name, rule: "listener-certificate-issued", code: "UnsupportedCertificate",
-        message: `${unsupportedCertificateMessage(certificateArn)} (the listener does not wait for a CertificateValidation of it, so the certificate is still PENDING_VALIDATION)`,
-      }];
+      const waited = dependsOn(
+        byUrn,
+        listener,
+        (r) => canonicalType(r.type) === CERTIFICATE_VALIDATION && str(r.inputs["certificateArn"]) === certificateArn,
+      );
+      return waited
+        ? []
+        : [
+            {
+              type: listener.type,
+              name: listener.name,
+              rule: "listener-certificate-issued",
+              code: "UnsupportedCertificate",
+              message: `${unsupportedCertificateMessage(certificateArn)} (the listener does not wait for a CertificateValidation of it, so the certificate is still PENDING_VALIDATION)`,
+            },
+          ];
     });
 }
 
@@ -116,42 +135,68 @@ function containers(inputs: Record<string, unknown>): ContainerDefinition[] {
  */
 function databaseTls(resources: readonly BehaviourResource[]): Violation[] {
   const forced = new Set(
-    resources.filter((r) => canonicalType(r.type) === RDS_INSTANCE && forcesTls(r.inputs)).map((r) => str(r.outputs["address"])),
+    resources
+      .filter((r) => canonicalType(r.type) === RDS_INSTANCE && forcesTls(r.inputs))
+      .map((r) => str(r.outputs["address"])),
   );
   return resources
     .filter((r) => canonicalType(r.type) === TASK_DEFINITION)
-    .flatMap((task) => containers(task.inputs).flatMap((container) => {
-      const env = new Map((container.environment ?? []).map((e) => [e.name, e.value]));
-      const host = env.get("DB_HOST");
-      if (host === undefined || !forced.has(host)) return [];
-      const ca = env.get("DB_SSL_CA_FILE");
-      if (ca !== undefined && ca.startsWith("/")) return [];
-      return [{
-        type: task.type, name: task.name, rule: "db-tls-required", code: "28000",
-        message: `container ${container.name ?? "?"} connects to ${host}, a PostgreSQL ≥ 15 instance with a default parameter group ` +
-          `(rds.force_ssl=1), without TLS: DB_SSL_CA_FILE is ${ca === undefined ? "not set" : `"${ca}", not an absolute path`}; ` +
-          "the server refuses the login (no pg_hba.conf entry …, no encryption)",
-      }];
-    }));
+    .flatMap((task) =>
+      containers(task.inputs).flatMap((container) => {
+        const env = new Map((container.environment ?? []).map((e) => [e.name, e.value]));
+        const host = env.get("DB_HOST");
+        if (host === undefined || !forced.has(host)) return [];
+        const ca = env.get("DB_SSL_CA_FILE");
+        if (ca !== undefined && ca.startsWith("/")) return [];
+        return [
+          {
+            type: task.type,
+            name: task.name,
+            rule: "db-tls-required",
+            code: "28000",
+            message:
+              `container ${container.name ?? "?"} connects to ${host}, a PostgreSQL ≥ 15 instance with a default parameter group ` +
+              `(rds.force_ssl=1), without TLS: DB_SSL_CA_FILE is ${ca === undefined ? "not set" : `"${ca}", not an absolute path`}; ` +
+              "the server refuses the login (no pg_hba.conf entry …, no encryption)",
+          },
+        ];
+      }),
+    );
 }
 
 /**
  * ECS CreateService with `loadBalancers` fails unless the target group is already attached to the load balancer by
  * a listener or listener rule, so the service must wait for the rule that forwards to its target group.
  */
-function serviceAttachments(resources: readonly BehaviourResource[], byUrn: ReadonlyMap<string, BehaviourResource>): Violation[] {
+function serviceAttachments(
+  resources: readonly BehaviourResource[],
+  byUrn: ReadonlyMap<string, BehaviourResource>,
+): Violation[] {
   return resources
     .filter((r) => canonicalType(r.type) === SERVICE)
-    .flatMap((service) => serviceTargetGroups(service.inputs).flatMap((tg) => {
-      const attached = dependsOn(byUrn, service, (r) => forwardedTargetGroups(r.type, r.inputs).includes(tg));
-      return attached ? [] : [{
-        type: service.type, name: service.name, rule: "service-target-group-attached", code: "InvalidParameterException",
-        message: `${targetGroupNotAssociatedMessage(tg)} (the service does not wait for a listener or rule forwarding to it)`,
-      }];
-    }));
+    .flatMap((service) =>
+      serviceTargetGroups(service.inputs).flatMap((tg) => {
+        const attached = dependsOn(byUrn, service, (r) => forwardedTargetGroups(r.type, r.inputs).includes(tg));
+        return attached
+          ? []
+          : [
+              {
+                type: service.type,
+                name: service.name,
+                rule: "service-target-group-attached",
+                code: "InvalidParameterException",
+                message: `${targetGroupNotAssociatedMessage(tg)} (the service does not wait for a listener or rule forwarding to it)`,
+              },
+            ];
+      }),
+    );
 }
 
 export function checkBehaviour(resources: readonly BehaviourResource[]): Violation[] {
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
-  return [...listenerCertificates(resources, byUrn), ...databaseTls(resources), ...serviceAttachments(resources, byUrn)];
+  return [
+    ...listenerCertificates(resources, byUrn),
+    ...databaseTls(resources),
+    ...serviceAttachments(resources, byUrn),
+  ];
 }

@@ -1,7 +1,14 @@
 import { SUPPORTED_AWSX_TYPES } from "./outputs-awsx";
 import { checkName, checkTags, Findings } from "./rules-common";
 import { checkListener, checkListenerRule, checkLoadBalancer, checkTargetGroup } from "./rules-elb";
-import { checkEcsCluster, checkLogGroup, checkSecret, checkSecretVersion, checkSecurityGroup, checkSecurityGroupRule } from "./rules-misc";
+import {
+  checkEcsCluster,
+  checkLogGroup,
+  checkSecret,
+  checkSecretVersion,
+  checkSecurityGroup,
+  checkSecurityGroupRule,
+} from "./rules-misc";
 import { checkService, checkTaskDefinition } from "./rules-ecs";
 import { checkManagedPolicy, checkRole, checkRolePolicy } from "./rules-iam";
 import { checkLambdaFunction, checkLambdaInvocation } from "./rules-lambda";
@@ -13,10 +20,19 @@ type Rule = (f: Findings, inputs: Props, physical: string | undefined) => void;
 
 function checkEcrRepository(f: Findings, _inputs: Props, physical: string | undefined): void {
   if (physical === undefined) return;
-  checkName(f, "ecr-name", {
-    what: "ECR repository name", min: 2, max: 256, code: "InvalidParameterException",
-    charset: /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/, allowed: "lower-case path segments of [a-z0-9] joined by . _ -",
-  }, physical);
+  checkName(
+    f,
+    "ecr-name",
+    {
+      what: "ECR repository name",
+      min: 2,
+      max: 256,
+      code: "InvalidParameterException",
+      charset: /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/,
+      allowed: "lower-case path segments of [a-z0-9] joined by . _ -",
+    },
+    physical,
+  );
 }
 
 const RULES: Readonly<Record<string, Rule>> = {
@@ -54,11 +70,21 @@ export interface CheckOptions {
  * Every per-resource AWS rule the resource breaks, each with the error code AWS answers with.
  * `physicalName` is the name after auto-naming (see `physicalName`).
  */
-export function checkResource(type: string, logicalName: string, inputs: Props, physicalName: string | undefined, options?: CheckOptions): Violation[] {
+export function checkResource(
+  type: string,
+  logicalName: string,
+  inputs: Props,
+  physicalName: string | undefined,
+  options?: CheckOptions,
+): Violation[] {
   const t = canonicalType(type);
   const f = new Findings(type, logicalName);
   if (t.startsWith("awsx:") && !SUPPORTED_AWSX_TYPES.includes(t)) {
-    f.fail("sim-unsupported-component", "SimulationGap", `${t} has no simulated outputs (supported: ${SUPPORTED_AWSX_TYPES.join(", ")}); use plain @pulumi/aws resources or extend infra/sim/outputs-awsx.ts`);
+    f.fail(
+      "sim-unsupported-component",
+      "SimulationGap",
+      `${t} has no simulated outputs (supported: ${SUPPORTED_AWSX_TYPES.join(", ")}); use plain @pulumi/aws resources or extend infra/sim/outputs-awsx.ts`,
+    );
   }
   RULES[t]?.(f, inputs, physicalName);
   if (inputs["tags"] !== undefined || options?.defaultTags !== undefined) {

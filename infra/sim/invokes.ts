@@ -4,7 +4,9 @@ import { asArray, asRecord, asString, type Props, type SimContext } from "./type
 /** Thrown for an invoke the model cannot answer: an empty answer would let a program run on made-up data. */
 export class UnsupportedInvokeError extends Error {
   constructor(readonly token: string) {
-    super(`simulateInvoke: no simulation for invoke ${token}; add it to infra/sim/invokes.ts (supported: ${SUPPORTED_INVOKES.join(", ")})`);
+    super(
+      `simulateInvoke: no simulation for invoke ${token}; add it to infra/sim/invokes.ts (supported: ${SUPPORTED_INVOKES.join(", ")})`,
+    );
     this.name = "UnsupportedInvokeError";
   }
 }
@@ -15,7 +17,9 @@ const AZ_SUFFIXES = ["a", "b", "c", "d"];
 
 function strings(value: unknown): string[] {
   if (typeof value === "string") return [value];
-  return asArray(value).map(asString).filter((v): v is string => v !== undefined);
+  return asArray(value)
+    .map(asString)
+    .filter((v): v is string => v !== undefined);
 }
 
 /** One IAM value is a string, several an array: the shape the provider's document renderer emits. */
@@ -42,7 +46,10 @@ export function policyDocumentJson(args: Props): string {
     const conditions: Record<string, Record<string, string | string[]>> = {};
     for (const c of asArray(s["conditions"]).map(asRecord)) {
       const test = asString(c["test"]) ?? "StringEquals";
-      conditions[test] = { ...(conditions[test] ?? {}), [asString(c["variable"]) ?? ""]: oneOrMany(strings(c["values"])) };
+      conditions[test] = {
+        ...(conditions[test] ?? {}),
+        [asString(c["variable"]) ?? ""]: oneOrMany(strings(c["values"])),
+      };
     }
     if (Object.keys(conditions).length > 0) out["Condition"] = conditions;
     return out;
@@ -64,7 +71,12 @@ const INVOKES: Readonly<Record<string, Invoke>> = {
     description: ctx.region,
     endpoint: `ec2.${ctx.region}.amazonaws.com`,
   }),
-  "aws:index/getPartition:getPartition": () => ({ id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" }),
+  "aws:index/getPartition:getPartition": () => ({
+    id: "aws",
+    partition: "aws",
+    dnsSuffix: "amazonaws.com",
+    reverseDnsPrefix: "com.amazonaws",
+  }),
   "aws:index/getAvailabilityZones:getAvailabilityZones": (_args, ctx) => {
     const names = AZ_SUFFIXES.map((s) => `${ctx.region}${s}`);
     return { id: ctx.region, names, zoneIds: names.map((_, i) => `use1-az${i + 1}`), groupNames: [ctx.region] };
@@ -79,7 +91,9 @@ const INVOKES: Readonly<Record<string, Invoke>> = {
   },
   "aws:ec2/getSubnets:getSubnets": (args, ctx) => ({
     id: ctx.region,
-    ids: AZ_SUFFIXES.slice(0, 3).map((s) => ec2Id("subnet", `${ctx.accountId}/${ctx.region}/${JSON.stringify(args)}/${s}`)),
+    ids: AZ_SUFFIXES.slice(0, 3).map((s) =>
+      ec2Id("subnet", `${ctx.accountId}/${ctx.region}/${JSON.stringify(args)}/${s}`),
+    ),
   }),
   "aws:route53/getZone:getZone": (args) => {
     const name = (asString(args["name"]) ?? "example.com").replace(/\.?$/, ".");
@@ -88,7 +102,10 @@ const INVOKES: Readonly<Record<string, Invoke>> = {
   },
   "aws:secretsmanager/getRandomPassword:getRandomPassword": (args) => ({
     id: "sim",
-    randomPassword: alnumFrom(JSON.stringify(args), typeof args["passwordLength"] === "number" ? args["passwordLength"] : 32),
+    randomPassword: alnumFrom(
+      JSON.stringify(args),
+      typeof args["passwordLength"] === "number" ? args["passwordLength"] : 32,
+    ),
   }),
 };
 

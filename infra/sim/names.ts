@@ -62,7 +62,9 @@ export function physicalName(type: string, logicalName: string, inputs: Props, s
   if (explicit !== undefined) return rule.lowercase ? explicit.toLowerCase() : explicit;
   const prefix = asString(inputs[rule.prefixField]);
   if (prefix !== undefined) {
-    const digits = BigInt(`0x${hexFrom(seed, 22)}`).toString().padStart(PREFIX_SUFFIX_LENGTH, "0");
+    const digits = BigInt(`0x${hexFrom(seed, 22)}`)
+      .toString()
+      .padStart(PREFIX_SUFFIX_LENGTH, "0");
     const generated = `${prefix}${digits.slice(0, PREFIX_SUFFIX_LENGTH)}`;
     return rule.prefixMaxLength === undefined ? generated : generated.slice(0, rule.prefixMaxLength);
   }

@@ -7,14 +7,21 @@ import type { SimulatedResource } from "./outputs";
  * the mock returns. These mirror the real components' output properties (plain values only: outputs that are
  * resource references, such as `vpc` or `subnets`, cannot be faked without the child resources and are left out).
  */
-export const SUPPORTED_AWSX_TYPES: readonly string[] = ["awsx:ec2:Vpc", "awsx:ec2:DefaultVpc", "awsx:ecr:Image", "awsx:ecr:Repository"];
+export const SUPPORTED_AWSX_TYPES: readonly string[] = [
+  "awsx:ec2:Vpc",
+  "awsx:ec2:DefaultVpc",
+  "awsx:ecr:Image",
+  "awsx:ecr:Repository",
+];
 
 /** awsx 3.x Vpc defaults: three AZs, one public and one private subnet per AZ. */
 const DEFAULT_AZ_COUNT = 3;
 const DEFAULT_SUBNET_TYPES = ["Public", "Private"];
 
 function vpc(ctx: SimContext, inputs: Props, seed: string): SimulatedResource {
-  const zones = asArray(inputs["availabilityZoneNames"]).map(asString).filter((z): z is string => z !== undefined);
+  const zones = asArray(inputs["availabilityZoneNames"])
+    .map(asString)
+    .filter((z): z is string => z !== undefined);
   const azCount = zones.length > 0 ? zones.length : (asNumber(inputs["numberOfAvailabilityZones"]) ?? DEFAULT_AZ_COUNT);
   const specTypes = asArray(inputs["subnetSpecs"]).map((s) => asString(asRecord(s)["type"]));
   const types = specTypes.length > 0 ? specTypes : DEFAULT_SUBNET_TYPES;
@@ -40,7 +47,13 @@ function image(inputs: Props, seed: string): SimulatedResource {
   return { id: `${repo}@${digest}`, outputs: { ...inputs, imageUri: `${repo}@${digest}` } };
 }
 
-export function simulateAwsxOutputs(type: string, logicalName: string, inputs: Props, ctx: SimContext, seed: string): SimulatedResource {
+export function simulateAwsxOutputs(
+  type: string,
+  logicalName: string,
+  inputs: Props,
+  ctx: SimContext,
+  seed: string,
+): SimulatedResource {
   switch (type) {
     case "awsx:ec2:Vpc":
     case "awsx:ec2:DefaultVpc":

@@ -1,4 +1,16 @@
-import { albZoneId, arn, awsManagedKmsKeyArn, createDate, ec2Id, hexFrom, iamUniqueId, lastSegment, rdsManagedSecretArn, secretArn, uuidFrom } from "./arns";
+import {
+  albZoneId,
+  arn,
+  awsManagedKmsKeyArn,
+  createDate,
+  ec2Id,
+  hexFrom,
+  iamUniqueId,
+  lastSegment,
+  rdsManagedSecretArn,
+  secretArn,
+  uuidFrom,
+} from "./arns";
 import { defaultSeed, nameField, physicalName } from "./names";
 import { simulateAwsxOutputs } from "./outputs-awsx";
 import { asArray, asNumber, asRecord, asString, canonicalType, type Props, type SimContext } from "./types";
@@ -34,8 +46,13 @@ function rdsInstance(ctx: SimContext, name: string, inputs: Props, seed: string)
       port,
       hostedZoneId: "Z2R2ITUGPM61AM",
       status: "available",
-      kmsKeyId: inputs["storageEncrypted"] === true ? (asString(inputs["kmsKeyId"]) ?? awsManagedKmsKeyArn(ctx, "aws/rds")) : "",
-      masterUserSecrets: managed ? [{ secretArn: rdsManagedSecretArn(ctx, seed), kmsKeyId, secretStatus: "active" }] : [],
+      kmsKeyId:
+        inputs["storageEncrypted"] === true
+          ? (asString(inputs["kmsKeyId"]) ?? awsManagedKmsKeyArn(ctx, "aws/rds"))
+          : "",
+      masterUserSecrets: managed
+        ? [{ secretArn: rdsManagedSecretArn(ctx, seed), kmsKeyId, secretStatus: "active" }]
+        : [],
     },
   };
 }
@@ -45,10 +62,17 @@ function loadBalancer(ctx: SimContext, name: string, inputs: Props, seed: string
   const suffix = `${kind}/${name}/${hexFrom(seed, 16)}`;
   const internal = inputs["internal"] === true ? "internal-" : "";
   const lbArn = arn("elasticloadbalancing", ctx, `loadbalancer/${suffix}`);
-  const digits = BigInt(`0x${hexFrom(`${seed}/dns`, 10)}`).toString().slice(0, 10);
+  const digits = BigInt(`0x${hexFrom(`${seed}/dns`, 10)}`)
+    .toString()
+    .slice(0, 10);
   return {
     id: lbArn,
-    outputs: { arn: lbArn, arnSuffix: suffix, dnsName: `${internal}${name}-${digits}.${ctx.region}.elb.amazonaws.com`, zoneId: albZoneId(ctx.region) },
+    outputs: {
+      arn: lbArn,
+      arnSuffix: suffix,
+      dnsName: `${internal}${name}-${digits}.${ctx.region}.elb.amazonaws.com`,
+      zoneId: albZoneId(ctx.region),
+    },
   };
 }
 
@@ -81,29 +105,52 @@ const COMPUTED: Readonly<Record<string, Computed>> = {
   },
   "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": (ctx, _n, _i, seed) => securityGroupRule(ctx, seed),
   "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": (ctx, _n, _i, seed) => securityGroupRule(ctx, seed),
-  "aws:ec2/securityGroupRule:SecurityGroupRule": (_ctx, _n, _i, seed) => ({ id: `sgrule-${BigInt(`0x${hexFrom(seed, 8)}`)}`, outputs: {} }),
+  "aws:ec2/securityGroupRule:SecurityGroupRule": (_ctx, _n, _i, seed) => ({
+    id: `sgrule-${BigInt(`0x${hexFrom(seed, 8)}`)}`,
+    outputs: {},
+  }),
   "aws:iam/role:Role": (ctx, name, inputs, seed) => ({
     id: name,
-    outputs: { arn: arn("iam", ctx, `role${asString(inputs["path"]) ?? "/"}${name}`, { global: true }), uniqueId: iamUniqueId("AROA", seed), createDate: createDate(seed) },
+    outputs: {
+      arn: arn("iam", ctx, `role${asString(inputs["path"]) ?? "/"}${name}`, { global: true }),
+      uniqueId: iamUniqueId("AROA", seed),
+      createDate: createDate(seed),
+    },
   }),
   "aws:iam/policy:Policy": (ctx, name, inputs, seed) => {
     const a = arn("iam", ctx, `policy${asString(inputs["path"]) ?? "/"}${name}`, { global: true });
     return { id: a, outputs: { arn: a, policyId: iamUniqueId("ANPA", seed), attachmentCount: 0 } };
   },
-  "aws:iam/rolePolicy:RolePolicy": (_ctx, name, inputs) => ({ id: `${asString(inputs["role"]) ?? ""}:${name}`, outputs: {} }),
-  "aws:iam/rolePolicyAttachment:RolePolicyAttachment": (_ctx, _name, inputs, seed) => ({ id: `${asString(inputs["role"]) ?? ""}-${hexFrom(seed, 26)}`, outputs: {} }),
+  "aws:iam/rolePolicy:RolePolicy": (_ctx, name, inputs) => ({
+    id: `${asString(inputs["role"]) ?? ""}:${name}`,
+    outputs: {},
+  }),
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment": (_ctx, _name, inputs, seed) => ({
+    id: `${asString(inputs["role"]) ?? ""}-${hexFrom(seed, 26)}`,
+    outputs: {},
+  }),
   "aws:secretsmanager/secret:Secret": (ctx, name, _inputs, seed) => {
     const a = secretArn(ctx, name, seed);
     return { id: a, outputs: { arn: a } };
   },
   "aws:secretsmanager/secretVersion:SecretVersion": (_ctx, _name, inputs, seed) => {
     const versionId = uuidFrom(seed);
-    return { id: `${asString(inputs["secretId"]) ?? ""}|${versionId}`, outputs: { arn: asString(inputs["secretId"]) ?? "", versionId, versionStages: ["AWSCURRENT"] } };
+    return {
+      id: `${asString(inputs["secretId"]) ?? ""}|${versionId}`,
+      outputs: { arn: asString(inputs["secretId"]) ?? "", versionId, versionStages: ["AWSCURRENT"] },
+    };
   },
-  "aws:cloudwatch/logGroup:LogGroup": (ctx, name) => ({ id: name, outputs: { arn: arn("logs", ctx, `log-group:${name}`) } }),
+  "aws:cloudwatch/logGroup:LogGroup": (ctx, name) => ({
+    id: name,
+    outputs: { arn: arn("logs", ctx, `log-group:${name}`) },
+  }),
   "aws:ecr/repository:Repository": (ctx, name) => ({
     id: name,
-    outputs: { arn: arn("ecr", ctx, `repository/${name}`), registryId: ctx.accountId, repositoryUrl: `${ctx.accountId}.dkr.ecr.${ctx.region}.amazonaws.com/${name}` },
+    outputs: {
+      arn: arn("ecr", ctx, `repository/${name}`),
+      registryId: ctx.accountId,
+      repositoryUrl: `${ctx.accountId}.dkr.ecr.${ctx.region}.amazonaws.com/${name}`,
+    },
   }),
   "aws:ecs/cluster:Cluster": (ctx, name) => {
     const a = arn("ecs", ctx, `cluster/${name}`);
@@ -116,15 +163,24 @@ const COMPUTED: Readonly<Record<string, Computed>> = {
   },
   "aws:ecs/taskDefinition:TaskDefinition": (ctx, family) => ({
     id: family,
-    outputs: { arn: arn("ecs", ctx, `task-definition/${family}:1`), arnWithoutRevision: arn("ecs", ctx, `task-definition/${family}`), revision: 1 },
+    outputs: {
+      arn: arn("ecs", ctx, `task-definition/${family}:1`),
+      arnWithoutRevision: arn("ecs", ctx, `task-definition/${family}`),
+      revision: 1,
+    },
   }),
   "aws:lambda/function:Function": (ctx, name, inputs, seed) => {
     const a = arn("lambda", ctx, `function:${name}`);
     return {
       id: name,
       outputs: {
-        arn: a, qualifiedArn: `${a}:$LATEST`, invokeArn: `arn:aws:apigateway:${ctx.region}:lambda:path/2015-03-31/functions/${a}/invocations`,
-        version: "$LATEST", lastModified: createDate(seed), sourceCodeHash: hexFrom(`${seed}/code`, 44), timeout: asNumber(inputs["timeout"]) ?? 3,
+        arn: a,
+        qualifiedArn: `${a}:$LATEST`,
+        invokeArn: `arn:aws:apigateway:${ctx.region}:lambda:path/2015-03-31/functions/${a}/invocations`,
+        version: "$LATEST",
+        lastModified: createDate(seed),
+        sourceCodeHash: hexFrom(`${seed}/code`, 44),
+        timeout: asNumber(inputs["timeout"]) ?? 3,
       },
     };
   },
@@ -134,7 +190,10 @@ const COMPUTED: Readonly<Record<string, Computed>> = {
     outputs: { result: JSON.stringify({ exitCode: 0 }) },
   }),
   "aws:acm/certificate:Certificate": acmCertificate,
-  "aws:acm/certificateValidation:CertificateValidation": (_ctx, _name, inputs) => ({ id: asString(inputs["certificateArn"]) ?? "", outputs: {} }),
+  "aws:acm/certificateValidation:CertificateValidation": (_ctx, _name, inputs) => ({
+    id: asString(inputs["certificateArn"]) ?? "",
+    outputs: {},
+  }),
   "aws:route53/record:Record": (_ctx, _name, inputs) => ({
     id: `${asString(inputs["zoneId"]) ?? ""}_${asString(inputs["name"]) ?? ""}_${asString(inputs["type"]) ?? ""}`,
     outputs: { fqdn: asString(inputs["name"]) ?? "" },
@@ -183,7 +242,13 @@ function withoutWriteOnly(inputs: Props): Record<string, unknown> {
 }
 
 /** `{ id, outputs }` as the provider would return after create: the inputs echoed plus AWS's computed fields. */
-export function simulateOutputs(type: string, logicalName: string, inputs: Props, ctx: SimContext, options?: SimulateOptions): SimulatedResource {
+export function simulateOutputs(
+  type: string,
+  logicalName: string,
+  inputs: Props,
+  ctx: SimContext,
+  options?: SimulateOptions,
+): SimulatedResource {
   const t = canonicalType(type);
   const seed = options?.seed ?? defaultSeed(ctx.project, ctx.stack, t, logicalName);
   if (t.startsWith("awsx:")) return simulateAwsxOutputs(t, logicalName, inputs, ctx, seed);

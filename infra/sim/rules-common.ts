@@ -3,7 +3,10 @@ import { asRecord, type Violation } from "./types";
 /** Collects violations for one resource so each rule reads as one line. */
 export class Findings {
   readonly list: Violation[] = [];
-  constructor(private readonly type: string, private readonly name: string) {}
+  constructor(
+    private readonly type: string,
+    private readonly name: string,
+  ) {}
 
   fail(rule: string, code: string, message: string): void {
     this.list.push({ type: this.type, name: this.name, rule, code, message });
@@ -32,22 +35,49 @@ export interface NameRule {
 /** Checks a name against one AWS naming rule; messages show the bad value and what is allowed. */
 export function checkName(f: Findings, rulePrefix: string, rule: NameRule, value: string): void {
   const min = rule.min ?? 1;
-  f.require(value.length >= min && value.length <= rule.max, `${rulePrefix}-length`, rule.code,
-    `${rule.what} "${value}" is ${value.length} characters (allowed: ${min}–${rule.max})`);
-  f.require(rule.charset.test(value), `${rulePrefix}-charset`, rule.code,
-    `${rule.what} "${value}" contains characters outside ${rule.allowed}`);
+  f.require(
+    value.length >= min && value.length <= rule.max,
+    `${rulePrefix}-length`,
+    rule.code,
+    `${rule.what} "${value}" is ${value.length} characters (allowed: ${min}–${rule.max})`,
+  );
+  f.require(
+    rule.charset.test(value),
+    `${rulePrefix}-charset`,
+    rule.code,
+    `${rule.what} "${value}" contains characters outside ${rule.allowed}`,
+  );
   if (rule.startsWithLetter === true) {
-    f.require(/^[A-Za-z]/.test(value), `${rulePrefix}-first-char`, rule.code, `${rule.what} "${value}" must start with a letter`);
+    f.require(
+      /^[A-Za-z]/.test(value),
+      `${rulePrefix}-first-char`,
+      rule.code,
+      `${rule.what} "${value}" must start with a letter`,
+    );
   }
   if (rule.noEdgeHyphen === true) {
-    f.require(!value.startsWith("-") && !value.endsWith("-"), `${rulePrefix}-edge-hyphen`, rule.code,
-      `${rule.what} "${value}" must not start or end with a hyphen`);
+    f.require(
+      !value.startsWith("-") && !value.endsWith("-"),
+      `${rulePrefix}-edge-hyphen`,
+      rule.code,
+      `${rule.what} "${value}" must not start or end with a hyphen`,
+    );
   }
   if (rule.noDoubleHyphen === true) {
-    f.require(!value.includes("--"), `${rulePrefix}-double-hyphen`, rule.code, `${rule.what} "${value}" must not contain "--"`);
+    f.require(
+      !value.includes("--"),
+      `${rulePrefix}-double-hyphen`,
+      rule.code,
+      `${rule.what} "${value}" must not contain "--"`,
+    );
   }
   if (rule.lowercase === true) {
-    f.require(value === value.toLowerCase(), `${rulePrefix}-case`, rule.code, `${rule.what} "${value}" must be lower case`);
+    f.require(
+      value === value.toLowerCase(),
+      `${rulePrefix}-case`,
+      rule.code,
+      `${rule.what} "${value}" must be lower case`,
+    );
   }
 }
 
@@ -60,15 +90,44 @@ const TAG_CHARSET = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 /** Tag limits shared by every taggable AWS API (the provider merges default tags first, so pass the merged set). */
 export function checkTags(f: Findings, tags: unknown): void {
   const entries = Object.entries(asRecord(tags));
-  f.require(entries.length <= MAX_TAGS, "tags-count", "InvalidParameterValue", `${entries.length} tags (allowed: at most ${MAX_TAGS} including provider default tags)`);
+  f.require(
+    entries.length <= MAX_TAGS,
+    "tags-count",
+    "InvalidParameterValue",
+    `${entries.length} tags (allowed: at most ${MAX_TAGS} including provider default tags)`,
+  );
   for (const [key, value] of entries) {
-    f.require(key.length >= 1 && key.length <= MAX_TAG_KEY, "tag-key-length", "InvalidParameterValue", `tag key "${key}" is ${key.length} characters (allowed: 1–${MAX_TAG_KEY})`);
-    f.require(!key.toLowerCase().startsWith("aws:"), "tag-key-reserved", "InvalidParameterValue", `tag key "${key}" uses the reserved prefix "aws:"`);
-    const text = typeof value === "string" ? value : JSON.stringify(value) ?? "";
-    f.require(typeof value === "string", "tag-value-type", "InvalidParameterValue", `tag "${key}" has a non-string value ${text}`);
-    f.require(text.length <= MAX_TAG_VALUE, "tag-value-length", "InvalidParameterValue", `tag "${key}" value is ${text.length} characters (allowed: at most ${MAX_TAG_VALUE})`);
-    f.require(TAG_CHARSET.test(key) && TAG_CHARSET.test(text), "tag-charset", "InvalidParameterValue",
-      `tag ${JSON.stringify(key)}=${JSON.stringify(text)} has characters outside letters, digits, spaces and _ . : / = + - @`);
+    f.require(
+      key.length >= 1 && key.length <= MAX_TAG_KEY,
+      "tag-key-length",
+      "InvalidParameterValue",
+      `tag key "${key}" is ${key.length} characters (allowed: 1–${MAX_TAG_KEY})`,
+    );
+    f.require(
+      !key.toLowerCase().startsWith("aws:"),
+      "tag-key-reserved",
+      "InvalidParameterValue",
+      `tag key "${key}" uses the reserved prefix "aws:"`,
+    );
+    const text = typeof value === "string" ? value : (JSON.stringify(value) ?? "");
+    f.require(
+      typeof value === "string",
+      "tag-value-type",
+      "InvalidParameterValue",
+      `tag "${key}" has a non-string value ${text}`,
+    );
+    f.require(
+      text.length <= MAX_TAG_VALUE,
+      "tag-value-length",
+      "InvalidParameterValue",
+      `tag "${key}" value is ${text.length} characters (allowed: at most ${MAX_TAG_VALUE})`,
+    );
+    f.require(
+      TAG_CHARSET.test(key) && TAG_CHARSET.test(text),
+      "tag-charset",
+      "InvalidParameterValue",
+      `tag ${JSON.stringify(key)}=${JSON.stringify(text)} has characters outside letters, digits, spaces and _ . : / = + - @`,
+    );
   }
 }
 

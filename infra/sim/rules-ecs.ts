@@ -1,7 +1,13 @@
 import { checkName, parseJsonInput, type Findings, type NameRule } from "./rules-common";
 import { asArray, asNumber, asRecord, asString, type Props } from "./types";
 
-const ECS_NAME = (what: string): NameRule => ({ what, max: 255, charset: /^[A-Za-z0-9_-]*$/, allowed: "letters, digits, hyphens and underscores", code: "ClientException" });
+const ECS_NAME = (what: string): NameRule => ({
+  what,
+  max: 255,
+  charset: /^[A-Za-z0-9_-]*$/,
+  allowed: "letters, digits, hyphens and underscores",
+  code: "ClientException",
+});
 
 /** Fargate's valid task sizes: cpu units → allowed memory (MiB). */
 const FARGATE_MEMORY: Readonly<Record<number, readonly number[]>> = {
@@ -35,45 +41,101 @@ export function checkTaskDefinition(f: Findings, inputs: Props, physical: string
   if (fargate) {
     const problem = fargateSizeProblem(numeric(inputs["cpu"]), numeric(inputs["memory"]));
     f.require(problem === undefined, "ecs-fargate-size", "ClientException", problem ?? "");
-    f.require(asString(inputs["networkMode"]) === "awsvpc", "ecs-fargate-network-mode", "ClientException", `Fargate requires networkMode "awsvpc" (got ${String(inputs["networkMode"])})`);
+    f.require(
+      asString(inputs["networkMode"]) === "awsvpc",
+      "ecs-fargate-network-mode",
+      "ClientException",
+      `Fargate requires networkMode "awsvpc" (got ${String(inputs["networkMode"])})`,
+    );
   }
   const containers = asArray(parseJsonInput(f, "containerDefinitions", inputs["containerDefinitions"])).map(asRecord);
-  f.require(containers.length >= 1 && containers.length <= MAX_CONTAINERS, "ecs-container-count", "ClientException", `${containers.length} containers (allowed: 1–${MAX_CONTAINERS})`);
+  f.require(
+    containers.length >= 1 && containers.length <= MAX_CONTAINERS,
+    "ecs-container-count",
+    "ClientException",
+    `${containers.length} containers (allowed: 1–${MAX_CONTAINERS})`,
+  );
   for (const c of containers) {
     const name = asString(c["name"]) ?? "";
     checkName(f, "ecs-container-name", ECS_NAME("container name"), name);
-    f.require(asString(c["image"]) !== undefined, "ecs-container-image", "ClientException", `container "${name}" has no image`);
+    f.require(
+      asString(c["image"]) !== undefined,
+      "ecs-container-image",
+      "ClientException",
+      `container "${name}" has no image`,
+    );
     const stop = asNumber(c["stopTimeout"]);
-    if (stop !== undefined) f.require(stop >= 0 && stop <= MAX_STOP_TIMEOUT, "ecs-stop-timeout", "ClientException", `container "${name}" stopTimeout ${stop} (allowed: 0–${MAX_STOP_TIMEOUT} s on Fargate)`);
+    if (stop !== undefined)
+      f.require(
+        stop >= 0 && stop <= MAX_STOP_TIMEOUT,
+        "ecs-stop-timeout",
+        "ClientException",
+        `container "${name}" stopTimeout ${stop} (allowed: 0–${MAX_STOP_TIMEOUT} s on Fargate)`,
+      );
     for (const s of asArray(c["secrets"]).map(asRecord)) {
       const from = asString(s["valueFrom"]) ?? "";
-      f.require(/^arn:aws[a-z-]*:(secretsmanager|ssm):/.test(from) || /^[\w./-]+$/.test(from), "ecs-secret-value-from", "ClientException",
-        `container "${name}" secret ${String(s["name"])} valueFrom "${from}" is neither a Secrets Manager/SSM ARN nor a parameter name`);
+      f.require(
+        /^arn:aws[a-z-]*:(secretsmanager|ssm):/.test(from) || /^[\w./-]+$/.test(from),
+        "ecs-secret-value-from",
+        "ClientException",
+        `container "${name}" secret ${String(s["name"])} valueFrom "${from}" is neither a Secrets Manager/SSM ARN nor a parameter name`,
+      );
     }
     for (const e of asArray(c["environment"]).map(asRecord)) {
-      f.require(typeof e["name"] === "string" && typeof e["value"] === "string", "ecs-environment-shape", "ClientException",
-        `container "${name}" environment entry ${JSON.stringify(e)} needs string name and value`);
+      f.require(
+        typeof e["name"] === "string" && typeof e["value"] === "string",
+        "ecs-environment-shape",
+        "ClientException",
+        `container "${name}" environment entry ${JSON.stringify(e)} needs string name and value`,
+      );
     }
     const log = asRecord(c["logConfiguration"]);
     if (asString(log["logDriver"]) === "awslogs") {
       const options = asRecord(log["options"]);
-      f.require(asString(options["awslogs-group"]) !== undefined && asString(options["awslogs-region"]) !== undefined, "ecs-awslogs-options", "ClientException",
-        `container "${name}" awslogs needs awslogs-group and awslogs-region`);
-      if (fargate) f.require(asString(options["awslogs-stream-prefix"]) !== undefined, "ecs-awslogs-stream-prefix", "ClientException", `container "${name}" awslogs on Fargate needs awslogs-stream-prefix`);
+      f.require(
+        asString(options["awslogs-group"]) !== undefined && asString(options["awslogs-region"]) !== undefined,
+        "ecs-awslogs-options",
+        "ClientException",
+        `container "${name}" awslogs needs awslogs-group and awslogs-region`,
+      );
+      if (fargate)
+        f.require(
+          asString(options["awslogs-stream-prefix"]) !== undefined,
+          "ecs-awslogs-stream-prefix",
+          "ClientException",
+          `container "${name}" awslogs on Fargate needs awslogs-stream-prefix`,
+        );
     }
   }
 }
 
 export function checkService(f: Findings, inputs: Props, physical: string | undefined): void {
   if (physical !== undefined) checkName(f, "ecs-service-name", ECS_NAME("ECS service name"), physical);
-  const fargate = asString(inputs["launchType"]) === "FARGATE" || asArray(inputs["capacityProviderStrategies"]).length > 0;
+  const fargate =
+    asString(inputs["launchType"]) === "FARGATE" || asArray(inputs["capacityProviderStrategies"]).length > 0;
   if (fargate) {
     const subnets = asArray(asRecord(inputs["networkConfiguration"])["subnets"]);
-    f.require(subnets.length > 0, "ecs-service-network", "InvalidParameterException", "a Fargate service needs networkConfiguration with subnets (awsvpc)");
+    f.require(
+      subnets.length > 0,
+      "ecs-service-network",
+      "InvalidParameterException",
+      "a Fargate service needs networkConfiguration with subnets (awsvpc)",
+    );
   }
   const desired = asNumber(inputs["desiredCount"]);
-  if (desired !== undefined) f.require(Number.isInteger(desired) && desired >= 0, "ecs-desired-count", "InvalidParameterException", `desiredCount ${desired} must be a non-negative integer`);
+  if (desired !== undefined)
+    f.require(
+      Number.isInteger(desired) && desired >= 0,
+      "ecs-desired-count",
+      "InvalidParameterException",
+      `desiredCount ${desired} must be a non-negative integer`,
+    );
   if (inputs["healthCheckGracePeriodSeconds"] !== undefined) {
-    f.require(asArray(inputs["loadBalancers"]).length > 0, "ecs-grace-without-lb", "InvalidParameterException", "healthCheckGracePeriodSeconds is only valid for a service with a load balancer");
+    f.require(
+      asArray(inputs["loadBalancers"]).length > 0,
+      "ecs-grace-without-lb",
+      "InvalidParameterException",
+      "healthCheckGracePeriodSeconds is only valid for a service with a load balancer",
+    );
   }
 }

@@ -32,7 +32,9 @@ interface StateInternals {
 function internals(): StateInternals {
   const state = stateModule as unknown as Partial<StateInternals>;
   if (typeof state.withLocalStorage !== "function" || typeof state.getStore !== "function") {
-    throw new Error("infra/sim: @pulumi/pulumi/runtime/state no longer exports withLocalStorage/getStore; update infra/sim/synth-runtime.ts for this SDK version");
+    throw new Error(
+      "infra/sim: @pulumi/pulumi/runtime/state no longer exports withLocalStorage/getStore; update infra/sim/synth-runtime.ts for this SDK version",
+    );
   }
   return state as StateInternals;
 }
@@ -93,7 +95,11 @@ export function installRecordingEngine(sink: Diagnostic[]): void {
         return;
       }
       const urn = req.getUrn();
-      sink.push({ severity: SEVERITIES[req.getSeverity()] ?? "info", message: req.getMessage(), urn: urn === "" ? undefined : urn });
+      sink.push({
+        severity: SEVERITIES[req.getSeverity()] ?? "info",
+        message: req.getMessage(),
+        urn: urn === "" ? undefined : urn,
+      });
       callback(null);
     },
     setRootResource(_req: unknown, callback: Callback): void {
@@ -156,7 +162,10 @@ function isSecretWrapper(value: unknown): value is { value: unknown } {
 }
 
 /** Plain values for the model, plus the top-level keys that carried a secret (they stay encrypted in real state). */
-export function unwrapSecrets(inputs: unknown): { readonly plain: Record<string, unknown>; readonly secretKeys: string[] } {
+export function unwrapSecrets(inputs: unknown): {
+  readonly plain: Record<string, unknown>;
+  readonly secretKeys: string[];
+} {
   const secretKeys = new Set<string>();
   const walk = (value: unknown, top: string | undefined): unknown => {
     if (isSecretWrapper(value)) {

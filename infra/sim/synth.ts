@@ -1,7 +1,29 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
-import { checkAccount, checkBehaviour, checkResource, effectiveTags, physicalName, simulateInvoke, simulateOutputs, type SimContext, type Violation } from "./aws-model";
-import { drainRuntime, installMockMonitor, installRecordingEngine, loggedErrorCount, withCheapStackTraces, withIsolatedRuntime, byUrn, mockUrn, providerDefaultTags, unwrapSecrets, type Diagnostic } from "./synth-runtime";
+import {
+  checkAccount,
+  checkBehaviour,
+  checkResource,
+  effectiveTags,
+  physicalName,
+  simulateInvoke,
+  simulateOutputs,
+  type SimContext,
+  type Violation,
+} from "./aws-model";
+import {
+  drainRuntime,
+  installMockMonitor,
+  installRecordingEngine,
+  loggedErrorCount,
+  withCheapStackTraces,
+  withIsolatedRuntime,
+  byUrn,
+  mockUrn,
+  providerDefaultTags,
+  unwrapSecrets,
+  type Diagnostic,
+} from "./synth-runtime";
 
 export type { Diagnostic };
 
@@ -55,7 +77,10 @@ export interface SynthResult {
 
 /** A program failed under simulation; `causes` holds every error the run produced. */
 export class SynthesisError extends Error {
-  constructor(readonly stackName: string, readonly causes: readonly unknown[]) {
+  constructor(
+    readonly stackName: string,
+    readonly causes: readonly unknown[],
+  ) {
     super(`synthesize ${stackName}: ${causes.map((c) => (c instanceof Error ? c.message : String(c))).join("; ")}`);
     this.name = "SynthesisError";
   }
@@ -84,10 +109,18 @@ class RecordingMonitor extends MockMonitor {
   }
 
   /** `Resource.get(...)` reads an existing resource: never protected, never a component. */
-  override readResource(req: Pick<RegisterRequest, "getType" | "getName" | "getParent">, callback: (err: unknown, response: unknown) => void): Promise<void> {
+  override readResource(
+    req: Pick<RegisterRequest, "getType" | "getName" | "getParent">,
+    callback: (err: unknown, response: unknown) => void,
+  ): Promise<void> {
     const no = (): boolean => false;
     this.pending = {
-      getType: () => req.getType(), getName: () => req.getName(), getParent: () => req.getParent(), getProtect: no, getRemote: no, getRetainondelete: no,
+      getType: () => req.getType(),
+      getName: () => req.getName(),
+      getParent: () => req.getParent(),
+      getProtect: no,
+      getRemote: no,
+      getRetainondelete: no,
       getDependenciesList: () => [],
     };
     return super.readResource(req, callback);
@@ -98,7 +131,10 @@ class RecordingMonitor extends MockMonitor {
  * Runs an inline Pulumi program in-process against the simulated AWS account and returns what it would create.
  * Each call has its own runtime state, so it can be called any number of times in one process.
  */
-export function synthesize(program: () => Promise<Record<string, unknown> | void> | Record<string, unknown> | void, options: SynthOptions): Promise<SynthResult> {
+export function synthesize(
+  program: () => Promise<Record<string, unknown> | void> | Record<string, unknown> | void,
+  options: SynthOptions,
+): Promise<SynthResult> {
   const isolated = (): Promise<SynthResult> => withIsolatedRuntime(() => run(program, options));
   return options.stackTraces === true ? isolated() : withCheapStackTraces(isolated);
 }
@@ -121,23 +157,37 @@ async function run(program: () => unknown, options: SynthOptions): Promise<Synth
       monitor.pending = undefined;
       try {
         if (req === undefined || req.getType() !== args.type || req.getName() !== args.name) {
-          throw new Error(`infra/sim: registration of ${args.type} ${args.name} arrived without its request; the SDK's MockMonitor changed`);
+          throw new Error(
+            `infra/sim: registration of ${args.type} ${args.name} arrived without its request; the SDK's MockMonitor changed`,
+          );
         }
         const urn = mockUrn(ctx.project, ctx.stack, req.getParent(), args.type, args.name);
         const { plain, secretKeys } = unwrapSecrets(args.inputs);
         const isResource = args.custom === true || req.getRemote();
         const defaultTags = tagsOfProvider(args.provider ?? "");
         const name = isResource ? physicalName(args.type, args.name, plain, urn) : undefined;
-        const simulated = isResource ? simulateOutputs(args.type, args.name, plain, ctx, { seed: urn, defaultTags }) : { id: undefined, outputs: {} };
+        const simulated = isResource
+          ? simulateOutputs(args.type, args.name, plain, ctx, { seed: urn, defaultTags })
+          : { id: undefined, outputs: {} };
         // A read (`.get`) or an import names the AWS id itself.
         const sim = args.id !== undefined && args.id !== "" ? { ...simulated, id: args.id } : simulated;
         if (args.type.startsWith("pulumi:providers:")) providers.set(urn, providerDefaultTags(plain));
         const tagged = plain["tags"] !== undefined || (defaultTags !== undefined && args.type.startsWith("aws:"));
         records.push({
-          type: args.type, name: args.name, urn, parent: req.getParent() === "" ? undefined : req.getParent(), id: sim.id,
-          custom: args.custom === true, remote: req.getRemote(), protect: req.getProtect(), retainOnDelete: req.getRetainondelete(),
+          type: args.type,
+          name: args.name,
+          urn,
+          parent: req.getParent() === "" ? undefined : req.getParent(),
+          id: sim.id,
+          custom: args.custom === true,
+          remote: req.getRemote(),
+          protect: req.getProtect(),
+          retainOnDelete: req.getRetainondelete(),
           dependencies: [...req.getDependenciesList()].sort(),
-          provider: args.provider ?? "", physicalName: name, inputs: plain, secretInputs: secretKeys,
+          provider: args.provider ?? "",
+          physicalName: name,
+          inputs: plain,
+          secretInputs: secretKeys,
           effectiveTags: tagged ? effectiveTags(plain, defaultTags) : undefined,
           outputs: sim.outputs,
         });
@@ -187,8 +237,11 @@ async function run(program: () => unknown, options: SynthOptions): Promise<Synth
   if (errors.length > 0) throw new SynthesisError(ctx.stack, [...new Set(errors)]);
 
   records.sort(byUrn);
-  const violations = records.filter((r) => r.custom || r.remote).flatMap((r) =>
-    checkResource(r.type, r.name, r.inputs, r.physicalName, { defaultTags: tagsOfProvider(r.provider) }));
+  const violations = records
+    .filter((r) => r.custom || r.remote)
+    .flatMap((r) =>
+      checkResource(r.type, r.name, r.inputs, r.physicalName, { defaultTags: tagsOfProvider(r.provider) }),
+    );
   violations.push(...checkAccount(records.filter((r) => r.custom).map((r) => ({ ...r, stack: ctx.stack }))));
   violations.push(...checkBehaviour(records.filter((r) => r.custom)));
   return { resources: records, outputs, violations, invokes: [...invokes].sort(), diagnostics };

@@ -48,7 +48,9 @@ export class TenantBootstrap extends pulumi.ComponentResource {
       {
         // The shared task runner may pass only roles under this path.
         path: bootstrapRolePath(ctx.spec.env),
-        assumeRolePolicy: JSON.stringify(ecsTasksTrustPolicy({ partition, region: shared.region, accountId: shared.accountId })),
+        assumeRolePolicy: JSON.stringify(
+          ecsTasksTrustPolicy({ partition, region: shared.region, accountId: shared.accountId }),
+        ),
         description: `tenantctl database bootstrap of ${names.label}`,
         tags,
       },
@@ -67,12 +69,17 @@ export class TenantBootstrap extends pulumi.ComponentResource {
     return role;
   }
 
-  private createTaskDefinition(ctx: TenantContext, args: TenantBootstrapArgs, taskRole: aws.iam.Role): aws.ecs.TaskDefinition {
+  private createTaskDefinition(
+    ctx: TenantContext,
+    args: TenantBootstrapArgs,
+    taskRole: aws.iam.Role,
+  ): aws.ecs.TaskDefinition {
     const db = args.database;
     const definitions = pulumi
       .all([db.address, db.port, db.masterSecretArn, args.appDbSecretArn])
       .apply(([dbHost, dbPort, masterSecretArn, appDbSecretArn]) =>
-        bootstrapContainerDefinitions(ctx, { dbHost, dbPort, masterSecretArn, appDbSecretArn }));
+        bootstrapContainerDefinitions(ctx, { dbHost, dbPort, masterSecretArn, appDbSecretArn }),
+      );
     return new aws.ecs.TaskDefinition(
       ctx.names.bootstrapTaskDefinition,
       {
@@ -92,19 +99,25 @@ export class TenantBootstrap extends pulumi.ComponentResource {
    * database address), which is exactly when migrations or the app role may need work; otherwise it stays put.
    * A failed task fails this resource, and the service (which depends on it) is not touched.
    */
-  private createInvocation(ctx: TenantContext, args: TenantBootstrapArgs, taskDefinition: aws.ecs.TaskDefinition): aws.lambda.Invocation {
-    const input = pulumi.all([taskDefinition.arn, args.securityGroupId]).apply(([taskDefinitionArn, securityGroupId]) => {
-      const event: TaskRunnerEvent = {
-        cluster: ctx.shared.clusterArn,
-        taskDefinition: taskDefinitionArn,
-        subnets: [...ctx.shared.privateSubnetIds],
-        securityGroups: [securityGroupId],
-        containerName: BOOTSTRAP_CONTAINER_NAME,
-        logGroupName: ctx.shared.logGroupName,
-        logStreamPrefix: ctx.names.logStreamPrefix,
-      };
-      return JSON.stringify(event);
-    });
+  private createInvocation(
+    ctx: TenantContext,
+    args: TenantBootstrapArgs,
+    taskDefinition: aws.ecs.TaskDefinition,
+  ): aws.lambda.Invocation {
+    const input = pulumi
+      .all([taskDefinition.arn, args.securityGroupId])
+      .apply(([taskDefinitionArn, securityGroupId]) => {
+        const event: TaskRunnerEvent = {
+          cluster: ctx.shared.clusterArn,
+          taskDefinition: taskDefinitionArn,
+          subnets: [...ctx.shared.privateSubnetIds],
+          securityGroups: [securityGroupId],
+          containerName: BOOTSTRAP_CONTAINER_NAME,
+          logGroupName: ctx.shared.logGroupName,
+          logStreamPrefix: ctx.names.logStreamPrefix,
+        };
+        return JSON.stringify(event);
+      });
     return new aws.lambda.Invocation(
       ctx.names.bootstrapInvocation,
       {

@@ -43,7 +43,9 @@ export interface KeyValue {
 
 // Sorted so the same spec always serialises to the same task definition.
 const sortedEnv = (env: Record<string, string>): KeyValue[] =>
-  Object.keys(env).sort().map((name) => ({ name, value: env[name] ?? "" }));
+  Object.keys(env)
+    .sort()
+    .map((name) => ({ name, value: env[name] ?? "" }));
 
 /**
  * What the app reads at start (see app/src/config.ts). Secret ARNs only: the task role reads the values at runtime,
@@ -71,7 +73,8 @@ export function containerEnvironment(ctx: TenantContext, values: ContainerRuntim
  */
 function identityEnvironment(ctx: TenantContext, values: ContainerRuntimeValues): Record<string, string> {
   if (ctx.runtimeIdentity) {
-    if (values.identitySecretArn === undefined) throw new Error(`containerEnvironment: ${ctx.names.label} needs its identity secret ARN`);
+    if (values.identitySecretArn === undefined)
+      throw new Error(`containerEnvironment: ${ctx.names.label} needs its identity secret ARN`);
     return { TENANT_ID: ctx.names.component, TENANT_IDENTITY_SECRET_ARN: values.identitySecretArn };
   }
   return {

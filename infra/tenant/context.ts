@@ -52,18 +52,24 @@ export function partitionOf(arn: string): string {
 export function tenantContext(spec: TenantSpec, shared: SharedOutputs): TenantContext {
   const problems: string[] = [];
   if (spec.env !== shared.env) {
-    problems.push(`env: ${JSON.stringify(spec.env)} does not match the shared stack's env (allowed: ${JSON.stringify(shared.env)})`);
+    problems.push(
+      `env: ${JSON.stringify(spec.env)} does not match the shared stack's env (allowed: ${JSON.stringify(shared.env)})`,
+    );
   }
   const loadBalancer = shared.loadBalancers.find((lb) => lb.id === spec.loadBalancer);
   if (loadBalancer === undefined) {
-    problems.push(`loadBalancer: ${JSON.stringify(spec.loadBalancer)} is not in the shared stack ` +
-      `(allowed: ${shared.loadBalancers.map((lb) => lb.id).join(", ")})`);
+    problems.push(
+      `loadBalancer: ${JSON.stringify(spec.loadBalancer)} is not in the shared stack ` +
+        `(allowed: ${shared.loadBalancers.map((lb) => lb.id).join(", ")})`,
+    );
   }
   const isSlot = spec.slot === true;
   const host = isSlot && spec.tenantId !== undefined ? slotHost(spec.tenantId) : tenantHost(spec, shared.baseDomain);
   if (host.length > HOST_HEADER_MAX_LENGTH) {
-    problems.push(`slug: host ${JSON.stringify(host)} has ${host.length} characters ` +
-      `(allowed: at most ${HOST_HEADER_MAX_LENGTH} in a listener rule's host-header)`);
+    problems.push(
+      `slug: host ${JSON.stringify(host)} has ${host.length} characters ` +
+        `(allowed: at most ${HOST_HEADER_MAX_LENGTH} in a listener rule's host-header)`,
+    );
   }
   if (problems.length > 0 || loadBalancer === undefined) throw new SpecSharedMismatchError(problems);
   return {

@@ -10,13 +10,13 @@ import { TENANT_SECRET_RECOVERY_DAYS } from "./secrets";
 export type IdentityDocument =
   | { readonly state: "unassigned"; readonly tenantId: string }
   | {
-    readonly state: "assigned";
-    readonly tenantId: string;
-    readonly slug: string;
-    readonly displayName: string;
-    readonly primaryColor: string;
-    readonly logoUrl?: string;
-  };
+      readonly state: "assigned";
+      readonly tenantId: string;
+      readonly slug: string;
+      readonly displayName: string;
+      readonly primaryColor: string;
+      readonly logoUrl?: string;
+    };
 
 /** Pure, so tests check both states without Pulumi; keys in a fixed order so the same spec gives the same text. */
 export function identityDocument(spec: TenantSpec): IdentityDocument {

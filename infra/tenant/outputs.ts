@@ -26,8 +26,20 @@ export interface TenantOutputs {
 }
 
 export const TENANT_OUTPUT_KEYS: readonly (keyof TenantOutputs)[] = [
-  "url", "host", "spec", "image", "databaseIdentifier", "databaseEndpoint", "databaseSecretArn", "adminTokenSecretArn",
-  "finalSnapshotIdentifier", "listenerPriority", "loadBalancer", "clusterName", "serviceName", "targetGroupArn",
+  "url",
+  "host",
+  "spec",
+  "image",
+  "databaseIdentifier",
+  "databaseEndpoint",
+  "databaseSecretArn",
+  "adminTokenSecretArn",
+  "finalSnapshotIdentifier",
+  "listenerPriority",
+  "loadBalancer",
+  "clusterName",
+  "serviceName",
+  "targetGroupArn",
 ];
 
 /** Recovers the spec from a stack's raw `spec` output (as the Automation API returns it), validated again. */

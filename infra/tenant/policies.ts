@@ -44,7 +44,9 @@ export function ecsTasksTrustPolicy(scope: TrustScope): PolicyDocument {
 
 /** Read access to exactly the given secrets (this tenant's), nothing listed by wildcard. */
 export function readSecretsPolicy(secretArns: readonly string[]): PolicyDocument {
-  const problem = secretArns.find((arn) => !/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[^*?]+$/.test(arn));
+  const problem = secretArns.find(
+    (arn) => !/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[^*?]+$/.test(arn),
+  );
   if (problem !== undefined || secretArns.length === 0) {
     throw new Error(`readSecretsPolicy: ${JSON.stringify(problem ?? secretArns)} is not a list of exact secret ARNs`);
   }

@@ -41,7 +41,9 @@ export function tenantProgram(
 ): () => Promise<TenantStackOutputs> {
   const adopt = options.adoptAdminTokenSecret;
   if (adopt !== undefined && adopt.arn !== spec.adoptedAdminTokenSecretArn) {
-    throw new Error(`adoptAdminTokenSecret ${adopt.arn} must be recorded in the spec (adoptedAdminTokenSecretArn is ${spec.adoptedAdminTokenSecretArn ?? "unset"})`);
+    throw new Error(
+      `adoptAdminTokenSecret ${adopt.arn} must be recorded in the spec (adoptedAdminTokenSecretArn is ${spec.adoptedAdminTokenSecretArn ?? "unset"})`,
+    );
   }
   return async () => {
     const ctx = tenantContext(spec, shared);
@@ -57,7 +59,9 @@ function buildTenant(ctx: TenantContext, options: TenantProgramOptions): TenantS
     forceDelete: options.forceDeleteSecrets === true,
   });
   // Only pool-born tenants: a tenant from before the pool gets no new resource (its preview shows no change).
-  const identity = ctx.runtimeIdentity ? new TenantIdentity(name, { context: ctx, forceDelete: options.forceDeleteSecrets === true }) : undefined;
+  const identity = ctx.runtimeIdentity
+    ? new TenantIdentity(name, { context: ctx, forceDelete: options.forceDeleteSecrets === true })
+    : undefined;
   const routing = new TenantRouting(name, { context: ctx });
   const database = new TenantDatabase(name, { context: ctx, clientSecurityGroupId: routing.serviceSecurityGroupId });
   const bootstrap = new TenantBootstrap(name, {
@@ -89,7 +93,9 @@ function buildTenant(ctx: TenantContext, options: TenantProgramOptions): TenantS
     databaseSecretArn: database.masterSecretArn,
     adminTokenSecretArn: secrets.adminTokenSecretArn,
     // Absent rather than undefined for previews: Pulumi warns about undefined stack outputs.
-    ...(ctx.names.finalSnapshotIdentifier === undefined ? {} : { finalSnapshotIdentifier: ctx.names.finalSnapshotIdentifier }),
+    ...(ctx.names.finalSnapshotIdentifier === undefined
+      ? {}
+      : { finalSnapshotIdentifier: ctx.names.finalSnapshotIdentifier }),
     listenerPriority: ctx.spec.listenerPriority,
     loadBalancer: ctx.loadBalancer.id,
     clusterName: ctx.shared.clusterName,

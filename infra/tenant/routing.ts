@@ -16,7 +16,13 @@ export const HEALTH_CHECK_PATH = "/readyz";
  * timeout), in after 2 successes (30 s), out after 3 failures (45 s). If every target of a group is unhealthy ALB
  * fails open and routes to all of them, so a database outage does not turn into a 503 from the balancer itself.
  */
-export const HEALTH_CHECK = { interval: 15, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3, matcher: "200" } as const;
+export const HEALTH_CHECK = {
+  interval: 15,
+  timeout: 5,
+  healthyThreshold: 2,
+  unhealthyThreshold: 3,
+  matcher: "200",
+} as const;
 /** Seconds ALB waits for in-flight requests before a target leaves; AWS's default of 300 stalls every deploy. */
 export const DEREGISTRATION_DELAY = { tenant: 30, preview: 5 } as const;
 

@@ -64,7 +64,9 @@ export class TenantSecrets extends pulumi.ComponentResource {
       // ignoring it on the import run keeps the import from failing on that one input (the next update sets it).
       {
         parent: this,
-        ...(args.importAdoptedSecret === true && adopted !== undefined ? { import: adopted, ignoreChanges: ["recoveryWindowInDays"] } : {}),
+        ...(args.importAdoptedSecret === true && adopted !== undefined
+          ? { import: adopted, ignoreChanges: ["recoveryWindowInDays"] }
+          : {}),
       },
     );
 
@@ -82,7 +84,11 @@ export class TenantSecrets extends pulumi.ComponentResource {
 
     const appDbSecret = new aws.secretsmanager.Secret(
       names.appDbSecret,
-      { description: `tenantctl database login of the app role of ${spec.env}/${names.component}`, recoveryWindowInDays, tags },
+      {
+        description: `tenantctl database login of the app role of ${spec.env}/${names.component}`,
+        recoveryWindowInDays,
+        tags,
+      },
       { parent: this },
     );
 

@@ -53,9 +53,14 @@ export class TenantService extends pulumi.ComponentResource {
    * The task role is what the app runs as: it can read this tenant's app-role and admin-token secrets and nothing
    * else (not the RDS master secret: only the bootstrap task's role can).
    */
-  private createRoles(ctx: TenantContext, args: TenantServiceArgs): { executionRole: aws.iam.Role; taskRole: aws.iam.Role } {
+  private createRoles(
+    ctx: TenantContext,
+    args: TenantServiceArgs,
+  ): { executionRole: aws.iam.Role; taskRole: aws.iam.Role } {
     const { names, tags, shared, partition } = ctx;
-    const trust = JSON.stringify(ecsTasksTrustPolicy({ partition, region: shared.region, accountId: shared.accountId }));
+    const trust = JSON.stringify(
+      ecsTasksTrustPolicy({ partition, region: shared.region, accountId: shared.accountId }),
+    );
     const executionRole = new aws.iam.Role(
       names.executionRole,
       { assumeRolePolicy: trust, description: `tenantctl ECS execution role of ${ctx.names.label}`, tags },
@@ -78,7 +83,10 @@ export class TenantService extends pulumi.ComponentResource {
         policy: pulumi
           .all([args.appDbSecretArn, args.adminTokenSecretArn, args.identitySecretArn])
           .apply(([appDb, adminToken, identity]) =>
-            JSON.stringify(readSecretsPolicy(identity === undefined ? [appDb, adminToken] : [appDb, adminToken, identity]))),
+            JSON.stringify(
+              readSecretsPolicy(identity === undefined ? [appDb, adminToken] : [appDb, adminToken, identity]),
+            ),
+          ),
       },
       { parent: this },
     );
@@ -95,7 +103,8 @@ export class TenantService extends pulumi.ComponentResource {
     const definitions = pulumi
       .all([db.address, db.port, args.appDbSecretArn, args.adminTokenSecretArn, args.identitySecretArn])
       .apply(([dbHost, dbPort, appDbSecretArn, adminTokenSecretArn, identitySecretArn]) =>
-        containerDefinitions(ctx, { dbHost, dbPort, appDbSecretArn, adminTokenSecretArn, identitySecretArn }));
+        containerDefinitions(ctx, { dbHost, dbPort, appDbSecretArn, adminTokenSecretArn, identitySecretArn }),
+      );
     return new aws.ecs.TaskDefinition(
       ctx.names.taskDefinition,
       {
@@ -110,7 +119,11 @@ export class TenantService extends pulumi.ComponentResource {
     );
   }
 
-  private createService(ctx: TenantContext, args: TenantServiceArgs, taskDefinition: aws.ecs.TaskDefinition): aws.ecs.Service {
+  private createService(
+    ctx: TenantContext,
+    args: TenantServiceArgs,
+    taskDefinition: aws.ecs.TaskDefinition,
+  ): aws.ecs.Service {
     return new aws.ecs.Service(
       ctx.names.service,
       {
@@ -124,7 +137,9 @@ export class TenantService extends pulumi.ComponentResource {
           securityGroups: [args.securityGroupId],
           assignPublicIp: false,
         },
-        loadBalancers: [{ targetGroupArn: args.targetGroupArn, containerName: CONTAINER_NAME, containerPort: CONTAINER_PORT }],
+        loadBalancers: [
+          { targetGroupArn: args.targetGroupArn, containerName: CONTAINER_NAME, containerPort: CONTAINER_PORT },
+        ],
         healthCheckGracePeriodSeconds: HEALTH_CHECK_GRACE_SECONDS,
         deploymentCircuitBreaker: { enable: true, rollback: true },
         // A one-task tier must start the new task before stopping the old one, or every deploy is an outage.

@@ -58,7 +58,8 @@ export interface SmokeReport {
 class StepFailed extends Error {}
 
 function parse<T>(r: CliResult, what: string): T {
-  if (r.code !== 0) throw new StepFailed(`${what} exited ${String(r.code)}: ${r.stderr.trim().split("\n").slice(-3).join(" | ")}`);
+  if (r.code !== 0)
+    throw new StepFailed(`${what} exited ${String(r.code)}: ${r.stderr.trim().split("\n").slice(-3).join(" | ")}`);
   return JSON.parse(r.stdout) as T;
 }
 
@@ -86,11 +87,33 @@ export async function runSmoke(deps: SmokeDeps, o: SmokeOptions): Promise<SmokeR
   try {
     await step("shared up", async () => {
       sharedCreated = true; // even a failed up may have created resources
-      parse(await deps.tenantctl(["shared", "up", ...envFlags, ...o.sharedConfig.flatMap((c) => ["--config", c]), "--json"]), "shared up");
+      parse(
+        await deps.tenantctl([
+          "shared",
+          "up",
+          ...envFlags,
+          ...o.sharedConfig.flatMap((c) => ["--config", c]),
+          "--json",
+        ]),
+        "shared up",
+      );
     });
     const url = await step("provision tenant", async () => {
       tenantProvisioned = true;
-      const doc = parse<{ url: string }>(await deps.tenantctl(["provision", "tenant", o.slug, ...envFlags, "--tier", "basic", "--display-name", "Smoke test", "--json"]), "provision");
+      const doc = parse<{ url: string }>(
+        await deps.tenantctl([
+          "provision",
+          "tenant",
+          o.slug,
+          ...envFlags,
+          "--tier",
+          "basic",
+          "--display-name",
+          "Smoke test",
+          "--json",
+        ]),
+        "provision",
+      );
       return doc.url;
     });
     await step("/readyz answers 200 over HTTPS", async () => {
@@ -104,7 +127,8 @@ export async function runSmoke(deps: SmokeDeps, o: SmokeOptions): Promise<SmokeR
         } catch (error: unknown) {
           last = error instanceof Error ? error.message : String(error);
         }
-        if (Date.now() >= deadline) throw new StepFailed(`${url}/readyz not ready after ${o.readyTimeoutMs} ms (last: ${last})`);
+        if (Date.now() >= deadline)
+          throw new StepFailed(`${url}/readyz not ready after ${o.readyTimeoutMs} ms (last: ${last})`);
         await deps.sleep(o.pollMs);
       }
     });
@@ -112,7 +136,8 @@ export async function runSmoke(deps: SmokeDeps, o: SmokeOptions): Promise<SmokeR
       const token = await deps.adminToken(o.slug, o.env);
       const name = `smoke-${o.env}-${Date.now()}`;
       const created = await deps.https("POST", `${url}/api/items`, { token, body: { name } });
-      if (created.status !== 201) throw new StepFailed(`POST /api/items answered ${created.status}: ${created.body.slice(0, 200)}`);
+      if (created.status !== 201)
+        throw new StepFailed(`POST /api/items answered ${created.status}: ${created.body.slice(0, 200)}`);
       const id = (JSON.parse(created.body) as { id?: unknown }).id;
       const read = await deps.https("GET", `${url}/api/items/${String(id)}`);
       if (read.status !== 200 || (JSON.parse(read.body) as { name?: unknown }).name !== name) {
@@ -121,7 +146,9 @@ export async function runSmoke(deps: SmokeDeps, o: SmokeOptions): Promise<SmokeR
     });
     tornDown = await step("teardown tenant", async () => {
       const doc = parse<{ finalSnapshotIdentifier: string | null; archive: string }>(
-        await deps.tenantctl(["teardown", "tenant", o.slug, ...envFlags, "--yes", "--force-delete-secrets", "--json"]), "teardown");
+        await deps.tenantctl(["teardown", "tenant", o.slug, ...envFlags, "--yes", "--force-delete-secrets", "--json"]),
+        "teardown",
+      );
       tenantProvisioned = false;
       return doc;
     });
@@ -147,7 +174,15 @@ export async function runSmoke(deps: SmokeDeps, o: SmokeOptions): Promise<SmokeR
     };
     if (tenantProvisioned) {
       await attempt("cleanup: teardown tenant", `tenant ${o.slug} in env ${o.env}`, async () => {
-        const r = await deps.tenantctl(["teardown", "tenant", o.slug, ...envFlags, "--yes", "--force-delete-secrets", "--json"]);
+        const r = await deps.tenantctl([
+          "teardown",
+          "tenant",
+          o.slug,
+          ...envFlags,
+          "--yes",
+          "--force-delete-secrets",
+          "--json",
+        ]);
         // Exit 3: the provision failed before its stack existed, so there is nothing to tear down.
         if (r.code !== 3) tornDown = parse(r, "teardown");
       });
@@ -157,10 +192,21 @@ export async function runSmoke(deps: SmokeDeps, o: SmokeOptions): Promise<SmokeR
       await attempt("cleanup: delete final snapshot", `DB snapshot ${snapshot}`, () => deps.deleteSnapshot(snapshot));
     }
     const archive = tornDown?.archive;
-    if (archive !== undefined) await attempt("cleanup: remove state archive", `state archive ${archive}`, () => deps.removeArchive(archive));
+    if (archive !== undefined)
+      await attempt("cleanup: remove state archive", `state archive ${archive}`, () => deps.removeArchive(archive));
     if (sharedCreated) {
       await attempt("cleanup: shared down", `shared stack ${o.env}`, async () => {
-        parse(await deps.tenantctl(["shared", "down", ...envFlags, "--yes", ...o.sharedConfig.flatMap((c) => ["--config", c]), "--json"]), "shared down");
+        parse(
+          await deps.tenantctl([
+            "shared",
+            "down",
+            ...envFlags,
+            "--yes",
+            ...o.sharedConfig.flatMap((c) => ["--config", c]),
+            "--json",
+          ]),
+          "shared down",
+        );
       });
     }
   }

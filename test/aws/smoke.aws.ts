@@ -13,13 +13,21 @@ import { runSmoke, type CliResult, type SmokeDeps } from "./smoke-orchestration"
 const ROOT = join(__dirname, "..", "..");
 const run = promisify(execFile);
 
-const hasCredentials = ["AWS_ACCESS_KEY_ID", "AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"]
-  .some((k) => (process.env[k] ?? "") !== "");
+const hasCredentials = [
+  "AWS_ACCESS_KEY_ID",
+  "AWS_PROFILE",
+  "AWS_WEB_IDENTITY_TOKEN_FILE",
+  "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+  "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+].some((k) => (process.env[k] ?? "") !== "");
 const enabled = process.env.TENANTCTL_AWS_SMOKE === "1" && hasCredentials;
 
 function tenantctl(args: readonly string[]): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, "bin", "tenantctl.js"), ...args], { env: process.env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [join(ROOT, "bin", "tenantctl.js"), ...args], {
+      env: process.env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -41,7 +49,11 @@ const deps: SmokeDeps = {
   async https(method, url, options = {}) {
     const headers: Record<string, string> = { "content-type": "application/json" };
     if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
-    const res = await fetch(url, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+    const res = await fetch(url, {
+      method,
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    });
     return { status: res.status, body: await res.text() };
   },
   async adminToken(slug, env) {
@@ -50,7 +62,16 @@ const deps: SmokeDeps = {
     return aws("secretsmanager", "get-secret-value", "--secret-id", arn, "--query", "SecretString", "--output", "text");
   },
   async snapshotExists(id) {
-    const out = await aws("rds", "describe-db-snapshots", "--db-snapshot-identifier", id, "--query", "DBSnapshots[0].Status", "--output", "text").catch(() => "");
+    const out = await aws(
+      "rds",
+      "describe-db-snapshots",
+      "--db-snapshot-identifier",
+      id,
+      "--query",
+      "DBSnapshots[0].Status",
+      "--output",
+      "text",
+    ).catch(() => "");
     return out !== "" && out !== "None";
   },
   async deleteSnapshot(id) {
@@ -72,12 +93,21 @@ describeSmoke("AWS smoke: shared up, provision, HTTPS /readyz, one item, teardow
     const baseDomain = process.env.TENANTCTL_SMOKE_BASE_DOMAIN;
     const zone = process.env.TENANTCTL_SMOKE_HOSTED_ZONE_ID;
     if (baseDomain === undefined || zone === undefined) {
-      throw new Error("set TENANTCTL_SMOKE_BASE_DOMAIN and TENANTCTL_SMOKE_HOSTED_ZONE_ID (a Route 53 zone of that domain): see docs/smoke.md");
+      throw new Error(
+        "set TENANTCTL_SMOKE_BASE_DOMAIN and TENANTCTL_SMOKE_HOSTED_ZONE_ID (a Route 53 zone of that domain): see docs/smoke.md",
+      );
     }
     const env = `smk${randomBytes(4).toString("hex").slice(0, 6)}`;
     const report = await runSmoke(deps, {
-      env, slug: "smoke", sharedConfig: [`aws:region=${process.env.AWS_REGION ?? "us-east-1"}`, `baseDomain=${env}.${baseDomain}`, `hostedZoneId=${zone}`],
-      readyTimeoutMs: 30 * 60_000, pollMs: 15_000,
+      env,
+      slug: "smoke",
+      sharedConfig: [
+        `aws:region=${process.env.AWS_REGION ?? "us-east-1"}`,
+        `baseDomain=${env}.${baseDomain}`,
+        `hostedZoneId=${zone}`,
+      ],
+      readyTimeoutMs: 30 * 60_000,
+      pollMs: 15_000,
     });
     process.stderr.write(`${JSON.stringify(report, null, 2)}\n`);
     expect(report.leftovers).toEqual([]);
@@ -87,6 +117,7 @@ describeSmoke("AWS smoke: shared up, provision, HTTPS /readyz, one item, teardow
 
 if (!enabled) {
   describe("AWS smoke", () => {
-    it.skip("skipped: set TENANTCTL_AWS_SMOKE=1 and provide AWS credentials (AWS_PROFILE, keys, SSO or a role) to run it", () => undefined);
+    it.skip("skipped: set TENANTCTL_AWS_SMOKE=1 and provide AWS credentials (AWS_PROFILE, keys, SSO or a role) to run it", () =>
+      undefined);
   });
 }

@@ -30,7 +30,20 @@ describe("every command refuses bad input: its exit code, one line, byte-identic
   const env = e2eEnv(backend);
 
   beforeAll(async () => {
-    expect((await tenantctl(cwd, env, ["shared", "up", "--env", "dev", "--config", `imageUri=${IMAGE}`, "--config", `hostedZoneId=${ZONE_ID}`])).code).toBe(0);
+    expect(
+      (
+        await tenantctl(cwd, env, [
+          "shared",
+          "up",
+          "--env",
+          "dev",
+          "--config",
+          `imageUri=${IMAGE}`,
+          "--config",
+          `hostedZoneId=${ZONE_ID}`,
+        ])
+      ).code,
+    ).toBe(0);
     expect((await tenantctl(cwd, env, ["provision", "tenant", "acme", "--yes"])).code).toBe(0);
   });
 
@@ -53,8 +66,16 @@ describe("every command refuses bad input: its exit code, one line, byte-identic
           jsonOk = false;
         }
       }
-      if (r.code !== (bad.code ?? 2) || lines.length !== 1 || !lines[0]?.startsWith("error: ") || !bad.expect.test(r.stderr) || !jsonOk) {
-        failures.push(`${JSON.stringify(bad.argv)}${bad.backendUrl === undefined ? "" : ` [${bad.backendUrl}]`} → exit ${r.code}, stderr ${JSON.stringify(r.stderr.slice(0, 300))}, stdout ${JSON.stringify(r.stdout.slice(0, 120))}`);
+      if (
+        r.code !== (bad.code ?? 2) ||
+        lines.length !== 1 ||
+        !lines[0]?.startsWith("error: ") ||
+        !bad.expect.test(r.stderr) ||
+        !jsonOk
+      ) {
+        failures.push(
+          `${JSON.stringify(bad.argv)}${bad.backendUrl === undefined ? "" : ` [${bad.backendUrl}]`} → exit ${r.code}, stderr ${JSON.stringify(r.stderr.slice(0, 300))}, stdout ${JSON.stringify(r.stdout.slice(0, 120))}`,
+        );
       }
     });
     expect(failures).toEqual([]);

@@ -11,15 +11,26 @@ import { publishDnsRecords, seedCertificate } from "../support/standin-dns";
 import { tempDir } from "./support/memory-io";
 import { e2eEnv, IMAGE, json, tenantctl } from "./support/e2e";
 
-interface UpDoc { outputs: { certificateArn: string; certificateValidationRecords: { domainName: string; name: string; type: string; value: string }[] } }
+interface UpDoc {
+  outputs: {
+    certificateArn: string;
+    certificateValidationRecords: { domainName: string; name: string; type: string; value: string }[];
+  };
+}
 
 function sandbox() {
   const cwd = tempDir("tenantctl-cert-");
   const backend = join(cwd, "backend");
   mkdirSync(backend);
   const env = e2eEnv(backend);
-  const httpsListeners = () => accountResources(backend).filter((r) => r.type.endsWith("/listener:Listener") && r.inputs.protocol === "HTTPS");
-  return { backend, httpsListeners, run: (...args: string[]) => tenantctl(cwd, env, ["shared", "up", "--env", "dev", "--config", `imageUri=${IMAGE}`, ...args]) };
+  const httpsListeners = () =>
+    accountResources(backend).filter((r) => r.type.endsWith("/listener:Listener") && r.inputs.protocol === "HTTPS");
+  return {
+    backend,
+    httpsListeners,
+    run: (...args: string[]) =>
+      tenantctl(cwd, env, ["shared", "up", "--env", "dev", "--config", `imageUri=${IMAGE}`, ...args]),
+  };
 }
 
 const DOMAINS = ["*.dev.tenants.example.com", "*.preview.dev.tenants.example.com"];
@@ -31,15 +42,26 @@ describe("the shared certificate without a hosted zone (DNS elsewhere)", () => {
     const r = await box.run();
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/Publish these records in the DNS of the base domain/);
-    expect(r.stderr).toMatch(/\*\.dev\.tenants\.example\.com .*_[0-9a-f]{32}\.dev\.tenants\.example\.com\. .*CNAME .*acm-validations\.aws\./);
-    expect(r.stderr).toMatch(/waiting for ACM Certificate \(arn:aws:acm:us-east-1:123456789012:certificate\/[0-9a-f-]+\) to be issued: timeout/);
+    expect(r.stderr).toMatch(
+      /\*\.dev\.tenants\.example\.com .*_[0-9a-f]{32}\.dev\.tenants\.example\.com\. .*CNAME .*acm-validations\.aws\./,
+    );
+    expect(r.stderr).toMatch(
+      /waiting for ACM Certificate \(arn:aws:acm:us-east-1:123456789012:certificate\/[0-9a-f-]+\) to be issued: timeout/,
+    );
     expect(box.httpsListeners()).toEqual([]);
   });
 
   it("once the records are published, the same command completes with the certificate issued", async () => {
     const certificate = accountResources(box.backend).find((r) => r.type === "aws:acm/certificate:Certificate");
-    const options = certificate?.outputs.domainValidationOptions as { resourceRecordName: string; resourceRecordType: string; resourceRecordValue: string }[];
-    publishDnsRecords(box.backend, options.map((o) => ({ name: o.resourceRecordName, type: o.resourceRecordType, value: o.resourceRecordValue })));
+    const options = certificate?.outputs.domainValidationOptions as {
+      resourceRecordName: string;
+      resourceRecordType: string;
+      resourceRecordValue: string;
+    }[];
+    publishDnsRecords(
+      box.backend,
+      options.map((o) => ({ name: o.resourceRecordName, type: o.resourceRecordType, value: o.resourceRecordValue })),
+    );
     const r = await box.run("--json");
     expect({ code: r.code, stderr: r.stderr }).toMatchObject({ code: 0 });
     const doc = json<UpDoc>(r);
@@ -62,7 +84,11 @@ describe("the shared certificate given as certificateArn", () => {
     const r = await box.run("--config", `certificateArn=${arn}`, "--json");
     expect({ code: r.code, stderr: r.stderr }).toMatchObject({ code: 0 });
     expect(box.httpsListeners().map((l) => l.inputs.certificateArn)).toEqual([arn]);
-    expect(accountResources(box.backend).filter((r) => r.type === "aws:acm/certificate:Certificate" && r.stack !== "outside/operator")).toEqual([]);
+    expect(
+      accountResources(box.backend).filter(
+        (r) => r.type === "aws:acm/certificate:Certificate" && r.stack !== "outside/operator",
+      ),
+    ).toEqual([]);
   });
 
   it("a certificate still pending validation is refused by ELBv2 (UnsupportedCertificate)", async () => {
@@ -70,7 +96,9 @@ describe("the shared certificate given as certificateArn", () => {
     const arn = seedCertificate(box.backend, DOMAINS, true);
     const r = await box.run("--config", `certificateArn=${arn}`);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`UnsupportedCertificate: The certificate '${arn}' must have a fully-qualified domain name, a supported signature, and a supported key size.`);
+    expect(r.stderr).toContain(
+      `UnsupportedCertificate: The certificate '${arn}' must have a fully-qualified domain name, a supported signature, and a supported key size.`,
+    );
   });
 
   it("a certificate the account does not hold is CertificateNotFound", async () => {

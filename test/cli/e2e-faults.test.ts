@@ -9,7 +9,11 @@ import { join } from "node:path";
 import { tempDir } from "./support/memory-io";
 import { e2eEnv, IMAGE, json, tenantctl, ZONE_ID } from "./support/e2e";
 
-interface ApplyDoc { tenant: string; listenerPriority: number; resourceChanges: Record<string, number> }
+interface ApplyDoc {
+  tenant: string;
+  listenerPriority: number;
+  resourceChanges: Record<string, number>;
+}
 
 describe("concurrency and faults end to end", () => {
   const cwd = tempDir("tenantctl-e2e-faults-");
@@ -19,7 +23,20 @@ describe("concurrency and faults end to end", () => {
   const run = (args: string[], extra: NodeJS.ProcessEnv = {}) => tenantctl(cwd, { ...env, ...extra }, args);
 
   beforeAll(async () => {
-    expect((await run(["shared", "up", "--env", "dev", "--config", `imageUri=${IMAGE}`, "--config", `hostedZoneId=${ZONE_ID}`])).code).toBe(0);
+    expect(
+      (
+        await run([
+          "shared",
+          "up",
+          "--env",
+          "dev",
+          "--config",
+          `imageUri=${IMAGE}`,
+          "--config",
+          `hostedZoneId=${ZONE_ID}`,
+        ])
+      ).code,
+    ).toBe(0);
   });
 
   it("two tenants provisioned at once get distinct listener priorities", async () => {
@@ -31,8 +48,13 @@ describe("concurrency and faults end to end", () => {
     const pa = json<ApplyDoc>(a).listenerPriority;
     const pb = json<ApplyDoc>(b).listenerPriority;
     expect(pa).not.toBe(pb);
-    const list = json<{ tenants: { slug: string; listenerPriority: number }[] }>(await run(["list", "tenants", "--json"]));
-    expect(list.tenants.map((t) => [t.slug, t.listenerPriority])).toEqual([["alpha", pa], ["bravo", pb]]);
+    const list = json<{ tenants: { slug: string; listenerPriority: number }[] }>(
+      await run(["list", "tenants", "--json"]),
+    );
+    expect(list.tenants.map((t) => [t.slug, t.listenerPriority])).toEqual([
+      ["alpha", pa],
+      ["bravo", pb],
+    ]);
   });
 
   it("a failing resource exits 1 naming the resource and AWS's error; a rerun converges", async () => {
@@ -58,7 +80,11 @@ describe("concurrency and faults end to end", () => {
     const locked = await run(["provision", "tenant", "delta", "--json"]);
     expect(locked.code).toBe(4);
     const user = `${userInfo().username}@${hostname()}`;
-    expect(locked.stderr).toMatch(new RegExp(`stack dev-delta is locked by ${user.replace(/[.]/g, "\\.")} \\(pid \\d+\\) since \\d{4}-\\d\\d-\\d\\dT`));
+    expect(locked.stderr).toMatch(
+      new RegExp(
+        `stack dev-delta is locked by ${user.replace(/[.]/g, "\\.")} \\(pid \\d+\\) since \\d{4}-\\d\\d-\\d\\dT`,
+      ),
+    );
     expect(locked.stderr).toMatch(/pulumi cancel/);
     const doc = json<{ error: { exitCode: number; lockHolder: { who: string; since: string } } }>(locked);
     expect(doc.error).toMatchObject({ exitCode: 4, lockHolder: { who: user } });
@@ -75,10 +101,26 @@ describe("Ctrl-C end to end", () => {
   const env = e2eEnv(backend);
 
   it("cancels gracefully, says how to resume, and the rerun completes", async () => {
-    expect((await tenantctl(cwd, env, ["shared", "up", "--env", "dev", "--config", `imageUri=${IMAGE}`, "--config", `hostedZoneId=${ZONE_ID}`])).code).toBe(0);
+    expect(
+      (
+        await tenantctl(cwd, env, [
+          "shared",
+          "up",
+          "--env",
+          "dev",
+          "--config",
+          `imageUri=${IMAGE}`,
+          "--config",
+          `hostedZoneId=${ZONE_ID}`,
+        ])
+      ).code,
+    ).toBe(0);
     const { spawn } = await import("node:child_process");
     const { BIN } = await import("./support/e2e");
-    const child = spawn(process.execPath, [BIN, "provision", "tenant", "golf"], { cwd, env: { ...env, PULUMI_STANDIN_DELAY_MS: "1000" } });
+    const child = spawn(process.execPath, [BIN, "provision", "tenant", "golf"], {
+      cwd,
+      env: { ...env, PULUMI_STANDIN_DELAY_MS: "1000" },
+    });
     let stderr = "";
     let interrupted = false;
     child.stderr.on("data", (d: Buffer) => {

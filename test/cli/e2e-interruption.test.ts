@@ -17,7 +17,8 @@ const cwd = tempDir("tenantctl-e2e-interrupt-");
 const backend = join(cwd, "backend");
 mkdirSync(backend);
 const env = e2eEnv(backend);
-const run = (args: string[], extra: NodeJS.ProcessEnv = {}): Promise<Result> => tenantctl(cwd, { ...env, ...extra }, args);
+const run = (args: string[], extra: NodeJS.ProcessEnv = {}): Promise<Result> =>
+  tenantctl(cwd, { ...env, ...extra }, args);
 
 function lockFiles(stack: string): string[] {
   const dir = join(backend, ".pulumi", "locks", "organization", "tenantctl-tenants", stack);
@@ -28,13 +29,26 @@ function lockFiles(stack: string): string[] {
 function holdLock(stack: string): void {
   const dir = join(backend, ".pulumi", "locks", "organization", "tenantctl-tenants", stack);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "000000000000001-held-by-test.json"), JSON.stringify({ pid: process.pid, username: userInfo().username, hostname: hostname(), timestamp: new Date().toISOString() }));
+  writeFileSync(
+    join(dir, "000000000000001-held-by-test.json"),
+    JSON.stringify({
+      pid: process.pid,
+      username: userInfo().username,
+      hostname: hostname(),
+      timestamp: new Date().toISOString(),
+    }),
+  );
 }
 
 /** tenantctl in a process group of its own, as a terminal runs it; Ctrl-C = SIGINT to the whole group. */
 function inTerminal(args: string[], extra: NodeJS.ProcessEnv, interrupts: { when: RegExp }[]): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...env, ...extra }, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd,
+      env: { ...env, ...extra },
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     let next = 0;
@@ -65,12 +79,27 @@ function follow(command: string): void {
 const errorLines = (r: Result): string[] => r.stderr.split("\n").filter((l) => l.startsWith("error:"));
 
 beforeAll(async () => {
-  expect((await run(["shared", "up", "--env", "dev", "--config", `imageUri=${IMAGE}`, "--config", `hostedZoneId=${ZONE_ID}`])).code).toBe(0);
+  expect(
+    (
+      await run([
+        "shared",
+        "up",
+        "--env",
+        "dev",
+        "--config",
+        `imageUri=${IMAGE}`,
+        "--config",
+        `hostedZoneId=${ZONE_ID}`,
+      ])
+    ).code,
+  ).toBe(0);
 });
 
 describe("Ctrl-C", () => {
   it("once, to the whole process group: a graceful cancel that releases the lock; the printed resume converges", async () => {
-    const r = await inTerminal(["provision", "tenant", "hooli"], { PULUMI_STANDIN_DELAY_MS: "1000" }, [{ when: /creating aws:/ }]);
+    const r = await inTerminal(["provision", "tenant", "hooli"], { PULUMI_STANDIN_DELAY_MS: "1000" }, [
+      { when: /creating aws:/ },
+    ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/error: cancelled: .*dev-hooli/);
     expect(r.stderr).not.toMatch(/stopping dev-hooli now/);
@@ -91,9 +120,15 @@ describe("Ctrl-C", () => {
     );
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/stopping dev-piedpiper now/);
-    expect(errorLines(r)).toEqual([expect.stringMatching(/^error: the engine was stopped by a second Ctrl-C during the operation on dev-piedpiper: the stack is left locked/)]);
+    expect(errorLines(r)).toEqual([
+      expect.stringMatching(
+        /^error: the engine was stopped by a second Ctrl-C during the operation on dev-piedpiper: the stack is left locked/,
+      ),
+    ]);
     expect(lockFiles("dev-piedpiper")).toHaveLength(1);
-    expect(r.stderr).toMatch(/1\. release the stale lock of .*\(pid \d+\).*\(that process is gone\): \(cd .* && pulumi cancel --yes --stack dev-piedpiper\)/);
+    expect(r.stderr).toMatch(
+      /1\. release the stale lock of .*\(pid \d+\).*\(that process is gone\): \(cd .* && pulumi cancel --yes --stack dev-piedpiper\)/,
+    );
     expect(r.stderr).toMatch(/2\. rerun: tenantctl provision tenant piedpiper$/m);
     for (const command of printedCommands(r.stderr, /pulumi cancel/)) follow(command);
     expect(lockFiles("dev-piedpiper")).toEqual([]);
@@ -112,7 +147,9 @@ describe("an engine killed after AWS created a resource", () => {
       "error: the engine was killed by SIGKILL during the operation on dev-cyberdyne: the stack is left locked; 1 resource(s) may exist in AWS without being in its state",
     ]);
     expect(killed.stderr).not.toMatch(/Command was killed/);
-    const rds = accountResources(backend).filter((r) => r.type === "aws:rds/instance:Instance" && r.stack === "tenantctl-tenants/dev-cyberdyne");
+    const rds = accountResources(backend).filter(
+      (r) => r.type === "aws:rds/instance:Instance" && r.stack === "tenantctl-tenants/dev-cyberdyne",
+    );
     expect(rds).toHaveLength(1);
     expect(killed.stderr).toContain(`aws:rds/instance:Instance cyberdyne-db (in AWS: ${rds[0]?.physicalName})`);
     expect(killed.stderr).toMatch(/1\. release the stale lock of .* \(that process is gone\)/);
@@ -120,18 +157,30 @@ describe("an engine killed after AWS created a resource", () => {
     // The plain retry is refused (exit 4), calls the lock stale and repeats the same steps.
     const retry = await run(["provision", "tenant", "cyberdyne", "--yes"]);
     expect(retry.code).toBe(4);
-    expect(errorLines(retry)).toEqual([expect.stringMatching(/^error: stack dev-cyberdyne is locked by .* \(pid \d+\) .*a process that is gone: the lock is stale; 1 resource/)]);
+    expect(errorLines(retry)).toEqual([
+      expect.stringMatching(
+        /^error: stack dev-cyberdyne is locked by .* \(pid \d+\) .*a process that is gone: the lock is stale; 1 resource/,
+      ),
+    ]);
     const steps = printedCommands(retry.stderr, /pulumi (cancel|import)/);
     expect(steps).toEqual([
       expect.stringMatching(/&& pulumi cancel --yes --stack dev-cyberdyne\)$/),
-      expect.stringMatching(new RegExp(`&& pulumi import aws:rds/instance:Instance cyberdyne-db ${rds[0]?.physicalName} --parent parent=urn:pulumi:dev-cyberdyne::tenantctl-tenants::tenantctl:tenant:TenantDatabase::cyberdyne --stack dev-cyberdyne --protect=false --generate-code=false --yes\\)$`)),
+      expect.stringMatching(
+        new RegExp(
+          `&& pulumi import aws:rds/instance:Instance cyberdyne-db ${rds[0]?.physicalName} --parent parent=urn:pulumi:dev-cyberdyne::tenantctl-tenants::tenantctl:tenant:TenantDatabase::cyberdyne --stack dev-cyberdyne --protect=false --generate-code=false --yes\\)$`,
+        ),
+      ),
     ]);
     for (const command of steps) follow(command);
     const rerun = await run(["provision", "tenant", "cyberdyne", "--yes", "--json"]);
     expect(rerun.code).toBe(0);
     expect(json<{ resourceChanges: Record<string, number> }>(rerun).resourceChanges.create ?? 0).toBeGreaterThan(0);
     // The orphan was adopted, not duplicated.
-    expect(accountResources(backend).filter((r) => r.type === "aws:rds/instance:Instance" && r.stack === "tenantctl-tenants/dev-cyberdyne")).toHaveLength(1);
+    expect(
+      accountResources(backend).filter(
+        (r) => r.type === "aws:rds/instance:Instance" && r.stack === "tenantctl-tenants/dev-cyberdyne",
+      ),
+    ).toHaveLength(1);
     expect((await run(["status", "tenant", "cyberdyne"])).code).toBe(0);
   });
 });
@@ -159,7 +208,11 @@ describe("a wrong passphrase", () => {
     const r = await run(args, { PULUMI_CONFIG_PASSPHRASE: "not-the-passphrase" });
     expect({ code: r.code, errors: errorLines(r) }).toEqual({
       code: 5,
-      errors: [expect.stringMatching(/^error: the passphrase in PULUMI_CONFIG_PASSPHRASE does not open the stacks in file:\/\/.* \(checked against tenantctl-shared\/dev\)$/)],
+      errors: [
+        expect.stringMatching(
+          /^error: the passphrase in PULUMI_CONFIG_PASSPHRASE does not open the stacks in file:\/\/.* \(checked against tenantctl-shared\/dev\)$/,
+        ),
+      ],
     });
     expect(r.stderr).not.toMatch(/internal error|this is a bug/);
     expect(treeHash(backend)).toBe(before);
@@ -178,7 +231,16 @@ describe("upgrade and restore against a stack another operation holds", () => {
     expect((await run(["provision", "tenant", "umbrella", "--yes"])).code).toBe(0);
     holdLock("dev-umbrella");
     const before = treeHash(index);
-    const r = await run(["upgrade", "tenants", "--image", "registry.example.com/tenantctl-app:2.0.0", "--select", "slug=umbrella", "--health", "none"]);
+    const r = await run([
+      "upgrade",
+      "tenants",
+      "--image",
+      "registry.example.com/tenantctl-app:2.0.0",
+      "--select",
+      "slug=umbrella",
+      "--health",
+      "none",
+    ]);
     expect(r.code).toBe(4);
     expect(r.stderr).toMatch(/stack dev-umbrella is locked by/);
     expect(treeHash(index)).toBe(before);

@@ -6,12 +6,30 @@ import { join } from "node:path";
 import { tempDir } from "./support/memory-io";
 import { e2eEnv, filesUnder, IMAGE, json, tenantctl, ZONE_ID } from "./support/e2e";
 
-interface ListDoc { tenants: { slug: string; tier: string; status: string; url: string | null; listenerPriority: number }[] }
-interface ApplyDoc { tenant: string; url: string; tier: string; listenerPriority: number; resourceChanges: Record<string, number>; monthlyCostUsd: number; adminToken: { command: string } | null }
-interface TeardownDoc { finalSnapshotIdentifier: string; archive: string; record: string; stackRemoved: boolean; secrets: string }
+interface ListDoc {
+  tenants: { slug: string; tier: string; status: string; url: string | null; listenerPriority: number }[];
+}
+interface ApplyDoc {
+  tenant: string;
+  url: string;
+  tier: string;
+  listenerPriority: number;
+  resourceChanges: Record<string, number>;
+  monthlyCostUsd: number;
+  adminToken: { command: string } | null;
+}
+interface TeardownDoc {
+  finalSnapshotIdentifier: string;
+  archive: string;
+  record: string;
+  stackRemoved: boolean;
+  secrets: string;
+}
 
 const changed = (changes: Record<string, number>): number =>
-  Object.entries(changes).filter(([op]) => op !== "same").reduce((sum, [, n]) => sum + n, 0);
+  Object.entries(changes)
+    .filter(([op]) => op !== "same")
+    .reduce((sum, [, n]) => sum + n, 0);
 
 describe("tenant lifecycle end to end", () => {
   const cwd = tempDir("tenantctl-e2e-");
@@ -21,7 +39,17 @@ describe("tenant lifecycle end to end", () => {
   const run = (...args: string[]) => tenantctl(cwd, env, args);
 
   it("shared up creates the shared stack", async () => {
-    const r = await run("shared", "up", "--env", "dev", "--config", `imageUri=${IMAGE}`, "--config", `hostedZoneId=${ZONE_ID}`, "--json");
+    const r = await run(
+      "shared",
+      "up",
+      "--env",
+      "dev",
+      "--config",
+      `imageUri=${IMAGE}`,
+      "--config",
+      `hostedZoneId=${ZONE_ID}`,
+      "--json",
+    );
     expect(r.code).toBe(0);
     const doc = json<{ outputs: { baseDomain: string; loadBalancers: unknown[] } }>(r);
     expect(doc.outputs.baseDomain).toBe("dev.tenants.example.com");
@@ -29,7 +57,17 @@ describe("tenant lifecycle end to end", () => {
   });
 
   it("shared preview of an unchanged shared stack reports no changes", async () => {
-    const r = await run("shared", "preview", "--env", "dev", "--config", `imageUri=${IMAGE}`, "--config", `hostedZoneId=${ZONE_ID}`, "--json");
+    const r = await run(
+      "shared",
+      "preview",
+      "--env",
+      "dev",
+      "--config",
+      `imageUri=${IMAGE}`,
+      "--config",
+      `hostedZoneId=${ZONE_ID}`,
+      "--json",
+    );
     expect(r.code).toBe(0);
     expect(changed(json<{ resourceChanges: Record<string, number> }>(r).resourceChanges)).toBe(0);
   });
@@ -41,7 +79,18 @@ describe("tenant lifecycle end to end", () => {
   });
 
   it("provision creates the tenant and reports URL, tier, cost and the admin token command", async () => {
-    const r = await run("provision", "tenant", "acme", "--tier", "basic", "--display-name", "ACME Corp", "--owner", "ops@acme.example", "--json");
+    const r = await run(
+      "provision",
+      "tenant",
+      "acme",
+      "--tier",
+      "basic",
+      "--display-name",
+      "ACME Corp",
+      "--owner",
+      "ops@acme.example",
+      "--json",
+    );
     expect(r.code).toBe(0);
     const doc = json<ApplyDoc>(r);
     expect(doc).toMatchObject({ tenant: "acme", url: "https://acme.dev.tenants.example.com", tier: "basic" });
@@ -53,7 +102,14 @@ describe("tenant lifecycle end to end", () => {
 
   it("list shows it (table and JSON)", async () => {
     const doc = json<ListDoc>(await run("list", "tenants", "--json"));
-    expect(doc.tenants).toEqual([expect.objectContaining({ slug: "acme", tier: "basic", status: "provision succeeded", url: "https://acme.dev.tenants.example.com" })]);
+    expect(doc.tenants).toEqual([
+      expect.objectContaining({
+        slug: "acme",
+        tier: "basic",
+        status: "provision succeeded",
+        url: "https://acme.dev.tenants.example.com",
+      }),
+    ]);
     const table = await run("list", "tenants");
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/acme .*basic .*provision succeeded/);
@@ -62,7 +118,12 @@ describe("tenant lifecycle end to end", () => {
   it("status shows the spec, outputs without secrets, resource count and the last operation", async () => {
     const r = await run("status", "tenant", "acme", "--json");
     expect(r.code).toBe(0);
-    const doc = json<{ spec: { displayName: string }; outputs: Record<string, unknown>; resourceCount: number; lastUpdate: { result: string } }>(r);
+    const doc = json<{
+      spec: { displayName: string };
+      outputs: Record<string, unknown>;
+      resourceCount: number;
+      lastUpdate: { result: string };
+    }>(r);
     expect(doc.spec.displayName).toBe("ACME Corp");
     expect(doc.resourceCount).toBeGreaterThan(10);
     expect(doc.lastUpdate.result).toBe("succeeded");
@@ -110,7 +171,10 @@ describe("tenant lifecycle end to end", () => {
     expect(archive).toContain("aws:rds/instance:Instance");
     expect(archive).toContain("ciphertext");
     expect(archive).not.toContain('"plaintext"');
-    const record = JSON.parse(readFileSync(doc.record, "utf8")) as { finalSnapshotIdentifier: string; spec: { slug: string } };
+    const record = JSON.parse(readFileSync(doc.record, "utf8")) as {
+      finalSnapshotIdentifier: string;
+      spec: { slug: string };
+    };
     expect(record).toMatchObject({ finalSnapshotIdentifier: "tenantctl-dev-acme-final-1", spec: { slug: "acme" } });
     expect(existsSync(join(backend, ".pulumi", "stacks", "tenantctl-tenants", "dev-acme.json"))).toBe(false);
     expect(filesUnder(join(backend, ".tenantctl", "priorities"))).toEqual([]);
@@ -132,7 +196,20 @@ describe("tenant lifecycle end to end", () => {
   });
 
   it("re-provisioning the slug gets the next generation's final snapshot name", async () => {
-    expect((await run("shared", "up", "--env", "dev", "--config", `imageUri=${IMAGE}`, "--config", `hostedZoneId=${ZONE_ID}`)).code).toBe(0);
+    expect(
+      (
+        await run(
+          "shared",
+          "up",
+          "--env",
+          "dev",
+          "--config",
+          `imageUri=${IMAGE}`,
+          "--config",
+          `hostedZoneId=${ZONE_ID}`,
+        )
+      ).code,
+    ).toBe(0);
     const r = await run("provision", "tenant", "acme", "--dry-run", "--json");
     expect(r.code).toBe(0);
     const doc = json<{ applied: boolean; generation: number }>(r);

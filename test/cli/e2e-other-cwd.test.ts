@@ -8,7 +8,6 @@ import { join } from "node:path";
 import { tempDir } from "./support/memory-io";
 import { e2eEnv, json, ROOT, tenantctl, ZONE_ID as ZONE } from "./support/e2e";
 
-
 describe("tenantctl from a directory other than the repository root", () => {
   const cwd = tempDir("tenantctl-elsewhere-");
   const backend = join(cwd, "backend");

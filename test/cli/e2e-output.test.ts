@@ -21,10 +21,24 @@ describe("dry runs, outcomes and output (stand-in)", () => {
   const backend = join(cwd, "backend");
   mkdirSync(backend);
   const env = e2eEnv(backend);
-  const run = (args: readonly string[], extra: NodeJS.ProcessEnv = {}): Promise<Result> => tenantctl(cwd, { ...env, ...extra }, args);
+  const run = (args: readonly string[], extra: NodeJS.ProcessEnv = {}): Promise<Result> =>
+    tenantctl(cwd, { ...env, ...extra }, args);
 
   beforeAll(async () => {
-    expect((await run(["shared", "up", "--env", "dev", "--config", `imageUri=${IMAGE}`, "--config", `hostedZoneId=${ZONE_ID}`])).code).toBe(0);
+    expect(
+      (
+        await run([
+          "shared",
+          "up",
+          "--env",
+          "dev",
+          "--config",
+          `imageUri=${IMAGE}`,
+          "--config",
+          `hostedZoneId=${ZONE_ID}`,
+        ])
+      ).code,
+    ).toBe(0);
     expect((await run(["provision", "tenant", "acme", "--yes"])).code).toBe(0);
   });
 
@@ -69,7 +83,9 @@ describe("dry runs, outcomes and output (stand-in)", () => {
       expect(r.stdout).not.toContain(DIGEST);
       if (columns === 200) expect(r.stdout).toContain("registry.example.com/tenantctl-app@sha256:0123456789ab…");
     }
-    const doc = json<{ tenants: { slug: string; image: string; url: string }[] }>(await run(["list", "tenants", "--json"], { COLUMNS: "80" }));
+    const doc = json<{ tenants: { slug: string; image: string; url: string }[] }>(
+      await run(["list", "tenants", "--json"], { COLUMNS: "80" }),
+    );
     expect(doc.tenants.find((t) => t.slug === "digesto")?.image).toBe(DIGEST);
   });
 
@@ -79,10 +95,18 @@ describe("dry runs, outcomes and output (stand-in)", () => {
     const snapshot = json<{ finalSnapshotIdentifier: string }>(down).finalSnapshotIdentifier;
     const r = await run(["status", "tenant", "digesto"]);
     expect(r.code).toBe(3);
-    expect(errorLines(r)).toEqual([expect.stringMatching(new RegExp(`^error: tenant digesto does not exist in env dev: torn down at \\d{4}-.*Z by .* \\(final snapshot ${snapshot}\\)$`))]);
+    expect(errorLines(r)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^error: tenant digesto does not exist in env dev: torn down at \\d{4}-.*Z by .* \\(final snapshot ${snapshot}\\)$`,
+        ),
+      ),
+    ]);
     expect(r.stderr).toMatch(/restore it with: tenantctl restore tenant digesto --env dev/);
     const j = await run(["status", "tenant", "digesto", "--json"]);
-    expect(json<{ error: { tornDown: { finalSnapshotIdentifier: string; restore: string } } }>(j).error.tornDown).toMatchObject({ finalSnapshotIdentifier: snapshot, restore: "tenantctl restore tenant digesto --env dev" });
+    expect(
+      json<{ error: { tornDown: { finalSnapshotIdentifier: string; restore: string } } }>(j).error.tornDown,
+    ).toMatchObject({ finalSnapshotIdentifier: snapshot, restore: "tenantctl restore tenant digesto --env dev" });
   });
 
   it("after a fleet upgrade a new tenant gets the image the fleet runs, and says so", async () => {
@@ -100,7 +124,13 @@ describe("dry runs, outcomes and output (stand-in)", () => {
     const before = treeHash(backend);
     const shellEnv = { ...env, CI: "" } as NodeJS.ProcessEnv;
     delete shellEnv.CI;
-    const res = spawnSync("script", ["-qec", `${process.execPath} ${BIN} provision tenant asker`, "/dev/null"], { cwd, env: shellEnv, input: "n\r", encoding: "utf8", timeout: 5 * 60_000 });
+    const res = spawnSync("script", ["-qec", `${process.execPath} ${BIN} provision tenant asker`, "/dev/null"], {
+      cwd,
+      env: shellEnv,
+      input: "n\r",
+      encoding: "utf8",
+      timeout: 5 * 60_000,
+    });
     const out = res.stdout.replace(/\r/g, "");
     expect(out).toMatch(/plan for asker \(dev-asker\): would create \d+/);
     expect(out).toMatch(/tier basic: about \$\d+\.\d\d\/month/);
@@ -112,8 +142,34 @@ describe("dry runs, outcomes and output (stand-in)", () => {
 
   describe("--yes on every command that changes something (harmless where nothing is asked)", () => {
     it.each([
-      ["shared up", ["shared", "up", "--env", "dev", "--config", `imageUri=${IMAGE}`, "--config", `hostedZoneId=${ZONE_ID}`, "--yes"]],
-      ["shared preview", ["shared", "preview", "--env", "dev", "--config", `imageUri=${IMAGE}`, "--config", `hostedZoneId=${ZONE_ID}`, "--yes"]],
+      [
+        "shared up",
+        [
+          "shared",
+          "up",
+          "--env",
+          "dev",
+          "--config",
+          `imageUri=${IMAGE}`,
+          "--config",
+          `hostedZoneId=${ZONE_ID}`,
+          "--yes",
+        ],
+      ],
+      [
+        "shared preview",
+        [
+          "shared",
+          "preview",
+          "--env",
+          "dev",
+          "--config",
+          `imageUri=${IMAGE}`,
+          "--config",
+          `hostedZoneId=${ZONE_ID}`,
+          "--yes",
+        ],
+      ],
       ["update", ["update", "tenant", "acme", "--yes"]],
       ["list --refresh", ["list", "tenants", "--refresh", "--yes"]],
       ["capacity", ["capacity", "--yes"]],

@@ -14,7 +14,16 @@ describe("bad input end to end", () => {
   const env = e2eEnv(backend);
 
   beforeAll(async () => {
-    const shared = await tenantctl(cwd, env, ["shared", "up", "--env", "dev", "--config", `imageUri=${IMAGE}`, "--config", `hostedZoneId=${ZONE_ID}`]);
+    const shared = await tenantctl(cwd, env, [
+      "shared",
+      "up",
+      "--env",
+      "dev",
+      "--config",
+      `imageUri=${IMAGE}`,
+      "--config",
+      `hostedZoneId=${ZONE_ID}`,
+    ]);
     expect(shared.code).toBe(0);
     const acme = await tenantctl(cwd, env, ["provision", "tenant", "acme"]);
     expect(acme.code).toBe(0);
@@ -26,9 +35,13 @@ describe("bad input end to end", () => {
     for (const bad of BAD_INPUTS) {
       const r = await tenantctl(cwd, env, bad.argv);
       const lines = r.stderr.split("\n").filter((l) => l.trim() !== "");
-      const jsonOk = !bad.argv.includes("--json") ? r.stdout === "" : json<{ error: { exitCode: number } }>(r).error.exitCode === 2;
+      const jsonOk = !bad.argv.includes("--json")
+        ? r.stdout === ""
+        : json<{ error: { exitCode: number } }>(r).error.exitCode === 2;
       if (r.code !== 2 || lines.length !== 1 || !bad.expect.test(r.stderr) || !jsonOk) {
-        failures.push(`${bad.argv.join(" ")} → exit ${r.code}, stderr ${JSON.stringify(r.stderr)}, stdout ${JSON.stringify(r.stdout.slice(0, 200))}`);
+        failures.push(
+          `${bad.argv.join(" ")} → exit ${r.code}, stderr ${JSON.stringify(r.stderr)}, stdout ${JSON.stringify(r.stdout.slice(0, 200))}`,
+        );
       }
     }
     expect(failures).toEqual([]);

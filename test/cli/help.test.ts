@@ -16,7 +16,8 @@ describe("--help", () => {
   it("lists every command, the exit codes 0-5 and the environment at the root", async () => {
     const run = await runInProcess(["--help"]);
     expect(run.code).toBe(0);
-    for (const verb of ["provision", "update", "teardown", "list", "status", "synth", "shared"]) expect(run.stdout).toContain(verb);
+    for (const verb of ["provision", "update", "teardown", "list", "status", "synth", "shared"])
+      expect(run.stdout).toContain(verb);
     for (const code of [0, 1, 2, 3, 4, 5]) expect(run.stdout).toMatch(new RegExp(`^  ${code}  \\S`, "m"));
     expect(run.stdout).toContain("PULUMI_BACKEND_URL");
     expect(run.stderr).toBe("");

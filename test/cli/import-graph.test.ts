@@ -22,11 +22,24 @@ function staticImports(file: string): string[] {
       const onlyTypes =
         clause !== undefined &&
         (clause.isTypeOnly ||
-          (clause.name === undefined && bindings !== undefined && ts.isNamedImports(bindings) && bindings.elements.length > 0 && bindings.elements.every((e) => e.isTypeOnly)));
+          (clause.name === undefined &&
+            bindings !== undefined &&
+            ts.isNamedImports(bindings) &&
+            bindings.elements.length > 0 &&
+            bindings.elements.every((e) => e.isTypeOnly)));
       if (!onlyTypes) specifiers.push(statement.moduleSpecifier.text);
-    } else if (ts.isExportDeclaration(statement) && statement.moduleSpecifier !== undefined && ts.isStringLiteral(statement.moduleSpecifier) && !statement.isTypeOnly) {
+    } else if (
+      ts.isExportDeclaration(statement) &&
+      statement.moduleSpecifier !== undefined &&
+      ts.isStringLiteral(statement.moduleSpecifier) &&
+      !statement.isTypeOnly
+    ) {
       specifiers.push(statement.moduleSpecifier.text);
-    } else if (ts.isImportEqualsDeclaration(statement) && ts.isExternalModuleReference(statement.moduleReference) && ts.isStringLiteral(statement.moduleReference.expression)) {
+    } else if (
+      ts.isImportEqualsDeclaration(statement) &&
+      ts.isExternalModuleReference(statement.moduleReference) &&
+      ts.isStringLiteral(statement.moduleReference.expression)
+    ) {
       specifiers.push(statement.moduleReference.expression.text);
     }
   }
@@ -35,7 +48,9 @@ function staticImports(file: string): string[] {
 
 function resolveLocal(from: string, specifier: string): string | undefined {
   const base = resolve(dirname(from), specifier);
-  return [`${base}.ts`, join(base, "index.ts")].find((candidate) => existsSync(candidate) && statSync(candidate).isFile());
+  return [`${base}.ts`, join(base, "index.ts")].find(
+    (candidate) => existsSync(candidate) && statSync(candidate).isFile(),
+  );
 }
 
 /** Every package the static graph from `entry` reaches, with the chain of modules that leads to it. */
@@ -60,7 +75,9 @@ function reachedPackages(entry: string): Map<string, string[]> {
 }
 
 function heavyReached(entry: string): string[] {
-  return [...reachedPackages(entry)].filter(([name]) => HEAVY.test(name)).map(([name, path]) => `${name} via ${path.join(" → ")}`);
+  return [...reachedPackages(entry)]
+    .filter(([name]) => HEAVY.test(name))
+    .map(([name, path]) => `${name} via ${path.join(" → ")}`);
 }
 
 const ACTIONS = readdirSync(join(ROOT, "cli", "actions")).filter((f) => f.endsWith(".ts"));
@@ -75,16 +92,24 @@ describe("the static import graph stays free of @pulumi/* and the AWS SDK", () =
   });
 
   it("`--help` loads commander and nothing else from node_modules", () => {
-    const packages = [...reachedPackages(join(ROOT, "cli", "main.ts")).keys()].filter((name) => !name.startsWith("node:"));
+    const packages = [...reachedPackages(join(ROOT, "cli", "main.ts")).keys()].filter(
+      (name) => !name.startsWith("node:"),
+    );
     expect(packages).toEqual(["commander"]);
   });
 
   it("`list tenants` loads no schema library (zod, yaml): only the table's string-width", () => {
-    const packages = [...reachedPackages(join(ROOT, "cli", "actions", "list.ts")).keys()].filter((name) => !name.startsWith("node:"));
+    const packages = [...reachedPackages(join(ROOT, "cli", "actions", "list.ts")).keys()].filter(
+      (name) => !name.startsWith("node:"),
+    );
     expect(packages).toEqual(["string-width"]);
   });
 
   it("the probe itself works: the tenant program reaches @pulumi/aws", () => {
-    expect(heavyReached(join(ROOT, "infra", "tenant", "program.ts")).some((line) => line.startsWith("@pulumi/aws via infra/tenant/program.ts"))).toBe(true);
+    expect(
+      heavyReached(join(ROOT, "infra", "tenant", "program.ts")).some((line) =>
+        line.startsWith("@pulumi/aws via infra/tenant/program.ts"),
+      ),
+    ).toBe(true);
   });
 });

@@ -1,7 +1,13 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { FileRecordStore } from "../../cli/store/records";
-import { claimPriority, peekPriority, PRIORITY_FIRST, releasePriority, usedPriorities } from "../../cli/store/priorities";
+import {
+  claimPriority,
+  peekPriority,
+  PRIORITY_FIRST,
+  releasePriority,
+  usedPriorities,
+} from "../../cli/store/priorities";
 import { tempDir } from "./support/memory-io";
 
 const request = (stack: string, extra: { current?: number } = {}) => ({
@@ -28,7 +34,10 @@ describe("listener priority claims", () => {
   it("is stable for a tenant, also when the same tenant claims twice at once", async () => {
     const store = new FileRecordStore(tempDir());
     await claimPriority(store, request("dev-first"));
-    const [a, b] = await Promise.all([claimPriority(store, request("dev-acme")), claimPriority(store, request("dev-acme"))]);
+    const [a, b] = await Promise.all([
+      claimPriority(store, request("dev-acme")),
+      claimPriority(store, request("dev-acme")),
+    ]);
     expect(a).toBe(b);
     expect(await claimPriority(store, request("dev-acme"))).toBe(a);
     expect((await usedPriorities(store, request("dev-acme"))).size).toBe(2);

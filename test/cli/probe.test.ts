@@ -16,8 +16,10 @@ describe("status --probe", () => {
   beforeAll(async () => {
     server = createServer((req, res) => {
       requested.push(req.url ?? "");
-      if (req.url === "/healthz") return res.writeHead(200, { "content-type": "application/json" }).end('{"status":"ok"}');
-      if (req.url === "/readyz") return ready ? res.writeHead(200).end('{"status":"ready"}') : res.writeHead(503).end(notReadyBody);
+      if (req.url === "/healthz")
+        return res.writeHead(200, { "content-type": "application/json" }).end('{"status":"ok"}');
+      if (req.url === "/readyz")
+        return ready ? res.writeHead(200).end('{"status":"ready"}') : res.writeHead(503).end(notReadyBody);
       return res.writeHead(404).end();
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -34,14 +36,26 @@ describe("status --probe", () => {
 
   it("GETs <url>/readyz and reports healthy on 2xx", async () => {
     ready = true;
-    expect(await probeHealth(`${base}/`)).toEqual({ url: `${base}/readyz`, ok: true, status: 200, reason: null, error: null });
+    expect(await probeHealth(`${base}/`)).toEqual({
+      url: `${base}/readyz`,
+      ok: true,
+      status: 200,
+      reason: null,
+      error: null,
+    });
   });
 
   it("reports a tenant whose process is live (/healthz 200) but not ready (/readyz 503) as unhealthy, with the app's reason", async () => {
     ready = false;
     requested.length = 0;
     const result = await probeHealth(base);
-    expect(result).toEqual({ url: `${base}/readyz`, ok: false, status: 503, reason: "migrations not all applied", error: null });
+    expect(result).toEqual({
+      url: `${base}/readyz`,
+      ok: false,
+      status: 503,
+      reason: "migrations not all applied",
+      error: null,
+    });
     expect(requested).toEqual(["/readyz"]);
     expect(describeProbe(result)).toBe("503 (migrations not all applied)");
   });
@@ -49,7 +63,11 @@ describe("status --probe", () => {
   it("falls back to the body's start when the answer is not the app's JSON (a proxy's error page)", async () => {
     ready = false;
     notReadyBody = "<html>\n  <body>503 Service Temporarily Unavailable</body>\n</html>";
-    expect(await probeHealth(base)).toMatchObject({ ok: false, status: 503, reason: "<html> <body>503 Service Temporarily Unavailable</body> </html>" });
+    expect(await probeHealth(base)).toMatchObject({
+      ok: false,
+      status: 503,
+      reason: "<html> <body>503 Service Temporarily Unavailable</body> </html>",
+    });
   });
 
   it("reports a connection failure with its cause", async () => {

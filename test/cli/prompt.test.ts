@@ -8,12 +8,26 @@ function io(interactive: boolean, input: string): { io: Io; err: () => string } 
   let text = "";
   stderr.on("data", (d: Buffer) => (text += d.toString()));
   return {
-    io: { stdout: new PassThrough(), stderr, stdin: Readable.from([input]), interactive, env: {}, cwd: "/", onInterrupt: () => () => undefined, now: () => new Date() },
+    io: {
+      stdout: new PassThrough(),
+      stderr,
+      stdin: Readable.from([input]),
+      interactive,
+      env: {},
+      cwd: "/",
+      onInterrupt: () => () => undefined,
+      now: () => new Date(),
+    },
     err: () => text,
   };
 }
 
-const ask = { slug: "acme", what: "teardown of acme", warning: "This destroys tenant acme", command: "tenantctl teardown tenant acme" };
+const ask = {
+  slug: "acme",
+  what: "teardown of acme",
+  warning: "This destroys tenant acme",
+  command: "tenantctl teardown tenant acme",
+};
 
 describe("typed slug confirmation", () => {
   it("proceeds when the slug is typed", async () => {
@@ -22,8 +36,14 @@ describe("typed slug confirmation", () => {
     expect(t.err()).toMatch(/^This destroys tenant acme\.\n.*Type the tenant slug \(acme\) to confirm/);
   });
 
-  it("names what is typed and reads as a sentence (issue 12: \"This destroys … needs confirmation\")", async () => {
-    const shared = { slug: "dev", what: "shared down of env dev", warning: "This destroys the shared layer of env dev", label: "env name", command: "tenantctl shared down --env dev" };
+  it('names what is typed and reads as a sentence (issue 12: "This destroys … needs confirmation")', async () => {
+    const shared = {
+      slug: "dev",
+      what: "shared down of env dev",
+      warning: "This destroys the shared layer of env dev",
+      label: "env name",
+      command: "tenantctl shared down --env dev",
+    };
     await expect(confirmBySlug(io(false, "").io, { ...shared, yes: false })).rejects.toThrow(
       /^shared down of env dev needs confirmation, and there is no terminal to ask on \(allowed: tenantctl shared down --env dev --yes\)$/,
     );
@@ -33,12 +53,16 @@ describe("typed slug confirmation", () => {
   });
 
   it("refuses anything else with a usage error that changes nothing", async () => {
-    await expect(confirmBySlug(io(true, "acm\n").io, { ...ask, yes: false })).rejects.toThrow(/typed "acm", expected "acme"; nothing was changed/);
+    await expect(confirmBySlug(io(true, "acm\n").io, { ...ask, yes: false })).rejects.toThrow(
+      /typed "acm", expected "acme"; nothing was changed/,
+    );
     await expect(confirmBySlug(io(true, "").io, { ...ask, yes: false })).rejects.toThrow(UsageError);
   });
 
   it("refuses without a terminal unless --yes, and --yes never asks", async () => {
-    await expect(confirmBySlug(io(false, "acme\n").io, { ...ask, yes: false })).rejects.toThrow(/no terminal to ask on \(allowed: tenantctl teardown tenant acme --yes\)/);
+    await expect(confirmBySlug(io(false, "acme\n").io, { ...ask, yes: false })).rejects.toThrow(
+      /no terminal to ask on \(allowed: tenantctl teardown tenant acme --yes\)/,
+    );
     const t = io(false, "");
     await expect(confirmBySlug(t.io, { ...ask, yes: true })).resolves.toBeUndefined();
     expect(t.err()).toBe("");

@@ -17,7 +17,8 @@ function project(): { dir: string; env: NodeJS.ProcessEnv; backend: string } {
   const dir = tempDir("tenantctl-by-hand-");
   const root = join(dir, "repo");
   mkdirSync(root);
-  for (const file of ["Pulumi.yaml", "Pulumi.dev.yaml", "package.json"]) copyFileSync(join(ROOT, file), join(root, file));
+  for (const file of ["Pulumi.yaml", "Pulumi.dev.yaml", "package.json"])
+    copyFileSync(join(ROOT, file), join(root, file));
   for (const link of ["dist", "node_modules", "app"]) symlinkSync(join(ROOT, link), join(root, link));
   const backend = join(dir, "backend");
   mkdirSync(backend);
@@ -38,19 +39,33 @@ describe("pulumi up -s dev at the repository root (by hand, through the stand-in
     const output = `${up.stdout}\n${up.stderr}`;
     expect(output).not.toMatch(/validating stack config/);
     // Dev as shipped has no hosted zone: the program ran and waits for records published elsewhere (docs/infra.md).
-    expect(output).toMatch(/waiting for ACM Certificate \(arn:aws:acm:us-east-1:123456789012:certificate\/[0-9a-f-]+\) to be issued/);
+    expect(output).toMatch(
+      /waiting for ACM Certificate \(arn:aws:acm:us-east-1:123456789012:certificate\/[0-9a-f-]+\) to be issued/,
+    );
     expect(up.code).toBe(255);
   });
 
   it("completes once the validation records are published", () => {
     const certificate = accountResources(backend).find((r) => r.type === "aws:acm/certificate:Certificate");
-    const options = certificate?.outputs.domainValidationOptions as { resourceRecordName: string; resourceRecordType: string; resourceRecordValue: string }[];
-    publishDnsRecords(backend, options.map((o) => ({ name: o.resourceRecordName, type: o.resourceRecordType, value: o.resourceRecordValue })));
+    const options = certificate?.outputs.domainValidationOptions as {
+      resourceRecordName: string;
+      resourceRecordType: string;
+      resourceRecordValue: string;
+    }[];
+    publishDnsRecords(
+      backend,
+      options.map((o) => ({ name: o.resourceRecordName, type: o.resourceRecordType, value: o.resourceRecordValue })),
+    );
     const up = pulumi(dir, env, "up", "-s", "dev", "--yes", "--non-interactive");
     expect({ code: up.code, stderr: up.stderr }).toEqual({ code: 0, stderr: "" });
     const outputs = pulumi(dir, env, "stack", "output", "--json", "-s", "dev");
     expect(outputs.code).toBe(0);
-    const doc = JSON.parse(outputs.stdout) as { env: string; baseDomain: string; imageUri: string; ecrRepositoryUrl: string };
+    const doc = JSON.parse(outputs.stdout) as {
+      env: string;
+      baseDomain: string;
+      imageUri: string;
+      ecrRepositoryUrl: string;
+    };
     expect(doc).toMatchObject({ env: "dev", baseDomain: "dev.tenants.example.com" });
     // No imageUri in Pulumi.dev.yaml: the program built app/ (resolved from the project directory).
     expect(doc.imageUri.startsWith(`${doc.ecrRepositoryUrl}@sha256:`)).toBe(true);

@@ -20,11 +20,16 @@ function fakeApp(readyAfterPolls: number) {
   let polls = 0;
   const items = new Map<string, { id: string; name: string }>();
   const requests: string[] = [];
-  const https = (method: "GET" | "POST", url: string, options: { body?: unknown; token?: string } = {}): Promise<HttpAnswer> => {
+  const https = (
+    method: "GET" | "POST",
+    url: string,
+    options: { body?: unknown; token?: string } = {},
+  ): Promise<HttpAnswer> => {
     const path = new URL(url).pathname;
     requests.push(`${method} ${url}`);
     if (!url.startsWith("https://")) return Promise.resolve({ status: 400, body: "https only" });
-    if (method === "GET" && path === "/readyz") return Promise.resolve(++polls > readyAfterPolls ? { status: 200, body: "{}" } : { status: 503, body: "{}" });
+    if (method === "GET" && path === "/readyz")
+      return Promise.resolve(++polls > readyAfterPolls ? { status: 200, body: "{}" } : { status: 503, body: "{}" });
     if (method === "POST" && path === "/api/items") {
       if (options.token !== TOKEN) return Promise.resolve({ status: 401, body: "{}" });
       const item = { id: String(items.size + 1), name: String((options.body as { name: string }).name) };
@@ -33,7 +38,9 @@ function fakeApp(readyAfterPolls: number) {
     }
     const m = /^\/api\/items\/(\w+)$/.exec(path);
     const item = m === null ? undefined : items.get(m[1] ?? "");
-    return Promise.resolve(item === undefined ? { status: 404, body: "{}" } : { status: 200, body: JSON.stringify(item) });
+    return Promise.resolve(
+      item === undefined ? { status: 404, body: "{}" } : { status: 200, body: JSON.stringify(item) },
+    );
   };
   return { https, requests, items };
 }
@@ -68,50 +75,69 @@ function standinDeps(readyAfterPolls: number) {
 }
 
 const options = (readyTimeoutMs: number) => ({
-  env: "smk1a2b3c", slug: "smoke", readyTimeoutMs, pollMs: 1,
+  env: "smk1a2b3c",
+  slug: "smoke",
+  readyTimeoutMs,
+  pollMs: 1,
   // A new env has no Pulumi.<env>.yaml: region and base domain come as overrides, as in test/aws/smoke.aws.ts.
-  sharedConfig: ["aws:region=us-east-1", "baseDomain=smk1a2b3c.tenants.example.com", `imageUri=${IMAGE}`, `hostedZoneId=${ZONE_ID}`],
+  sharedConfig: [
+    "aws:region=us-east-1",
+    "baseDomain=smk1a2b3c.tenants.example.com",
+    `imageUri=${IMAGE}`,
+    `hostedZoneId=${ZONE_ID}`,
+  ],
 });
 
 describe("the AWS smoke run's orchestration, against the stand-in", () => {
-  it("runs every step and leaves nothing behind", async () => {
-    const { deps, backend, app, removedArchives } = standinDeps(3);
-    const report = await runSmoke(deps, options(600_000));
-    expect(report.steps.map((s) => [s.step, s.ok, s.detail])).toEqual([
-      ["shared up", true, undefined],
-      ["provision tenant", true, undefined],
-      ["/readyz answers 200 over HTTPS", true, undefined],
-      ["write and read one item through the API", true, undefined],
-      ["teardown tenant", true, undefined],
-      ["final snapshot exists", true, undefined],
-      ["cleanup: delete final snapshot", true, undefined],
-      ["cleanup: remove state archive", true, undefined],
-      ["cleanup: shared down", true, undefined],
-    ]);
-    expect(report).toMatchObject({ ok: true, leftovers: [] });
-    expect(app.requests.filter((r) => r.endsWith("/readyz"))).toHaveLength(4);
-    expect(app.requests[0]).toBe("GET https://smoke.smk1a2b3c.tenants.example.com/readyz");
-    expect(app.items.size).toBe(1);
-    expect(accountResources(backend)).toEqual([]);
-    expect(listSnapshots(backend)).toEqual([]);
-    expect(deletedSecrets(backend).filter((s) => s.recoveryWindowInDays > 0)).toEqual([]);
-    expect(removedArchives).toHaveLength(1);
-    expect(existsSync(removedArchives[0] ?? "")).toBe(false);
-  }, SLOW);
+  it(
+    "runs every step and leaves nothing behind",
+    async () => {
+      const { deps, backend, app, removedArchives } = standinDeps(3);
+      const report = await runSmoke(deps, options(600_000));
+      expect(report.steps.map((s) => [s.step, s.ok, s.detail])).toEqual([
+        ["shared up", true, undefined],
+        ["provision tenant", true, undefined],
+        ["/readyz answers 200 over HTTPS", true, undefined],
+        ["write and read one item through the API", true, undefined],
+        ["teardown tenant", true, undefined],
+        ["final snapshot exists", true, undefined],
+        ["cleanup: delete final snapshot", true, undefined],
+        ["cleanup: remove state archive", true, undefined],
+        ["cleanup: shared down", true, undefined],
+      ]);
+      expect(report).toMatchObject({ ok: true, leftovers: [] });
+      expect(app.requests.filter((r) => r.endsWith("/readyz"))).toHaveLength(4);
+      expect(app.requests[0]).toBe("GET https://smoke.smk1a2b3c.tenants.example.com/readyz");
+      expect(app.items.size).toBe(1);
+      expect(accountResources(backend)).toEqual([]);
+      expect(listSnapshots(backend)).toEqual([]);
+      expect(deletedSecrets(backend).filter((s) => s.recoveryWindowInDays > 0)).toEqual([]);
+      expect(removedArchives).toHaveLength(1);
+      expect(existsSync(removedArchives[0] ?? "")).toBe(false);
+    },
+    SLOW,
+  );
 
-  it("when the tenant never gets ready, reports the failed step and still removes what it created", async () => {
-    const { deps, backend } = standinDeps(Number.POSITIVE_INFINITY);
-    const report = await runSmoke(deps, options(0));
-    expect(report.ok).toBe(false);
-    expect(report.steps.find((s) => !s.ok)).toMatchObject({ step: "/readyz answers 200 over HTTPS", detail: expect.stringMatching(/not ready after 0 ms \(last: HTTP 503\)/) });
-    expect(report.steps.filter((s) => s.step.startsWith("cleanup:")).map((s) => [s.step, s.ok])).toEqual([
-      ["cleanup: teardown tenant", true],
-      ["cleanup: delete final snapshot", true],
-      ["cleanup: remove state archive", true],
-      ["cleanup: shared down", true],
-    ]);
-    expect(report.leftovers).toEqual([]);
-    expect(accountResources(backend)).toEqual([]);
-    expect(listSnapshots(backend)).toEqual([]);
-  }, SLOW);
+  it(
+    "when the tenant never gets ready, reports the failed step and still removes what it created",
+    async () => {
+      const { deps, backend } = standinDeps(Number.POSITIVE_INFINITY);
+      const report = await runSmoke(deps, options(0));
+      expect(report.ok).toBe(false);
+      expect(report.steps.find((s) => !s.ok)).toMatchObject({
+        step: "/readyz answers 200 over HTTPS",
+        detail: expect.stringMatching(/not ready after 0 ms \(last: HTTP 503\)/),
+      });
+      expect(report.steps.filter((s) => s.step.startsWith("cleanup:")).map((s) => [s.step, s.ok])).toEqual([
+        ["cleanup: teardown tenant", true],
+        ["cleanup: delete final snapshot", true],
+        ["cleanup: remove state archive", true],
+        ["cleanup: shared down", true],
+      ]);
+      expect(report.leftovers).toEqual([]);
+      expect(accountResources(backend)).toEqual([]);
+      expect(listSnapshots(backend)).toEqual([]);
+    },
+    SLOW,
+  );
 });

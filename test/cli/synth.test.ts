@@ -10,7 +10,10 @@ interface SynthDoc {
 describe("synth tenant", () => {
   it("prints {stack, resources, violations} without a backend or the pulumi CLI", async () => {
     const cwd = tempDir();
-    const run = await runInProcess(["synth", "tenant", "acme", "--tier", "premium", "--json"], { cwd, env: { PATH: "" } });
+    const run = await runInProcess(["synth", "tenant", "acme", "--tier", "premium", "--json"], {
+      cwd,
+      env: { PATH: "" },
+    });
     expect(run.code).toBe(0);
     const doc = JSON.parse(run.stdout) as SynthDoc;
     expect(Object.keys(doc).sort()).toEqual(["resources", "stack", "violations"]);

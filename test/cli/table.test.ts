@@ -3,12 +3,15 @@ import { cut, renderTable, shortImage, shortTime } from "../../cli/table";
 
 describe("renderTable", () => {
   it("pads every column to its widest cell and separates the head with a rule", () => {
-    expect(renderTable(["SLUG", "TIER"], [["acme", "standard"], ["globex-corp", "basic"]]).split("\n")).toEqual([
-      "SLUG         TIER",
-      "-----------  --------",
-      "acme         standard",
-      "globex-corp  basic",
-    ]);
+    expect(
+      renderTable(
+        ["SLUG", "TIER"],
+        [
+          ["acme", "standard"],
+          ["globex-corp", "basic"],
+        ],
+      ).split("\n"),
+    ).toEqual(["SLUG         TIER", "-----------  --------", "acme         standard", "globex-corp  basic"]);
   });
 
   it("renders only the head for no rows", () => {
@@ -16,7 +19,13 @@ describe("renderTable", () => {
   });
 
   it("cuts the shrinkable columns, widest first, to fit a width, keeping the chosen side of each cell", () => {
-    const rows = [["acme", "https://acme.dev.tenants.example.com", "123456789012.dkr.ecr.us-east-1.amazonaws.com/tenantctl-app:1.4.2"]];
+    const rows = [
+      [
+        "acme",
+        "https://acme.dev.tenants.example.com",
+        "123456789012.dkr.ecr.us-east-1.amazonaws.com/tenantctl-app:1.4.2",
+      ],
+    ];
     const fit = { maxWidth: 60, shrink: { 1: { keep: "start", min: 12 }, 2: { keep: "end", min: 16 } } } as const;
     const lines = renderTable(["SLUG", "URL", "IMAGE"], rows, fit).split("\n");
     for (const line of lines) expect([...line].length).toBeLessThanOrEqual(60);
@@ -24,7 +33,10 @@ describe("renderTable", () => {
   });
 
   it("never cuts below a column's minimum (the table may then stay wider than asked)", () => {
-    const out = renderTable(["A", "B"], [["x".repeat(30), "y".repeat(30)]], { maxWidth: 10, shrink: { 1: { keep: "start", min: 8 } } });
+    const out = renderTable(["A", "B"], [["x".repeat(30), "y".repeat(30)]], {
+      maxWidth: 10,
+      shrink: { 1: { keep: "start", min: 8 } },
+    });
     expect(out.split("\n")[2]).toBe(`${"x".repeat(30)}  yyyyyyy…`);
   });
 

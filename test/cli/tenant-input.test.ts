@@ -5,7 +5,13 @@ import { UsageError } from "../../cli/errors";
 describe("flags → spec", () => {
   it("fills defaults and validates with the spec schema", async () => {
     const { spec, imageGiven } = await requestedTenant("acme", { tier: "standard", displayName: "ACME Corp" }, {});
-    expect(spec).toMatchObject({ slug: "acme", env: "dev", tier: "standard", displayName: "ACME Corp", skin: { primaryColor: "#1a73e8" } });
+    expect(spec).toMatchObject({
+      slug: "acme",
+      env: "dev",
+      tier: "standard",
+      displayName: "ACME Corp",
+      skin: { primaryColor: "#1a73e8" },
+    });
     expect(imageGiven).toBe(false);
   });
 
@@ -23,7 +29,11 @@ describe("flags → spec", () => {
     const { spec } = await requestedTenant("acme", { color: "#000000", logoUrl: "https://x.example/logo.png" }, {});
     const stored = { ...spec, listenerPriority: 120 };
     const updated = await applyFlags(stored, { tier: "premium" });
-    expect(updated).toMatchObject({ tier: "premium", listenerPriority: 120, skin: { primaryColor: "#000000", logoUrl: "https://x.example/logo.png" } });
+    expect(updated).toMatchObject({
+      tier: "premium",
+      listenerPriority: 120,
+      skin: { primaryColor: "#000000", logoUrl: "https://x.example/logo.png" },
+    });
     expect(specDiff(stored, updated)).toEqual(['tier: "basic" → "premium"']);
     expect(specDiff(stored, await applyFlags(stored, {}))).toEqual([]);
   });

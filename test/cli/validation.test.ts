@@ -19,7 +19,9 @@ describe("bad input exits 2 with one line and touches nothing", () => {
 
   it("prints exactly one line for a single problem", async () => {
     const run = await runInProcess(["provision", "tenant", "acme", "--tier", "gold"], { env: env(tempDir()) });
-    expect(run.errLines).toEqual([expect.stringContaining('tier: "gold" is not a tier (allowed: basic, standard, premium')]);
+    expect(run.errLines).toEqual([
+      expect.stringContaining('tier: "gold" is not a tier (allowed: basic, standard, premium'),
+    ]);
   });
 
   it("validates before looking for prerequisites (bad input wins over a missing passphrase)", async () => {

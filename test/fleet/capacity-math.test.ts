@@ -1,15 +1,35 @@
 import fc from "fast-check";
 import { UsageError } from "../../cli/errors";
-import { capacityRows, DEFAULT_QUOTAS, placeTenant, quotasFromEnv, type FleetCounts } from "../../cli/capacity/capacity-math";
+import {
+  capacityRows,
+  DEFAULT_QUOTAS,
+  placeTenant,
+  quotasFromEnv,
+  type FleetCounts,
+} from "../../cli/capacity/capacity-math";
 
-const counts = (stacksInAccount: number, perAlb: Record<string, number>): FleetCounts => ({ stacksInAccount, stacksPerAlb: perAlb, prioritiesPerAlb: perAlb });
+const counts = (stacksInAccount: number, perAlb: Record<string, number>): FleetCounts => ({
+  stacksInAccount,
+  stacksPerAlb: perAlb,
+  prioritiesPerAlb: perAlb,
+});
 
 describe("capacity maths", () => {
   it("reports each limit with what is used and how many tenants still fit", () => {
     const rows = capacityRows(counts(30, { "alb-0": 30 }), DEFAULT_QUOTAS, "dev");
-    expect(rows.find((r) => r.limit === "rds-instances")).toMatchObject({ used: 30, max: 40, tenantsLeft: 10, adjustable: true });
+    expect(rows.find((r) => r.limit === "rds-instances")).toMatchObject({
+      used: 30,
+      max: 40,
+      tenantsLeft: 10,
+      adjustable: true,
+    });
     expect(rows.find((r) => r.limit === "iam-roles")).toMatchObject({ used: 90, max: 1000, tenantsLeft: 303 });
-    expect(rows.find((r) => r.limit === "target-groups-per-alb")).toMatchObject({ scope: "alb-0", used: 30, max: 100, adjustable: false });
+    expect(rows.find((r) => r.limit === "target-groups-per-alb")).toMatchObject({
+      scope: "alb-0",
+      used: 30,
+      max: 100,
+      adjustable: false,
+    });
   });
 
   it("places a tenant on the ALB with the most room, keeping its own ALB when that has room", () => {
@@ -25,7 +45,9 @@ describe("capacity maths", () => {
   });
 
   it("refuses when every ALB is at the target group cap, pointing at a new ALB shard", () => {
-    const refusal = placeTenant(capacityRows(counts(200, { "alb-0": 100, "alb-1": 100 }), { ...DEFAULT_QUOTAS, rdsInstances: 1000 }, "prod"));
+    const refusal = placeTenant(
+      capacityRows(counts(200, { "alb-0": 100, "alb-1": 100 }), { ...DEFAULT_QUOTAS, rdsInstances: 1000 }, "prod"),
+    );
     expect(refusal).toMatchObject({ ok: false, limit: "target-groups-per-alb" });
     expect(!refusal.ok && refusal.fix).toBe("add an ALB shard: tenantctl shared up --env prod --config albCount=3");
   });
@@ -42,14 +64,16 @@ describe("capacity maths", () => {
       tg: fc.integer({ min: 1, max: 100 }),
       albs: fc.array(fc.integer({ min: 0, max: 100 }), { minLength: 1, maxLength: 4 }),
     });
-    fc.assert(fc.property(arb, ({ rds, tg, albs }) => {
-      const perAlb = Object.fromEntries(albs.map((n, i) => [`alb-${i}`, n]));
-      const total = albs.reduce((a, b) => a + b, 0);
-      const quotas = { ...DEFAULT_QUOTAS, rdsInstances: rds, targetGroupsPerAlb: tg };
-      const placement = placeTenant(capacityRows(counts(total, perAlb), quotas, "dev"));
-      const fits = total + 1 <= rds && 2 * (total + 1) <= quotas.iamRoles && albs.some((n) => n + 1 <= tg);
-      expect(placement.ok).toBe(fits);
-      if (placement.ok) expect((perAlb[placement.loadBalancer] ?? 0) + 1).toBeLessThanOrEqual(tg);
-    }));
+    fc.assert(
+      fc.property(arb, ({ rds, tg, albs }) => {
+        const perAlb = Object.fromEntries(albs.map((n, i) => [`alb-${i}`, n]));
+        const total = albs.reduce((a, b) => a + b, 0);
+        const quotas = { ...DEFAULT_QUOTAS, rdsInstances: rds, targetGroupsPerAlb: tg };
+        const placement = placeTenant(capacityRows(counts(total, perAlb), quotas, "dev"));
+        const fits = total + 1 <= rds && 2 * (total + 1) <= quotas.iamRoles && albs.some((n) => n + 1 <= tg);
+        expect(placement.ok).toBe(fits);
+        if (placement.ok) expect((perAlb[placement.loadBalancer] ?? 0) + 1).toBeLessThanOrEqual(tg);
+      }),
+    );
   });
 });

@@ -16,11 +16,21 @@ interface CapacityDoc {
   serviceQuotas: { status: string; fetchedAt?: string; reason?: string };
 }
 
-const CREDENTIALS = { AWS_ACCESS_KEY_ID: "AKIDFAKEFAKEFAKE", AWS_SECRET_ACCESS_KEY: "fake-secret", AWS_REGION: "us-east-1" };
+const CREDENTIALS = {
+  AWS_ACCESS_KEY_ID: "AKIDFAKEFAKEFAKE",
+  AWS_SECRET_ACCESS_KEY: "fake-secret",
+  AWS_REGION: "us-east-1",
+};
 const APPLIED = { "rds/L-7B6409FD": 120, "iam/L-FE177D64": 2500 };
-const DEFAULTS = { "rds/L-7B6409FD": 40, "iam/L-FE177D64": 1000, "elasticloadbalancing/L-822D1B1B": 100, "elasticloadbalancing/L-7EED9B64": 100 };
+const DEFAULTS = {
+  "rds/L-7B6409FD": 40,
+  "iam/L-FE177D64": 1000,
+  "elasticloadbalancing/L-822D1B1B": 100,
+  "elasticloadbalancing/L-7EED9B64": 100,
+};
 
-const warnings = (run: CliRun): string[] => run.stderr.split("\n").filter((l) => l.startsWith("warning: quotas not read"));
+const warnings = (run: CliRun): string[] =>
+  run.stderr.split("\n").filter((l) => l.startsWith("warning: quotas not read"));
 const rowOf = (doc: CapacityDoc, limit: string) => doc.rows.find((r) => r.limit === limit);
 
 describe("capacity with Service Quotas (stand-in + fake Service Quotas)", () => {
@@ -48,7 +58,12 @@ describe("capacity with Service Quotas (stand-in + fake Service Quotas)", () => 
     const run = await expectOk(capacity(sq), "capacity");
     expect(sq.requests).toEqual([]);
     const doc = json<CapacityDoc>(run);
-    expect(doc.quotaSources).toEqual({ rdsInstances: "default", iamRoles: "default", targetGroupsPerAlb: "default", listenerRulesPerAlb: "default" });
+    expect(doc.quotaSources).toEqual({
+      rdsInstances: "default",
+      iamRoles: "default",
+      targetGroupsPerAlb: "default",
+      listenerRulesPerAlb: "default",
+    });
     expect(doc.serviceQuotas.status).toBe("unavailable");
     expect(warnings(run)).toHaveLength(1);
     expect(warnings(run)[0]).toMatch(/no AWS credentials are configured/);
@@ -59,7 +74,12 @@ describe("capacity with Service Quotas (stand-in + fake Service Quotas)", () => 
     const run = await expectOk(capacity(sq, { ...CREDENTIALS, TENANTCTL_QUOTA_IAM_ROLES: "900" }), "capacity");
     expect(sq.requests.length).toBeGreaterThan(0);
     const doc = json<CapacityDoc>(run);
-    expect(doc.quotaSources).toEqual({ rdsInstances: "default", iamRoles: "env", targetGroupsPerAlb: "default", listenerRulesPerAlb: "default" });
+    expect(doc.quotaSources).toEqual({
+      rdsInstances: "default",
+      iamRoles: "env",
+      targetGroupsPerAlb: "default",
+      listenerRulesPerAlb: "default",
+    });
     expect(rowOf(doc, "iam-roles")).toMatchObject({ max: 900, source: "env" });
     expect(warnings(run)).toHaveLength(1);
     expect(warnings(run)[0]).toMatch(/AccessDeniedException/);
@@ -70,8 +90,18 @@ describe("capacity with Service Quotas (stand-in + fake Service Quotas)", () => 
     const run = await expectOk(capacity(sq, CREDENTIALS), "capacity");
     expect(warnings(run)).toEqual([]);
     const doc = json<CapacityDoc>(run);
-    expect(doc.quotas).toEqual({ rdsInstances: 120, iamRoles: 2500, targetGroupsPerAlb: 100, listenerRulesPerAlb: 100 });
-    expect(Object.values(doc.quotaSources)).toEqual(["service-quotas", "service-quotas", "service-quotas", "service-quotas"]);
+    expect(doc.quotas).toEqual({
+      rdsInstances: 120,
+      iamRoles: 2500,
+      targetGroupsPerAlb: 100,
+      listenerRulesPerAlb: 100,
+    });
+    expect(Object.values(doc.quotaSources)).toEqual([
+      "service-quotas",
+      "service-quotas",
+      "service-quotas",
+      "service-quotas",
+    ]);
     expect(rowOf(doc, "rds-instances")).toMatchObject({ max: 120, source: "service-quotas" });
     expect(doc.serviceQuotas.status).toBe("read");
     const asked = sq.requests.map((r) => `${r.operation} ${r.serviceCode}/${r.quotaCode}`).sort();
@@ -90,8 +120,17 @@ describe("capacity with Service Quotas (stand-in + fake Service Quotas)", () => 
 
   it("lets a flag and TENANTCTL_QUOTA_* win over Service Quotas", async () => {
     const sq = await fake({ applied: APPLIED, defaults: DEFAULTS });
-    const doc = json<CapacityDoc>(await expectOk(capacity(sq, { ...CREDENTIALS, TENANTCTL_QUOTA_IAM_ROLES: "900" }, ["--rds-quota", "50"]), "capacity"));
-    expect(doc.quotaSources).toMatchObject({ rdsInstances: "flag", iamRoles: "env", targetGroupsPerAlb: "service-quotas" });
+    const doc = json<CapacityDoc>(
+      await expectOk(
+        capacity(sq, { ...CREDENTIALS, TENANTCTL_QUOTA_IAM_ROLES: "900" }, ["--rds-quota", "50"]),
+        "capacity",
+      ),
+    );
+    expect(doc.quotaSources).toMatchObject({
+      rdsInstances: "flag",
+      iamRoles: "env",
+      targetGroupsPerAlb: "service-quotas",
+    });
     expect(doc.quotas).toMatchObject({ rdsInstances: 50, iamRoles: 900 });
   });
 
@@ -110,11 +149,16 @@ describe("capacity with Service Quotas (stand-in + fake Service Quotas)", () => 
     await expectOk(capacity(sq, CREDENTIALS), "capacity");
     const before = sq.requests.length;
     const provision = (slug: string): Promise<CliRun> =>
-      f.run(["provision", "tenant", slug, "--image", IMAGE_V1, "--yes"], { ...CREDENTIALS, AWS_ENDPOINT_URL_SERVICE_QUOTAS: sq.url });
+      f.run(["provision", "tenant", slug, "--image", IMAGE_V1, "--yes"], {
+        ...CREDENTIALS,
+        AWS_ENDPOINT_URL_SERVICE_QUOTAS: sq.url,
+      });
     await expectOk(provision("quota-a"), "provision quota-a");
     const refused = await provision("quota-b");
     expect(refused.code).toBe(5);
-    expect(refused.stderr).toMatch(/rds-instances: 1 of 1 in use in the account; one more tenant would cross the quota \(limit from service-quotas\)/);
+    expect(refused.stderr).toMatch(
+      /rds-instances: 1 of 1 in use in the account; one more tenant would cross the quota \(limit from service-quotas\)/,
+    );
     expect(sq.requests.length).toBe(before);
   });
 });

@@ -13,12 +13,16 @@ jest.setTimeout(15 * 60_000);
 
 function files(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name));
 }
 
 function recordsOf(f: FleetEnv, stack: string): string[] {
   const root = join(f.backendRoot, ".tenantctl");
-  return [...files(join(root, "capacity")), ...files(join(root, "priorities")), ...files(join(root, "index"))].filter((p) => p.includes(stack));
+  return [...files(join(root, "capacity")), ...files(join(root, "priorities")), ...files(join(root, "index"))].filter(
+    (p) => p.includes(stack),
+  );
 }
 
 function expectLeftNothing(f: FleetEnv, slug: string): void {
@@ -28,10 +32,19 @@ function expectLeftNothing(f: FleetEnv, slug: string): void {
   expect(readAccount(f).resources.filter((r) => r.stack === `tenantctl-tenants/${stack}`)).toEqual([]);
 }
 
-async function race(f: FleetEnv, slugs: readonly [string, string], env: NodeJS.ProcessEnv): Promise<{ winner: string; loser: string; lost: CliRun }> {
-  const runs = await Promise.all(slugs.map((slug) => f.run(["provision", "tenant", slug, "--image", IMAGE_V1, "--yes"], env)));
+async function race(
+  f: FleetEnv,
+  slugs: readonly [string, string],
+  env: NodeJS.ProcessEnv,
+): Promise<{ winner: string; loser: string; lost: CliRun }> {
+  const runs = await Promise.all(
+    slugs.map((slug) => f.run(["provision", "tenant", slug, "--image", IMAGE_V1, "--yes"], env)),
+  );
   const codes = runs.map((r) => r.code).sort();
-  if (codes[0] !== 0 || codes[1] !== 5) throw new Error(`expected exits 0 and 5, got ${runs.map((r, i) => `${slugs[i]}: ${r.code}\n${r.stderr}`).join("\n")}`);
+  if (codes[0] !== 0 || codes[1] !== 5)
+    throw new Error(
+      `expected exits 0 and 5, got ${runs.map((r, i) => `${slugs[i]}: ${r.code}\n${r.stderr}`).join("\n")}`,
+    );
   const lostAt = runs[0]?.code === 5 ? 0 : 1;
   return { winner: slugs[1 - lostAt] ?? "", loser: slugs[lostAt] ?? "", lost: runs[lostAt] as CliRun };
 }
@@ -48,7 +61,11 @@ describe("capacity races (stand-in)", () => {
 
   it("lets exactly one of two racing provisions take the last target group slot of the ALB", async () => {
     // The stand-in's account holds the same limit: a second tenant slipping through would fail in AWS (exit 1).
-    const env = { TENANTCTL_QUOTA_TARGET_GROUPS_PER_ALB: "2", PULUMI_STANDIN_QUOTA_TARGET_GROUPS_PER_ALB: "2", PULUMI_STANDIN_DELAY_MS: "50" };
+    const env = {
+      TENANTCTL_QUOTA_TARGET_GROUPS_PER_ALB: "2",
+      PULUMI_STANDIN_QUOTA_TARGET_GROUPS_PER_ALB: "2",
+      PULUMI_STANDIN_DELAY_MS: "50",
+    };
     await expectOk(f.run(["provision", "tenant", "race-a", "--image", IMAGE_V1, "--yes"], env), "provision race-a");
     const { winner, loser, lost } = await race(f, ["race-b", "race-c"], env);
     expect(errorLines(lost)).toHaveLength(1);
@@ -60,7 +77,11 @@ describe("capacity races (stand-in)", () => {
 
   it("lets exactly one of two racing provisions take the account's last RDS instance", async () => {
     // Two tenants exist (race-a and the first race's winner): one RDS instance is left.
-    const env = { TENANTCTL_QUOTA_RDS_INSTANCES: "3", PULUMI_STANDIN_QUOTA_RDS_INSTANCES: "3", PULUMI_STANDIN_DELAY_MS: "50" };
+    const env = {
+      TENANTCTL_QUOTA_RDS_INSTANCES: "3",
+      PULUMI_STANDIN_QUOTA_RDS_INSTANCES: "3",
+      PULUMI_STANDIN_DELAY_MS: "50",
+    };
     const { loser, lost } = await race(f, ["race-d", "race-e"], env);
     expect(errorLines(lost)).toHaveLength(1);
     expect(errorLines(lost)[0]).toMatch(/rds-instances: 3 of 3 in use in the account/);
@@ -72,8 +93,14 @@ describe("capacity races (stand-in)", () => {
     // In-process, for a prompt; the SDK finds `pulumi` (the stand-in) through this process's PATH.
     const path = process.env.PATH;
     process.env.PATH = f.env.PATH;
-    const run = await runInProcess(["provision", "tenant", "race-no", "--image", IMAGE_V1], { env: f.env, cwd: f.dir, interactive: true, stdin: "n\n" })
-      .finally(() => { process.env.PATH = path; });
+    const run = await runInProcess(["provision", "tenant", "race-no", "--image", IMAGE_V1], {
+      env: f.env,
+      cwd: f.dir,
+      interactive: true,
+      stdin: "n\n",
+    }).finally(() => {
+      process.env.PATH = path;
+    });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/declined at the prompt; nothing was changed/);
     expectLeftNothing(f, "race-no");

@@ -7,7 +7,15 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { PrerequisiteError } from "../../cli/errors";
 import { placeNewTenant } from "../../cli/capacity/placement";
-import { ACCOUNT_POOL, albPool, claimSeat, heldSeat, releaseSeat, seatedStacks, takenSeats } from "../../cli/store/capacity-claims";
+import {
+  ACCOUNT_POOL,
+  albPool,
+  claimSeat,
+  heldSeat,
+  releaseSeat,
+  seatedStacks,
+  takenSeats,
+} from "../../cli/store/capacity-claims";
 import { claimPriority, releasePriority } from "../../cli/store/priorities";
 import { FileRecordStore } from "../../cli/store/records";
 import { writeIndexEntry } from "../../cli/store/tenant-index";
@@ -20,14 +28,25 @@ const holder = (i: number) => ({ project: "tenantctl-tenants", stack: `dev-t${i}
 const POOL = "capacity/account";
 
 function shared(albs: number): SharedOutputs {
-  const loadBalancers = Array.from({ length: albs }, (_, i) => ({ id: `alb-${i}`, arn: `arn:${i}`, dnsName: `d${i}`, zoneId: "Z", securityGroupId: "sg", httpsListenerArn: `l${i}` }));
+  const loadBalancers = Array.from({ length: albs }, (_, i) => ({
+    id: `alb-${i}`,
+    arn: `arn:${i}`,
+    dnsName: `d${i}`,
+    zoneId: "Z",
+    securityGroupId: "sg",
+    httpsListenerArn: `l${i}`,
+  }));
   return { region: "us-east-1", loadBalancers } as unknown as SharedOutputs;
 }
 
 describe("capacity seats", () => {
   it("lets exactly `limit` of many concurrent claimers in, on distinct seats below the limit", async () => {
     const dir = tempDir();
-    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => claimSeat(new FileRecordStore(dir), POOL, holder(i), { limit: 7, unseated: 0, now })));
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        claimSeat(new FileRecordStore(dir), POOL, holder(i), { limit: 7, unseated: 0, now }),
+      ),
+    );
     const won = results.filter((s): s is number => s !== undefined);
     expect(won.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6]);
     const store = new FileRecordStore(dir);
@@ -38,13 +57,19 @@ describe("capacity seats", () => {
 
   it("counts stacks without seats against the limit", async () => {
     const dir = tempDir();
-    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => claimSeat(new FileRecordStore(dir), POOL, holder(i), { limit: 5, unseated: 3, now })));
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        claimSeat(new FileRecordStore(dir), POOL, holder(i), { limit: 5, unseated: 3, now }),
+      ),
+    );
     expect(results.filter((s) => s !== undefined)).toHaveLength(2);
   });
 
   it("gives a stack racing itself one seat, and the same seat on a rerun", async () => {
     const dir = tempDir();
-    const [a, b] = await Promise.all([0, 1].map(() => claimSeat(new FileRecordStore(dir), POOL, holder(1), { limit: 5, unseated: 0, now })));
+    const [a, b] = await Promise.all(
+      [0, 1].map(() => claimSeat(new FileRecordStore(dir), POOL, holder(1), { limit: 5, unseated: 0, now })),
+    );
     expect(a).toBeDefined();
     expect(b).toBe(a);
     const store = new FileRecordStore(dir);
@@ -80,14 +105,16 @@ describe("placeNewTenant under races", () => {
 
   it("places exactly as many concurrent new tenants as the ALBs hold; the rest are refused holding nothing", async () => {
     const dir = tempDir();
-    const outcomes = await Promise.all(Array.from({ length: 10 }, async (_, i) => {
-      try {
-        return await placeNewTenant(new FileRecordStore(dir), "dev", shared(2), env, { self: holder(i), now });
-      } catch (error: unknown) {
-        if (error instanceof PrerequisiteError) return error;
-        throw error;
-      }
-    }));
+    const outcomes = await Promise.all(
+      Array.from({ length: 10 }, async (_, i) => {
+        try {
+          return await placeNewTenant(new FileRecordStore(dir), "dev", shared(2), env, { self: holder(i), now });
+        } catch (error: unknown) {
+          if (error instanceof PrerequisiteError) return error;
+          throw error;
+        }
+      }),
+    );
     const placed = outcomes.filter((o): o is string => typeof o === "string");
     expect(placed.sort()).toEqual(["alb-0", "alb-0", "alb-0", "alb-1", "alb-1", "alb-1"]);
     const refusals = outcomes.filter((o): o is PrerequisiteError => o instanceof PrerequisiteError);
@@ -102,10 +129,35 @@ describe("placeNewTenant under races", () => {
   it("refuses concurrent new tenants at the RDS quota, counting indexed tenants that hold no seat", async () => {
     const dir = tempDir();
     const store = new FileRecordStore(dir);
-    const spec = parseTenantSpec({ slug: "old-co", displayName: "old", env: "dev", tier: "basic", skin: { primaryColor: "#1a73e8" }, image: "r.example.com/app:1", listenerPriority: 100, loadBalancer: "alb-0" });
-    await writeIndexEntry(store, { spec, project: "tenantctl-tenants", stack: "dev-old-co", operation: "provision", status: "succeeded", now });
-    const outcomes = await Promise.allSettled(Array.from({ length: 8 }, (_, i) =>
-      placeNewTenant(new FileRecordStore(dir), "dev", shared(1), { TENANTCTL_QUOTA_RDS_INSTANCES: "3" }, { self: holder(i), now })));
+    const spec = parseTenantSpec({
+      slug: "old-co",
+      displayName: "old",
+      env: "dev",
+      tier: "basic",
+      skin: { primaryColor: "#1a73e8" },
+      image: "r.example.com/app:1",
+      listenerPriority: 100,
+      loadBalancer: "alb-0",
+    });
+    await writeIndexEntry(store, {
+      spec,
+      project: "tenantctl-tenants",
+      stack: "dev-old-co",
+      operation: "provision",
+      status: "succeeded",
+      now,
+    });
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, i) =>
+        placeNewTenant(
+          new FileRecordStore(dir),
+          "dev",
+          shared(1),
+          { TENANTCTL_QUOTA_RDS_INSTANCES: "3" },
+          { self: holder(i), now },
+        ),
+      ),
+    );
     expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(2);
     for (const o of outcomes) if (o.status === "rejected") expect(String(o.reason)).toMatch(/rds-instances/);
     expect((await takenSeats(store, ACCOUNT_POOL)).size).toBe(2);

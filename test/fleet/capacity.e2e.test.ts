@@ -5,7 +5,16 @@
  */
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { expectOk, fleetEnv, indexEntry, IMAGE_V1, json, readAccount, sharedUp, type FleetEnv } from "./support/fleet-env";
+import {
+  expectOk,
+  fleetEnv,
+  indexEntry,
+  IMAGE_V1,
+  json,
+  readAccount,
+  sharedUp,
+  type FleetEnv,
+} from "./support/fleet-env";
 
 jest.setTimeout(15 * 60_000);
 
@@ -25,8 +34,14 @@ describe("capacity (stand-in)", () => {
   });
 
   it("places tenants on the ALB with room", async () => {
-    await expectOk(f.run(["provision", "tenant", "cap-a", "--image", IMAGE_V1, "--yes"], ONE_PER_ALB), "provision cap-a");
-    await expectOk(f.run(["provision", "tenant", "cap-b", "--image", IMAGE_V1, "--yes"], ONE_PER_ALB), "provision cap-b");
+    await expectOk(
+      f.run(["provision", "tenant", "cap-a", "--image", IMAGE_V1, "--yes"], ONE_PER_ALB),
+      "provision cap-a",
+    );
+    await expectOk(
+      f.run(["provision", "tenant", "cap-b", "--image", IMAGE_V1, "--yes"], ONE_PER_ALB),
+      "provision cap-b",
+    );
     expect(indexEntry(f, "cap-a").spec.loadBalancer).toBe("alb-0");
     expect(indexEntry(f, "cap-b").spec.loadBalancer).toBe("alb-1");
   });
@@ -41,7 +56,9 @@ describe("capacity (stand-in)", () => {
   });
 
   it("refuses with exit 5 at the RDS quota, naming it", async () => {
-    const run = await f.run(["provision", "tenant", "cap-c", "--image", IMAGE_V1, "--yes"], { TENANTCTL_QUOTA_RDS_INSTANCES: "2" });
+    const run = await f.run(["provision", "tenant", "cap-c", "--image", IMAGE_V1, "--yes"], {
+      TENANTCTL_QUOTA_RDS_INSTANCES: "2",
+    });
     expect(run.code).toBe(5);
     expect(run.stderr).toMatch(/rds-instances: 2 of 2 in use/);
     expect(run.stderr).toMatch(/raise the RDS "DB instances" quota/);
@@ -49,12 +66,14 @@ describe("capacity (stand-in)", () => {
 
   it("shows the headroom per account and per ALB", async () => {
     const doc = json<CapacityDoc>(await expectOk(f.run(["capacity", "--json"], ONE_PER_ALB), "capacity"));
-    expect(doc.rows).toEqual(expect.arrayContaining([
-      expect.objectContaining({ limit: "rds-instances", scope: "account", used: 2, max: 40 }),
-      expect.objectContaining({ limit: "iam-roles", scope: "account", used: 6 }),
-      expect.objectContaining({ limit: "target-groups-per-alb", scope: "alb-0", used: 1, max: 1, tenantsLeft: 0 }),
-      expect.objectContaining({ limit: "listener-rules-per-alb", scope: "alb-1", used: 1 }),
-    ]));
+    expect(doc.rows).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ limit: "rds-instances", scope: "account", used: 2, max: 40 }),
+        expect.objectContaining({ limit: "iam-roles", scope: "account", used: 6 }),
+        expect.objectContaining({ limit: "target-groups-per-alb", scope: "alb-0", used: 1, max: 1, tenantsLeft: 0 }),
+        expect.objectContaining({ limit: "listener-rules-per-alb", scope: "alb-1", used: 1 }),
+      ]),
+    );
     expect(doc.next.refused).toMatch(/every ALB is full/);
     const roomy = json<CapacityDoc>(await expectOk(f.run(["capacity", "--json"]), "capacity"));
     expect(roomy.next.loadBalancer).toBe("alb-0");
@@ -62,8 +81,12 @@ describe("capacity (stand-in)", () => {
 
   it("list --refresh rebuilds a lost tenant index from the stacks", async () => {
     rmSync(join(f.backendRoot, ".tenantctl", "index"), { recursive: true, force: true });
-    expect(json<{ tenants: unknown[] }>(await expectOk(f.run(["list", "tenants", "--json"]), "list")).tenants).toEqual([]);
-    const refreshed = json<{ tenants: { slug: string; tier: string }[] }>(await expectOk(f.run(["list", "tenants", "--refresh", "--json"]), "list --refresh"));
+    expect(json<{ tenants: unknown[] }>(await expectOk(f.run(["list", "tenants", "--json"]), "list")).tenants).toEqual(
+      [],
+    );
+    const refreshed = json<{ tenants: { slug: string; tier: string }[] }>(
+      await expectOk(f.run(["list", "tenants", "--refresh", "--json"]), "list --refresh"),
+    );
     expect(refreshed.tenants.map((t) => t.slug)).toEqual(["cap-a", "cap-b"]);
     expect(indexEntry(f, "cap-b").spec.loadBalancer).toBe("alb-1");
   });

@@ -5,28 +5,40 @@ const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve)
 
 describe("boundedEach", () => {
   it("visits every item once with at most `limit` in flight (property)", async () => {
-    await fc.assert(fc.asyncProperty(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 1, max: 8 }), async (n, limit) => {
-      const seen: number[] = [];
-      let inFlight = 0;
-      let peak = 0;
-      await boundedEach(Array.from({ length: n }, (_, i) => i), limit, async (i) => {
-        inFlight += 1;
-        peak = Math.max(peak, inFlight);
-        await tick();
-        seen.push(i);
-        inFlight -= 1;
-      });
-      expect([...seen].sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i));
-      expect(peak).toBeLessThanOrEqual(limit);
-    }), { numRuns: 30 });
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 1, max: 8 }), async (n, limit) => {
+        const seen: number[] = [];
+        let inFlight = 0;
+        let peak = 0;
+        await boundedEach(
+          Array.from({ length: n }, (_, i) => i),
+          limit,
+          async (i) => {
+            inFlight += 1;
+            peak = Math.max(peak, inFlight);
+            await tick();
+            seen.push(i);
+            inFlight -= 1;
+          },
+        );
+        expect([...seen].sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i));
+        expect(peak).toBeLessThanOrEqual(limit);
+      }),
+      { numRuns: 30 },
+    );
   });
 
   it("starts nothing once shouldStart says no", async () => {
     const started: number[] = [];
-    await boundedEach([1, 2, 3, 4, 5], 2, async (i) => {
-      started.push(i);
-      await tick();
-    }, () => started.length < 3);
+    await boundedEach(
+      [1, 2, 3, 4, 5],
+      2,
+      async (i) => {
+        started.push(i);
+        await tick();
+      },
+      () => started.length < 3,
+    );
     expect(started).toEqual([1, 2, 3]);
   });
 
@@ -41,13 +53,19 @@ describe("boundedEach", () => {
       waits.push(ms);
       await gate;
     };
-    const run = boundedEach([1, 2, 3, 4, 5, 6], 3, async (i) => {
-      started.push(i);
-      inFlight += 1;
-      peak = Math.max(peak, inFlight);
-      await tick();
-      inFlight -= 1;
-    }, () => true, { staggerMs: 250, sleep });
+    const run = boundedEach(
+      [1, 2, 3, 4, 5, 6],
+      3,
+      async (i) => {
+        started.push(i);
+        inFlight += 1;
+        peak = Math.max(peak, inFlight);
+        await tick();
+        inFlight -= 1;
+      },
+      () => true,
+      { staggerMs: 250, sleep },
+    );
     for (let i = 0; i < 4; i += 1) await tick();
     // Lanes 1 and 2 wait 250 and 500 ms (once, before their first item); lane 0 works alone meanwhile.
     expect(waits).toEqual([250, 500]);
@@ -61,7 +79,13 @@ describe("boundedEach", () => {
 
   it("starts every lane at once without a stagger", async () => {
     const sleep = jest.fn(async () => undefined);
-    await boundedEach([1, 2, 3], 3, async () => tick(), () => true, { staggerMs: 0, sleep });
+    await boundedEach(
+      [1, 2, 3],
+      3,
+      async () => tick(),
+      () => true,
+      { staggerMs: 0, sleep },
+    );
     expect(sleep).not.toHaveBeenCalled();
   });
 });

@@ -7,7 +7,12 @@ jest.setTimeout(15 * 60_000);
 interface DriftDoc {
   checked: number;
   drifted: number;
-  tenants: { slug: string; status: string; fix: string | null; resources: { type: string; name: string; op: string; keys: string[] }[] }[];
+  tenants: {
+    slug: string;
+    status: string;
+    fix: string | null;
+    resources: { type: string; name: string; op: string; keys: string[] }[];
+  }[];
 }
 
 const SERVICE = "aws:ecs/service:Service";
@@ -37,7 +42,14 @@ describe("drift tenants (stand-in)", () => {
     expect(doc.drifted).toBe(1);
     const b = doc.tenants.find((t) => t.slug === "drift-b");
     expect(b?.status).toBe("drifted");
-    expect(b?.resources).toEqual([expect.objectContaining({ type: SERVICE, name: "drift-b-svc", op: "update", keys: expect.arrayContaining(["desiredCount"]) })]);
+    expect(b?.resources).toEqual([
+      expect.objectContaining({
+        type: SERVICE,
+        name: "drift-b-svc",
+        op: "update",
+        keys: expect.arrayContaining(["desiredCount"]),
+      }),
+    ]);
     expect(doc.tenants.find((t) => t.slug === "drift-a")?.status).toBe("clean");
   });
 
@@ -62,7 +74,9 @@ describe("drift tenants (stand-in)", () => {
     const fixed = await f.run(argv);
     expect(fixed.code).toBe(0);
     expect(fixed.stdout).toMatch(/updated 1/);
-    expect(readAccount(f).resources.find((r) => r.type === SERVICE && r.name === "drift-b-svc")?.outputs.desiredCount).toBe(1);
+    expect(
+      readAccount(f).resources.find((r) => r.type === SERVICE && r.name === "drift-b-svc")?.outputs.desiredCount,
+    ).toBe(1);
     const after = await f.run(["drift", "tenants", "--json"]);
     expect(after.code).toBe(0);
     expect(json<DriftDoc>(after)).toMatchObject({ checked: 2, drifted: 0 });
@@ -72,7 +86,9 @@ describe("drift tenants (stand-in)", () => {
     driftResource(f.backendRoot, { type: SERVICE, name: "drift-a-svc" }, "delete");
     const run = await f.run(["drift", "tenants"]);
     expect(run.code).toBe(4);
-    expect(run.stdout).toMatch(/drift-a:\n\s+delete aws:ecs\/service:Service drift-a-svc\n\s+fix: tenantctl update tenant drift-a --env dev --refresh --yes/);
+    expect(run.stdout).toMatch(
+      /drift-a:\n\s+delete aws:ecs\/service:Service drift-a-svc\n\s+fix: tenantctl update tenant drift-a --env dev --refresh --yes/,
+    );
     expect(run.stderr).toMatch(/tenantctl update tenant <slug> --env dev --refresh --yes/);
     expect((await f.run(["update", "tenant", "drift-a", "--env", "dev", "--refresh", "--yes"])).code).toBe(0);
     expect((await f.run(["drift", "tenants"])).code).toBe(0);

@@ -6,7 +6,15 @@ import { gatherCounts } from "../../cli/capacity/placement";
 import { entryIsStale, bareStackName } from "../../cli/fleet/index-refresh";
 import { parseMaxFailures } from "../../cli/fleet/plan";
 import { complete, createRollout, markFinished, markRunning, type RolloutState } from "../../cli/fleet/rollout-state";
-import { isLive, latestOpenRollout, newRolloutId, refuseIfLive, REMOTE_STALE_MS, rolloutToResume, saveRollout } from "../../cli/store/rollout-store";
+import {
+  isLive,
+  latestOpenRollout,
+  newRolloutId,
+  refuseIfLive,
+  REMOTE_STALE_MS,
+  rolloutToResume,
+  saveRollout,
+} from "../../cli/store/rollout-store";
 import { claimPriority } from "../../cli/store/priorities";
 import { FileRecordStore } from "../../cli/store/records";
 import { writeIndexEntry } from "../../cli/store/tenant-index";
@@ -17,12 +25,26 @@ const at = new Date("2026-11-24T01:00:00Z");
 
 function rollout(id: string, pid: number, host = hostname()): RolloutState {
   return createRollout({
-    id, env: "dev", waves: [["a"]], pinned: [], owner: { host, pid }, at,
-    options: { image: "r.example.com/app:2", waves: "100%", maxFailures: parseMaxFailures("0"), selectors: [], includePinned: false, health: "none", healthUrl: undefined },
+    id,
+    env: "dev",
+    waves: [["a"]],
+    pinned: [],
+    owner: { host, pid },
+    at,
+    options: {
+      image: "r.example.com/app:2",
+      waves: "100%",
+      maxFailures: parseMaxFailures("0"),
+      selectors: [],
+      includePinned: false,
+      health: "none",
+      healthUrl: undefined,
+    },
   });
 }
 
-const finished = (s: RolloutState, ok: boolean): RolloutState => complete(markFinished(markRunning(s, "a", at), "a", ok ? { ok } : { ok, error: "x" }, at), at);
+const finished = (s: RolloutState, ok: boolean): RolloutState =>
+  complete(markFinished(markRunning(s, "a", at), "a", ok ? { ok } : { ok, error: "x" }, at), at);
 
 describe("rollout records", () => {
   it("ids sort by start time", () => {
@@ -38,7 +60,9 @@ describe("rollout records", () => {
     expect((await rolloutToResume(store, "dev", undefined)).id).toBe("2026-11-24T02-00-00-000Z-bbbbbb");
     await saveRollout(store, finished(rollout("2026-11-24T03-00-00-000Z-cccccc", 1), true));
     expect(await latestOpenRollout(store, "dev")).toBeUndefined();
-    await expect(rolloutToResume(store, "dev", "2026-11-24T03-00-00-000Z-cccccc")).rejects.toBeInstanceOf(ConflictError);
+    await expect(rolloutToResume(store, "dev", "2026-11-24T03-00-00-000Z-cccccc")).rejects.toBeInstanceOf(
+      ConflictError,
+    );
   });
 
   it("refuses a second rollout while the owner of a running one is alive, not once it is gone", async () => {
@@ -59,20 +83,54 @@ describe("rollout records", () => {
   });
 });
 
-const spec = (slug: string, env = "dev", loadBalancer = "alb-0") => parseTenantSpec({
-  slug: `${slug}-co`, displayName: slug, env, tier: "basic", skin: { primaryColor: "#1a73e8" }, image: "r.example.com/app:1", listenerPriority: 100, loadBalancer,
-});
+const spec = (slug: string, env = "dev", loadBalancer = "alb-0") =>
+  parseTenantSpec({
+    slug: `${slug}-co`,
+    displayName: slug,
+    env,
+    tier: "basic",
+    skin: { primaryColor: "#1a73e8" },
+    image: "r.example.com/app:1",
+    listenerPriority: 100,
+    loadBalancer,
+  });
 
 describe("capacity counts from the backend", () => {
   it("counts stacks per ALB of the env, every env in the account, and claimed priorities", async () => {
     const store = new FileRecordStore(tempDir());
-    for (const [slug, env, lb] of [["a", "dev", "alb-0"], ["b", "dev", "alb-1"], ["c", "dev", "alb-1"], ["d", "prod", "alb-0"]] as const) {
-      await writeIndexEntry(store, { spec: spec(slug, env, lb), project: "tenantctl-tenants", stack: `${env}-${slug}-co`, operation: "provision", status: "succeeded", now: at });
-      await claimPriority(store, { env, loadBalancer: lb, project: "tenantctl-tenants", stack: `${env}-${slug}-co`, slug: `${slug}-co`, now: at });
+    for (const [slug, env, lb] of [
+      ["a", "dev", "alb-0"],
+      ["b", "dev", "alb-1"],
+      ["c", "dev", "alb-1"],
+      ["d", "prod", "alb-0"],
+    ] as const) {
+      await writeIndexEntry(store, {
+        spec: spec(slug, env, lb),
+        project: "tenantctl-tenants",
+        stack: `${env}-${slug}-co`,
+        operation: "provision",
+        status: "succeeded",
+        now: at,
+      });
+      await claimPriority(store, {
+        env,
+        loadBalancer: lb,
+        project: "tenantctl-tenants",
+        stack: `${env}-${slug}-co`,
+        slug: `${slug}-co`,
+        now: at,
+      });
     }
     const counts = await gatherCounts(store, "dev", ["alb-0", "alb-1", "alb-2"]);
-    expect(counts).toEqual({ stacksInAccount: 4, stacksPerAlb: { "alb-0": 1, "alb-1": 2, "alb-2": 0 }, prioritiesPerAlb: { "alb-0": 1, "alb-1": 2, "alb-2": 0 } });
-    expect((await gatherCounts(store, "dev", ["alb-0"], { project: "tenantctl-tenants", stack: "dev-a-co" })).stacksInAccount).toBe(3);
+    expect(counts).toEqual({
+      stacksInAccount: 4,
+      stacksPerAlb: { "alb-0": 1, "alb-1": 2, "alb-2": 0 },
+      prioritiesPerAlb: { "alb-0": 1, "alb-1": 2, "alb-2": 0 },
+    });
+    expect(
+      (await gatherCounts(store, "dev", ["alb-0"], { project: "tenantctl-tenants", stack: "dev-a-co" }))
+        .stacksInAccount,
+    ).toBe(3);
   });
 });
 

@@ -13,7 +13,9 @@ describe("the rollout's health check", () => {
   });
 
   it("checks readiness at the stack's url when no template is given", () => {
-    expect(healthUrl({ slug: "acme", env: "dev", url: "https://acme.dev.example.com/" }, undefined)).toBe("https://acme.dev.example.com/readyz");
+    expect(healthUrl({ slug: "acme", env: "dev", url: "https://acme.dev.example.com/" }, undefined)).toBe(
+      "https://acme.dev.example.com/readyz",
+    );
   });
 
   it("passes a tenant that is ready", async () => {
@@ -33,6 +35,8 @@ describe("the rollout's health check", () => {
 
   it("uses --health-url's template as given", async () => {
     app.failing.add("t01");
-    expect(await checkHealth({ slug: "t01", env: "dev", url: undefined }, app.template, 0)).toMatch(/→ 503 \(database check failed/);
+    expect(await checkHealth({ slug: "t01", env: "dev", url: undefined }, app.template, 0)).toMatch(
+      /→ 503 \(database check failed/,
+    );
   });
 });

@@ -13,17 +13,21 @@ const IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/tenantctl-app:2.0.0"
 const LEAVES = [["upgrade", "tenants"], ["drift", "tenants"], ["capacity"], ["restore", "tenant"]];
 
 describe("fleet --help", () => {
-  it.each(LEAVES.map((words) => [words.join(" "), words] as const))("%s --help shows examples, exit codes and --json", async (_name, words) => {
-    const run = await runInProcess([...words, "--help"]);
-    expect(run.code).toBe(0);
-    expect(run.stdout).toContain(`$ tenantctl ${words.join(" ")}`);
-    expect(run.stdout).toContain("Exit codes:");
-    expect(run.stdout).toContain("--json");
-  });
+  it.each(LEAVES.map((words) => [words.join(" "), words] as const))(
+    "%s --help shows examples, exit codes and --json",
+    async (_name, words) => {
+      const run = await runInProcess([...words, "--help"]);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain(`$ tenantctl ${words.join(" ")}`);
+      expect(run.stdout).toContain("Exit codes:");
+      expect(run.stdout).toContain("--json");
+    },
+  );
 
   it("lists the fleet verbs at the root", async () => {
     const run = await runInProcess(["--help"]);
-    for (const verb of ["upgrade", "drift", "capacity", "restore"]) expect(run.stdout).toMatch(new RegExp(`^  ${verb}\\b`, "m"));
+    for (const verb of ["upgrade", "drift", "capacity", "restore"])
+      expect(run.stdout).toMatch(new RegExp(`^  ${verb}\\b`, "m"));
   });
 });
 
@@ -32,8 +36,35 @@ function backendWithOneTenant(): string {
   const cwd = tempDir("tenantctl-fleet-startup-");
   const index = join(cwd, "state", ".tenantctl", "index", "tenantctl-tenants");
   mkdirSync(index, { recursive: true });
-  const spec = { slug: "acme", displayName: "acme", env: "dev", tier: "basic", skin: { primaryColor: "#1a73e8" }, image: IMAGE, listenerPriority: 100, loadBalancer: "alb-0", generation: 1 };
-  writeFileSync(join(index, "dev-acme.json"), JSON.stringify({ slug: "acme", env: "dev", project: "tenantctl-tenants", stack: "dev-acme", tier: "basic", displayName: "acme", image: IMAGE, listenerPriority: 100, lastOperation: "provision", status: "succeeded", createdAt: "2026-11-01T00:00:00Z", updatedAt: "2026-11-01T00:00:00Z", spec }));
+  const spec = {
+    slug: "acme",
+    displayName: "acme",
+    env: "dev",
+    tier: "basic",
+    skin: { primaryColor: "#1a73e8" },
+    image: IMAGE,
+    listenerPriority: 100,
+    loadBalancer: "alb-0",
+    generation: 1,
+  };
+  writeFileSync(
+    join(index, "dev-acme.json"),
+    JSON.stringify({
+      slug: "acme",
+      env: "dev",
+      project: "tenantctl-tenants",
+      stack: "dev-acme",
+      tier: "basic",
+      displayName: "acme",
+      image: IMAGE,
+      listenerPriority: 100,
+      lastOperation: "provision",
+      status: "succeeded",
+      createdAt: "2026-11-01T00:00:00Z",
+      updatedAt: "2026-11-01T00:00:00Z",
+      spec,
+    }),
+  );
   return cwd;
 }
 
@@ -48,10 +79,17 @@ describe("fleet startup stays free of the Pulumi SDK", () => {
   ])("%j loads no @pulumi module", (args, status) => {
     const cwd = backendWithOneTenant();
     const res = spawnSync(process.execPath, ["-r", PRELOAD, join(ROOT, "bin", "tenantctl.js"), ...args], {
-      cwd, env: { PATH: process.env.PATH, PULUMI_BACKEND_URL: `file://${join(cwd, "state")}` }, encoding: "utf8",
+      cwd,
+      env: { PATH: process.env.PATH, PULUMI_BACKEND_URL: `file://${join(cwd, "state")}` },
+      encoding: "utf8",
     });
     expect(res.status).toBe(status);
     expect(/LOADED_PULUMI_MODULES=(\d+)/.exec(res.stderr)?.[1]).toBe("0");
-    if (args.includes("--dry-run")) expect(JSON.parse(res.stdout)).toMatchObject({ dryRun: true, status: "planned", waves: [{ wave: 1, tenants: ["acme"] }] });
+    if (args.includes("--dry-run"))
+      expect(JSON.parse(res.stdout)).toMatchObject({
+        dryRun: true,
+        status: "planned",
+        waves: [{ wave: 1, tenants: ["acme"] }],
+      });
   });
 });

@@ -11,12 +11,23 @@ import type { DriftRequest } from "../../cli/fleet/worker-protocol";
 jest.setTimeout(60_000);
 
 const workerPath = join(__dirname, "support", "fake-worker.js");
-const request = (slug: string): DriftRequest => ({ kind: "drift", env: "dev", slug, secretsProvider: undefined, retry: "tenantctl drift tenants" });
+const request = (slug: string): DriftRequest => ({
+  kind: "drift",
+  env: "dev",
+  slug,
+  secretsProvider: undefined,
+  retry: "tenantctl drift tenants",
+});
 
 const io: Io = {
-  stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, interactive: false,
-  env: { PATH: process.env.PATH }, cwd: __dirname,
-  onInterrupt: () => () => undefined, now: () => new Date(),
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+  interactive: false,
+  env: { PATH: process.env.PATH },
+  cwd: __dirname,
+  onInterrupt: () => () => undefined,
+  now: () => new Date(),
 };
 
 function alive(pid: number): boolean {
@@ -29,7 +40,12 @@ function alive(pid: number): boolean {
 }
 
 /** A pool whose events are recorded; `pidOf(slug)` is the worker that ran it. */
-function pool(options: Partial<WorkerPoolOptions> = {}): { pool: WorkerPool; events: PoolEvent[]; pidOf: (slug: string) => number | undefined; pids: () => number[] } {
+function pool(options: Partial<WorkerPoolOptions> = {}): {
+  pool: WorkerPool;
+  events: PoolEvent[];
+  pidOf: (slug: string) => number | undefined;
+  pids: () => number[];
+} {
   const events: PoolEvent[] = [];
   const p = new WorkerPool({ io, size: 1, workerPath, exitGraceMs: 500, ...options, onEvent: (e) => events.push(e) });
   return {
@@ -51,8 +67,14 @@ describe("worker pool", () => {
     expect(b).toEqual(a);
     expect(pidOf("reply-a")).toBe(pidOf("reply-b"));
     expect(pids()).toHaveLength(1);
-    expect(lines["reply-a"]).toEqual([`fake worker ${pidOf("reply-a") ?? 0} got drift of reply-a`, "progress of reply-a"]);
-    expect(lines["reply-b"]).toEqual([`fake worker ${pidOf("reply-b") ?? 0} got drift of reply-b`, "progress of reply-b"]);
+    expect(lines["reply-a"]).toEqual([
+      `fake worker ${pidOf("reply-a") ?? 0} got drift of reply-a`,
+      "progress of reply-a",
+    ]);
+    expect(lines["reply-b"]).toEqual([
+      `fake worker ${pidOf("reply-b") ?? 0} got drift of reply-b`,
+      "progress of reply-b",
+    ]);
   });
 
   it("never reuses a worker whose operation failed: the next operation gets a new process", async () => {
@@ -72,7 +94,9 @@ describe("worker pool", () => {
     const next = await p.run(request("reply-b"));
     await p.close();
     expect(result.ok).toBe(false);
-    expect(!result.ok && result.error).toMatch(/drift worker for reject-acme died \(exit code 1\) before reporting a result.*unhandled error in reject-acme/);
+    expect(!result.ok && result.error).toMatch(
+      /drift worker for reject-acme died \(exit code 1\) before reporting a result.*unhandled error in reject-acme/,
+    );
     expect(next.ok).toBe(true);
     expect(pidOf("reply-b")).not.toBe(pidOf("reject-acme"));
   });
@@ -89,7 +113,13 @@ describe("worker pool", () => {
     expect(next.ok).toBe(true);
     const distinct = new Set([pidOf("faulted-a"), pidOf("idlefault-b"), pidOf("reply-c")]);
     expect(distinct.size).toBe(3);
-    expect(events).toContainEqual(expect.objectContaining({ kind: "retired", pid: pidOf("faulted-a"), reason: expect.stringContaining("unhandled rejection") }));
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        kind: "retired",
+        pid: pidOf("faulted-a"),
+        reason: expect.stringContaining("unhandled rejection"),
+      }),
+    );
   });
 
   it("runs an operation elsewhere when the worker it was sent to reports an idle fault instead of starting it", async () => {
@@ -103,7 +133,13 @@ describe("worker pool", () => {
     expect(assigned).toHaveLength(2);
     expect(assigned[0]).toBe(doomedPid);
     expect(assigned[1]).not.toBe(doomedPid);
-    expect(events).toContainEqual(expect.objectContaining({ kind: "retired", pid: doomedPid, reason: expect.stringContaining("reply-b goes to another worker") }));
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        kind: "retired",
+        pid: doomedPid,
+        reason: expect.stringContaining("reply-b goes to another worker"),
+      }),
+    );
   });
 
   it("retires a worker after its maximum number of operations", async () => {
@@ -120,7 +156,11 @@ describe("worker pool", () => {
     const result = await p.run(request("nomarker-a"));
     await p.close();
     expect(result.ok).toBe(true);
-    expect(events).toContainEqual({ kind: "retired", pid: pidOf("nomarker-a"), reason: "its output did not end after its result" });
+    expect(events).toContainEqual({
+      kind: "retired",
+      pid: pidOf("nomarker-a"),
+      reason: "its output did not end after its result",
+    });
   });
 
   it("fails an operation that runs past its time-out: SIGINT, then SIGKILL after the grace period", async () => {
@@ -129,7 +169,10 @@ describe("worker pool", () => {
     const result = await p.run(request("hang-a"), { onLine: (l) => lines.push(l) });
     const pid = pidOf("hang-a") ?? 0;
     await p.close();
-    expect(result).toMatchObject({ ok: false, error: expect.stringMatching(/^the drift of hang-a timed out after 0\.3s/) });
+    expect(result).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^the drift of hang-a timed out after 0\.3s/),
+    });
     expect(lines).toContain("cancel requested for hang-a");
     expect(alive(pid)).toBe(false);
   });

@@ -5,7 +5,16 @@
  */
 import { join } from "node:path";
 import { poolLog } from "./support/process-watch";
-import { fleetEnv, indexEntry, IMAGE_V1, IMAGE_V2, json, provisionAll, sharedUp, type FleetEnv } from "./support/fleet-env";
+import {
+  fleetEnv,
+  indexEntry,
+  IMAGE_V1,
+  IMAGE_V2,
+  json,
+  provisionAll,
+  sharedUp,
+  type FleetEnv,
+} from "./support/fleet-env";
 
 jest.setTimeout(15 * 60_000);
 
@@ -24,15 +33,36 @@ describe("isolation of stack operations (stand-in)", () => {
   });
 
   it("fails only the tenant whose program leaves an unhandled rejection, while the others run beside it", async () => {
-    const run = await f.run(["upgrade", "tenants", "--image", IMAGE_V2, "--waves", "100%", "--concurrency", "3", "--max-failures", "1", "--health", "none", "--verbose", "--json"], {
-      NODE_OPTIONS: `--require ${join(__dirname, "support", "reject-preload.js")}`,
-      FLEET_TEST_REJECT_SLUGS: "iso-b",
-    });
+    const run = await f.run(
+      [
+        "upgrade",
+        "tenants",
+        "--image",
+        IMAGE_V2,
+        "--waves",
+        "100%",
+        "--concurrency",
+        "3",
+        "--max-failures",
+        "1",
+        "--health",
+        "none",
+        "--verbose",
+        "--json",
+      ],
+      {
+        NODE_OPTIONS: `--require ${join(__dirname, "support", "reject-preload.js")}`,
+        FLEET_TEST_REJECT_SLUGS: "iso-b",
+      },
+    );
     expect(run.code).toBe(1);
     const doc = json<RolloutDoc>(run);
     expect(doc.status).toBe("completed");
     const bySlug = Object.fromEntries(doc.tenants.map((t) => [t.slug, t]));
-    expect(bySlug["iso-b"]).toMatchObject({ status: "failed", error: expect.stringContaining("injected unhandled rejection in the program of iso-b") });
+    expect(bySlug["iso-b"]).toMatchObject({
+      status: "failed",
+      error: expect.stringContaining("injected unhandled rejection in the program of iso-b"),
+    });
     expect(bySlug["iso-a"]?.status).toBe("upgraded");
     expect(bySlug["iso-c"]?.status).toBe("upgraded");
     expect(indexEntry(f, "iso-a").image).toBe(IMAGE_V2);

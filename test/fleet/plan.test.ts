@@ -1,7 +1,15 @@
 import fc from "fast-check";
 import { UsageError } from "../../cli/errors";
 import {
-  allowedFailures, DEFAULT_WAVES, describeWaves, limitExceeded, parseMaxFailures, parseWaves, planWaves, stepTarget, type WaveStep,
+  allowedFailures,
+  DEFAULT_WAVES,
+  describeWaves,
+  limitExceeded,
+  parseMaxFailures,
+  parseWaves,
+  planWaves,
+  stepTarget,
+  type WaveStep,
 } from "../../cli/fleet/plan";
 
 const slugs = (n: number): string[] => Array.from({ length: n }, (_, i) => `t${String(i + 1).padStart(3, "0")}`);
@@ -26,9 +34,12 @@ describe("wave planning", () => {
     expect(() => planWaves(slugs(10), parseWaves("1,3"))).toThrow(UsageError);
   });
 
-  it.each(["", "1,,100%", "0", "0%", "101%", "-1", "1.5", "abc", "10%%", "1;100%", Array(21).fill("1").join(",")])("rejects --waves %j", (text) => {
-    expect(() => parseWaves(text)).toThrow(UsageError);
-  });
+  it.each(["", "1,,100%", "0", "0%", "101%", "-1", "1.5", "abc", "10%%", "1;100%", Array(21).fill("1").join(",")])(
+    "rejects --waves %j",
+    (text) => {
+      expect(() => parseWaves(text)).toThrow(UsageError);
+    },
+  );
 
   const stepArb: fc.Arbitrary<WaveStep> = fc.oneof(
     fc.integer({ min: 1, max: 300 }).map((value) => ({ kind: "count" as const, value })),
@@ -40,24 +51,30 @@ describe("wave planning", () => {
   const decreases = (ts: readonly number[]): boolean => ts.some((t, i) => i > 0 && t < (ts[i - 1] as number));
 
   it("partitions the tenants in order into non-empty waves when the targets never go back, and refuses otherwise (property)", () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 250 }), fc.array(stepArb, { minLength: 0, maxLength: 6 }), (n, steps) => {
-      const all = [...steps, { kind: "percent" as const, value: 100 }];
-      const items = slugs(n);
-      if (decreases(targets(all, n))) {
-        expect(() => planWaves(items, all)).toThrow(/goes back from \d+ to \d+ of \d+ tenants/);
-        return;
-      }
-      const waves = planWaves(items, all);
-      expect(waves.flat()).toEqual(items);
-      expect(waves.every((w) => w.length > 0)).toBe(true);
-      expect(waves.length).toBeLessThanOrEqual(all.length);
-      if (n > 0) expect(waves[0]?.length).toBe(Math.max(1, stepTarget(all[0] as WaveStep, n)));
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 250 }), fc.array(stepArb, { minLength: 0, maxLength: 6 }), (n, steps) => {
+        const all = [...steps, { kind: "percent" as const, value: 100 }];
+        const items = slugs(n);
+        if (decreases(targets(all, n))) {
+          expect(() => planWaves(items, all)).toThrow(/goes back from \d+ to \d+ of \d+ tenants/);
+          return;
+        }
+        const waves = planWaves(items, all);
+        expect(waves.flat()).toEqual(items);
+        expect(waves.every((w) => w.length > 0)).toBe(true);
+        expect(waves.length).toBeLessThanOrEqual(all.length);
+        if (n > 0) expect(waves[0]?.length).toBe(Math.max(1, stepTarget(all[0] as WaveStep, n)));
+      }),
+    );
   });
 
   /** Steps that pass parseWaves: each kind's values strictly increasing, the kinds interleaved at random. */
   const increasingArb: fc.Arbitrary<WaveStep[]> = fc
-    .tuple(fc.uniqueArray(fc.integer({ min: 1, max: 300 }), { maxLength: 10 }), fc.uniqueArray(fc.integer({ min: 1, max: 100 }), { maxLength: 10 }), fc.array(fc.boolean(), { minLength: 20, maxLength: 20 }))
+    .tuple(
+      fc.uniqueArray(fc.integer({ min: 1, max: 300 }), { maxLength: 10 }),
+      fc.uniqueArray(fc.integer({ min: 1, max: 100 }), { maxLength: 10 }),
+      fc.array(fc.boolean(), { minLength: 20, maxLength: 20 }),
+    )
     .filter(([counts, percents]) => counts.length + percents.length > 0)
     .map(([counts, percents, picks]) => {
       const c = [...counts].sort((a, b) => a - b).map((value) => ({ kind: "count" as const, value }));
@@ -71,9 +88,11 @@ describe("wave planning", () => {
     });
 
   it("round-trips through describeWaves (property)", () => {
-    fc.assert(fc.property(increasingArb, (steps) => {
-      expect(parseWaves(describeWaves(steps))).toEqual(steps);
-    }));
+    fc.assert(
+      fc.property(increasingArb, (steps) => {
+        expect(parseWaves(describeWaves(steps))).toEqual(steps);
+      }),
+    );
   });
 
   it.each([
@@ -89,8 +108,12 @@ describe("wave planning", () => {
   it("refuses counts and percentages that go back once resolved against the fleet, and accepts them where they grow", () => {
     const mixed = parseWaves("1,10%,5,100%");
     expect(planWaves(slugs(20), mixed).map((w) => w.length)).toEqual([1, 1, 3, 15]);
-    expect(() => planWaves(slugs(100), mixed)).toThrow(/--waves 1,10%,5,100%: step 3 \(5\) goes back from 10 to 5 of 100 tenants/);
-    expect(() => planWaves(slugs(10), parseWaves("8,50%,100%"))).toThrow(/step 2 \(50%\) goes back from 8 to 5 of 10 tenants/);
+    expect(() => planWaves(slugs(100), mixed)).toThrow(
+      /--waves 1,10%,5,100%: step 3 \(5\) goes back from 10 to 5 of 100 tenants/,
+    );
+    expect(() => planWaves(slugs(10), parseWaves("8,50%,100%"))).toThrow(
+      /step 2 \(50%\) goes back from 8 to 5 of 10 tenants/,
+    );
     // Equal once resolved is no step back: 10% of 5 and the capped count both add nobody.
     expect(planWaves(slugs(5), parseWaves("1,10%,9,100%")).map((w) => w.length)).toEqual([1, 4]);
   });
@@ -111,11 +134,19 @@ describe("failure limit", () => {
   });
 
   it("is monotonic: more failures never un-halt, a larger limit never halts earlier (property)", () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 500 }), fc.integer({ min: 0, max: 100 }), fc.integer({ min: 0, max: 500 }), (total, percent, failures) => {
-      const limit = parseMaxFailures(`${percent}%`);
-      if (limitExceeded(failures, limit, total)) expect(limitExceeded(failures + 1, limit, total)).toBe(true);
-      if (percent < 100 && limitExceeded(failures, parseMaxFailures(`${percent + 1}%`), total)) expect(limitExceeded(failures, limit, total)).toBe(true);
-      expect(allowedFailures(limit, total)).toBeLessThanOrEqual(total);
-    }));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 500 }),
+        fc.integer({ min: 0, max: 100 }),
+        fc.integer({ min: 0, max: 500 }),
+        (total, percent, failures) => {
+          const limit = parseMaxFailures(`${percent}%`);
+          if (limitExceeded(failures, limit, total)) expect(limitExceeded(failures + 1, limit, total)).toBe(true);
+          if (percent < 100 && limitExceeded(failures, parseMaxFailures(`${percent + 1}%`), total))
+            expect(limitExceeded(failures, limit, total)).toBe(true);
+          expect(allowedFailures(limit, total)).toBeLessThanOrEqual(total);
+        },
+      ),
+    );
   });
 });

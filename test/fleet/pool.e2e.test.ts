@@ -4,7 +4,16 @@
  * another tenant; no more workers than --concurrency are alive at once (seen from /proc, not only from the log);
  * no worker outlives the command, nor a tenantctl killed in the middle of a rollout.
  */
-import { fleetEnv, indexEntry, IMAGE_V1, IMAGE_V2, json, provisionAll, sharedUp, type FleetEnv } from "./support/fleet-env";
+import {
+  fleetEnv,
+  indexEntry,
+  IMAGE_V1,
+  IMAGE_V2,
+  json,
+  provisionAll,
+  sharedUp,
+  type FleetEnv,
+} from "./support/fleet-env";
 import { isAlive, poolLog, startWatched, waitFor, workerPids } from "./support/process-watch";
 
 jest.setTimeout(15 * 60_000);
@@ -29,13 +38,31 @@ describe("fleet worker pool (stand-in)", () => {
   it("upgrades 6 tenants on at most 2 reused workers, replaces the one whose operation failed, and leaves none behind", async () => {
     const run = await startWatched(
       f,
-      ["upgrade", "tenants", "--image", IMAGE_V2, "--waves", "100%", "--concurrency", "2", "--max-failures", "1", "--health", "none", "--verbose", "--json"],
+      [
+        "upgrade",
+        "tenants",
+        "--image",
+        IMAGE_V2,
+        "--waves",
+        "100%",
+        "--concurrency",
+        "2",
+        "--max-failures",
+        "1",
+        "--health",
+        "none",
+        "--verbose",
+        "--json",
+      ],
       { PULUMI_STANDIN_FAIL: "aws:ecs/taskDefinition:TaskDefinition::pool-c-taskdef" },
     ).done;
     expect(run.code).toBe(1);
     const doc = json<RolloutDoc>(run);
     const bySlug = Object.fromEntries(doc.tenants.map((t) => [t.slug, t]));
-    expect(bySlug["pool-c"]).toMatchObject({ status: "failed", error: expect.stringMatching(/pool-c-taskdef.*injected failure/) });
+    expect(bySlug["pool-c"]).toMatchObject({
+      status: "failed",
+      error: expect.stringMatching(/pool-c-taskdef.*injected failure/),
+    });
     for (const slug of slugs.filter((s) => s !== "pool-c")) {
       expect(bySlug[slug]?.status).toBe("upgraded");
       expect(indexEntry(f, slug).image).toBe(IMAGE_V2);
@@ -75,14 +102,40 @@ describe("fleet worker pool (stand-in)", () => {
   it("--timeout cancels a tenant's operation that runs too long: it fails, its stack is left unlocked, --resume finishes it", async () => {
     const limited = await startWatched(
       f,
-      ["upgrade", "tenants", "--image", IMAGE_V3, "--select", "slug=pool-a,pool-b", "--waves", "100%", "--concurrency", "2", "--timeout", "2s", "--health", "none", "--json"],
+      [
+        "upgrade",
+        "tenants",
+        "--image",
+        IMAGE_V3,
+        "--select",
+        "slug=pool-a,pool-b",
+        "--waves",
+        "100%",
+        "--concurrency",
+        "2",
+        "--timeout",
+        "2s",
+        "--health",
+        "none",
+        "--json",
+      ],
       { PULUMI_STANDIN_DELAY_MS: "0,aws:ecs/service:Service=5000" },
     ).done;
     expect(limited.code).toBe(1);
     const doc = json<RolloutDoc & { id: string }>(limited);
     expect(doc.status).toBe("halted");
-    for (const t of doc.tenants) expect(t).toMatchObject({ status: "failed", error: expect.stringMatching(/timed out after 2\.0s/) });
-    const resumed = await startWatched(f, ["upgrade", "tenants", "--resume", "--timeout", "5m", "--health", "none", "--json"]).done;
+    for (const t of doc.tenants)
+      expect(t).toMatchObject({ status: "failed", error: expect.stringMatching(/timed out after 2\.0s/) });
+    const resumed = await startWatched(f, [
+      "upgrade",
+      "tenants",
+      "--resume",
+      "--timeout",
+      "5m",
+      "--health",
+      "none",
+      "--json",
+    ]).done;
     expect(resumed.code).toBe(0);
     expect(json<RolloutDoc>(resumed).tenants.map((t) => t.status)).toEqual(["upgraded", "upgraded"]);
     expect(indexEntry(f, "pool-a").image).toBe(IMAGE_V3);
@@ -92,7 +145,20 @@ describe("fleet worker pool (stand-in)", () => {
   it("ends its workers when tenantctl itself is killed mid-rollout", async () => {
     const started = startWatched(
       f,
-      ["upgrade", "tenants", "--image", IMAGE_V3, "--waves", "100%", "--concurrency", "2", "--health", "none", "--verbose", "--json"],
+      [
+        "upgrade",
+        "tenants",
+        "--image",
+        IMAGE_V3,
+        "--waves",
+        "100%",
+        "--concurrency",
+        "2",
+        "--health",
+        "none",
+        "--verbose",
+        "--json",
+      ],
       { PULUMI_STANDIN_DELAY_MS: "500" },
     );
     const busy = await waitFor(() => (started.stderr().match(/^worker \d+: runs /gm) ?? []).length >= 2, 120_000);

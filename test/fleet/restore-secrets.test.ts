@@ -7,15 +7,30 @@ const secret = (name: string, days?: number) => ({
   type: "aws:secretsmanager/secret:Secret",
   urn: `urn:pulumi:dev-acme::tenantctl-tenants::tenantctl:tenant:TenantSecrets$aws:secretsmanager/secret:Secret::${name}`,
   inputs: days === undefined ? {} : { recoveryWindowInDays: days },
-  outputs: { name: `${name}-abc1234`, arn: `arn:aws:secretsmanager:us-east-1:123456789012:secret:${name}-abc1234-XyZ123` },
+  outputs: {
+    name: `${name}-abc1234`,
+    arn: `arn:aws:secretsmanager:us-east-1:123456789012:secret:${name}-abc1234-XyZ123`,
+  },
 });
-const record = (finishedAt: string, secrets: "recovery-window" | "force-deleted" = "recovery-window") => ({ finishedAt, secrets });
+const record = (finishedAt: string, secrets: "recovery-window" | "force-deleted" = "recovery-window") => ({
+  finishedAt,
+  secrets,
+});
 
 describe("secrets reserved by a teardown", () => {
-  const archived = archivedSecrets(deployment([secret("acme-admin-token", 7), { type: "aws:rds/instance:Instance", outputs: {} }]));
+  const archived = archivedSecrets(
+    deployment([secret("acme-admin-token", 7), { type: "aws:rds/instance:Instance", outputs: {} }]),
+  );
 
   it("reads each secret's name, ARN and recovery window from the archived state", () => {
-    expect(archived).toEqual([{ logicalName: "acme-admin-token", name: "acme-admin-token-abc1234", arn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:acme-admin-token-abc1234-XyZ123", recoveryDays: 7 }]);
+    expect(archived).toEqual([
+      {
+        logicalName: "acme-admin-token",
+        name: "acme-admin-token-abc1234",
+        arn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:acme-admin-token-abc1234-XyZ123",
+        recoveryDays: 7,
+      },
+    ]);
     expect(archivedSecrets(deployment([secret("x")]))[0]?.recoveryDays).toBe(DEFAULT_RECOVERY_DAYS);
     expect(archivedSecrets(undefined)).toEqual([]);
   });
@@ -29,13 +44,21 @@ describe("secrets reserved by a teardown", () => {
   });
 
   it("reserves nothing after a teardown that force-deleted them", () => {
-    expect(stillReserved(record("2026-11-01T00:00:00Z", "force-deleted"), archived, new Date("2026-11-02T00:00:00Z"))).toEqual([]);
+    expect(
+      stillReserved(record("2026-11-01T00:00:00Z", "force-deleted"), archived, new Date("2026-11-02T00:00:00Z")),
+    ).toEqual([]);
   });
 });
 
 describe("Secrets Manager errors of restore --restore-secrets", () => {
-  const reserved = { logicalName: "acme-admin-token", name: "acme-admin-token-abc1234", arn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:acme-admin-token-abc1234-XyZ123", until: "2026-11-08T00:00:00.000Z" };
-  const awsError = (name: string, message: string) => Object.assign(new Error(message), { name, $metadata: { httpStatusCode: 400 } });
+  const reserved = {
+    logicalName: "acme-admin-token",
+    name: "acme-admin-token-abc1234",
+    arn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:acme-admin-token-abc1234-XyZ123",
+    until: "2026-11-08T00:00:00.000Z",
+  };
+  const awsError = (name: string, message: string) =>
+    Object.assign(new Error(message), { name, $metadata: { httpStatusCode: 400 } });
 
   it.each([
     ["AccessDeniedException", 1, /secretsmanager:RestoreSecret/],
@@ -53,7 +76,9 @@ describe("Secrets Manager errors of restore --restore-secrets", () => {
   });
 
   it("names the secrets already restored when a later one fails", () => {
-    const error = restoreSecretError(awsError("AccessDeniedException", "denied"), reserved, [{ name: "other-secret-1234567", arn: "arn:x" }]);
+    const error = restoreSecretError(awsError("AccessDeniedException", "denied"), reserved, [
+      { name: "other-secret-1234567", arn: "arn:x" },
+    ]);
     expect(error.message).toMatch(/already restored: other-secret-1234567/);
   });
 });

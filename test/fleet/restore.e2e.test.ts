@@ -1,12 +1,27 @@
 /** `restore tenant` end to end: teardown, then restore from the recorded final snapshot with the recorded spec. */
-import { expectOk, fleetEnv, indexEntry, IMAGE_V1, json, readAccount, sharedUp, type FleetEnv } from "./support/fleet-env";
+import {
+  expectOk,
+  fleetEnv,
+  indexEntry,
+  IMAGE_V1,
+  json,
+  readAccount,
+  sharedUp,
+  type FleetEnv,
+} from "./support/fleet-env";
 
 jest.setTimeout(15 * 60_000);
 
 interface RestoreDoc {
   snapshot: string;
   generation: number;
-  spec: { tier: string; displayName: string; skin: { primaryColor: string }; image: string; restoreFromSnapshot: string };
+  spec: {
+    tier: string;
+    displayName: string;
+    skin: { primaryColor: string };
+    image: string;
+    restoreFromSnapshot: string;
+  };
 }
 
 describe("restore tenant (stand-in)", () => {
@@ -16,8 +31,26 @@ describe("restore tenant (stand-in)", () => {
   beforeAll(async () => {
     f = fleetEnv();
     await sharedUp(f);
-    await expectOk(f.run(["provision", "tenant", "acme", "--tier", "standard", "--display-name", "ACME Corp", "--color", "#0b8043", "--image", IMAGE_V1, "--yes"]), "provision");
-    const teardown = json<{ finalSnapshotIdentifier: string }>(await expectOk(f.run(["teardown", "tenant", "acme", "--yes", "--json"]), "teardown"));
+    await expectOk(
+      f.run([
+        "provision",
+        "tenant",
+        "acme",
+        "--tier",
+        "standard",
+        "--display-name",
+        "ACME Corp",
+        "--color",
+        "#0b8043",
+        "--image",
+        IMAGE_V1,
+        "--yes",
+      ]),
+      "provision",
+    );
+    const teardown = json<{ finalSnapshotIdentifier: string }>(
+      await expectOk(f.run(["teardown", "tenant", "acme", "--yes", "--json"]), "teardown"),
+    );
     snapshot = teardown.finalSnapshotIdentifier;
   });
 
@@ -36,9 +69,20 @@ describe("restore tenant (stand-in)", () => {
     const doc = json<RestoreDoc>(run);
     expect(doc.snapshot).toBe(snapshot);
     expect(doc.generation).toBe(2);
-    expect(doc.spec).toMatchObject({ tier: "standard", displayName: "ACME Corp", skin: { primaryColor: "#0b8043" }, image: IMAGE_V1, restoreFromSnapshot: snapshot });
-    expect(indexEntry(f, "acme")).toMatchObject({ status: "succeeded", spec: expect.objectContaining({ tier: "standard", displayName: "ACME Corp" }) });
-    const db = readAccount(f).resources.find((r) => r.stack === "tenantctl-tenants/dev-acme" && r.type === "aws:rds/instance:Instance");
+    expect(doc.spec).toMatchObject({
+      tier: "standard",
+      displayName: "ACME Corp",
+      skin: { primaryColor: "#0b8043" },
+      image: IMAGE_V1,
+      restoreFromSnapshot: snapshot,
+    });
+    expect(indexEntry(f, "acme")).toMatchObject({
+      status: "succeeded",
+      spec: expect.objectContaining({ tier: "standard", displayName: "ACME Corp" }),
+    });
+    const db = readAccount(f).resources.find(
+      (r) => r.stack === "tenantctl-tenants/dev-acme" && r.type === "aws:rds/instance:Instance",
+    );
     expect(db?.inputs.snapshotIdentifier).toBe(snapshot);
     const status = await f.run(["status", "tenant", "acme", "--json"]);
     expect(status.code).toBe(0);

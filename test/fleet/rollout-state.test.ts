@@ -1,18 +1,37 @@
 import fc from "fast-check";
 import {
-  complete, countByStatus, createRollout, failureCount, firstOpenWave, markFinished, markRunning, markUnhealthy, overLimit, pendingInWave,
-  resume, type RolloutOptions, type RolloutState,
+  complete,
+  countByStatus,
+  createRollout,
+  failureCount,
+  firstOpenWave,
+  markFinished,
+  markRunning,
+  markUnhealthy,
+  overLimit,
+  pendingInWave,
+  resume,
+  type RolloutOptions,
+  type RolloutState,
 } from "../../cli/fleet/rollout-state";
 import { parseMaxFailures } from "../../cli/fleet/plan";
 
 const at = new Date("2026-11-24T00:00:00Z");
 const owner = { host: "h", pid: 1 };
 const options = (maxFailures = "0"): RolloutOptions => ({
-  image: "r.example.com/app:2", waves: "1,100%", maxFailures: parseMaxFailures(maxFailures), selectors: [], includePinned: false, health: "none", healthUrl: undefined,
+  image: "r.example.com/app:2",
+  waves: "1,100%",
+  maxFailures: parseMaxFailures(maxFailures),
+  selectors: [],
+  includePinned: false,
+  health: "none",
+  healthUrl: undefined,
 });
-const rollout = (waves: string[][], maxFailures = "0"): RolloutState => createRollout({ id: "r1", env: "dev", options: options(maxFailures), waves, pinned: ["p"], owner, at });
+const rollout = (waves: string[][], maxFailures = "0"): RolloutState =>
+  createRollout({ id: "r1", env: "dev", options: options(maxFailures), waves, pinned: ["p"], owner, at });
 
-const run = (s: RolloutState, slug: string, ok: boolean): RolloutState => markFinished(markRunning(s, slug, at), slug, ok ? { ok, previousImage: "old" } : { ok, error: "boom" }, at);
+const run = (s: RolloutState, slug: string, ok: boolean): RolloutState =>
+  markFinished(markRunning(s, slug, at), slug, ok ? { ok, previousImage: "old" } : { ok, error: "boom" }, at);
 
 describe("rollout state", () => {
   it("starts with every tenant pending in its wave", () => {
@@ -60,24 +79,34 @@ describe("rollout state", () => {
   });
 
   it("never loses or duplicates a tenant and counts failures consistently under any transition sequence (property)", () => {
-    const ops = fc.array(fc.record({ slug: fc.constantFrom("a", "b", "c", "d", "e"), op: fc.constantFrom("start", "ok", "fail", "unhealthy", "resume") }), { maxLength: 40 });
-    fc.assert(fc.property(ops, (sequence) => {
-      let s = rollout([["a"], ["b", "c"], ["d", "e"]], "1");
-      for (const { slug, op } of sequence) {
-        try {
-          if (op === "start") s = markRunning(s, slug, at);
-          else if (op === "ok") s = markFinished(s, slug, { ok: true }, at);
-          else if (op === "fail") s = markFinished(s, slug, { ok: false, error: "x" }, at);
-          else if (op === "unhealthy") s = markUnhealthy(s, slug, "x", at);
-          else s = resume(s, owner, at);
-        } catch {
-          // an impossible transition leaves the state as it was
+    const ops = fc.array(
+      fc.record({
+        slug: fc.constantFrom("a", "b", "c", "d", "e"),
+        op: fc.constantFrom("start", "ok", "fail", "unhealthy", "resume"),
+      }),
+      { maxLength: 40 },
+    );
+    fc.assert(
+      fc.property(ops, (sequence) => {
+        let s = rollout([["a"], ["b", "c"], ["d", "e"]], "1");
+        for (const { slug, op } of sequence) {
+          try {
+            if (op === "start") s = markRunning(s, slug, at);
+            else if (op === "ok") s = markFinished(s, slug, { ok: true }, at);
+            else if (op === "fail") s = markFinished(s, slug, { ok: false, error: "x" }, at);
+            else if (op === "unhealthy") s = markUnhealthy(s, slug, "x", at);
+            else s = resume(s, owner, at);
+          } catch {
+            // an impossible transition leaves the state as it was
+          }
+          const counts = countByStatus(s);
+          expect(
+            counts.pending + counts.running + counts.upgraded + counts.skipped + counts.failed + counts.unhealthy,
+          ).toBe(5);
+          expect(failureCount(s)).toBe(counts.failed + counts.unhealthy);
+          expect(overLimit(s)).toBe(failureCount(s) > 1);
         }
-        const counts = countByStatus(s);
-        expect(counts.pending + counts.running + counts.upgraded + counts.skipped + counts.failed + counts.unhealthy).toBe(5);
-        expect(failureCount(s)).toBe(counts.failed + counts.unhealthy);
-        expect(overLimit(s)).toBe(failureCount(s) > 1);
-      }
-    }));
+      }),
+    );
   });
 });

@@ -8,8 +8,21 @@ const waves = [["t01"], ["t02", "t03"], ["t04", "t05", "t06", "t07", "t08"]];
 
 function planned(maxFailures = "0", health: "probe" | "none" = "none"): RolloutState {
   return createRollout({
-    id: "r1", env: "dev", waves, pinned: [], owner: { host: "h", pid: 1 }, at,
-    options: { image: "r.example.com/app:2", waves: "1,25%,100%", maxFailures: parseMaxFailures(maxFailures), selectors: [], includePinned: false, health, healthUrl: undefined },
+    id: "r1",
+    env: "dev",
+    waves,
+    pinned: [],
+    owner: { host: "h", pid: 1 },
+    at,
+    options: {
+      image: "r.example.com/app:2",
+      waves: "1,25%,100%",
+      maxFailures: parseMaxFailures(maxFailures),
+      selectors: [],
+      includePinned: false,
+      health,
+      healthUrl: undefined,
+    },
   });
 }
 
@@ -20,7 +33,15 @@ interface Fake {
   maxInFlight: () => number;
 }
 
-function fake(options: { failing?: string[]; unhealthy?: string[]; concurrency?: number; stopAfter?: number; pinned?: string[] } = {}): Fake {
+function fake(
+  options: {
+    failing?: string[];
+    unhealthy?: string[];
+    concurrency?: number;
+    stopAfter?: number;
+    pinned?: string[];
+  } = {},
+): Fake {
   const started: string[] = [];
   const saved: RolloutState[] = [];
   let inFlight = 0;
@@ -32,8 +53,18 @@ function fake(options: { failing?: string[]; unhealthy?: string[]; concurrency?:
       peak = Math.max(peak, inFlight);
       await new Promise((resolve) => setImmediate(resolve));
       inFlight -= 1;
-      if (options.failing?.includes(slug)) return { ok: false, error: `injected failure of ${slug}`, exitCode: 1, hint: null };
-      return { ok: true, value: { kind: "upgrade", previousImage: "r.example.com/app:1", pinned: options.pinned?.includes(slug) ?? false, url: `https://${slug}.example.com`, changes: {} } };
+      if (options.failing?.includes(slug))
+        return { ok: false, error: `injected failure of ${slug}`, exitCode: 1, hint: null };
+      return {
+        ok: true,
+        value: {
+          kind: "upgrade",
+          previousImage: "r.example.com/app:1",
+          pinned: options.pinned?.includes(slug) ?? false,
+          url: `https://${slug}.example.com`,
+          changes: {},
+        },
+      };
     },
     health: async (slug) => (options.unhealthy?.includes(slug) ? "GET → 503" : undefined),
     save: async (state) => {

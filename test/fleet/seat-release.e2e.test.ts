@@ -10,7 +10,8 @@ import { expectOk, fleetEnv, IMAGE_V1, json, REPO, sharedUp, type FleetEnv } fro
 
 jest.setTimeout(15 * 60_000);
 
-const NO_INIT_PATH = (f: FleetEnv): string => `${join(REPO, "test", "support", "bin-no-stack-init")}:${f.env.PATH ?? ""}`;
+const NO_INIT_PATH = (f: FleetEnv): string =>
+  `${join(REPO, "test", "support", "bin-no-stack-init")}:${f.env.PATH ?? ""}`;
 const seats = (f: FleetEnv, pool: string): string[] => {
   const dir = join(f.backendRoot, ".tenantctl", ...pool.split("/"), "stacks");
   return existsSync(dir) ? readdirSync(dir).sort() : [];
@@ -61,27 +62,47 @@ describe("capacity seats after failures (stand-in)", () => {
   });
 
   it("a preview up that fails before its stack exists gives its seats back", async () => {
-    const run = await f.run(["preview", "up", "--branch", "feature/seats", "--image", IMAGE_V1], { PATH: NO_INIT_PATH(f) });
+    const run = await f.run(["preview", "up", "--branch", "feature/seats", "--image", IMAGE_V1], {
+      PATH: NO_INIT_PATH(f),
+    });
     expect(run.code).not.toBe(0);
     expect(seats(f, "capacity/account")).toEqual(["tenantctl-tenants.dev-keeper.json"]);
     expect(slots(f, "capacity/account")).toHaveLength(1);
   });
 
   it("a provision whose engine run fails keeps its seats: its stack exists and counts", async () => {
-    const run = await f.run(["provision", "tenant", "initech", "--image", IMAGE_V1, "--yes"], { PULUMI_STANDIN_FAIL: "aws:rds/instance:Instance::*" });
+    const run = await f.run(["provision", "tenant", "initech", "--image", IMAGE_V1, "--yes"], {
+      PULUMI_STANDIN_FAIL: "aws:rds/instance:Instance::*",
+    });
     expect(run.code).toBe(1);
-    expect(seats(f, "capacity/account")).toEqual(["tenantctl-tenants.dev-initech.json", "tenantctl-tenants.dev-keeper.json"]);
+    expect(seats(f, "capacity/account")).toEqual([
+      "tenantctl-tenants.dev-initech.json",
+      "tenantctl-tenants.dev-keeper.json",
+    ]);
   });
 
   describe("capacity --reconcile", () => {
     const leak = (stack: string, seat: number, claimedAt: string): void => {
       // What a run killed between taking its seats and creating its stack leaves behind.
-      for (const pool of [["capacity", "account"], ["capacity", "alb", "dev", "alb-0"]]) {
-        const record = { seat, project: "tenantctl-tenants", stack, slug: stack.replace(/^dev-/, ""), claimedAt, pid: 1 };
+      for (const pool of [
+        ["capacity", "account"],
+        ["capacity", "alb", "dev", "alb-0"],
+      ]) {
+        const record = {
+          seat,
+          project: "tenantctl-tenants",
+          stack,
+          slug: stack.replace(/^dev-/, ""),
+          claimedAt,
+          pid: 1,
+        };
         mkdirSync(join(f.backendRoot, ".tenantctl", ...pool, "slots"), { recursive: true });
         mkdirSync(join(f.backendRoot, ".tenantctl", ...pool, "stacks"), { recursive: true });
         writeFileSync(join(f.backendRoot, ".tenantctl", ...pool, "slots", `${seat}.json`), JSON.stringify(record));
-        writeFileSync(join(f.backendRoot, ".tenantctl", ...pool, "stacks", `tenantctl-tenants.${stack}.json`), JSON.stringify(record));
+        writeFileSync(
+          join(f.backendRoot, ".tenantctl", ...pool, "stacks", `tenantctl-tenants.${stack}.json`),
+          JSON.stringify(record),
+        );
       }
     };
 
@@ -98,7 +119,9 @@ describe("capacity seats after failures (stand-in)", () => {
       const before = treeHash(f.backendRoot);
       const run = await f.run(["capacity", "--reconcile"]);
       expect(run.code).toBe(2);
-      expect(run.stderr.trim().split("\n")).toEqual(["error: capacity --reconcile of env dev needs confirmation, and there is no terminal to ask on (allowed: tenantctl capacity --env dev --reconcile --yes)"]);
+      expect(run.stderr.trim().split("\n")).toEqual([
+        "error: capacity --reconcile of env dev needs confirmation, and there is no terminal to ask on (allowed: tenantctl capacity --env dev --reconcile --yes)",
+      ]);
       expect(treeHash(f.backendRoot)).toBe(before);
     });
 
@@ -107,20 +130,31 @@ describe("capacity seats after failures (stand-in)", () => {
       expect(run.code).toBe(0);
       const doc = json<CapacityDoc>(run);
       expect(doc.reconciled?.applied).toBe(true);
-      expect(doc.reconciled?.seats.map((s) => `${s.pool} ${s.stack}`).sort()).toEqual(["capacity/account dev-ghost", "capacity/alb/dev/alb-0 dev-ghost"]);
+      expect(doc.reconciled?.seats.map((s) => `${s.pool} ${s.stack}`).sort()).toEqual([
+        "capacity/account dev-ghost",
+        "capacity/alb/dev/alb-0 dev-ghost",
+      ]);
       expect(doc.counts.stacksInAccount).toBe(3);
-      expect(seats(f, "capacity/account")).toEqual(["tenantctl-tenants.dev-fresh.json", "tenantctl-tenants.dev-initech.json", "tenantctl-tenants.dev-keeper.json"]);
+      expect(seats(f, "capacity/account")).toEqual([
+        "tenantctl-tenants.dev-fresh.json",
+        "tenantctl-tenants.dev-initech.json",
+        "tenantctl-tenants.dev-keeper.json",
+      ]);
       expect(slots(f, "capacity/account")).not.toContain("17.json");
       const again = await f.run(["capacity", "--reconcile", "--yes"]);
       expect(again.code).toBe(0);
-      expect(again.stdout).toMatch(/^reconciled: every seat belongs to a stack that exists \(or was claimed within the last 60 minutes\)$/m);
+      expect(again.stdout).toMatch(
+        /^reconciled: every seat belongs to a stack that exists \(or was claimed within the last 60 minutes\)$/m,
+      );
     });
 
     it("prints what it released in the table output", async () => {
       leak("dev-ghost", 17, new Date(Date.now() - 2 * 86_400_000).toISOString());
       const run = await f.run(["capacity", "--reconcile", "--yes"]);
       expect(run.code).toBe(0);
-      expect(run.stdout).toMatch(/^reconciled: released capacity\/account seat 17 of tenantctl-tenants\/dev-ghost \(claimed .*; the stack does not exist\)$/m);
+      expect(run.stdout).toMatch(
+        /^reconciled: released capacity\/account seat 17 of tenantctl-tenants\/dev-ghost \(claimed .*; the stack does not exist\)$/m,
+      );
     });
   });
 });

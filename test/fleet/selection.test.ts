@@ -2,8 +2,19 @@ import fc from "fast-check";
 import { UsageError } from "../../cli/errors";
 import { parseSelectors, rolloutOrder, selectTenants, type FleetCandidate } from "../../cli/fleet/selection";
 
-const t = (slug: string, tier = "basic", pinnedImage?: string, loadBalancer = "alb-0"): FleetCandidate => ({ slug, tier, loadBalancer, pinnedImage });
-const fleet = [t("delta", "premium"), t("alpha", "standard"), t("bravo"), t("charlie", "basic", "registry.example.com/app:1.0"), t("echo", "premium", undefined, "alb-1")];
+const t = (slug: string, tier = "basic", pinnedImage?: string, loadBalancer = "alb-0"): FleetCandidate => ({
+  slug,
+  tier,
+  loadBalancer,
+  pinnedImage,
+});
+const fleet = [
+  t("delta", "premium"),
+  t("alpha", "standard"),
+  t("bravo"),
+  t("charlie", "basic", "registry.example.com/app:1.0"),
+  t("echo", "premium", undefined, "alb-1"),
+];
 
 describe("fleet selection", () => {
   it("selects everyone but pinned tenants, cheapest tier first then by slug", () => {
@@ -41,12 +52,19 @@ describe("fleet selection", () => {
       loadBalancer: fc.constantFrom("alb-0", "alb-1"),
       pinnedImage: fc.option(fc.constant("r.example.com/app:1"), { nil: undefined }),
     });
-    fc.assert(fc.property(fc.uniqueArray(candidate, { selector: (c) => c.slug, maxLength: 40 }), fc.boolean(), fc.constantFrom("basic", "premium"), (list, includePinned, tier) => {
-      const s = selectTenants(list, parseSelectors([`tier=${tier}`]), includePinned);
-      const matching = list.filter((c) => c.tier === tier);
-      expect(s.selected.length + s.pinned.length).toBe(matching.length);
-      expect(s.selected.every((c) => c.tier === tier && (includePinned || c.pinnedImage === undefined))).toBe(true);
-      expect(rolloutOrder(s.selected)).toEqual(s.selected);
-    }));
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(candidate, { selector: (c) => c.slug, maxLength: 40 }),
+        fc.boolean(),
+        fc.constantFrom("basic", "premium"),
+        (list, includePinned, tier) => {
+          const s = selectTenants(list, parseSelectors([`tier=${tier}`]), includePinned);
+          const matching = list.filter((c) => c.tier === tier);
+          expect(s.selected.length + s.pinned.length).toBe(matching.length);
+          expect(s.selected.every((c) => c.tier === tier && (includePinned || c.pinnedImage === undefined))).toBe(true);
+          expect(rolloutOrder(s.selected)).toEqual(s.selected);
+        },
+      ),
+    );
   });
 });

@@ -2,7 +2,18 @@
  * `upgrade tenants` end to end through the stand-in: 12 tenants, 3 waves, one injected failure in wave 2 halts the
  * rollout there (wave 3 untouched), a pinned tenant is skipped, and --resume finishes the job.
  */
-import { expectOk, fleetEnv, indexEntry, IMAGE_V1, IMAGE_V2, json, PINNED, provisionAll, sharedUp, type FleetEnv } from "./support/fleet-env";
+import {
+  expectOk,
+  fleetEnv,
+  indexEntry,
+  IMAGE_V1,
+  IMAGE_V2,
+  json,
+  PINNED,
+  provisionAll,
+  sharedUp,
+  type FleetEnv,
+} from "./support/fleet-env";
 import { startHealthServer, type HealthServer } from "./support/health-server";
 
 jest.setTimeout(20 * 60_000);
@@ -36,7 +47,16 @@ describe("upgrade tenants (stand-in)", () => {
   });
 
   it("plans 3 waves without touching anything on --dry-run", async () => {
-    const run = await f.run(["upgrade", "tenants", "--image", IMAGE_V2, "--waves", "1,25%,100%", "--dry-run", "--json"]);
+    const run = await f.run([
+      "upgrade",
+      "tenants",
+      "--image",
+      IMAGE_V2,
+      "--waves",
+      "1,25%,100%",
+      "--dry-run",
+      "--json",
+    ]);
     expect(run.code).toBe(0);
     const doc = json<RolloutDoc>(run);
     expect(doc.waves.map((w) => w.tenants)).toEqual([["t01"], ["t02", "t03"], wave3]);
@@ -46,7 +66,21 @@ describe("upgrade tenants (stand-in)", () => {
 
   it("halts after the wave where a tenant fails, leaving the next wave untouched and the pinned tenant alone", async () => {
     const run = await f.run(
-      ["upgrade", "tenants", "--image", IMAGE_V2, "--waves", "1,25%,100%", "--concurrency", "4", "--max-failures", "0", "--health-url", health.template, "--json"],
+      [
+        "upgrade",
+        "tenants",
+        "--image",
+        IMAGE_V2,
+        "--waves",
+        "1,25%,100%",
+        "--concurrency",
+        "4",
+        "--max-failures",
+        "0",
+        "--health-url",
+        health.template,
+        "--json",
+      ],
       { PULUMI_STANDIN_FAIL: "aws:ecs/taskDefinition:TaskDefinition::t03-taskdef" },
     );
     expect(run.code).toBe(1);
@@ -55,7 +89,10 @@ describe("upgrade tenants (stand-in)", () => {
     expect(doc.haltReason).toMatch(/after wave 2\/3: 1 failure/);
     expect(status(doc, "t01")?.status).toBe("upgraded");
     expect(status(doc, "t02")?.status).toBe("upgraded");
-    expect(status(doc, "t03")).toMatchObject({ status: "failed", error: expect.stringMatching(/t03-taskdef.*injected failure/) });
+    expect(status(doc, "t03")).toMatchObject({
+      status: "failed",
+      error: expect.stringMatching(/t03-taskdef.*injected failure/),
+    });
     for (const slug of wave3) expect(status(doc, slug)?.status).toBe("pending");
     expect(indexEntry(f, "t02").image).toBe(IMAGE_V2);
     expect(indexEntry(f, "t03").status).toBe("failed");

@@ -3,7 +3,8 @@ import { parseTenantSpec, type TenantSpec, type TenantSpecInput } from "../../in
 
 export const ACCOUNT = { region: "us-east-1", accountId: "123456789012" } as const;
 
-const arn = (service: string, resource: string): string => `arn:aws:${service}:${ACCOUNT.region}:${ACCOUNT.accountId}:${resource}`;
+const arn = (service: string, resource: string): string =>
+  `arn:aws:${service}:${ACCOUNT.region}:${ACCOUNT.accountId}:${resource}`;
 
 /** A shared stack's outputs as the orchestration would read them (two ALBs, no Route 53 zone). */
 export function sharedOutputs(overrides: Partial<SharedOutputs> = {}): SharedOutputs {
@@ -13,7 +14,10 @@ export function sharedOutputs(overrides: Partial<SharedOutputs> = {}): SharedOut
     dnsName: `dev-alb-${i}-abc1234-123456789${i}.us-east-1.elb.amazonaws.com`,
     zoneId: "Z35SXDOTRQ7X7K",
     securityGroupId: `sg-0aaaaaaaaaaaaaa0${i}`,
-    httpsListenerArn: arn("elasticloadbalancing", `listener/app/dev-alb-${i}-abc1234/00000000000000${i}0/1111111111111111`),
+    httpsListenerArn: arn(
+      "elasticloadbalancing",
+      `listener/app/dev-alb-${i}-abc1234/00000000000000${i}0/1111111111111111`,
+    ),
   });
   return {
     env: "dev",

@@ -19,7 +19,9 @@ interface Recorded {
 }
 
 const dir = join(__dirname, "fixtures-legacy");
-const cases = readdirSync(dir).filter((f) => f.endsWith(".json")).sort();
+const cases = readdirSync(dir)
+  .filter((f) => f.endsWith(".json"))
+  .sort();
 
 describe("a tenant from before the pool under the pool-aware program", () => {
   it("has recorded cases to compare with", () => {
@@ -31,11 +33,19 @@ describe("a tenant from before the pool under the pool-aware program", () => {
     const spec = parseTenantSpec(recorded.spec);
     expect(spec.tenantId).toBeUndefined();
     const names = tenantNames(spec);
-    const result = await synthesize(tenantProgram(spec, sharedOutputs(recorded.shared)), { project: names.project, stack: names.stack, ctx: ACCOUNT });
+    const result = await synthesize(tenantProgram(spec, sharedOutputs(recorded.shared)), {
+      project: names.project,
+      stack: names.stack,
+      ctx: ACCOUNT,
+    });
     const now = result.resources
       .map((r) => ({
-        urn: r.urn, type: r.type, parent: r.parent ?? null,
-        inputs: Object.fromEntries(Object.entries(r.inputs).map(([k, v]) => [k, r.secretInputs.includes(k) ? "[secret]" : v])),
+        urn: r.urn,
+        type: r.type,
+        parent: r.parent ?? null,
+        inputs: Object.fromEntries(
+          Object.entries(r.inputs).map(([k, v]) => [k, r.secretInputs.includes(k) ? "[secret]" : v]),
+        ),
       }))
       .sort((a, b) => a.urn.localeCompare(b.urn));
     // Round-trip through JSON as the fixture was, so undefined fields compare as absent.

@@ -1,5 +1,11 @@
 import {
-  ENV_MAX_LENGTH, NAME_LIMITS, SLUG_MAX_LENGTH, SLUG_MIN_LENGTH, tenantNames, type NamingInput, type TenantNames,
+  ENV_MAX_LENGTH,
+  NAME_LIMITS,
+  SLUG_MAX_LENGTH,
+  SLUG_MIN_LENGTH,
+  tenantNames,
+  type NamingInput,
+  type TenantNames,
 } from "../../infra/naming";
 
 const shortest = "a".repeat(SLUG_MIN_LENGTH);
@@ -70,14 +76,38 @@ describe.each(inputs)("names of the %s", (_label, input) => {
   });
 
   it("starts every child name with the component's name", () => {
-    const children = (Object.keys(names) as (keyof TenantNames)[])
-      .filter((k) => !["project", "stack", "component", "label", "dnsLabel", "finalSnapshotIdentifier", "taskFamily", "bootstrapTaskFamily", "logStreamPrefix"].includes(k));
+    const children = (Object.keys(names) as (keyof TenantNames)[]).filter(
+      (k) =>
+        ![
+          "project",
+          "stack",
+          "component",
+          "label",
+          "dnsLabel",
+          "finalSnapshotIdentifier",
+          "taskFamily",
+          "bootstrapTaskFamily",
+          "logStreamPrefix",
+        ].includes(k),
+    );
     for (const key of children) expect(names[key]).toMatch(new RegExp(`^${names.component}-`));
   });
 
   it("gives no two resources of the stack the same logical name", () => {
     const logical = Object.entries(names)
-      .filter(([k]) => !["project", "stack", "component", "label", "dnsLabel", "finalSnapshotIdentifier", "taskFamily", "logStreamPrefix"].includes(k))
+      .filter(
+        ([k]) =>
+          ![
+            "project",
+            "stack",
+            "component",
+            "label",
+            "dnsLabel",
+            "finalSnapshotIdentifier",
+            "taskFamily",
+            "logStreamPrefix",
+          ].includes(k),
+      )
       .map(([, v]) => v);
     expect(new Set(logical).size).toBe(logical.length);
   });

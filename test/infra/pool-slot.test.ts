@@ -16,13 +16,25 @@ import { all, one, policyOf, synthTenant } from "./synth-helpers";
 
 const TENANT_ID = "tq3x7k2mzpa";
 const slot = slotSpec({
-  tenantId: TENANT_ID, env: "dev", tier: "standard", image: tenantSpec().image, listenerPriority: 120, loadBalancer: "alb-1",
+  tenantId: TENANT_ID,
+  env: "dev",
+  tier: "standard",
+  image: tenantSpec().image,
+  listenerPriority: 120,
+  loadBalancer: "alb-1",
 });
-const claimed = claimedSpec(slot, { slug: "acme", displayName: "ACME Corp", skin: { primaryColor: "#ff6600", logoUrl: "https://cdn.example.com/a.png" }, owner: "ops@acme.example" });
+const claimed = claimedSpec(slot, {
+  slug: "acme",
+  displayName: "ACME Corp",
+  skin: { primaryColor: "#ff6600", logoUrl: "https://cdn.example.com/a.png" },
+  owner: "ops@acme.example",
+});
 const zone = sharedOutputs({ hostedZoneId: "Z0123456789ABCDEFGHIJ" });
 
 const envOf = (r: SynthResource): Record<string, string> => {
-  const defs = JSON.parse(String(r.inputs["containerDefinitions"])) as { environment: { name: string; value: string }[] }[];
+  const defs = JSON.parse(String(r.inputs["containerDefinitions"])) as {
+    environment: { name: string; value: string }[];
+  }[];
   return Object.fromEntries((defs[0]?.environment ?? []).map((e) => [e.name, e.value]));
 };
 const key = (r: SynthResource): string => `${r.type}::${r.name}`;
@@ -41,13 +53,22 @@ describe("tenant ids", () => {
   });
 
   it("are checked in the spec: a slot is named by its id, a preview has none", () => {
-    expect(() => parseTenantSpec({ ...slot, slug: "other" })).toThrow(/slot: slug "other" and tenantId "tq3x7k2mzpa" must be equal/);
+    expect(() => parseTenantSpec({ ...slot, slug: "other" })).toThrow(
+      /slot: slug "other" and tenantId "tq3x7k2mzpa" must be equal/,
+    );
     expect(() => parseTenantSpec({ ...slot, tenantId: undefined })).toThrow(/must be equal in a pool slot/);
     expect(() => parseTenantSpec({ ...tenantSpec(), tenantId: "nope" })).toThrow(/tenantId: "nope" is not a tenant id/);
     expect(() => parseTenantSpec({ ...tenantSpec(), slot: false })).toThrow(/slot: false is not allowed/);
-    expect(() => parseTenantSpec({
-      ...tenantSpec({ slug: "feature-x", tier: "preview", preview: { branch: "x", expiresAt: "2026-12-01T00:00:00Z" } }), tenantId: TENANT_ID,
-    })).toThrow(/tenantId: "tq3x7k2mzpa" cannot be given to a preview/);
+    expect(() =>
+      parseTenantSpec({
+        ...tenantSpec({
+          slug: "feature-x",
+          tier: "preview",
+          preview: { branch: "x", expiresAt: "2026-12-01T00:00:00Z" },
+        }),
+        tenantId: TENANT_ID,
+      }),
+    ).toThrow(/tenantId: "tq3x7k2mzpa" cannot be given to a preview/);
   });
 
   it("drive every name but the stack and the DNS label, so a claim renames nothing in AWS", () => {
@@ -66,7 +87,12 @@ describe("tenant ids", () => {
   it("give an identity document per state", () => {
     expect(identityDocument(slot)).toEqual({ state: "unassigned", tenantId: TENANT_ID });
     expect(identityDocument(claimed)).toEqual({
-      state: "assigned", tenantId: TENANT_ID, slug: "acme", displayName: "ACME Corp", primaryColor: "#ff6600", logoUrl: "https://cdn.example.com/a.png",
+      state: "assigned",
+      tenantId: TENANT_ID,
+      slug: "acme",
+      displayName: "ACME Corp",
+      primaryColor: "#ff6600",
+      logoUrl: "https://cdn.example.com/a.png",
     });
   });
 });
@@ -80,7 +106,11 @@ describe.each([
   beforeAll(async () => {
     before = await synthTenant(slot, shared);
     // The claim's `up` runs on the slot's stack; the stack is renamed afterwards (cli/pool/claim.ts).
-    after = await synthesize(tenantProgram(claimed, shared), { project: "tenantctl-tenants", stack: tenantNames(slot).stack, ctx: ACCOUNT });
+    after = await synthesize(tenantProgram(claimed, shared), {
+      project: "tenantctl-tenants",
+      stack: tenantNames(slot).stack,
+      ctx: ACCOUNT,
+    });
   });
 
   it("break no AWS rule", () => {
@@ -95,7 +125,11 @@ describe.each([
     expect(all(before, "aws:route53/record:Record")).toEqual([]);
     expect(all(before, "aws:rds/instance:Instance")).toHaveLength(1);
     expect(all(before, "aws:ecs/service:Service")).toHaveLength(1);
-    expect(one(before, "aws:ecs/service:Service").inputs["tags"]).toMatchObject({ tenant: TENANT_ID, "tenant-id": TENANT_ID, "pool-slot": "unassigned" });
+    expect(one(before, "aws:ecs/service:Service").inputs["tags"]).toMatchObject({
+      tenant: TENANT_ID,
+      "tenant-id": TENANT_ID,
+      "pool-slot": "unassigned",
+    });
   });
 
   it("the app gets its identity from the identity secret, which its task role (and only it) may read", () => {
@@ -103,11 +137,14 @@ describe.each([
     const env = envOf(taskDef);
     expect(env).toMatchObject({ TENANT_ID });
     expect(env["TENANT_IDENTITY_SECRET_ARN"]).toMatch(/:secret:tq3x7k2mzpa-identity-/);
-    for (const k of ["TENANT_SLUG", "TENANT_DISPLAY_NAME", "SKIN_PRIMARY_COLOR", "SKIN_LOGO_URL"]) expect(env[k]).toBeUndefined();
+    for (const k of ["TENANT_SLUG", "TENANT_DISPLAY_NAME", "SKIN_PRIMARY_COLOR", "SKIN_LOGO_URL"])
+      expect(env[k]).toBeUndefined();
     const identityArn = env["TENANT_IDENTITY_SECRET_ARN"];
     const taskPolicy = policyOf(one(after, "aws:iam/rolePolicy:RolePolicy", `${TENANT_ID}-task-secrets`), "policy");
     expect(taskPolicy.Statement[0]?.["Resource"]).toContain(identityArn);
-    const bootPolicy = JSON.stringify(policyOf(one(after, "aws:iam/rolePolicy:RolePolicy", `${TENANT_ID}-boot-secrets`), "policy"));
+    const bootPolicy = JSON.stringify(
+      policyOf(one(after, "aws:iam/rolePolicy:RolePolicy", `${TENANT_ID}-boot-secrets`), "policy"),
+    );
     expect(bootPolicy).not.toContain("identity");
     const version = one(after, "aws:secretsmanager/secretVersion:SecretVersion", `${TENANT_ID}-identity-value`);
     expect(JSON.parse(String(version.inputs["secretString"]))).toMatchObject({ state: "assigned", slug: "acme" });
@@ -122,7 +159,9 @@ describe.each([
     expect(added).toEqual(shared.hostedZoneId === undefined ? [] : [`aws:route53/record:Record::${TENANT_ID}-dns`]);
     const changed = [...now.entries()]
       .filter(([k, r]) => was.has(k) && r.custom)
-      .filter(([k, r]) => JSON.stringify(withoutTags(r.inputs)) !== JSON.stringify(withoutTags(was.get(k)?.inputs ?? {})))
+      .filter(
+        ([k, r]) => JSON.stringify(withoutTags(r.inputs)) !== JSON.stringify(withoutTags(was.get(k)?.inputs ?? {})),
+      )
       .map(([k]) => k)
       .sort();
     expect(changed).toEqual([
@@ -132,7 +171,10 @@ describe.each([
     const rule = now.get(`aws:lb/listenerRule:ListenerRule::${TENANT_ID}-rule`);
     expect(JSON.stringify(rule?.inputs["conditions"])).toContain("acme.tenants.example.com");
     expect(rule?.inputs["priority"]).toBe(120);
-    expect(one(after, "aws:rds/instance:Instance").inputs["tags"]).toMatchObject({ tenant: "acme", "tenant-id": TENANT_ID });
+    expect(one(after, "aws:rds/instance:Instance").inputs["tags"]).toMatchObject({
+      tenant: "acme",
+      "tenant-id": TENANT_ID,
+    });
     expect(one(after, "aws:rds/instance:Instance").inputs["tags"]).not.toHaveProperty("pool-slot");
   });
 });

@@ -17,19 +17,33 @@ function problems(input: unknown): readonly string[] {
 describe("parseSharedConfig", () => {
   it("fills the documented defaults", () => {
     expect(parseSharedConfig(minimal)).toEqual({
-      ...minimal, vpcCidr: "10.0.0.0/16", azCount: 2, natStrategy: "single", logRetentionDays: 30, appPath: "app", albCount: 1,
+      ...minimal,
+      vpcCidr: "10.0.0.0/16",
+      azCount: 2,
+      natStrategy: "single",
+      logRetentionDays: 30,
+      appPath: "app",
+      albCount: 1,
     });
   });
 
   it("reads Pulumi's string values as numbers and booleans", () => {
-    const config = parseSharedConfig({ ...minimal, azCount: "3", logRetentionDays: "365", albCount: "2", albDeletionProtection: "false" });
+    const config = parseSharedConfig({
+      ...minimal,
+      azCount: "3",
+      logRetentionDays: "365",
+      albCount: "2",
+      albDeletionProtection: "false",
+    });
     expect(config).toMatchObject({ azCount: 3, logRetentionDays: 365, albCount: 2, albDeletionProtection: false });
   });
 
   it("protects ALBs everywhere but dev unless told otherwise", () => {
     expect(albDeletionProtection(parseSharedConfig(minimal))).toBe(false);
     expect(albDeletionProtection(parseSharedConfig({ ...minimal, env: "prod" }))).toBe(true);
-    expect(albDeletionProtection(parseSharedConfig({ ...minimal, env: "prod", albDeletionProtection: false }))).toBe(false);
+    expect(albDeletionProtection(parseSharedConfig({ ...minimal, env: "prod", albDeletionProtection: false }))).toBe(
+      false,
+    );
   });
 
   it.each([

@@ -28,23 +28,31 @@ describe("shared program (dev, image built from app/)", () => {
 
   it("builds a two-AZ VPC with private subnets and one NAT gateway", () => {
     expect(one(result, "awsx:ec2:Vpc").inputs).toMatchObject({
-      cidrBlock: "10.0.0.0/16", numberOfAvailabilityZones: 2, natGateways: { strategy: "Single" },
+      cidrBlock: "10.0.0.0/16",
+      numberOfAvailabilityZones: 2,
+      natGateways: { strategy: "Single" },
     });
     const vpc = one(result, "awsx:ec2:Vpc");
     expect(one(result, "aws:rds/subnetGroup:SubnetGroup").inputs["subnetIds"]).toEqual(vpc.outputs["privateSubnetIds"]);
   });
 
   it("turns on Container Insights and keeps logs for the configured time", () => {
-    expect(one(result, "aws:ecs/cluster:Cluster").inputs["settings"]).toEqual([{ name: "containerInsights", value: "enabled" }]);
+    expect(one(result, "aws:ecs/cluster:Cluster").inputs["settings"]).toEqual([
+      { name: "containerInsights", value: "enabled" },
+    ]);
     expect(one(result, "aws:cloudwatch/logGroup:LogGroup", "tenantctl-dev-apps").inputs["retentionInDays"]).toBe(30);
   });
 
   it("keeps images immutable and scanned, and builds the app for the tasks' architecture", () => {
     expect(one(result, "aws:ecr/repository:Repository").inputs).toMatchObject({
-      imageTagMutability: "IMMUTABLE", imageScanningConfiguration: { scanOnPush: true },
+      imageTagMutability: "IMMUTABLE",
+      imageScanningConfiguration: { scanOnPush: true },
     });
     expect(one(result, "awsx:ecr:Image").inputs).toMatchObject({
-      context: "app", dockerfile: "app/Dockerfile", platform: "linux/amd64", imageTag: expect.stringMatching(/^src-[0-9a-f]{12}$/),
+      context: "app",
+      dockerfile: "app/Dockerfile",
+      platform: "linux/amd64",
+      imageTag: expect.stringMatching(/^src-[0-9a-f]{12}$/),
     });
   });
 
@@ -52,38 +60,71 @@ describe("shared program (dev, image built from app/)", () => {
     const alb = one(result, "aws:lb/loadBalancer:LoadBalancer").inputs;
     expect(alb).toMatchObject({ internal: false, dropInvalidHeaderFields: true, enableDeletionProtection: false });
     const listeners = all(result, "aws:lb/listener:Listener").map((l) => l.inputs);
-    expect(listeners).toContainEqual(expect.objectContaining({
-      port: 443, protocol: "HTTPS", sslPolicy: TLS_POLICY,
-      defaultActions: [expect.objectContaining({ type: "fixed-response", fixedResponse: expect.objectContaining({ statusCode: "404" }) })],
-    }));
-    expect(listeners).toContainEqual(expect.objectContaining({
-      port: 80, defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
-    }));
+    expect(listeners).toContainEqual(
+      expect.objectContaining({
+        port: 443,
+        protocol: "HTTPS",
+        sslPolicy: TLS_POLICY,
+        defaultActions: [
+          expect.objectContaining({
+            type: "fixed-response",
+            fixedResponse: expect.objectContaining({ statusCode: "404" }),
+          }),
+        ],
+      }),
+    );
+    expect(listeners).toContainEqual(
+      expect.objectContaining({
+        port: 80,
+        defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+      }),
+    );
   });
 
   it("covers tenants and previews with one certificate; without a zone it waits for validation of records published elsewhere", () => {
     expect(one(result, "aws:acm/certificate:Certificate").inputs).toMatchObject({
-      domainName: "*.tenants.example.com", subjectAlternativeNames: ["*.preview.tenants.example.com"], validationMethod: "DNS",
+      domainName: "*.tenants.example.com",
+      subjectAlternativeNames: ["*.preview.tenants.example.com"],
+      validationMethod: "DNS",
     });
-    expect(one(result, "aws:acm/certificateValidation:CertificateValidation").inputs.validationRecordFqdns).toBeUndefined();
+    expect(
+      one(result, "aws:acm/certificateValidation:CertificateValidation").inputs.validationRecordFqdns,
+    ).toBeUndefined();
     expect(all(result, "aws:route53/record:Record")).toEqual([]);
     expect(result.outputs.certificateValidationRecords).toEqual([
-      expect.objectContaining({ domainName: "*.tenants.example.com", type: "CNAME", name: expect.stringMatching(/\.tenants\.example\.com\.$/) }),
-      expect.objectContaining({ domainName: "*.preview.tenants.example.com", type: "CNAME", name: expect.stringMatching(/\.preview\.tenants\.example\.com\.$/) }),
+      expect.objectContaining({
+        domainName: "*.tenants.example.com",
+        type: "CNAME",
+        name: expect.stringMatching(/\.tenants\.example\.com\.$/),
+      }),
+      expect.objectContaining({
+        domainName: "*.preview.tenants.example.com",
+        type: "CNAME",
+        name: expect.stringMatching(/\.preview\.tenants\.example\.com\.$/),
+      }),
     ]);
   });
 
   it("opens the ALB to the internet on 80/443 only and lets it reach tasks only on the app port", () => {
-    const ingress = all(result, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").map((r) => r.inputs["fromPort"]);
+    const ingress = all(result, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").map(
+      (r) => r.inputs["fromPort"],
+    );
     expect(ingress.sort()).toEqual([443, 80]);
     expect(one(result, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").inputs).toMatchObject({
-      fromPort: 8080, toPort: 8080, cidrIpv4: "10.0.0.0/16",
+      fromPort: 8080,
+      toPort: 8080,
+      cidrIpv4: "10.0.0.0/16",
     });
   });
 
   it("runs tenants' bootstrap tasks through one task-runner Lambda with a least-privilege role and a bootstrap execution role", () => {
     const fn = one(result, "aws:lambda/function:Function");
-    expect(fn.inputs).toMatchObject({ name: "tenantctl-dev-task-runner", runtime: "nodejs22.x", handler: "index.handler", timeout: 900 });
+    expect(fn.inputs).toMatchObject({
+      name: "tenantctl-dev-task-runner",
+      runtime: "nodejs22.x",
+      handler: "index.handler",
+      timeout: 900,
+    });
     expect(result.outputs["taskRunnerFunctionName"]).toBe("tenantctl-dev-task-runner");
     const ownLogs = one(result, "aws:cloudwatch/logGroup:LogGroup", "tenantctl-dev-task-runner-logs");
     expect(ownLogs.inputs).toMatchObject({ name: "/aws/lambda/tenantctl-dev-task-runner", retentionInDays: 30 });
@@ -91,8 +132,12 @@ describe("shared program (dev, image built from app/)", () => {
     expect(bootExec.inputs["path"]).toBe("/tenantctl/dev/bootstrap/");
     expect(result.outputs["bootstrapExecutionRoleArn"]).toBe(bootExec.outputs["arn"]);
     expect(String(bootExec.outputs["arn"])).toMatch(/^arn:aws:iam::123456789012:role\/tenantctl\/dev\/bootstrap\//);
-    const policy = JSON.parse(String(one(result, "aws:iam/rolePolicy:RolePolicy", "tenantctl-dev-task-runner-policy").inputs["policy"])) as { Statement: { Sid: string; Resource: unknown }[] };
-    expect(policy.Statement.find((st) => st.Sid === "PassOnlyBootstrapRolesToEcsTasks")?.Resource).toBe("arn:aws:iam::123456789012:role/tenantctl/dev/bootstrap/*");
+    const policy = JSON.parse(
+      String(one(result, "aws:iam/rolePolicy:RolePolicy", "tenantctl-dev-task-runner-policy").inputs["policy"]),
+    ) as { Statement: { Sid: string; Resource: unknown }[] };
+    expect(policy.Statement.find((st) => st.Sid === "PassOnlyBootstrapRolesToEcsTasks")?.Resource).toBe(
+      "arn:aws:iam::123456789012:role/tenantctl/dev/bootstrap/*",
+    );
   });
 
   it("tags every taggable resource as the shared layer", () => {
@@ -105,11 +150,19 @@ describe("shared program (dev, image built from app/)", () => {
 describe("shared program (prod)", () => {
   it("spreads over AZs, protects the ALBs, shards tenants over several and validates the certificate in DNS", async () => {
     const result = await synthShared({
-      env: "prod", azCount: 3, natStrategy: "onePerAz", albCount: 2, hostedZoneId: "Z0123456789ABCDEFGHIJ",
-      imageUri: "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1", logRetentionDays: 365,
+      env: "prod",
+      azCount: 3,
+      natStrategy: "onePerAz",
+      albCount: 2,
+      hostedZoneId: "Z0123456789ABCDEFGHIJ",
+      imageUri: "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1",
+      logRetentionDays: 365,
     });
     expect(result.violations).toEqual([]);
-    expect(one(result, "awsx:ec2:Vpc").inputs).toMatchObject({ numberOfAvailabilityZones: 3, natGateways: { strategy: "OnePerAz" } });
+    expect(one(result, "awsx:ec2:Vpc").inputs).toMatchObject({
+      numberOfAvailabilityZones: 3,
+      natGateways: { strategy: "OnePerAz" },
+    });
     const albs = all(result, "aws:lb/loadBalancer:LoadBalancer");
     expect(albs).toHaveLength(2);
     for (const alb of albs) expect(alb.inputs["enableDeletionProtection"]).toBe(true);

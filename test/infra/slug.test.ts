@@ -1,9 +1,26 @@
 import {
-  envProblem, RESERVED_SLUGS, SLUG_MAX_LENGTH, SLUG_MIN_LENGTH, slugBudgets, slugProblem, tenantHost,
+  envProblem,
+  RESERVED_SLUGS,
+  SLUG_MAX_LENGTH,
+  SLUG_MIN_LENGTH,
+  slugBudgets,
+  slugProblem,
+  tenantHost,
 } from "../../infra/naming";
 
 describe("slug rule", () => {
-  const valid = ["acme", "abc", "a1b", "acme-corp", "x9-y8-z7", "b2b", "tenant-42", "a".repeat(SLUG_MAX_LENGTH), "wwww", "apis"];
+  const valid = [
+    "acme",
+    "abc",
+    "a1b",
+    "acme-corp",
+    "x9-y8-z7",
+    "b2b",
+    "tenant-42",
+    "a".repeat(SLUG_MAX_LENGTH),
+    "wwww",
+    "apis",
+  ];
   it.each(valid)("accepts %j", (slug) => {
     expect(slugProblem(slug)).toBeUndefined();
   });
@@ -64,7 +81,8 @@ describe("env rule", () => {
 describe("hosts", () => {
   it("puts tenants under the base domain and previews one label deeper, each within one wildcard", () => {
     expect(tenantHost({ slug: "acme", preview: undefined }, "t.example.com")).toBe("acme.t.example.com");
-    expect(tenantHost({ slug: "acme", preview: { branch: "x", expiresAt: "2026-01-01T00:00:00Z" } }, "t.example.com"))
-      .toBe("acme.preview.t.example.com");
+    expect(
+      tenantHost({ slug: "acme", preview: { branch: "x", expiresAt: "2026-01-01T00:00:00Z" } }, "t.example.com"),
+    ).toBe("acme.preview.t.example.com");
   });
 });

@@ -72,7 +72,10 @@ describe("parseTenantSpec", () => {
 
   it.each([
     [{ primaryColor: "red" }, /^skin.primaryColor: "red" is not a colour \(allowed: #rrggbb/],
-    [{ primaryColor: "#123456", logoUrl: "http://x.example/logo.png" }, /^skin.logoUrl: "http:\/\/x.example\/logo.png" is not https/],
+    [
+      { primaryColor: "#123456", logoUrl: "http://x.example/logo.png" },
+      /^skin.logoUrl: "http:\/\/x.example\/logo.png" is not https/,
+    ],
     [{ primaryColor: "#123456", logoUrl: "https://u:p@x.example/l.png" }, /^skin.logoUrl: .* carries credentials/],
     [{ primaryColor: "#123456", font: "Comic" }, /^skin: unknown field\(s\) "font" \(allowed: primaryColor, logoUrl\)/],
   ])("rejects the skin %j", (skin, message) => {
@@ -83,22 +86,31 @@ describe("parseTenantSpec", () => {
     expect(problems({ ...base, tier: "preview", preview: { branch: "b", expiresAt: "next week" } })).toEqual([
       expect.stringMatching(/^preview.expiresAt: "next week" is not an ISO 8601 time/),
     ]);
-    expect(problems({ ...base, colour: "#fff" })).toEqual([expect.stringMatching(/^spec: unknown field\(s\) "colour"/)]);
+    expect(problems({ ...base, colour: "#fff" })).toEqual([
+      expect.stringMatching(/^spec: unknown field\(s\) "colour"/),
+    ]);
   });
 
   it("reports every bad field at once and names missing ones", () => {
     const found = problems({ slug: "x" });
-    expect(found).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^slug: "x" has 1 characters/),
-      expect.stringMatching(/^displayName: nothing is not a string/),
-      expect.stringMatching(/^tier: nothing is not a tier/),
-      expect.stringMatching(/^listenerPriority: nothing is not a number/),
-    ]));
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^slug: "x" has 1 characters/),
+        expect.stringMatching(/^displayName: nothing is not a string/),
+        expect.stringMatching(/^tier: nothing is not a tier/),
+        expect.stringMatching(/^listenerPriority: nothing is not a number/),
+      ]),
+    );
     expect(problems(42)).toEqual(["spec: 42 is not a tenant spec object"]);
   });
 
   it("accepts the image forms the fleet uses", () => {
-    for (const image of ["nginx:1.27", "registry.example.com:5000/team/app:v1.2.3", `app@sha256:${"0".repeat(64)}`, "registry.invalid/tenantctl-app:validation"]) {
+    for (const image of [
+      "nginx:1.27",
+      "registry.example.com:5000/team/app:v1.2.3",
+      `app@sha256:${"0".repeat(64)}`,
+      "registry.invalid/tenantctl-app:validation",
+    ]) {
       expect(parseTenantSpec({ ...base, image }).image).toBe(image);
     }
   });

@@ -5,7 +5,11 @@ import { tenantProgram, type TenantProgramOptions } from "../../infra/tenant/pro
 import { tenantNames } from "../../infra/naming";
 import { ACCOUNT, sharedOutputs } from "./fixtures";
 
-export function synthTenant(spec: TenantSpec, shared: SharedOutputs = sharedOutputs(), options?: TenantProgramOptions): Promise<SynthResult> {
+export function synthTenant(
+  spec: TenantSpec,
+  shared: SharedOutputs = sharedOutputs(),
+  options?: TenantProgramOptions,
+): Promise<SynthResult> {
   const names = tenantNames(spec);
   return synthesize(tenantProgram(spec, shared, options), { project: names.project, stack: names.stack, ctx: ACCOUNT });
 }

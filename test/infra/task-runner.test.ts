@@ -11,9 +11,14 @@ const EVENT: TaskRunnerEvent = {
   logGroupName: "/tenantctl/dev/apps",
   logStreamPrefix: "tenant-acme",
 };
-const TASK_ARN = "arn:aws:ecs:us-east-1:123456789012:task/tenantctl-dev-cluster-abc1234/0123456789abcdef0123456789abcdef";
+const TASK_ARN =
+  "arn:aws:ecs:us-east-1:123456789012:task/tenantctl-dev-cluster-abc1234/0123456789abcdef0123456789abcdef";
 
-interface Call { readonly service: string; readonly op: string; readonly params: Record<string, unknown> }
+interface Call {
+  readonly service: string;
+  readonly op: string;
+  readonly params: Record<string, unknown>;
+}
 
 /**
  * Loads the Lambda's index.js exactly as shipped (the text of taskRunnerSource) in a fresh VM context, with fake
@@ -49,7 +54,16 @@ function lambda(answer: (call: Call) => Record<string, unknown>) {
     return modules[name];
   };
   // Sleeps resolve at once: the fake clock is the number of DescribeTasks calls.
-  runInNewContext(taskRunnerSource(), { exports, require, setTimeout: (fn: () => void) => fn(), Promise, Error, JSON, Array, String });
+  runInNewContext(taskRunnerSource(), {
+    exports,
+    require,
+    setTimeout: (fn: () => void) => fn(),
+    Promise,
+    Error,
+    JSON,
+    Array,
+    String,
+  });
   let remaining = 900_000;
   const context = { getRemainingTimeInMillis: () => (remaining -= 5_000) };
   return { calls, invoke: (event: unknown = EVENT) => exports.handler!(event, context) };
@@ -57,7 +71,14 @@ function lambda(answer: (call: Call) => Record<string, unknown>) {
 
 const running = { tasks: [{ taskArn: TASK_ARN, lastStatus: "RUNNING", containers: [{ name: "bootstrap" }] }] };
 const stopped = (exitCode: number | undefined, extra: Record<string, unknown> = {}) => ({
-  tasks: [{ taskArn: TASK_ARN, lastStatus: "STOPPED", ...extra, containers: [{ name: "bootstrap", ...(exitCode === undefined ? {} : { exitCode }) }] }],
+  tasks: [
+    {
+      taskArn: TASK_ARN,
+      lastStatus: "STOPPED",
+      ...extra,
+      containers: [{ name: "bootstrap", ...(exitCode === undefined ? {} : { exitCode }) }],
+    },
+  ],
 });
 
 describe("the task runner Lambda (its shipped source, fake AWS)", () => {
@@ -70,9 +91,21 @@ describe("the task runner Lambda (its shipped source, fake AWS)", () => {
     });
     await expect(fn.invoke()).resolves.toEqual({ taskArn: TASK_ARN, exitCode: 0 });
     expect(fn.calls[0]).toEqual({
-      service: "ecs", op: "RunTask", params: {
-        cluster: EVENT.cluster, taskDefinition: EVENT.taskDefinition, launchType: "FARGATE", count: 1, startedBy: "tenantctl-task-runner",
-        networkConfiguration: { awsvpcConfiguration: { subnets: ["subnet-1", "subnet-2"], securityGroups: ["sg-1"], assignPublicIp: "DISABLED" } },
+      service: "ecs",
+      op: "RunTask",
+      params: {
+        cluster: EVENT.cluster,
+        taskDefinition: EVENT.taskDefinition,
+        launchType: "FARGATE",
+        count: 1,
+        startedBy: "tenantctl-task-runner",
+        networkConfiguration: {
+          awsvpcConfiguration: {
+            subnets: ["subnet-1", "subnet-2"],
+            securityGroups: ["sg-1"],
+            assignPublicIp: "DISABLED",
+          },
+        },
       },
     });
     expect(fn.calls.filter((c) => c.op === "DescribeTasks")).toHaveLength(3);
@@ -84,21 +117,39 @@ describe("the task runner Lambda (its shipped source, fake AWS)", () => {
       if (op === "DescribeTasks") return stopped(1, { stoppedReason: "Essential container in task exited" });
       if (op === "GetLogEvents") {
         expect(params).toEqual({
-          logGroupName: "/tenantctl/dev/apps", logStreamName: "tenant-acme/bootstrap/0123456789abcdef0123456789abcdef", limit: 20, startFromHead: false,
+          logGroupName: "/tenantctl/dev/apps",
+          logStreamName: "tenant-acme/bootstrap/0123456789abcdef0123456789abcdef",
+          limit: 20,
+          startFromHead: false,
         });
-        return { events: [{ message: '{"msg":"app role ready"}' }, { message: '{"level":60,"msg":"bootstrap failed","err":{"message":"permission denied for schema public"}}\n' }] };
+        return {
+          events: [
+            { message: '{"msg":"app role ready"}' },
+            {
+              message:
+                '{"level":60,"msg":"bootstrap failed","err":{"message":"permission denied for schema public"}}\n',
+            },
+          ],
+        };
       }
       throw new Error(`unexpected ${op}`);
     });
-    const err = (await fn.invoke().then(() => new Error("resolved"), (e: unknown) => e)) as Error;
+    const err = (await fn.invoke().then(
+      () => new Error("resolved"),
+      (e: unknown) => e,
+    )) as Error;
     expect(err.message).toContain("failed (exit code 1; stopped: Essential container in task exited)");
     expect(err.message).toContain("permission denied for schema public");
-    expect(err.message.split("\n").slice(-2)).toEqual(['{"msg":"app role ready"}', '{"level":60,"msg":"bootstrap failed","err":{"message":"permission denied for schema public"}}']);
+    expect(err.message.split("\n").slice(-2)).toEqual([
+      '{"msg":"app role ready"}',
+      '{"level":60,"msg":"bootstrap failed","err":{"message":"permission denied for schema public"}}',
+    ]);
   });
 
   it("fails with RunTask's reasons when the task cannot start", async () => {
     const fn = lambda(({ op }) => {
-      if (op === "RunTask") return { tasks: [], failures: [{ arn: EVENT.taskDefinition, reason: "RESOURCE:ENI", detail: "no free IPs" }] };
+      if (op === "RunTask")
+        return { tasks: [], failures: [{ arn: EVENT.taskDefinition, reason: "RESOURCE:ENI", detail: "no free IPs" }] };
       throw new Error(`unexpected ${op}`);
     });
     await expect(fn.invoke()).rejects.toThrow(/did not start: RESOURCE:ENI \(no free IPs\)/);
@@ -111,9 +162,14 @@ describe("the task runner Lambda (its shipped source, fake AWS)", () => {
       if (op === "GetLogEvents") throw new Error("The specified log stream does not exist.");
       throw new Error(`unexpected ${op}`);
     });
-    const err = (await fn.invoke().then(() => new Error("resolved"), (e: unknown) => e)) as Error;
+    const err = (await fn.invoke().then(
+      () => new Error("resolved"),
+      (e: unknown) => e,
+    )) as Error;
     expect(err.message).toContain("exit code none; stopped: CannotPullContainerError: not found");
-    expect(err.message).toContain("(no log lines from /tenantctl/dev/apps/tenant-acme/bootstrap/0123456789abcdef0123456789abcdef: The specified log stream does not exist.)");
+    expect(err.message).toContain(
+      "(no log lines from /tenantctl/dev/apps/tenant-acme/bootstrap/0123456789abcdef0123456789abcdef: The specified log stream does not exist.)",
+    );
   });
 
   it("stops a task that outlives the Lambda's time and fails with its logs", async () => {
@@ -124,7 +180,10 @@ describe("the task runner Lambda (its shipped source, fake AWS)", () => {
       if (op === "GetLogEvents") return { events: [{ message: "migrating…" }] };
       throw new Error(`unexpected ${op}`);
     });
-    const err = (await fn.invoke().then(() => new Error("resolved"), (e: unknown) => e)) as Error;
+    const err = (await fn.invoke().then(
+      () => new Error("resolved"),
+      (e: unknown) => e,
+    )) as Error;
     expect(err.message).toMatch(/did not finish in time and was stopped; its last log lines:\nmigrating…$/);
     expect(fn.calls.find((c) => c.op === "StopTask")?.params).toMatchObject({ cluster: EVENT.cluster, task: TASK_ARN });
   });
@@ -138,8 +197,14 @@ describe("the task runner Lambda (its shipped source, fake AWS)", () => {
 
 describe("the task runner's IAM policy", () => {
   const doc = taskRunnerPolicy({
-    partition: "aws", region: "us-east-1", accountId: "123456789012", env: "dev", clusterArn: EVENT.cluster, appLogGroupName: "/tenantctl/dev/apps",
-    ownLogGroupArn: "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/tenantctl-dev-task-runner", familySuffix: "-bootstrap",
+    partition: "aws",
+    region: "us-east-1",
+    accountId: "123456789012",
+    env: "dev",
+    clusterArn: EVENT.cluster,
+    appLogGroupName: "/tenantctl/dev/apps",
+    ownLogGroupArn: "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/tenantctl-dev-task-runner",
+    familySuffix: "-bootstrap",
     rolePath: "/tenantctl/dev/bootstrap/",
   });
   const bySid = (sid: string) => doc.Statement.find((s) => s.Sid === sid);
@@ -157,7 +222,9 @@ describe("the task runner's IAM policy", () => {
 
   it("passes only roles under the bootstrap path, only to ECS tasks", () => {
     expect(bySid("PassOnlyBootstrapRolesToEcsTasks")).toEqual({
-      Sid: "PassOnlyBootstrapRolesToEcsTasks", Effect: "Allow", Action: "iam:PassRole",
+      Sid: "PassOnlyBootstrapRolesToEcsTasks",
+      Effect: "Allow",
+      Action: "iam:PassRole",
       Resource: "arn:aws:iam::123456789012:role/tenantctl/dev/bootstrap/*",
       Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
     });
@@ -166,7 +233,10 @@ describe("the task runner's IAM policy", () => {
   it("grants nothing with a bare wildcard resource and nothing beyond ECS, PassRole and logs", () => {
     for (const s of doc.Statement) {
       expect(s.Resource).not.toBe("*");
-      for (const action of [s.Action].flat()) expect(action).toMatch(/^(ecs:(RunTask|DescribeTasks|StopTask)|iam:PassRole|logs:(GetLogEvents|CreateLogStream|PutLogEvents))$/);
+      for (const action of [s.Action].flat())
+        expect(action).toMatch(
+          /^(ecs:(RunTask|DescribeTasks|StopTask)|iam:PassRole|logs:(GetLogEvents|CreateLogStream|PutLogEvents))$/,
+        );
     }
   });
 });

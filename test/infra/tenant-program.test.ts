@@ -8,8 +8,11 @@ import { previewSpec, sharedOutputs, tenantSpec } from "./fixtures";
 import { all, one, policyOf, publicInputs, synthTenant } from "./synth-helpers";
 
 const UNTAGGABLE = new Set([
-  "aws:secretsmanager/secretVersion:SecretVersion", "aws:iam/rolePolicy:RolePolicy",
-  "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws:route53/record:Record", "aws:lambda/invocation:Invocation",
+  "aws:secretsmanager/secretVersion:SecretVersion",
+  "aws:iam/rolePolicy:RolePolicy",
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+  "aws:route53/record:Record",
+  "aws:lambda/invocation:Invocation",
 ]);
 
 describe("tenant program (standard tenant)", () => {
@@ -25,15 +28,37 @@ describe("tenant program (standard tenant)", () => {
   it("creates exactly the tenant's resources, each under a tenant component whose name it starts with", () => {
     const components = result.resources.filter((r) => r.type.startsWith("tenantctl:"));
     expect(components.map((c) => c.type).sort()).toEqual([
-      "tenantctl:tenant:TenantBootstrap", "tenantctl:tenant:TenantDatabase", "tenantctl:tenant:TenantRouting",
-      "tenantctl:tenant:TenantSecrets", "tenantctl:tenant:TenantService",
+      "tenantctl:tenant:TenantBootstrap",
+      "tenantctl:tenant:TenantDatabase",
+      "tenantctl:tenant:TenantRouting",
+      "tenantctl:tenant:TenantSecrets",
+      "tenantctl:tenant:TenantService",
     ]);
     const byUrn = new Map(result.resources.map((r) => [r.urn, r]));
     const custom = result.resources.filter((r) => r.custom);
     expect(custom.map((r) => r.type.split(":")[2]).sort()).toEqual([
-      "Instance", "Invocation", "ListenerRule", "Role", "Role", "Role", "RolePolicy", "RolePolicy", "RolePolicyAttachment",
-      "Secret", "Secret", "SecretVersion", "SecurityGroup", "SecurityGroup", "SecurityGroupEgressRule", "SecurityGroupEgressRule",
-      "SecurityGroupIngressRule", "SecurityGroupIngressRule", "Service", "TargetGroup", "TaskDefinition", "TaskDefinition",
+      "Instance",
+      "Invocation",
+      "ListenerRule",
+      "Role",
+      "Role",
+      "Role",
+      "RolePolicy",
+      "RolePolicy",
+      "RolePolicyAttachment",
+      "Secret",
+      "Secret",
+      "SecretVersion",
+      "SecurityGroup",
+      "SecurityGroup",
+      "SecurityGroupEgressRule",
+      "SecurityGroupEgressRule",
+      "SecurityGroupIngressRule",
+      "SecurityGroupIngressRule",
+      "Service",
+      "TargetGroup",
+      "TaskDefinition",
+      "TaskDefinition",
     ]);
     for (const r of custom) {
       const parent = byUrn.get(r.parent ?? "");
@@ -44,7 +69,10 @@ describe("tenant program (standard tenant)", () => {
 
   it("tags every taggable resource with tenant, env, tier and managed-by", () => {
     for (const r of result.resources.filter((x) => x.custom && !UNTAGGABLE.has(x.type))) {
-      expect([r.type, r.inputs["tags"]]).toEqual([r.type, { tenant: "acme", env: "dev", tier: "standard", "managed-by": "tenantctl" }]);
+      expect([r.type, r.inputs["tags"]]).toEqual([
+        r.type,
+        { tenant: "acme", env: "dev", tier: "standard", "managed-by": "tenantctl" },
+      ]);
     }
   });
 
@@ -52,10 +80,21 @@ describe("tenant program (standard tenant)", () => {
     const db = one(result, "aws:rds/instance:Instance");
     expect(db.protect).toBe(true);
     expect(db.inputs).toMatchObject({
-      engine: "postgres", instanceClass: "db.t4g.small", allocatedStorage: 50, multiAz: false,
-      manageMasterUserPassword: true, storageEncrypted: true, publiclyAccessible: false, copyTagsToSnapshot: true,
-      deletionProtection: true, skipFinalSnapshot: false, finalSnapshotIdentifier: "tenantctl-dev-acme-final-1",
-      backupRetentionPeriod: 14, dbSubnetGroupName: sharedOutputs().dbSubnetGroupName, dbName: "app", username: "app_owner",
+      engine: "postgres",
+      instanceClass: "db.t4g.small",
+      allocatedStorage: 50,
+      multiAz: false,
+      manageMasterUserPassword: true,
+      storageEncrypted: true,
+      publiclyAccessible: false,
+      copyTagsToSnapshot: true,
+      deletionProtection: true,
+      skipFinalSnapshot: false,
+      finalSnapshotIdentifier: "tenantctl-dev-acme-final-1",
+      backupRetentionPeriod: 14,
+      dbSubnetGroupName: sharedOutputs().dbSubnetGroupName,
+      dbName: "app",
+      username: "app_owner",
     });
     expect(db.inputs["password"]).toBeUndefined();
     const dbSg = one(result, "aws:ec2/securityGroup:SecurityGroup", "acme-db-sg");
@@ -67,12 +106,23 @@ describe("tenant program (standard tenant)", () => {
     const svcSg = one(result, "aws:ec2/securityGroup:SecurityGroup", "acme-svc-sg");
     const ingress = all(result, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").map((r) => r.inputs);
     expect(ingress).toHaveLength(2);
-    expect(ingress).toContainEqual(expect.objectContaining({
-      securityGroupId: dbSg.id, ipProtocol: "tcp", fromPort: 5432, toPort: 5432, referencedSecurityGroupId: svcSg.id,
-    }));
-    expect(ingress).toContainEqual(expect.objectContaining({
-      securityGroupId: svcSg.id, fromPort: 8080, toPort: 8080, referencedSecurityGroupId: sharedOutputs().loadBalancers[0]?.securityGroupId,
-    }));
+    expect(ingress).toContainEqual(
+      expect.objectContaining({
+        securityGroupId: dbSg.id,
+        ipProtocol: "tcp",
+        fromPort: 5432,
+        toPort: 5432,
+        referencedSecurityGroupId: svcSg.id,
+      }),
+    );
+    expect(ingress).toContainEqual(
+      expect.objectContaining({
+        securityGroupId: svcSg.id,
+        fromPort: 8080,
+        toPort: 8080,
+        referencedSecurityGroupId: sharedOutputs().loadBalancers[0]?.securityGroupId,
+      }),
+    );
     for (const rule of ingress) expect(rule["cidrIpv4"]).toBeUndefined();
   });
 
@@ -84,15 +134,22 @@ describe("tenant program (standard tenant)", () => {
     const taskRole = one(result, "aws:iam/role:Role", "acme-task");
     const policy = one(result, "aws:iam/rolePolicy:RolePolicy", "acme-task-secrets");
     expect(policy.inputs["role"]).toBe(taskRole.outputs["name"] ?? taskRole.inputs["name"] ?? taskRole.physicalName);
-    expect(policyOf(policy, "policy").Statement).toEqual([expect.objectContaining({
-      Resource: [String(adminToken.outputs["arn"]), String(appSecret.outputs["arn"])].sort(),
-    })]);
+    expect(policyOf(policy, "policy").Statement).toEqual([
+      expect.objectContaining({
+        Resource: [String(adminToken.outputs["arn"]), String(appSecret.outputs["arn"])].sort(),
+      }),
+    ]);
     // Nothing the service runs with names the master secret: its task definition, its task and execution roles.
     const service = one(result, "aws:ecs/service:Service");
-    const serviceTaskDef = all(result, "aws:ecs/taskDefinition:TaskDefinition").find((t) => t.outputs["arn"] === service.inputs["taskDefinition"]);
+    const serviceTaskDef = all(result, "aws:ecs/taskDefinition:TaskDefinition").find(
+      (t) => t.outputs["arn"] === service.inputs["taskDefinition"],
+    );
     const execRole = one(result, "aws:iam/role:Role", "acme-exec");
-    const attached = all(result, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.inputs["role"] === (execRole.outputs["name"] ?? execRole.physicalName));
-    for (const r of [serviceTaskDef!, taskRole, execRole, policy, ...attached]) expect(JSON.stringify(r.inputs)).not.toContain(masterSecretArn);
+    const attached = all(result, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter(
+      (a) => a.inputs["role"] === (execRole.outputs["name"] ?? execRole.physicalName),
+    );
+    for (const r of [serviceTaskDef!, taskRole, execRole, policy, ...attached])
+      expect(JSON.stringify(r.inputs)).not.toContain(masterSecretArn);
     for (const role of all(result, "aws:iam/role:Role")) {
       const [trust] = policyOf(role, "assumeRolePolicy").Statement;
       expect(trust?.["Condition"]).toMatchObject({ StringEquals: { "aws:SourceAccount": "123456789012" } });
@@ -105,8 +162,12 @@ describe("tenant program (standard tenant)", () => {
 
   it("gives the service the app secret and TLS against the CA file the image ships", () => {
     const service = one(result, "aws:ecs/service:Service");
-    const taskDef = all(result, "aws:ecs/taskDefinition:TaskDefinition").find((t) => t.outputs["arn"] === service.inputs["taskDefinition"]);
-    const [container] = JSON.parse(String(taskDef?.inputs["containerDefinitions"])) as { environment: { name: string; value: string }[] }[];
+    const taskDef = all(result, "aws:ecs/taskDefinition:TaskDefinition").find(
+      (t) => t.outputs["arn"] === service.inputs["taskDefinition"],
+    );
+    const [container] = JSON.parse(String(taskDef?.inputs["containerDefinitions"])) as {
+      environment: { name: string; value: string }[];
+    }[];
     const env = Object.fromEntries((container?.environment ?? []).map((e) => [e.name, e.value]));
     expect(env["DB_SSL_CA_FILE"]).toBe("/app/certs/rds-global-bundle.pem");
     expect(env["DB_SECRET_ARN"]).toBe(one(result, "aws:secretsmanager/secret:Secret", "acme-db-app").outputs["arn"]);
@@ -120,16 +181,27 @@ describe("tenant program (standard tenant)", () => {
     expect(bootRole.inputs["path"]).toBe("/tenantctl/dev/bootstrap/");
     expect(policyOf(one(result, "aws:iam/rolePolicy:RolePolicy", "acme-boot-secrets"), "policy").Statement).toEqual([
       expect.objectContaining({ Action: ["secretsmanager:GetSecretValue"], Resource: [masterSecretArn] }),
-      expect.objectContaining({ Action: expect.arrayContaining(["secretsmanager:PutSecretValue"]), Resource: [appSecretArn] }),
+      expect.objectContaining({
+        Action: expect.arrayContaining(["secretsmanager:PutSecretValue"]),
+        Resource: [appSecretArn],
+      }),
     ]);
     const bootDef = one(result, "aws:ecs/taskDefinition:TaskDefinition", "acme-boot-taskdef");
     expect(bootDef.inputs).toMatchObject({
-      family: "tenant-dev-acme-bootstrap", taskRoleArn: bootRole.outputs["arn"], executionRoleArn: sharedOutputs().bootstrapExecutionRoleArn,
+      family: "tenant-dev-acme-bootstrap",
+      taskRoleArn: bootRole.outputs["arn"],
+      executionRoleArn: sharedOutputs().bootstrapExecutionRoleArn,
     });
-    const [container] = JSON.parse(String(bootDef.inputs["containerDefinitions"])) as { command: string[]; environment: { name: string; value: string }[] }[];
+    const [container] = JSON.parse(String(bootDef.inputs["containerDefinitions"])) as {
+      command: string[];
+      environment: { name: string; value: string }[];
+    }[];
     expect(container?.command).toEqual(["node", "dist/bootstrap.js"]);
     expect(Object.fromEntries((container?.environment ?? []).map((e) => [e.name, e.value]))).toMatchObject({
-      DB_MASTER_SECRET_ARN: masterSecretArn, DB_SECRET_ARN: appSecretArn, DB_SSL_CA_FILE: "/app/certs/rds-global-bundle.pem", DB_APP_USERNAME: "app",
+      DB_MASTER_SECRET_ARN: masterSecretArn,
+      DB_SECRET_ARN: appSecretArn,
+      DB_SSL_CA_FILE: "/app/certs/rds-global-bundle.pem",
+      DB_APP_USERNAME: "app",
     });
   });
 
@@ -149,11 +221,13 @@ describe("tenant program (standard tenant)", () => {
     });
     // Ordering: the database and the rules that open the path to it come first; the service waits for the bootstrap.
     const urnOf = (type: string, name: string) => one(result, type, name).urn;
-    expect(invocation.dependencies).toEqual(expect.arrayContaining([
-      urnOf("aws:rds/instance:Instance", "acme-db"),
-      urnOf("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "acme-db-from-svc"),
-      urnOf("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "acme-svc-to-db"),
-    ]));
+    expect(invocation.dependencies).toEqual(
+      expect.arrayContaining([
+        urnOf("aws:rds/instance:Instance", "acme-db"),
+        urnOf("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "acme-db-from-svc"),
+        urnOf("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "acme-svc-to-db"),
+      ]),
+    );
     expect(one(result, "aws:ecs/service:Service").dependencies).toContain(invocation.urn);
   });
 
@@ -161,7 +235,9 @@ describe("tenant program (standard tenant)", () => {
     const service = one(result, "aws:ecs/service:Service");
     const tg = one(result, "aws:lb/targetGroup:TargetGroup");
     expect(service.inputs).toMatchObject({
-      launchType: "FARGATE", desiredCount: 2, cluster: sharedOutputs().clusterArn,
+      launchType: "FARGATE",
+      desiredCount: 2,
+      cluster: sharedOutputs().clusterArn,
       networkConfiguration: { assignPublicIp: false, subnets: sharedOutputs().privateSubnetIds },
       deploymentCircuitBreaker: { enable: true, rollback: true },
       loadBalancers: [{ targetGroupArn: tg.outputs["arn"], containerName: "app", containerPort: 8080 }],
@@ -171,7 +247,11 @@ describe("tenant program (standard tenant)", () => {
 
   it("routes <slug>.<baseDomain> at the spec's priority on the spec's ALB to an ip target group", () => {
     expect(one(result, "aws:lb/targetGroup:TargetGroup").inputs).toMatchObject({
-      targetType: "ip", port: 8080, protocol: "HTTP", healthCheck: { path: "/readyz", matcher: "200", timeout: 5 }, deregistrationDelay: 30,
+      targetType: "ip",
+      port: 8080,
+      protocol: "HTTP",
+      healthCheck: { path: "/readyz", matcher: "200", timeout: 5 },
+      deregistrationDelay: 30,
     });
     expect(one(result, "aws:lb/listenerRule:ListenerRule").inputs).toMatchObject({
       listenerArn: sharedOutputs().loadBalancers[0]?.httpsListenerArn,
@@ -206,23 +286,37 @@ describe("tenant program variants", () => {
     expect(result.violations).toEqual([]);
     const db = one(result, "aws:rds/instance:Instance");
     expect(db.protect).toBe(false);
-    expect(db.inputs).toMatchObject({ deletionProtection: false, skipFinalSnapshot: true, backupRetentionPeriod: 0, instanceClass: "db.t4g.micro" });
+    expect(db.inputs).toMatchObject({
+      deletionProtection: false,
+      skipFinalSnapshot: true,
+      backupRetentionPeriod: 0,
+      instanceClass: "db.t4g.micro",
+    });
     expect(db.inputs["finalSnapshotIdentifier"]).toBeUndefined();
-    for (const secret of all(result, "aws:secretsmanager/secret:Secret")) expect(secret.inputs["recoveryWindowInDays"]).toBe(0);
+    for (const secret of all(result, "aws:secretsmanager/secret:Secret"))
+      expect(secret.inputs["recoveryWindowInDays"]).toBe(0);
     expect(one(result, "aws:lb/targetGroup:TargetGroup").inputs["deregistrationDelay"]).toBe(5);
     expect(one(result, "aws:lb/listenerRule:ListenerRule").inputs["conditions"]).toEqual([
       { hostHeader: { values: ["feature-login-1a2b3c.preview.tenants.example.com"] } },
     ]);
     expect(Object.keys(result.outputs)).not.toContain("finalSnapshotIdentifier");
-    expect(one(result, "aws:ecs/taskDefinition:TaskDefinition", "feature-login-1a2b3c-taskdef").inputs["tags"]).toMatchObject({ "expires-at": "2026-12-01T00:00:00Z" });
-    expect(one(result, "aws:ecs/taskDefinition:TaskDefinition", "feature-login-1a2b3c-boot-taskdef").inputs["family"]).toBe("preview-dev-feature-login-1a2b3c-bootstrap");
+    expect(
+      one(result, "aws:ecs/taskDefinition:TaskDefinition", "feature-login-1a2b3c-taskdef").inputs["tags"],
+    ).toMatchObject({ "expires-at": "2026-12-01T00:00:00Z" });
+    expect(
+      one(result, "aws:ecs/taskDefinition:TaskDefinition", "feature-login-1a2b3c-boot-taskdef").inputs["family"],
+    ).toBe("preview-dev-feature-login-1a2b3c-bootstrap");
   });
 
   it("releases protection for teardown but still takes the final snapshot", async () => {
     const result = await synthTenant(tenantSpec(), sharedOutputs(), { releaseProtection: true });
     const db = one(result, "aws:rds/instance:Instance");
     expect(db.protect).toBe(false);
-    expect(db.inputs).toMatchObject({ deletionProtection: false, skipFinalSnapshot: false, finalSnapshotIdentifier: "tenantctl-dev-acme-final-1" });
+    expect(db.inputs).toMatchObject({
+      deletionProtection: false,
+      skipFinalSnapshot: false,
+      finalSnapshotIdentifier: "tenantctl-dev-acme-final-1",
+    });
   });
 
   it("sits on the load balancer the spec names and points DNS at it when a zone is managed", async () => {
@@ -232,10 +326,15 @@ describe("tenant program variants", () => {
     const alb1 = shared.loadBalancers[1];
     expect(one(result, "aws:lb/listenerRule:ListenerRule").inputs["listenerArn"]).toBe(alb1?.httpsListenerArn);
     expect(one(result, "aws:route53/record:Record").inputs).toMatchObject({
-      zoneId: "Z0123456789ABCDEFGHIJ", name: "acme.tenants.example.com", type: "A",
+      zoneId: "Z0123456789ABCDEFGHIJ",
+      name: "acme.tenants.example.com",
+      type: "A",
       aliases: [{ name: alb1?.dnsName, zoneId: alb1?.zoneId, evaluateTargetHealth: true }],
     });
-    expect(one(result, "aws:rds/instance:Instance").inputs).toMatchObject({ multiAz: true, instanceClass: "db.m7g.large" });
+    expect(one(result, "aws:rds/instance:Instance").inputs).toMatchObject({
+      multiAz: true,
+      instanceClass: "db.m7g.large",
+    });
     expect(result.outputs["loadBalancer"]).toBe("alb-1");
   });
 
@@ -243,13 +342,18 @@ describe("tenant program variants", () => {
     const result = await synthTenant(tenantSpec({ restoreFromSnapshot: "tenantctl-dev-acme-final-1", generation: 2 }));
     expect(result.violations).toEqual([]);
     const db = one(result, "aws:rds/instance:Instance").inputs;
-    expect(db).toMatchObject({ snapshotIdentifier: "tenantctl-dev-acme-final-1", finalSnapshotIdentifier: "tenantctl-dev-acme-final-2" });
+    expect(db).toMatchObject({
+      snapshotIdentifier: "tenantctl-dev-acme-final-1",
+      finalSnapshotIdentifier: "tenantctl-dev-acme-final-2",
+    });
     expect(db["dbName"]).toBeUndefined();
     expect(db["username"]).toBeUndefined();
   });
 
   it("refuses a spec for another environment before creating anything", async () => {
     // Run outside any Pulumi runtime: a resource registration would throw a different error than the one expected.
-    await expect(tenantProgram(tenantSpec({ env: "prod" }), sharedOutputs())()).rejects.toThrow(SpecSharedMismatchError);
+    await expect(tenantProgram(tenantSpec({ env: "prod" }), sharedOutputs())()).rejects.toThrow(
+      SpecSharedMismatchError,
+    );
   });
 });

@@ -1,6 +1,11 @@
 import { SpecSharedMismatchError } from "../../infra/errors";
 import {
-  bootstrapContainerDefinitions, bootstrapEnvironment, containerDefinitions, containerEnvironment, CONTAINER_USER, RDS_CA_BUNDLE_PATH,
+  bootstrapContainerDefinitions,
+  bootstrapEnvironment,
+  containerDefinitions,
+  containerEnvironment,
+  CONTAINER_USER,
+  RDS_CA_BUNDLE_PATH,
 } from "../../infra/tenant/container";
 import { partitionOf, tenantContext } from "../../infra/tenant/context";
 import { tenantTags } from "../../infra/tags";
@@ -97,7 +102,11 @@ describe("container definition", () => {
       readonlyRootFilesystem: true,
       logConfiguration: {
         logDriver: "awslogs",
-        options: { "awslogs-group": "/tenantctl/dev/apps", "awslogs-stream-prefix": "tenant-acme", mode: "non-blocking" },
+        options: {
+          "awslogs-group": "/tenantctl/dev/apps",
+          "awslogs-stream-prefix": "tenant-acme",
+          mode: "non-blocking",
+        },
       },
     });
     expect(def?.["stopTimeout"]).toBeLessThanOrEqual(120);
@@ -106,7 +115,9 @@ describe("container definition", () => {
   });
 
   it("serialises the same spec to the same bytes", () => {
-    expect(containerDefinitions(ctx, values)).toBe(containerDefinitions(tenantContext(tenantSpec(), sharedOutputs()), values));
+    expect(containerDefinitions(ctx, values)).toBe(
+      containerDefinitions(tenantContext(tenantSpec(), sharedOutputs()), values),
+    );
   });
 
   it("connects with TLS against the CA bundle the image ships", () => {
@@ -116,7 +127,12 @@ describe("container definition", () => {
 
 describe("bootstrap container definition", () => {
   const ctx = tenantContext(tenantSpec(), sharedOutputs());
-  const boot = { dbHost: values.dbHost, dbPort: 5432, masterSecretArn: MASTER_SECRET_ARN, appDbSecretArn: values.appDbSecretArn };
+  const boot = {
+    dbHost: values.dbHost,
+    dbPort: 5432,
+    masterSecretArn: MASTER_SECRET_ARN,
+    appDbSecretArn: values.appDbSecretArn,
+  };
 
   it("passes app/src/bootstrap.ts what it reads: the master secret to log in, the app secret to write", () => {
     expect(Object.fromEntries(bootstrapEnvironment(ctx, boot).map((e) => [e.name, e.value]))).toEqual({
@@ -149,13 +165,15 @@ describe("bootstrap container definition", () => {
 describe("IAM documents", () => {
   it("lets only this account's ECS assume the roles", () => {
     const doc = ecsTasksTrustPolicy({ partition: "aws", region: "us-east-1", accountId: "123456789012" });
-    expect(doc.Statement).toEqual([expect.objectContaining({
-      Principal: { Service: "ecs-tasks.amazonaws.com" },
-      Condition: {
-        StringEquals: { "aws:SourceAccount": "123456789012" },
-        ArnLike: { "aws:SourceArn": "arn:aws:ecs:us-east-1:123456789012:*" },
-      },
-    })]);
+    expect(doc.Statement).toEqual([
+      expect.objectContaining({
+        Principal: { Service: "ecs-tasks.amazonaws.com" },
+        Condition: {
+          StringEquals: { "aws:SourceAccount": "123456789012" },
+          ArnLike: { "aws:SourceArn": "arn:aws:ecs:us-east-1:123456789012:*" },
+        },
+      }),
+    ]);
   });
 
   it("grants reads on exactly the given secrets", () => {

@@ -31,13 +31,18 @@ describe("tenant program: adopted admin-token secret", () => {
     const restoreRun = await synthTenant(adopted, sharedOutputs(), { adoptAdminTokenSecret: { arn: ARN } });
     const laterRun = await synthTenant(adopted);
     const shape = (r: typeof restoreRun) =>
-      r.resources.filter((x) => x.custom).map((x) => [x.type, x.name, JSON.stringify(publicInputs(x))]).sort();
+      r.resources
+        .filter((x) => x.custom)
+        .map((x) => [x.type, x.name, JSON.stringify(publicInputs(x))])
+        .sort();
     expect(shape(laterRun)).toEqual(shape(restoreRun));
     expect(one(laterRun, SECRET, ADMIN_TOKEN).id).not.toBe(ARN);
   });
 
   it("refuses an adoption the spec does not record (later runs would write a new token)", () => {
-    expect(() => tenantProgram(tenantSpec(), sharedOutputs(), { adoptAdminTokenSecret: { arn: ARN } })).toThrow(/must be recorded in the spec/);
+    expect(() => tenantProgram(tenantSpec(), sharedOutputs(), { adoptAdminTokenSecret: { arn: ARN } })).toThrow(
+      /must be recorded in the spec/,
+    );
   });
 
   it("creates a fresh secret and token without an adoption", async () => {
@@ -47,8 +52,12 @@ describe("tenant program: adopted admin-token secret", () => {
   });
 
   it("validates the recorded ARN, and previews cannot adopt", () => {
-    expect(() => tenantSpec({ adoptedAdminTokenSecretArn: "acme-admin-token" })).toThrow(/adoptedAdminTokenSecretArn: "acme-admin-token" is not a Secrets Manager secret ARN/);
-    expect(() => previewSpec({ adoptedAdminTokenSecretArn: ARN })).toThrow(/adoptedAdminTokenSecretArn: .* cannot be adopted by a preview/);
+    expect(() => tenantSpec({ adoptedAdminTokenSecretArn: "acme-admin-token" })).toThrow(
+      /adoptedAdminTokenSecretArn: "acme-admin-token" is not a Secrets Manager secret ARN/,
+    );
+    expect(() => previewSpec({ adoptedAdminTokenSecretArn: ARN })).toThrow(
+      /adoptedAdminTokenSecretArn: .* cannot be adopted by a preview/,
+    );
     expect(parseTenantSpec(JSON.parse(JSON.stringify(adopted)))).toEqual(adopted);
   });
 });
@@ -56,7 +65,8 @@ describe("tenant program: adopted admin-token secret", () => {
 describe("tenant program: force-deleted secrets", () => {
   it("keeps a tenant's secret 7 days by default, 0 with forceDeleteSecrets; previews always 0", async () => {
     // Both of a tenant's secrets (admin token and app role login) follow the same window.
-    const windows = (r: Awaited<ReturnType<typeof synthTenant>>) => all(r, SECRET).map((x) => x.inputs["recoveryWindowInDays"]);
+    const windows = (r: Awaited<ReturnType<typeof synthTenant>>) =>
+      all(r, SECRET).map((x) => x.inputs["recoveryWindowInDays"]);
     expect(windows(await synthTenant(tenantSpec()))).toEqual([7, 7]);
     expect(windows(await synthTenant(tenantSpec(), sharedOutputs(), { forceDeleteSecrets: true }))).toEqual([0, 0]);
     expect(windows(await synthTenant(previewSpec()))).toEqual([0, 0]);

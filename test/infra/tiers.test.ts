@@ -1,4 +1,11 @@
-import { costBreakdown, FARGATE_MEMORY_BY_CPU, monthlyCostUsd, PRICE_ASSUMPTIONS, TIER_NAMES, TIERS } from "../../infra/tiers";
+import {
+  costBreakdown,
+  FARGATE_MEMORY_BY_CPU,
+  monthlyCostUsd,
+  PRICE_ASSUMPTIONS,
+  TIER_NAMES,
+  TIERS,
+} from "../../infra/tiers";
 
 describe("tier table", () => {
   it.each(TIER_NAMES)("%s is a valid Fargate size and a valid RDS Postgres shape", (name) => {
@@ -12,7 +19,8 @@ describe("tier table", () => {
   });
 
   it("keeps at least a week of backups for every paying tier and at most a day for previews", () => {
-    for (const name of ["basic", "standard", "premium"] as const) expect(TIERS[name].backupRetentionDays).toBeGreaterThanOrEqual(7);
+    for (const name of ["basic", "standard", "premium"] as const)
+      expect(TIERS[name].backupRetentionDays).toBeGreaterThanOrEqual(7);
     expect(TIERS.preview.backupRetentionDays).toBeLessThanOrEqual(1);
   });
 
@@ -33,7 +41,8 @@ describe("tier table", () => {
   });
 
   it("prices every DB class it uses", () => {
-    for (const name of TIER_NAMES) expect(PRICE_ASSUMPTIONS.rdsInstanceHour[TIERS[name].dbInstanceClass]).toBeGreaterThan(0);
+    for (const name of TIER_NAMES)
+      expect(PRICE_ASSUMPTIONS.rdsInstanceHour[TIERS[name].dbInstanceClass]).toBeGreaterThan(0);
   });
 
   it("estimates basic from the stated assumptions", () => {

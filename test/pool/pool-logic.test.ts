@@ -11,10 +11,28 @@ import { poolStatusOf } from "../../cli/pool/status";
 
 const NOW = new Date("2026-12-03T12:00:00Z");
 const slot = (tenantId: string, over: Partial<SlotView> = {}): SlotView => {
-  const spec = slotSpec({ tenantId, env: "dev", tier: "basic", image: "registry.example.com/app:1", listenerPriority: 100, loadBalancer: "alb-0" });
+  const spec = slotSpec({
+    tenantId,
+    env: "dev",
+    tier: "basic",
+    image: "registry.example.com/app:1",
+    listenerPriority: 100,
+    loadBalancer: "alb-0",
+  });
   return {
-    tenantId, env: "dev", tier: "basic", image: spec.image, loadBalancer: "alb-0", listenerPriority: 100,
-    createdAt: "2026-12-03T10:00:00.000Z", status: "succeeded", message: undefined, health: undefined, claim: undefined, spec, ...over,
+    tenantId,
+    env: "dev",
+    tier: "basic",
+    image: spec.image,
+    loadBalancer: "alb-0",
+    listenerPriority: 100,
+    createdAt: "2026-12-03T10:00:00.000Z",
+    status: "succeeded",
+    message: undefined,
+    health: undefined,
+    claim: undefined,
+    spec,
+    ...over,
   };
 };
 
@@ -53,14 +71,24 @@ describe("slots", () => {
       slot("tdddddddddd", { claim }),
       { ...slot("teeeeeeeeee"), tier: "standard" },
     ];
-    expect(drainOrder(slots, "basic", undefined).map((s) => s.tenantId)).toEqual(["tcccccccccc", "tbbbbbbbbbb", "taaaaaaaaaa"]);
+    expect(drainOrder(slots, "basic", undefined).map((s) => s.tenantId)).toEqual([
+      "tcccccccccc",
+      "tbbbbbbbbbb",
+      "taaaaaaaaaa",
+    ]);
     expect(drainOrder(slots, "basic", 2).map((s) => s.tenantId)).toEqual(["tcccccccccc", "tbbbbbbbbbb"]);
   });
 
   it("are reported with state, age and the idle cost per tier", () => {
-    const status = poolStatusOf("dev", [slot("taaaaaaaaaa"), slot("tbbbbbbbbbb", { health: sick }), slot("tcccccccccc", { claim })], NOW);
+    const status = poolStatusOf(
+      "dev",
+      [slot("taaaaaaaaaa"), slot("tbbbbbbbbbb", { health: sick }), slot("tcccccccccc", { claim })],
+      NOW,
+    );
     expect(status.slots.map((s) => [s.tenantId, s.state, s.reason, s.ageSeconds])).toEqual([
-      ["taaaaaaaaaa", "ready", null, 7200], ["tbbbbbbbbbb", "unhealthy", "db gone", 7200], ["tcccccccccc", "claiming", "claimed for acme", 7200],
+      ["taaaaaaaaaa", "ready", null, 7200],
+      ["tbbbbbbbbbb", "unhealthy", "db gone", 7200],
+      ["tcccccccccc", "claiming", "claimed for acme", 7200],
     ]);
     expect(status.tiers["basic"]).toEqual({ slots: 3, ready: 1, monthlyCostUsd: 73.77 });
     expect(status.tiers["premium"]).toEqual({ slots: 0, ready: 0, monthlyCostUsd: 0 });
@@ -74,6 +102,8 @@ describe("an abandoned claim", () => {
     expect(isStaleClaim({ ...base, pid: process.pid }, NOW)).toBe(false);
     expect(isStaleClaim({ ...base, pid: 2 ** 22 + 12345 }, NOW)).toBe(true);
     expect(isStaleClaim({ ...base, host: "another-machine", pid: 2 ** 22 + 12345 }, NOW)).toBe(false);
-    expect(isStaleClaim({ ...base, host: "another-machine", pid: 1 }, new Date(NOW.getTime() + CLAIM_STALE_MS + 1))).toBe(true);
+    expect(
+      isStaleClaim({ ...base, host: "another-machine", pid: 1 }, new Date(NOW.getTime() + CLAIM_STALE_MS + 1)),
+    ).toBe(true);
   });
 });

@@ -12,9 +12,24 @@ import { e2eEnv, IMAGE, json, tenantctl, ZONE_ID, type Result } from "../cli/sup
 
 jest.setTimeout(10 * 60_000);
 
-interface ProvisionDoc { tenant: string; stack: string; url: string; fromPool: boolean; poolSlot?: string; elapsedSeconds: number; resourceChanges: Record<string, number> }
-interface StatusDoc { slots: { tenantId: string; tier: string; state: string; reason: string | null; monthlyCostUsd: number }[]; tiers: Record<string, { slots: number; ready: number }>; monthlyCostUsd: number }
-interface FillDoc { created: string[]; existing: number }
+interface ProvisionDoc {
+  tenant: string;
+  stack: string;
+  url: string;
+  fromPool: boolean;
+  poolSlot?: string;
+  elapsedSeconds: number;
+  resourceChanges: Record<string, number>;
+}
+interface StatusDoc {
+  slots: { tenantId: string; tier: string; state: string; reason: string | null; monthlyCostUsd: number }[];
+  tiers: Record<string, { slots: number; ready: number }>;
+  monthlyCostUsd: number;
+}
+interface FillDoc {
+  created: string[];
+  existing: number;
+}
 
 describe("warm pool (stand-in)", () => {
   const cwd = tempDir("tenantctl-pool-");
@@ -31,7 +46,19 @@ describe("warm pool (stand-in)", () => {
   let slots: string[] = [];
 
   beforeAll(async () => {
-    ok(await run("shared", "up", "--env", "dev", "--config", `imageUri=${IMAGE}`, "--config", `hostedZoneId=${ZONE_ID}`, "--json"));
+    ok(
+      await run(
+        "shared",
+        "up",
+        "--env",
+        "dev",
+        "--config",
+        `imageUri=${IMAGE}`,
+        "--config",
+        `hostedZoneId=${ZONE_ID}`,
+        "--json",
+      ),
+    );
   });
 
   it("pool fill creates ready slots that count against capacity, and status lists them with their cost", async () => {
@@ -56,18 +83,36 @@ describe("warm pool (stand-in)", () => {
   it("provision claims the oldest ready slot: no database, task definition or service change, renamed to the tenant", async () => {
     const slot = slots[0] ?? "";
     const before = accountResources(backend).filter((r) => r.stack === `tenantctl-tenants/dev-${slot}`);
-    const pick = (rs: typeof before, type: string) => rs.filter((r) => r.type === type).map((r) => ({ id: r.id, arn: r.outputs["arn"] ?? null }));
-    const doc = json<ProvisionDoc>(ok(await run("provision", "tenant", "acme", "--tier", "basic", "--display-name", "ACME Corp", "--json")));
-    expect(doc).toMatchObject({ tenant: "acme", stack: "dev-acme", url: "https://acme.dev.tenants.example.com", fromPool: true, poolSlot: slot });
+    const pick = (rs: typeof before, type: string) =>
+      rs.filter((r) => r.type === type).map((r) => ({ id: r.id, arn: r.outputs["arn"] ?? null }));
+    const doc = json<ProvisionDoc>(
+      ok(await run("provision", "tenant", "acme", "--tier", "basic", "--display-name", "ACME Corp", "--json")),
+    );
+    expect(doc).toMatchObject({
+      tenant: "acme",
+      stack: "dev-acme",
+      url: "https://acme.dev.tenants.example.com",
+      fromPool: true,
+      poolSlot: slot,
+    });
     expect(doc.elapsedSeconds).toBeGreaterThan(0);
     expect(doc.resourceChanges["delete"]).toBeUndefined();
     // The stack moved to the tenant's name; the resources are the same ones (ids, ARNs).
-    const after = accountResources(backend).filter((r) => r.stack === "tenantctl-tenants/dev-acme" || r.stack === `tenantctl-tenants/dev-${slot}`);
-    for (const type of ["aws:rds/instance:Instance", "aws:ecs/taskDefinition:TaskDefinition", "aws:ecs/service:Service", "aws:lb/targetGroup:TargetGroup"]) {
+    const after = accountResources(backend).filter(
+      (r) => r.stack === "tenantctl-tenants/dev-acme" || r.stack === `tenantctl-tenants/dev-${slot}`,
+    );
+    for (const type of [
+      "aws:rds/instance:Instance",
+      "aws:ecs/taskDefinition:TaskDefinition",
+      "aws:ecs/service:Service",
+      "aws:lb/targetGroup:TargetGroup",
+    ]) {
       expect(pick(after, type)).toEqual(pick(before, type));
     }
     const service = after.find((r) => r.type === "aws:ecs/service:Service");
-    expect(service?.inputs["taskDefinition"]).toBe(before.find((r) => r.type === "aws:ecs/service:Service")?.inputs["taskDefinition"]);
+    expect(service?.inputs["taskDefinition"]).toBe(
+      before.find((r) => r.type === "aws:ecs/service:Service")?.inputs["taskDefinition"],
+    );
     const db = after.find((r) => r.type === "aws:rds/instance:Instance");
     const dbBefore = before.find((r) => r.type === "aws:rds/instance:Instance");
     const { tags: _t, tagsAll: _ta, ...dbInputs } = db?.inputs ?? {};
@@ -84,18 +129,26 @@ describe("warm pool (stand-in)", () => {
   it("the claimed tenant is a normal tenant: list, status, update", async () => {
     const list = json<{ tenants: { slug: string; status: string }[] }>(ok(await run("list", "tenants", "--json")));
     expect(list.tenants).toEqual([expect.objectContaining({ slug: "acme", status: "provision succeeded" })]);
-    const status = json<{ stack: string; spec: { slug: string; tenantId: string } }>(ok(await run("status", "tenant", "acme", "--json")));
+    const status = json<{ stack: string; spec: { slug: string; tenantId: string } }>(
+      ok(await run("status", "tenant", "acme", "--json")),
+    );
     expect(status).toMatchObject({ stack: "dev-acme", spec: { slug: "acme", tenantId: slots[0] } });
-    const update = json<{ resourceChanges: Record<string, number> }>(ok(await run("update", "tenant", "acme", "--display-name", "ACME Inc", "--yes", "--json")));
+    const update = json<{ resourceChanges: Record<string, number> }>(
+      ok(await run("update", "tenant", "acme", "--display-name", "ACME Inc", "--yes", "--json")),
+    );
     // A new name is a new identity document, nothing else.
     expect(update.resourceChanges).toMatchObject({ replace: 1 });
     expect(update.resourceChanges["update"]).toBeUndefined();
-    const capacity = json<{ counts: { stacksInAccount: number; prioritiesPerAlb: Record<string, number> } }>(ok(await run("capacity", "--json")));
+    const capacity = json<{ counts: { stacksInAccount: number; prioritiesPerAlb: Record<string, number> } }>(
+      ok(await run("capacity", "--json")),
+    );
     expect(capacity.counts).toMatchObject({ stacksInAccount: 2, prioritiesPerAlb: { "alb-0": 2 } });
   });
 
   it("--no-pool provisions cold and leaves the pool alone", async () => {
-    const doc = json<ProvisionDoc>(ok(await run("provision", "tenant", "globex", "--tier", "basic", "--no-pool", "--json")));
+    const doc = json<ProvisionDoc>(
+      ok(await run("provision", "tenant", "globex", "--tier", "basic", "--no-pool", "--json")),
+    );
     expect(doc.fromPool).toBe(false);
     expect(doc.resourceChanges["create"]).toBeGreaterThan(10);
     expect(json<StatusDoc>(ok(await run("pool", "status", "--json"))).slots).toHaveLength(1);
@@ -119,7 +172,13 @@ describe("warm pool (stand-in)", () => {
     const sick = fill.created[0] ?? "";
     driftResource(backend, { type: "aws:rds/instance:Instance", stack: `tenantctl-tenants/dev-${sick}` }, "delete");
     const status = json<StatusDoc>(ok(await run("pool", "status", "--check", "--json")));
-    expect(status.slots).toEqual([expect.objectContaining({ tenantId: sick, state: "unhealthy", reason: expect.stringMatching(/db gone/) as unknown })]);
+    expect(status.slots).toEqual([
+      expect.objectContaining({
+        tenantId: sick,
+        state: "unhealthy",
+        reason: expect.stringMatching(/db gone/) as unknown,
+      }),
+    ]);
     const doc = json<ProvisionDoc>(ok(await run("provision", "tenant", "initech", "--tier", "basic", "--json")));
     expect(doc.fromPool).toBe(false);
 
@@ -127,7 +186,9 @@ describe("warm pool (stand-in)", () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/^error: pool drain deletes slots and needs a confirmation/m);
     const snapshotsBefore = listSnapshots(backend).length;
-    const drained = json<{ removed: string[]; finalSnapshots: string }>(ok(await run("pool", "drain", "--tier", "basic", "--yes", "--json")));
+    const drained = json<{ removed: string[]; finalSnapshots: string }>(
+      ok(await run("pool", "drain", "--tier", "basic", "--yes", "--json")),
+    );
     expect(drained.removed).toEqual([sick]);
     expect(drained.finalSnapshots).toMatch(/^none/);
     expect(listSnapshots(backend)).toHaveLength(snapshotsBefore);
@@ -135,26 +196,56 @@ describe("warm pool (stand-in)", () => {
   });
 
   it("teardown of a claimed tenant takes its final snapshot, named by its tenant id", async () => {
-    const doc = json<{ finalSnapshotIdentifier: string; stackRemoved: boolean }>(ok(await run("teardown", "tenant", "acme", "--yes", "--json")));
-    expect(doc).toEqual(expect.objectContaining({ finalSnapshotIdentifier: `tenantctl-dev-${slots[0] ?? ""}-final-1`, stackRemoved: true }));
-    expect(listSnapshots(backend).map((s) => s.dbSnapshotIdentifier)).toContain(`tenantctl-dev-${slots[0] ?? ""}-final-1`);
+    const doc = json<{ finalSnapshotIdentifier: string; stackRemoved: boolean }>(
+      ok(await run("teardown", "tenant", "acme", "--yes", "--json")),
+    );
+    expect(doc).toEqual(
+      expect.objectContaining({
+        finalSnapshotIdentifier: `tenantctl-dev-${slots[0] ?? ""}-final-1`,
+        stackRemoved: true,
+      }),
+    );
+    expect(listSnapshots(backend).map((s) => s.dbSnapshotIdentifier)).toContain(
+      `tenantctl-dev-${slots[0] ?? ""}-final-1`,
+    );
   });
 
   it("restore brings the claimed tenant back from that snapshot, still named by its tenant id", async () => {
     const id = slots[0] ?? "";
-    const doc = json<{ snapshot: string; generation: number; spec: { slug: string; tenantId: string; restoreFromSnapshot: string } }>(
-      ok(await run("restore", "tenant", "acme", "--new-secrets", "--json")));
-    expect(doc).toMatchObject({ snapshot: `tenantctl-dev-${id}-final-1`, generation: 2, spec: { slug: "acme", tenantId: id, restoreFromSnapshot: `tenantctl-dev-${id}-final-1` } });
-    const status = json<{ stack: string; outputs: { finalSnapshotIdentifier: string } }>(ok(await run("status", "tenant", "acme", "--json")));
-    expect(status).toMatchObject({ stack: "dev-acme", outputs: { finalSnapshotIdentifier: `tenantctl-dev-${id}-final-2` } });
+    const doc = json<{
+      snapshot: string;
+      generation: number;
+      spec: { slug: string; tenantId: string; restoreFromSnapshot: string };
+    }>(ok(await run("restore", "tenant", "acme", "--new-secrets", "--json")));
+    expect(doc).toMatchObject({
+      snapshot: `tenantctl-dev-${id}-final-1`,
+      generation: 2,
+      spec: { slug: "acme", tenantId: id, restoreFromSnapshot: `tenantctl-dev-${id}-final-1` },
+    });
+    const status = json<{ stack: string; outputs: { finalSnapshotIdentifier: string } }>(
+      ok(await run("status", "tenant", "acme", "--json")),
+    );
+    expect(status).toMatchObject({
+      stack: "dev-acme",
+      outputs: { finalSnapshotIdentifier: `tenantctl-dev-${id}-final-2` },
+    });
   });
 
   it("refuses bad pool input with one error line and exit 2", async () => {
     for (const [args, message] of [
-      [["pool", "fill", "--tier", "preview", "--size", "1"], /^error: --tier "preview" is not a pool tier \(allowed: basic, standard, premium\)$/m],
-      [["pool", "fill", "--tier", "basic", "--size", "two"], /^error: --size "two" is not a whole number \(allowed: a whole number 0-50\)$/m],
+      [
+        ["pool", "fill", "--tier", "preview", "--size", "1"],
+        /^error: --tier "preview" is not a pool tier \(allowed: basic, standard, premium\)$/m,
+      ],
+      [
+        ["pool", "fill", "--tier", "basic", "--size", "two"],
+        /^error: --size "two" is not a whole number \(allowed: a whole number 0-50\)$/m,
+      ],
       [["pool", "fill", "--size", "1"], /^error: --tier is required \(allowed: basic, standard, premium\)$/m],
-      [["pool", "drain", "--tier", "basic", "--size", "0", "--yes"], /^error: --size 0 is out of range \(allowed: a whole number 1-50\)$/m],
+      [
+        ["pool", "drain", "--tier", "basic", "--size", "0", "--yes"],
+        /^error: --size 0 is out of range \(allowed: a whole number 1-50\)$/m,
+      ],
     ] as const) {
       const r = await run(...args);
       expect({ args, code: r.code }).toEqual({ args, code: 2 });

@@ -13,7 +13,16 @@ import { tempDir } from "../cli/support/memory-io";
 
 function io(env: NodeJS.ProcessEnv): Io {
   const sink = new Writable({ write: (_c, _e, done) => done() });
-  return { stdout: sink, stderr: sink, stdin: Readable.from([]), interactive: false, env, cwd: "/", onInterrupt: () => () => undefined, now: () => new Date("2030-06-01T12:00:00Z") };
+  return {
+    stdout: sink,
+    stderr: sink,
+    stdin: Readable.from([]),
+    interactive: false,
+    env,
+    cwd: "/",
+    onInterrupt: () => () => undefined,
+    now: () => new Date("2030-06-01T12:00:00Z"),
+  };
 }
 
 describe("previewDisplayName", () => {
@@ -30,8 +39,23 @@ describe("previewDisplayName", () => {
 });
 
 describe("gcExitCode", () => {
-  const removal = (outcome: GcRemoval["outcome"]): GcRemoval => ({ branch: "b", env: "dev", stack: "dev-b", reason: "expired", expiresAt: "2030-01-01T00:00:00Z", outcome, message: undefined });
-  const result = (...outcomes: GcRemoval["outcome"][]): GcResult => ({ env: "dev", now: "", dryRun: false, previews: outcomes.length, removals: outcomes.map(removal), skipped: [] });
+  const removal = (outcome: GcRemoval["outcome"]): GcRemoval => ({
+    branch: "b",
+    env: "dev",
+    stack: "dev-b",
+    reason: "expired",
+    expiresAt: "2030-01-01T00:00:00Z",
+    outcome,
+    message: undefined,
+  });
+  const result = (...outcomes: GcRemoval["outcome"][]): GcResult => ({
+    env: "dev",
+    now: "",
+    dryRun: false,
+    previews: outcomes.length,
+    removals: outcomes.map(removal),
+    skipped: [],
+  });
 
   it.each([
     [[], 0],
@@ -51,7 +75,9 @@ describe("previewNow (the TENANTCTL_NOW test hook)", () => {
   });
 
   it("takes an ISO time with a zone and refuses anything else as a usage error", async () => {
-    expect((await previewNow(io({ TENANTCTL_NOW: "2031-01-01T00:00:00+02:00" }))).toISOString()).toBe("2030-12-31T22:00:00.000Z");
+    expect((await previewNow(io({ TENANTCTL_NOW: "2031-01-01T00:00:00+02:00" }))).toISOString()).toBe(
+      "2030-12-31T22:00:00.000Z",
+    );
     await expect(previewNow(io({ TENANTCTL_NOW: "2031-01-01" }))).rejects.toBeInstanceOf(UsageError);
   });
 });

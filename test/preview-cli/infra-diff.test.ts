@@ -9,7 +9,18 @@ const PASSPHRASE = "e2e-passphrase";
 
 describe("shared preview --format markdown", () => {
   const box = previewSandbox();
-  const shared = (...args: string[]) => box.run(T0, "shared", ...args, "--env", "dev", "--config", `imageUri=${IMAGE}`, "--config", `hostedZoneId=${ZONE_ID}`);
+  const shared = (...args: string[]) =>
+    box.run(
+      T0,
+      "shared",
+      ...args,
+      "--env",
+      "dev",
+      "--config",
+      `imageUri=${IMAGE}`,
+      "--config",
+      `hostedZoneId=${ZONE_ID}`,
+    );
 
   beforeAll(async () => {
     expect((await shared("up", "--json")).code).toBe(0);
@@ -18,16 +29,28 @@ describe("shared preview --format markdown", () => {
   it("reports no changes for an up-to-date stack", async () => {
     const r = await shared("preview", "--format", "markdown");
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^### Infrastructure diff: shared stack `dev`\n\n\*\*No changes\.\*\* \d+ resources unchanged\.\n$/);
+    expect(r.stdout).toMatch(
+      /^### Infrastructure diff: shared stack `dev`\n\n\*\*No changes\.\*\* \d+ resources unchanged\.\n$/,
+    );
   }, 300_000);
 
   it("lists each changed resource with its old and new values, and nothing secret", async () => {
-    const r = await shared("preview", "--config", "logRetentionDays=30", "--config", "vpcCidr=10.20.0.0/16", "--format", "markdown");
+    const r = await shared(
+      "preview",
+      "--config",
+      "logRetentionDays=30",
+      "--config",
+      "vpcCidr=10.20.0.0/16",
+      "--format",
+      "markdown",
+    );
     expect(r.code).toBe(0);
     const md = r.stdout;
     expect(md.startsWith("### Infrastructure diff: shared stack `dev`\n")).toBe(true);
     expect(md).toMatch(/^\*\*\d+ to update\*\* \(\d+ unchanged\)$/m);
-    expect(md).toMatch(/^\| update \| `aws:cloudwatch\/logGroup:LogGroup` \| `[^`]+` \| `retentionInDays`: `14` → `30` \|$/m);
+    expect(md).toMatch(
+      /^\| update \| `aws:cloudwatch\/logGroup:LogGroup` \| `[^`]+` \| `retentionInDays`: `14` → `30` \|$/m,
+    );
     expect(md).toContain('`"10.10.0.0/16"` → `"10.20.0.0/16"`');
     expect(md).not.toMatch(/^\d{4}-\d\d-\d\dT/m);
     expect(md).not.toContain(PASSPHRASE);

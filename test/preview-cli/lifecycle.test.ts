@@ -17,7 +17,18 @@ describe("preview lifecycle through the stand-in", () => {
   let loginStack = "";
 
   beforeAll(async () => {
-    const r = await box.run(T0, "shared", "up", "--env", "dev", "--config", `imageUri=${IMAGE}`, "--config", `hostedZoneId=${ZONE_ID}`, "--json");
+    const r = await box.run(
+      T0,
+      "shared",
+      "up",
+      "--env",
+      "dev",
+      "--config",
+      `imageUri=${IMAGE}`,
+      "--config",
+      `hostedZoneId=${ZONE_ID}`,
+      "--json",
+    );
     expect(r.code).toBe(0);
   }, 300_000);
 
@@ -47,13 +58,32 @@ describe("preview lifecycle through the stand-in", () => {
     const r = await box.run(at(1), "preview", "up", "--branch", LOGIN, "--json");
     expect(r.code).toBe(0);
     const doc = json<UpDoc>(r);
-    expect(doc).toMatchObject({ branch: LOGIN, stack: loginStack, created: false, createdAt: T0, lastDeployedAt: at(1), expiresAt: at(73) });
+    expect(doc).toMatchObject({
+      branch: LOGIN,
+      stack: loginStack,
+      created: false,
+      createdAt: T0,
+      lastDeployedAt: at(1),
+      expiresAt: at(73),
+    });
     expect(doc.resources).toEqual([]);
     expect(doc.resourceChanges).toEqual({});
   }, 300_000);
 
   it("up with a new image prints the update comment: the task definition is replaced, its image shown", async () => {
-    const r = await box.run(at(2), "preview", "up", "--branch", LOGIN, "--image", NEW_IMAGE, "--ttl", "24h", "--format", "markdown");
+    const r = await box.run(
+      at(2),
+      "preview",
+      "up",
+      "--branch",
+      LOGIN,
+      "--image",
+      NEW_IMAGE,
+      "--ttl",
+      "24h",
+      "--format",
+      "markdown",
+    );
     expect(r.code).toBe(0);
     const md = r.stdout;
     expect(md.startsWith("### Preview of `feature/Login-Form` was updated\n")).toBe(true);
@@ -83,8 +113,18 @@ describe("preview lifecycle through the stand-in", () => {
     expect(r.code).toBe(0);
     const doc = json<ListDoc>(r);
     expect(doc.previews.map((p) => p.branch)).toEqual([LOGIN, "fix-login", "old-branch"]);
-    expect(doc.previews[0]).toMatchObject({ image: NEW_IMAGE, createdAt: T0, ageHours: 3, expiresAt: at(26), expired: false });
-    expect(doc.previews[1]).toMatchObject({ url: "https://fix-login.preview.dev.tenants.example.com", expiresAt: at(4), expired: false });
+    expect(doc.previews[0]).toMatchObject({
+      image: NEW_IMAGE,
+      createdAt: T0,
+      ageHours: 3,
+      expiresAt: at(26),
+      expired: false,
+    });
+    expect(doc.previews[1]).toMatchObject({
+      url: "https://fix-login.preview.dev.tenants.example.com",
+      expiresAt: at(4),
+      expired: false,
+    });
     const table = await box.run(at(3), "preview", "list");
     expect(table.stdout).toMatch(/^fix-login\s+dev\s+60 minutes\s+2030-01-01T10:00:00.000Z \(in 60 minutes\)/m);
     expect(table.stdout).toMatch(/^3 previews$/m);
@@ -108,7 +148,9 @@ describe("preview lifecycle through the stand-in", () => {
     expect(r.code).toBe(0);
     const doc = json<GcDoc>(r);
     expect(doc.previews).toBe(3);
-    expect(doc.removals).toEqual([expect.objectContaining({ branch: "fix-login", reason: "expired", outcome: "destroyed" })]);
+    expect(doc.removals).toEqual([
+      expect.objectContaining({ branch: "fix-login", reason: "expired", outcome: "destroyed" }),
+    ]);
     expect(box.previewStacks()).toEqual([loginStack, "dev-old-branch"].sort());
     const list = json<ListDoc>(await box.run(at(5), "preview", "list", "--json"));
     expect(list.previews.map((p) => p.branch)).toEqual([LOGIN, "old-branch"]);
@@ -117,7 +159,10 @@ describe("preview lifecycle through the stand-in", () => {
   it("down removes a preview; down again exits 3", async () => {
     const r = await box.run(at(6), "preview", "down", "--branch", LOGIN, "--yes", "--json");
     expect(r.code).toBe(0);
-    expect(json<{ stack: string; removed: boolean; resourcesDeleted: number }>(r)).toMatchObject({ stack: loginStack, removed: true });
+    expect(json<{ stack: string; removed: boolean; resourcesDeleted: number }>(r)).toMatchObject({
+      stack: loginStack,
+      removed: true,
+    });
     expect(box.previewStacks()).toEqual(["dev-old-branch"]);
     const again = await box.run(at(6), "preview", "down", "--branch", LOGIN, "--yes");
     expect(again.code).toBe(3);
@@ -138,7 +183,9 @@ describe("preview lifecycle through the stand-in", () => {
     rmSync(join(box.backend, ".tenantctl", "previews", "dev-old-branch.json"));
     expect(json<ListDoc>(await box.run(at(200), "preview", "list", "--json")).previews).toEqual([]);
     const dry = await box.run(at(200), "preview", "gc", "--dry-run", "--json");
-    expect(json<GcDoc>(dry).removals).toEqual([expect.objectContaining({ branch: "old-branch", reason: "expired", outcome: "would-destroy" })]);
+    expect(json<GcDoc>(dry).removals).toEqual([
+      expect.objectContaining({ branch: "old-branch", reason: "expired", outcome: "would-destroy" }),
+    ]);
     const r = await box.run(at(200), "preview", "gc", "--yes", "--json");
     expect(r.code).toBe(0);
     expect(json<GcDoc>(r).removals.map((x) => x.branch)).toEqual(["old-branch"]);

@@ -39,7 +39,10 @@ export function previewSandbox(): PreviewSandbox {
     previewStacks: () => {
       const dir = join(backend, ".pulumi", "stacks", "tenantctl-previews");
       if (!existsSync(dir)) return [];
-      return readdirSync(dir).filter((name) => name.endsWith(".json") && !name.endsWith(".tags.json")).map((name) => name.slice(0, -".json".length)).sort();
+      return readdirSync(dir)
+        .filter((name) => name.endsWith(".json") && !name.endsWith(".tags.json"))
+        .map((name) => name.slice(0, -".json".length))
+        .sort();
     },
   };
 }
@@ -61,7 +64,16 @@ export interface UpDoc {
 }
 
 export interface ListDoc {
-  previews: { branch: string; stack: string; url: string | null; image: string; createdAt: string; expiresAt: string; expired: boolean; ageHours: number }[];
+  previews: {
+    branch: string;
+    stack: string;
+    url: string | null;
+    image: string;
+    createdAt: string;
+    expiresAt: string;
+    expired: boolean;
+    ageHours: number;
+  }[];
 }
 
 export interface GcDoc {

@@ -2,10 +2,22 @@
 // may share a preview (they would deploy over each other). Checked against the simulated AWS rules, not our own.
 import fc from "fast-check";
 import {
-  BASE_DOMAIN_MAX_LENGTH, CONTAINER_NAME, ENV_MAX_LENGTH, NAME_LIMITS, slugProblem, tenantNames, type TenantNames,
+  BASE_DOMAIN_MAX_LENGTH,
+  CONTAINER_NAME,
+  ENV_MAX_LENGTH,
+  NAME_LIMITS,
+  slugProblem,
+  tenantNames,
+  type TenantNames,
 } from "../../infra/naming";
 import { previewHost, previewSlug, previewStackName, PREVIEW_PROJECT } from "../../infra/preview-naming";
-import { checkAccountUniqueness, checkResource, defaultSeed, physicalName, type AccountResource } from "../../infra/sim/aws-model";
+import {
+  checkAccountUniqueness,
+  checkResource,
+  defaultSeed,
+  physicalName,
+  type AccountResource,
+} from "../../infra/sim/aws-model";
 import { branchArb, distinctPairArb, envArb } from "./branch-arbitraries";
 
 // The longest base domain the shared config allows, as DNS labels of at most 63 characters.
@@ -17,11 +29,22 @@ const LONGEST_BASE_DOMAIN = (() => {
   return labels.join(".");
 })();
 
-const TRUST_POLICY = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "ecs-tasks.amazonaws.com" } }] });
+const TRUST_POLICY = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "ecs-tasks.amazonaws.com" } }],
+});
 
 /** The AWS resource each auto-named tenant name becomes, with the inputs its other rules need to be satisfied. */
-const RESOURCES: readonly { key: keyof TenantNames; type: string; inputs: (n: TenantNames) => Record<string, unknown> }[] = [
-  { key: "dbInstance", type: "aws:rds/instance:Instance", inputs: () => ({ manageMasterUserPassword: true, skipFinalSnapshot: true }) },
+const RESOURCES: readonly {
+  key: keyof TenantNames;
+  type: string;
+  inputs: (n: TenantNames) => Record<string, unknown>;
+}[] = [
+  {
+    key: "dbInstance",
+    type: "aws:rds/instance:Instance",
+    inputs: () => ({ manageMasterUserPassword: true, skipFinalSnapshot: true }),
+  },
   { key: "dbSecurityGroup", type: "aws:ec2/securityGroup:SecurityGroup", inputs: () => ({}) },
   { key: "serviceSecurityGroup", type: "aws:ec2/securityGroup:SecurityGroup", inputs: () => ({}) },
   { key: "adminTokenSecret", type: "aws:secretsmanager/secret:Secret", inputs: () => ({ recoveryWindowInDays: 0 }) },
@@ -34,19 +57,37 @@ const RESOURCES: readonly { key: keyof TenantNames; type: string; inputs: (n: Te
     type: "aws:ecs/taskDefinition:TaskDefinition",
     inputs: (n) => ({
       family: n.taskFamily,
-      containerDefinitions: JSON.stringify([{
-        name: CONTAINER_NAME,
-        image: "app:1",
-        logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": "g", "awslogs-region": "r", "awslogs-stream-prefix": n.logStreamPrefix } },
-      }]),
+      containerDefinitions: JSON.stringify([
+        {
+          name: CONTAINER_NAME,
+          image: "app:1",
+          logConfiguration: {
+            logDriver: "awslogs",
+            options: { "awslogs-group": "g", "awslogs-region": "r", "awslogs-stream-prefix": n.logStreamPrefix },
+          },
+        },
+      ]),
     }),
   },
-  { key: "targetGroup", type: "aws:lb/targetGroup:TargetGroup", inputs: () => ({ port: 8080, protocol: "HTTP", targetType: "ip" }) },
+  {
+    key: "targetGroup",
+    type: "aws:lb/targetGroup:TargetGroup",
+    inputs: () => ({ port: 8080, protocol: "HTTP", targetType: "ip" }),
+  },
 ];
 
 /** The named AWS resources of one preview, as the simulated account sees them. */
-function previewResources(env: string, branch: string, priority: number): { names: TenantNames; resources: AccountResource[] } {
-  const names = tenantNames({ slug: previewSlug(branch), env, preview: { branch, expiresAt: "2030-01-01T00:00:00Z" }, generation: 1 });
+function previewResources(
+  env: string,
+  branch: string,
+  priority: number,
+): { names: TenantNames; resources: AccountResource[] } {
+  const names = tenantNames({
+    slug: previewSlug(branch),
+    env,
+    preview: { branch, expiresAt: "2030-01-01T00:00:00Z" },
+    generation: 1,
+  });
   const stack = previewStackName(env, branch);
   const resources = RESOURCES.map((r): AccountResource => {
     const logical = names[r.key];
@@ -56,8 +97,20 @@ function previewResources(env: string, branch: string, priority: number): { name
     return { type: r.type, name: logical, stack, physicalName: physical, inputs, outputs: {} };
   });
   const host = previewHost(branch, LONGEST_BASE_DOMAIN);
-  const rule = { listenerArn: "arn:https-listener", priority, conditions: [{ hostHeader: { values: [host] } }], actions: [{ type: "forward" }] };
-  resources.push({ type: "aws:lb/listenerRule:ListenerRule", name: names.listenerRule, stack, physicalName: undefined, inputs: rule, outputs: {} });
+  const rule = {
+    listenerArn: "arn:https-listener",
+    priority,
+    conditions: [{ hostHeader: { values: [host] } }],
+    actions: [{ type: "forward" }],
+  };
+  resources.push({
+    type: "aws:lb/listenerRule:ListenerRule",
+    name: names.listenerRule,
+    stack,
+    physicalName: undefined,
+    inputs: rule,
+    outputs: {},
+  });
   return { names, resources };
 }
 
@@ -66,18 +119,24 @@ function nameViolations(env: string, branch: string): string[] {
   const { names, resources } = previewResources(env, branch, 1);
   const found: string[] = [];
   const stack = previewStackName(env, branch);
-  if (names.project !== PREVIEW_PROJECT || names.stack !== stack) found.push(`stack ${stack} vs naming's ${names.project}/${names.stack}`);
+  if (names.project !== PREVIEW_PROJECT || names.stack !== stack)
+    found.push(`stack ${stack} vs naming's ${names.project}/${names.stack}`);
   if (!/^[A-Za-z0-9_.-]{1,100}$/.test(stack)) found.push(`stack name ${stack}`);
   for (const r of resources) {
-    if (r.physicalName === undefined && r.type !== "aws:lb/listenerRule:ListenerRule") found.push(`${r.name}: no physical name`);
-    found.push(...checkResource(r.type, r.name, r.inputs, r.physicalName).map((v) => `${r.name}: ${v.rule}: ${v.message}`));
+    if (r.physicalName === undefined && r.type !== "aws:lb/listenerRule:ListenerRule")
+      found.push(`${r.name}: no physical name`);
+    found.push(
+      ...checkResource(r.type, r.name, r.inputs, r.physicalName).map((v) => `${r.name}: ${v.rule}: ${v.message}`),
+    );
   }
   for (const limit of NAME_LIMITS) {
     const value = names[limit.name];
-    if (value !== undefined && value.length + limit.autoNameSuffix > limit.max) found.push(`${limit.name} over ${limit.what} limit`);
+    if (value !== undefined && value.length + limit.autoNameSuffix > limit.max)
+      found.push(`${limit.name} over ${limit.what} limit`);
   }
   const host = previewHost(branch, LONGEST_BASE_DOMAIN);
-  if (host.split(".")[0] !== names.dnsLabel) found.push(`host ${host} does not start with the DNS label ${names.dnsLabel}`);
+  if (host.split(".")[0] !== names.dnsLabel)
+    found.push(`host ${host} does not start with the DNS label ${names.dnsLabel}`);
   return found;
 }
 

@@ -2,8 +2,18 @@
 import fc from "fast-check";
 import { SpecValidationError } from "../../infra/errors";
 import {
-  DEFAULT_TTL, isExpired, parseKeepBranches, parsePreviewRecord, parseTtl, previewBranchConflict, previewStackName,
-  recordDeploy, selectForGc, TTL_MAX_MS, TTL_MIN_MS, type PreviewRecord,
+  DEFAULT_TTL,
+  isExpired,
+  parseKeepBranches,
+  parsePreviewRecord,
+  parseTtl,
+  previewBranchConflict,
+  previewStackName,
+  recordDeploy,
+  selectForGc,
+  TTL_MAX_MS,
+  TTL_MIN_MS,
+  type PreviewRecord,
 } from "../../infra/preview-naming";
 
 const HOUR = 3_600_000;
@@ -22,13 +32,26 @@ describe("parseTtl", () => {
     expect(parseTtl(text)).toBe(ms);
   });
 
-  it.each(["", "72", "h", "72H", "1.5h", " 72h", "72h ", "1d12h", "-1h", "0h", "072h", "72 hours", "3w", "P3D", "1e3m"])(
-    "refuses the malformed %j with the allowed forms",
-    (text) => {
-      expect(() => parseTtl(text)).toThrow(SpecValidationError);
-      expect(() => parseTtl(text)).toThrow(/ttl: .* is not a duration \(allowed: .*e\.g\. 90m, 72h, 3d\)/);
-    },
-  );
+  it.each([
+    "",
+    "72",
+    "h",
+    "72H",
+    "1.5h",
+    " 72h",
+    "72h ",
+    "1d12h",
+    "-1h",
+    "0h",
+    "072h",
+    "72 hours",
+    "3w",
+    "P3D",
+    "1e3m",
+  ])("refuses the malformed %j with the allowed forms", (text) => {
+    expect(() => parseTtl(text)).toThrow(SpecValidationError);
+    expect(() => parseTtl(text)).toThrow(/ttl: .* is not a duration \(allowed: .*e\.g\. 90m, 72h, 3d\)/);
+  });
 
   it.each(["59m", "31d", "745h", "999999d"])("refuses %j as out of range", (text) => {
     expect(() => parseTtl(text)).toThrow(/ttl: .* is out of range \(allowed: .*from 1h to 30d/);
@@ -41,8 +64,12 @@ describe("parseTtl", () => {
 });
 
 describe("recordDeploy and isExpired", () => {
-  const deploy = (previous: PreviewRecord | undefined, now: Date, ttl = DEFAULT_TTL, branch = "feature/login"): PreviewRecord =>
-    recordDeploy(previous, { branch, env: "dev", now, ttlMs: parseTtl(ttl) });
+  const deploy = (
+    previous: PreviewRecord | undefined,
+    now: Date,
+    ttl = DEFAULT_TTL,
+    branch = "feature/login",
+  ): PreviewRecord => recordDeploy(previous, { branch, env: "dev", now, ttlMs: parseTtl(ttl) });
 
   it("a first deploy records creation, deploy and expiry times", () => {
     const r = deploy(undefined, T0);
@@ -81,7 +108,9 @@ describe("recordDeploy and isExpired", () => {
 
   it("refuses to redeploy a stack recorded for another branch", () => {
     const other = deploy(undefined, T0, "72h", "feature/other");
-    expect(previewBranchConflict(other, "feature/login")).toMatch(/belongs to branch "feature\/other", not "feature\/login"/);
+    expect(previewBranchConflict(other, "feature/login")).toMatch(
+      /belongs to branch "feature\/other", not "feature\/login"/,
+    );
     expect(previewBranchConflict(other, "feature/other")).toBeUndefined();
     expect(() => deploy(other, at(1))).toThrow(/conflict/);
     const prod = recordDeploy(undefined, { branch: "feature/login", env: "prod", now: T0, ttlMs: HOUR });
@@ -94,8 +123,12 @@ describe("recordDeploy and isExpired", () => {
 
   it("a record whose stack does not match its branch is rejected, so gc cannot be pointed at a foreign stack", () => {
     const r = deploy(undefined, T0);
-    expect(() => parsePreviewRecord({ ...r, stack: "dev-acme" })).toThrow(/preview\.stack: "dev-acme" is not the stack of branch/);
-    expect(() => parsePreviewRecord({ ...r, expiresAt: "soon" })).toThrow(/preview\.expiresAt: "soon" is not an ISO 8601 time/);
+    expect(() => parsePreviewRecord({ ...r, stack: "dev-acme" })).toThrow(
+      /preview\.stack: "dev-acme" is not the stack of branch/,
+    );
+    expect(() => parsePreviewRecord({ ...r, expiresAt: "soon" })).toThrow(
+      /preview\.expiresAt: "soon" is not an ISO 8601 time/,
+    );
     expect(() => parsePreviewRecord({ ...r, extra: 1 })).toThrow(SpecValidationError);
     expect(() => parsePreviewRecord({ ...r, env: "Prod" })).toThrow(/preview\.env: "Prod" is not an environment name/);
     expect(() => parsePreviewRecord({ ...r, branch: "" })).toThrow(/preview\.branch: "" has 0 characters/);
@@ -116,13 +149,20 @@ describe("selectForGc", () => {
 
   it("with the clock moved past an expiry, removes exactly the expired ones", () => {
     expect(names(selectForGc(records, at(2)))).toEqual(["old/expired:expired"]);
-    expect(names(selectForGc(records, at(72)))).toEqual(["old/expired:expired", "fresh:expired", "merged/and-deleted:expired"]);
+    expect(names(selectForGc(records, at(72)))).toEqual([
+      "old/expired:expired",
+      "fresh:expired",
+      "merged/and-deleted:expired",
+    ]);
   });
 
   it("with a keep-list, also removes previews whose branch is gone, comparing full branch names", () => {
     const keep = parseKeepBranches("main\nfresh\nold/expired\nmerged/and-deleted-2\n");
     expect(names(selectForGc(records, at(1), keep))).toEqual(["merged/and-deleted:branch-deleted"]);
-    expect(names(selectForGc(records, at(3), keep))).toEqual(["old/expired:expired", "merged/and-deleted:branch-deleted"]);
+    expect(names(selectForGc(records, at(3), keep))).toEqual([
+      "old/expired:expired",
+      "merged/and-deleted:branch-deleted",
+    ]);
   });
 
   it("refuses an empty keep-list instead of removing every preview", () => {
@@ -140,11 +180,18 @@ describe("selectForGc", () => {
       expiresAt: fc.integer({ min: 0, max: 1000 }).map((h) => at(h).toISOString()),
     });
     fc.assert(
-      fc.property(fc.array(recordArb, { maxLength: 20 }), fc.integer({ min: 0, max: 1000 }), fc.option(fc.subarray(["a", "b/c", "D", "e.f", "ggg", "main"], { minLength: 1 })), (rs, h, keep) => {
-        const chosen = selectForGc(rs, at(h), keep ?? undefined);
-        const expected = rs.filter((r) => Date.parse(r.expiresAt) <= at(h).getTime() || (keep !== null && !keep.includes(r.branch)));
-        expect(chosen.map((c) => c.record)).toEqual(expected);
-      }),
+      fc.property(
+        fc.array(recordArb, { maxLength: 20 }),
+        fc.integer({ min: 0, max: 1000 }),
+        fc.option(fc.subarray(["a", "b/c", "D", "e.f", "ggg", "main"], { minLength: 1 })),
+        (rs, h, keep) => {
+          const chosen = selectForGc(rs, at(h), keep ?? undefined);
+          const expected = rs.filter(
+            (r) => Date.parse(r.expiresAt) <= at(h).getTime() || (keep !== null && !keep.includes(r.branch)),
+          );
+          expect(chosen.map((c) => c.record)).toEqual(expected);
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -14,25 +14,94 @@ import { BRANCH_MAX_LENGTH, branchProblem, gitBranchProblem } from "../../infra/
 const outsideRepo = mkdtempSync(join(tmpdir(), "tenantctl-git-"));
 
 function gitAccepts(branch: string): boolean {
-  const run = spawnSync("git", ["check-ref-format", "--branch", branch], { cwd: outsideRepo, env: { PATH: process.env.PATH, GIT_CEILING_DIRECTORIES: tmpdir() }, encoding: "utf8" });
+  const run = spawnSync("git", ["check-ref-format", "--branch", branch], {
+    cwd: outsideRepo,
+    env: { PATH: process.env.PATH, GIT_CEILING_DIRECTORIES: tmpdir() },
+    encoding: "utf8",
+  });
   if (run.error !== undefined) throw run.error;
   return run.status === 0;
 }
 
 const pieces = [
-  "a", "Z", "7", "é", "日", "🙂", "-", "_", "+", "=", ",", "@", "{", "}", "]", "#", "!", "'", '"', ".", "..", "/", "//",
-  ".lock", "lock", "HEAD", "@{", "@{-1}", " ", "~", "^", ":", "?", "*", "[", "\\", "\t", "\u007f", "\u0001",
+  "a",
+  "Z",
+  "7",
+  "é",
+  "日",
+  "🙂",
+  "-",
+  "_",
+  "+",
+  "=",
+  ",",
+  "@",
+  "{",
+  "}",
+  "]",
+  "#",
+  "!",
+  "'",
+  '"',
+  ".",
+  "..",
+  "/",
+  "//",
+  ".lock",
+  "lock",
+  "HEAD",
+  "@{",
+  "@{-1}",
+  " ",
+  "~",
+  "^",
+  ":",
+  "?",
+  "*",
+  "[",
+  "\\",
+  "\t",
+  "\u007f",
+  "\u0001",
 ];
 const built = fc.array(fc.constantFrom(...pieces), { minLength: 1, maxLength: 12 }).map((p) => p.join(""));
-const anyAscii = fc.string({ unit: fc.integer({ min: 1, max: 127 }).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 20 });
-const named = fc.constantFrom("HEAD", "-", "@", "a/HEAD", "feature/login", "dependabot/npm_and_yarn/x-1.2.3", "x.lock", "a..b", "foo bar", "-x", "a/-x", "a.", "a./b", "a.lock.b");
+const anyAscii = fc.string({
+  unit: fc.integer({ min: 1, max: 127 }).map((c) => String.fromCharCode(c)),
+  minLength: 1,
+  maxLength: 20,
+});
+const named = fc.constantFrom(
+  "HEAD",
+  "-",
+  "@",
+  "a/HEAD",
+  "feature/login",
+  "dependabot/npm_and_yarn/x-1.2.3",
+  "x.lock",
+  "a..b",
+  "foo bar",
+  "-x",
+  "a/-x",
+  "a.",
+  "a./b",
+  "a.lock.b",
+);
 const candidate = fc.oneof(built, anyAscii, named);
 
 describe("gitBranchProblem", () => {
   it("agrees with `git check-ref-format --branch` on every name within tenantctl's own limits (property)", () => {
-    fc.assert(fc.property(candidate.filter((b) => branchProblem(b) === undefined), (branch) => {
-      expect({ branch, accepted: gitBranchProblem(branch) === undefined }).toEqual({ branch, accepted: gitAccepts(branch) });
-    }), { numRuns: 400 });
+    fc.assert(
+      fc.property(
+        candidate.filter((b) => branchProblem(b) === undefined),
+        (branch) => {
+          expect({ branch, accepted: gitBranchProblem(branch) === undefined }).toEqual({
+            branch,
+            accepted: gitAccepts(branch),
+          });
+        },
+      ),
+      { numRuns: 400 },
+    );
   });
 
   it.each([
@@ -53,7 +122,9 @@ describe("gitBranchProblem", () => {
   ])("refuses %j in one line naming the rule (%s), as git does", (branch, rule) => {
     const problem = gitBranchProblem(branch) ?? "";
     expect(problem).toContain(rule);
-    expect(problem).toContain("which git refuses in a branch name (allowed: a name `git check-ref-format --branch` accepts, of 1-255 characters)");
+    expect(problem).toContain(
+      "which git refuses in a branch name (allowed: a name `git check-ref-format --branch` accepts, of 1-255 characters)",
+    );
     expect(problem).not.toContain("\n");
     expect(gitAccepts(branch)).toBe(false);
   });

@@ -3,7 +3,14 @@
 import { SpecValidationError } from "../../infra/errors";
 import { SLUG_MAX_LENGTH, slugProblem } from "../../infra/naming";
 import {
-  BRANCH_HASH_LENGTH, BRANCH_MAX_LENGTH, branchProblem, expiryTagValue, previewHost, previewSlug, previewStackName, PREVIEW_PROJECT,
+  BRANCH_HASH_LENGTH,
+  BRANCH_MAX_LENGTH,
+  branchProblem,
+  expiryTagValue,
+  previewHost,
+  previewSlug,
+  previewStackName,
+  PREVIEW_PROJECT,
 } from "../../infra/preview-naming";
 import * as fc from "fast-check";
 
@@ -39,11 +46,21 @@ describe("previewSlug", () => {
   it("hashes the full branch, so branches that differ only past the cut stay apart", () => {
     const base = `feature/${"x".repeat(40)}`;
     expect(previewSlug(`${base}-a`)).not.toBe(previewSlug(`${base}-b`));
-    expect(previewSlug(`${base}-a`).slice(0, -BRANCH_HASH_LENGTH)).toBe(previewSlug(`${base}-b`).slice(0, -BRANCH_HASH_LENGTH));
+    expect(previewSlug(`${base}-a`).slice(0, -BRANCH_HASH_LENGTH)).toBe(
+      previewSlug(`${base}-b`).slice(0, -BRANCH_HASH_LENGTH),
+    );
   });
 
   it("keeps case and punctuation variants apart", () => {
-    const variants = ["feature/x-y", "Feature/x-y", "feature/X-Y", "feature-x-y", "feature_x_y", "feature.x.y", "feature//x-y"];
+    const variants = [
+      "feature/x-y",
+      "Feature/x-y",
+      "feature/X-Y",
+      "feature-x-y",
+      "feature_x_y",
+      "feature.x.y",
+      "feature//x-y",
+    ];
     expect(new Set(variants.map(previewSlug)).size).toBe(variants.length);
   });
 
@@ -107,13 +124,15 @@ describe("expiryTagValue (the resources' expires-at tag)", () => {
     const day = 86_400_000;
     const dayIndex = fc.integer({ min: 18_000, max: 47_000 });
     const offset = fc.integer({ min: 1, max: day });
-    fc.assert(fc.property(dayIndex, offset, offset, (k, a, b) => {
-      const first = k * day + a;
-      const tag = Date.parse(expiryTagValue(new Date(first).toISOString()));
-      expect(tag).toBeGreaterThanOrEqual(first);
-      expect(tag - first).toBeLessThan(day);
-      expect(expiryTagValue(new Date(k * day + b).toISOString())).toBe(new Date(tag).toISOString());
-    }));
+    fc.assert(
+      fc.property(dayIndex, offset, offset, (k, a, b) => {
+        const first = k * day + a;
+        const tag = Date.parse(expiryTagValue(new Date(first).toISOString()));
+        expect(tag).toBeGreaterThanOrEqual(first);
+        expect(tag - first).toBeLessThan(day);
+        expect(expiryTagValue(new Date(k * day + b).toISOString())).toBe(new Date(tag).toISOString());
+      }),
+    );
   });
 
   it("refuses what is not a time", () => {

@@ -33,18 +33,29 @@ it("setStackTag stores values that look like flags, or like `--`, verbatim", asy
 
 it("writeRecordTags copies every field of a record whose branch starts with '-' without a warning", async () => {
   const record = {
-    branch: "-x", env: "dev", slug: "b-x-00000000", stack: "dev-tags",
-    createdAt: "2026-01-01T00:00:00.000Z", lastDeployedAt: "2026-01-01T00:00:00.000Z", expiresAt: "2026-01-04T00:00:00.000Z",
+    branch: "-x",
+    env: "dev",
+    slug: "b-x-00000000",
+    stack: "dev-tags",
+    createdAt: "2026-01-01T00:00:00.000Z",
+    lastDeployedAt: "2026-01-01T00:00:00.000Z",
+    expiresAt: "2026-01-04T00:00:00.000Z",
   } as PreviewRecord;
   const warnings: string[] = [];
   await writeRecordTags(stack, record, (line) => warnings.push(line));
   expect(warnings).toEqual([]);
   const tags = await stack.listTags();
-  for (const [field, tag] of Object.entries(RECORD_TAGS) as [keyof typeof RECORD_TAGS, string][]) expect(tags[tag]).toBe(record[field]);
+  for (const [field, tag] of Object.entries(RECORD_TAGS) as [keyof typeof RECORD_TAGS, string][])
+    expect(tags[tag]).toBe(record[field]);
 });
 
 it("exportStackEncrypted names the stack and the file as --flag=value, which the CLI reads as values", async () => {
   const command = (await world.pulumiCommand()).command;
-  const exported = await exportStackEncrypted({ command, workDir: join(world.workDir, "tenantctl-previews"), stack: stack.name, env: { ...process.env, ...world.env } });
+  const exported = await exportStackEncrypted({
+    command,
+    workDir: join(world.workDir, "tenantctl-previews"),
+    stack: stack.name,
+    env: { ...process.env, ...world.env },
+  });
   expect(exported).toMatchObject({ version: 3 });
 });

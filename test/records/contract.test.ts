@@ -48,7 +48,9 @@ describe.each(kinds)("record store contract: %s", (_kind, open) => {
 
   it("20 concurrent exclusive creates of one key: exactly one wins, and its value is the one stored", async () => {
     const store = open();
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.createExclusive("claims/one.json", { writer: i })));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => store.createExclusive("claims/one.json", { writer: i })),
+    );
     const winners = results.flatMap((won, i) => (won ? [i] : []));
     expect(winners).toHaveLength(1);
     expect(await store.readJson("claims/one.json")).toEqual({ writer: winners[0] });
@@ -56,14 +58,24 @@ describe.each(kinds)("record store contract: %s", (_kind, open) => {
 
   it("20 concurrent exclusive creates of 20 keys: all win", async () => {
     const store = open();
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.createExclusive(`claims/many/${i}.json`, { writer: i })));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => store.createExclusive(`claims/many/${i}.json`, { writer: i })),
+    );
     expect(results.every((won) => won)).toBe(true);
     expect(await store.list("claims/many")).toHaveLength(20);
   });
 
   it("lists records and sub-folders directly under a folder, sorted, without recursion", async () => {
     const store = open();
-    for (const key of ["a/b/2.json", "a/b/1.json", "a/b/sub/3.json", "a/b/sub/deeper/4.json", "a/bc/x.json", "a/b-c.json", "z.json"]) {
+    for (const key of [
+      "a/b/2.json",
+      "a/b/1.json",
+      "a/b/sub/3.json",
+      "a/b/sub/deeper/4.json",
+      "a/bc/x.json",
+      "a/b-c.json",
+      "z.json",
+    ]) {
       await store.writeJson(key, { key });
     }
     expect(await store.list("a/b")).toEqual(["1.json", "2.json", "sub"]);
@@ -90,7 +102,8 @@ describe.each(kinds)("record store contract: %s", (_kind, open) => {
 
   it("removes a record, a whole folder key, and a missing key without error", async () => {
     const store = open();
-    for (const key of ["t/x/1.json", "t/x/2.json", "t/x/deep/3.json", "t/xy/keep.json", "t/x.json"]) await store.writeJson(key, {});
+    for (const key of ["t/x/1.json", "t/x/2.json", "t/x/deep/3.json", "t/xy/keep.json", "t/x.json"])
+      await store.writeJson(key, {});
     await store.remove("t/x/1.json");
     expect(await store.list("t/x")).toEqual(["2.json", "deep"]);
     await store.remove("t/x");
@@ -124,12 +137,30 @@ describe.each(kinds)("record store contract: %s", (_kind, open) => {
     const store = open();
     const now = new Date("2026-01-01T00:00:00Z");
     const claims = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => claimPriority(store, { env: "dev", loadBalancer: "alb-0", project: "tenantctl-tenants", stack: `dev-t${i}`, slug: `t${i}`, now })),
+      Array.from({ length: 8 }, (_, i) =>
+        claimPriority(store, {
+          env: "dev",
+          loadBalancer: "alb-0",
+          project: "tenantctl-tenants",
+          stack: `dev-t${i}`,
+          slug: `t${i}`,
+          now,
+        }),
+      ),
     );
     expect(new Set(claims).size).toBe(8);
     expect([...claims].sort((a, b) => a - b)).toEqual([100, 101, 102, 103, 104, 105, 106, 107]);
     // A rerun for the same stack gets its priority back.
-    expect(await claimPriority(store, { env: "dev", loadBalancer: "alb-0", project: "tenantctl-tenants", stack: "dev-t3", slug: "t3", now })).toBe(claims[3]);
+    expect(
+      await claimPriority(store, {
+        env: "dev",
+        loadBalancer: "alb-0",
+        project: "tenantctl-tenants",
+        stack: "dev-t3",
+        slug: "t3",
+        now,
+      }),
+    ).toBe(claims[3]);
   });
 });
 

@@ -7,7 +7,10 @@ import { parseS3BackendUrl } from "../../cli/store/s3-url";
 import { FakeS3 } from "../support/fake-s3";
 
 /** Fake credentials for stores pointed at the fake (it accepts any signature); one attempt, so faults show at once. */
-export const FAKE_S3_CLIENT = { credentials: { accessKeyId: "AKIDFAKE", secretAccessKey: "fake-secret-value" }, maxAttempts: 1 };
+export const FAKE_S3_CLIENT = {
+  credentials: { accessKeyId: "AKIDFAKE", secretAccessKey: "fake-secret-value" },
+  maxAttempts: 1,
+};
 
 /**
  * A suite's fake S3: started before its tests, stopped after them, with every S3RecordStore opened through `open`
@@ -33,7 +36,8 @@ export function fakeS3Suite(buckets: readonly string[]): {
   };
   return {
     server: running,
-    url: (bucket, prefix, extra = "") => `s3://${bucket}/${prefix}?endpoint=${running().endpoint}&s3ForcePathStyle=true&region=us-east-1${extra}`,
+    url: (bucket, prefix, extra = "") =>
+      `s3://${bucket}/${prefix}?endpoint=${running().endpoint}&s3ForcePathStyle=true&region=us-east-1${extra}`,
     open: (url, options = {}) => {
       const store = new S3RecordStore(parseS3BackendUrl(url), { client: FAKE_S3_CLIENT, ...options });
       opened.push(store);

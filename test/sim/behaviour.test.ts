@@ -12,7 +12,12 @@ import { tenantProgram } from "../../infra/tenant/program";
 import { sharedOutputs, tenantSpec } from "../infra/fixtures";
 import { ACCOUNT } from "./shared-stack";
 
-const base = { env: "dev", region: "us-east-1", baseDomain: "dev.tenants.example.com", imageUri: "registry.example.com/app:1" };
+const base = {
+  env: "dev",
+  region: "us-east-1",
+  baseDomain: "dev.tenants.example.com",
+  imageUri: "registry.example.com/app:1",
+};
 const rule = (name: string) => (v: { rule: string }) => v.rule === name;
 
 async function sharedViolations(extra: Record<string, unknown>) {
@@ -34,18 +39,34 @@ describe("listener certificates (ACM: PENDING_VALIDATION until validated; ELBv2:
   ])("the HTTPS listener waits for the certificate's validation %s", async (_label, extra) => {
     const result = await sharedViolations(extra);
     expect(result.violations.filter(rule("listener-certificate-issued"))).toEqual([]);
-    const listener = result.resources.find((r) => r.type === "aws:lb/listener:Listener" && r.inputs.protocol === "HTTPS");
+    const listener = result.resources.find(
+      (r) => r.type === "aws:lb/listener:Listener" && r.inputs.protocol === "HTTPS",
+    );
     expect(listener).toBeDefined();
   });
 
   it("a listener given the certificate's own ARN (not the validation's) is UnsupportedCertificate", async () => {
-    const result = await synthesize(() => {
-      const cert = new aws.acm.Certificate("c", { domainName: "*.example.com", validationMethod: "DNS" });
-      new aws.acm.CertificateValidation("v", { certificateArn: cert.arn });
-      new aws.lb.Listener("l", { loadBalancerArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/x/1", port: 443, protocol: "HTTPS", certificateArn: cert.arn, defaultActions: [{ type: "fixed-response", fixedResponse: { statusCode: "404", contentType: "text/plain" } }] });
-    }, { project: "p", stack: "s", ctx: ACCOUNT });
+    const result = await synthesize(
+      () => {
+        const cert = new aws.acm.Certificate("c", { domainName: "*.example.com", validationMethod: "DNS" });
+        new aws.acm.CertificateValidation("v", { certificateArn: cert.arn });
+        new aws.lb.Listener("l", {
+          loadBalancerArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/x/1",
+          port: 443,
+          protocol: "HTTPS",
+          certificateArn: cert.arn,
+          defaultActions: [{ type: "fixed-response", fixedResponse: { statusCode: "404", contentType: "text/plain" } }],
+        });
+      },
+      { project: "p", stack: "s", ctx: ACCOUNT },
+    );
     expect(result.violations.filter(rule("listener-certificate-issued"))).toEqual([
-      expect.objectContaining({ code: "UnsupportedCertificate", message: expect.stringMatching(/^The certificate 'arn:aws:acm:us-east-1:123456789012:certificate\/[0-9a-f-]+' must have a fully-qualified domain name, a supported signature, and a supported key size\./) }),
+      expect.objectContaining({
+        code: "UnsupportedCertificate",
+        message: expect.stringMatching(
+          /^The certificate 'arn:aws:acm:us-east-1:123456789012:certificate\/[0-9a-f-]+' must have a fully-qualified domain name, a supported signature, and a supported key size\./,
+        ),
+      }),
     ]);
   });
 
@@ -53,7 +74,10 @@ describe("listener certificates (ACM: PENDING_VALIDATION until validated; ELBv2:
     const arn = "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-4000-8000-000000000000";
     const result = await sharedViolations({ certificateArn: arn });
     expect(result.resources.filter((r) => r.type.startsWith("aws:acm/"))).toEqual([]);
-    expect(result.resources.find((r) => r.type === "aws:lb/listener:Listener" && r.inputs.protocol === "HTTPS")?.inputs.certificateArn).toBe(arn);
+    expect(
+      result.resources.find((r) => r.type === "aws:lb/listener:Listener" && r.inputs.protocol === "HTTPS")?.inputs
+        .certificateArn,
+    ).toBe(arn);
     expect(result.violations).toEqual([]);
   });
 });
@@ -73,28 +97,54 @@ describe("RDS PostgreSQL ≥ 15 with a default parameter group forces TLS (rds.f
 
   function dbProgram(env: { name: string; value: string }[]) {
     return () => {
-      const db = new aws.rds.Instance("db", { engine: "postgres", engineVersion: "16", instanceClass: "db.t4g.micro", allocatedStorage: 20, manageMasterUserPassword: true, username: "app" });
+      const db = new aws.rds.Instance("db", {
+        engine: "postgres",
+        engineVersion: "16",
+        instanceClass: "db.t4g.micro",
+        allocatedStorage: 20,
+        manageMasterUserPassword: true,
+        username: "app",
+      });
       new aws.ecs.TaskDefinition("task", {
-        family: "task", cpu: "256", memory: "512", requiresCompatibilities: ["FARGATE"], networkMode: "awsvpc",
-        containerDefinitions: db.address.apply((host) => JSON.stringify([{ name: "app", image: "x:1", environment: [{ name: "DB_HOST", value: host }, ...env] }])),
+        family: "task",
+        cpu: "256",
+        memory: "512",
+        requiresCompatibilities: ["FARGATE"],
+        networkMode: "awsvpc",
+        containerDefinitions: db.address.apply((host) =>
+          JSON.stringify([{ name: "app", image: "x:1", environment: [{ name: "DB_HOST", value: host }, ...env] }]),
+        ),
       });
     };
   }
 
   it("a task connecting without DB_SSL_CA_FILE is refused (28000)", async () => {
     const result = await synthesize(dbProgram([]), { project: "p", stack: "s", ctx: ACCOUNT });
-    expect(result.violations.filter(rule("db-tls-required"))).toEqual([expect.objectContaining({ code: "28000", message: expect.stringMatching(/DB_SSL_CA_FILE is not set/) })]);
+    expect(result.violations.filter(rule("db-tls-required"))).toEqual([
+      expect.objectContaining({ code: "28000", message: expect.stringMatching(/DB_SSL_CA_FILE is not set/) }),
+    ]);
   });
 
   it("a relative DB_SSL_CA_FILE is refused too; an absolute one passes", async () => {
-    const relative = await synthesize(dbProgram([{ name: "DB_SSL_CA_FILE", value: "certs/rds.pem" }]), { project: "p", stack: "s", ctx: ACCOUNT });
+    const relative = await synthesize(dbProgram([{ name: "DB_SSL_CA_FILE", value: "certs/rds.pem" }]), {
+      project: "p",
+      stack: "s",
+      ctx: ACCOUNT,
+    });
     expect(relative.violations.filter(rule("db-tls-required"))).toHaveLength(1);
-    const absolute = await synthesize(dbProgram([{ name: "DB_SSL_CA_FILE", value: "/app/certs/rds-global-bundle.pem" }]), { project: "p", stack: "s", ctx: ACCOUNT });
+    const absolute = await synthesize(
+      dbProgram([{ name: "DB_SSL_CA_FILE", value: "/app/certs/rds-global-bundle.pem" }]),
+      { project: "p", stack: "s", ctx: ACCOUNT },
+    );
     expect(absolute.violations.filter(rule("db-tls-required"))).toEqual([]);
   });
 
   it("the tenant program's task connects to its database with TLS", async () => {
-    const result = await synthesize(tenantProgram(tenantSpec(), sharedOutputs()), { project: "tenantctl-tenants", stack: "dev-acme", ctx: ACCOUNT });
+    const result = await synthesize(tenantProgram(tenantSpec(), sharedOutputs()), {
+      project: "tenantctl-tenants",
+      stack: "dev-acme",
+      ctx: ACCOUNT,
+    });
     expect(result.violations.filter(rule("db-tls-required"))).toEqual([]);
   });
 });
@@ -104,25 +154,44 @@ describe("ECS CreateService needs its target group attached to the load balancer
   function program(waitForRule: boolean) {
     return () => {
       const tg = new aws.lb.TargetGroup("tg", { port: 8080, protocol: "HTTP", targetType: "ip", vpcId: "vpc-1" });
-      const rule = new aws.lb.ListenerRule("rule", { listenerArn, priority: 10, actions: [{ type: "forward", targetGroupArn: tg.arn }], conditions: [{ hostHeader: { values: ["a.example.com"] } }] });
-      new aws.ecs.Service("svc", {
-        cluster: "c", taskDefinition: "td:1", desiredCount: 1, launchType: "FARGATE",
-        loadBalancers: [{ targetGroupArn: tg.arn, containerName: "app", containerPort: 8080 }],
-      }, waitForRule ? { dependsOn: [rule] } : {});
+      const rule = new aws.lb.ListenerRule("rule", {
+        listenerArn,
+        priority: 10,
+        actions: [{ type: "forward", targetGroupArn: tg.arn }],
+        conditions: [{ hostHeader: { values: ["a.example.com"] } }],
+      });
+      new aws.ecs.Service(
+        "svc",
+        {
+          cluster: "c",
+          taskDefinition: "td:1",
+          desiredCount: 1,
+          launchType: "FARGATE",
+          loadBalancers: [{ targetGroupArn: tg.arn, containerName: "app", containerPort: 8080 }],
+        },
+        waitForRule ? { dependsOn: [rule] } : {},
+      );
     };
   }
 
   it("a service that does not wait for the rule forwarding to its target group is refused", async () => {
     const result = await synthesize(program(false), { project: "p", stack: "s", ctx: ACCOUNT });
     expect(result.violations.filter(rule("service-target-group-attached"))).toEqual([
-      expect.objectContaining({ code: "InvalidParameterException", message: expect.stringMatching(/does not have an associated load balancer/) }),
+      expect.objectContaining({
+        code: "InvalidParameterException",
+        message: expect.stringMatching(/does not have an associated load balancer/),
+      }),
     ]);
   });
 
   it("waiting for the rule passes, and the tenant program waits for it", async () => {
     const fixture = await synthesize(program(true), { project: "p", stack: "s", ctx: ACCOUNT });
     expect(fixture.violations.filter(rule("service-target-group-attached"))).toEqual([]);
-    const tenant = await synthesize(tenantProgram(tenantSpec(), sharedOutputs()), { project: "tenantctl-tenants", stack: "dev-acme", ctx: ACCOUNT });
+    const tenant = await synthesize(tenantProgram(tenantSpec(), sharedOutputs()), {
+      project: "tenantctl-tenants",
+      stack: "dev-acme",
+      ctx: ACCOUNT,
+    });
     expect(tenant.violations.filter(rule("service-target-group-attached"))).toEqual([]);
   });
 });

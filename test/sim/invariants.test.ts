@@ -7,7 +7,15 @@ import { ACCOUNT, sharedStack, type SharedStack } from "./shared-stack";
 import { sharedProblems } from "./shared-invariants";
 import { generateSpecs } from "./specs";
 import { checkIam, checkMasterSecretUnreachable, checkTaskDefinition } from "./tenant-invariants-app";
-import { checkDatabase, checkNetwork, checkRouting, checkTags, isTaggable, Problems, type TenantRun } from "./tenant-invariants";
+import {
+  checkDatabase,
+  checkNetwork,
+  checkRouting,
+  checkTags,
+  isTaggable,
+  Problems,
+  type TenantRun,
+} from "./tenant-invariants";
 
 const TENANTS_PER_ENV = { dev: 170, prod: 40 } as const;
 
@@ -18,7 +26,10 @@ function synthTenant(spec: TenantSpec, shared: SharedStack): Promise<SynthResult
 
 /** Stable comparison form: URN order, write-only inputs dropped (Pulumi neither stores nor diffs them; a fresh random token each run is by design). */
 function comparable(result: SynthResult): unknown {
-  return result.resources.map((r) => ({ ...r, inputs: Object.fromEntries(Object.entries(r.inputs).filter(([k]) => !k.endsWith("Wo"))) }));
+  return result.resources.map((r) => ({
+    ...r,
+    inputs: Object.fromEntries(Object.entries(r.inputs).filter(([k]) => !k.endsWith("Wo"))),
+  }));
 }
 
 const runs: TenantRun[] = [];
@@ -28,7 +39,11 @@ beforeAll(async () => {
   for (const env of ["dev", "prod"] as const) {
     const stack = await sharedStack(env);
     shared[env] = stack;
-    for (const spec of generateSpecs(TENANTS_PER_ENV[env], env, stack.outputs.loadBalancers.map((lb) => lb.id))) {
+    for (const spec of generateSpecs(
+      TENANTS_PER_ENV[env],
+      env,
+      stack.outputs.loadBalancers.map((lb) => lb.id),
+    )) {
       runs.push({ spec, shared: stack.outputs, result: await synthTenant(spec, stack) });
     }
   }
@@ -44,11 +59,14 @@ function everyTenant(check: (run: TenantRun, p: Problems) => void): string[] {
 }
 
 describe("shared stacks (committed dev and prod configs)", () => {
-  test.each(["dev", "prod"] as const)("%s: no AWS rule broken; TLS 1.2+, 301 redirect, 404 default, header dropping, protection, retention, tags", (env) => {
-    const stack = shared[env];
-    if (stack === undefined) throw new Error(`shared ${env} did not synthesize`);
-    expect(sharedProblems(stack)).toEqual([]);
-  });
+  test.each(["dev", "prod"] as const)(
+    "%s: no AWS rule broken; TLS 1.2+, 301 redirect, 404 default, header dropping, protection, retention, tags",
+    (env) => {
+      const stack = shared[env];
+      if (stack === undefined) throw new Error(`shared ${env} did not synthesize`);
+      expect(sharedProblems(stack)).toEqual([]);
+    },
+  );
 });
 
 describe("tenant stacks (≥200 generated specs)", () => {
@@ -59,11 +77,21 @@ describe("tenant stacks (≥200 generated specs)", () => {
     expect(Math.min(...lengths)).toBe(3);
     expect(Math.max(...lengths)).toBe(21);
     // The tag invariant relies on this reading of the provider's types; make sure it is not vacuous.
-    expect([isTaggable("aws:rds/instance:Instance"), isTaggable("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"), isTaggable("aws:iam/rolePolicy:RolePolicy")]).toEqual([true, true, false]);
+    expect([
+      isTaggable("aws:rds/instance:Instance"),
+      isTaggable("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"),
+      isTaggable("aws:iam/rolePolicy:RolePolicy"),
+    ]).toEqual([true, true, false]);
   });
 
   test("break no AWS rule (every resource, after auto-naming)", () => {
-    expect(runs.flatMap((r) => r.result.violations.map((v) => `${tenantNames(r.spec).stack} ${v.type} ${v.name}: [${v.code}] ${v.rule}: ${v.message}`))).toEqual([]);
+    expect(
+      runs.flatMap((r) =>
+        r.result.violations.map(
+          (v) => `${tenantNames(r.spec).stack} ${v.type} ${v.name}: [${v.code}] ${v.rule}: ${v.message}`,
+        ),
+      ),
+    ).toEqual([]);
   });
 
   test("database: encrypted, private, managed password, copy tags, protection and final snapshot outside previews", () => {
@@ -95,7 +123,9 @@ describe("tenant stacks (≥200 generated specs)", () => {
   });
 
   test("two tenants never share a physical name, listener priority or snapshot id in one account", () => {
-    const all: AccountResource[] = runs.flatMap((r) => r.result.resources.filter((x) => x.custom).map((x) => ({ ...x, stack: tenantNames(r.spec).stack })));
+    const all: AccountResource[] = runs.flatMap((r) =>
+      r.result.resources.filter((x) => x.custom).map((x) => ({ ...x, stack: tenantNames(r.spec).stack })),
+    );
     expect(checkAccountUniqueness(all).map((v) => `[${v.code}] ${v.message}`)).toEqual([]);
     const owners = new Map<string, string>();
     const clashes: string[] = [];

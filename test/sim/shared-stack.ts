@@ -16,11 +16,19 @@ export interface SharedStack {
 }
 
 /** The committed `Pulumi.<env>.yaml`, read the way infra/shared/index.ts reads a stack's config. */
-export function committedConfig(env: string): { readonly project: string; readonly config: SharedConfig; readonly raw: Record<string, string> } {
+export function committedConfig(env: string): {
+  readonly project: string;
+  readonly config: SharedConfig;
+  readonly raw: Record<string, string>;
+} {
   const project = String((parse(readFileSync(join(ROOT, "Pulumi.yaml"), "utf8")) as { name: unknown }).name);
   const file = parse(readFileSync(join(ROOT, `Pulumi.${env}.yaml`), "utf8")) as { config?: Record<string, unknown> };
   const raw = Object.fromEntries(Object.entries(file.config ?? {}).map(([k, v]) => [k, String(v)]));
-  const own = Object.fromEntries(Object.entries(raw).filter(([k]) => k.startsWith(`${project}:`)).map(([k, v]) => [k.slice(project.length + 1), v]));
+  const own = Object.fromEntries(
+    Object.entries(raw)
+      .filter(([k]) => k.startsWith(`${project}:`))
+      .map(([k, v]) => [k.slice(project.length + 1), v]),
+  );
   return { project, raw, config: parseSharedConfig({ ...own, env, region: raw["aws:region"] }) };
 }
 

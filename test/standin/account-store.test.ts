@@ -9,7 +9,12 @@ import { invoke } from "../support/standin/aws/invokes";
 import type { ResourceCall } from "../support/standin/aws/provider";
 import { SimulatedAws } from "../support/standin/aws/provider";
 import {
-  accountResources, advanceAccountClock, cloneAccountResources, deletedSecrets, driftResource, listSnapshots,
+  accountResources,
+  advanceAccountClock,
+  cloneAccountResources,
+  deletedSecrets,
+  driftResource,
+  listSnapshots,
 } from "../support/standin-account";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -23,7 +28,10 @@ const RDS = "aws:rds/instance:Instance";
 const SECRET = "aws:secretsmanager/secret:Secret";
 const LOGS = "aws:cloudwatch/logGroup:LogGroup";
 const LB = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/shared/0123456789abcdef";
-const TRUST = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+const TRUST = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }],
+});
 
 let backend: string;
 beforeEach(() => {
@@ -63,16 +71,25 @@ function withEnv<T>(vars: Record<string, string>, fn: () => T): T {
 }
 
 const rule = (listenerArn: string, priority: number, targetGroupArn?: string): ResourceCall["inputs"] => ({
-  listenerArn, priority,
+  listenerArn,
+  priority,
   conditions: [{ hostHeader: { values: [`t${priority}.example.com`] } }],
-  actions: [targetGroupArn === undefined
-    ? { type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "200" } }
-    : { type: "forward", targetGroupArn }],
+  actions: [
+    targetGroupArn === undefined
+      ? { type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "200" } }
+      : { type: "forward", targetGroupArn },
+  ],
 });
 
 const database = (extra: ResourceCall["inputs"]): ResourceCall["inputs"] => ({
-  engine: "postgres", instanceClass: "db.t4g.micro", allocatedStorage: 20, username: "app", dbName: "app",
-  manageMasterUserPassword: true, storageEncrypted: true, ...extra,
+  engine: "postgres",
+  instanceClass: "db.t4g.micro",
+  allocatedStorage: 20,
+  username: "app",
+  dbName: "app",
+  manageMasterUserPassword: true,
+  storageEncrypted: true,
+  ...extra,
 });
 
 /** A lock directory whose holder has exited, like one a SIGKILLed `pulumi up` leaves. */
@@ -91,14 +108,15 @@ describe("stand-in account store: one shard per resource type", () => {
     a.create(call(ROLE, "r", { name: "TenantRole", assumeRolePolicy: TRUST }));
     a.create(call(RULE, "one", rule("arn:listener/x", 1)));
     a.create(call(ALB_RULE, "two", rule("arn:listener/x", 2)));
-    expect(shardFiles()).toEqual([
-      `type-${encodeURIComponent(ROLE)}.json`,
-      `type-${encodeURIComponent(RULE)}.json`,
-    ]);
+    expect(shardFiles()).toEqual([`type-${encodeURIComponent(ROLE)}.json`, `type-${encodeURIComponent(RULE)}.json`]);
     const rules = fs.readFileSync(path.join(shardDir(backend), `type-${encodeURIComponent(RULE)}.json`), "utf8");
     expect(rules).not.toMatch(/\n/);
     expect((JSON.parse(rules) as CloudResource[]).map((r) => r.type)).toEqual([RULE, ALB_RULE]);
-    expect(accountResources(backend).map((r) => r.name).sort()).toEqual(["one", "r", "two"]);
+    expect(
+      accountResources(backend)
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(["one", "r", "two"]);
   });
 
   it("holds listener priorities unique per listener across stacks and type aliases (PriorityInUse)", () => {
@@ -106,13 +124,22 @@ describe("stand-in account store: one shard per resource type", () => {
     expect(codeOf(() => cloud("b").create(call(ALB_RULE, "route", rule("arn:listener/x", 10))))).toBe("PriorityInUse");
     cloud("b").create(call(ALB_RULE, "route", rule("arn:listener/y", 10)));
     cloud("c").create(call(RULE, "route", rule("arn:listener/x", 11)));
-    expect(accountResources(backend).map((r) => r.stack).sort()).toEqual(["p/a", "p/b", "p/c"]);
+    expect(
+      accountResources(backend)
+        .map((r) => r.stack)
+        .sort(),
+    ).toEqual(["p/a", "p/b", "p/c"]);
   });
 
   it("holds IAM role names unique case-insensitively, and an update does not collide with itself", () => {
     const made = cloud("a").create(call(ROLE, "r", { name: "TenantRole", assumeRolePolicy: TRUST }));
-    expect(codeOf(() => cloud("b").create(call(ROLE, "r", { name: "tenantrole", assumeRolePolicy: TRUST })))).toBe("EntityAlreadyExists");
-    cloud("a").update(call(ROLE, "r", { name: "TenantRole", assumeRolePolicy: TRUST, description: "changed" }), made.id);
+    expect(codeOf(() => cloud("b").create(call(ROLE, "r", { name: "tenantrole", assumeRolePolicy: TRUST })))).toBe(
+      "EntityAlreadyExists",
+    );
+    cloud("a").update(
+      call(ROLE, "r", { name: "TenantRole", assumeRolePolicy: TRUST, description: "changed" }),
+      made.id,
+    );
     expect(accountResources(backend).map((r) => r.inputs.description)).toEqual(["changed"]);
   });
 
@@ -120,20 +147,28 @@ describe("stand-in account store: one shard per resource type", () => {
     withEnv({ PULUMI_STANDIN_QUOTA_RDS_INSTANCES: "2" }, () => {
       cloud("a").create(call(RDS, "db", database({ skipFinalSnapshot: true })));
       cloud("b").create(call(RDS, "db", database({ skipFinalSnapshot: true })));
-      expect(codeOf(() => cloud("c").create(call(RDS, "db", database({ skipFinalSnapshot: true }))))).toBe("InstanceQuotaExceeded");
+      expect(codeOf(() => cloud("c").create(call(RDS, "db", database({ skipFinalSnapshot: true }))))).toBe(
+        "InstanceQuotaExceeded",
+      );
     });
     expect(accountResources(backend).map((r) => r.stack)).toEqual(["p/a", "p/b"]);
   });
 
   it("counts target groups per load balancer across stacks through the listener's shard", () => {
-    const listener = cloud("shared").create(call(LISTENER, "http", {
-      loadBalancerArn: LB, port: 80, protocol: "HTTP",
-      defaultActions: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404" } }],
-    }));
+    const listener = cloud("shared").create(
+      call(LISTENER, "http", {
+        loadBalancerArn: LB,
+        port: 80,
+        protocol: "HTTP",
+        defaultActions: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404" } }],
+      }),
+    );
     const arn = String(listener.outputs.arn);
     withEnv({ PULUMI_STANDIN_QUOTA_TARGET_GROUPS_PER_ALB: "1" }, () => {
       cloud("t1").create(call(RULE, "route", rule(arn, 1, "arn:tg/one")));
-      expect(codeOf(() => cloud("t2").create(call(ALB_RULE, "route", rule(arn, 2, "arn:tg/two"))))).toBe("TooManyTargetGroups");
+      expect(codeOf(() => cloud("t2").create(call(ALB_RULE, "route", rule(arn, 2, "arn:tg/two"))))).toBe(
+        "TooManyTargetGroups",
+      );
     });
   });
 
@@ -142,7 +177,9 @@ describe("stand-in account store: one shard per resource type", () => {
     const made = a.create(call(SECRET, "app", { name: "tenants/acme/app", recoveryWindowInDays: 7 }));
     a.delete(SECRET, made.id);
     expect(deletedSecrets(backend).map((s) => s.name)).toEqual(["tenants/acme/app"]);
-    expect(codeOf(() => cloud("b").create(call(SECRET, "app", { name: "tenants/acme/app", recoveryWindowInDays: 7 })))).toBe("InvalidRequestException");
+    expect(
+      codeOf(() => cloud("b").create(call(SECRET, "app", { name: "tenants/acme/app", recoveryWindowInDays: 7 }))),
+    ).toBe("InvalidRequestException");
     advanceAccountClock(backend, 8);
     cloud("b").create(call(SECRET, "app", { name: "tenants/acme/app", recoveryWindowInDays: 7 }));
   });
@@ -155,23 +192,34 @@ describe("stand-in account store: one shard per resource type", () => {
     const b = cloud("b");
     const other = b.create(call(RDS, "db", database({ finalSnapshotIdentifier: "acme-final-1" })));
     expect(codeOf(() => b.delete(RDS, other.id))).toBe("DBSnapshotAlreadyExists");
-    expect(codeOf(() => cloud("c").create(call(RDS, "db", database({ skipFinalSnapshot: true, snapshotIdentifier: "nope" }))))).toBe("DBSnapshotNotFound");
+    expect(
+      codeOf(() =>
+        cloud("c").create(call(RDS, "db", database({ skipFinalSnapshot: true, snapshotIdentifier: "nope" }))),
+      ),
+    ).toBe("DBSnapshotNotFound");
     cloud("d").create(call(RDS, "db", database({ skipFinalSnapshot: true, snapshotIdentifier: "acme-final-1" })));
     const ctx = { region: "us-east-1", accountId: "123456789012", project: "p", stack: "e" };
-    expect(invoke("aws:rds/getSnapshot:getSnapshot", { dbSnapshotIdentifier: "acme-final-1" }, ctx, backend).dbSnapshotArn)
-      .toMatch(/:snapshot:acme-final-1$/);
+    expect(
+      invoke("aws:rds/getSnapshot:getSnapshot", { dbSnapshotIdentifier: "acme-final-1" }, ctx, backend).dbSnapshotArn,
+    ).toMatch(/:snapshot:acme-final-1$/);
   });
 
   it("refuses, as an internal error, meta fields or resource types outside an operation's scope, writing nothing", () => {
     cloud("a").create(call(ROLE, "r", { name: "TenantRole", assumeRolePolicy: TRUST }));
     const before = fs.readFileSync(path.join(shardDir(backend), `type-${encodeURIComponent(ROLE)}.json`), "utf8");
     const [role] = accountResources(backend);
-    expect(() => withAccount(backend, { types: [ROLE] }, (s) => s.snapshots.length)).toThrow(/snapshots is outside this operation's scope/);
-    expect(() => withAccount(backend, { types: [ROLE] }, (s) => {
-      s.resources = [];
-      s.resources.push({ ...role, id: "other", type: LOGS });
-    })).toThrow(/outside the shards in scope/);
-    expect(() => withAccount(backend, { types: [ROLE] }, () => accountResources(backend))).toThrow(/nested withAccount/);
+    expect(() => withAccount(backend, { types: [ROLE] }, (s) => s.snapshots.length)).toThrow(
+      /snapshots is outside this operation's scope/,
+    );
+    expect(() =>
+      withAccount(backend, { types: [ROLE] }, (s) => {
+        s.resources = [];
+        s.resources.push({ ...role, id: "other", type: LOGS });
+      }),
+    ).toThrow(/outside the shards in scope/);
+    expect(() => withAccount(backend, { types: [ROLE] }, () => accountResources(backend))).toThrow(
+      /nested withAccount/,
+    );
     expect(fs.readFileSync(path.join(shardDir(backend), `type-${encodeURIComponent(ROLE)}.json`), "utf8")).toBe(before);
     expect(shardFiles().filter((f) => f.endsWith(".lock"))).toEqual([]);
   });
@@ -191,9 +239,35 @@ describe("stand-in account store: one shard per resource type", () => {
     const [logs] = accountResources(backend);
     fs.rmSync(shardDir(backend), { recursive: true });
     const legacy = path.join(backend, ".pulumi-standin", "account.json");
-    const snapshot = { dbSnapshotIdentifier: "old-final", dbSnapshotArn: "arn:snap", dbInstanceIdentifier: "old", engine: "postgres", engineVersion: "16", allocatedStorage: 20, snapshotCreateTime: "2026-01-01T00:00:00.000Z", tags: {}, stack: "p/old" };
-    fs.writeFileSync(legacy, JSON.stringify({ resources: [logs, { ...logs, type: ROLE, id: "role-1" }], deletedSecrets: [], snapshots: [snapshot], clockOffsetMs: 5 }, null, 2));
-    expect(accountResources(backend).map((r) => r.type).sort()).toEqual([LOGS, ROLE]);
+    const snapshot = {
+      dbSnapshotIdentifier: "old-final",
+      dbSnapshotArn: "arn:snap",
+      dbInstanceIdentifier: "old",
+      engine: "postgres",
+      engineVersion: "16",
+      allocatedStorage: 20,
+      snapshotCreateTime: "2026-01-01T00:00:00.000Z",
+      tags: {},
+      stack: "p/old",
+    };
+    fs.writeFileSync(
+      legacy,
+      JSON.stringify(
+        {
+          resources: [logs, { ...logs, type: ROLE, id: "role-1" }],
+          deletedSecrets: [],
+          snapshots: [snapshot],
+          clockOffsetMs: 5,
+        },
+        null,
+        2,
+      ),
+    );
+    expect(
+      accountResources(backend)
+        .map((r) => r.type)
+        .sort(),
+    ).toEqual([LOGS, ROLE]);
     expect(listSnapshots(backend).map((s) => s.dbSnapshotIdentifier)).toEqual(["old-final"]);
     expect(fs.existsSync(legacy)).toBe(false);
     expect(fs.existsSync(`${legacy}.migrated`)).toBe(true);
@@ -204,10 +278,23 @@ describe("stand-in account store: one shard per resource type", () => {
     const a = cloud("tpl");
     a.create(call(LOGS, "logs", { name: "/tenants/tpl", retentionInDays: 7 }));
     a.create(call(ROLE, "r", { name: "tpl-task", assumeRolePolicy: TRUST }));
-    expect(cloneAccountResources(backend, "p/tpl", [1, 2].map((i) => ({ stack: `p/c${i}`, replace: [["tpl", `c${i}`]] as [string, string][] })))).toBe(4);
+    expect(
+      cloneAccountResources(
+        backend,
+        "p/tpl",
+        [1, 2].map((i) => ({ stack: `p/c${i}`, replace: [["tpl", `c${i}`]] as [string, string][] })),
+      ),
+    ).toBe(4);
     const all = accountResources(backend);
-    expect(all.filter((r) => r.type === ROLE).map((r) => `${r.stack} ${r.physicalName}`).sort()).toEqual(["p/c1 c1-task", "p/c2 c2-task", "p/tpl tpl-task"]);
-    expect(codeOf(() => cloud("x").create(call(ROLE, "r", { name: "C2-TASK", assumeRolePolicy: TRUST })))).toBe("EntityAlreadyExists");
+    expect(
+      all
+        .filter((r) => r.type === ROLE)
+        .map((r) => `${r.stack} ${r.physicalName}`)
+        .sort(),
+    ).toEqual(["p/c1 c1-task", "p/c2 c2-task", "p/tpl tpl-task"]);
+    expect(codeOf(() => cloud("x").create(call(ROLE, "r", { name: "C2-TASK", assumeRolePolicy: TRUST })))).toBe(
+      "EntityAlreadyExists",
+    );
   });
 });
 
@@ -217,7 +304,10 @@ describe("stand-in account store: taking over a dead holder's lock", () => {
     fs.mkdirSync(lock(), { recursive: true });
     fs.writeFileSync(path.join(lock(), "pid"), String(pid));
   };
-  const deadPid = (): number => Number(spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" }).stdout);
+  const deadPid = (): number =>
+    Number(
+      spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" }).stdout,
+    );
 
   it("removes the lock only while the dead holder still holds it", () => {
     const dead = deadPid();
@@ -249,7 +339,8 @@ describe("stand-in account store: taking over a dead holder's lock", () => {
 describe("stand-in account store: processes sharing one account", () => {
   // The writers run the compiled store, as the stand-in `pulumi` processes do.
   beforeAll(() => {
-    if (!fs.existsSync(BUILT_STORE)) throw new Error("dist/ is missing: run `npm run build` before these tests (npm test does)");
+    if (!fs.existsSync(BUILT_STORE))
+      throw new Error("dist/ is missing: run `npm run build` before these tests (npm test does)");
   });
 
   /** A child process that runs `body` with `aws` (a SimulatedAws for stack `p/<stack>`) and `store` in scope. */
@@ -272,14 +363,21 @@ describe("stand-in account store: processes sharing one account", () => {
     // A killed process left the role shard and the meta shard locked: every writer finds it dead at about the same time.
     plantDeadLock(`type-${encodeURIComponent(ROLE)}.lock`);
     plantDeadLock("meta.lock");
-    const results = await Promise.all(Array.from({ length: WRITERS }, (_, w) => child(`w${w}`, `
+    const results = await Promise.all(
+      Array.from({ length: WRITERS }, (_, w) =>
+        child(
+          `w${w}`,
+          `
       const trust = ${JSON.stringify(TRUST)};
       for (let i = 0; i < ${EACH}; i++) {
         aws.create(call("${ROLE}", "r" + i, { name: "w${w}-role-" + i, assumeRolePolicy: trust }));
         aws.create(call("${LOGS}", "l" + i, { name: "/w${w}/" + i }));
         const s = aws.create(call("${SECRET}", "s" + i, { name: "w${w}/secret-" + i, recoveryWindowInDays: 7 }));
         aws.delete("${SECRET}", s.id);
-      }`)));
+      }`,
+        ),
+      ),
+    );
     expect(results).toEqual(Array.from({ length: WRITERS }, () => ({ code: 0, stderr: "" })));
     const all = accountResources(backend);
     expect(all.filter((r) => r.type === ROLE)).toHaveLength(WRITERS * EACH);
@@ -290,12 +388,15 @@ describe("stand-in account store: processes sharing one account", () => {
   });
 
   it("waits for a live holder (its write is seen afterwards) and takes over a dead holder's lock", async () => {
-    const running = child("slow", `
+    const running = child(
+      "slow",
+      `
       store.withAccount(${JSON.stringify(backend)}, { types: ["${LOGS}"] }, (state) => {
         require("node:fs").writeFileSync(${JSON.stringify(path.join(backend, "holding"))}, "");
         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1500);
         state.resources.push({ type: "${LOGS}", id: "slow-1", urn: "u", stack: "p/slow", name: "slow", inputs: {}, outputs: {}, seed: "s", createdAt: "" });
-      });`);
+      });`,
+    );
     while (!fs.existsSync(path.join(backend, "holding"))) await new Promise((r) => setTimeout(r, 20));
     expect(accountResources(backend).map((r) => r.id)).toEqual(["slow-1"]);
     expect(await running).toEqual({ code: 0, stderr: "" });

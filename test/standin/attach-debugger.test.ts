@@ -33,7 +33,9 @@ async function listeningPort(pid: number): Promise<number> {
  */
 async function attachAndContinue(pid: number): Promise<{ pauses: number }> {
   const port = await listeningPort(pid);
-  const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as { webSocketDebuggerUrl: string }[];
+  const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as {
+    webSocketDebuggerUrl: string;
+  }[];
   const ws = new WebSocket(targets[0].webSocketDebuggerUrl);
   await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));
   let id = 0;
@@ -70,7 +72,10 @@ describe("stand-in pulumi: --attach-debugger as pulumi 3.248 and its Node.js lan
     const dir = path.join(world.workDir, "debugged");
     fs.mkdirSync(dir, { recursive: true });
     fs.symlinkSync(path.join(REPO, "node_modules"), path.join(dir, "node_modules"));
-    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: debugged\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n");
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.yaml"),
+      "name: debugged\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n",
+    );
     fs.writeFileSync(
       path.join(dir, "index.js"),
       'const aws = require("@pulumi/aws");\nnew aws.cloudwatch.LogGroup("debugged", { retentionInDays: 7 });\n',
@@ -91,14 +96,22 @@ describe("stand-in pulumi: --attach-debugger as pulumi 3.248 and its Node.js lan
     });
     expect(starts).toEqual([
       {
-        name: "Pulumi: Program (Node.js)", type: "node", request: "attach", processId: expect.any(Number) as number,
-        continueOnAttach: true, skipFiles: ["<node_internals>/**"],
+        name: "Pulumi: Program (Node.js)",
+        type: "node",
+        request: "attach",
+        processId: expect.any(Number) as number,
+        continueOnAttach: true,
+        skipFiles: ["<node_internals>/**"],
       },
     ]);
     expect((await attached)?.pauses).toBeGreaterThan(0);
     expect(up.summary.result).toBe("succeeded");
     expect(up.summary.resourceChanges).toEqual({ create: 2 });
-    expect(accountResources(world.backendDir).filter((r) => r.stack === "debugged/dev").map((r) => r.name)).toEqual(["debugged"]);
+    expect(
+      accountResources(world.backendDir)
+        .filter((r) => r.stack === "debugged/dev")
+        .map((r) => r.name),
+    ).toEqual(["debugged"]);
   });
 
   it("an inline program runs in the SDK's own process, whose language host ignores the flag: no event, the update runs", async () => {

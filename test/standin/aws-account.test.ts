@@ -4,7 +4,8 @@ import { CommandError } from "@pulumi/pulumi/automation";
 import { createStandinWorld, type StandinWorld } from "../support/standin-harness";
 import { advanceAccountClock, driftResource, listSnapshots } from "../support/standin-account";
 
-const LISTENER = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/shared/0123456789abcdef/fedcba9876543210";
+const LISTENER =
+  "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/shared/0123456789abcdef/fedcba9876543210";
 
 function rule(priority: number, host: string) {
   return async () => {
@@ -21,8 +22,14 @@ function rule(priority: number, host: string) {
 function database(opts: { protect: boolean; finalSnapshot?: string; restoreFrom?: string }) {
   return async () => {
     const db = new aws.rds.Instance("db", {
-      engine: "postgres", instanceClass: "db.t4g.micro", allocatedStorage: 20, username: "app", dbName: "app",
-      manageMasterUserPassword: true, storageEncrypted: true, deletionProtection: opts.protect,
+      engine: "postgres",
+      instanceClass: "db.t4g.micro",
+      allocatedStorage: 20,
+      username: "app",
+      dbName: "app",
+      manageMasterUserPassword: true,
+      storageEncrypted: true,
+      deletionProtection: opts.protect,
       ...(opts.finalSnapshot ? { finalSnapshotIdentifier: opts.finalSnapshot } : { skipFinalSnapshot: true }),
       ...(opts.restoreFrom ? { snapshotIdentifier: opts.restoreFrom } : {}),
     });
@@ -33,7 +40,10 @@ function database(opts: { protect: boolean; finalSnapshot?: string; restoreFrom?
 /** The AWS error code of a failed operation, from its error diagnostic as the SDK receives it. */
 async function failureCode(run: (onEvent: (e: EngineEvent) => void) => Promise<unknown>): Promise<string | undefined> {
   const events: EngineEvent[] = [];
-  const err = await run((e) => events.push(e)).then(() => undefined, (e: unknown) => e);
+  const err = await run((e) => events.push(e)).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(CommandError);
   const message = events.find((e) => e.diagnosticEvent?.severity === "error")?.diagnosticEvent?.message ?? "";
   return /api error (\w+):/.exec(message)?.[1];
@@ -60,7 +70,13 @@ describe("stand-in pulumi: the simulated AWS account across stacks", () => {
 
   it("holds IAM role names unique case-insensitively", async () => {
     const role = (name: string) => async () => {
-      new aws.iam.Role("r", { name, assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }] }) });
+      new aws.iam.Role("r", {
+        name,
+        assumeRolePolicy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }],
+        }),
+      });
     };
     await (await world.stack("roles", "one", role("TenantRole"))).up();
     const two = await world.stack("roles", "two", role("tenantrole"));
@@ -72,7 +88,11 @@ describe("stand-in pulumi: the simulated AWS account across stacks", () => {
       new aws.cloudwatch.LogGroup("logs", { retentionInDays: 7 });
     });
     await stack.up();
-    driftResource(world.backendDir, { type: "aws:cloudwatch/logGroup:LogGroup", name: "logs", stack: "drift/dev" }, { retentionInDays: 30 });
+    driftResource(
+      world.backendDir,
+      { type: "aws:cloudwatch/logGroup:LogGroup", name: "logs", stack: "drift/dev" },
+      { retentionInDays: 30 },
+    );
     const refreshed = await stack.refresh();
     expect(refreshed.summary.resourceChanges).toEqual({ same: 1, update: 1 });
     expect((await stack.preview()).changeSummary).toEqual({ same: 1, update: 1 });
@@ -98,7 +118,11 @@ describe("stand-in pulumi: the simulated AWS account across stacks", () => {
     await beta.up();
     expect(await failureCode((onEvent) => beta.destroy({ onEvent }))).toBe("DBSnapshotAlreadyExists");
 
-    const restored = await world.stack("dbs", "acme-restored", database({ protect: false, restoreFrom: "acme-final-1" }));
+    const restored = await world.stack(
+      "dbs",
+      "acme-restored",
+      database({ protect: false, restoreFrom: "acme-final-1" }),
+    );
     await restored.up();
     const missing = await world.stack("dbs", "nowhere", database({ protect: false, restoreFrom: "no-such-snapshot" }));
     expect(await failureCode((onEvent) => missing.up({ onEvent }))).toBe("DBSnapshotNotFound");
@@ -133,16 +157,24 @@ describe("stand-in pulumi: the simulated AWS account across stacks", () => {
     const LB = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/shared-alb/0123456789abcdef";
     const shared = await world.stack("alb", "shared", async () => {
       const listener = new aws.lb.Listener("http", {
-        loadBalancerArn: LB, port: 80, protocol: "HTTP",
+        loadBalancerArn: LB,
+        port: 80,
+        protocol: "HTTP",
         defaultActions: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404" } }],
       });
       return { listenerArn: listener.arn };
     });
     const listenerArn = String((await shared.up()).outputs.listenerArn.value);
     const tenant = (priority: number) => async () => {
-      const tg = new aws.lb.TargetGroup("tg", { port: 8080, protocol: "HTTP", targetType: "ip", vpcId: "vpc-0123456789abcdef0" });
+      const tg = new aws.lb.TargetGroup("tg", {
+        port: 8080,
+        protocol: "HTTP",
+        targetType: "ip",
+        vpcId: "vpc-0123456789abcdef0",
+      });
       new aws.lb.ListenerRule("route", {
-        listenerArn, priority,
+        listenerArn,
+        priority,
         conditions: [{ hostHeader: { values: [`t${priority}.example.com`] } }],
         actions: [{ type: "forward", targetGroupArn: tg.arn }],
       });

@@ -20,7 +20,10 @@ describe("stand-in pulumi: CLI surface", () => {
   let dir: string;
   const pulumi = async (args: string[], env: Record<string, string | undefined> = {}): Promise<Result> => {
     try {
-      const r = await run(path.join(STANDIN_BIN, "pulumi"), args, { cwd: dir, env: { ...process.env, ...world.env, ...env } });
+      const r = await run(path.join(STANDIN_BIN, "pulumi"), args, {
+        cwd: dir,
+        env: { ...process.env, ...world.env, ...env },
+      });
       return { code: 0, stdout: r.stdout, stderr: r.stderr };
     } catch (e) {
       const err = e as { code: number; stdout: string; stderr: string };
@@ -41,7 +44,9 @@ describe("stand-in pulumi: CLI surface", () => {
     const cmd = await pulumi(["frobnicate"]);
     expect(cmd.code).toBe(255);
     expect(cmd.stderr).toBe('error: unknown command "frobnicate" for "pulumi"\n');
-    expect((await pulumi(["stack", "ls", "extra"])).stderr).toBe('error: unknown command "extra" for "pulumi stack ls"\n');
+    expect((await pulumi(["stack", "ls", "extra"])).stderr).toBe(
+      'error: unknown command "extra" for "pulumi stack ls"\n',
+    );
     const flag = await pulumi(["up", "--yes", "--frobnicate"]);
     expect(flag.stderr).toBe("error: unknown flag: --frobnicate\n");
     expect((await pulumi(["up", "-q"])).stderr).toBe("error: unknown shorthand flag: 'q' in -q\n");
@@ -49,14 +54,22 @@ describe("stand-in pulumi: CLI surface", () => {
       'error: invalid argument "maybe" for "-y, --yes" flag: strconv.ParseBool: parsing "maybe": invalid syntax\n',
     );
     const big = await pulumi(["preview", "--parallel", "99999999999"]);
-    expect(big.stderr).toBe('error: invalid argument "99999999999" for "-p, --parallel" flag: strconv.ParseInt: parsing "99999999999": value out of range\n');
+    expect(big.stderr).toBe(
+      'error: invalid argument "99999999999" for "-p, --parallel" flag: strconv.ParseInt: parsing "99999999999": value out of range\n',
+    );
     expect(big.code).toBe(255);
   });
 
   it("whoami: --json, and its own -v/--verbose (a bool shadowing the global log level) with the backend URL", async () => {
-    const json = JSON.parse((await pulumi(["whoami", "-v", "--json"])).stdout) as { user: string; organizations: string[]; url: string };
+    const json = JSON.parse((await pulumi(["whoami", "-v", "--json"])).stdout) as {
+      user: string;
+      organizations: string[];
+      url: string;
+    };
     expect(json).toEqual({ user: expect.any(String) as string, organizations: [], url: world.env.PULUMI_BACKEND_URL });
-    expect((await pulumi(["whoami", "--verbose"])).stdout).toBe(`User: ${json.user}\nOrganizations: \nBackend URL: ${world.env.PULUMI_BACKEND_URL}\n`);
+    expect((await pulumi(["whoami", "--verbose"])).stdout).toBe(
+      `User: ${json.user}\nOrganizations: \nBackend URL: ${world.env.PULUMI_BACKEND_URL}\n`,
+    );
     expect((await pulumi(["whoami"])).stdout).toBe(`${json.user}\n`);
   });
 
@@ -64,7 +77,8 @@ describe("stand-in pulumi: CLI surface", () => {
     const root = await pulumi(["--help"]);
     expect(root.code).toBe(0);
     expect(root.stdout).toMatch(/^Usage:\n {2}pulumi \[flags\]$/m);
-    for (const c of ["up", "preview", "refresh", "destroy", "stack", "config", "import", "plugin"]) expect(root.stdout).toMatch(new RegExp(`^  ${c} `, "m"));
+    for (const c of ["up", "preview", "refresh", "destroy", "stack", "config", "import", "plugin"])
+      expect(root.stdout).toMatch(new RegExp(`^  ${c} `, "m"));
     const preview = await pulumi(["preview", "--help"]);
     expect(preview.code).toBe(0);
     expect(preview.stdout).toContain("  -p, --parallel int32");
@@ -85,7 +99,10 @@ describe("stand-in pulumi: CLI surface", () => {
     expect(wrong.stderr).toMatch(/^error: incorrect passphrase/);
     const file = path.join(world.workDir, "passphrase.txt");
     fs.writeFileSync(file, `${world.env.PULUMI_CONFIG_PASSPHRASE}\n`);
-    const viaFile = await pulumi(["config", "set", "k", "--secret", "--", "v"], { PULUMI_CONFIG_PASSPHRASE: undefined, PULUMI_CONFIG_PASSPHRASE_FILE: file });
+    const viaFile = await pulumi(["config", "set", "k", "--secret", "--", "v"], {
+      PULUMI_CONFIG_PASSPHRASE: undefined,
+      PULUMI_CONFIG_PASSPHRASE_FILE: file,
+    });
     expect(viaFile.code).toBe(0);
     expect(JSON.parse((await pulumi(["config", "get", "k", "--json"])).stdout)).toEqual({ value: "v", secret: true });
   });
@@ -94,14 +111,20 @@ describe("stand-in pulumi: CLI surface", () => {
     await pulumi(["stack", "init", "tags"]);
     await pulumi(["stack", "tag", "set", "tenant", "acme", "--stack", "tags"]);
     expect((await pulumi(["stack", "tag", "get", "tenant", "--stack", "tags"])).stdout.trim()).toBe("acme");
-    expect(JSON.parse((await pulumi(["stack", "tag", "ls", "--json", "--stack", "tags"])).stdout)).toMatchObject({ tenant: "acme", "pulumi:project": "surface" });
+    expect(JSON.parse((await pulumi(["stack", "tag", "ls", "--json", "--stack", "tags"])).stdout)).toMatchObject({
+      tenant: "acme",
+      "pulumi:project": "surface",
+    });
     await pulumi(["config", "set-all", "--stack", "tags", "--plaintext", "a=1=2", "--secret", "b=s"]);
     expect(JSON.parse((await pulumi(["config", "--show-secrets", "--json", "--stack", "tags"])).stdout)).toEqual({
       "surface:a": { value: "1=2", secret: false },
       "surface:b": { value: "s", secret: true },
     });
     const exported = await pulumi(["stack", "export", "--stack", "tags"]);
-    const state = JSON.parse(exported.stdout) as { version: number; deployment: { secrets_providers: { type: string } } };
+    const state = JSON.parse(exported.stdout) as {
+      version: number;
+      deployment: { secrets_providers: { type: string } };
+    };
     expect(state.version).toBe(3);
     expect(state.deployment.secrets_providers.type).toBe("passphrase");
     const file = path.join(world.workDir, "state.json");

@@ -35,7 +35,11 @@ describe("PULUMI_STANDIN_DELAY_MS: a default, per-type and per-operation delays"
     expect(f.delayMs(ALB_RULE)).toBe(5);
     expect(faultsWith(`${RULE}=7`).delayMs(ALB_RULE)).toBe(7);
     expect(faultsWith(`${SERVICE}=7`).delayMs("aws:iam/role:Role")).toBe(0);
-    expect(parseDelays(`0,${SERVICE}=2.5`)).toEqual({ defaultMs: 0, byType: new Map([[SERVICE, 2.5]]), byTypeOp: new Map() });
+    expect(parseDelays(`0,${SERVICE}=2.5`)).toEqual({
+      defaultMs: 0,
+      byType: new Map([[SERVICE, 2.5]]),
+      byTypeOp: new Map(),
+    });
   });
 
   it("takes <type>@<op>=<ms> per operation, most specific first: type@op, then type, then the default", () => {
@@ -113,10 +117,17 @@ describe("PULUMI_STANDIN_DELAY_MS through the stand-in `pulumi`", () => {
   it("fails an update on a bad value with its error line and changes nothing", async () => {
     const stack = await world.stack("delay", "dev", program);
     stack.workspace.envVars = { ...world.env, PULUMI_STANDIN_DELAY_MS: "aws:ecs/service:Service=fast" };
-    const err = await stack.up().then(() => undefined, (e: unknown) => e);
+    const err = await stack.up().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(CommandError);
     // The SDK's CommandError quotes stderr more than once; every error line is this one.
-    const errorLines = new Set(String((err as Error).message).split("\n").filter((l) => l.startsWith("error: ")));
+    const errorLines = new Set(
+      String((err as Error).message)
+        .split("\n")
+        .filter((l) => l.startsWith("error: ")),
+    );
     expect([...errorLines]).toEqual([
       "error: PULUMI_STANDIN_DELAY_MS must be a non-negative number or comma-separated <ms>, <type>=<ms> and <type>@<op>=<ms> entries, op one of create, update, replace, delete, read ('fast' is not a non-negative number), got 'aws:ecs/service:Service=fast'",
     ]);
@@ -134,11 +145,17 @@ describe("PULUMI_STANDIN_DELAY_MS through the stand-in `pulumi`", () => {
   it("refuses an unknown operation before touching anything, and runs with per-operation delays", async () => {
     const stack = await world.stack("delay", "ops", program);
     stack.workspace.envVars = { ...world.env, PULUMI_STANDIN_DELAY_MS: "aws:cloudwatch/logGroup:LogGroup@boot=5" };
-    const err = await stack.up().then(() => undefined, (e: unknown) => e);
+    const err = await stack.up().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(String((err as Error).message)).toContain("('boot' is not an operation)");
     stack.workspace.envVars = world.env;
     expect((await stack.exportStack()).deployment.resources ?? []).toEqual([]);
-    stack.workspace.envVars = { ...world.env, PULUMI_STANDIN_DELAY_MS: "aws:cloudwatch/logGroup:LogGroup@create=30,aws:cloudwatch/logGroup:LogGroup@delete=10" };
+    stack.workspace.envVars = {
+      ...world.env,
+      PULUMI_STANDIN_DELAY_MS: "aws:cloudwatch/logGroup:LogGroup@create=30,aws:cloudwatch/logGroup:LogGroup@delete=10",
+    };
     expect((await stack.up()).summary.resourceChanges).toEqual({ create: 2 });
     expect((await stack.destroy()).summary.resourceChanges).toEqual({ delete: 2 });
   });

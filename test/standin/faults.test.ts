@@ -12,7 +12,10 @@ const program = async () => {
   return { a: a.name, b: b.name };
 };
 
-function checkpoint(world: StandinWorld, project: string): { resources?: { urn: string }[]; pending_operations?: { type: string }[] } {
+function checkpoint(
+  world: StandinWorld,
+  project: string,
+): { resources?: { urn: string }[]; pending_operations?: { type: string }[] } {
   const file = path.join(world.backendDir, ".pulumi", "stacks", project, "dev.json");
   return (JSON.parse(fs.readFileSync(file, "utf8")) as { checkpoint: { latest: never } }).checkpoint.latest;
 }
@@ -31,13 +34,18 @@ describe("stand-in pulumi: fault injection", () => {
     const stack = await world.stack("fail", "dev", program);
     stack.workspace.envVars = { ...world.env, PULUMI_STANDIN_FAIL: "aws:cloudwatch/logGroup:LogGroup::second" };
     const events: EngineEvent[] = [];
-    const err = await stack.up({ onEvent: (e) => events.push(e) }).then(() => undefined, (e: unknown) => e);
+    const err = await stack.up({ onEvent: (e) => events.push(e) }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(CommandError);
     expect(String((err as Error).message)).toMatch(/error: update failed/);
     const failed = events.filter((e) => e.resOpFailedEvent).map((e) => e.resOpFailedEvent?.metadata.urn);
     expect(failed).toEqual([expect.stringMatching(/::second$/)]);
     const diag = events.find((e) => e.diagnosticEvent?.severity === "error")?.diagnosticEvent?.message ?? "";
-    expect(diag).toMatch(/creating CloudWatch Logs Log Group \(second-[0-9a-f]{7}\): operation error CloudWatch Logs: CreateLogGroup, https response error StatusCode: 500, RequestID: [0-9a-f-]{36}, api error InternalFailure/);
+    expect(diag).toMatch(
+      /creating CloudWatch Logs Log Group \(second-[0-9a-f]{7}\): operation error CloudWatch Logs: CreateLogGroup, https response error StatusCode: 500, RequestID: [0-9a-f-]{36}, api error InternalFailure/,
+    );
     expect(events.find((e) => e.summaryEvent)?.summaryEvent?.resourceChanges).toEqual({ create: 2 });
     expect((checkpoint(world, "fail").resources ?? []).map((r) => r.urn.split("::").pop())).toEqual(
       expect.arrayContaining(["fail-dev", "first"]),
@@ -61,7 +69,11 @@ describe("stand-in pulumi: fault injection", () => {
     await expect(stack.up()).rejects.toBeInstanceOf(CommandError);
     const state = checkpoint(world, "die");
     expect(state.pending_operations).toEqual([expect.objectContaining({ type: "creating" })]);
-    expect(accountResources(world.backendDir).filter((r) => r.stack === "die/dev").map((r) => r.name)).toEqual(["first"]);
+    expect(
+      accountResources(world.backendDir)
+        .filter((r) => r.stack === "die/dev")
+        .map((r) => r.name),
+    ).toEqual(["first"]);
 
     stack.workspace.envVars = world.env;
     await expect(stack.up()).rejects.toBeInstanceOf(ConcurrentUpdateError);
@@ -69,7 +81,9 @@ describe("stand-in pulumi: fault injection", () => {
     const events: EngineEvent[] = [];
     const recovered = await stack.up({ onEvent: (e) => events.push(e) });
     expect(recovered.summary.resourceChanges).toEqual({ same: 2, create: 1 });
-    expect(events.some((e) => /pending operations from previous deployment/.test(e.diagnosticEvent?.message ?? ""))).toBe(true);
+    expect(
+      events.some((e) => /pending operations from previous deployment/.test(e.diagnosticEvent?.message ?? "")),
+    ).toBe(true);
     expect(checkpoint(world, "die").pending_operations).toBeUndefined();
   });
 
@@ -80,7 +94,10 @@ describe("stand-in pulumi: fault injection", () => {
     const onEvent = (e: EngineEvent): void => {
       if (e.resourcePreEvent?.metadata.type === "aws:cloudwatch/logGroup:LogGroup") abort.abort();
     };
-    const err = await stack.up({ onEvent, signal: abort.signal }).then(() => undefined, (e: unknown) => e);
+    const err = await stack.up({ onEvent, signal: abort.signal }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(CommandError);
     expect(String((err as Error).message)).toMatch(/error: update canceled/);
     const lockDir = path.join(world.backendDir, ".pulumi", "locks", "organization", "sigint", "dev");

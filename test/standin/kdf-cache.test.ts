@@ -30,7 +30,9 @@ describe("PULUMI_STANDIN_KDF_CACHE_DIR", () => {
     expect(kdfCacheDir(undefined)).toBeUndefined();
     expect(kdfCacheDir("")).toBeUndefined();
     expect(kdfCacheDir("/tmp/x")).toBe("/tmp/x");
-    expect(() => kdfCacheDir("cache")).toThrow("PULUMI_STANDIN_KDF_CACHE_DIR must be an absolute folder path (or unset: no cache), got 'cache'");
+    expect(() => kdfCacheDir("cache")).toThrow(
+      "PULUMI_STANDIN_KDF_CACHE_DIR must be an absolute folder path (or unset: no cache), got 'cache'",
+    );
   });
 
   it("without it every call derives", () => {
@@ -41,7 +43,10 @@ describe("PULUMI_STANDIN_KDF_CACHE_DIR", () => {
 
   it("with it derives once per passphrase and salt and returns the same key", () => {
     const derive = jest.fn(() => real("p"));
-    const keys = withCacheDir(cache, () => [cachedKey("p", salt, 1_000_000, derive), cachedKey("p", salt, 1_000_000, derive)]);
+    const keys = withCacheDir(cache, () => [
+      cachedKey("p", salt, 1_000_000, derive),
+      cachedKey("p", salt, 1_000_000, derive),
+    ]);
     expect(derive).toHaveBeenCalledTimes(1);
     expect(keys[0]).toEqual(real("p"));
     expect(keys[1]).toEqual(real("p"));

@@ -19,7 +19,10 @@ interface Knobs {
 function program(k: Knobs) {
   return async () => {
     const role = new aws.iam.Role("task", { assumeRolePolicy: TRUST, tags: { tier: k.tag } });
-    const logs = new aws.cloudwatch.LogGroup("logs", { retentionInDays: 7, ...(k.logGroupName ? { name: k.logGroupName } : {}) });
+    const logs = new aws.cloudwatch.LogGroup("logs", {
+      retentionInDays: 7,
+      ...(k.logGroupName ? { name: k.logGroupName } : {}),
+    });
     const out: Record<string, unknown> = { roleArn: role.arn, logGroup: logs.name, token: pulumi.secret("tok-123") };
     if (k.withSecret) out.secretArn = new aws.secretsmanager.Secret("app", { recoveryWindowInDays: 0 }).arn;
     return out;
@@ -49,7 +52,9 @@ describe("stand-in pulumi: lifecycle through the real Automation API", () => {
     expect(up.summary.result).toBe("succeeded");
     expect(up.summary.resourceChanges).toEqual({ create: 4 });
     expect(up.outputs.roleArn.value).toMatch(/^arn:aws:iam::\d{12}:role\/task-[0-9a-f]{7}$/);
-    expect(up.outputs.secretArn.value).toMatch(/^arn:aws:secretsmanager:eu-west-1:\d{12}:secret:app-[0-9a-f]{7}-\w{6}$/);
+    expect(up.outputs.secretArn.value).toMatch(
+      /^arn:aws:secretsmanager:eu-west-1:\d{12}:secret:app-[0-9a-f]{7}-\w{6}$/,
+    );
     expect(up.outputs.token).toEqual({ value: "tok-123", secret: true });
     const seen = kinds(events);
     expect(seen[0]).toBe("preludeEvent");

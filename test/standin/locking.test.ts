@@ -1,7 +1,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
-import { ConcurrentUpdateError, LocalWorkspace, StackAlreadyExistsError, StackNotFoundError } from "@pulumi/pulumi/automation";
+import {
+  ConcurrentUpdateError,
+  LocalWorkspace,
+  StackAlreadyExistsError,
+  StackNotFoundError,
+} from "@pulumi/pulumi/automation";
 import { createStandinWorld, type StandinWorld } from "../support/standin-harness";
 
 const program = async () => {

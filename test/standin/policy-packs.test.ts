@@ -13,8 +13,14 @@ const RDS = "aws:rds/instance:Instance";
 function database(opts: { encrypted: boolean; retention?: number; logGroups?: number }) {
   return async () => {
     new aws.rds.Instance("db", {
-      engine: "postgres", instanceClass: "db.t4g.micro", allocatedStorage: 20, username: "app", dbName: "app",
-      manageMasterUserPassword: true, storageEncrypted: opts.encrypted, skipFinalSnapshot: true,
+      engine: "postgres",
+      instanceClass: "db.t4g.micro",
+      allocatedStorage: 20,
+      username: "app",
+      dbName: "app",
+      manageMasterUserPassword: true,
+      storageEncrypted: opts.encrypted,
+      skipFinalSnapshot: true,
       backupRetentionPeriod: opts.retention ?? 7,
     });
     for (let i = 0; i < (opts.logGroups ?? 0); i++) new aws.cloudwatch.LogGroup(`logs-${i}`, { retentionInDays: 7 });
@@ -22,13 +28,18 @@ function database(opts: { encrypted: boolean; retention?: number; logGroups?: nu
 }
 
 async function failure(p: Promise<unknown>): Promise<string> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(CommandError);
   return String((err as Error).message);
 }
 
 const policyEvents = (events: EngineEvent[]) =>
-  events.flatMap((e) => (e.policyEvent ? [e.policyEvent] : [])).map((p) => [p.policyName, p.enforcementLevel, p.resourceUrn ?? ""]);
+  events
+    .flatMap((e) => (e.policyEvent ? [e.policyEvent] : []))
+    .map((p) => [p.policyName, p.enforcementLevel, p.resourceUrn ?? ""]);
 
 // Every SDK call spawns the stand-in and the pack's node process; on the shared 2-core box that takes seconds.
 jest.setTimeout(300_000);
@@ -59,8 +70,11 @@ describe("stand-in pulumi: --policy-pack runs a local JavaScript pack through th
     ]);
     const mandatory = events.find((e) => e.policyEvent?.enforcementLevel === "mandatory")?.policyEvent;
     expect(mandatory).toMatchObject({
-      policyPackName: "tenantctl-test-policies", policyPackVersion: "0.1.0", color: "raw",
-      message: "<{%reset%}>RDS instances must encrypt their storage at rest.\nRDS instance 'db' has storageEncrypted=false; set it to true.<{%reset%}>\n",
+      policyPackName: "tenantctl-test-policies",
+      policyPackVersion: "0.1.0",
+      color: "raw",
+      message:
+        "<{%reset%}>RDS instances must encrypt their storage at rest.\nRDS instance 'db' has storageEncrypted=false; set it to true.<{%reset%}>\n",
     });
     // The preview still planned the step (violations are batched up in a preview).
     expect(events.some((e) => e.resourcePreEvent?.metadata.urn === dbUrn)).toBe(true);
@@ -83,19 +97,30 @@ describe("stand-in pulumi: --policy-pack runs a local JavaScript pack through th
       ["rds-backup-retention", "advisory", `urn:pulumi:ok::policies::${RDS}::db`],
       ["log-groups-per-stack", "advisory", ""],
     ]);
-    expect(events.find((e) => e.summaryEvent)?.summaryEvent?.policyPacks).toEqual({ "tenantctl-test-policies": "v0.1.0" });
+    expect(events.find((e) => e.summaryEvent)?.summaryEvent?.policyPacks).toEqual({
+      "tenantctl-test-policies": "v0.1.0",
+    });
     expect(up.stdout).toContain("✅ tenantctl-test-policies@v0.1.0");
-    expect(accountResources(world.backendDir).filter((r) => r.type === RDS && r.stack === "policies/ok")).toHaveLength(1);
+    expect(accountResources(world.backendDir).filter((r) => r.type === RDS && r.stack === "policies/ok")).toHaveLength(
+      1,
+    );
   });
 
   it("--policy-pack-config sets levels and properties: mandatory made advisory, 'all' disables everything", async () => {
     const stack = await world.stack("policies", "cfg", database({ encrypted: false, retention: 1 }));
-    const relaxed = configFile("relaxed.json", { "rds-storage-encrypted": "advisory", "rds-backup-retention": { minimumDays: 1 } });
+    const relaxed = configFile("relaxed.json", {
+      "rds-storage-encrypted": "advisory",
+      "rds-backup-retention": { minimumDays: 1 },
+    });
     const events: EngineEvent[] = [];
     await stack.preview({ policyPacks: [PACK], policyPackConfigs: [relaxed], onEvent: (e) => events.push(e) });
     expect(policyEvents(events).map(([n, l]) => `${n}:${l}`)).toEqual(["rds-storage-encrypted:advisory"]);
     const off: EngineEvent[] = [];
-    await stack.preview({ policyPacks: [PACK], policyPackConfigs: [configFile("off.json", { all: "disabled" })], onEvent: (e) => off.push(e) });
+    await stack.preview({
+      policyPacks: [PACK],
+      policyPackConfigs: [configFile("off.json", { all: "disabled" })],
+      onEvent: (e) => off.push(e),
+    });
     expect(policyEvents(off)).toEqual([]);
   });
 
@@ -104,9 +129,9 @@ describe("stand-in pulumi: --policy-pack runs a local JavaScript pack through th
     expect(await failure(stack.preview({ policyPackConfigs: [configFile("x.json", {})] }))).toContain(
       'error: "--policy-pack-config" must be specified with "--policy-pack"',
     );
-    expect(await failure(stack.preview({ policyPacks: [PACK, PACK], policyPackConfigs: [configFile("y.json", {})] }))).toContain(
-      'error: the number of "--policy-pack-config" flags must match the number of "--policy-pack" flags',
-    );
+    expect(
+      await failure(stack.preview({ policyPacks: [PACK, PACK], policyPackConfigs: [configFile("y.json", {})] })),
+    ).toContain('error: the number of "--policy-pack-config" flags must match the number of "--policy-pack" flags');
     const wrongType = configFile("wrong-type.json", { "rds-backup-retention": { minimumDays: "seven" } });
     expect(await failure(stack.preview({ policyPacks: [PACK], policyPackConfigs: [wrongType] }))).toContain(
       "error: validating policy config: tenantctl-test-policies 0.1.0  rds-backup-retention: minimumDays: Invalid type. Expected: integer, given: string",

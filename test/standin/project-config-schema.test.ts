@@ -18,16 +18,22 @@ function check(projectYaml: string, stack: StackConfigFile) {
   return () => applyProjectConfig(project, ref, stack, configEntries(stack, undefined));
 }
 
-const typed = "name: test\nruntime: nodejs\nconfig:\n  hello:\n    type: integer\n  values:\n    type: array\n    items:\n      type: string\n  world:\n    type: string\n";
+const typed =
+  "name: test\nruntime: nodejs\nconfig:\n  hello:\n    type: integer\n  values:\n    type: array\n    items:\n      type: string\n  world:\n    type: string\n";
 
 describe("project config schema", () => {
   it("reports every required key missing from the stack, sorted, in the CLI's words", () => {
-    expect(check(typed, {})).toThrow("validating stack config: Stack 'dev' is missing configuration values 'hello', 'values' and 'world'");
-    expect(check(typed, { config: { "test:hello": 1, "test:values": ["a"] } })).toThrow(/^validating stack config: Stack 'dev' is missing configuration value 'world'$/);
+    expect(check(typed, {})).toThrow(
+      "validating stack config: Stack 'dev' is missing configuration values 'hello', 'values' and 'world'",
+    );
+    expect(check(typed, { config: { "test:hello": 1, "test:values": ["a"] } })).toThrow(
+      /^validating stack config: Stack 'dev' is missing configuration value 'world'$/,
+    );
   });
 
   it("applies defaults and values the stack does not set, so the program sees them", () => {
-    const yaml = "name: test\nruntime: nodejs\nconfig:\n  size:\n    type: integer\n    default: 2\n  mode: fast\n  aws:region:\n    value: us-east-1\n";
+    const yaml =
+      "name: test\nruntime: nodejs\nconfig:\n  size:\n    type: integer\n    default: 2\n  mode: fast\n  aws:region:\n    value: us-east-1\n";
     expect(check(yaml, { config: { "test:size": 3 } })()).toEqual({
       "test:size": { value: "3", secret: false },
       "test:mode": { value: "fast", secret: false },
@@ -45,16 +51,22 @@ describe("project config schema", () => {
     ["string", ["a"], "must be of type 'string'"],
   ])("checks the type %s", (type, value, message) => {
     const yaml = `name: test\nruntime: nodejs\nconfig:\n  key:\n    type: ${type}\n`;
-    expect(check(yaml, { config: { "test:key": value } })).toThrow(`Stack 'dev' with configuration key 'key' ${message}`);
+    expect(check(yaml, { config: { "test:key": value } })).toThrow(
+      `Stack 'dev' with configuration key 'key' ${message}`,
+    );
   });
 
   it("accepts Pulumi's string forms of integers and booleans", () => {
     const yaml = "name: test\nruntime: nodejs\nconfig:\n  n:\n    type: integer\n  b:\n    type: boolean\n";
-    expect(check(yaml, { config: { "test:n": "-4", "test:b": "false" } })()).toMatchObject({ "test:n": { value: "-4" } });
+    expect(check(yaml, { config: { "test:n": "-4", "test:b": "false" } })()).toMatchObject({
+      "test:n": { value: "-4" },
+    });
   });
 
   it("requires a secret key to be stored encrypted", () => {
     const yaml = "name: test\nruntime: nodejs\nconfig:\n  token:\n    type: string\n    secret: true\n";
-    expect(check(yaml, { config: { "test:token": "plain" } })).toThrow("Stack 'dev' with configuration key 'token' must be encrypted as it's secret");
+    expect(check(yaml, { config: { "test:token": "plain" } })).toThrow(
+      "Stack 'dev' with configuration key 'token' must be encrypted as it's secret",
+    );
   });
 });

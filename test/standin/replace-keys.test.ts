@@ -36,23 +36,53 @@ describe("the stand-in's ForceNew properties", () => {
 
   it("replaces an Invocation whose input changes under CREATE_ONLY (the default) and updates it under CRUD", () => {
     expect(forcesReplacement("aws:lambda/invocation:Invocation", "input", {})).toBe(true);
-    expect(forcesReplacement("aws:lambda/invocation:Invocation", "input", { lifecycleScope: "CREATE_ONLY" })).toBe(true);
+    expect(forcesReplacement("aws:lambda/invocation:Invocation", "input", { lifecycleScope: "CREATE_ONLY" })).toBe(
+      true,
+    );
     expect(forcesReplacement("aws:lambda/invocation:Invocation", "input", { lifecycleScope: "CRUD" })).toBe(false);
   });
 });
 
 describe("the engine's step for the bootstrap Invocation", () => {
   const goal = (inputs: PropertyMap, type = "aws:lambda/invocation:Invocation"): Goal => ({
-    urn: `urn:pulumi:dev-acme::tenantctl-tenant::${type}::acme-x`, type, name: "acme-x", custom: true, remote: false, parent: "", inputs,
-    protect: false, retainOnDelete: false, deleteBeforeReplace: false, ignoreChanges: [], replaceOnChanges: [], dependencies: [],
-    propertyDependencies: {}, provider: "", additionalSecretOutputs: [], deletedWith: "",
+    urn: `urn:pulumi:dev-acme::tenantctl-tenant::${type}::acme-x`,
+    type,
+    name: "acme-x",
+    custom: true,
+    remote: false,
+    parent: "",
+    inputs,
+    protect: false,
+    retainOnDelete: false,
+    deleteBeforeReplace: false,
+    ignoreChanges: [],
+    replaceOnChanges: [],
+    dependencies: [],
+    propertyDependencies: {},
+    provider: "",
+    additionalSecretOutputs: [],
+    deletedWith: "",
   });
-  const oldInputs = { functionName: "tenantctl-dev-task-runner", input: '{"taskDefinition":"td:1"}', triggers: { taskDefinition: "td:1" } };
-  const old = { urn: "u", type: "aws:lambda/invocation:Invocation", custom: true, inputs: oldInputs, outputs: oldInputs } as never;
+  const oldInputs = {
+    functionName: "tenantctl-dev-task-runner",
+    input: '{"taskDefinition":"td:1"}',
+    triggers: { taskDefinition: "td:1" },
+  };
+  const old = {
+    urn: "u",
+    type: "aws:lambda/invocation:Invocation",
+    custom: true,
+    inputs: oldInputs,
+    outputs: oldInputs,
+  } as never;
 
   it("is a replacement when a new task definition revision changes its triggers and input", () => {
     const news = { ...oldInputs, input: '{"taskDefinition":"td:2"}', triggers: { taskDefinition: "td:2" } };
-    expect(decide(goal(news), news, old, false)).toMatchObject({ op: "replace", diffs: ["input", "triggers"], replaceKeys: ["input", "triggers"] });
+    expect(decide(goal(news), news, old, false)).toMatchObject({
+      op: "replace",
+      diffs: ["input", "triggers"],
+      replaceKeys: ["input", "triggers"],
+    });
   });
 
   it("is the same when nothing changed (the task does not run again)", () => {
@@ -63,7 +93,13 @@ describe("the engine's step for the bootstrap Invocation", () => {
     const rds = { identifier: "tenant-dev-acme", engine: "postgres", instanceClass: "db.t4g.micro" };
     const rdsGoal = goal(rds, "aws:rds/instance:Instance");
     const oldRds = { urn: "u", type: "aws:rds/instance:Instance", custom: true, inputs: rds, outputs: rds } as never;
-    expect(decide(rdsGoal, { ...rds, identifier: "tenant-dev-acme-2" }, oldRds, false)).toMatchObject({ op: "update", replaceKeys: [] });
-    expect(decide(rdsGoal, { ...rds, engine: "mysql" }, oldRds, false)).toMatchObject({ op: "replace", replaceKeys: ["engine"] });
+    expect(decide(rdsGoal, { ...rds, identifier: "tenant-dev-acme-2" }, oldRds, false)).toMatchObject({
+      op: "update",
+      replaceKeys: [],
+    });
+    expect(decide(rdsGoal, { ...rds, engine: "mysql" }, oldRds, false)).toMatchObject({
+      op: "replace",
+      replaceKeys: ["engine"],
+    });
   });
 });

@@ -22,11 +22,18 @@ async function errorOf(p: Promise<unknown>): Promise<string> {
     (e: unknown) => e,
   );
   if (err === undefined) throw new Error("expected the call to fail");
-  return [...new Set(String((err as Error).message).split("\n").filter((l) => l.startsWith("error: ")))].join("\n");
+  return [
+    ...new Set(
+      String((err as Error).message)
+        .split("\n")
+        .filter((l) => l.startsWith("error: ")),
+    ),
+  ].join("\n");
 }
 
 const LOG = "aws:cloudwatch/logGroup:LogGroup";
-const urn = (stack: string, project: string, name: string, type = LOG): string => `urn:pulumi:${stack}::${project}::${type}::${name}`;
+const urn = (stack: string, project: string, name: string, type = LOG): string =>
+  `urn:pulumi:${stack}::${project}::${type}::${name}`;
 
 /** Three log groups; `b` depends on `a`; `c` is protected when asked. */
 function groups(opts: { protectC?: boolean; extra?: boolean } = {}) {
@@ -39,7 +46,7 @@ function groups(opts: { protectC?: boolean; extra?: boolean } = {}) {
 }
 
 const names = async (s: Stack): Promise<string[]> =>
-  ((await s.exportStack()).deployment.resources as { urn: string; type: string }[] | undefined ?? [])
+  (((await s.exportStack()).deployment.resources as { urn: string; type: string }[] | undefined) ?? [])
     .filter((r) => r.type === LOG)
     .map((r) => r.urn.split("::").pop() ?? "")
     .sort();
@@ -57,7 +64,10 @@ describe("stand-in pulumi through Stack: operation flags as pulumi 3.248 treats 
   it("--parallel must be a Go int32: 1.1 and 1e10 are refused with pflag's message and exit 255", async () => {
     const stack = await world.stack("opsflags", "dev", groups());
     // (NaN is falsy: the SDK leaves the flag out.)
-    for (const [bad, why] of [[1.1, "invalid syntax"], [1e10, "value out of range"]] as const) {
+    for (const [bad, why] of [
+      [1.1, "invalid syntax"],
+      [1e10, "value out of range"],
+    ] as const) {
       expect(await failureOf(stack.up({ parallel: bad }))).toContain("Command failed with exit code 255");
       expect(await errorOf(stack.preview({ parallel: bad }))).toBe(
         `error: invalid argument "${String(bad)}" for "-p, --parallel" flag: strconv.ParseInt: parsing "${String(bad)}": ${why}`,
@@ -74,7 +84,9 @@ describe("stand-in pulumi through Stack: operation flags as pulumi 3.248 treats 
     const excluded = await stack.preview({ exclude: [urn("dev", "opsflags", "*")] });
     expect(excluded.changeSummary.create ?? 0).toBe(0);
     const destroyA = stack.destroy({ target: [urn("dev", "opsflags", "a")] });
-    expect(await failureOf(destroyA)).toMatch(/'urn:pulumi:dev::opsflags::aws:cloudwatch\/logGroup:LogGroup::b' depends on it/);
+    expect(await failureOf(destroyA)).toMatch(
+      /'urn:pulumi:dev::opsflags::aws:cloudwatch\/logGroup:LogGroup::b' depends on it/,
+    );
     const withDeps = await stack.destroy({ target: [urn("dev", "opsflags", "a")], targetDependents: true });
     expect(withDeps.summary.resourceChanges).toEqual({ delete: 2 });
     expect(await names(stack)).toEqual(["c", "d"]);
@@ -89,11 +101,17 @@ describe("stand-in pulumi through Stack: operation flags as pulumi 3.248 treats 
     await stack.up();
     const res = await stack.destroy({ excludeProtected: true });
     // c, the root stack resource it hangs off and the provider it uses (the engine's dependency graph includes providers).
-    expect(res.stdout).toContain("All unprotected resources were destroyed. There are still 3 protected resources associated with this stack.");
+    expect(res.stdout).toContain(
+      "All unprotected resources were destroyed. There are still 3 protected resources associated with this stack.",
+    );
     expect(await names(stack)).toEqual(["c"]);
     const again = await stack.destroy({ excludeProtected: true });
-    expect(again.stdout.trim()).toBe("There were no unprotected resources to destroy. There are still 3 protected resources associated with this stack.");
-    expect(await errorOf(stack.destroy({ excludeProtected: true, target: ["x"] }))).toBe("error: you cannot specify --target and --exclude-protected");
+    expect(again.stdout.trim()).toBe(
+      "There were no unprotected resources to destroy. There are still 3 protected resources associated with this stack.",
+    );
+    expect(await errorOf(stack.destroy({ excludeProtected: true, target: ["x"] }))).toBe(
+      "error: you cannot specify --target and --exclude-protected",
+    );
   });
 
   it("destroy --refresh reads the account first, so a resource deleted behind Pulumi's back is not deleted twice", async () => {
@@ -124,8 +142,12 @@ describe("stand-in pulumi through Stack: operation flags as pulumi 3.248 treats 
     expect(refreshed.summary.resourceChanges).toMatchObject({ same: expect.any(Number) });
     expect(await names(stack)).toEqual(["a", "b", "c"]);
     fail = true;
-    expect(await failureOf(stack.refresh({ runProgram: true }))).toMatch(/error: refresh failed[\s\S]*program refused to run/);
-    expect(await failureOf(stack.destroy({ runProgram: true }))).toMatch(/error: destroy failed[\s\S]*program refused to run/);
+    expect(await failureOf(stack.refresh({ runProgram: true }))).toMatch(
+      /error: refresh failed[\s\S]*program refused to run/,
+    );
+    expect(await failureOf(stack.destroy({ runProgram: true }))).toMatch(
+      /error: destroy failed[\s\S]*program refused to run/,
+    );
     expect(await names(stack)).toEqual(["a", "b", "c"]);
     fail = false;
     expect((await stack.destroy({ runProgram: true })).summary.resourceChanges).toEqual({ delete: 4 });
@@ -138,12 +160,16 @@ describe("stand-in pulumi through Stack: operation flags as pulumi 3.248 treats 
     });
     const plan = path.join(world.workDir, "opsplan.plan.json");
     const saved = await stack.preview({ plan });
-    expect(saved.stdout).toContain(`Update plan written to '${plan}'\nRun \`pulumi up --plan='${plan}'\` to constrain the update`);
+    expect(saved.stdout).toContain(
+      `Update plan written to '${plan}'\nRun \`pulumi up --plan='${plan}'\` to constrain the update`,
+    );
     expect(fs.readFileSync(plan, "utf8")).toContain(urn("dev", "opsplan", "a"));
     expect((await stack.up({ plan })).summary.resourceChanges).toEqual({ create: 4 });
     await stack.preview({ plan });
     extra = true;
-    expect(await failureOf(stack.up({ plan }))).toMatch(/create is not allowed by the plan: no steps were expected for this resource/);
+    expect(await failureOf(stack.up({ plan }))).toMatch(
+      /create is not allowed by the plan: no steps were expected for this resource/,
+    );
     expect(await names(stack)).toEqual(["a", "b", "c"]);
   });
 
@@ -161,10 +187,15 @@ describe("stand-in pulumi through Stack: operation flags as pulumi 3.248 treats 
       const gone = new pulumi.ResourceHook("gone", (args) => {
         calls.push(`deleted:${args.name}`);
       });
-      new aws.cloudwatch.LogGroup("hooked", { retentionInDays: 7 }, {
-        hooks: { beforeCreate: [before], afterCreate: [after], beforeDelete: [gone], afterDelete: [gone] },
-      });
-      if (failBefore) new aws.cloudwatch.LogGroup("blocked", { retentionInDays: 3 }, { hooks: { beforeCreate: [before] } });
+      new aws.cloudwatch.LogGroup(
+        "hooked",
+        { retentionInDays: 7 },
+        {
+          hooks: { beforeCreate: [before], afterCreate: [after], beforeDelete: [gone], afterDelete: [gone] },
+        },
+      );
+      if (failBefore)
+        new aws.cloudwatch.LogGroup("blocked", { retentionInDays: 3 }, { hooks: { beforeCreate: [before] } });
     });
     await stack.up();
     expect(calls).toEqual(["before:hooked:7", "after:hooked:true"]);
@@ -218,7 +249,9 @@ describe("stand-in pulumi through Stack: operation flags as pulumi 3.248 treats 
     const failure = await failureOf(stack.up({ continueOnError: true }));
     expect(failure).toMatch(/error: update failed/);
     expect(failure).toMatch(/api error InternalFailure/);
-    expect(failure).toMatch(/after-bad was not updated because its dependency urn:pulumi:dev::opscontinue::aws:cloudwatch\/logGroup:LogGroup::bad failed/);
+    expect(failure).toMatch(
+      /after-bad was not updated because its dependency urn:pulumi:dev::opscontinue::aws:cloudwatch\/logGroup:LogGroup::bad failed/,
+    );
     stack.workspace.envVars = world.env;
     expect(await names(stack)).toEqual(["good"]);
   });

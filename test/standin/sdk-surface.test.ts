@@ -14,9 +14,18 @@ import { createStandinWorld, STANDIN_ROOT, type StandinWorld } from "../support/
  * tags, history paging and state export/import.
  */
 async function failure(p: Promise<unknown>): Promise<string> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(CommandError);
-  return [...new Set(String((err as Error).message).split("\n").filter((l) => l.startsWith("error: ")))].join("\n");
+  return [
+    ...new Set(
+      String((err as Error).message)
+        .split("\n")
+        .filter((l) => l.startsWith("error: ")),
+    ),
+  ].join("\n");
 }
 
 const LOG = "aws:cloudwatch/logGroup:LogGroup";
@@ -25,7 +34,10 @@ const { SemVer } = createRequire(require.resolve("@pulumi/pulumi/package.json"))
 
 function groups(retention: number, secretTag = "s3cr3t-value") {
   return async () => {
-    const a = new aws.cloudwatch.LogGroup("a", { retentionInDays: retention, tags: { token: pulumi.secret(secretTag) } });
+    const a = new aws.cloudwatch.LogGroup("a", {
+      retentionInDays: retention,
+      tags: { token: pulumi.secret(secretTag) },
+    });
     return { name: a.name, token: pulumi.secret(secretTag) };
   };
 }
@@ -42,22 +54,39 @@ describe("stand-in pulumi through the SDK: the rest of the 3.248 Automation API 
 
   it("up/preview options: message, expect-no-changes, diff, replace, refresh, run-program, exec-agent and the display options", async () => {
     const stack = await world.stack("surface", "ops", groups(7));
-    const display = { color: "never" as const, logFlow: true, logVerbosity: 3, logToStdErr: true, debug: true, suppressOutputs: true, suppressProgress: true };
+    const display = {
+      color: "never" as const,
+      logFlow: true,
+      logVerbosity: 3,
+      logToStdErr: true,
+      debug: true,
+      suppressOutputs: true,
+      suppressProgress: true,
+    };
     const up = await stack.up({ message: "first rollout", userAgent: "tenantctl/test", diff: true, ...display });
     expect(up.summary.message).toBe("first rollout");
     expect(up.stdout).not.toContain("s3cr3t-value");
     await stack.up({ expectNoChanges: true });
-    expect((await stack.preview({ expectNoChanges: true, refresh: true, diff: true, message: "check", ...display })).changeSummary).toEqual({ same: 2 });
+    expect(
+      (await stack.preview({ expectNoChanges: true, refresh: true, diff: true, message: "check", ...display }))
+        .changeSummary,
+    ).toEqual({ same: 2 });
     const changed = world.stack("surface", "ops", groups(14));
     const next = await changed;
-    expect(await failure(next.preview({ expectNoChanges: true }))).toBe("error: no changes were expected but changes occurred");
-    expect(await failure(next.up({ expectNoChanges: true }))).toBe("error: no changes were expected but changes occurred");
+    expect(await failure(next.preview({ expectNoChanges: true }))).toBe(
+      "error: no changes were expected but changes occurred",
+    );
+    expect(await failure(next.up({ expectNoChanges: true }))).toBe(
+      "error: no changes were expected but changes occurred",
+    );
     const a = `urn:pulumi:ops::surface::${LOG}::a`;
     const replaced = await next.preview({ replace: [a], runProgram: true });
     expect(replaced.changeSummary).toEqual({ same: 1, replace: 1 });
     const events: EngineEvent[] = [];
     await next.up({ replace: [a], onEvent: (e) => events.push(e) });
-    expect(events.filter((e) => e.resOutputsEvent?.metadata.urn === a).map((e) => e.resOutputsEvent?.metadata.op)).toContain("replace");
+    expect(
+      events.filter((e) => e.resOutputsEvent?.metadata.urn === a).map((e) => e.resOutputsEvent?.metadata.op),
+    ).toContain("replace");
     const [last] = await next.history(1, 1);
     expect(last).toMatchObject({ kind: "update", result: "succeeded", environment: { "exec.kind": "auto.inline" } });
   });
@@ -71,7 +100,10 @@ describe("stand-in pulumi through the SDK: the rest of the 3.248 Automation API 
     const pd = await stack.previewDestroy();
     expect(pd.changeSummary).toEqual({ delete: 2 });
     expect((await stack.exportStack()).deployment.resources).toEqual(before.resources);
-    expect((await stack.refresh({ clearPendingCreates: true, expectNoChanges: true, userAgent: "tenantctl/test" })).summary.result).toBe("succeeded");
+    expect(
+      (await stack.refresh({ clearPendingCreates: true, expectNoChanges: true, userAgent: "tenantctl/test" })).summary
+        .result,
+    ).toBe("succeeded");
     await stack.destroy({ remove: true, message: "gone" });
     expect((await stack.workspace.listStacks()).map((s) => s.name)).not.toContain("life");
   });
@@ -80,14 +112,20 @@ describe("stand-in pulumi through the SDK: the rest of the 3.248 Automation API 
     const dir = path.join(world.workDir, "surface-ws");
     fs.mkdirSync(dir, { recursive: true });
     const ws = await LocalWorkspace.create({
-      workDir: dir, envVars: world.env, pulumiCommand: await world.pulumiCommand(), secretsProvider: "passphrase",
-      projectSettings: { name: "surfacews", runtime: "nodejs" }, program: groups(7),
+      workDir: dir,
+      envVars: world.env,
+      pulumiCommand: await world.pulumiCommand(),
+      secretsProvider: "passphrase",
+      projectSettings: { name: "surfacews", runtime: "nodejs" },
+      program: groups(7),
     });
     await ws.createStack("one");
     await ws.createStack("two");
     await ws.selectStack("one");
     expect((await ws.stack())?.name).toBe("one");
-    expect((await ws.listStacks({ all: true })).map((s) => s.name)).toEqual(expect.arrayContaining(["one", "two", "organization/surface/ops"]));
+    expect((await ws.listStacks({ all: true })).map((s) => s.name)).toEqual(
+      expect.arrayContaining(["one", "two", "organization/surface/ops"]),
+    );
     const one = await Stack.select("one", ws);
     await one.up({ message: "m1" });
     await one.up({ message: "m2" });
@@ -112,7 +150,9 @@ describe("stand-in pulumi through the SDK: the rest of the 3.248 Automation API 
   it("PulumiCommand.install finds the installed CLI by `version` and downloads nothing; a newer minimum is refused by the SDK", async () => {
     const cmd = await PulumiCommand.install({ root: STANDIN_ROOT, version: new SemVer("3.248.0") });
     expect(cmd.version?.toString()).toBe("3.248.0");
-    await expect(PulumiCommand.get({ root: STANDIN_ROOT, version: new SemVer("3.249.0") })).rejects.toThrow(/Minimum version requirement failed/);
+    await expect(PulumiCommand.get({ root: STANDIN_ROOT, version: new SemVer("3.249.0") })).rejects.toThrow(
+      /Minimum version requirement failed/,
+    );
   });
 
   it("import with a converter needs the converter plugin, which the real CLI downloads: fails as offline", async () => {

@@ -12,7 +12,13 @@ async function errorOf(p: Promise<unknown>): Promise<string> {
     (e: unknown) => e,
   );
   if (err === undefined) throw new Error("expected the call to fail");
-  return [...new Set(String((err as Error).message).split("\n").filter((l) => l.startsWith("error: ")))].join("\n");
+  return [
+    ...new Set(
+      String((err as Error).message)
+        .split("\n")
+        .filter((l) => l.startsWith("error: ")),
+    ),
+  ].join("\n");
 }
 
 // Every SDK call spawns the stand-in; on the shared 2-core CI box one operation can take several seconds.
@@ -124,13 +130,19 @@ describe("stand-in pulumi through LocalWorkspace: config, stacks, plugins and wh
     expect(await errorOf(ws.installPlugin("aws", "v7.48.0"))).toMatch(
       /^error: \[resource plugin aws-7\.48\.0\] downloading: Get "https:\/\/api\.github\.com\/.*": dial tcp: lookup api\.github\.com: no such host/,
     );
-    expect(await errorOf(ws.installPluginFromServer("acme", "v1.0.0", "https://plugins.example.com"))).toMatch(/lookup plugins\.example\.com: no such host/);
+    expect(await errorOf(ws.installPluginFromServer("acme", "v1.0.0", "https://plugins.example.com"))).toMatch(
+      /lookup plugins\.example\.com: no such host/,
+    );
     expect(await errorOf(ws.install())).toMatch(/dial tcp: lookup api\.pulumi\.com: no such host/);
     await ws.install({ noPlugins: true, noDependencies: true });
-    expect(await errorOf(ws.addEnvironments("dev", "proj/env"))).toMatch(/^error: backend \S+ does not support environments$/);
+    expect(await errorOf(ws.addEnvironments("dev", "proj/env"))).toMatch(
+      /^error: backend \S+ does not support environments$/,
+    );
     expect(await errorOf(ws.listEnvironments("dev"))).toMatch(/does not support environments$/);
     expect(await errorOf(ws.removeEnvironment("dev", "proj/env"))).toMatch(/does not support environments$/);
-    expect(await errorOf(stack.orgGetDefault())).toMatch(/^error: backends of this type "\S+" do not support organizations$/);
+    expect(await errorOf(stack.orgGetDefault())).toMatch(
+      /^error: backends of this type "\S+" do not support organizations$/,
+    );
     // The SDK's generated CLI API puts the name after `--` and PulumiCommand.run appends `--non-interactive` after
     // it, so cobra sees two arguments: the real CLI fails this call the same way before reaching the backend.
     expect(await errorOf(stack.orgSetDefault("acme"))).toBe("error: accepts 1 arg(s), received 2");
@@ -141,10 +153,19 @@ describe("stand-in pulumi through LocalWorkspace: config, stacks, plugins and wh
     const workDir = path.join(world.workDir, "wsremote");
     fs.mkdirSync(workDir, { recursive: true });
     const ws = await LocalWorkspace.create({
-      workDir, envVars: world.env, pulumiCommand: await world.pulumiCommand(),
+      workDir,
+      envVars: world.env,
+      pulumiCommand: await world.pulumiCommand(),
       projectSettings: { name: "wsremote", runtime: "nodejs" },
       // What RemoteWorkspace.createOrSelectStack builds (its own options have no pulumiCommand).
-      ...({ remote: true, remoteGitProgramArgs: { stackName: "organization/wsremote/dev", url: "https://example.com/r.git", branch: "main" } } as object),
+      ...({
+        remote: true,
+        remoteGitProgramArgs: {
+          stackName: "organization/wsremote/dev",
+          url: "https://example.com/r.git",
+          branch: "main",
+        },
+      } as object),
     });
     await ws.createStack("dev");
     const { Stack } = await import("@pulumi/pulumi/automation");
@@ -155,11 +176,16 @@ describe("stand-in pulumi through LocalWorkspace: config, stacks, plugins and wh
   });
 
   it("--config-file: the operation reads the stack's config from the given file", async () => {
-    const stack = await world.stack("wsfile", "dev", async () => ({ greeting: new pulumi.Config().require("greeting") }));
+    const stack = await world.stack("wsfile", "dev", async () => ({
+      greeting: new pulumi.Config().require("greeting"),
+    }));
     const file = path.join(world.workDir, "other-config.yaml");
     fs.writeFileSync(file, "config:\n  wsfile:greeting: from-file\n");
     const up = await stack.up({ configFile: file });
     expect(up.outputs.greeting.value).toBe("from-file");
-    expect(fs.existsSync(path.join(world.workDir, "wsfile", "Pulumi.dev.yaml")) && fs.readFileSync(path.join(world.workDir, "wsfile", "Pulumi.dev.yaml"), "utf8")).not.toContain("from-file");
+    expect(
+      fs.existsSync(path.join(world.workDir, "wsfile", "Pulumi.dev.yaml")) &&
+        fs.readFileSync(path.join(world.workDir, "wsfile", "Pulumi.dev.yaml"), "utf8"),
+    ).not.toContain("from-file");
   });
 });

@@ -48,14 +48,20 @@ describe("an existing tenant moves from the master secret to the app role (stand
   });
   afterAll(() => world.cleanup());
 
-  const mine = (type: string) => accountResources(world.backendDir).filter((r) => r.stack === `${PROJECT}/dev-acme` && r.type === type);
+  const mine = (type: string) =>
+    accountResources(world.backendDir).filter((r) => r.stack === `${PROJECT}/dev-acme` && r.type === type);
   const serviceEnv = () => {
     const service = mine("aws:ecs/service:Service")[0];
-    const def = mine("aws:ecs/taskDefinition:TaskDefinition").find((d) => d.outputs["arn"] === service?.inputs["taskDefinition"]);
-    const [container] = JSON.parse(String(def?.inputs["containerDefinitions"])) as { environment: { name: string; value: string }[] }[];
+    const def = mine("aws:ecs/taskDefinition:TaskDefinition").find(
+      (d) => d.outputs["arn"] === service?.inputs["taskDefinition"],
+    );
+    const [container] = JSON.parse(String(def?.inputs["containerDefinitions"])) as {
+      environment: { name: string; value: string }[];
+    }[];
     return Object.fromEntries((container?.environment ?? []).map((e) => [e.name, e.value]));
   };
-  const taskPolicy = () => String(mine("aws:iam/rolePolicy:RolePolicy").find((p) => p.name === "acme-task-secrets")?.inputs["policy"]);
+  const taskPolicy = () =>
+    String(mine("aws:iam/rolePolicy:RolePolicy").find((p) => p.name === "acme-task-secrets")?.inputs["policy"]);
 
   it("keeps the database, runs the bootstrap before the service changes, then serves with the app secret", async () => {
     const spec = tenantSpec();
@@ -77,16 +83,25 @@ describe("an existing tenant moves from the master secret to the app role (stand
     expect(steps.filter((m) => m.type === "aws:rds/instance:Instance").map((m) => m.op)).toEqual(["same"]);
     expect(mine("aws:rds/instance:Instance")[0]?.id).toBe(db?.id);
     // New: the bootstrap's role, task definition and Invocation; the Invocation finished before the service changed.
-    expect(steps.filter((m) => m.op === "create").map((m) => m.type)).toEqual(expect.arrayContaining([
-      "aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy", "aws:ecs/taskDefinition:TaskDefinition", "aws:lambda/invocation:Invocation",
-    ]));
+    expect(steps.filter((m) => m.op === "create").map((m) => m.type)).toEqual(
+      expect.arrayContaining([
+        "aws:iam/role:Role",
+        "aws:iam/rolePolicy:RolePolicy",
+        "aws:ecs/taskDefinition:TaskDefinition",
+        "aws:lambda/invocation:Invocation",
+      ]),
+    );
     const order = events.flatMap((e, i) => [
-      ...(e.resOutputsEvent?.metadata.type === "aws:lambda/invocation:Invocation" ? [{ what: "invocation done", i }] : []),
+      ...(e.resOutputsEvent?.metadata.type === "aws:lambda/invocation:Invocation"
+        ? [{ what: "invocation done", i }]
+        : []),
       ...(e.resourcePreEvent?.metadata.type === "aws:ecs/service:Service" ? [{ what: "service step", i }] : []),
     ]);
     expect(order.map((o) => o.what)).toEqual(["invocation done", "service step"]);
 
-    const appSecret = String(mine("aws:secretsmanager/secret:Secret").find((s) => s.name === "acme-db-app")?.outputs["arn"]);
+    const appSecret = String(
+      mine("aws:secretsmanager/secret:Secret").find((s) => s.name === "acme-db-app")?.outputs["arn"],
+    );
     expect(serviceEnv()["DB_SECRET_ARN"]).toBe(appSecret);
     expect(serviceEnv()["DB_SSL_CA_FILE"]).toBe("/app/certs/rds-global-bundle.pem");
     expect(taskPolicy()).not.toContain(master);

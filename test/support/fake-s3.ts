@@ -39,7 +39,12 @@ export interface FakeError {
 const XMLNS = "http://s3.amazonaws.com/doc/2006-03-01/";
 
 function xmlEscape(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
+  return text
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&apos;");
 }
 
 function token(key: string): string {
@@ -100,7 +105,12 @@ export class FakeS3 {
     const objects = this.buckets.get(bucket);
     if (objects === undefined) throw new Error(`no bucket ${bucket}`);
     const data = typeof body === "string" ? Buffer.from(body, "utf8") : body;
-    objects.set(key, { body: data, etag: `"${createHash("md5").update(data).digest("hex")}"`, contentType, lastModified: new Date() });
+    objects.set(key, {
+      body: data,
+      etag: `"${createHash("md5").update(data).digest("hex")}"`,
+      contentType,
+      lastModified: new Date(),
+    });
   }
 
   getObject(bucket: string, key: string): string | undefined {
@@ -158,11 +168,27 @@ export class FakeS3 {
       // Everything below runs synchronously in one turn of the event loop: the conditional PUT's check-and-set is atomic.
       this.requests.push(request);
       const auth = req.headers.authorization ?? "";
-      if (!auth.startsWith("AWS4-HMAC-SHA256 ")) return this.error(res, request, { status: 403, code: "AccessDenied", message: "Anonymous access is forbidden" });
-      if (op === "Other") return this.error(res, request, { status: 501, code: "NotImplemented", message: `fake S3 does not implement ${method} ${req.url ?? ""}` });
+      if (!auth.startsWith("AWS4-HMAC-SHA256 "))
+        return this.error(res, request, {
+          status: 403,
+          code: "AccessDenied",
+          message: "Anonymous access is forbidden",
+        });
+      if (op === "Other")
+        return this.error(res, request, {
+          status: 501,
+          code: "NotImplemented",
+          message: `fake S3 does not implement ${method} ${req.url ?? ""}`,
+        });
       const objects = this.buckets.get(bucket);
-      if (objects === undefined) return this.error(res, request, { status: 404, code: "NoSuchBucket", message: "The specified bucket does not exist" });
-      if (this.deny?.(request) === true) return this.error(res, request, { status: 403, code: "AccessDenied", message: "Access Denied" });
+      if (objects === undefined)
+        return this.error(res, request, {
+          status: 404,
+          code: "NoSuchBucket",
+          message: "The specified bucket does not exist",
+        });
+      if (this.deny?.(request) === true)
+        return this.error(res, request, { status: 403, code: "AccessDenied", message: "Access Denied" });
       const injected = this.failWith?.(request);
       if (injected !== undefined) return this.error(res, request, injected);
       res.setHeader("x-amz-request-id", "FAKE0000");
@@ -170,7 +196,12 @@ export class FakeS3 {
         case "GetObject":
         case "HeadObject": {
           const object = objects.get(key);
-          if (object === undefined) return this.error(res, request, { status: 404, code: "NoSuchKey", message: "The specified key does not exist." });
+          if (object === undefined)
+            return this.error(res, request, {
+              status: 404,
+              code: "NoSuchKey",
+              message: "The specified key does not exist.",
+            });
           res.statusCode = 200;
           res.setHeader("content-type", object.contentType);
           res.setHeader("content-length", String(object.body.length));
@@ -181,16 +212,34 @@ export class FakeS3 {
         }
         case "PutObject": {
           if ((req.headers["content-encoding"] ?? "").includes("aws-chunked")) {
-            return this.error(res, request, { status: 501, code: "NotImplemented", message: "fake S3 does not decode aws-chunked bodies" });
+            return this.error(res, request, {
+              status: 501,
+              code: "NotImplemented",
+              message: "fake S3 does not decode aws-chunked bodies",
+            });
           }
           const ifNoneMatch = req.headers["if-none-match"];
           if (ifNoneMatch !== undefined) {
-            if (ifNoneMatch !== "*") return this.error(res, request, { status: 501, code: "NotImplemented", message: "only If-None-Match: * is supported" });
+            if (ifNoneMatch !== "*")
+              return this.error(res, request, {
+                status: 501,
+                code: "NotImplemented",
+                message: "only If-None-Match: * is supported",
+              });
             if (this.conflicts > 0) {
               this.conflicts--;
-              return this.error(res, request, { status: 409, code: "ConditionalRequestConflict", message: "A conflicting conditional operation is currently in progress against this resource." });
+              return this.error(res, request, {
+                status: 409,
+                code: "ConditionalRequestConflict",
+                message: "A conflicting conditional operation is currently in progress against this resource.",
+              });
             }
-            if (objects.has(key)) return this.error(res, request, { status: 412, code: "PreconditionFailed", message: "At least one of the pre-conditions you specified did not hold" });
+            if (objects.has(key))
+              return this.error(res, request, {
+                status: 412,
+                code: "PreconditionFailed",
+                message: "At least one of the pre-conditions you specified did not hold",
+              });
           }
           this.putObject(bucket, key, Buffer.concat(chunks), req.headers["content-type"] ?? "application/octet-stream");
           res.statusCode = 200;
@@ -217,7 +266,8 @@ export class FakeS3 {
     const delimiter = query.delimiter ?? "";
     const asked = query["max-keys"] === undefined ? 1000 : Number(query["max-keys"]);
     const maxKeys = Math.max(0, Math.min(asked, this.maxKeysCap, 1000));
-    const after = query["continuation-token"] !== undefined ? untoken(query["continuation-token"]) : (query["start-after"] ?? "");
+    const after =
+      query["continuation-token"] !== undefined ? untoken(query["continuation-token"]) : (query["start-after"] ?? "");
     const keys = [...objects.keys()].filter((k) => k.startsWith(prefix) && k > after).sort();
     const contents: string[] = [];
     const commons: string[] = [];
@@ -245,11 +295,15 @@ export class FakeS3 {
     x.push(`<Name>${xmlEscape(bucket)}</Name><Prefix>${xmlEscape(prefix)}</Prefix>`);
     if (delimiter !== "") x.push(`<Delimiter>${xmlEscape(delimiter)}</Delimiter>`);
     x.push(`<MaxKeys>${maxKeys}</MaxKeys><KeyCount>${count}</KeyCount><IsTruncated>${truncated}</IsTruncated>`);
-    if (query["continuation-token"] !== undefined) x.push(`<ContinuationToken>${xmlEscape(query["continuation-token"])}</ContinuationToken>`);
-    if (truncated && lastConsumed !== undefined) x.push(`<NextContinuationToken>${token(lastConsumed)}</NextContinuationToken>`);
+    if (query["continuation-token"] !== undefined)
+      x.push(`<ContinuationToken>${xmlEscape(query["continuation-token"])}</ContinuationToken>`);
+    if (truncated && lastConsumed !== undefined)
+      x.push(`<NextContinuationToken>${token(lastConsumed)}</NextContinuationToken>`);
     for (const key of contents) {
       const o = objects.get(key) as FakeObject;
-      x.push(`<Contents><Key>${xmlEscape(key)}</Key><LastModified>${o.lastModified.toISOString()}</LastModified><ETag>${xmlEscape(o.etag)}</ETag><Size>${o.body.length}</Size><StorageClass>STANDARD</StorageClass></Contents>`);
+      x.push(
+        `<Contents><Key>${xmlEscape(key)}</Key><LastModified>${o.lastModified.toISOString()}</LastModified><ETag>${xmlEscape(o.etag)}</ETag><Size>${o.body.length}</Size><StorageClass>STANDARD</StorageClass></Contents>`,
+      );
     }
     for (const common of commons) x.push(`<CommonPrefixes><Prefix>${xmlEscape(common)}</Prefix></CommonPrefixes>`);
     x.push("</ListBucketResult>");

@@ -35,7 +35,11 @@ const TARGET_PREFIX = "ServiceQuotasV20190624.";
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/x-amz-json-1.1", "content-length": Buffer.byteLength(text), "x-amzn-requestid": "fake-request-id" });
+  res.writeHead(status, {
+    "content-type": "application/x-amz-json-1.1",
+    "content-length": Buffer.byteLength(text),
+    "x-amzn-requestid": "fake-request-id",
+  });
   res.end(text);
 }
 
@@ -61,7 +65,12 @@ export async function startFakeServiceQuotas(options: FakeServiceQuotasOptions =
       const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target;
       const serviceCode = typeof body.ServiceCode === "string" ? body.ServiceCode : "";
       const quotaCode = typeof body.QuotaCode === "string" ? body.QuotaCode : "";
-      requests.push({ operation, serviceCode, quotaCode, signed: String(req.headers.authorization ?? "").startsWith("AWS4-HMAC-SHA256") });
+      requests.push({
+        operation,
+        serviceCode,
+        quotaCode,
+        signed: String(req.headers.authorization ?? "").startsWith("AWS4-HMAC-SHA256"),
+      });
       if (req.method !== "POST" || !target.startsWith(TARGET_PREFIX)) {
         send(res, 400, { __type: "UnknownOperationException", message: `unknown target ${target}` });
         return;
@@ -71,20 +80,42 @@ export async function startFakeServiceQuotas(options: FakeServiceQuotasOptions =
         return;
       }
       if (options.fail !== undefined) {
-        send(res, 400, { __type: options.fail, message: "User: arn:aws:iam::123456789012:user/fake is not authorized to perform: servicequotas:GetServiceQuota" });
+        send(res, 400, {
+          __type: options.fail,
+          message:
+            "User: arn:aws:iam::123456789012:user/fake is not authorized to perform: servicequotas:GetServiceQuota",
+        });
         return;
       }
-      const table = operation === "GetServiceQuota" ? options.applied : operation === "GetAWSDefaultServiceQuota" ? options.defaults : undefined;
+      const table =
+        operation === "GetServiceQuota"
+          ? options.applied
+          : operation === "GetAWSDefaultServiceQuota"
+            ? options.defaults
+            : undefined;
       if (table === undefined) {
         send(res, 400, { __type: "UnknownOperationException", message: `the fake does not implement ${operation}` });
         return;
       }
       const value = table[`${serviceCode}/${quotaCode}`];
       if (value === undefined) {
-        send(res, 400, { __type: "NoSuchResourceException", message: `The request failed because the specified service does not exist or the quota ${quotaCode} is not found.` });
+        send(res, 400, {
+          __type: "NoSuchResourceException",
+          message: `The request failed because the specified service does not exist or the quota ${quotaCode} is not found.`,
+        });
         return;
       }
-      send(res, 200, { Quota: { ServiceCode: serviceCode, QuotaCode: quotaCode, QuotaName: quotaCode, Value: value, Unit: "None", Adjustable: true, GlobalQuota: serviceCode === "iam" } });
+      send(res, 200, {
+        Quota: {
+          ServiceCode: serviceCode,
+          QuotaCode: quotaCode,
+          QuotaName: quotaCode,
+          Value: value,
+          Unit: "None",
+          Adjustable: true,
+          GlobalQuota: serviceCode === "iam",
+        },
+      });
     })();
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -41,9 +41,15 @@ const FAKE_CLIENT = { credentials: { accessKeyId: "AKIDFAKE", secretAccessKey: "
 function stores(): { records: RecordStore; pulumi: RecordStore } {
   if (settings.backend.startsWith("s3://")) {
     const url = parseS3BackendUrl(settings.backend);
-    return { records: new S3RecordStore(url, { client: FAKE_CLIENT }), pulumi: new S3RecordStore(url, { root: ".pulumi", client: FAKE_CLIENT }) };
+    return {
+      records: new S3RecordStore(url, { client: FAKE_CLIENT }),
+      pulumi: new S3RecordStore(url, { root: ".pulumi", client: FAKE_CLIENT }),
+    };
   }
-  return { records: new FileRecordStore(join(settings.backend, ".tenantctl")), pulumi: new FileRecordStore(join(settings.backend, ".pulumi")) };
+  return {
+    records: new FileRecordStore(join(settings.backend, ".tenantctl")),
+    pulumi: new FileRecordStore(join(settings.backend, ".pulumi")),
+  };
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -66,7 +72,11 @@ function enter(slug: string): void {
     closeSync(openSync(marker, "wx"));
   } catch {
     const holder = Number(readFileSync(marker, "utf8") || "0");
-    if (holder !== 0 && holder !== process.pid && alive(holder)) appendFileSync(join(settings.scratch, "violations.log"), `${slug} run by ${process.pid} while ${holder} runs it\n`);
+    if (holder !== 0 && holder !== process.pid && alive(holder))
+      appendFileSync(
+        join(settings.scratch, "violations.log"),
+        `${slug} run by ${process.pid} while ${holder} runs it\n`,
+      );
   }
   writeFileSync(marker, String(process.pid));
 }
@@ -74,17 +84,26 @@ function enter(slug: string): void {
 async function upgrade(pulumi: RecordStore, slug: string, epoch: number): Promise<TenantResult> {
   const dir = `locks/organization/tenantctl-tenants/dev-${slug}`;
   const existing = (await pulumi.list(dir)).filter((n) => n.endsWith(".json"));
-  if (existing.length > 0) return { status: "failed", error: `the stack is currently locked by ${existing.length} lock(s)`, exitCode: 4 };
+  if (existing.length > 0)
+    return { status: "failed", error: `the stack is currently locked by ${existing.length} lock(s)`, exitCode: 4 };
   const lock = `${dir}/${Date.now()}-${randomUUID()}.json`;
-  await pulumi.writeJson(lock, { pid: process.pid, username: userInfo().username, hostname: hostname(), timestamp: new Date().toISOString() });
+  await pulumi.writeJson(lock, {
+    pid: process.pid,
+    username: userInfo().username,
+    hostname: hostname(),
+    timestamp: new Date().toISOString(),
+  });
   enter(slug);
   journal(`start ${slug} ${settings.runner} ${process.pid} ${epoch}`);
   await sleep(settings.workMs);
-  const fails = (settings.fail ?? []).includes(slug) && (settings.failEpochs === undefined || settings.failEpochs.includes(epoch));
+  const fails =
+    (settings.fail ?? []).includes(slug) && (settings.failEpochs === undefined || settings.failEpochs.includes(epoch));
   journal(`end ${slug} ${settings.runner} ${process.pid} ${epoch} ${fails ? "failed" : "upgraded"}`);
   rmSync(join(settings.scratch, "active", slug), { force: true });
   await pulumi.remove(lock);
-  return fails ? { status: "failed", error: `injected failure of ${slug}` } : { status: "upgraded", previousImage: "img:1" };
+  return fails
+    ? { status: "failed", error: `injected failure of ${slug}` }
+    : { status: "upgraded", previousImage: "img:1" };
 }
 
 async function main(): Promise<void> {
@@ -97,14 +116,26 @@ async function main(): Promise<void> {
     stop = true;
   });
   const summary = await runRunner({
-    records: fleet, plan, runner: settings.runner, host: hostname(), pid: process.pid, concurrency: settings.concurrency, ttlMs: settings.ttlMs, pollMs: settings.pollMs,
+    records: fleet,
+    plan,
+    runner: settings.runner,
+    host: hostname(),
+    pid: process.pid,
+    concurrency: settings.concurrency,
+    ttlMs: settings.ttlMs,
+    pollMs: settings.pollMs,
     now: () => new Date(),
     log: (line) => process.stderr.write(`[${settings.runner}] ${line}\n`),
     stopRequested: () => stop,
     upgrade: (slug, lease) => upgrade(pulumi, slug, lease.epoch),
-    takeOver: (slug, expired) => clearExpiredHoldersLock(pulumi, { project: "tenantctl-tenants", stack: `dev-${slug}` }, expired, (l) => journal(`cleared ${slug} ${l.content.pid ?? "?"} by ${settings.runner}`)),
+    takeOver: (slug, expired) =>
+      clearExpiredHoldersLock(pulumi, { project: "tenantctl-tenants", stack: `dev-${slug}` }, expired, (l) =>
+        journal(`cleared ${slug} ${l.content.pid ?? "?"} by ${settings.runner}`),
+      ),
   });
-  process.stdout.write(`${JSON.stringify({ runner: settings.runner, stopped: summary.stopped, reason: summary.reason ?? null, finished: summary.finished, tookOver: summary.tookOver })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ runner: settings.runner, stopped: summary.stopped, reason: summary.reason ?? null, finished: summary.finished, tookOver: summary.tookOver })}\n`,
+  );
   for (const store of [records, pulumi]) if (store instanceof S3RecordStore) await store.close();
 }
 

@@ -61,7 +61,10 @@ export async function startSecretsManagerFake(backendRoot: string, region = "us-
     try {
       body = text === "" ? {} : (JSON.parse(text) as Record<string, unknown>);
     } catch {
-      sendError(res, { code: "SerializationException", message: "Start of structure or map found where not expected." });
+      sendError(res, {
+        code: "SerializationException",
+        message: "Start of structure or map found where not expected.",
+      });
       return;
     }
     const signed = String(req.headers.authorization ?? "").startsWith("AWS4-HMAC-SHA256 ");
@@ -71,7 +74,11 @@ export async function startSecretsManagerFake(backendRoot: string, region = "us-
       return;
     }
     if (!signed) {
-      sendError(res, { code: "MissingAuthenticationTokenException", message: "Missing Authentication Token", status: 400 });
+      sendError(res, {
+        code: "MissingAuthenticationTokenException",
+        message: "Missing Authentication Token",
+        status: 400,
+      });
       return;
     }
     if (fake.failWith !== undefined) {
@@ -79,7 +86,10 @@ export async function startSecretsManagerFake(backendRoot: string, region = "us-
       return;
     }
     if (target !== "secretsmanager.RestoreSecret") {
-      sendError(res, { code: "UnknownOperationException", message: `the fake Secrets Manager answers only RestoreSecret, not ${target || "(no X-Amz-Target)"}` });
+      sendError(res, {
+        code: "UnknownOperationException",
+        message: `the fake Secrets Manager answers only RestoreSecret, not ${target || "(no X-Amz-Target)"}`,
+      });
       return;
     }
     const secretId = body.SecretId;
@@ -93,7 +103,12 @@ export async function startSecretsManagerFake(backendRoot: string, region = "us-
   };
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
-      if (!res.headersSent) sendError(res, { code: "InternalServiceError", message: err instanceof Error ? err.message : String(err), status: 500 });
+      if (!res.headersSent)
+        sendError(res, {
+          code: "InternalServiceError",
+          message: err instanceof Error ? err.message : String(err),
+          status: 500,
+        });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

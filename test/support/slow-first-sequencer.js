@@ -5,7 +5,12 @@
 // files without timings go end-to-end kinds first, then jest's own order.
 const Sequencer = require("@jest/test-sequencer").default;
 
-const SLOW_KINDS = [/\.e2e\.test\.ts$/, /\/test\/cli\/(e2e-|pulumi-by-hand)/, /\/test\/(fleet|preview-cli|standin|task-run)\//, /\/app\/test\//];
+const SLOW_KINDS = [
+  /\.e2e\.test\.ts$/,
+  /\/test\/cli\/(e2e-|pulumi-by-hand)/,
+  /\/test\/(fleet|preview-cli|standin|task-run)\//,
+  /\/app\/test\//,
+];
 
 const slowRank = (path) => {
   const i = SLOW_KINDS.findIndex((re) => re.test(path));

@@ -29,9 +29,13 @@ export interface ResourceMatch {
 
 function find(state: AccountState, m: ResourceMatch): CloudResource {
   const hits = state.resources.filter(
-    (r) => r.type === m.type && (m.name === undefined || r.name === m.name) && (m.stack === undefined || r.stack === m.stack),
+    (r) =>
+      r.type === m.type &&
+      (m.name === undefined || r.name === m.name) &&
+      (m.stack === undefined || r.stack === m.stack),
   );
-  if (hits.length !== 1) throw new Error(`expected one simulated ${m.type} matching ${JSON.stringify(m)}, found ${hits.length}`);
+  if (hits.length !== 1)
+    throw new Error(`expected one simulated ${m.type} matching ${JSON.stringify(m)}, found ${hits.length}`);
   return hits[0];
 }
 
@@ -39,7 +43,11 @@ function find(state: AccountState, m: ResourceMatch): CloudResource {
  * Changes a resource "behind the program's back": the given properties take new values in the account (outputs,
  * and inputs where they exist), so the next `refresh` reports drift. Pass `"delete"` to make it vanish.
  */
-export function driftResource(backendDir: string, match: ResourceMatch, change: Record<string, unknown> | "delete"): void {
+export function driftResource(
+  backendDir: string,
+  match: ResourceMatch,
+  change: Record<string, unknown> | "delete",
+): void {
   withAccount(backendDir, (state) => {
     const r = find(state, match);
     if (change === "delete") {

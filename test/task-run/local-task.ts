@@ -51,11 +51,13 @@ function resolveSecret(valueFrom: string, secrets: SecretsFake): string {
   const arn = parts.slice(0, 7).join(":");
   const jsonKey = parts[7] ?? "";
   const secret = secrets.get(arn);
-  if (secret?.value === undefined) throw new Error(`ECS could not resolve secret ${valueFrom}: ResourceNotFoundException`);
+  if (secret?.value === undefined)
+    throw new Error(`ECS could not resolve secret ${valueFrom}: ResourceNotFoundException`);
   secrets.calls.push({ operation: "GetSecretValue (ECS, execution role)", secretId: arn });
   if (jsonKey === "") return secret.value;
   const value = (JSON.parse(secret.value) as Record<string, unknown>)[jsonKey];
-  if (value === undefined) throw new Error(`ECS could not resolve secret ${valueFrom}: key ${jsonKey} not in the secret's JSON`);
+  if (value === undefined)
+    throw new Error(`ECS could not resolve secret ${valueFrom}: key ${jsonKey} not in the secret's JSON`);
   return typeof value === "string" ? value : JSON.stringify(value);
 }
 
@@ -81,7 +83,12 @@ dns.lookup = function (host, options, callback) {
   return file;
 }
 
-export function taskEnvironment(image: LocalImage, container: ContainerDefinition, secrets: SecretsFake, mapping: TaskMapping): TaskEnvironment {
+export function taskEnvironment(
+  image: LocalImage,
+  container: ContainerDefinition,
+  secrets: SecretsFake,
+  mapping: TaskMapping,
+): TaskEnvironment {
   const fromTask: Record<string, string> = {};
   for (const { name, value } of container.environment ?? []) fromTask[name] = value;
   for (const { name, valueFrom } of container.secrets ?? []) fromTask[name] = resolveSecret(valueFrom, secrets);
@@ -111,7 +118,8 @@ export function taskEnvironment(image: LocalImage, container: ContainerDefinitio
 function userIds(user: string | undefined): { uid: number; gid: number } | undefined {
   if (user === undefined) return undefined;
   const m = /^(\d+)(?::(\d+))?$/.exec(user);
-  if (m === null) throw new Error(`container user ${JSON.stringify(user)}: the local run supports numeric uid[:gid] only`);
+  if (m === null)
+    throw new Error(`container user ${JSON.stringify(user)}: the local run supports numeric uid[:gid] only`);
   return { uid: Number(m[1]), gid: Number(m[2] ?? m[1]) };
 }
 
@@ -122,15 +130,27 @@ export interface StartedTask {
   readonly ranAs: { uid: number; gid: number } | undefined;
 }
 
-export function startTask(image: LocalImage, container: ContainerDefinition, secrets: SecretsFake, mapping: TaskMapping): StartedTask {
+export function startTask(
+  image: LocalImage,
+  container: ContainerDefinition,
+  secrets: SecretsFake,
+  mapping: TaskMapping,
+): StartedTask {
   if (container.workingDirectory !== undefined && container.workingDirectory !== "/app") {
-    throw new Error(`container ${container.name}: workingDirectory ${container.workingDirectory} is not the image's WORKDIR /app`);
+    throw new Error(
+      `container ${container.name}: workingDirectory ${container.workingDirectory} is not the image's WORKDIR /app`,
+    );
   }
   const environment = taskEnvironment(image, container, secrets, mapping);
   const cmd = [...(container.entryPoint ?? []), ...(container.command ?? image.cmd)];
   const ids = userIds(container.user);
   const ranAs = ids !== undefined && process.getuid?.() === 0 ? ids : undefined;
   const [file = "node", ...args] = cmd;
-  const child = spawn(file, args, { cwd: image.dir, env: environment.env, stdio: ["ignore", "pipe", "pipe"], ...(ranAs ?? {}) });
+  const child = spawn(file, args, {
+    cwd: image.dir,
+    env: environment.env,
+    stdio: ["ignore", "pipe", "pipe"],
+    ...(ranAs ?? {}),
+  });
   return { process: new AppProcess(child), environment, ranAs };
 }

@@ -46,7 +46,9 @@ function serverUser(): RunAs {
   try {
     return { uid: id("-u"), gid: id("-g") };
   } catch {
-    throw new Error("running as root, PostgreSQL needs the unprivileged `postgres` user (installed with the server package); .ci/run installs it");
+    throw new Error(
+      "running as root, PostgreSQL needs the unprivileged `postgres` user (installed with the server package); .ci/run installs it",
+    );
   }
 }
 
@@ -54,8 +56,16 @@ export interface ClusterTemplate {
   readonly dataDir: string;
 }
 
-const runAs = (as: RunAs) => (file: string, args: readonly string[], input?: string): string =>
-  execFileSync(file, args, { ...as, input, encoding: "utf8", stdio: ["pipe", "pipe", "pipe"], env: { PATH: process.env["PATH"], LC_ALL: "C" } });
+const runAs =
+  (as: RunAs) =>
+  (file: string, args: readonly string[], input?: string): string =>
+    execFileSync(file, args, {
+      ...as,
+      input,
+      encoding: "utf8",
+      stdio: ["pipe", "pipe", "pipe"],
+      env: { PATH: process.env["PATH"], LC_ALL: "C" },
+    });
 
 /** initdb once per test file: each "instance" starts from a copy, which is much cheaper than another initdb. */
 export function createClusterTemplate(dir: string): ClusterTemplate {
@@ -63,7 +73,17 @@ export function createClusterTemplate(dir: string): ClusterTemplate {
   mkdirSync(dir, { recursive: true, mode: 0o755 });
   if (as.uid !== undefined) execFileSync("chown", [`${as.uid}:${as.gid}`, dir]);
   const dataDir = join(dir, "data");
-  runAs(as)("initdb", ["-D", dataDir, "-U", SUPERUSER, "--auth-local=trust", "--auth-host=reject", "-E", "UTF8", "--no-sync"]);
+  runAs(as)("initdb", [
+    "-D",
+    dataDir,
+    "-U",
+    SUPERUSER,
+    "--auth-local=trust",
+    "--auth-host=reject",
+    "-E",
+    "UTF8",
+    "--no-sync",
+  ]);
   return { dataDir };
 }
 
@@ -110,7 +130,25 @@ export function startRdsPostgres(opts: RdsPostgresOptions): RdsPostgres {
   run("pg_ctl", ["-D", data, "-l", join(opts.dir, "server.log"), "-w", "-t", "60", "start"]);
 
   const superSql = (sql: string, database = "postgres"): string =>
-    run("psql", ["-h", socketDir, "-p", String(opts.port), "-U", SUPERUSER, "-d", database, "-v", "ON_ERROR_STOP=1", "-X", "-q", "-At"], sql);
+    run(
+      "psql",
+      [
+        "-h",
+        socketDir,
+        "-p",
+        String(opts.port),
+        "-U",
+        SUPERUSER,
+        "-d",
+        database,
+        "-v",
+        "ON_ERROR_STOP=1",
+        "-X",
+        "-q",
+        "-At",
+      ],
+      sql,
+    );
 
   const master = quoteIdent(opts.masterUsername);
   superSql(

@@ -53,7 +53,8 @@ export async function startSecretsFake(): Promise<SecretsFake> {
   const secrets = new Map<string, StoredSecret>();
   const calls: SecretCall[] = [];
   // Secrets Manager finds a secret by full ARN or by name.
-  const find = (id: string): StoredSecret | undefined => secrets.get(id) ?? [...secrets.values()].find((s) => s.name === id);
+  const find = (id: string): StoredSecret | undefined =>
+    secrets.get(id) ?? [...secrets.values()].find((s) => s.name === id);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const operation = String(req.headers["x-amz-target"] ?? "").replace(/^secretsmanager\./, "");
@@ -72,12 +73,20 @@ export async function startSecretsFake(): Promise<SecretsFake> {
     switch (operation) {
       case "GetSecretValue":
         if (secret.value === undefined) {
-          sendError(res, "ResourceNotFoundException", "Secrets Manager can't find the specified secret value for staging label: AWSCURRENT");
+          sendError(
+            res,
+            "ResourceNotFoundException",
+            "Secrets Manager can't find the specified secret value for staging label: AWSCURRENT",
+          );
           return;
         }
         send(res, 200, {
-          ARN: secret.arn, Name: secret.name, SecretString: secret.value, VersionId: secret.versionId,
-          VersionStages: ["AWSCURRENT"], CreatedDate: Math.floor(Date.now() / 1000),
+          ARN: secret.arn,
+          Name: secret.name,
+          SecretString: secret.value,
+          VersionId: secret.versionId,
+          VersionStages: ["AWSCURRENT"],
+          CreatedDate: Math.floor(Date.now() / 1000),
         });
         return;
       case "PutSecretValue": {
@@ -87,14 +96,23 @@ export async function startSecretsFake(): Promise<SecretsFake> {
         }
         secret.value = body["SecretString"];
         secret.versionId = typeof body["ClientRequestToken"] === "string" ? body["ClientRequestToken"] : randomUUID();
-        send(res, 200, { ARN: secret.arn, Name: secret.name, VersionId: secret.versionId, VersionStages: ["AWSCURRENT"] });
+        send(res, 200, {
+          ARN: secret.arn,
+          Name: secret.name,
+          VersionId: secret.versionId,
+          VersionStages: ["AWSCURRENT"],
+        });
         return;
       }
       case "DescribeSecret":
         send(res, 200, { ARN: secret.arn, Name: secret.name });
         return;
       default:
-        sendError(res, "UnknownOperationException", `the task-run Secrets Manager fake does not answer ${operation || "(no X-Amz-Target)"}`);
+        sendError(
+          res,
+          "UnknownOperationException",
+          `the task-run Secrets Manager fake does not answer ${operation || "(no X-Amz-Target)"}`,
+        );
     }
   };
 

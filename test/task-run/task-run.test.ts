@@ -25,7 +25,13 @@ import { startTask, type TaskMapping } from "./local-task";
 import { createClusterTemplate, startRdsPostgres, type ClusterTemplate, type RdsPostgres } from "./rds-postgres";
 import { startSecretsFake, type SecretsFake } from "./secrets-fake";
 import { createTestCa, issueServerCertificate, type TestCa } from "./test-ca";
-import { matcherAccepts, tenantTasks, type ContainerDefinition, type HealthCheck, type TenantTasks } from "./tenant-tasks";
+import {
+  matcherAccepts,
+  tenantTasks,
+  type ContainerDefinition,
+  type HealthCheck,
+  type TenantTasks,
+} from "./tenant-tasks";
 
 /** Only stops a hung run; nothing here measures time. */
 const HANG_GUARD_MS = 45_000;
@@ -60,7 +66,8 @@ function snapshot(dir: string): string[] {
   return out.sort();
 }
 
-const envOf = (c: ContainerDefinition): Record<string, string> => Object.fromEntries((c.environment ?? []).map((e) => [e.name, e.value]));
+const envOf = (c: ContainerDefinition): Record<string, string> =>
+  Object.fromEntries((c.environment ?? []).map((e) => [e.name, e.value]));
 
 async function probe(port: number, path: string): Promise<number | undefined> {
   try {
@@ -73,7 +80,11 @@ async function probe(port: number, path: string): Promise<number | undefined> {
 }
 
 /** Polls the health check as the target group would, until it passes, the process exits, or the hang guard trips. */
-async function waitHealthy(app: AppProcess, port: number, hc: HealthCheck): Promise<{ healthy: boolean; lastStatus: number | undefined }> {
+async function waitHealthy(
+  app: AppProcess,
+  port: number,
+  hc: HealthCheck,
+): Promise<{ healthy: boolean; lastStatus: number | undefined }> {
   const deadline = Date.now() + HANG_GUARD_MS;
   let lastStatus: number | undefined;
   while (Date.now() < deadline && app.child.exitCode === null) {
@@ -112,7 +123,9 @@ describe("a tenant's task, run locally against an RDS-like PostgreSQL", () => {
 
   /** Whether the image has this file: inside WORKDIR, in the reproduced runtime stage; elsewhere, a COPY/ADD destination. */
   const shipsFile = (path: string): boolean =>
-    path.startsWith(`${IMAGE_WORKDIR}/`) ? existsSync(join(image.dir, path.slice(IMAGE_WORKDIR.length + 1))) : destinations.has(path);
+    path.startsWith(`${IMAGE_WORKDIR}/`)
+      ? existsSync(join(image.dir, path.slice(IMAGE_WORKDIR.length + 1)))
+      : destinations.has(path);
 
   afterEach(() => {
     for (const app of running.splice(0)) app.stop();
@@ -140,7 +153,15 @@ describe("a tenant's task, run locally against an RDS-like PostgreSQL", () => {
       const certificate = issueServerCertificate(ca, join(dir, "cert"), db.host);
       // RDS generates the managed master password and keeps it only in its secret.
       const masterPassword = randomBytes(24).toString("base64url");
-      server = startRdsPostgres({ dir: join(dir, "rds"), template, port: await freePort(), certificate, masterUsername: db.masterUsername, masterPassword, dbName: db.dbName });
+      server = startRdsPostgres({
+        dir: join(dir, "rds"),
+        template,
+        port: await freePort(),
+        certificate,
+        masterUsername: db.masterUsername,
+        masterPassword,
+        dbName: db.dbName,
+      });
       for (const [arn, value] of tasks.secrets) secrets.add(arn, value);
       secrets.add(db.masterSecretArn, JSON.stringify({ username: db.masterUsername, password: masterPassword }));
     }, 120_000);
@@ -178,7 +199,10 @@ describe("a tenant's task, run locally against an RDS-like PostgreSQL", () => {
           const task = startTask(image, container, secrets, await mapping(workDir));
           running.push(task.process);
           const code = await task.process.exited;
-          if (code !== 0) throw new Error(`one-off task ${definition.family}/${container.name} exited ${code}\n${describeRun(task.process, server as RdsPostgres)}`);
+          if (code !== 0)
+            throw new Error(
+              `one-off task ${definition.family}/${container.name} exited ${code}\n${describeRun(task.process, server as RdsPostgres)}`,
+            );
         }
       }
     };
@@ -194,22 +218,32 @@ describe("a tenant's task, run locally against an RDS-like PostgreSQL", () => {
       // RDS for PostgreSQL 15+ forces TLS by default; without a CA file the app connects in plain text and is refused.
       const caFile = env["DB_SSL_CA_FILE"];
       if (caFile === undefined) {
-        throw new Error("the service's task definition sets no DB_SSL_CA_FILE: the app would connect without TLS, which RDS (rds.force_ssl=1) refuses");
+        throw new Error(
+          "the service's task definition sets no DB_SSL_CA_FILE: the app would connect without TLS, which RDS (rds.force_ssl=1) refuses",
+        );
       }
       for (const definition of [tasks.service, ...tasks.oneOff]) {
         for (const c of definition.containers) {
           const cEnv = envOf(c);
           // A file the image really ships (an RDS CA bundle), which the local run then replaces by the test CA.
           const bundle = cEnv["DB_SSL_CA_FILE"];
-          expect(`${definition.family}/${c.name} DB_SSL_CA_FILE=${bundle}: shipped ${bundle !== undefined && shipsFile(bundle)}`).toBe(`${definition.family}/${c.name} DB_SSL_CA_FILE=${caFile}: shipped true`);
-          if (caFile.startsWith(`${IMAGE_WORKDIR}/`)) expect(readFileSync(join(image.dir, caFile.slice(IMAGE_WORKDIR.length + 1)), "utf8")).toContain("-----BEGIN CERTIFICATE-----");
+          expect(
+            `${definition.family}/${c.name} DB_SSL_CA_FILE=${bundle}: shipped ${bundle !== undefined && shipsFile(bundle)}`,
+          ).toBe(`${definition.family}/${c.name} DB_SSL_CA_FILE=${caFile}: shipped true`);
+          if (caFile.startsWith(`${IMAGE_WORKDIR}/`))
+            expect(readFileSync(join(image.dir, caFile.slice(IMAGE_WORKDIR.length + 1)), "utf8")).toContain(
+              "-----BEGIN CERTIFICATE-----",
+            );
           // Read-only root filesystem: everything the app may write (HOME, TMPDIR) lies on a volume of the task.
           expect(c.readonlyRootFilesystem).toBe(true);
           const mounts = c.mountPoints ?? [];
           for (const m of mounts) expect(definition.volumes.map((v) => v.name)).toContain(m.sourceVolume);
           for (const key of ["HOME", "TMPDIR"]) {
             const path = cEnv[key] ?? image.env[key];
-            if (path !== undefined) expect(`${key}=${path} on a volume: ${mounts.some((m) => path === m.containerPath || path.startsWith(`${m.containerPath}/`))}`).toBe(`${key}=${path} on a volume: true`);
+            if (path !== undefined)
+              expect(
+                `${key}=${path} on a volume: ${mounts.some((m) => path === m.containerPath || path.startsWith(`${m.containerPath}/`))}`,
+              ).toBe(`${key}=${path} on a volume: true`);
           }
         }
       }
@@ -219,21 +253,43 @@ describe("a tenant's task, run locally against an RDS-like PostgreSQL", () => {
       const db = tasks.database;
       const password = (JSON.parse(secrets.get(db.masterSecretArn)?.value ?? "{}") as { password: string }).password;
       const psql = (conninfo: string) =>
-        execFileSync("psql", [conninfo, "-X", "-At", "-c", "SELECT current_user || ' ' || ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"], {
-          encoding: "utf8",
-          stdio: ["ignore", "pipe", "pipe"],
-          env: { PATH: process.env["PATH"], PGPASSWORD: password, PGCONNECT_TIMEOUT: "10" },
-        });
+        execFileSync(
+          "psql",
+          [
+            conninfo,
+            "-X",
+            "-At",
+            "-c",
+            "SELECT current_user || ' ' || ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+          ],
+          {
+            encoding: "utf8",
+            stdio: ["ignore", "pipe", "pipe"],
+            env: { PATH: process.env["PATH"], PGPASSWORD: password, PGCONNECT_TIMEOUT: "10" },
+          },
+        );
       const at = `hostaddr=127.0.0.1 port=${server?.port} user=${db.masterUsername} dbname=${db.dbName}`;
       expect(() => psql(`${at} sslmode=disable`)).toThrow(/no pg_hba\.conf entry .* no encryption/);
-      expect(psql(`${at} host=${db.host} sslmode=verify-full sslrootcert=${ca.certFile}`).trim()).toBe(`${db.masterUsername} true`);
-      expect(server?.superSql(`SELECT rolsuper, rolcreaterole, pg_has_role('${db.masterUsername}', 'rds_superuser', 'member') FROM pg_roles WHERE rolname = '${db.masterUsername}'`).trim()).toBe("f|t|t");
+      expect(psql(`${at} host=${db.host} sslmode=verify-full sslrootcert=${ca.certFile}`).trim()).toBe(
+        `${db.masterUsername} true`,
+      );
+      expect(
+        server
+          ?.superSql(
+            `SELECT rolsuper, rolcreaterole, pg_has_role('${db.masterUsername}', 'rds_superuser', 'member') FROM pg_roles WHERE rolname = '${db.masterUsername}'`,
+          )
+          .trim(),
+      ).toBe("f|t|t");
     });
 
     it("runs the bootstrap step, then the service: its health check path answers healthy and a write through the API reads back", async () => {
-      const container = tasks.service.containers.find((c) => c.name === tasks.target.containerName) as ContainerDefinition;
+      const container = tasks.service.containers.find(
+        (c) => c.name === tasks.target.containerName,
+      ) as ContainerDefinition;
       if (envOf(container)["DB_SSL_CA_FILE"] === undefined) {
-        throw new Error("the service's task definition sets no DB_SSL_CA_FILE: the app would connect without TLS, which RDS (rds.force_ssl=1) refuses");
+        throw new Error(
+          "the service's task definition sets no DB_SSL_CA_FILE: the app would connect without TLS, which RDS (rds.force_ssl=1) refuses",
+        );
       }
       await runOneOffTasks();
       const before = snapshot(image.dir);
@@ -246,12 +302,20 @@ describe("a tenant's task, run locally against an RDS-like PostgreSQL", () => {
       const hc = tasks.targetGroup.healthCheck;
 
       const health = await waitHealthy(task.process, port, hc);
-      if (!health.healthy) throw new Error(`GET ${hc.path} never answered ${hc.matcher} (last: ${health.lastStatus ?? "no answer"})\n${describeRun(task.process, server as RdsPostgres)}`);
+      if (!health.healthy)
+        throw new Error(
+          `GET ${hc.path} never answered ${hc.matcher} (last: ${health.lastStatus ?? "no answer"})\n${describeRun(task.process, server as RdsPostgres)}`,
+        );
 
       // Only what the mapping documents was added; nothing from this test process's environment.
-      expect([...task.environment.added].sort()).toEqual(
-        ["AWS_ACCESS_KEY_ID", "AWS_EC2_METADATA_DISABLED", "AWS_ENDPOINT_URL_SECRETS_MANAGER", "AWS_SECRET_ACCESS_KEY", "NODE_OPTIONS", "PATH"],
-      );
+      expect([...task.environment.added].sort()).toEqual([
+        "AWS_ACCESS_KEY_ID",
+        "AWS_EC2_METADATA_DISABLED",
+        "AWS_ENDPOINT_URL_SECRETS_MANAGER",
+        "AWS_SECRET_ACCESS_KEY",
+        "NODE_OPTIONS",
+        "PATH",
+      ]);
       expect(Object.keys(task.environment.replaced).sort()).toEqual(["DB_PORT", "DB_SSL_CA_FILE", "PORT"]);
       if (task.ranAs !== undefined) {
         const status = readFileSync(`/proc/${task.process.child.pid}/status`, "utf8");
@@ -272,10 +336,14 @@ describe("a tenant's task, run locally against an RDS-like PostgreSQL", () => {
       const read = await fetch(`http://127.0.0.1:${port}/api/items/${item.id}`);
       expect(read.status).toBe(200);
       expect(((await read.json()) as { name: string }).name).toBe(name);
-      expect((await probe(port, "/readyz"))).toBe(200);
+      expect(await probe(port, "/readyz")).toBe(200);
 
       // The service's own login is over TLS, as the server sees it.
-      const sessions = (server?.superSql(`SELECT DISTINCT a.usename, s.ssl FROM pg_stat_activity a JOIN pg_stat_ssl s USING (pid) WHERE a.datname = '${tasks.database.dbName}' AND a.client_addr IS NOT NULL`) ?? "")
+      const sessions = (
+        server?.superSql(
+          `SELECT DISTINCT a.usename, s.ssl FROM pg_stat_activity a JOIN pg_stat_ssl s USING (pid) WHERE a.datname = '${tasks.database.dbName}' AND a.client_addr IS NOT NULL`,
+        ) ?? ""
+      )
         .split("\n")
         .filter((l) => l !== "");
       expect(sessions.length).toBeGreaterThan(0);
@@ -288,26 +356,48 @@ describe("a tenant's task, run locally against an RDS-like PostgreSQL", () => {
       const appRole = logins[0] ?? "";
       expect(appRole).not.toBe(tasks.database.masterUsername);
       // superuser, CREATEROLE, CREATEDB, member of rds_superuser: none of them.
-      expect(server?.superSql(`SELECT rolsuper, rolcreaterole, rolcreatedb, pg_has_role(rolname, 'rds_superuser', 'member') FROM pg_roles WHERE rolname = '${appRole}'`).trim()).toBe("f|f|f|f");
+      expect(
+        server
+          ?.superSql(
+            `SELECT rolsuper, rolcreaterole, rolcreatedb, pg_has_role(rolname, 'rds_superuser', 'member') FROM pg_roles WHERE rolname = '${appRole}'`,
+          )
+          .trim(),
+      ).toBe("f|f|f|f");
       // It is one of two login roles; the tables belong to the role both are members of, which cannot log in.
       const owner = envOf(tasks.oneOff[0]?.containers[0] as ContainerDefinition)["DB_APP_USERNAME"] ?? "";
       expect([`${owner}_a`, `${owner}_b`]).toContain(appRole);
-      expect(server?.superSql(`SELECT rolcanlogin, pg_has_role('${appRole}', rolname, 'member') FROM pg_roles WHERE rolname = '${owner}'`).trim()).toBe("f|t");
-      expect(server?.superSql("SELECT DISTINCT pg_get_userbyid(relowner) FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'", tasks.database.dbName).trim()).toBe(owner);
+      expect(
+        server
+          ?.superSql(
+            `SELECT rolcanlogin, pg_has_role('${appRole}', rolname, 'member') FROM pg_roles WHERE rolname = '${owner}'`,
+          )
+          .trim(),
+      ).toBe("f|t");
+      expect(
+        server
+          ?.superSql(
+            "SELECT DISTINCT pg_get_userbyid(relowner) FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'",
+            tasks.database.dbName,
+          )
+          .trim(),
+      ).toBe(owner);
       expect(secrets.calls.slice(callsBefore).map((c) => c.secretId)).not.toContain(tasks.database.masterSecretArn);
       expect(snapshot(image.dir)).toEqual(before);
     });
 
     it("bootstrap re-runs alternate the login roles: a running task keeps serving writes through them, no request fails", async () => {
       await runOneOffTasks();
-      const container = tasks.service.containers.find((c) => c.name === tasks.target.containerName) as ContainerDefinition;
+      const container = tasks.service.containers.find(
+        (c) => c.name === tasks.target.containerName,
+      ) as ContainerDefinition;
       const workDir = join(dir, "service-rotation");
       mkdirSync(workDir, { recursive: true, mode: 0o755 });
       const task = startTask(image, container, secrets, await mapping(workDir));
       running.push(task.process);
       const port = Number(task.environment.env["PORT"]);
       const health = await waitHealthy(task.process, port, tasks.targetGroup.healthCheck);
-      if (!health.healthy) throw new Error(`the service never became healthy\n${describeRun(task.process, server as RdsPostgres)}`);
+      if (!health.healthy)
+        throw new Error(`the service never became healthy\n${describeRun(task.process, server as RdsPostgres)}`);
       const token = secrets.get(task.environment.env["ADMIN_TOKEN_SECRET_ARN"] ?? "")?.value ?? "";
       const write = async (name: string): Promise<{ status: number; id?: number }> => {
         const res = await fetch(`http://127.0.0.1:${port}/api/items`, {
@@ -315,18 +405,23 @@ describe("a tenant's task, run locally against an RDS-like PostgreSQL", () => {
           headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
           body: JSON.stringify({ name }),
         });
-        return { status: res.status, ...(res.status === 201 ? { id: ((await res.json()) as { id: number }).id } : { body: await res.text() }) };
+        return {
+          status: res.status,
+          ...(res.status === 201 ? { id: ((await res.json()) as { id: number }).id } : { body: await res.text() }),
+        };
       };
       const kept = await write(`before the re-runs ${tier}`);
       expect(kept.status).toBe(201);
       const appSecretArn = task.environment.env["DB_SECRET_ARN"] ?? "";
-      const loginInSecret = () => (JSON.parse(secrets.get(appSecretArn)?.value ?? "{}") as { username?: string }).username ?? "";
+      const loginInSecret = () =>
+        (JSON.parse(secrets.get(appSecretArn)?.value ?? "{}") as { username?: string }).username ?? "";
       const inUse = loginInSecret();
       const logged = (text: string) => task.process.lines.filter((l) => l.includes(text)).length;
       const until = async (done: () => boolean, what: string) => {
         const deadline = Date.now() + HANG_GUARD_MS;
         while (!done()) {
-          if (Date.now() > deadline || task.process.child.exitCode !== null) throw new Error(`never: ${what}\n${describeRun(task.process, server as RdsPostgres)}`);
+          if (Date.now() > deadline || task.process.child.exitCode !== null)
+            throw new Error(`never: ${what}\n${describeRun(task.process, server as RdsPostgres)}`);
           await new Promise((resolve) => setTimeout(resolve, 20));
         }
       };
@@ -334,8 +429,17 @@ describe("a tenant's task, run locally against an RDS-like PostgreSQL", () => {
       // them (it logs each), so no request meets a connection it has not yet seen die.
       const forceNewLogin = async (role: string) => {
         const seen = logged("idle database connection failed");
-        const ended = Number(server?.superSql(`SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE usename = '${role}' AND datname = '${tasks.database.dbName}' AND state = 'idle'`).trim());
-        await until(() => logged("idle database connection failed") >= seen + ended, `the task's pool dropping ${ended} ended session(s)`);
+        const ended = Number(
+          server
+            ?.superSql(
+              `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE usename = '${role}' AND datname = '${tasks.database.dbName}' AND state = 'idle'`,
+            )
+            .trim(),
+        );
+        await until(
+          () => logged("idle database connection failed") >= seen + ended,
+          `the task's pool dropping ${ended} ended session(s)`,
+        );
       };
 
       // Writes, each on a new login as the role in use, before, during and after a re-run.
@@ -372,16 +476,24 @@ describe("a tenant's task, run locally against an RDS-like PostgreSQL", () => {
       expect(loginInSecret()).toBe(inUse);
       await forceNewLogin(inUse);
       const afterSecond = await write(`after the second re-run ${tier}`);
-      if (afterSecond.status !== 201) throw new Error(`after the second re-run: ${JSON.stringify(afterSecond)}\n${describeRun(task.process, server as RdsPostgres)}`);
+      if (afterSecond.status !== 201)
+        throw new Error(
+          `after the second re-run: ${JSON.stringify(afterSecond)}\n${describeRun(task.process, server as RdsPostgres)}`,
+        );
       expect(logged("re-reading the credentials secret")).toBe(1);
       expect(task.process.child.exitCode).toBeNull();
       expect((await fetch(`http://127.0.0.1:${port}/api/items/${kept.id}`)).status).toBe(200);
     });
 
     it("negative control: without the CA file (no TLS) the login is refused and the task never becomes ready", async () => {
-      const container = tasks.service.containers.find((c) => c.name === tasks.target.containerName) as ContainerDefinition;
+      const container = tasks.service.containers.find(
+        (c) => c.name === tasks.target.containerName,
+      ) as ContainerDefinition;
       await runOneOffTasks();
-      const plain: ContainerDefinition = { ...container, environment: (container.environment ?? []).filter((e) => e.name !== "DB_SSL_CA_FILE") };
+      const plain: ContainerDefinition = {
+        ...container,
+        environment: (container.environment ?? []).filter((e) => e.name !== "DB_SSL_CA_FILE"),
+      };
       const workDir = join(dir, "service-no-tls");
       mkdirSync(workDir, { recursive: true, mode: 0o755 });
       const logBefore = server?.log().length ?? 0;
@@ -391,7 +503,9 @@ describe("a tenant's task, run locally against an RDS-like PostgreSQL", () => {
       // Either the app gives up (today: migrations at start) or it listens and must then report not ready.
       await Promise.race([task.process.exited, task.process.waitForLine('"msg":"listening"').catch(() => undefined)]);
       const refused = (server?.log() ?? "").slice(logBefore);
-      expect(refused).toMatch(/no pg_hba\.conf entry for host "127\.0\.0\.1", user "[^"]+", database "[^"]+", no encryption/);
+      expect(refused).toMatch(
+        /no pg_hba\.conf entry for host "127\.0\.0\.1", user "[^"]+", database "[^"]+", no encryption/,
+      );
       if (task.process.child.exitCode === null) {
         expect(await probe(port, "/readyz")).toBe(503);
         const status = await probe(port, tasks.targetGroup.healthCheck.path);

@@ -21,7 +21,11 @@ export interface ContainerDefinition {
   readonly environment?: readonly KeyValue[];
   readonly secrets?: readonly { readonly name: string; readonly valueFrom: string }[];
   readonly portMappings?: readonly { readonly containerPort: number; readonly protocol?: string }[];
-  readonly mountPoints?: readonly { readonly sourceVolume: string; readonly containerPath: string; readonly readOnly?: boolean }[];
+  readonly mountPoints?: readonly {
+    readonly sourceVolume: string;
+    readonly containerPath: string;
+    readonly readOnly?: boolean;
+  }[];
 }
 
 export interface TaskDefinition {
@@ -98,16 +102,27 @@ function oneOffTasks(result: SynthResult, candidates: readonly TaskDefinition[])
     })
     .filter((arn): arn is string => typeof arn === "string");
   const unused = candidates.filter((d) => !invoked.includes(d.arn));
-  if (unused.length > 0) throw new Error(`tenant program: task definition(s) ${unused.map((d) => d.name).join(", ")} run by neither the service nor an Invocation`);
-  return invoked.map((arn) => candidates.find((d) => d.arn === arn)).filter((d): d is TaskDefinition => d !== undefined);
+  if (unused.length > 0)
+    throw new Error(
+      `tenant program: task definition(s) ${unused.map((d) => d.name).join(", ")} run by neither the service nor an Invocation`,
+    );
+  return invoked
+    .map((arn) => candidates.find((d) => d.arn === arn))
+    .filter((d): d is TaskDefinition => d !== undefined);
 }
 
 export function tenantTasks(result: SynthResult): TenantTasks {
   const service = onlyOne(result, "aws:ecs/service:Service");
-  const definitions = result.resources.filter((r) => r.type === "aws:ecs/taskDefinition:TaskDefinition").map(taskDefinition);
+  const definitions = result.resources
+    .filter((r) => r.type === "aws:ecs/taskDefinition:TaskDefinition")
+    .map(taskDefinition);
   const serviceDefinition = definitions.find((d) => d.arn === service.inputs["taskDefinition"]);
-  if (serviceDefinition === undefined) throw new Error("tenant program: the service's task definition is not in the stack");
-  const lb = (service.inputs["loadBalancers"] as { targetGroupArn: string; containerName: string; containerPort: number }[] | undefined)?.[0];
+  if (serviceDefinition === undefined)
+    throw new Error("tenant program: the service's task definition is not in the stack");
+  const lb = (
+    service.inputs["loadBalancers"] as
+      { targetGroupArn: string; containerName: string; containerPort: number }[] | undefined
+  )?.[0];
   if (lb === undefined) throw new Error("tenant program: the service registers no load balancer target");
   const tg = onlyOne(result, "aws:lb/targetGroup:TargetGroup", (r) => r.outputs["arn"] === lb.targetGroupArn);
   const hc = (tg.inputs["healthCheck"] ?? {}) as Partial<Record<keyof HealthCheck, unknown>>;
@@ -115,7 +130,8 @@ export function tenantTasks(result: SynthResult): TenantTasks {
   const masterSecrets = db.outputs["masterUserSecrets"] as { secretArn: string }[] | undefined;
 
   const secrets = new Map<string, string | undefined>();
-  for (const s of result.resources.filter((r) => r.type === "aws:secretsmanager/secret:Secret")) secrets.set(str(s.outputs["arn"], `${s.name}'s ARN`), undefined);
+  for (const s of result.resources.filter((r) => r.type === "aws:secretsmanager/secret:Secret"))
+    secrets.set(str(s.outputs["arn"], `${s.name}'s ARN`), undefined);
   for (const v of result.resources.filter((r) => r.type === "aws:secretsmanager/secretVersion:SecretVersion")) {
     const value = v.inputs["secretString"] ?? v.inputs["secretStringWo"];
     secrets.set(str(v.inputs["secretId"], `${v.name}'s secretId`), typeof value === "string" ? value : undefined);
@@ -134,7 +150,10 @@ export function tenantTasks(result: SynthResult): TenantTasks {
         port: typeof hc.port === "string" ? hc.port : "traffic-port",
       },
     },
-    oneOff: oneOffTasks(result, definitions.filter((d) => d !== serviceDefinition)),
+    oneOff: oneOffTasks(
+      result,
+      definitions.filter((d) => d !== serviceDefinition),
+    ),
     database: {
       host: str(db.outputs["address"], "the database address"),
       port: db.outputs["port"] as number,

@@ -26,8 +26,23 @@ const EC_KEY = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-n
 export function createTestCa(dir: string): TestCa {
   mkdirSync(dir, { recursive: true });
   openssl(
-    ["req", "-x509", ...EC_KEY, "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=tenantctl task-run test RDS CA",
-      "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"],
+    [
+      "req",
+      "-x509",
+      ...EC_KEY,
+      "-keyout",
+      "ca.key",
+      "-out",
+      "ca.pem",
+      "-days",
+      "2",
+      "-subj",
+      "/CN=tenantctl task-run test RDS CA",
+      "-addext",
+      "basicConstraints=critical,CA:TRUE",
+      "-addext",
+      "keyUsage=critical,keyCertSign,cRLSign",
+    ],
     dir,
   );
   // The app runs as the task's non-root user, which must be able to read the bundle, as with the image's 0444 file.
@@ -39,13 +54,33 @@ export function createTestCa(dir: string): TestCa {
 export function issueServerCertificate(ca: TestCa, dir: string, host: string): ServerCertificate {
   mkdirSync(dir, { recursive: true });
   const ext = join(dir, "server.ext");
-  writeFileSync(ext, `subjectAltName=DNS:${host}\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature,keyEncipherment\n`);
+  writeFileSync(
+    ext,
+    `subjectAltName=DNS:${host}\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature,keyEncipherment\n`,
+  );
   // A common name holds at most 64 characters and longer endpoints exist; clients check the subjectAltName anyway.
   const cn = host.length <= 64 ? host : (host.split(".")[0] ?? "rds");
   openssl(["req", "-new", ...EC_KEY, "-keyout", "server.key", "-out", "server.csr", "-subj", `/CN=${cn}`], dir);
   openssl(
-    ["x509", "-req", "-in", "server.csr", "-CA", ca.certFile, "-CAkey", ca.keyFile, "-CAcreateserial", "-CAserial", join(dir, "ca.srl"),
-      "-days", "2", "-out", "server.crt", "-extfile", ext],
+    [
+      "x509",
+      "-req",
+      "-in",
+      "server.csr",
+      "-CA",
+      ca.certFile,
+      "-CAkey",
+      ca.keyFile,
+      "-CAcreateserial",
+      "-CAserial",
+      join(dir, "ca.srl"),
+      "-days",
+      "2",
+      "-out",
+      "server.crt",
+      "-extfile",
+      ext,
+    ],
     dir,
   );
   chmodSync(join(dir, "server.key"), 0o600);

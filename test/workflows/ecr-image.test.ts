@@ -38,7 +38,11 @@ case "$1" in
 esac
 `;
 
-interface Run { code: number; stdout: string; stderr: string }
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 function fakeEcr() {
   const dir = mkdtempSync(join(tmpdir(), "tenantctl-ecr-"));
@@ -50,23 +54,34 @@ function fakeEcr() {
   chmodSync(join(dir, "bin", "docker"), 0o755);
   const run = (env: NodeJS.ProcessEnv = {}, args = [REGISTRY, "app", TAG, "app"]): Promise<Run> =>
     new Promise((resolve) => {
-      execFile(SCRIPT, args, { env: { PATH: `${join(dir, "bin")}${delimiter}${process.env.PATH ?? ""}`, FAKE_ECR: dir, ...env } }, (error, stdout, stderr) => {
-        resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : 1, stdout, stderr });
-      });
+      execFile(
+        SCRIPT,
+        args,
+        { env: { PATH: `${join(dir, "bin")}${delimiter}${process.env.PATH ?? ""}`, FAKE_ECR: dir, ...env } },
+        (error, stdout, stderr) => {
+          resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : 1, stdout, stderr });
+        },
+      );
     });
-  const calls = (): string[] => (existsSync(join(dir, "calls.log")) ? readFileSync(join(dir, "calls.log"), "utf8").trim().split("\n") : []);
+  const calls = (): string[] =>
+    existsSync(join(dir, "calls.log")) ? readFileSync(join(dir, "calls.log"), "utf8").trim().split("\n") : [];
   const digest = (tag = TAG): string => readFileSync(join(dir, "tags", tag), "utf8").trim();
   return { dir, run, calls, digest, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 let ecr: ReturnType<typeof fakeEcr>;
-beforeEach(() => { ecr = fakeEcr(); });
+beforeEach(() => {
+  ecr = fakeEcr();
+});
 afterEach(() => ecr.cleanup());
 
 it("builds and pushes a commit's image once and prints it by digest", async () => {
   const run = await ecr.run();
   expect(run.code).toBe(0);
-  expect(ecr.calls().filter((c) => c.startsWith("docker"))).toEqual([`docker build --pull --tag ${REGISTRY}/app:${TAG} app`, `docker push ${REGISTRY}/app:${TAG}`]);
+  expect(ecr.calls().filter((c) => c.startsWith("docker"))).toEqual([
+    `docker build --pull --tag ${REGISTRY}/app:${TAG} app`,
+    `docker push ${REGISTRY}/app:${TAG}`,
+  ]);
   expect(run.stdout).toBe(`${REGISTRY}/app@${ecr.digest()}\n`);
   expect(ecr.digest()).toMatch(/^sha256:[0-9a-f]{64}$/);
 });
@@ -77,15 +92,30 @@ it("on a re-run or a reopened pull request reuses the pushed image: no rebuild, 
   const again = await ecr.run();
   expect(again.code).toBe(0);
   expect(again.stdout).toBe(first.stdout);
-  expect(ecr.calls().slice(pushed).filter((c) => c.startsWith("docker"))).toEqual([]);
+  expect(
+    ecr
+      .calls()
+      .slice(pushed)
+      .filter((c) => c.startsWith("docker")),
+  ).toEqual([]);
   expect(again.stderr).toContain("already in ECR");
 });
 
 it("the fake refuses a second push of a tag, as ECR does, so the old build step would fail there", async () => {
   await ecr.run();
   const oldStep = await new Promise<Run>((resolve) => {
-    execFile("bash", ["-ec", `docker build --pull --tag "$IMAGE" app && docker push "$IMAGE"`], { env: { PATH: `${join(ecr.dir, "bin")}${delimiter}${process.env.PATH ?? ""}`, FAKE_ECR: ecr.dir, IMAGE: `${REGISTRY}/app:${TAG}` } },
-      (error, stdout, stderr) => resolve({ code: error === null ? 0 : 1, stdout, stderr }));
+    execFile(
+      "bash",
+      ["-ec", `docker build --pull --tag "$IMAGE" app && docker push "$IMAGE"`],
+      {
+        env: {
+          PATH: `${join(ecr.dir, "bin")}${delimiter}${process.env.PATH ?? ""}`,
+          FAKE_ECR: ecr.dir,
+          IMAGE: `${REGISTRY}/app:${TAG}`,
+        },
+      },
+      (error, stdout, stderr) => resolve({ code: error === null ? 0 : 1, stdout, stderr }),
+    );
   });
   expect(oldStep.code).not.toBe(0);
   expect(oldStep.stderr).toMatch(/already exists .* cannot be overwritten because the repository is immutable/);

@@ -8,7 +8,9 @@ import { loadWorkflows, parseWorkflow } from "./workflow-policy";
 import type { Step, Workflow } from "./workflow-schema";
 
 const REPO = join(__dirname, "..", "..");
-const workflows = new Map(loadWorkflows(join(REPO, ".github", "workflows")).map((w) => [w.file, parseWorkflow(w.text)]));
+const workflows = new Map(
+  loadWorkflows(join(REPO, ".github", "workflows")).map((w) => [w.file, parseWorkflow(w.text)]),
+);
 const workflow = (file: string): Workflow => {
   const wf = workflows.get(file);
   if (wf === undefined) throw new Error(`${file} is missing`);
@@ -17,8 +19,11 @@ const workflow = (file: string): Workflow => {
 
 const BOT = { type: "Bot", login: "github-actions[bot]" };
 const context = {
-  serverUrl: "https://github.com", runId: 4242, repo: { owner: "acme", repo: "app" },
-  payload: { pull_request: { number: 7 } }, issue: { number: 7 },
+  serverUrl: "https://github.com",
+  runId: 4242,
+  repo: { owner: "acme", repo: "app" },
+  payload: { pull_request: { number: 7 } },
+  issue: { number: 7 },
 };
 
 function fakeGitHub(existing: { id: number; body: string; user: typeof BOT }[]) {
@@ -28,8 +33,13 @@ function fakeGitHub(existing: { id: number; body: string; user: typeof BOT }[]) 
     rest: {
       issues: {
         listComments: () => undefined,
-        updateComment: async (args: Record<string, unknown>) => { writes.push({ op: "update", args }); },
-        createComment: async (args: Record<string, unknown>) => { writes.push({ op: "create", args }); return { data: { id: 99 } }; },
+        updateComment: async (args: Record<string, unknown>) => {
+          writes.push({ op: "update", args });
+        },
+        createComment: async (args: Record<string, unknown>) => {
+          writes.push({ op: "create", args });
+          return { data: { id: 99 } };
+        },
       },
     },
   };
@@ -41,8 +51,12 @@ async function runScript(step: Step, github: unknown, env: Record<string, string
   const script = String(step.with?.["script"]);
   const fakeProcess = { env: { GITHUB_WORKSPACE: REPO, RUNNER_TEMP: "/nonexistent", ...env } };
   // The script text is the workflow's own, under test: built into a function exactly as github-script does.
-  const fn = new Function("github", "context", "require", "process", `return (async () => {\n${script}\n})();`) as
-    (g: unknown, c: unknown, r: NodeJS.Require, p: unknown) => Promise<void>;
+  const fn = new Function("github", "context", "require", "process", `return (async () => {\n${script}\n})();`) as (
+    g: unknown,
+    c: unknown,
+    r: NodeJS.Require,
+    p: unknown,
+  ) => Promise<void>;
   await fn(github, context, require, fakeProcess);
 }
 
@@ -53,8 +67,18 @@ const failureStep = (wf: Workflow, job: string): Step => {
 };
 
 describe.each([
-  ["infra-diff.yml", "diff", "infra-diff", /^<!-- tenantctl:infra-diff -->\n### Infra diff failed\n\nThe shared stack's diff for `abcdef1` could not be computed, so the diff shown here before \(for an older commit\) was removed: see \[the workflow run\]\(https:\/\/github\.com\/acme\/app\/actions\/runs\/4242\)\.\n$/],
-  ["preview.yml", "up", "preview", /^<!-- tenantctl:preview -->\n### Preview failed\n\nThe preview of `abcdef1` did not deploy: see \[the workflow run\]\(https:\/\/github\.com\/acme\/app\/actions\/runs\/4242\)\.\n$/],
+  [
+    "infra-diff.yml",
+    "diff",
+    "infra-diff",
+    /^<!-- tenantctl:infra-diff -->\n### Infra diff failed\n\nThe shared stack's diff for `abcdef1` could not be computed, so the diff shown here before \(for an older commit\) was removed: see \[the workflow run\]\(https:\/\/github\.com\/acme\/app\/actions\/runs\/4242\)\.\n$/,
+  ],
+  [
+    "preview.yml",
+    "up",
+    "preview",
+    /^<!-- tenantctl:preview -->\n### Preview failed\n\nThe preview of `abcdef1` did not deploy: see \[the workflow run\]\(https:\/\/github\.com\/acme\/app\/actions\/runs\/4242\)\.\n$/,
+  ],
 ])("%s on failure", (file, job, marker, body) => {
   it("runs its reporting step only when an earlier step failed, after every other step", () => {
     const steps = workflow(file).jobs[job]?.steps ?? [];
@@ -63,14 +87,20 @@ describe.each([
   });
 
   it("replaces our stale comment with one saying the run failed, linking the run", async () => {
-    const { github, writes } = fakeGitHub([{ id: 3, body: `<!-- tenantctl:${marker} -->\nthe last good one`, user: BOT }]);
+    const { github, writes } = fakeGitHub([
+      { id: 3, body: `<!-- tenantctl:${marker} -->\nthe last good one`, user: BOT },
+    ]);
     await runScript(failureStep(workflow(file), job), github, { HEAD_SHA: "abcdef1234567890abcdef1234567890abcdef12" });
-    expect(writes).toEqual([{ op: "update", args: expect.objectContaining({ comment_id: 3, body: expect.stringMatching(body) }) }]);
+    expect(writes).toEqual([
+      { op: "update", args: expect.objectContaining({ comment_id: 3, body: expect.stringMatching(body) }) },
+    ]);
   });
 
   it("posts the failure when there was no comment yet", async () => {
     const { github, writes } = fakeGitHub([]);
     await runScript(failureStep(workflow(file), job), github, { HEAD_SHA: "abcdef1234567890abcdef1234567890abcdef12" });
-    expect(writes).toEqual([{ op: "create", args: expect.objectContaining({ issue_number: 7, body: expect.stringMatching(body) }) }]);
+    expect(writes).toEqual([
+      { op: "create", args: expect.objectContaining({ issue_number: 7, body: expect.stringMatching(body) }) },
+    ]);
   });
 });

@@ -6,7 +6,8 @@ import { officialSchemaProblems, parseWorkflow, policyProblems } from "./workflo
 const text = readFileSync(join(__dirname, "..", "..", ".github", "workflows", "fleet-upgrade.yml"), "utf8");
 const wf = parseWorkflow(text);
 const run = (job: string): string => (wf.jobs[job]?.steps ?? []).map((s) => s.run ?? "").join("\n");
-const uses = (job: string): string[] => (wf.jobs[job]?.steps ?? []).flatMap((s) => (s.uses === undefined ? [] : [s.uses.split("@")[0] ?? ""]));
+const uses = (job: string): string[] =>
+  (wf.jobs[job]?.steps ?? []).flatMap((s) => (s.uses === undefined ? [] : [s.uses.split("@")[0] ?? ""]));
 
 beforeAll(() => {
   jest.spyOn(console, "warn").mockImplementation(() => undefined);
@@ -14,7 +15,9 @@ beforeAll(() => {
 afterAll(() => jest.restoreAllMocks());
 
 it("is dispatched by hand with the image, the waves and the number of runners", () => {
-  expect(Object.keys(wf.on.workflow_dispatch?.inputs ?? {})).toEqual(expect.arrayContaining(["image", "waves", "runners", "concurrency", "max_failures", "env", "rollout"]));
+  expect(Object.keys(wf.on.workflow_dispatch?.inputs ?? {})).toEqual(
+    expect.arrayContaining(["image", "waves", "runners", "concurrency", "max_failures", "env", "rollout"]),
+  );
   expect(wf.on.workflow_dispatch?.inputs?.["image"]?.required).toBe(true);
   expect(wf.on.push ?? wf.on.pull_request ?? wf.on.schedule).toBeUndefined();
 });
@@ -33,8 +36,13 @@ it("creates the rollout with --detach, then runs a matrix of runners that --join
   expect(run("create")).toMatch(/echo "runners=.*range\(1; \$n \+ 1\)/);
   const runner = wf.jobs["run"];
   expect(runner?.needs).toBe("create");
-  expect(runner?.strategy).toEqual({ "fail-fast": false, matrix: { runner: "${{ fromJSON(needs.create.outputs.runners) }}" } });
-  expect(run("run")).toMatch(/upgrade tenants --env "\$TENANTCTL_ENV" --join "\$ROLLOUT" --concurrency "\$CONCURRENCY" --lease /);
+  expect(runner?.strategy).toEqual({
+    "fail-fast": false,
+    matrix: { runner: "${{ fromJSON(needs.create.outputs.runners) }}" },
+  });
+  expect(run("run")).toMatch(
+    /upgrade tenants --env "\$TENANTCTL_ENV" --join "\$ROLLOUT" --concurrency "\$CONCURRENCY" --lease /,
+  );
   const report = wf.jobs["report"];
   expect(report?.needs).toEqual(["create", "run"]);
   expect(report?.if).toBe("always() && needs.create.result == 'success'");

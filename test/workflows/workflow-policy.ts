@@ -41,14 +41,16 @@ export function officialSchemaProblems(text: string): string[] {
 }
 
 const jobsOf = (wf: Workflow): [string, Job][] => Object.entries(wf.jobs);
-const stepsOf = (wf: Workflow): [string, Step][] => jobsOf(wf).flatMap(([id, job]) => job.steps.map((s): [string, Step] => [id, s]));
+const stepsOf = (wf: Workflow): [string, Step][] =>
+  jobsOf(wf).flatMap(([id, job]) => job.steps.map((s): [string, Step] => [id, s]));
 const stepLabel = (jobId: string, step: Step): string => `${jobId}/${step.name ?? step.id ?? step.uses ?? "run"}`;
 
 export function permissionProblems(wf: Workflow): string[] {
   const problems: string[] = [];
   if (wf.permissions === "write-all") problems.push("workflow: permissions write-all");
   for (const [id, job] of jobsOf(wf)) {
-    if (job.permissions === undefined && wf.permissions === undefined) problems.push(`${id}: no permissions on the job or the workflow`);
+    if (job.permissions === undefined && wf.permissions === undefined)
+      problems.push(`${id}: no permissions on the job or the workflow`);
     if (job.permissions === "write-all") problems.push(`${id}: permissions write-all`);
     const effective = job.permissions ?? wf.permissions;
     const wantsOidc = job.steps.some((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@") === true);
@@ -63,18 +65,27 @@ const PINNED = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+(\/[A-Za-z0-9_./-]+)?@(v\d+(\.\
 
 export function pinningProblems(wf: Workflow): string[] {
   return stepsOf(wf)
-    .filter(([, s]) => s.uses !== undefined && !s.uses.startsWith("./") && !/^docker:\/\/.+@sha256:[0-9a-f]{64}$/.test(s.uses) && !PINNED.test(s.uses))
+    .filter(
+      ([, s]) =>
+        s.uses !== undefined &&
+        !s.uses.startsWith("./") &&
+        !/^docker:\/\/.+@sha256:[0-9a-f]{64}$/.test(s.uses) &&
+        !PINNED.test(s.uses),
+    )
     .map(([id, s]) => `${stepLabel(id, s)}: ${s.uses ?? ""} is not pinned to a version tag or a commit SHA`);
 }
 
 /** Contexts an outsider controls (GitHub's list of untrusted input), for the message only: every `${{` in run is refused. */
-const UNTRUSTED = /github\.head_ref|github\.event\.(pull_request|issue|comment|review|review_comment|discussion|pages|commits|head_commit)\b/;
+const UNTRUSTED =
+  /github\.head_ref|github\.event\.(pull_request|issue|comment|review|review_comment|discussion|pages|commits|head_commit)\b/;
 
 export function injectionProblems(wf: Workflow): string[] {
   return stepsOf(wf)
     .filter(([, s]) => s.run?.includes("${{") === true)
     .map(([id, s]) => {
-      const why = UNTRUSTED.test(s.run ?? "") ? "interpolates untrusted input (script injection)" : "interpolates an expression";
+      const why = UNTRUSTED.test(s.run ?? "")
+        ? "interpolates untrusted input (script injection)"
+        : "interpolates an expression";
       return `${stepLabel(id, s)}: run ${why}; pass it through env: and use "$NAME"`;
     });
 }
@@ -83,15 +94,19 @@ export function injectionProblems(wf: Workflow): string[] {
 export function secretProblems(wf: Workflow): string[] {
   const problems: string[] = [];
   const secretVars = (env: Record<string, unknown> | undefined): string[] =>
-    Object.entries(env ?? {}).filter(([, v]) => typeof v === "string" && /\bsecrets\./.test(v)).map(([k]) => k);
+    Object.entries(env ?? {})
+      .filter(([, v]) => typeof v === "string" && /\bsecrets\./.test(v))
+      .map(([k]) => k);
   for (const [id, job] of jobsOf(wf)) {
     for (const step of job.steps) {
       const names = [...secretVars(wf.env), ...secretVars(job.env), ...secretVars(step.env)];
       for (const name of names) {
-        if (step.run !== undefined && new RegExp(`\\$\\{?${name}\\b`).test(step.run)) problems.push(`${stepLabel(id, step)}: run reads secret variable ${name}`);
+        if (step.run !== undefined && new RegExp(`\\$\\{?${name}\\b`).test(step.run))
+          problems.push(`${stepLabel(id, step)}: run reads secret variable ${name}`);
       }
     }
-    if (secretVars(job.env).length > 0) problems.push(`${id}: secrets in job env reach every step; give them to the steps that need them`);
+    if (secretVars(job.env).length > 0)
+      problems.push(`${id}: secrets in job env reach every step; give them to the steps that need them`);
   }
   if (secretVars(wf.env).length > 0) problems.push("workflow: secrets in workflow env reach every step of every job");
   return problems;

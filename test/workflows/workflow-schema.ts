@@ -7,8 +7,20 @@ const stringMap = z.record(z.string(), scalar);
 const condition = z.union([z.string(), z.boolean()]);
 
 const PERMISSION_SCOPES = [
-  "actions", "attestations", "checks", "contents", "deployments", "id-token", "issues", "discussions", "packages",
-  "pages", "pull-requests", "repository-projects", "security-events", "statuses",
+  "actions",
+  "attestations",
+  "checks",
+  "contents",
+  "deployments",
+  "id-token",
+  "issues",
+  "discussions",
+  "packages",
+  "pages",
+  "pull-requests",
+  "repository-projects",
+  "security-events",
+  "statuses",
 ] as const;
 export const permissionsSchema = z.union([
   z.enum(["read-all", "write-all"]),
@@ -22,7 +34,10 @@ const concurrencySchema = z.union([
 
 export const stepSchema = z
   .strictObject({
-    id: z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*$/).optional(),
+    id: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_-]*$/)
+      .optional(),
     name: z.string().optional(),
     if: condition.optional(),
     uses: z.string().optional(),
@@ -34,7 +49,9 @@ export const stepSchema = z
     "continue-on-error": condition.optional(),
     "timeout-minutes": z.number().int().positive().optional(),
   })
-  .refine((s) => (s.uses === undefined) !== (s.run === undefined), { message: "a step has exactly one of `uses` and `run`" });
+  .refine((s) => (s.uses === undefined) !== (s.run === undefined), {
+    message: "a step has exactly one of `uses` and `run`",
+  });
 
 const containerSchema = z.strictObject({
   image: z.string(),
@@ -76,9 +93,23 @@ const filters = {
 };
 
 const PULL_REQUEST_TYPES = [
-  "assigned", "unassigned", "labeled", "unlabeled", "opened", "edited", "closed", "reopened", "synchronize",
-  "converted_to_draft", "ready_for_review", "locked", "unlocked", "review_requested", "review_request_removed",
-  "auto_merge_enabled", "auto_merge_disabled",
+  "assigned",
+  "unassigned",
+  "labeled",
+  "unlabeled",
+  "opened",
+  "edited",
+  "closed",
+  "reopened",
+  "synchronize",
+  "converted_to_draft",
+  "ready_for_review",
+  "locked",
+  "unlocked",
+  "review_requested",
+  "review_request_removed",
+  "auto_merge_enabled",
+  "auto_merge_disabled",
 ] as const;
 
 const dispatchInput = z.strictObject({
@@ -90,10 +121,22 @@ const dispatchInput = z.strictObject({
 });
 
 export const onSchema = z.strictObject({
-  push: z.strictObject({ ...filters, tags: z.array(z.string()).optional() }).nullable().optional(),
-  pull_request: z.strictObject({ ...filters, types: z.array(z.enum(PULL_REQUEST_TYPES)).min(1).optional() }).nullable().optional(),
-  schedule: z.array(z.strictObject({ cron: z.string().regex(/^(\S+\s+){4}\S+$/, "five cron fields") })).min(1).optional(),
-  workflow_dispatch: z.strictObject({ inputs: z.record(z.string(), dispatchInput).optional() }).nullable().optional(),
+  push: z
+    .strictObject({ ...filters, tags: z.array(z.string()).optional() })
+    .nullable()
+    .optional(),
+  pull_request: z
+    .strictObject({ ...filters, types: z.array(z.enum(PULL_REQUEST_TYPES)).min(1).optional() })
+    .nullable()
+    .optional(),
+  schedule: z
+    .array(z.strictObject({ cron: z.string().regex(/^(\S+\s+){4}\S+$/, "five cron fields") }))
+    .min(1)
+    .optional(),
+  workflow_dispatch: z
+    .strictObject({ inputs: z.record(z.string(), dispatchInput).optional() })
+    .nullable()
+    .optional(),
 });
 
 export const workflowSchema = z.strictObject({
@@ -102,7 +145,9 @@ export const workflowSchema = z.strictObject({
   permissions: permissionsSchema.optional(),
   concurrency: concurrencySchema.optional(),
   env: stringMap.optional(),
-  jobs: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*$/), jobSchema).refine((jobs) => Object.keys(jobs).length > 0, "no jobs"),
+  jobs: z
+    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*$/), jobSchema)
+    .refine((jobs) => Object.keys(jobs).length > 0, "no jobs"),
 });
 
 export type Workflow = z.output<typeof workflowSchema>;

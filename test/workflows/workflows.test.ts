@@ -12,8 +12,12 @@ const byFile = (file: string): Workflow => {
   return parseWorkflow(found.text);
 };
 const steps = (wf: Workflow, job: string): Step[] => wf.jobs[job]?.steps ?? [];
-const runs = (wf: Workflow, job: string): string => steps(wf, job).map((s) => s.run ?? "").join("\n");
-const uses = (wf: Workflow, job: string): string[] => steps(wf, job).flatMap((s) => (s.uses === undefined ? [] : [s.uses.split("@")[0] ?? ""]));
+const runs = (wf: Workflow, job: string): string =>
+  steps(wf, job)
+    .map((s) => s.run ?? "")
+    .join("\n");
+const uses = (wf: Workflow, job: string): string[] =>
+  steps(wf, job).flatMap((s) => (s.uses === undefined ? [] : [s.uses.split("@")[0] ?? ""]));
 
 beforeAll(() => {
   // The validator reports that it does not check `paths:` globs; that is known and not a finding.
@@ -25,7 +29,9 @@ beforeAll(() => {
 afterAll(() => jest.restoreAllMocks());
 
 it("has the workflows the previews feature relies on", () => {
-  expect(workflows.map((w) => w.file)).toEqual(expect.arrayContaining(["ci.yml", "infra-diff.yml", "pool-fill.yml", "preview-gc.yml", "preview.yml"]));
+  expect(workflows.map((w) => w.file)).toEqual(
+    expect.arrayContaining(["ci.yml", "infra-diff.yml", "pool-fill.yml", "preview-gc.yml", "preview.yml"]),
+  );
 });
 
 describe.each(workflows.map((w) => [w.file, w.text] as const))("%s", (_file, text) => {
@@ -49,7 +55,10 @@ describe("ci.yml", () => {
     expect(runs(wf, "test")).toMatch(/apt-get install .*chromium/);
     expect(runs(wf, "test")).toMatch(/^npm ci\b/m);
     expect(runs(wf, "test")).toMatch(/^npm test$/m);
-    expect(steps(wf, "test").find((s) => s.uses?.startsWith("actions/setup-node@"))?.with).toMatchObject({ "node-version": 20, cache: "npm" });
+    expect(steps(wf, "test").find((s) => s.uses?.startsWith("actions/setup-node@"))?.with).toMatchObject({
+      "node-version": 20,
+      cache: "npm",
+    });
   });
 });
 
@@ -59,28 +68,44 @@ describe("preview.yml", () => {
     expect(wf.on.pull_request?.types).toEqual(["opened", "synchronize", "reopened", "closed"]);
   });
   it("queues runs per branch without cancelling a deploy in progress", () => {
-    expect(typeof wf.concurrency === "object" && wf.concurrency.group).toMatch(/\$\{\{ github\.event\.pull_request\.head\.ref \}\}/);
+    expect(typeof wf.concurrency === "object" && wf.concurrency.group).toMatch(
+      /\$\{\{ github\.event\.pull_request\.head\.ref \}\}/,
+    );
     expect(typeof wf.concurrency === "object" && wf.concurrency["cancel-in-progress"]).toBe(false);
   });
   it("deploys with OIDC credentials, an image tagged by commit, and the official Pulumi installer", () => {
-    expect(uses(wf, "up")).toEqual(expect.arrayContaining(["aws-actions/configure-aws-credentials", "aws-actions/amazon-ecr-login", "pulumi/actions"]));
+    expect(uses(wf, "up")).toEqual(
+      expect.arrayContaining([
+        "aws-actions/configure-aws-credentials",
+        "aws-actions/amazon-ecr-login",
+        "pulumi/actions",
+      ]),
+    );
     const installer = steps(wf, "up").find((s) => s.uses?.startsWith("pulumi/actions@"));
     expect(installer?.with?.["command"]).toBeUndefined();
     expect(wf.jobs["up"]?.env?.["HEAD_SHA"]).toBe("${{ github.event.pull_request.head.sha }}");
     // Built once per commit and deployed by digest (test/workflows/ecr-image.test.ts runs the script).
-    expect(runs(wf, "up")).toContain('image="$(.github/scripts/ecr-image.sh "$REGISTRY" "$REPOSITORY" "preview-$HEAD_SHA" app)"');
+    expect(runs(wf, "up")).toContain(
+      'image="$(.github/scripts/ecr-image.sh "$REGISTRY" "$REPOSITORY" "preview-$HEAD_SHA" app)"',
+    );
     expect(runs(wf, "up")).not.toMatch(/docker (build|push)/);
-    expect(runs(wf, "up")).toMatch(/npx tenantctl preview up --branch "\$HEAD_REF" --image "\$IMAGE".*--format markdown/s);
+    expect(runs(wf, "up")).toMatch(
+      /npx tenantctl preview up --branch "\$HEAD_REF" --image "\$IMAGE".*--format markdown/s,
+    );
     expect(wf.jobs["up"]?.env?.["HEAD_REF"]).toBe("${{ github.event.pull_request.head.ref }}");
   });
   it("keeps one sticky comment and tears down on close", () => {
-    expect(steps(wf, "up").filter((s) => s.uses?.startsWith("actions/github-script@")).map((s) => String(s.with?.["script"])))
-      .toEqual([expect.stringContaining('marker: "preview"'), expect.stringContaining('marker: "preview"')]);
+    expect(
+      steps(wf, "up")
+        .filter((s) => s.uses?.startsWith("actions/github-script@"))
+        .map((s) => String(s.with?.["script"])),
+    ).toEqual([expect.stringContaining('marker: "preview"'), expect.stringContaining('marker: "preview"')]);
     expect(String(wf.jobs["down"]?.if)).toContain("github.event.action == 'closed'");
     expect(runs(wf, "down")).toContain('npx tenantctl preview down --branch "$HEAD_REF"');
   });
   it("gives fork pull requests no job that needs secrets", () => {
-    for (const job of Object.values(wf.jobs)) expect(String(job.if)).toContain("head.repo.full_name == github.repository");
+    for (const job of Object.values(wf.jobs))
+      expect(String(job.if)).toContain("head.repo.full_name == github.repository");
   });
 });
 
@@ -89,10 +114,21 @@ describe("pool-fill.yml", () => {
     const wf = byFile("pool-fill.yml");
     expect(wf.on.schedule?.length).toBeGreaterThan(0);
     expect(wf.on.workflow_dispatch).toBeDefined();
-    expect(wf.concurrency).toEqual({ group: expect.stringMatching(/^pool-fill-/) as unknown, "cancel-in-progress": false });
+    expect(wf.concurrency).toEqual({
+      group: expect.stringMatching(/^pool-fill-/) as unknown,
+      "cancel-in-progress": false,
+    });
     expect(uses(wf, "fill")).toContain("aws-actions/configure-aws-credentials");
-    expect(String(steps(wf, "fill").find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"))?.with?.["role-to-assume"])).toContain("vars.AWS_PREVIEW_ROLE_ARN");
-    expect(runs(wf, "fill")).toMatch(/npx tenantctl pool fill --env "\$TENANTCTL_ENV" --tier "\$tier" --size "\$size" --check --yes/);
+    expect(
+      String(
+        steps(wf, "fill").find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"))?.with?.[
+          "role-to-assume"
+        ],
+      ),
+    ).toContain("vars.AWS_PREVIEW_ROLE_ARN");
+    expect(runs(wf, "fill")).toMatch(
+      /npx tenantctl pool fill --env "\$TENANTCTL_ENV" --tier "\$tier" --size "\$size" --check --yes/,
+    );
   });
 });
 
@@ -107,7 +143,13 @@ describe("preview-gc.yml and infra-diff.yml", () => {
     const wf = byFile("infra-diff.yml");
     expect(wf.on.pull_request?.paths).toEqual(expect.arrayContaining(["infra/**", "Pulumi.*.yaml"]));
     expect(runs(wf, "diff")).toMatch(/npx tenantctl shared preview --env "\$TENANTCTL_ENV" --format markdown/);
-    expect(steps(wf, "diff").filter((s) => s.uses?.startsWith("actions/github-script@")).map((s) => [s.if ?? "success", String(s.with?.["script"]).includes('marker: "infra-diff"')]))
-      .toEqual([["success", true], ["failure()", true]]);
+    expect(
+      steps(wf, "diff")
+        .filter((s) => s.uses?.startsWith("actions/github-script@"))
+        .map((s) => [s.if ?? "success", String(s.with?.["script"]).includes('marker: "infra-diff"')]),
+    ).toEqual([
+      ["success", true],
+      ["failure()", true],
+    ]);
   });
 });

@@ -17,13 +17,28 @@ const text = z.string().trim().min(1, "is required");
 const BootstrapEnvSchema = z.object({
   TENANT_SLUG: text,
   DB_HOST: text,
-  DB_PORT: z.string().optional().transform((v) => (v === undefined || v.trim() === "" ? "5432" : v.trim())).pipe(z.coerce.number<string>().int().min(1).max(65535)),
+  DB_PORT: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === "" ? "5432" : v.trim()))
+    .pipe(z.coerce.number<string>().int().min(1).max(65535)),
   DB_NAME: text,
   DB_MASTER_SECRET_ARN: text,
   DB_SECRET_ARN: text,
   // The owner role's name; the login roles add `_a`/`_b`, and PostgreSQL names hold at most 63 bytes.
-  DB_APP_USERNAME: z.string().regex(/^[a-z_][a-z0-9_]{0,60}$/, "must be a lower-case PostgreSQL role name of at most 61 characters (the login roles add _a and _b)").optional().default("app"),
-  DB_SSL_CA_FILE: z.string().trim().optional().transform((v) => (v === undefined || v === "" ? undefined : v)),
+  DB_APP_USERNAME: z
+    .string()
+    .regex(
+      /^[a-z_][a-z0-9_]{0,60}$/,
+      "must be a lower-case PostgreSQL role name of at most 61 characters (the login roles add _a and _b)",
+    )
+    .optional()
+    .default("app"),
+  DB_SSL_CA_FILE: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === undefined || v === "" ? undefined : v)),
   AWS_REGION: text,
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional().default("info"),
 });
@@ -47,15 +62,25 @@ export interface BootstrapConfig {
 export function loadBootstrapConfig(env: NodeJS.ProcessEnv): BootstrapConfig {
   const parsed = BootstrapEnvSchema.safeParse(env);
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => {
-      const key = i.path.join(".");
-      return env[key] === undefined ? `${key}: is required` : `${key}: ${i.message}`;
-    }));
+    throw new ConfigError(
+      parsed.error.issues.map((i) => {
+        const key = i.path.join(".");
+        return env[key] === undefined ? `${key}: is required` : `${key}: ${i.message}`;
+      }),
+    );
   }
   const e = parsed.data;
   return {
-    tenantSlug: e.TENANT_SLUG, host: e.DB_HOST, port: e.DB_PORT, database: e.DB_NAME, masterSecretArn: e.DB_MASTER_SECRET_ARN,
-    appSecretArn: e.DB_SECRET_ARN, appRole: e.DB_APP_USERNAME, caFile: e.DB_SSL_CA_FILE, awsRegion: e.AWS_REGION, logLevel: e.LOG_LEVEL,
+    tenantSlug: e.TENANT_SLUG,
+    host: e.DB_HOST,
+    port: e.DB_PORT,
+    database: e.DB_NAME,
+    masterSecretArn: e.DB_MASTER_SECRET_ARN,
+    appSecretArn: e.DB_SECRET_ARN,
+    appRole: e.DB_APP_USERNAME,
+    caFile: e.DB_SSL_CA_FILE,
+    awsRegion: e.AWS_REGION,
+    logLevel: e.LOG_LEVEL,
   };
 }
 
@@ -97,18 +122,40 @@ async function currentLogin(deps: BootstrapDeps, arn: string): Promise<string | 
  * session advisory lock; a retried `up` can start a second task): two runs that both read `app_a` would both rotate
  * `app_b`, and the later secret write need not carry the later password.
  */
-async function rotateLogin(client: pg.Client, config: BootstrapConfig, deps: BootstrapDeps): Promise<{ rotate: string; password: string; roles: AppRolesResult }> {
+async function rotateLogin(
+  client: pg.Client,
+  config: BootstrapConfig,
+  deps: BootstrapDeps,
+): Promise<{ rotate: string; password: string; roles: AppRolesResult }> {
   await client.query("SELECT pg_advisory_lock(hashtext('tenantctl-bootstrap-app-secret'))");
   const names = appRoleNames(config.appRole);
   const current = await currentLogin(deps, config.appSecretArn);
   const rotate = nextLoginRole(names, current);
   const password = randomBytes(PASSWORD_BYTES).toString("base64url");
-  const roles = await ensureAppRoles(client, names, { database: config.database, rotate, password, ownerInSecret: current === names.owner });
-  deps.logger.info({ owner: names.owner, rotated: rotate, inUse: current ?? null, ownerCreated: roles.ownerCreated, ownerCanLogin: roles.ownerCanLogin, reassigned: roles.reassigned, revokedMemberships: roles.revokedMemberships }, "app roles ready");
-  await deps.secrets.send(new PutSecretValueCommand({
-    SecretId: config.appSecretArn,
-    SecretString: JSON.stringify({ username: rotate, password }),
-  }));
+  const roles = await ensureAppRoles(client, names, {
+    database: config.database,
+    rotate,
+    password,
+    ownerInSecret: current === names.owner,
+  });
+  deps.logger.info(
+    {
+      owner: names.owner,
+      rotated: rotate,
+      inUse: current ?? null,
+      ownerCreated: roles.ownerCreated,
+      ownerCanLogin: roles.ownerCanLogin,
+      reassigned: roles.reassigned,
+      revokedMemberships: roles.revokedMemberships,
+    },
+    "app roles ready",
+  );
+  await deps.secrets.send(
+    new PutSecretValueCommand({
+      SecretId: config.appSecretArn,
+      SecretString: JSON.stringify({ username: rotate, password }),
+    }),
+  );
   deps.logger.info({ secret: config.appSecretArn, username: rotate }, "app secret points at the rotated login role");
   return { rotate, password, roles };
 }
@@ -122,12 +169,18 @@ async function rotateLogin(client: pg.Client, config: BootstrapConfig, deps: Boo
 export async function runBootstrap(config: BootstrapConfig, deps: BootstrapDeps): Promise<BootstrapResult> {
   const { logger } = deps;
   // verify-full against the RDS CA bundle, as the app does; RDS for PostgreSQL 15+ refuses unencrypted logins.
-  const ssl = config.caFile === undefined ? undefined : { ca: readFileSync(config.caFile, "utf8"), rejectUnauthorized: true };
+  const ssl =
+    config.caFile === undefined ? undefined : { ca: readFileSync(config.caFile, "utf8"), rejectUnauthorized: true };
   if (ssl === undefined) logger.warn("DB_SSL_CA_FILE is not set: the database connection is not encrypted");
   const master = await readDbCredentials(deps.secrets, config.masterSecretArn);
   const client = new pg.Client({
-    host: config.host, port: config.port, database: config.database, user: master.username, password: master.password,
-    connectionTimeoutMillis: 15_000, ...(ssl ? { ssl } : {}),
+    host: config.host,
+    port: config.port,
+    database: config.database,
+    user: master.username,
+    password: master.password,
+    connectionTimeoutMillis: 15_000,
+    ...(ssl ? { ssl } : {}),
   });
   await client.connect();
   let rotated;
@@ -142,12 +195,19 @@ export async function runBootstrap(config: BootstrapConfig, deps: BootstrapDeps)
   const credentials = new RotatingCredentials(async () => ({ username: rotate, password }));
   const db = await openPostgres({
     target: { kind: "rds", host: config.host, port: config.port, database: config.database, credentials },
-    caFile: config.caFile, poolMax: 1, logger,
+    caFile: config.caFile,
+    poolMax: 1,
+    logger,
   });
   try {
     const result = await migrate(db, deps.migrations ?? readMigrations());
     logger.info({ applied: result.applied, version: result.current }, "database migrated as the owner role");
-    return { ownerCreated: roles.ownerCreated, loginRole: rotate, reassigned: roles.reassigned, migrationsApplied: result.applied };
+    return {
+      ownerCreated: roles.ownerCreated,
+      loginRole: rotate,
+      reassigned: roles.reassigned,
+      migrationsApplied: result.applied,
+    };
   } finally {
     await db.close();
   }

@@ -24,7 +24,8 @@ export function readMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
     })
     .sort((a, b) => a.version - b.version);
   migrations.forEach((m, i) => {
-    if (m.version !== i + 1) throw new Error(`migration versions must run 1..n without gaps; found ${m.version} at position ${i + 1}`);
+    if (m.version !== i + 1)
+      throw new Error(`migration versions must run 1..n without gaps; found ${m.version} at position ${i + 1}`);
   });
   return migrations;
 }
@@ -58,7 +59,10 @@ export interface MigrationResult {
  * queue on the lock; each then sees what the first recorded and applies nothing twice. The lock key includes the
  * schema so separate schemas in one database (tests, previews) do not wait on each other.
  */
-export async function migrate(db: Database, migrations: readonly Migration[] = readMigrations()): Promise<MigrationResult> {
+export async function migrate(
+  db: Database,
+  migrations: readonly Migration[] = readMigrations(),
+): Promise<MigrationResult> {
   return db.transaction(async (tx) => {
     await tx.query("SELECT pg_advisory_xact_lock(hashtext('tenantctl-app-migrations:' || current_schema()))");
     await actAsSchemaOwner(tx);
@@ -69,7 +73,9 @@ export async function migrate(db: Database, migrations: readonly Migration[] = r
          applied_at timestamptz NOT NULL DEFAULT now()
        )`,
     );
-    const done = new Set((await tx.query<{ version: number }>("SELECT version FROM schema_migrations")).map((r) => r.version));
+    const done = new Set(
+      (await tx.query<{ version: number }>("SELECT version FROM schema_migrations")).map((r) => r.version),
+    );
     const applied: number[] = [];
     for (const m of migrations) {
       if (done.has(m.version)) continue;

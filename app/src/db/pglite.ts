@@ -1,5 +1,14 @@
 import type { PGlite, Transaction } from "@electric-sql/pglite";
-import { DATE_OID, INT8_OID, TIMESTAMPTZ_OID, parseDate, parseInt8, parseTimestamptz, type Database, type Queryable } from "./database";
+import {
+  DATE_OID,
+  INT8_OID,
+  TIMESTAMPTZ_OID,
+  parseDate,
+  parseInt8,
+  parseTimestamptz,
+  type Database,
+  type Queryable,
+} from "./database";
 
 const parsers = { [INT8_OID]: parseInt8, [DATE_OID]: parseDate, [TIMESTAMPTZ_OID]: parseTimestamptz };
 

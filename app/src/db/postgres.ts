@@ -3,7 +3,16 @@ import { readFileSync } from "node:fs";
 import pg from "pg";
 import type { Logger } from "pino";
 import type { RotatingCredentials } from "../secrets";
-import { DATE_OID, INT8_OID, TIMESTAMPTZ_OID, parseDate, parseInt8, parseTimestamptz, type Database, type Queryable } from "./database";
+import {
+  DATE_OID,
+  INT8_OID,
+  TIMESTAMPTZ_OID,
+  parseDate,
+  parseInt8,
+  parseTimestamptz,
+  type Database,
+  type Queryable,
+} from "./database";
 
 const OWN_PARSERS: Readonly<Record<number, (v: string) => unknown>> = {
   [INT8_OID]: parseInt8,
@@ -38,7 +47,13 @@ export function isAuthFailure(err: unknown): boolean {
 
 export type PostgresTarget =
   | { readonly kind: "url"; readonly url: string }
-  | { readonly kind: "rds"; readonly host: string; readonly port: number; readonly database: string; readonly credentials: RotatingCredentials };
+  | {
+      readonly kind: "rds";
+      readonly host: string;
+      readonly port: number;
+      readonly database: string;
+      readonly credentials: RotatingCredentials;
+    };
 
 export interface PostgresOptions {
   readonly target: PostgresTarget;
@@ -54,9 +69,16 @@ export interface PostgresOptions {
  */
 export async function openPostgres(opts: PostgresOptions): Promise<Database> {
   // verify-full against the RDS CA bundle: rejectUnauthorized also checks the host name.
-  const ssl = opts.caFile === undefined ? undefined : { ca: readFileSync(opts.caFile, "utf8"), rejectUnauthorized: true };
+  const ssl =
+    opts.caFile === undefined ? undefined : { ca: readFileSync(opts.caFile, "utf8"), rejectUnauthorized: true };
   const target = opts.target;
-  const base: pg.PoolConfig = { max: opts.poolMax, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 10_000, types, ...(ssl ? { ssl } : {}) };
+  const base: pg.PoolConfig = {
+    max: opts.poolMax,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: 10_000,
+    types,
+    ...(ssl ? { ssl } : {}),
+  };
   const config: pg.PoolConfig =
     target.kind === "url"
       ? { ...base, connectionString: target.url }
@@ -110,7 +132,10 @@ export async function openPostgres(opts: PostgresOptions): Promise<Database> {
         return result;
       } catch (err) {
         // A connection that cannot even roll back is broken; destroy it instead of returning it to the pool.
-        const broken = await client.query("ROLLBACK").then(() => false, () => true);
+        const broken = await client.query("ROLLBACK").then(
+          () => false,
+          () => true,
+        );
         client.release(broken);
         throw err;
       }

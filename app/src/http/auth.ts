@@ -22,10 +22,10 @@ export function requireAdmin(adminToken: string): preHandlerAsyncHookHandler {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const given = bearerToken(request.headers.authorization);
     if (given === undefined || !tokensMatch(given, adminToken)) {
-      await reply
-        .code(401)
-        .header("www-authenticate", 'Bearer realm="admin"')
-        .send({ error: "unauthorized", message: "this operation needs the admin token as 'Authorization: Bearer <token>'" });
+      await reply.code(401).header("www-authenticate", 'Bearer realm="admin"').send({
+        error: "unauthorized",
+        message: "this operation needs the admin token as 'Authorization: Bearer <token>'",
+      });
     }
   };
 }

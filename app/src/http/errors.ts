@@ -24,17 +24,23 @@ const CLIENT_ERRORS: Readonly<Record<string, string>> = {
 /** JSON errors everywhere, including for routes that do not exist and for fastify's own parser failures. */
 export function registerErrorHandlers(app: FastifyInstance): void {
   app.setNotFoundHandler(async (request, reply) =>
-    reply.code(404).send({ error: "not_found", message: `no route for ${request.method} ${request.url.split("?")[0] ?? ""}` }),
+    reply
+      .code(404)
+      .send({ error: "not_found", message: `no route for ${request.method} ${request.url.split("?")[0] ?? ""}` }),
   );
   app.setErrorHandler(async (err: FastifyError, request, reply) => {
     const status = err.statusCode ?? 500;
     if (status >= 500) {
       request.log.error({ err }, "request failed");
-      return reply.code(500).send({ error: "internal", message: "internal error; the request id is in the x-request-id header" });
+      return reply
+        .code(500)
+        .send({ error: "internal", message: "internal error; the request id is in the x-request-id header" });
     }
     const code = err.code === undefined ? undefined : CLIENT_ERRORS[err.code];
     if (code === "invalid_body") {
-      return reply.code(400).send({ error: "validation_failed", message: err.message, fields: { body: "must be a JSON object" } });
+      return reply
+        .code(400)
+        .send({ error: "validation_failed", message: err.message, fields: { body: "must be a JSON object" } });
     }
     const error = code ?? (status === 429 ? "rate_limited" : "bad_request");
     return reply.code(status).send({ error, message: err.message });

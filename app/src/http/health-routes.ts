@@ -25,7 +25,11 @@ function errorCode(err: unknown): string | undefined {
 }
 
 /** Not ready when the check fails, resolves false (a migration not yet recorded) or takes longer than `ms`. */
-export async function checkWithin(check: () => Promise<boolean>, ms: number, onError: (err: unknown) => void): Promise<Readiness> {
+export async function checkWithin(
+  check: () => Promise<boolean>,
+  ms: number,
+  onError: (err: unknown) => void,
+): Promise<Readiness> {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<Readiness>((resolve) => {
     timer = setTimeout(() => {
@@ -59,7 +63,11 @@ export async function healthRoutes(app: FastifyInstance, opts: HealthRoutesOptio
   const timeoutMs = opts.readinessTimeoutMs ?? READINESS_TIMEOUT_MS;
   app.get("/healthz", noLimit, async () => ({ status: "ok" }));
   app.get("/readyz", noLimit, async (request, reply) => {
-    const readiness = await checkWithin(opts.isReady, timeoutMs, (err) => request.log.warn({ err }, "readiness check failed"));
-    return readiness.ready ? reply.code(200).send({ status: "ready" }) : reply.code(503).send({ status: "not_ready", reason: readiness.reason });
+    const readiness = await checkWithin(opts.isReady, timeoutMs, (err) =>
+      request.log.warn({ err }, "readiness check failed"),
+    );
+    return readiness.ready
+      ? reply.code(200).send({ status: "ready" })
+      : reply.code(503).send({ status: "not_ready", reason: readiness.reason });
   });
 }

@@ -40,7 +40,11 @@ export async function itemsRoutes(app: FastifyInstance, opts: ItemsRoutesOptions
     const query = await parse(ListQuerySchema, request.query, "query", reply);
     if (!query.ok) return reply;
     if (query.value.cursor !== undefined && decodeCursor(query.value.cursor) === undefined) {
-      return reply.code(400).send({ error: "validation_failed", message: "invalid query: cursor is not a cursor from a previous page", fields: { cursor: "is not a cursor from a previous page" } });
+      return reply.code(400).send({
+        error: "validation_failed",
+        message: "invalid query: cursor is not a cursor from a previous page",
+        fields: { cursor: "is not a cursor from a previous page" },
+      });
     }
     const page = await items.listJson(query.value);
     return reply
@@ -58,7 +62,10 @@ export async function itemsRoutes(app: FastifyInstance, opts: ItemsRoutesOptions
 
   app.post("/api/items", admin, async (request, reply) => {
     const rawKey = request.headers["idempotency-key"];
-    const key = rawKey === undefined ? { ok: true as const, value: undefined } : await parse(IdempotencyKeySchema, rawKey, "Idempotency-Key header", reply);
+    const key =
+      rawKey === undefined
+        ? { ok: true as const, value: undefined }
+        : await parse(IdempotencyKeySchema, rawKey, "Idempotency-Key header", reply);
     if (!key.ok) return reply;
     const body = await parse(CreateItemSchema, request.body, "item", reply);
     if (!body.ok) return reply;
@@ -67,7 +74,8 @@ export async function itemsRoutes(app: FastifyInstance, opts: ItemsRoutesOptions
       if (replayed) void reply.header("idempotent-replayed", "true");
       return reply.code(201).header("location", `/api/items/${item.id}`).send(item);
     } catch (err) {
-      if (err instanceof IdempotencyConflictError) return reply.code(422).send({ error: "idempotency_key_reused", message: err.message });
+      if (err instanceof IdempotencyConflictError)
+        return reply.code(422).send({ error: "idempotency_key_reused", message: err.message });
       throw err;
     }
   });

@@ -25,23 +25,40 @@ async function currentSkin(identity: IdentitySource): Promise<Skin> {
 const PAGE_SIZE = 24;
 
 // Inline styles only; no script may run, so a stored payload that escaped escaping would still be inert.
-const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src https: http: data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+const CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src https: http: data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 const PageQuerySchema = z.object({
   q: z.string().max(100).optional().catch(undefined),
   cursor: z.string().max(40).optional().catch(undefined),
-  added: z.string().regex(/^\d{1,16}$/).optional().catch(undefined),
+  added: z
+    .string()
+    .regex(/^\d{1,16}$/)
+    .optional()
+    .catch(undefined),
 });
 
 const FormSchema = z.record(z.string(), z.union([z.string(), z.array(z.string()).transform((a) => a[0] ?? "")]));
 
 /** The server-rendered page at / and the add form's POST target, for people without the API. */
 export async function pageRoutes(app: FastifyInstance, opts: PageRoutesOptions): Promise<void> {
-  const render = async (reply: FastifyReply, status: number, query: { q?: string | undefined; cursor?: string | undefined }, extra: Partial<PageModel> = {}) => {
+  const render = async (
+    reply: FastifyReply,
+    status: number,
+    query: { q?: string | undefined; cursor?: string | undefined },
+    extra: Partial<PageModel> = {},
+  ) => {
     const cursor = query.cursor !== undefined && decodeCursor(query.cursor) !== undefined ? query.cursor : undefined;
     const listQuery: ListQuery = { limit: PAGE_SIZE, deleted: false, q: query.q, cursor };
     const page = await opts.items.list(listQuery);
-    const html = renderPage({ skin: await currentSkin(opts.identity), page, search: query.q, cursor, formKey: randomUUID(), ...extra });
+    const html = renderPage({
+      skin: await currentSkin(opts.identity),
+      page,
+      search: query.q,
+      cursor,
+      formKey: randomUUID(),
+      ...extra,
+    });
     return reply.code(status).header("content-security-policy", CSP).type("text/html; charset=utf-8").send(html);
   };
 
@@ -61,7 +78,8 @@ export async function pageRoutes(app: FastifyInstance, opts: PageRoutesOptions):
     const { input, errors } = formToCreateInput(values);
     const parsed = CreateItemSchema.safeParse(input);
     const allErrors = { ...errors };
-    if (!parsed.success) for (const [k, v] of Object.entries(fieldErrors(parsed.error))) allErrors[formFieldFor(k)] ??= v;
+    if (!parsed.success)
+      for (const [k, v] of Object.entries(fieldErrors(parsed.error))) allErrors[formFieldFor(k)] ??= v;
     if (!parsed.success || Object.keys(errors).length > 0) return render(reply, 400, {}, { values, errors: allErrors });
     try {
       const key = formKey !== undefined && /^[0-9a-f-]{36}$/.test(formKey) ? `form:${formKey}` : undefined;
@@ -70,7 +88,12 @@ export async function pageRoutes(app: FastifyInstance, opts: PageRoutesOptions):
       return reply.code(303).header("location", `/?added=${item.id}`).send();
     } catch (err) {
       if (!(err instanceof IdempotencyConflictError)) throw err;
-      return render(reply, 409, {}, { values, errors: { name: "this form was already submitted with different values; reload and try again" } });
+      return render(
+        reply,
+        409,
+        {},
+        { values, errors: { name: "this form was already submitted with different values; reload and try again" } },
+      );
     }
   });
 }

@@ -2,7 +2,13 @@ import type { Skin } from "../config";
 import type { ItemPage } from "../items/repository";
 import { CONDITIONS, type Item } from "../items/schema";
 
-const ENTITIES: Readonly<Record<string, string>> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+const ENTITIES: Readonly<Record<string, string>> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;",
+};
 
 /** Escapes text for element content and quoted attributes alike; every dynamic value in the page goes through it. */
 export function escapeHtml(value: unknown): string {
@@ -33,7 +39,10 @@ function itemCard(item: Item): string {
     ["Acquired", item.acquiredOn ?? ""],
     ["Paid", money(item.pricePaidCents)],
   ];
-  const photo = item.photoUrl === null ? `<div class="photo none" aria-hidden="true">${escapeHtml(initial(item.name))}</div>` : `<img class="photo" src="${escapeHtml(item.photoUrl)}" alt="" loading="lazy" referrerpolicy="no-referrer">`;
+  const photo =
+    item.photoUrl === null
+      ? `<div class="photo none" aria-hidden="true">${escapeHtml(initial(item.name))}</div>`
+      : `<img class="photo" src="${escapeHtml(item.photoUrl)}" alt="" loading="lazy" referrerpolicy="no-referrer">`;
   return `<li class="card" data-item-id="${item.id}">
   ${photo}
   <div class="body">
@@ -57,7 +66,9 @@ const textInput = (m: PageModel, name: string, attrs = ""): string =>
 
 function addForm(m: PageModel): string {
   const chosen = m.values?.["condition"] ?? "mint";
-  const options = CONDITIONS.map((c) => `<option value="${c}"${c === chosen ? " selected" : ""}>${conditionLabel(c)}</option>`).join("");
+  const options = CONDITIONS.map(
+    (c) => `<option value="${c}"${c === chosen ? " selected" : ""}>${conditionLabel(c)}</option>`,
+  ).join("");
   return `<form class="add" method="post" action="/items" aria-label="Add a Beanie">
   <h2>Add a Beanie</h2>
   <input type="hidden" name="formKey" value="${escapeHtml(m.formKey)}">
@@ -85,7 +96,9 @@ function pager(m: PageModel): string {
   const q = m.search === undefined || m.search === "" ? "" : `q=${encodeURIComponent(m.search)}&`;
   const links = [
     m.cursor === undefined ? "" : `<a href="/?${q.replace(/&$/, "")}">« First page</a>`,
-    m.page.nextCursor === null ? "" : `<a rel="next" href="/?${q}cursor=${encodeURIComponent(m.page.nextCursor)}">Next page »</a>`,
+    m.page.nextCursor === null
+      ? ""
+      : `<a rel="next" href="/?${q}cursor=${encodeURIComponent(m.page.nextCursor)}">Next page »</a>`,
   ].filter((l) => l !== "");
   return links.length === 0 ? "" : `<nav class="pager">${links.join("")}</nav>`;
 }
@@ -93,7 +106,10 @@ function pager(m: PageModel): string {
 /** The tenant's whole page: skin, search, the collection with paging, and the no-JavaScript add form. */
 export function renderPage(m: PageModel): string {
   const { skin } = m;
-  const logo = skin.logoUrl === undefined ? "" : `<img class="logo" src="${escapeHtml(skin.logoUrl)}" alt="" referrerpolicy="no-referrer">`;
+  const logo =
+    skin.logoUrl === undefined
+      ? ""
+      : `<img class="logo" src="${escapeHtml(skin.logoUrl)}" alt="" referrerpolicy="no-referrer">`;
   const list =
     m.page.items.length === 0
       ? `<p class="empty">${m.search ? "No Beanies match that search." : "No Beanies yet — add the first one."}</p>`

@@ -1,6 +1,13 @@
 import { createHash } from "node:crypto";
 import type { Database } from "../db/database";
-import { decodeCursor, encodeCursor, type CreateItemInput, type Item, type ListQuery, type UpdateItemInput } from "./schema";
+import {
+  decodeCursor,
+  encodeCursor,
+  type CreateItemInput,
+  type Item,
+  type ListQuery,
+  type UpdateItemInput,
+} from "./schema";
 
 /** The idempotency key was used before with a different request body. */
 export class IdempotencyConflictError extends Error {
@@ -77,7 +84,10 @@ export class ItemRepository {
     const afterId = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     const pageWhere = afterId === undefined ? filter : `${filter} AND id < ${bind(afterId)}`;
     // Unfiltered totals come from the trigger-maintained counter (migration 0002); filters narrow a real count.
-    const totalSql = where.length === 1 ? `SELECT ${query.deleted ? "deleted" : "live"} FROM item_counts` : `SELECT count(*) FROM items WHERE ${filter}`;
+    const totalSql =
+      where.length === 1
+        ? `SELECT ${query.deleted ? "deleted" : "live"} FROM item_counts`
+        : `SELECT count(*) FROM items WHERE ${filter}`;
     // One row more than the page tells whether another page follows.
     const [row] = await this.db.query<{ total: number; fetched: number; items: string; lastId: number | null }>(
       `WITH fetched AS (SELECT * FROM items WHERE ${pageWhere} ORDER BY id DESC LIMIT ${bind(query.limit + 1)}),
@@ -89,7 +99,11 @@ export class ItemRepository {
       params,
     );
     if (row === undefined) throw new Error("list query returned no row");
-    return { json: row.items, total: row.total, nextCursor: row.fetched > query.limit && row.lastId !== null ? encodeCursor(row.lastId) : null };
+    return {
+      json: row.items,
+      total: row.total,
+      nextCursor: row.fetched > query.limit && row.lastId !== null ? encodeCursor(row.lastId) : null,
+    };
   }
 
   async list(query: ListQuery): Promise<ItemPage> {
@@ -108,11 +122,16 @@ export class ItemRepository {
     const cols = keys.map((k) => COLUMNS[k]);
     if (idempotencyKey === undefined) {
       const placeholders = values.map((_, i) => `$${i + 1}`);
-      const [item] = await this.db.query<Item>(`INSERT INTO items (${cols.join(", ")}) VALUES (${placeholders.join(", ")}) RETURNING ${SELECT}`, values);
+      const [item] = await this.db.query<Item>(
+        `INSERT INTO items (${cols.join(", ")}) VALUES (${placeholders.join(", ")}) RETURNING ${SELECT}`,
+        values,
+      );
       if (item === undefined) throw new Error("INSERT returned no row");
       return { item, replayed: false };
     }
-    const hash = createHash("sha256").update(JSON.stringify(keys.map((k) => [k, input[k]]))).digest("hex");
+    const hash = createHash("sha256")
+      .update(JSON.stringify(keys.map((k) => [k, input[k]])))
+      .digest("hex");
     const all = [...cols, "idempotency_key", "request_hash"];
     const params = [...values, idempotencyKey, hash];
     const [inserted] = await this.db.query<Item>(

@@ -24,9 +24,18 @@ const isoDate = z.iso.date("must be a date like 1996-06-03");
 /** The writable fields. Optional ones accept null on update to clear them. */
 const fields = {
   name: z.string().trim().min(1, "must not be empty").max(200, "must be at most 200 characters"),
-  styleNumber: z.string().trim().regex(/^\d{3,6}$/, "must be 3 to 6 digits, e.g. 4032").nullable(),
+  styleNumber: z
+    .string()
+    .trim()
+    .regex(/^\d{3,6}$/, "must be 3 to 6 digits, e.g. 4032")
+    .nullable(),
   birthday: isoDate.nullable(),
-  tagGeneration: z.number().int("must be a whole number").min(1, "must be 1 to 20").max(20, "must be 1 to 20").nullable(),
+  tagGeneration: z
+    .number()
+    .int("must be a whole number")
+    .min(1, "must be 1 to 20")
+    .max(20, "must be 1 to 20")
+    .nullable(),
   condition: z.enum(CONDITIONS, `must be one of ${CONDITIONS.join(", ")}`),
   acquiredOn: isoDate.nullable(),
   pricePaidCents: z
@@ -36,7 +45,10 @@ const fields = {
     .max(100_000_000_00, "must be at most 10000000000 cents")
     .nullable(),
   notes: z.string().max(2000, "must be at most 2000 characters").nullable(),
-  photoUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).max(2048, "must be at most 2048 characters").nullable(),
+  photoUrl: z
+    .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
+    .max(2048, "must be at most 2048 characters")
+    .nullable(),
 };
 
 export const CreateItemSchema = z.strictObject({
@@ -58,21 +70,38 @@ export const UpdateItemSchema = CreateItemSchema.partial().refine((v) => Object.
 export type UpdateItemInput = z.infer<typeof UpdateItemSchema>;
 
 export const ListQuerySchema = z.strictObject({
-  limit: z.coerce.number<string>().int("must be a whole number").min(1, "must be 1 to 100").max(100, "must be 1 to 100").default(20),
-  cursor: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, "is not a cursor from a previous page").optional(),
+  limit: z.coerce
+    .number<string>()
+    .int("must be a whole number")
+    .min(1, "must be 1 to 100")
+    .max(100, "must be 1 to 100")
+    .default(20),
+  cursor: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,40}$/, "is not a cursor from a previous page")
+    .optional(),
   q: z.string().trim().max(100, "must be at most 100 characters").optional(),
   condition: fields.condition.optional(),
   tagGeneration: z.coerce.number<string>().pipe(fields.tagGeneration.unwrap()).optional(),
   styleNumber: fields.styleNumber.unwrap().optional(),
-  deleted: z.enum(["true", "false"], "must be true or false").transform((v) => v === "true").default(false),
+  deleted: z
+    .enum(["true", "false"], "must be true or false")
+    .transform((v) => v === "true")
+    .default(false),
 });
 export type ListQuery = z.infer<typeof ListQuerySchema>;
 
 export const IdParamSchema = z.strictObject({
-  id: z.coerce.number<string>().int("must be a positive whole number").positive("must be a positive whole number").max(Number.MAX_SAFE_INTEGER),
+  id: z.coerce
+    .number<string>()
+    .int("must be a positive whole number")
+    .positive("must be a positive whole number")
+    .max(Number.MAX_SAFE_INTEGER),
 });
 
-export const IdempotencyKeySchema = z.string().regex(/^[\x21-\x7e]{1,200}$/, "must be 1 to 200 visible ASCII characters");
+export const IdempotencyKeySchema = z
+  .string()
+  .regex(/^[\x21-\x7e]{1,200}$/, "must be 1 to 200 visible ASCII characters");
 
 function typeMessage(issue: z.core.$ZodIssueInvalidType): string {
   // zod reports a missing key as a type mismatch against undefined; say what a person would.
@@ -84,8 +113,14 @@ function typeMessage(issue: z.core.$ZodIssueInvalidType): string {
 export function fieldErrors(error: z.ZodError): Record<string, string> {
   const out: Record<string, string> = {};
   for (const issue of error.issues) {
-    const keys = issue.code === "unrecognized_keys" ? issue.keys : [issue.path.length > 0 ? issue.path.join(".") : "body"];
-    const message = issue.code === "unrecognized_keys" ? "is not a known field" : issue.code === "invalid_type" ? typeMessage(issue) : issue.message;
+    const keys =
+      issue.code === "unrecognized_keys" ? issue.keys : [issue.path.length > 0 ? issue.path.join(".") : "body"];
+    const message =
+      issue.code === "unrecognized_keys"
+        ? "is not a known field"
+        : issue.code === "invalid_type"
+          ? typeMessage(issue)
+          : issue.message;
     for (const key of keys) out[key] ??= message;
   }
   return out;

@@ -10,7 +10,11 @@ import { LogCapture } from "./logs";
 
 export const ADMIN_TOKEN = "test-admin-token-0123456789";
 export const AUTH = { authorization: `Bearer ${ADMIN_TOKEN}` } as const;
-export const DEMO_SKIN: Skin = { displayName: "Matt's Beanies", primaryColor: "#1e7d4f", logoUrl: "https://example.com/logo.png" };
+export const DEMO_SKIN: Skin = {
+  displayName: "Matt's Beanies",
+  primaryColor: "#1e7d4f",
+  logoUrl: "https://example.com/logo.png",
+};
 
 export interface AppUnderTest {
   readonly app: FastifyInstance;
@@ -20,7 +24,10 @@ export interface AppUnderTest {
 }
 
 /** The HTTP app on a fresh, migrated database, driven with `inject` (no socket). */
-export async function appUnderTest(backend: Backend, opts: { rateLimitPerMinute?: number; skin?: Skin; identity?: IdentitySource } = {}): Promise<AppUnderTest> {
+export async function appUnderTest(
+  backend: Backend,
+  opts: { rateLimitPerMinute?: number; skin?: Skin; identity?: IdentitySource } = {},
+): Promise<AppUnderTest> {
   const fresh: TestDatabase = await freshDatabase(backend);
   const db = await fresh.open();
   await migrate(db);

@@ -12,7 +12,10 @@ export class AuthProxy {
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
 
-  private constructor(password: string, private readonly upstream: { host: string; port: number }) {
+  private constructor(
+    password: string,
+    private readonly upstream: { host: string; port: number },
+  ) {
     this.password = password;
     this.server = createServer((socket) => this.handle(socket));
   }
@@ -91,7 +94,12 @@ export class AuthProxy {
 
 function errorResponse(code: string, message: string): Buffer {
   const fields = Buffer.concat([
-    ...[["S", "FATAL"], ["V", "FATAL"], ["C", code], ["M", message]].map(([k, v]) => Buffer.from(`${k}${v}\0`, "utf8")),
+    ...[
+      ["S", "FATAL"],
+      ["V", "FATAL"],
+      ["C", code],
+      ["M", message],
+    ].map(([k, v]) => Buffer.from(`${k}${v}\0`, "utf8")),
     Buffer.from([0]),
   ]);
   const head = Buffer.alloc(5);

@@ -31,7 +31,11 @@ function serverUrl(): string {
  */
 export async function freshDatabase(backend: Backend): Promise<TestDatabase> {
   if (backend === "pglite") {
-    return { config: { kind: "pglite", dataDir: undefined }, open: () => openPglite(undefined), cleanup: async () => undefined };
+    return {
+      config: { kind: "pglite", dataDir: undefined },
+      open: () => openPglite(undefined),
+      cleanup: async () => undefined,
+    };
   }
   const schema = `app_test_${randomBytes(6).toString("hex")}`;
   const admin = new pg.Client({ connectionString: serverUrl() });
@@ -46,7 +50,13 @@ export async function freshDatabase(backend: Backend): Promise<TestDatabase> {
   const config: DatabaseConfig = { kind: "url", url: url.toString(), caFile: undefined, poolMax: 5 };
   return {
     config,
-    open: () => openPostgres({ target: { kind: "url", url: config.url }, caFile: undefined, poolMax: 5, logger: pino({ level: "silent" }) }),
+    open: () =>
+      openPostgres({
+        target: { kind: "url", url: config.url },
+        caFile: undefined,
+        poolMax: 5,
+        logger: pino({ level: "silent" }),
+      }),
     async cleanup() {
       const c = new pg.Client({ connectionString: serverUrl() });
       await c.connect();

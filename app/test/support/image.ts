@@ -28,10 +28,15 @@ export interface RuntimeImage {
 /** Splits the Dockerfile into stages of instructions (comments and line continuations handled). */
 export function parseDockerfile(text: string): Stage[] {
   const stages: Stage[] = [];
-  const lines = text.replace(/\\\n/g, " ").split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
+  const lines = text
+    .replace(/\\\n/g, " ")
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l !== "" && !l.startsWith("#"));
   for (const line of lines) {
     const [, op = "", args = ""] = /^(\S+)\s*(.*)$/.exec(line) ?? [];
-    if (op.toUpperCase() === "FROM") stages.push({ name: /\bAS\s+(\S+)/i.exec(args)?.[1] ?? String(stages.length), instructions: [] });
+    if (op.toUpperCase() === "FROM")
+      stages.push({ name: /\bAS\s+(\S+)/i.exec(args)?.[1] ?? String(stages.length), instructions: [] });
     else stages[stages.length - 1]?.instructions.push({ op: op.toUpperCase(), args });
   }
   return stages;
@@ -78,13 +83,19 @@ export function reproduceImage(dockerfile = join(APP_DIR, "Dockerfile")): Runtim
             skipped.push(`${op} ${src}`);
             continue;
           }
-          const from = f["from"] === undefined ? join(APP_DIR, src) : join(dirs[f["from"]] ?? "", src.replace(/^\/app\/?/, ""));
+          const from =
+            f["from"] === undefined ? join(APP_DIR, src) : join(dirs[f["from"]] ?? "", src.replace(/^\/app\/?/, ""));
           const target = dest.endsWith("/") ? join(dir, dest, src.split("/").pop() ?? src) : join(dir, dest);
           cpSync(from, target, { recursive: true });
         }
       } else if (op === "RUN") {
         if (!isLast && /^npm ci\b/.test(args)) symlinkSync(join(APP_DIR, "node_modules"), join(dir, "node_modules"));
-        else execFileSync("sh", ["-c", args.replace(/^npm ci\b/, "npm ci --prefer-offline")], { cwd: dir, stdio: "pipe", env: { ...process.env, ...env } });
+        else
+          execFileSync("sh", ["-c", args.replace(/^npm ci\b/, "npm ci --prefer-offline")], {
+            cwd: dir,
+            stdio: "pipe",
+            env: { ...process.env, ...env },
+          });
       } else if (op === "ENV") {
         for (const m of args.matchAll(/(\w+)=("[^"]*"|\S+)/g)) env[m[1] ?? ""] = (m[2] ?? "").replace(/^"|"$/g, "");
       } else if (op === "EXPOSE") exposed.push(...rest.map((p) => Number.parseInt(p, 10)));

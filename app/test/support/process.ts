@@ -26,10 +26,12 @@ export class AppProcess {
     };
     child.stdout?.on("data", collect);
     child.stderr?.on("data", collect);
-    this.exited = new Promise((resolve) => child.on("exit", (code) => {
-      for (const w of this.waiters.splice(0)) w();
-      resolve(code);
-    }));
+    this.exited = new Promise((resolve) =>
+      child.on("exit", (code) => {
+        for (const w of this.waiters.splice(0)) w();
+        resolve(code);
+      }),
+    );
   }
 
   static start(cmd: readonly string[], cwd: string, env: NodeJS.ProcessEnv): AppProcess {
@@ -42,7 +44,8 @@ export class AppProcess {
     for (;;) {
       const found = this.lines.find((l) => l.includes(text));
       if (found !== undefined) return found;
-      if (this.child.exitCode !== null) throw new Error(`process exited (${this.child.exitCode}) before logging "${text}":\n${this.lines.join("\n")}`);
+      if (this.child.exitCode !== null)
+        throw new Error(`process exited (${this.child.exitCode}) before logging "${text}":\n${this.lines.join("\n")}`);
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
   }

@@ -21,7 +21,6 @@ import { statusAction } from "./fleet-status";
 import { decide, failureCount } from "./fleet-view";
 import type { FleetFlags, FleetMode } from "./fleet-input";
 
-
 export async function fleetAction(io: Io, reporter: Reporter, flags: FleetFlags, mode: FleetMode): Promise<void> {
   if (mode.kind === "join") {
     await joinAction(io, reporter, flags, mode);
@@ -42,25 +41,63 @@ async function createDetached(io: Io, reporter: Reporter, flags: FleetFlags): Pr
   await refuseIfLive(records.store, input.env);
   const state: RolloutState = { ...planned, distributed: true };
   const fleet = new FleetRecords(records.store, state.env, state.id);
-  if (!(await fleet.createPlan({ id: state.id, env: state.env, options: state.options, waves: state.waves, pinned: state.pinned, createdAt: state.createdAt, createdBy: currentOwner() }))) {
-    throw new ConflictError(`rollout ${state.id} already exists in env ${state.env}; run the command again for a new id`);
+  if (
+    !(await fleet.createPlan({
+      id: state.id,
+      env: state.env,
+      options: state.options,
+      waves: state.waves,
+      pinned: state.pinned,
+      createdAt: state.createdAt,
+      createdBy: currentOwner(),
+    }))
+  ) {
+    throw new ConflictError(
+      `rollout ${state.id} already exists in env ${state.env}; run the command again for a new id`,
+    );
   }
-  await fleet.createEpoch({ epoch: 0, at: state.createdAt, maxFailures: state.options.maxFailures, health: state.options.health, healthUrl: state.options.healthUrl });
+  await fleet.createEpoch({
+    epoch: 0,
+    at: state.createdAt,
+    maxFailures: state.options.maxFailures,
+    health: state.options.health,
+    healthUrl: state.options.healthUrl,
+  });
   await saveRollout(records.store, state);
   const tenants = Object.keys(state.tenants).length;
-  reporter.result({ rolloutId: state.id, env: state.env, image: state.options.image, epoch: 0, tenants, waves: state.waves.length, pinned: [...state.pinned], join: joinCommand(state.env, state.id) }, (out) => {
-    out(`rollout ${state.id} created: ${state.options.image} to ${tenants} tenant(s) of ${state.env} in ${state.waves.length} wave(s) (${state.pinned.length} pinned); nothing was upgraded`);
-    out(`  start runners with: ${joinCommand(state.env, state.id)}`);
-  });
+  reporter.result(
+    {
+      rolloutId: state.id,
+      env: state.env,
+      image: state.options.image,
+      epoch: 0,
+      tenants,
+      waves: state.waves.length,
+      pinned: [...state.pinned],
+      join: joinCommand(state.env, state.id),
+    },
+    (out) => {
+      out(
+        `rollout ${state.id} created: ${state.options.image} to ${tenants} tenant(s) of ${state.env} in ${state.waves.length} wave(s) (${state.pinned.length} pinned); nothing was upgraded`,
+      );
+      out(`  start runners with: ${joinCommand(state.env, state.id)}`);
+    },
+  );
 }
 
 async function loadDistributed(store: RecordStore, env: string, id: string | undefined): Promise<RolloutState> {
-  const state = id === undefined ? await latestOpenRollout(store, env) : await store.readJson<RolloutState>(rolloutKey(env, id));
+  const state =
+    id === undefined ? await latestOpenRollout(store, env) : await store.readJson<RolloutState>(rolloutKey(env, id));
   if (state === undefined) {
-    throw new NotFoundError(id === undefined ? `no unfinished rollout to resume in env ${env}` : `no rollout ${id} in env ${env}`, { hint: `create one with: tenantctl upgrade tenants --env ${env} --image <ref> --detach` });
+    throw new NotFoundError(
+      id === undefined ? `no unfinished rollout to resume in env ${env}` : `no rollout ${id} in env ${env}`,
+      { hint: `create one with: tenantctl upgrade tenants --env ${env} --image <ref> --detach` },
+    );
   }
   if (state.distributed !== true) {
-    throw new UsageError(`rollout ${state.id} was not created with --detach (allowed: --resume ${state.id} without --detach continues it on this machine)`);
+    throw new UsageError(
+      `rollout ${state.id} was not created with --detach (allowed: --resume ${state.id} without --detach continues it on this machine)`,
+    );
   }
   return state;
 }
@@ -75,7 +112,9 @@ async function resumeDetached(io: Io, reporter: Reporter, flags: FleetFlags): Pr
   if (last === undefined) throw new NotFoundError(`rollout ${state.id} has no fleet records in env ${state.env}`);
   const facts = await readFacts(fleet);
   if (facts !== undefined && decide(facts).kind === "complete" && failureCount(facts) === 0) {
-    throw new ConflictError(`rollout ${state.id} already completed with every tenant upgraded; start a new one with --image`);
+    throw new ConflictError(
+      `rollout ${state.id} already completed with every tenant upgraded; start a new one with --image`,
+    );
   }
   const epoch = {
     epoch: last.epoch + 1,
@@ -84,10 +123,24 @@ async function resumeDetached(io: Io, reporter: Reporter, flags: FleetFlags): Pr
     health: input.health ?? last.health,
     healthUrl: input.healthUrl ?? last.healthUrl,
   };
-  if (!(await fleet.createEpoch(epoch))) throw new ConflictError(`rollout ${state.id} was resumed by someone else at the same moment; see: tenantctl upgrade tenants --env ${state.env} --status ${state.id}`);
+  if (!(await fleet.createEpoch(epoch)))
+    throw new ConflictError(
+      `rollout ${state.id} was resumed by someone else at the same moment; see: tenantctl upgrade tenants --env ${state.env} --status ${state.id}`,
+    );
   await saveRollout(records.store, { ...state, status: "running", updatedAt: epoch.at });
-  reporter.result({ rolloutId: state.id, env: state.env, image: state.options.image, epoch: epoch.epoch, join: joinCommand(state.env, state.id) }, (out) => {
-    out(`rollout ${state.id} resumed as epoch ${epoch.epoch}: its failed and unhealthy tenants will be retried; nothing was upgraded yet`);
-    out(`  start runners with: ${joinCommand(state.env, state.id)}`);
-  });
+  reporter.result(
+    {
+      rolloutId: state.id,
+      env: state.env,
+      image: state.options.image,
+      epoch: epoch.epoch,
+      join: joinCommand(state.env, state.id),
+    },
+    (out) => {
+      out(
+        `rollout ${state.id} resumed as epoch ${epoch.epoch}: its failed and unhealthy tenants will be retried; nothing was upgraded yet`,
+      );
+      out(`  start runners with: ${joinCommand(state.env, state.id)}`);
+    },
+  );
 }

@@ -33,10 +33,17 @@ import { clearExpiredHoldersLock, pulumiFolder } from "./stack-lock-clear";
 const SUMMARY_EVERY_MS = 10_000;
 
 function runnerId(): string {
-  return `${hostname().replace(/[^A-Za-z0-9._-]/g, "-").slice(0, 40)}-${process.pid}-${randomBytes(3).toString("hex")}`;
+  return `${hostname()
+    .replace(/[^A-Za-z0-9._-]/g, "-")
+    .slice(0, 40)}-${process.pid}-${randomBytes(3).toString("hex")}`;
 }
 
-export async function joinAction(io: Io, reporter: Reporter, flags: FleetFlags, mode: { id: string; leaseMs: number }): Promise<void> {
+export async function joinAction(
+  io: Io,
+  reporter: Reporter,
+  flags: FleetFlags,
+  mode: { id: string; leaseMs: number },
+): Promise<void> {
   const env = envOrDefault(flags.env, io.env);
   checkEnv(env);
   const concurrency = parseConcurrency(flags.concurrency);
@@ -49,49 +56,85 @@ export async function joinAction(io: Io, reporter: Reporter, flags: FleetFlags, 
   const fleet = new FleetRecords(records.store, env, mode.id);
   const plan = await fleet.readPlan();
   if (plan === undefined) {
-    throw new NotFoundError(`no distributed rollout ${mode.id} in env ${env}`, { hint: `create one with: tenantctl upgrade tenants --env ${env} --image <ref> --detach` });
+    throw new NotFoundError(`no distributed rollout ${mode.id} in env ${env}`, {
+      hint: `create one with: tenantctl upgrade tenants --env ${env} --image <ref> --detach`,
+    });
   }
   const session = await openEngineSession(io, { secretsProvider, installPulumi: false });
   const shared = await readSharedOutputs(session, env);
-  const urls = new Map((await listIndex(records.store, TENANTS_PROJECT)).filter((e) => e.env === env).map((e) => [e.slug, e.url]));
+  const urls = new Map(
+    (await listIndex(records.store, TENANTS_PROJECT)).filter((e) => e.env === env).map((e) => [e.slug, e.url]),
+  );
   const locks = pulumiFolder(records.backend);
   const id = runnerId();
   const owner = { host: hostname(), pid: process.pid };
-  reporter.info(`runner ${id} joins rollout ${plan.id}: ${plan.options.image}, ${concurrency} at a time, lease ${mode.leaseMs / 1000}s`);
+  reporter.info(
+    `runner ${id} joins rollout ${plan.id}: ${plan.options.image}, ${concurrency} at a time, lease ${mode.leaseMs / 1000}s`,
+  );
 
   let stop = false;
   const unsubscribe = io.onInterrupt(() => {
     stop = true;
-    reporter.info(`stopping this runner: its tenants in flight finish, it claims no more; the other runners carry on (rejoin with: ${joinCommand(env, plan.id)})`);
+    reporter.info(
+      `stopping this runner: its tenants in flight finish, it claims no more; the other runners carry on (rejoin with: ${joinCommand(env, plan.id)})`,
+    );
   });
-  const summaries = new LatestWriter(async (state: ReturnType<typeof summaryState>) => saveRollout(records.store, state));
+  const summaries = new LatestWriter(async (state: ReturnType<typeof summaryState>) =>
+    saveRollout(records.store, state),
+  );
   let lastSummary = 0;
-  const pool = new WorkerPool({ io, size: concurrency, operationTimeoutMs: timeoutMs, onEvent: verbose ? (e) => reporter.info(describePoolEvent(e)) : undefined });
+  const pool = new WorkerPool({
+    io,
+    size: concurrency,
+    operationTimeoutMs: timeoutMs,
+    onEvent: verbose ? (e) => reporter.info(describePoolEvent(e)) : undefined,
+  });
   let summary;
   try {
     summary = await runRunner({
-      records: fleet, plan, runner: id, host: owner.host, pid: owner.pid, concurrency, staggerMs, ttlMs: mode.leaseMs,
+      records: fleet,
+      plan,
+      runner: id,
+      host: owner.host,
+      pid: owner.pid,
+      concurrency,
+      staggerMs,
+      ttlMs: mode.leaseMs,
       pollMs: Math.min(2000, Math.max(200, Math.floor(mode.leaseMs / 8))),
       now: () => io.now(),
       log: (line) => reporter.info(line),
       stopRequested: () => stop,
       upgrade: async (slug, _lease, epoch): Promise<TenantResult> => {
         const result = await pool.run(
-          { kind: "upgrade", env, slug, image: plan.options.image, includePinned: plan.options.includePinned, shared, secretsProvider, retry: joinCommand(env, plan.id) },
+          {
+            kind: "upgrade",
+            env,
+            slug,
+            image: plan.options.image,
+            includePinned: plan.options.includePinned,
+            shared,
+            secretsProvider,
+            retry: joinCommand(env, plan.id),
+          },
           verbose ? { onLine: (line: string) => reporter.info(`[${slug}] ${line}`) } : {},
         );
         if (!result.ok) return { status: "failed", error: result.error, exitCode: result.exitCode };
-        if (result.value.kind !== "upgrade") return { status: "failed", error: `unexpected ${result.value.kind} result` };
+        if (result.value.kind !== "upgrade")
+          return { status: "failed", error: `unexpected ${result.value.kind} result` };
         const previousImage = result.value.previousImage;
         if (result.value.pinned) return { status: "skipped", error: `pinned to ${previousImage}`, previousImage };
         if (epoch.health === "none") return { status: "upgraded", previousImage };
         const problem = await checkHealth({ slug, env, url: result.value.url ?? urls.get(slug) }, epoch.healthUrl);
-        return problem === undefined ? { status: "upgraded", previousImage } : { status: "unhealthy", error: problem, previousImage };
+        return problem === undefined
+          ? { status: "upgraded", previousImage }
+          : { status: "unhealthy", error: problem, previousImage };
       },
       takeOver: async (slug, expired) => {
         if (locks === undefined) return "clear";
         return clearExpiredHoldersLock(locks, tenantTarget(slug, env), expired, (lock) =>
-          reporter.info(`  ${slug}: removed the stack lock ${lock.key} left by runner ${expired.runner} (pid ${lock.content.pid ?? "?"} on ${lock.content.hostname ?? "?"}, lease expired)`),
+          reporter.info(
+            `  ${slug}: removed the stack lock ${lock.key} left by runner ${expired.runner} (pid ${lock.content.pid ?? "?"} on ${lock.content.hostname ?? "?"}, lease expired)`,
+          ),
         );
       },
       onProgress: (facts, holding) => {
@@ -105,21 +148,43 @@ export async function joinAction(io: Io, reporter: Reporter, flags: FleetFlags, 
     await pool.close();
     await summaries.flush().catch(() => undefined);
   }
-  const final = summaryState(summary.facts, { leased: new Set(), outcomes: await readOutcomes(fleet, summary.facts), owner, at: io.now() });
+  const final = summaryState(summary.facts, {
+    leased: new Set(),
+    outcomes: await readOutcomes(fleet, summary.facts),
+    owner,
+    at: io.now(),
+  });
   await saveRollout(records.store, final);
   const runner = { id, stopped: summary.stopped, finished: summary.finished, tookOver: summary.tookOver };
-  reporter.result({ ...rolloutDocument(final), epoch: summary.facts.epoch.epoch, runner, resume: final.status === "completed" && failureCount(summary.facts) === 0 ? null : fleetResumeCommand(env, plan.id) }, (out) => {
-    renderRollout(final, false, out);
-    out(`  this runner (${id}): ${summary.finished} tenant(s) finished, ${summary.tookOver} taken over, stopped: ${summary.stopped}`);
-  });
+  reporter.result(
+    {
+      ...rolloutDocument(final),
+      epoch: summary.facts.epoch.epoch,
+      runner,
+      resume:
+        final.status === "completed" && failureCount(summary.facts) === 0 ? null : fleetResumeCommand(env, plan.id),
+    },
+    (out) => {
+      renderRollout(final, false, out);
+      out(
+        `  this runner (${id}): ${summary.finished} tenant(s) finished, ${summary.tookOver} taken over, stopped: ${summary.stopped}`,
+      );
+    },
+  );
   const failures = failureCount(summary.facts);
   if (summary.stopped === "interrupted") {
-    throw new OperationFailedError(`runner ${id} interrupted; rollout ${plan.id} goes on with its other runners`, { hint: `rejoin with: ${joinCommand(env, plan.id)}`, resultPrinted: true });
-  }
-  if (final.status !== "completed" || failures > 0) {
-    throw new OperationFailedError(`rollout ${plan.id} ${final.status}: ${failures} failure(s)${final.haltReason === undefined ? "" : ` (${final.haltReason})`}`, {
-      hint: `fix the cause, then: ${fleetResumeCommand(env, plan.id)} and start runners again with: ${joinCommand(env, plan.id)}`,
+    throw new OperationFailedError(`runner ${id} interrupted; rollout ${plan.id} goes on with its other runners`, {
+      hint: `rejoin with: ${joinCommand(env, plan.id)}`,
       resultPrinted: true,
     });
+  }
+  if (final.status !== "completed" || failures > 0) {
+    throw new OperationFailedError(
+      `rollout ${plan.id} ${final.status}: ${failures} failure(s)${final.haltReason === undefined ? "" : ` (${final.haltReason})`}`,
+      {
+        hint: `fix the cause, then: ${fleetResumeCommand(env, plan.id)} and start runners again with: ${joinCommand(env, plan.id)}`,
+        resultPrinted: true,
+      },
+    );
   }
 }

@@ -74,7 +74,8 @@ export interface RunnerRecord {
 }
 
 const pad = (n: number): string => String(n).padStart(6, "0");
-const stripJson = (names: readonly string[]): string[] => names.filter((n) => n.endsWith(".json")).map((n) => n.slice(0, -".json".length));
+const stripJson = (names: readonly string[]): string[] =>
+  names.filter((n) => n.endsWith(".json")).map((n) => n.slice(0, -".json".length));
 
 /** Typed access to one rollout's fleet records. */
 export class FleetRecords {
@@ -127,8 +128,12 @@ export class FleetRecords {
   async recordOutcome(outcome: FleetOutcome): Promise<boolean> {
     const failing = outcome.status === "failed" || outcome.status === "unhealthy";
     const marker = `${this.base}/failures/${pad(outcome.epoch)}/${outcome.slug}.json`;
-    const marked = failing && (await this.store.createExclusive(marker, { slug: outcome.slug, status: outcome.status }));
-    const created = await this.store.createExclusive(`${this.base}/outcomes/${pad(outcome.epoch)}/${outcome.slug}.json`, outcome);
+    const marked =
+      failing && (await this.store.createExclusive(marker, { slug: outcome.slug, status: outcome.status }));
+    const created = await this.store.createExclusive(
+      `${this.base}/outcomes/${pad(outcome.epoch)}/${outcome.slug}.json`,
+      outcome,
+    );
     if (!created && marked) await this.store.remove(marker);
     return created;
   }
@@ -143,9 +148,13 @@ export class FleetRecords {
 
   /** The newest lease generation of a tenant, or undefined when it was never claimed. */
   async latestLease(slug: string): Promise<LeaseRecord | undefined> {
-    const generations = (await this.store.list(`${this.base}/leases/${slug}`)).map(parseGenerationName).filter((g): g is number => g !== undefined);
+    const generations = (await this.store.list(`${this.base}/leases/${slug}`))
+      .map(parseGenerationName)
+      .filter((g): g is number => g !== undefined);
     const newest = Math.max(-1, ...generations);
-    return newest < 0 ? undefined : this.store.readJson<LeaseRecord>(`${this.base}/leases/${slug}/${generationName(newest)}`);
+    return newest < 0
+      ? undefined
+      : this.store.readJson<LeaseRecord>(`${this.base}/leases/${slug}/${generationName(newest)}`);
   }
 
   /** Atomic create of a generation: true for the one runner that won it. */
@@ -168,13 +177,18 @@ export class FleetRecords {
 
   async runners(): Promise<RunnerRecord[]> {
     const ids = stripJson(await this.store.list(`${this.base}/runners`));
-    const records = await Promise.all(ids.map((id) => this.store.readJson<RunnerRecord>(`${this.base}/runners/${id}.json`)));
+    const records = await Promise.all(
+      ids.map((id) => this.store.readJson<RunnerRecord>(`${this.base}/runners/${id}.json`)),
+    );
     return records.filter((r): r is RunnerRecord => r !== undefined);
   }
 }
 
 /** Everything a runner decides from, read with one listing per epoch plus the plan, epoch and halt records. */
-export async function readFacts(records: FleetRecords, plan?: FleetPlan): Promise<import("./fleet-view").FleetFacts | undefined> {
+export async function readFacts(
+  records: FleetRecords,
+  plan?: FleetPlan,
+): Promise<import("./fleet-view").FleetFacts | undefined> {
   const [thePlan, epoch] = await Promise.all([plan ?? records.readPlan(), records.latestEpoch()]);
   if (thePlan === undefined || epoch === undefined) return undefined;
   const epochs = Array.from({ length: epoch.epoch + 1 }, (_, e) => e);

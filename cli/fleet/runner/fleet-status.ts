@@ -21,7 +21,10 @@ export async function statusAction(io: Io, reporter: Reporter, flags: FleetFlags
   const records = openRecordsSession(io);
   const fleet = new FleetRecords(records.store, env, id);
   const facts = await readFacts(fleet);
-  if (facts === undefined) throw new NotFoundError(`no distributed rollout ${id} in env ${env}`, { hint: `list rollouts under the backend's .tenantctl/fleet/${env}/, or create one with --detach` });
+  if (facts === undefined)
+    throw new NotFoundError(`no distributed rollout ${id} in env ${env}`, {
+      hint: `list rollouts under the backend's .tenantctl/fleet/${env}/, or create one with --detach`,
+    });
   const leases: LeaseRecord[] = [];
   await boundedEach(await fleet.leasedSlugs(), 16, async (slug) => {
     const lease = await fleet.latestLease(slug);
@@ -29,21 +32,60 @@ export async function statusAction(io: Io, reporter: Reporter, flags: FleetFlags
   });
   leases.sort((a, b) => a.slug.localeCompare(b.slug));
   const now = io.now();
-  const state = summaryState(facts, { leased: new Set(leases.map((l) => l.slug)), outcomes: await readOutcomes(fleet, facts), owner: { host: hostname(), pid: process.pid }, at: now });
+  const state = summaryState(facts, {
+    leased: new Set(leases.map((l) => l.slug)),
+    outcomes: await readOutcomes(fleet, facts),
+    owner: { host: hostname(), pid: process.pid },
+    at: now,
+  });
   const age = (at: string): number => Math.round((now.getTime() - Date.parse(at)) / 1000);
   const runners = (await fleet.runners()).map((r) => ({ ...r, secondsSinceHeartbeat: age(r.heartbeatAt) }));
   const waves = state.waves.map((slugs, i) => {
     const count = (s: string): number => slugs.filter((slug) => state.tenants[slug]?.status === s).length;
-    return { wave: i + 1, tenants: slugs.length, upgraded: count("upgraded"), skipped: count("skipped"), failed: count("failed"), unhealthy: count("unhealthy"), running: count("running"), pending: count("pending") };
+    return {
+      wave: i + 1,
+      tenants: slugs.length,
+      upgraded: count("upgraded"),
+      skipped: count("skipped"),
+      failed: count("failed"),
+      unhealthy: count("unhealthy"),
+      running: count("running"),
+      pending: count("pending"),
+    };
   });
-  const failures = Object.values(state.tenants).filter((t) => t.status === "failed" || t.status === "unhealthy").map((t) => ({ slug: t.slug, wave: t.wave + 1, status: t.status, error: t.error ?? null }));
-  const leaseRows = leases.map((l) => ({ slug: l.slug, generation: l.generation, runner: l.runner, acquiredAt: l.acquiredAt, heartbeatAt: l.heartbeatAt, secondsSinceHeartbeat: age(l.heartbeatAt), tookOver: l.tookOver ?? null }));
-  const doc = { ...rolloutDocument(state), epoch: facts.epoch.epoch, runners, leases: leaseRows, progress: waves, failures, resume: null };
+  const failures = Object.values(state.tenants)
+    .filter((t) => t.status === "failed" || t.status === "unhealthy")
+    .map((t) => ({ slug: t.slug, wave: t.wave + 1, status: t.status, error: t.error ?? null }));
+  const leaseRows = leases.map((l) => ({
+    slug: l.slug,
+    generation: l.generation,
+    runner: l.runner,
+    acquiredAt: l.acquiredAt,
+    heartbeatAt: l.heartbeatAt,
+    secondsSinceHeartbeat: age(l.heartbeatAt),
+    tookOver: l.tookOver ?? null,
+  }));
+  const doc = {
+    ...rolloutDocument(state),
+    epoch: facts.epoch.epoch,
+    runners,
+    leases: leaseRows,
+    progress: waves,
+    failures,
+    resume: null,
+  };
   reporter.result(doc, (out) => {
     renderRollout(state, false, out);
     out(`  epoch ${facts.epoch.epoch}; ${runners.length} runner(s):`);
-    for (const r of runners) out(`    ${r.runner} ${r.state}${r.stopReason === undefined ? "" : ` (${r.stopReason})`}: last heartbeat ${r.heartbeatAt} (${r.secondsSinceHeartbeat}s ago by this clock), ${r.finished} finished, holding ${r.holding.length}`);
-    for (const w of waves) out(`  wave ${w.wave}: ${w.upgraded + w.skipped}/${w.tenants} done, ${w.failed + w.unhealthy} failed, ${w.running} running, ${w.pending} pending`);
-    for (const l of leaseRows) out(`  lease ${l.slug} #${l.generation} held by ${l.runner}, heartbeat ${l.secondsSinceHeartbeat}s ago`);
+    for (const r of runners)
+      out(
+        `    ${r.runner} ${r.state}${r.stopReason === undefined ? "" : ` (${r.stopReason})`}: last heartbeat ${r.heartbeatAt} (${r.secondsSinceHeartbeat}s ago by this clock), ${r.finished} finished, holding ${r.holding.length}`,
+      );
+    for (const w of waves)
+      out(
+        `  wave ${w.wave}: ${w.upgraded + w.skipped}/${w.tenants} done, ${w.failed + w.unhealthy} failed, ${w.running} running, ${w.pending} pending`,
+      );
+    for (const l of leaseRows)
+      out(`  lease ${l.slug} #${l.generation} held by ${l.runner}, heartbeat ${l.secondsSinceHeartbeat}s ago`);
   });
 }

@@ -14,7 +14,10 @@ export async function readOutcomes(records: FleetRecords, facts: FleetFacts): Pr
   const wanted: [string, number][] = [];
   for (const slug of facts.plan.waves.flat()) {
     for (let e = facts.epoch.epoch; e >= 0; e--) {
-      if (facts.finished.get(e)?.has(slug) === true && (e === facts.epoch.epoch || facts.failed.get(e)?.has(slug) !== true)) {
+      if (
+        facts.finished.get(e)?.has(slug) === true &&
+        (e === facts.epoch.epoch || facts.failed.get(e)?.has(slug) !== true)
+      ) {
         wanted.push([slug, e]);
         break;
       }
@@ -27,7 +30,13 @@ export async function readOutcomes(records: FleetRecords, facts: FleetFacts): Pr
   return found;
 }
 
-function tenantRow(facts: FleetFacts, slug: string, wave: number, leased: ReadonlySet<string>, outcomes: ReadonlyMap<string, FleetOutcome>): TenantRollout {
+function tenantRow(
+  facts: FleetFacts,
+  slug: string,
+  wave: number,
+  leased: ReadonlySet<string>,
+  outcomes: ReadonlyMap<string, FleetOutcome>,
+): TenantRollout {
   const outcome = outcomes.get(slug);
   const attempts = facts.epoch.epoch + 1;
   const times = outcome === undefined ? {} : { startedAt: outcome.startedAt, finishedAt: outcome.finishedAt };
@@ -49,7 +58,12 @@ function tenantRow(facts: FleetFacts, slug: string, wave: number, leased: Readon
 
 export function summaryState(
   facts: FleetFacts,
-  input: { leased: ReadonlySet<string>; outcomes: ReadonlyMap<string, FleetOutcome>; owner: { host: string; pid: number }; at: Date },
+  input: {
+    leased: ReadonlySet<string>;
+    outcomes: ReadonlyMap<string, FleetOutcome>;
+    owner: { host: string; pid: number };
+    at: Date;
+  },
 ): RolloutState {
   const plan: FleetPlan = facts.plan;
   const tenants: Record<string, TenantRollout> = {};
@@ -58,10 +72,24 @@ export function summaryState(
   });
   const decision = decide(facts);
   const status = decision.kind === "halted" ? "halted" : decision.kind === "complete" ? "completed" : "running";
-  const options = { ...plan.options, maxFailures: facts.epoch.maxFailures, health: facts.epoch.health, healthUrl: facts.epoch.healthUrl };
+  const options = {
+    ...plan.options,
+    maxFailures: facts.epoch.maxFailures,
+    health: facts.epoch.health,
+    healthUrl: facts.epoch.healthUrl,
+  };
   return {
-    id: plan.id, env: plan.env, options, status, waves: plan.waves, tenants, pinned: plan.pinned, owner: input.owner, distributed: true,
-    createdAt: plan.createdAt, updatedAt: input.at.toISOString(),
+    id: plan.id,
+    env: plan.env,
+    options,
+    status,
+    waves: plan.waves,
+    tenants,
+    pinned: plan.pinned,
+    owner: input.owner,
+    distributed: true,
+    createdAt: plan.createdAt,
+    updatedAt: input.at.toISOString(),
     ...(decision.kind === "halted" ? { haltReason: decision.reason } : {}),
   };
 }

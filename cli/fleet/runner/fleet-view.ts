@@ -59,8 +59,15 @@ export function decide(facts: FleetFacts): FleetDecision {
   const waves = facts.plan.waves.length;
   if (limitExceeded(failures, facts.epoch.maxFailures, total)) {
     const allowed = allowedFailures(facts.epoch.maxFailures, total);
-    return { kind: "halt", reason: `halted in wave ${Math.min(wave + 1, waves)}/${waves}: ${failures} failure(s), ${allowed} allowed (--max-failures ${describeLimit(facts.epoch.maxFailures)})` };
+    return {
+      kind: "halt",
+      reason: `halted in wave ${Math.min(wave + 1, waves)}/${waves}: ${failures} failure(s), ${allowed} allowed (--max-failures ${describeLimit(facts.epoch.maxFailures)})`,
+    };
   }
   if (wave >= waves) return { kind: "complete", failures };
-  return { kind: "work", wave, open: (facts.plan.waves[wave] ?? []).filter((slug) => tenantPhase(facts, slug) === "open") };
+  return {
+    kind: "work",
+    wave,
+    open: (facts.plan.waves[wave] ?? []).filter((slug) => tenantPhase(facts, slug) === "open"),
+  };
 }

@@ -68,7 +68,9 @@ export class LeaseObserver {
     }
     const silentMs = now - last.since;
     const limit = latest.ttlMs + expiryMargin(latest.ttlMs);
-    return silentMs >= limit ? { kind: "expired", by: latest.runner, silentMs } : { kind: "held", by: latest.runner, expiresInMs: limit - silentMs };
+    return silentMs >= limit
+      ? { kind: "expired", by: latest.runner, silentMs }
+      : { kind: "held", by: latest.runner, expiresInMs: limit - silentMs };
   }
 
   forget(slug: string): void {
@@ -86,11 +88,30 @@ export function parseGenerationName(name: string): number | undefined {
   return match === null ? undefined : Number(match[1]);
 }
 
-export function newLease(input: { slug: string; generation: number; epoch: number; runner: string; host: string; pid: number; ttlMs: number; at: Date; tookOver?: number }): LeaseRecord {
+export function newLease(input: {
+  slug: string;
+  generation: number;
+  epoch: number;
+  runner: string;
+  host: string;
+  pid: number;
+  ttlMs: number;
+  at: Date;
+  tookOver?: number;
+}): LeaseRecord {
   const at = input.at.toISOString();
   return {
-    slug: input.slug, generation: input.generation, epoch: input.epoch, runner: input.runner, host: input.host, pid: input.pid,
-    acquiredAt: at, heartbeatAt: at, beat: 0, ttlMs: input.ttlMs, ...(input.tookOver === undefined ? {} : { tookOver: input.tookOver }),
+    slug: input.slug,
+    generation: input.generation,
+    epoch: input.epoch,
+    runner: input.runner,
+    host: input.host,
+    pid: input.pid,
+    acquiredAt: at,
+    heartbeatAt: at,
+    beat: 0,
+    ttlMs: input.ttlMs,
+    ...(input.tookOver === undefined ? {} : { tookOver: input.tookOver }),
   };
 }
 

@@ -8,7 +8,15 @@
  */
 import type { FleetFacts } from "./fleet-view";
 import { decide } from "./fleet-view";
-import { readFacts, type FleetEpoch, type FleetOutcome, type FleetPlan, type FleetRecords, type OutcomeStatus, type RunnerRecord } from "./fleet-records";
+import {
+  readFacts,
+  type FleetEpoch,
+  type FleetOutcome,
+  type FleetPlan,
+  type FleetRecords,
+  type OutcomeStatus,
+  type RunnerRecord,
+} from "./fleet-records";
 import { LeaseObserver, newLease, released, renewed, renewEvery, type LeaseRecord } from "./lease";
 
 export interface TenantResult {
@@ -78,23 +86,36 @@ export async function runRunner(deps: RunnerDeps): Promise<RunnerSummary> {
   let stopReason: string | undefined;
 
   const runnerRecord = (): RunnerRecord => ({
-    runner: deps.runner, host: deps.host, pid: deps.pid, concurrency: deps.concurrency, startedAt, heartbeatAt: deps.now().toISOString(),
-    state, ...(stopReason === undefined ? {} : { stopReason }), holding: [...held.keys()].sort(), finished, tookOver,
+    runner: deps.runner,
+    host: deps.host,
+    pid: deps.pid,
+    concurrency: deps.concurrency,
+    startedAt,
+    heartbeatAt: deps.now().toISOString(),
+    state,
+    ...(stopReason === undefined ? {} : { stopReason }),
+    holding: [...held.keys()].sort(),
+    finished,
+    tookOver,
   });
   // Per lease, writes are chained: a renewal queued before the release can never land after it.
   const write = (h: Held, next: () => LeaseRecord | undefined): Promise<void> => {
-    h.chain = h.chain.then(async () => {
-      const lease = next();
-      if (lease === undefined) return;
-      h.lease = lease;
-      await records.writeLease(lease);
-    }).catch((error: unknown) => deps.log(`  warning: lease of ${h.lease.slug} not written: ${describe(error)}`));
+    h.chain = h.chain
+      .then(async () => {
+        const lease = next();
+        if (lease === undefined) return;
+        h.lease = lease;
+        await records.writeLease(lease);
+      })
+      .catch((error: unknown) => deps.log(`  warning: lease of ${h.lease.slug} not written: ${describe(error)}`));
     return h.chain;
   };
   const heartbeat = async (): Promise<void> => {
     const at = deps.now();
     await Promise.all([...held.values()].map((h) => write(h, () => (h.done ? undefined : renewed(h.lease, at)))));
-    await records.writeRunner(runnerRecord()).catch((error: unknown) => deps.log(`  warning: runner record not written: ${describe(error)}`));
+    await records
+      .writeRunner(runnerRecord())
+      .catch((error: unknown) => deps.log(`  warning: runner record not written: ${describe(error)}`));
   };
   await records.writeRunner(runnerRecord());
   const timer = setInterval(() => void heartbeat(), renewEvery(deps.ttlMs));
@@ -115,14 +136,27 @@ export async function runRunner(deps: RunnerDeps): Promise<RunnerSummary> {
     } catch (error: unknown) {
       result = { status: "failed", error: describe(error) };
     }
-    const outcome: FleetOutcome = { slug, epoch: lease.epoch, runner: deps.runner, generation: lease.generation, startedAt: started, finishedAt: deps.now().toISOString(), ...result };
+    const outcome: FleetOutcome = {
+      slug,
+      epoch: lease.epoch,
+      runner: deps.runner,
+      generation: lease.generation,
+      startedAt: started,
+      finishedAt: deps.now().toISOString(),
+      ...result,
+    };
     try {
       const created = await records.recordOutcome(outcome);
-      if (!created) deps.log(`  ${slug}: an outcome was already recorded for epoch ${lease.epoch}; this one (${result.status}) is dropped`);
+      if (!created)
+        deps.log(
+          `  ${slug}: an outcome was already recorded for epoch ${lease.epoch}; this one (${result.status}) is dropped`,
+        );
       finished += 1;
       deps.log(`  ${slug}: ${result.status}${result.error === undefined ? "" : `: ${result.error}`}`);
     } catch (error: unknown) {
-      deps.log(`  ${slug}: outcome not recorded (${describe(error)}); its lease is released and another claim retries it`);
+      deps.log(
+        `  ${slug}: outcome not recorded (${describe(error)}); its lease is released and another claim retries it`,
+      );
     }
     await release(slug, `finished: ${result.status}`);
   };
@@ -133,7 +167,14 @@ export async function runRunner(deps: RunnerDeps): Promise<RunnerSummary> {
     const verdict = observer.verdict(latest);
     if (verdict.kind === "held") return false;
     const lease = newLease({
-      slug, generation: (latest?.generation ?? -1) + 1, epoch, runner: deps.runner, host: deps.host, pid: deps.pid, ttlMs: deps.ttlMs, at: deps.now(),
+      slug,
+      generation: (latest?.generation ?? -1) + 1,
+      epoch,
+      runner: deps.runner,
+      host: deps.host,
+      pid: deps.pid,
+      ttlMs: deps.ttlMs,
+      at: deps.now(),
       ...(verdict.kind === "expired" && latest !== undefined ? { tookOver: latest.generation } : {}),
     });
     if (!(await records.createLease(lease))) return false;
@@ -150,7 +191,9 @@ export async function runRunner(deps: RunnerDeps): Promise<RunnerSummary> {
         return false;
       }
       tookOver += 1;
-      deps.log(`  ${slug}: taken over from ${latest.runner} (lease ${latest.generation} silent for ${(verdict.silentMs / 1000).toFixed(1)}s)`);
+      deps.log(
+        `  ${slug}: taken over from ${latest.runner} (lease ${latest.generation} silent for ${(verdict.silentMs / 1000).toFixed(1)}s)`,
+      );
     }
     observer.forget(slug);
     return true;
@@ -167,7 +210,12 @@ export async function runRunner(deps: RunnerDeps): Promise<RunnerSummary> {
       deps.onProgress?.(facts, new Set(held.keys()));
       const decision = decide(facts);
       if (decision.kind === "halt") {
-        const created = await records.createHalt({ epoch: facts.epoch.epoch, reason: decision.reason, at: deps.now().toISOString(), runner: deps.runner });
+        const created = await records.createHalt({
+          epoch: facts.epoch.epoch,
+          reason: decision.reason,
+          at: deps.now().toISOString(),
+          runner: deps.runner,
+        });
         if (created) deps.log(decision.reason);
         continue;
       }

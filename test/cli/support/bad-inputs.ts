@@ -80,13 +80,27 @@ export const BAD_INPUTS: readonly BadInput[] = [
   // flags
   { argv: p("acme", "--tier"), expect: /option '--tier <tier>' argument missing/ },
   { argv: p("acme", "--colour", "#ffffff"), expect: /unknown option '--colour'/ },
-  { argv: p("acme", "--secrets-provider", "hashivault://x"), expect: /--secrets-provider "hashivault:\/\/x" is not supported/ },
+  {
+    argv: p("acme", "--secrets-provider", "hashivault://x"),
+    expect: /--secrets-provider "hashivault:\/\/x" is not supported/,
+  },
   { argv: p("acme", "--secrets-provider", "awskms://"), expect: /is not supported/ },
-  { argv: ["teardown", "tenant", "acme"], expect: /^error: teardown of acme needs confirmation, and there is no terminal to ask on \(allowed: tenantctl teardown tenant acme --yes\)$/m },
-  { argv: ["teardown", "tenant", "acme", "--json"], expect: /^error: teardown of acme needs confirmation, and there is no terminal/ },
+  {
+    argv: ["teardown", "tenant", "acme"],
+    expect:
+      /^error: teardown of acme needs confirmation, and there is no terminal to ask on \(allowed: tenantctl teardown tenant acme --yes\)$/m,
+  },
+  {
+    argv: ["teardown", "tenant", "acme", "--json"],
+    expect: /^error: teardown of acme needs confirmation, and there is no terminal/,
+  },
   { argv: ["list", "tenant"], expect: /unknown command 'tenant'/ },
   { argv: ["provision", "tenants", "acme"], expect: /unknown command 'tenants'/ },
   { argv: ["shared", "up", "--env", "Dev"], expect: /--env: "Dev"/ },
-  { argv: ["shared", "down", "--env", "dev", "--config", "baseDomain=example.com"], expect: /^error: shared down of env dev needs confirmation, and there is no terminal to ask on \(allowed: tenantctl shared down --env dev --yes\)$/m },
+  {
+    argv: ["shared", "down", "--env", "dev", "--config", "baseDomain=example.com"],
+    expect:
+      /^error: shared down of env dev needs confirmation, and there is no terminal to ask on \(allowed: tenantctl shared down --env dev --yes\)$/m,
+  },
   { argv: ["shared", "up", "--env", "dev", "--config", "novalue"], expect: /--config "novalue" is not key=value/ },
 ];

@@ -15,7 +15,9 @@ export const IMAGE = "registry.example.com/tenantctl-app:1.0.0";
 export const ZONE_ID = "Z0123456789ABCDEFGHIJ";
 
 /** The built CLI and the built stand-in are both needed (npm test builds before jest). */
-export const built = existsSync(join(ROOT, "dist", "cli", "main.js")) && existsSync(join(ROOT, "dist", "test", "support", "standin", "main.js"));
+export const built =
+  existsSync(join(ROOT, "dist", "cli", "main.js")) &&
+  existsSync(join(ROOT, "dist", "test", "support", "standin", "main.js"));
 if (!built) throw new Error("dist/ is missing: run `npm run build` before these tests (npm test does)");
 
 export interface Result {
@@ -38,7 +40,12 @@ export function e2eEnv(backend: string, extra: NodeJS.ProcessEnv = {}): NodeJS.P
 }
 
 /** Runs the compiled CLI; `nodeArgs` go to node itself (e.g. `-r <preload>` to watch which modules load). */
-export function tenantctl(cwd: string, env: NodeJS.ProcessEnv, args: readonly string[], nodeArgs: readonly string[] = []): Promise<Result> {
+export function tenantctl(
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  args: readonly string[],
+  nodeArgs: readonly string[] = [],
+): Promise<Result> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...nodeArgs, BIN, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";

@@ -15,7 +15,12 @@ export interface BadInvocation {
 export async function expectRefusedCleanly(bad: BadInvocation): Promise<void> {
   const cwd = tempDir();
   const backend = tempDir("tenantctl-backend-");
-  const env = { PATH: process.env.PATH, PULUMI_BACKEND_URL: `file://${backend}`, PULUMI_CONFIG_PASSPHRASE: "test", ...bad.env };
+  const env = {
+    PATH: process.env.PATH,
+    PULUMI_BACKEND_URL: `file://${backend}`,
+    PULUMI_CONFIG_PASSPHRASE: "test",
+    ...bad.env,
+  };
   const run = await runInProcess(bad.argv, { cwd, env });
   expect(run.code).toBe(2);
   expect(run.errLines).toHaveLength(1);

@@ -8,7 +8,18 @@
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { expectOk, fleetEnv, indexEntry, IMAGE_V1, IMAGE_V2, json, provisionAll, REPO, sharedUp, type FleetEnv } from "../support/fleet-env";
+import {
+  expectOk,
+  fleetEnv,
+  indexEntry,
+  IMAGE_V1,
+  IMAGE_V2,
+  json,
+  provisionAll,
+  REPO,
+  sharedUp,
+  type FleetEnv,
+} from "../support/fleet-env";
 
 jest.setTimeout(20 * 60_000);
 
@@ -26,7 +37,8 @@ interface StatusDoc {
   tenants: { slug: string; status: string }[];
 }
 
-const lockDir = (f: FleetEnv, slug: string): string => join(f.backendRoot, ".pulumi", "locks", "organization", "tenantctl-tenants", `dev-${slug}`);
+const lockDir = (f: FleetEnv, slug: string): string =>
+  join(f.backendRoot, ".pulumi", "locks", "organization", "tenantctl-tenants", `dev-${slug}`);
 
 function lockFiles(f: FleetEnv, slug: string): string[] {
   const dir = lockDir(f, slug);
@@ -43,7 +55,18 @@ describe("upgrade tenants --detach / --join / --status (stand-in)", () => {
   });
 
   it("creates the rollout without upgrading anything, then two runners upgrade every tenant once", async () => {
-    const created = await f.run(["upgrade", "tenants", "--image", IMAGE_V2, "--waves", "1,100%", "--health", "none", "--detach", "--json"]);
+    const created = await f.run([
+      "upgrade",
+      "tenants",
+      "--image",
+      IMAGE_V2,
+      "--waves",
+      "1,100%",
+      "--health",
+      "none",
+      "--detach",
+      "--json",
+    ]);
     expect(created.code).toBe(0);
     const { rolloutId } = json<{ rolloutId: string }>(created);
     expect(rolloutId).toMatch(/^[0-9TZ-]+-[0-9a-f]{6}$/);
@@ -51,10 +74,30 @@ describe("upgrade tenants --detach / --join / --status (stand-in)", () => {
 
     const before = json<StatusDoc>(await f.run(["upgrade", "tenants", "--status", rolloutId, "--json"]));
     expect(before).toMatchObject({ rollout: rolloutId, status: "running", epoch: 0, runners: [], leases: [] });
-    expect(before.progress).toEqual([expect.objectContaining({ wave: 1, tenants: 1, pending: 1 }), expect.objectContaining({ wave: 2, tenants: 4, pending: 4 })]);
+    expect(before.progress).toEqual([
+      expect.objectContaining({ wave: 1, tenants: 1, pending: 1 }),
+      expect.objectContaining({ wave: 2, tenants: 4, pending: 4 }),
+    ]);
 
-    const runs = await Promise.all([1, 2].map(() => f.run(["upgrade", "tenants", "--join", rolloutId, "--concurrency", "2", "--lease", "10s", "--stagger", "0", "--json"])));
-    for (const run of runs) expect({ code: run.code, stderr: run.code === 0 ? "" : run.stderr }).toEqual({ code: 0, stderr: "" });
+    const runs = await Promise.all(
+      [1, 2].map(() =>
+        f.run([
+          "upgrade",
+          "tenants",
+          "--join",
+          rolloutId,
+          "--concurrency",
+          "2",
+          "--lease",
+          "10s",
+          "--stagger",
+          "0",
+          "--json",
+        ]),
+      ),
+    );
+    for (const run of runs)
+      expect({ code: run.code, stderr: run.code === 0 ? "" : run.stderr }).toEqual({ code: 0, stderr: "" });
     const finished = runs.map((r) => json<{ runner: { finished: number } }>(r).runner.finished);
     expect(finished.reduce((a, b) => a + b, 0)).toBe(slugs.length);
     for (const slug of slugs) expect(indexEntry(f, slug).image).toBe(IMAGE_V2);
@@ -81,17 +124,45 @@ describe("upgrade tenants --detach / --join / --status (stand-in)", () => {
   });
 
   it("takes over from a runner whose machine died mid-upgrade, clearing only its stack lock after the lease", async () => {
-    const created = json<{ rolloutId: string }>(await expectOk(f.run(["upgrade", "tenants", "--image", IMAGE_V3, "--waves", "100%", "--health", "none", "--select", "slug=f01", "--detach", "--json"]), "detach"));
+    const created = json<{ rolloutId: string }>(
+      await expectOk(
+        f.run([
+          "upgrade",
+          "tenants",
+          "--image",
+          IMAGE_V3,
+          "--waves",
+          "100%",
+          "--health",
+          "none",
+          "--select",
+          "slug=f01",
+          "--detach",
+          "--json",
+        ]),
+        "detach",
+      ),
+    );
     const id = created.rolloutId;
     // The victim's ECS service update takes a minute: it is killed, with its worker and engine, while holding the lock.
-    const victim = spawn(process.execPath, [join(REPO, "bin", "tenantctl.js"), "upgrade", "tenants", "--join", id, "--lease", "3s"], {
-      cwd: f.dir, env: { ...f.env, PULUMI_STANDIN_DELAY_MS: "aws:ecs/service:Service@update=60000" }, detached: true, stdio: "ignore",
-    });
+    const victim = spawn(
+      process.execPath,
+      [join(REPO, "bin", "tenantctl.js"), "upgrade", "tenants", "--join", id, "--lease", "3s"],
+      {
+        cwd: f.dir,
+        env: { ...f.env, PULUMI_STANDIN_DELAY_MS: "aws:ecs/service:Service@update=60000" },
+        detached: true,
+        stdio: "ignore",
+      },
+    );
     const exited = new Promise((resolve) => victim.on("exit", resolve));
-    for (let i = 0; i < 600 && lockFiles(f, "f01").length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    for (let i = 0; i < 600 && lockFiles(f, "f01").length === 0; i++)
+      await new Promise((resolve) => setTimeout(resolve, 100));
     expect(lockFiles(f, "f01")).toHaveLength(1);
     // The engine runs in a process group of its own (engine-process.ts): a dying machine takes it too.
-    const lock = JSON.parse(readFileSync(join(lockDir(f, "f01"), lockFiles(f, "f01")[0] ?? ""), "utf8")) as { pid: number };
+    const lock = JSON.parse(readFileSync(join(lockDir(f, "f01"), lockFiles(f, "f01")[0] ?? ""), "utf8")) as {
+      pid: number;
+    };
     process.kill(-(victim.pid ?? 0), "SIGKILL");
     process.kill(lock.pid, "SIGKILL");
     await exited;

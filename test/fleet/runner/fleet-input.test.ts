@@ -15,7 +15,11 @@ const refused = (flags: Record<string, unknown>): string => {
 
 it("recognises the three modes and none", () => {
   expect(parseFleetMode({ image: "x", detach: true })).toEqual({ kind: "detach" });
-  expect(parseFleetMode({ join: ID, concurrency: "3", lease: "90s" })).toEqual({ kind: "join", id: ID, leaseMs: 90_000 });
+  expect(parseFleetMode({ join: ID, concurrency: "3", lease: "90s" })).toEqual({
+    kind: "join",
+    id: ID,
+    leaseMs: 90_000,
+  });
   expect(parseFleetMode({ join: ID })).toEqual({ kind: "join", id: ID, leaseMs: 60_000 });
   expect(parseFleetMode({ status: ID, json: true })).toEqual({ kind: "status", id: ID });
   expect(parseFleetMode({ image: "x" })).toBeUndefined();
@@ -30,7 +34,10 @@ it.each([
   [{ join: "latest" }, /--join "latest" is not a rollout id/],
   [{ status: ID, concurrency: "4" }, /--status cannot be combined with --concurrency/],
   [{ status: "../../etc" }, /--status "..\/..\/etc" is not a rollout id/],
-  [{ detach: true, image: "x", concurrency: "4" }, /--detach cannot be combined with --concurrency.*runners take --concurrency/],
+  [
+    { detach: true, image: "x", concurrency: "4" },
+    /--detach cannot be combined with --concurrency.*runners take --concurrency/,
+  ],
   [{ detach: true, image: "x", dryRun: true }, /--detach cannot be combined with --dry-run/],
   [{ image: "x", lease: "30s" }, /--lease "30s" applies to runners only/],
   [{ join: ID, lease: "1s" }, /--lease "1s" is not a lease duration \(allowed: 2s-1h/],

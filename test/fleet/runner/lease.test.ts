@@ -1,8 +1,26 @@
 /** Lease expiry by the observer's own clock, and which stack lock a dead holder's lease owns (cli/fleet/runner/lease.ts). */
-import { expiryMargin, generationName, LeaseObserver, lockHeldByLease, newLease, parseGenerationName, released, renewed } from "../../../cli/fleet/runner/lease";
+import {
+  expiryMargin,
+  generationName,
+  LeaseObserver,
+  lockHeldByLease,
+  newLease,
+  parseGenerationName,
+  released,
+  renewed,
+} from "../../../cli/fleet/runner/lease";
 
 const at = new Date("2026-12-03T10:00:00.000Z");
-const lease = newLease({ slug: "acme", generation: 3, epoch: 0, runner: "r1", host: "host-a", pid: 42, ttlMs: 10_000, at });
+const lease = newLease({
+  slug: "acme",
+  generation: 3,
+  epoch: 0,
+  runner: "r1",
+  host: "host-a",
+  pid: 42,
+  ttlMs: 10_000,
+  at,
+});
 
 describe("LeaseObserver", () => {
   it("calls a missing or released lease free", () => {
@@ -27,7 +45,10 @@ describe("LeaseObserver", () => {
     o.verdict(lease);
     now += 12_000;
     // The holder's clock is a day behind: irrelevant, only the beat counts.
-    const renewal = renewed({ ...lease, heartbeatAt: "2026-12-02T10:00:00.000Z" }, new Date("2026-12-02T10:00:03.000Z"));
+    const renewal = renewed(
+      { ...lease, heartbeatAt: "2026-12-02T10:00:00.000Z" },
+      new Date("2026-12-02T10:00:03.000Z"),
+    );
     expect(o.verdict(renewal).kind).toBe("held");
     now += 12_000;
     expect(o.verdict(renewal).kind).toBe("held");

@@ -30,46 +30,83 @@ interface Backend {
 }
 
 const backends: [string, () => Backend][] = [
-  ["file store", () => {
-    const dir = mkdtempSync(join(tmpdir(), "tenantctl-fleet-runners-"));
-    return { url: dir, records: new FileRecordStore(join(dir, ".tenantctl")) };
-  }],
-  ["S3 store", () => {
-    counter += 1;
-    const url = s3.url(BUCKET, `runners/${counter}`);
-    return { url, records: s3.open(url) };
-  }],
+  [
+    "file store",
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), "tenantctl-fleet-runners-"));
+      return { url: dir, records: new FileRecordStore(join(dir, ".tenantctl")) };
+    },
+  ],
+  [
+    "S3 store",
+    () => {
+      counter += 1;
+      const url = s3.url(BUCKET, `runners/${counter}`);
+      return { url, records: s3.open(url) };
+    },
+  ],
 ];
 
-const slugs = (n: number, from = 1): string[] => Array.from({ length: n }, (_, i) => `t${String(i + from).padStart(3, "0")}`);
+const slugs = (n: number, from = 1): string[] =>
+  Array.from({ length: n }, (_, i) => `t${String(i + from).padStart(3, "0")}`);
 
 async function createRollout(records: RecordStore, waves: string[][], maxFailures = 0): Promise<string> {
   counter += 1;
   const id = `2026-12-03T10-00-00-${String(counter).padStart(3, "0")}Z-abcdef`;
   const plan: FleetPlan = {
-    id, env: "dev", waves, pinned: [], createdAt: new Date().toISOString(), createdBy: { host: "test", pid: process.pid },
-    options: { image: "img:2", waves: "test", maxFailures: { kind: "count", value: maxFailures }, selectors: [], includePinned: false, health: "none", healthUrl: undefined },
+    id,
+    env: "dev",
+    waves,
+    pinned: [],
+    createdAt: new Date().toISOString(),
+    createdBy: { host: "test", pid: process.pid },
+    options: {
+      image: "img:2",
+      waves: "test",
+      maxFailures: { kind: "count", value: maxFailures },
+      selectors: [],
+      includePinned: false,
+      health: "none",
+      healthUrl: undefined,
+    },
   };
   const fleet = new FleetRecords(records, "dev", id);
   expect(await fleet.createPlan(plan)).toBe(true);
-  expect(await fleet.createEpoch({ epoch: 0, at: plan.createdAt, maxFailures: plan.options.maxFailures, health: "none", healthUrl: undefined })).toBe(true);
+  expect(
+    await fleet.createEpoch({
+      epoch: 0,
+      at: plan.createdAt,
+      maxFailures: plan.options.maxFailures,
+      health: "none",
+      healthUrl: undefined,
+    }),
+  ).toBe(true);
   return id;
 }
 
 interface Runner {
   readonly child: ChildProcess;
-  readonly done: Promise<{ code: number | null; summary: { stopped: string; finished: number; tookOver: number } | undefined; stderr: string }>;
+  readonly done: Promise<{
+    code: number | null;
+    summary: { stopped: string; finished: number; tookOver: number } | undefined;
+    stderr: string;
+  }>;
 }
 
 function startRunner(base: Omit<RunnerSettings, "runner">, runner: string): Runner {
   const settings: RunnerSettings = { ...base, runner };
-  const child = spawn(process.execPath, [PROC], { env: { ...process.env, FLEET_RUNNER: JSON.stringify(settings) }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [PROC], {
+    env: { ...process.env, FLEET_RUNNER: JSON.stringify(settings) },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   child.stdout?.on("data", (d: Buffer) => (stdout += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
   const done = new Promise<Awaited<Runner["done"]>>((resolve) => {
-    child.on("close", (code) => resolve({ code, summary: stdout.trim() === "" ? undefined : JSON.parse(stdout.trim()), stderr }));
+    child.on("close", (code) =>
+      resolve({ code, summary: stdout.trim() === "" ? undefined : JSON.parse(stdout.trim()), stderr }),
+    );
   });
   return { child, done };
 }
@@ -90,7 +127,8 @@ function readJournal(scratch: string): Journal {
   };
 }
 
-const violations = (scratch: string): string => (existsSync(join(scratch, "violations.log")) ? readFileSync(join(scratch, "violations.log"), "utf8") : "");
+const violations = (scratch: string): string =>
+  existsSync(join(scratch, "violations.log")) ? readFileSync(join(scratch, "violations.log"), "utf8") : "";
 
 async function until(check: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 600; i++) {
@@ -106,7 +144,16 @@ describe.each(backends)("runners on the %s", (_kind, open) => {
     const waves = [slugs(2), slugs(10, 3), slugs(12, 13)];
     const id = await createRollout(backend.records, waves);
     const scratch = mkdtempSync(join(tmpdir(), "tenantctl-fleet-scratch-"));
-    const base = { backend: backend.url, env: "dev", id, concurrency: 3, ttlMs: 3000, pollMs: 100, workMs: 150, scratch };
+    const base = {
+      backend: backend.url,
+      env: "dev",
+      id,
+      concurrency: 3,
+      ttlMs: 3000,
+      pollMs: 100,
+      workMs: 150,
+      scratch,
+    };
     const runners = ["r1", "r2", "r3"].map((r) => startRunner(base, r));
     const results = await Promise.all(runners.map((r) => r.done));
     for (const r of results) expect(r).toMatchObject({ code: 0, summary: { stopped: "completed" } });
@@ -120,8 +167,12 @@ describe.each(backends)("runners on the %s", (_kind, open) => {
     // More than one runner did work (the work is spread, not serialised on one of them).
     expect(results.filter((r) => (r.summary?.finished ?? 0) > 0).length).toBeGreaterThan(1);
     for (let k = 1; k < waves.length; k++) {
-      const lastEnd = Math.max(...(waves[k - 1] ?? []).map((slug) => journal.lines.findIndex((l) => l.startsWith(`end ${slug} `))));
-      const firstStart = Math.min(...(waves[k] ?? []).map((slug) => journal.lines.findIndex((l) => l.startsWith(`start ${slug} `))));
+      const lastEnd = Math.max(
+        ...(waves[k - 1] ?? []).map((slug) => journal.lines.findIndex((l) => l.startsWith(`end ${slug} `))),
+      );
+      const firstStart = Math.min(
+        ...(waves[k] ?? []).map((slug) => journal.lines.findIndex((l) => l.startsWith(`start ${slug} `))),
+      );
       expect(firstStart).toBeGreaterThan(lastEnd);
     }
   });
@@ -131,12 +182,26 @@ describe.each(backends)("runners on the %s", (_kind, open) => {
     const all = slugs(12);
     const id = await createRollout(backend.records, [all]);
     const scratch = mkdtempSync(join(tmpdir(), "tenantctl-fleet-scratch-"));
-    const base = { backend: backend.url, env: "dev", id, concurrency: 2, ttlMs: 2000, pollMs: 100, workMs: 1200, scratch };
+    const base = {
+      backend: backend.url,
+      env: "dev",
+      id,
+      concurrency: 2,
+      ttlMs: 2000,
+      pollMs: 100,
+      workMs: 1200,
+      scratch,
+    };
     const victim = startRunner(base, "victim");
-    await until(() => readJournal(scratch).lines.some((l) => / victim /.test(l) && l.startsWith("start ")), "the victim to start a tenant");
+    await until(
+      () => readJournal(scratch).lines.some((l) => / victim /.test(l) && l.startsWith("start ")),
+      "the victim to start a tenant",
+    );
     victim.child.kill("SIGKILL");
     expect((await victim.done).code).toBeNull();
-    const orphans = readJournal(scratch).lines.filter((l) => l.startsWith("start ") && / victim /.test(l)).map((l) => l.split(" ")[1] ?? "");
+    const orphans = readJournal(scratch)
+      .lines.filter((l) => l.startsWith("start ") && / victim /.test(l))
+      .map((l) => l.split(" ")[1] ?? "");
     const orphaned = orphans.filter((slug) => readJournal(scratch).ends(slug).length === 0);
     expect(orphaned.length).toBeGreaterThan(0);
     const others = await Promise.all(["r1", "r2"].map((r) => startRunner(base, r).done));
@@ -157,7 +222,18 @@ describe.each(backends)("runners on the %s", (_kind, open) => {
     const wave2 = slugs(14, 7);
     const id = await createRollout(backend.records, [wave1, wave2]);
     const scratch = mkdtempSync(join(tmpdir(), "tenantctl-fleet-scratch-"));
-    const base = { backend: backend.url, env: "dev", id, concurrency: 2, ttlMs: 2000, pollMs: 100, workMs: 200, scratch, fail: ["t003"], failEpochs: [0] };
+    const base = {
+      backend: backend.url,
+      env: "dev",
+      id,
+      concurrency: 2,
+      ttlMs: 2000,
+      pollMs: 100,
+      workMs: 200,
+      scratch,
+      fail: ["t003"],
+      failEpochs: [0],
+    };
     const halted = await Promise.all(["r1", "r2", "r3"].map((r) => startRunner(base, r).done));
     for (const r of halted) expect(r).toMatchObject({ code: 0, summary: { stopped: "halted" } });
     const afterHalt = readJournal(scratch);
@@ -166,10 +242,21 @@ describe.each(backends)("runners on the %s", (_kind, open) => {
 
     // --resume --detach: the next epoch, then runners join again; one of them is killed mid-wave and the rest finish.
     const fleet = new FleetRecords(backend.records, "dev", id);
-    expect(await fleet.createEpoch({ epoch: 1, at: new Date().toISOString(), maxFailures: { kind: "count", value: 0 }, health: "none", healthUrl: undefined })).toBe(true);
+    expect(
+      await fleet.createEpoch({
+        epoch: 1,
+        at: new Date().toISOString(),
+        maxFailures: { kind: "count", value: 0 },
+        health: "none",
+        healthUrl: undefined,
+      }),
+    ).toBe(true);
     const slow = { ...base, workMs: 1200 };
     const first = [startRunner(slow, "r4"), startRunner(slow, "r5")];
-    await until(() => readJournal(scratch).lines.filter((l) => l.startsWith("start ") && / (r4|r5) /.test(l)).length >= 3, "the new runners to start");
+    await until(
+      () => readJournal(scratch).lines.filter((l) => l.startsWith("start ") && / (r4|r5) /.test(l)).length >= 3,
+      "the new runners to start",
+    );
     for (const r of first) r.child.kill("SIGKILL");
     await Promise.all(first.map((r) => r.done));
     const last = await Promise.all(["r6", "r7"].map((r) => startRunner(slow, r).done));

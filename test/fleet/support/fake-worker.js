@@ -14,7 +14,9 @@ process.on("disconnect", () => process.exit(0));
 process.on("message", ({ id, request }) => {
   if (doomed) {
     // A fault "happened" while idle, before this operation arrived: report it, start nothing, end.
-    process.send({ type: "fault", error: "unhandled rejection: left by the previous operation" }, () => process.exit(1));
+    process.send({ type: "fault", error: "unhandled rejection: left by the previous operation" }, () =>
+      process.exit(1),
+    );
     return;
   }
   const mode = request.slug.split("-")[0];
@@ -35,7 +37,11 @@ process.on("message", ({ id, request }) => {
     process.send({ type: "result", id, result: ok, faulted: false });
   } else if (mode === "idlefault") {
     done(id, ok);
-    setTimeout(() => process.send({ type: "fault", error: `unhandled rejection: late in ${request.slug}` }, () => process.exit(1)), 50);
+    setTimeout(
+      () =>
+        process.send({ type: "fault", error: `unhandled rejection: late in ${request.slug}` }, () => process.exit(1)),
+      50,
+    );
   } else if (mode === "doomed") {
     done(id, ok);
     doomed = true;

@@ -48,10 +48,15 @@ export function fleetEnv(prefix = "tenantctl-fleet-"): FleetEnv {
   };
   const run = (args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<CliRun> =>
     new Promise((resolve) => {
-      execFile(process.execPath, [join(REPO, "bin", "tenantctl.js"), ...args], { cwd: dir, env: { ...env, ...extraEnv }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === "number" ? error.code : 1;
-        resolve({ code, stdout, stderr });
-      });
+      execFile(
+        process.execPath,
+        [join(REPO, "bin", "tenantctl.js"), ...args],
+        { cwd: dir, env: { ...env, ...extraEnv }, maxBuffer: 64 * 1024 * 1024 },
+        (error, stdout, stderr) => {
+          const code = error === null ? 0 : typeof error.code === "number" ? error.code : 1;
+          resolve({ code, stdout, stderr });
+        },
+      );
     });
   return { dir, backendRoot, env, run };
 }
@@ -61,7 +66,9 @@ export function json<T = Record<string, unknown>>(run: CliRun): T {
   try {
     return JSON.parse(run.stdout) as T;
   } catch {
-    throw new Error(`stdout is not one JSON document (exit ${run.code}):\n${run.stdout}\n--- stderr ---\n${run.stderr}`);
+    throw new Error(
+      `stdout is not one JSON document (exit ${run.code}):\n${run.stdout}\n--- stderr ---\n${run.stderr}`,
+    );
   }
 }
 
@@ -72,11 +79,32 @@ export async function expectOk(run: Promise<CliRun>, what: string): Promise<CliR
 }
 
 export async function sharedUp(f: FleetEnv, albCount = 1): Promise<void> {
-  await expectOk(f.run(["shared", "up", "--env", "dev", "--config-file", join(REPO, "Pulumi.dev.yaml"), "--config", `imageUri=${IMAGE_V1}`, "--config", `hostedZoneId=${ZONE_ID}`, "--config", `albCount=${albCount}`]), "shared up");
+  await expectOk(
+    f.run([
+      "shared",
+      "up",
+      "--env",
+      "dev",
+      "--config-file",
+      join(REPO, "Pulumi.dev.yaml"),
+      "--config",
+      `imageUri=${IMAGE_V1}`,
+      "--config",
+      `hostedZoneId=${ZONE_ID}`,
+      "--config",
+      `albCount=${albCount}`,
+    ]),
+    "shared up",
+  );
 }
 
 /** Provisions tenants a few at a time (each is a tenantctl process plus its engine). */
-export async function provisionAll(f: FleetEnv, slugs: readonly string[], parallel = 3, extra: readonly string[] = []): Promise<void> {
+export async function provisionAll(
+  f: FleetEnv,
+  slugs: readonly string[],
+  parallel = 3,
+  extra: readonly string[] = [],
+): Promise<void> {
   const queue = [...slugs];
   const lane = async (): Promise<void> => {
     for (let slug = queue.shift(); slug !== undefined; slug = queue.shift()) {
@@ -90,11 +118,20 @@ export interface IndexEntry {
   readonly slug: string;
   readonly image: string;
   readonly status: string;
-  readonly spec: { readonly image: string; readonly pinnedImage?: string; readonly tier: string; readonly loadBalancer: string; readonly displayName: string; readonly skin: { primaryColor: string } };
+  readonly spec: {
+    readonly image: string;
+    readonly pinnedImage?: string;
+    readonly tier: string;
+    readonly loadBalancer: string;
+    readonly displayName: string;
+    readonly skin: { primaryColor: string };
+  };
 }
 
 export function indexEntry(f: FleetEnv, slug: string): IndexEntry {
-  return JSON.parse(readFileSync(join(f.backendRoot, ".tenantctl", "index", "tenantctl-tenants", `dev-${slug}.json`), "utf8")) as IndexEntry;
+  return JSON.parse(
+    readFileSync(join(f.backendRoot, ".tenantctl", "index", "tenantctl-tenants", `dev-${slug}.json`), "utf8"),
+  ) as IndexEntry;
 }
 
 /** The simulated AWS account's resources (the stand-in's helper, under its account lock). */

@@ -21,11 +21,14 @@ export async function startHealthServer(): Promise<HealthServer> {
   const failing = new Set<string>();
   const server: Server = createServer((req, res) => {
     const [, slug = "", path = ""] = (req.url ?? "").split("/");
-    const json = (code: number, body: object) => res.writeHead(code, { "content-type": "application/json" }).end(JSON.stringify(body));
+    const json = (code: number, body: object) =>
+      res.writeHead(code, { "content-type": "application/json" }).end(JSON.stringify(body));
     if (path === "healthz") return json(200, { status: "ok" });
     if (path !== "readyz") return json(404, { error: "not_found" });
     hits.set(slug, (hits.get(slug) ?? 0) + 1);
-    return failing.has(slug) ? json(503, { status: "not_ready", reason: NOT_READY_REASON }) : json(200, { status: "ready" });
+    return failing.has(slug)
+      ? json(503, { status: "not_ready", reason: NOT_READY_REASON })
+      : json(200, { status: "ready" });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;

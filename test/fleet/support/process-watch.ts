@@ -52,7 +52,10 @@ export interface Started {
 
 /** Starts tenantctl like FleetEnv.run does, sampling its worker processes until it exits. */
 export function startWatched(f: FleetEnv, args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): Started {
-  const child = spawn(process.execPath, [join(REPO, "bin", "tenantctl.js"), ...args], { cwd: f.dir, env: { ...f.env, ...extraEnv } });
+  const child = spawn(process.execPath, [join(REPO, "bin", "tenantctl.js"), ...args], {
+    cwd: f.dir,
+    env: { ...f.env, ...extraEnv },
+  });
   let stdout = "";
   let stderr = "";
   let peakWorkers = 0;

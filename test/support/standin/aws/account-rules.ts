@@ -33,7 +33,14 @@ export function quotasFromEnv(): StandinQuotas {
 }
 
 function asAccount(r: CloudResource): AccountResource {
-  return { type: r.type, name: r.name, stack: r.stack, physicalName: r.physicalName, inputs: r.inputs, outputs: r.outputs };
+  return {
+    type: r.type,
+    name: r.name,
+    stack: r.stack,
+    physicalName: r.physicalName,
+    inputs: r.inputs,
+    outputs: r.outputs,
+  };
 }
 
 const LISTENER = "aws:lb/listener:Listener";
@@ -48,13 +55,21 @@ const SECRET = "aws:secretsmanager/secret:Secret";
  */
 export function accountScope(type: string): AccountScope {
   const t = canonicalType(type);
-  return { types: [...new Set([t, ...(t === LISTENER_RULE ? [LISTENER] : []), ...behaviourTypes(t)])], meta: t === RDS_INSTANCE || t === SECRET };
+  return {
+    types: [...new Set([t, ...(t === LISTENER_RULE ? [LISTENER] : []), ...behaviourTypes(t)])],
+    meta: t === RDS_INSTANCE || t === SECRET,
+  };
 }
 
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 
 /** Rules and forwarded target groups of the load balancer a listener rule attaches to, when its listener is known. */
-function perAlbViolation(state: AccountState, others: CloudResource[], cand: CloudResource, q: StandinQuotas): [string, string] | undefined {
+function perAlbViolation(
+  state: AccountState,
+  others: CloudResource[],
+  cand: CloudResource,
+  q: StandinQuotas,
+): [string, string] | undefined {
   if (canonicalType(cand.type) !== "aws:lb/listenerRule:ListenerRule") return undefined;
   const listeners = state.resources.filter((r) => canonicalType(r.type) === "aws:lb/listener:Listener");
   const lbOf = (listenerArn: string | undefined): string | undefined =>
@@ -65,13 +80,19 @@ function perAlbViolation(state: AccountState, others: CloudResource[], cand: Clo
   const rules = [...others, cand].filter(
     (r) => canonicalType(r.type) === "aws:lb/listenerRule:ListenerRule" && lbOf(str(r.inputs.listenerArn)) === lb,
   );
-  if (rules.length > q.rulesPerAlb) return ["TooManyRules", `You've reached the limit on the number of rules per load balancer (${q.rulesPerAlb})`];
-  const tgs = new Set([...rules, ...sameLb].flatMap((r) => [
-    ...forwardTargetGroupArns(r.inputs),
-    ...forwardTargetGroupArns({ actions: r.inputs.defaultActions }),
-  ]));
+  if (rules.length > q.rulesPerAlb)
+    return ["TooManyRules", `You've reached the limit on the number of rules per load balancer (${q.rulesPerAlb})`];
+  const tgs = new Set(
+    [...rules, ...sameLb].flatMap((r) => [
+      ...forwardTargetGroupArns(r.inputs),
+      ...forwardTargetGroupArns({ actions: r.inputs.defaultActions }),
+    ]),
+  );
   if (tgs.size > q.targetGroupsPerAlb) {
-    return ["TooManyTargetGroups", `You've reached the limit on the number of target groups per load balancer (${q.targetGroupsPerAlb})`];
+    return [
+      "TooManyTargetGroups",
+      `You've reached the limit on the number of target groups per load balancer (${q.targetGroupsPerAlb})`,
+    ];
   }
   return undefined;
 }
@@ -98,7 +119,13 @@ export function checkAgainstAccount(state: AccountState, cand: CloudResource, ve
       (s) => s.name === cand.physicalName && Date.parse(s.deletedAt) + s.recoveryWindowInDays * 86_400_000 > now,
     );
     if (pending) {
-      return awsError(cand.type, verb, physical, "InvalidRequestException", "You can't create this secret because a secret with this name is already scheduled for deletion.");
+      return awsError(
+        cand.type,
+        verb,
+        physical,
+        "InvalidRequestException",
+        "You can't create this secret because a secret with this name is already scheduled for deletion.",
+      );
     }
   }
   const restoreFrom = str(cand.inputs.snapshotIdentifier);

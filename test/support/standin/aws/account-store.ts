@@ -117,7 +117,8 @@ export function breakDeadLock(lock: string, dead: number): void {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
     try {
-      if (Date.now() - fs.statSync(breaker).mtimeMs > BREAKER_STALE_MS) fs.rmSync(breaker, { recursive: true, force: true });
+      if (Date.now() - fs.statSync(breaker).mtimeMs > BREAKER_STALE_MS)
+        fs.rmSync(breaker, { recursive: true, force: true });
     } catch {
       // removed by its holder meanwhile
     }
@@ -144,7 +145,8 @@ function lockShard(dir: string, name: string, deadline: number): () => void {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
       const holder = holderOf(lock);
-      if (holder === process.pid) throw new Error(`internal error: nested withAccount: this process already holds ${lock}`);
+      if (holder === process.pid)
+        throw new Error(`internal error: nested withAccount: this process already holds ${lock}`);
       if (Number.isInteger(holder) && holder > 0 && !alive(holder)) breakDeadLock(lock, holder);
       else if (Date.now() > deadline) throw new Error(`timed out waiting for the simulated AWS account lock ${lock}`);
       else sleepSync(5);
@@ -185,7 +187,9 @@ function existingTypes(dir: string): string[] {
 }
 
 function outOfScope(field: string): never {
-  throw new Error(`internal error: the simulated AWS account's ${field} is outside this operation's scope (add meta: true)`);
+  throw new Error(
+    `internal error: the simulated AWS account's ${field} is outside this operation's scope (add meta: true)`,
+  );
 }
 
 /**
@@ -228,7 +232,10 @@ function locked<T>(dir: string, scopeTypes: readonly string[], withMeta: boolean
       return text === undefined ? [] : (JSON.parse(text) as CloudResource[]);
     });
     const metaText = texts.get(META);
-    const meta: Meta = { ...DEFAULT_META(), ...(metaText === undefined ? {} : (JSON.parse(metaText) as Partial<Meta>)) };
+    const meta: Meta = {
+      ...DEFAULT_META(),
+      ...(metaText === undefined ? {} : (JSON.parse(metaText) as Partial<Meta>)),
+    };
     const state = { resources } as AccountState;
     for (const field of ["deletedSecrets", "snapshots", "clockOffsetMs"] as const) {
       Object.defineProperty(state, field, {
@@ -245,7 +252,9 @@ function locked<T>(dir: string, scopeTypes: readonly string[], withMeta: boolean
     for (const r of state.resources) {
       const bucket = byType.get(canonicalType(r.type));
       if (bucket === undefined) {
-        throw new Error(`internal error: a ${r.type} was put into the simulated AWS account outside the shards in scope (${types.join(", ") || "none"})`);
+        throw new Error(
+          `internal error: a ${r.type} was put into the simulated AWS account outside the shards in scope (${types.join(", ") || "none"})`,
+        );
       }
       bucket.push(r);
     }
@@ -258,7 +267,8 @@ function locked<T>(dir: string, scopeTypes: readonly string[], withMeta: boolean
     }
     if (withMeta) {
       const after = JSON.stringify(meta);
-      if (metaText !== undefined || after !== JSON.stringify(DEFAULT_META())) writeIfChanged(path.join(dir, `${META}.json`), metaText, after);
+      if (metaText !== undefined || after !== JSON.stringify(DEFAULT_META()))
+        writeIfChanged(path.join(dir, `${META}.json`), metaText, after);
     }
     return result;
   } finally {
@@ -277,12 +287,17 @@ function migrateLegacy(dir: string, legacy: string): void {
     if (text === undefined) return;
     const old = JSON.parse(text) as Partial<AccountState>;
     const resources = old.resources ?? [];
-    locked(dir, resources.map((r) => r.type), true, (state) => {
-      state.resources.push(...resources);
-      state.deletedSecrets.push(...(old.deletedSecrets ?? []));
-      state.snapshots.push(...(old.snapshots ?? []));
-      state.clockOffsetMs += old.clockOffsetMs ?? 0;
-    });
+    locked(
+      dir,
+      resources.map((r) => r.type),
+      true,
+      (state) => {
+        state.resources.push(...resources);
+        state.deletedSecrets.push(...(old.deletedSecrets ?? []));
+        state.snapshots.push(...(old.snapshots ?? []));
+        state.clockOffsetMs += old.clockOffsetMs ?? 0;
+      },
+    );
     fs.renameSync(legacy, `${legacy}.migrated`);
   } finally {
     release();

@@ -11,15 +11,31 @@ interface ApiShape {
 const APIS: Record<string, ApiShape> = {
   "aws:rds/instance:Instance": { service: "RDS", label: "RDS DB Instance", noun: "DBInstance" },
   "aws:rds/subnetGroup:SubnetGroup": { service: "RDS", label: "RDS DB Subnet Group", noun: "DBSubnetGroup" },
-  "aws:lb/targetGroup:TargetGroup": { service: "Elastic Load Balancing v2", label: "ELBv2 Target Group", noun: "TargetGroup" },
-  "aws:lb/loadBalancer:LoadBalancer": { service: "Elastic Load Balancing v2", label: "ELBv2 Load Balancer", noun: "LoadBalancer" },
+  "aws:lb/targetGroup:TargetGroup": {
+    service: "Elastic Load Balancing v2",
+    label: "ELBv2 Target Group",
+    noun: "TargetGroup",
+  },
+  "aws:lb/loadBalancer:LoadBalancer": {
+    service: "Elastic Load Balancing v2",
+    label: "ELBv2 Load Balancer",
+    noun: "LoadBalancer",
+  },
   "aws:lb/listener:Listener": { service: "Elastic Load Balancing v2", label: "ELBv2 Listener", noun: "Listener" },
-  "aws:lb/listenerRule:ListenerRule": { service: "Elastic Load Balancing v2", label: "ELBv2 Listener Rule", noun: "Rule" },
+  "aws:lb/listenerRule:ListenerRule": {
+    service: "Elastic Load Balancing v2",
+    label: "ELBv2 Listener Rule",
+    noun: "Rule",
+  },
   "aws:iam/role:Role": { service: "IAM", label: "IAM Role", noun: "Role" },
   "aws:secretsmanager/secret:Secret": { service: "Secrets Manager", label: "Secrets Manager Secret", noun: "Secret" },
   "aws:ecs/service:Service": { service: "ECS", label: "ECS Service", noun: "Service" },
   "aws:ecs/taskDefinition:TaskDefinition": { service: "ECS", label: "ECS Task Definition", noun: "TaskDefinition" },
-  "aws:cloudwatch/logGroup:LogGroup": { service: "CloudWatch Logs", label: "CloudWatch Logs Log Group", noun: "LogGroup" },
+  "aws:cloudwatch/logGroup:LogGroup": {
+    service: "CloudWatch Logs",
+    label: "CloudWatch Logs Log Group",
+    noun: "LogGroup",
+  },
   "aws:ec2/securityGroup:SecurityGroup": { service: "EC2", label: "Security Group", noun: "SecurityGroup" },
 };
 
@@ -33,7 +49,12 @@ function shapeOf(type: string): ApiShape {
 
 export type Verb = "creating" | "updating" | "deleting" | "reading";
 
-const API_VERB: Record<Verb, string> = { creating: "Create", updating: "Modify", deleting: "Delete", reading: "Describe" };
+const API_VERB: Record<Verb, string> = {
+  creating: "Create",
+  updating: "Modify",
+  deleting: "Delete",
+  reading: "Describe",
+};
 
 /**
  * A failed AWS call, with the message shape pulumi-aws prints:
@@ -50,7 +71,14 @@ export class AwsError extends Error {
   }
 }
 
-export function awsError(type: string, verb: Verb, physical: string, code: string, detail: string, status = 400): AwsError {
+export function awsError(
+  type: string,
+  verb: Verb,
+  physical: string,
+  code: string,
+  detail: string,
+  status = 400,
+): AwsError {
   const s = shapeOf(type);
   const op = `${API_VERB[verb]}${s.noun}`;
   return new AwsError(

@@ -11,7 +11,13 @@
  * - ECS CreateService with a load balancer whose target group no listener or rule forwards to yet:
  *   InvalidParameterException (… does not have an associated load balancer).
  */
-import { canonicalType, forwardedTargetGroups, serviceTargetGroups, targetGroupNotAssociatedMessage, unsupportedCertificateMessage } from "../../../../infra/sim/aws-model";
+import {
+  canonicalType,
+  forwardedTargetGroups,
+  serviceTargetGroups,
+  targetGroupNotAssociatedMessage,
+  unsupportedCertificateMessage,
+} from "../../../../infra/sim/aws-model";
 import type { AccountState, CloudResource } from "./account-store";
 import { AwsError, awsError, type Verb } from "./aws-error";
 
@@ -47,13 +53,17 @@ function findCertificate(state: AccountState, arn: string): CloudResource | unde
 }
 
 function recordsPublished(state: AccountState, certificate: CloudResource): boolean {
-  const published = new Set(state.resources.filter((r) => canonicalType(r.type) === RECORD).map((r) => fqdn(str(r.inputs.name) ?? "")));
+  const published = new Set(
+    state.resources.filter((r) => canonicalType(r.type) === RECORD).map((r) => fqdn(str(r.inputs.name) ?? "")),
+  );
   const wanted = options(certificate).map((o) => fqdn(o.resourceRecordName ?? ""));
   return wanted.length > 0 && wanted.every((name) => published.has(name));
 }
 
 export function certificateStatus(state: AccountState, certificate: CloudResource): "ISSUED" | "PENDING_VALIDATION" {
-  return certificate.outputs.status === "ISSUED" || recordsPublished(state, certificate) ? "ISSUED" : "PENDING_VALIDATION";
+  return certificate.outputs.status === "ISSUED" || recordsPublished(state, certificate)
+    ? "ISSUED"
+    : "PENDING_VALIDATION";
 }
 
 export function checkBehaviour(state: AccountState, cand: CloudResource, verb: Verb): AwsError | undefined {
@@ -63,7 +73,8 @@ export function checkBehaviour(state: AccountState, cand: CloudResource, verb: V
     const arn = str(cand.inputs.certificateArn);
     if (arn === undefined) return undefined;
     const certificate = findCertificate(state, arn);
-    if (certificate === undefined) return awsError(cand.type, verb, physical, "CertificateNotFound", `Certificate '${arn}' not found`);
+    if (certificate === undefined)
+      return awsError(cand.type, verb, physical, "CertificateNotFound", `Certificate '${arn}' not found`);
     if (certificateStatus(state, certificate) !== "ISSUED") {
       return awsError(cand.type, verb, physical, "UnsupportedCertificate", unsupportedCertificateMessage(arn));
     }
@@ -71,18 +82,25 @@ export function checkBehaviour(state: AccountState, cand: CloudResource, verb: V
   if (t === SERVICE && verb === "creating") {
     const attached = new Set(state.resources.flatMap((r) => forwardedTargetGroups(r.type, r.inputs)));
     const loose = serviceTargetGroups(cand.inputs).find((tg) => !attached.has(tg));
-    if (loose !== undefined) return awsError(cand.type, verb, physical, "InvalidParameterException", targetGroupNotAssociatedMessage(loose));
+    if (loose !== undefined)
+      return awsError(cand.type, verb, physical, "InvalidParameterException", targetGroupNotAssociatedMessage(loose));
   }
   if (t === CERTIFICATE_VALIDATION && verb === "creating") {
     const arn = str(cand.inputs.certificateArn) ?? "";
     const certificate = findCertificate(state, arn);
-    if (certificate === undefined) return new AwsError("ResourceNotFoundException", `reading ACM Certificate (${arn}): couldn't find resource`);
+    if (certificate === undefined)
+      return new AwsError("ResourceNotFoundException", `reading ACM Certificate (${arn}): couldn't find resource`);
     const given = cand.inputs.validationRecordFqdns;
     if (Array.isArray(given)) {
       const names = new Set(given.map((v) => fqdn(String(v))));
       const missing = options(certificate).filter((o) => !names.has(fqdn(o.resourceRecordName ?? "")));
       if (missing.length > 0) {
-        return new AwsError("MissingValidationRecord", missing.map((o) => `missing ${o.domainName ?? "?"} DNS validation record: ${fqdn(o.resourceRecordName ?? "")}`).join("; "));
+        return new AwsError(
+          "MissingValidationRecord",
+          missing
+            .map((o) => `missing ${o.domainName ?? "?"} DNS validation record: ${fqdn(o.resourceRecordName ?? "")}`)
+            .join("; "),
+        );
       }
     }
     if (certificateStatus(state, certificate) !== "ISSUED") {

@@ -21,15 +21,33 @@ export function applyDeletion(state: AccountState, r: CloudResource): AwsError |
   const physical = r.physicalName ?? r.name;
   if (t === "aws:rds/instance:Instance") {
     if (bool(r.inputs.deletionProtection)) {
-      return awsError(r.type, "deleting", physical, "InvalidParameterCombination", "Cannot delete protected DB Instance, please disable deletion protection and try again.");
+      return awsError(
+        r.type,
+        "deleting",
+        physical,
+        "InvalidParameterCombination",
+        "Cannot delete protected DB Instance, please disable deletion protection and try again.",
+      );
     }
     if (!bool(r.inputs.skipFinalSnapshot)) {
       const id = typeof r.inputs.finalSnapshotIdentifier === "string" ? r.inputs.finalSnapshotIdentifier : "";
       if (id === "") {
-        return awsError(r.type, "deleting", physical, "InvalidParameterCombination", "FinalDBSnapshotIdentifier is required unless SkipFinalSnapshot is specified.");
+        return awsError(
+          r.type,
+          "deleting",
+          physical,
+          "InvalidParameterCombination",
+          "FinalDBSnapshotIdentifier is required unless SkipFinalSnapshot is specified.",
+        );
       }
       if (state.snapshots.some((s) => s.dbSnapshotIdentifier.toLowerCase() === id.toLowerCase())) {
-        return awsError(r.type, "deleting", physical, "DBSnapshotAlreadyExists", `Cannot create the snapshot because a snapshot with the identifier ${id} already exists.`);
+        return awsError(
+          r.type,
+          "deleting",
+          physical,
+          "DBSnapshotAlreadyExists",
+          `Cannot create the snapshot because a snapshot with the identifier ${id} already exists.`,
+        );
       }
       const arn = typeof r.outputs.arn === "string" ? r.outputs.arn.replace(/:db:[^:]+$/, `:snapshot:${id}`) : id;
       state.snapshots.push({
@@ -46,7 +64,10 @@ export function applyDeletion(state: AccountState, r: CloudResource): AwsError |
     }
   }
   if (t === "aws:secretsmanager/secret:Secret") {
-    const window = r.inputs.recoveryWindowInDays === undefined ? DEFAULT_RECOVERY_WINDOW_DAYS : Number(r.inputs.recoveryWindowInDays);
+    const window =
+      r.inputs.recoveryWindowInDays === undefined
+        ? DEFAULT_RECOVERY_WINDOW_DAYS
+        : Number(r.inputs.recoveryWindowInDays);
     if (window > 0 && r.physicalName) {
       // The whole record too (an optional field), so RestoreSecret can bring the secret back as it was.
       const entry: DeletedSecretRecord = {

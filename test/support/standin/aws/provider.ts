@@ -1,6 +1,13 @@
 import * as crypto from "node:crypto";
 import type { SimContext } from "../../../../infra/sim/aws-model";
-import { canonicalType, checkResource, defaultSeed, nameField, physicalName, simulateOutputs } from "../../../../infra/sim/aws-model";
+import {
+  canonicalType,
+  checkResource,
+  defaultSeed,
+  nameField,
+  physicalName,
+  simulateOutputs,
+} from "../../../../infra/sim/aws-model";
 import type { PropertyMap } from "../engine/values";
 import { isSecret, maskSecrets, secret, unwrapMap, UNKNOWN } from "../engine/values";
 import type { AccountState, CloudResource } from "./account-store";
@@ -28,7 +35,9 @@ const TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition";
  * and while a replacement runs the old and the new revision both exist, told apart by their ARNs.
  */
 function sameResource(r: CloudResource, type: string, id: string, arn: string | undefined): boolean {
-  return r.type === type && r.id === id && (arn === undefined || typeof r.outputs.arn !== "string" || r.outputs.arn === arn);
+  return (
+    r.type === type && r.id === id && (arn === undefined || typeof r.outputs.arn !== "string" || r.outputs.arn === arn)
+  );
 }
 
 /** The ARN in a resource's state outputs, which tells revisions of one task definition family apart. */
@@ -38,7 +47,9 @@ export function arnOf(outputs: PropertyMap): string | undefined {
 
 /** ECS registers a new revision per registration and never reuses a number; the model alone always says 1. */
 function nextRevision(state: AccountState, family: string): number {
-  const live = state.resources.filter((r) => canonicalType(r.type) === TASK_DEFINITION && r.id === family).map((r) => Number(r.outputs.revision ?? 0));
+  const live = state.resources
+    .filter((r) => canonicalType(r.type) === TASK_DEFINITION && r.id === family)
+    .map((r) => Number(r.outputs.revision ?? 0));
   return Math.max(0, ...live) + 1;
 }
 
@@ -83,8 +94,11 @@ export class SimulatedAws {
   }
 
   private violations(call: ResourceCall, physical: string | undefined, verb: Verb): void {
-    const found = checkResource(call.type, call.name, unwrapMap(call.inputs), physical, { defaultTags: call.defaultTags });
-    if (found.length > 0) throw awsError(call.type, verb, physical ?? call.name, found[0].code, found.map((v) => v.message).join("; "));
+    const found = checkResource(call.type, call.name, unwrapMap(call.inputs), physical, {
+      defaultTags: call.defaultTags,
+    });
+    if (found.length > 0)
+      throw awsError(call.type, verb, physical ?? call.name, found[0].code, found.map((v) => v.message).join("; "));
   }
 
   /** Preview: outputs the provider cannot know before the call are unknown. */
@@ -99,8 +113,15 @@ export class SimulatedAws {
     if (!isAccountResource(call.type)) return sim;
     this.violations(call, sim.physical, "creating");
     const record: CloudResource = {
-      type: call.type, id: sim.id, urn: call.urn, stack: this.stackKey, name: call.name, physicalName: sim.physical,
-      inputs: maskSecrets(call.inputs) as PropertyMap, outputs: maskSecrets(sim.outputs) as PropertyMap, seed,
+      type: call.type,
+      id: sim.id,
+      urn: call.urn,
+      stack: this.stackKey,
+      name: call.name,
+      physicalName: sim.physical,
+      inputs: maskSecrets(call.inputs) as PropertyMap,
+      outputs: maskSecrets(sim.outputs) as PropertyMap,
+      seed,
       createdAt: new Date().toISOString(),
     };
     return withAccount(this.backendRoot, accountScope(call.type), (state) => {
@@ -120,16 +141,22 @@ export class SimulatedAws {
     if (!isAccountResource(call.type)) return { id, outputs: this.simulate(call, id).outputs };
     return withAccount(this.backendRoot, accountScope(call.type), (state) => {
       const existing = state.resources.find((r) => sameResource(r, call.type, id, arn));
-      if (!existing) throw awsError(call.type, "updating", id, "ResourceNotFoundException", `resource ${id} does not exist`, 404);
+      if (!existing)
+        throw awsError(call.type, "updating", id, "ResourceNotFoundException", `resource ${id} does not exist`, 404);
       const simulated = this.simulate(call, existing.seed);
       const revision = existing.outputs.revision;
-      const sim = typeof revision === "number" && canonicalType(call.type) === TASK_DEFINITION
-        ? { ...simulated, outputs: withRevision(simulated.outputs, revision) }
-        : simulated;
+      const sim =
+        typeof revision === "number" && canonicalType(call.type) === TASK_DEFINITION
+          ? { ...simulated, outputs: withRevision(simulated.outputs, revision) }
+          : simulated;
       this.violations(call, sim.physical, "updating");
       const record: CloudResource = {
-        ...existing, urn: call.urn, stack: this.stackKey, physicalName: sim.physical,
-        inputs: maskSecrets(call.inputs) as PropertyMap, outputs: maskSecrets(sim.outputs) as PropertyMap,
+        ...existing,
+        urn: call.urn,
+        stack: this.stackKey,
+        physicalName: sim.physical,
+        inputs: maskSecrets(call.inputs) as PropertyMap,
+        outputs: maskSecrets(sim.outputs) as PropertyMap,
       };
       const err = checkAgainstAccount(state, record, "updating");
       if (err) throw err;
@@ -163,6 +190,8 @@ export class SimulatedAws {
   /** What refresh sees: the resource as the account holds it now, or undefined when it is gone. */
   read(type: string, id: string, arn?: string): CloudResource | undefined {
     if (!isAccountResource(type)) return undefined;
-    return withAccount(this.backendRoot, { types: [type] }, (state) => state.resources.find((r) => sameResource(r, type, id, arn)));
+    return withAccount(this.backendRoot, { types: [type] }, (state) =>
+      state.resources.find((r) => sameResource(r, type, id, arn)),
+    );
   }
 }

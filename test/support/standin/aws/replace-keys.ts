@@ -9,9 +9,32 @@ import { canonicalType, nameField } from "../../../../infra/sim/aws-model";
 const FORCE_NEW: Record<string, string[]> = {
   // `identifier`/`identifierPrefix` are not ForceNew since provider v5: a change renames the instance in place
   // (ModifyDBInstance NewDBInstanceIdentifier; https://github.com/hashicorp/terraform-provider-aws/pull/31232).
-  "aws:rds/instance:Instance": ["engine", "dbName", "storageEncrypted", "kmsKeyId", "availabilityZone", "snapshotIdentifier", "characterSetName", "ncharCharacterSetName", "timezone", "username", "customIamInstanceProfile", "restoreToPointInTime", "backupTarget"],
+  "aws:rds/instance:Instance": [
+    "engine",
+    "dbName",
+    "storageEncrypted",
+    "kmsKeyId",
+    "availabilityZone",
+    "snapshotIdentifier",
+    "characterSetName",
+    "ncharCharacterSetName",
+    "timezone",
+    "username",
+    "customIamInstanceProfile",
+    "restoreToPointInTime",
+    "backupTarget",
+  ],
   "aws:rds/subnetGroup:SubnetGroup": ["name", "namePrefix"],
-  "aws:lb/targetGroup:TargetGroup": ["name", "namePrefix", "port", "protocol", "protocolVersion", "vpcId", "targetType", "ipAddressType"],
+  "aws:lb/targetGroup:TargetGroup": [
+    "name",
+    "namePrefix",
+    "port",
+    "protocol",
+    "protocolVersion",
+    "vpcId",
+    "targetType",
+    "ipAddressType",
+  ],
   "aws:lb/loadBalancer:LoadBalancer": ["name", "namePrefix", "internal", "loadBalancerType"],
   "aws:lb/listener:Listener": ["loadBalancerArn"],
   // `priority` is explicitly not ForceNew: a new priority is a SetRulePriorities call on the same rule.
@@ -20,7 +43,12 @@ const FORCE_NEW: Record<string, string[]> = {
   "aws:iam/rolePolicy:RolePolicy": ["name", "namePrefix", "role"],
   "aws:iam/rolePolicyAttachment:RolePolicyAttachment": ["role", "policyArn"],
   "aws:secretsmanager/secret:Secret": ["name", "namePrefix"],
-  "aws:secretsmanager/secretVersion:SecretVersion": ["secretId", "secretString", "secretBinary", "secretStringWoVersion"],
+  "aws:secretsmanager/secretVersion:SecretVersion": [
+    "secretId",
+    "secretString",
+    "secretBinary",
+    "secretStringWoVersion",
+  ],
   // `input` too while `lifecycleScope` is CREATE_ONLY (the default): see forcesReplacement.
   "aws:lambda/invocation:Invocation": ["functionName", "qualifier", "triggers"],
   "aws:cloudwatch/logGroup:LogGroup": ["name", "namePrefix"],
@@ -29,7 +57,16 @@ const FORCE_NEW: Record<string, string[]> = {
   "aws:ec2/securityGroup:SecurityGroup": ["name", "namePrefix", "description", "vpcId"],
   "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": ["securityGroupId"],
   "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": ["securityGroupId"],
-  "aws:ec2/securityGroupRule:SecurityGroupRule": ["securityGroupId", "type", "fromPort", "toPort", "protocol", "cidrBlocks", "sourceSecurityGroupId", "self"],
+  "aws:ec2/securityGroupRule:SecurityGroupRule": [
+    "securityGroupId",
+    "type",
+    "fromPort",
+    "toPort",
+    "protocol",
+    "cidrBlocks",
+    "sourceSecurityGroupId",
+    "self",
+  ],
   "aws:ecr/repository:Repository": ["name"],
 };
 
@@ -52,7 +89,8 @@ export function forcesReplacement(type: string, key: string, inputs: Record<stri
   const t = canonicalType(type);
   if (ALL_BUT_TAGS.has(t)) return key !== "tags" && key !== "tagsAll" && key !== "skipDestroy";
   if (RENAMED_IN_PLACE[t]?.includes(key)) return false;
-  if (t === INVOCATION && key === "input") return inputs["lifecycleScope"] === undefined || inputs["lifecycleScope"] === "CREATE_ONLY";
+  if (t === INVOCATION && key === "input")
+    return inputs["lifecycleScope"] === undefined || inputs["lifecycleScope"] === "CREATE_ONLY";
   if (nameField(t) === key) return true;
   return FORCE_NEW[t]?.includes(key) ?? false;
 }

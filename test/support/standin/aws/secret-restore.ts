@@ -14,7 +14,11 @@ export interface DeletedSecretRecord extends DeletedSecret {
 
 export type RestoreSecretOutcome =
   | { readonly ok: true; readonly arn: string; readonly name: string }
-  | { readonly ok: false; readonly code: "ResourceNotFoundException" | "InvalidRequestException"; readonly message: string };
+  | {
+      readonly ok: false;
+      readonly code: "ResourceNotFoundException" | "InvalidRequestException";
+      readonly message: string;
+    };
 
 const NOT_FOUND = "Secrets Manager can't find the specified secret.";
 
@@ -38,17 +42,31 @@ export function restoreDeletedSecret(backendRoot: string, secretId: string): Res
     if (index >= 0) {
       const entry = entries[index] as DeletedSecretRecord;
       if (state.resources.some((r) => r.type === SECRET_TYPE && r.physicalName === entry.name)) {
-        return { ok: false, code: "InvalidRequestException", message: `A secret with the name ${entry.name} already exists.` } as const;
+        return {
+          ok: false,
+          code: "InvalidRequestException",
+          message: `A secret with the name ${entry.name} already exists.`,
+        } as const;
       }
       const resource: CloudResource = entry.resource ?? {
-        type: SECRET_TYPE, id: entry.arn, urn: "", stack: "", name: entry.name, physicalName: entry.name,
-        inputs: { name: entry.name }, outputs: { arn: entry.arn, name: entry.name }, seed: entry.arn, createdAt: entry.deletedAt,
+        type: SECRET_TYPE,
+        id: entry.arn,
+        urn: "",
+        stack: "",
+        name: entry.name,
+        physicalName: entry.name,
+        inputs: { name: entry.name },
+        outputs: { arn: entry.arn, name: entry.name },
+        seed: entry.arn,
+        createdAt: entry.deletedAt,
       };
       state.deletedSecrets = entries.filter((_, i) => i !== index);
       state.resources.push(resource);
       return { ok: true, arn: entry.arn, name: entry.name } as const;
     }
-    const active = state.resources.find((r) => r.type === SECRET_TYPE && matches(secretId, r.id, r.physicalName ?? r.name));
+    const active = state.resources.find(
+      (r) => r.type === SECRET_TYPE && matches(secretId, r.id, r.physicalName ?? r.name),
+    );
     if (active) return { ok: true, arn: active.id, name: active.physicalName ?? active.name } as const;
     return { ok: false, code: "ResourceNotFoundException", message: NOT_FOUND } as const;
   });

@@ -24,7 +24,8 @@ export function parsePropertyPath(path: string): PathElement[] {
   const out: PathElement[] = [];
   let i = 0;
   let current = "";
-  const bad = (why: string): CliError => new CliError(`invalid configuration key: invalid property path ${JSON.stringify(path)}: ${why}`);
+  const bad = (why: string): CliError =>
+    new CliError(`invalid configuration key: invalid property path ${JSON.stringify(path)}: ${why}`);
   while (i < path.length) {
     const c = path[i];
     if (c === ".") {
@@ -76,7 +77,12 @@ export function setAtPath(root: unknown, path: PathElement[], value: unknown): u
     arr[head] = setAtPath(arr[head], rest, value);
     return arr;
   }
-  const obj = root !== null && typeof root === "object" && !Array.isArray(root) ? { ...(root as Record<string, unknown>) } : root === undefined ? {} : undefined;
+  const obj =
+    root !== null && typeof root === "object" && !Array.isArray(root)
+      ? { ...(root as Record<string, unknown>) }
+      : root === undefined
+        ? {}
+        : undefined;
   if (!obj) throw new CliError("could not set config: a property name was used on a value that is not a map");
   obj[head] = setAtPath(obj[head], rest, value);
   return obj;
@@ -85,7 +91,11 @@ export function setAtPath(root: unknown, path: PathElement[], value: unknown): u
 export function getAtPath(root: unknown, path: PathElement[]): { found: boolean; value: unknown } {
   let cur = root;
   for (const el of path) {
-    if (typeof el === "number" ? !Array.isArray(cur) || el >= cur.length : cur === null || typeof cur !== "object" || Array.isArray(cur) || !(el in cur)) {
+    if (
+      typeof el === "number"
+        ? !Array.isArray(cur) || el >= cur.length
+        : cur === null || typeof cur !== "object" || Array.isArray(cur) || !(el in cur)
+    ) {
       return { found: false, value: undefined };
     }
     cur = (cur as Record<string | number, unknown>)[el];

@@ -14,7 +14,8 @@ export const KDF_CACHE_ENV = "PULUMI_STANDIN_KDF_CACHE_DIR";
 
 export function kdfCacheDir(raw: string | undefined = process.env[KDF_CACHE_ENV]): string | undefined {
   if (raw === undefined || raw === "") return undefined;
-  if (!path.isAbsolute(raw)) throw new CliError(`${KDF_CACHE_ENV} must be an absolute folder path (or unset: no cache), got '${raw}'`);
+  if (!path.isAbsolute(raw))
+    throw new CliError(`${KDF_CACHE_ENV} must be an absolute folder path (or unset: no cache), got '${raw}'`);
   return raw;
 }
 
@@ -22,7 +23,11 @@ export function kdfCacheDir(raw: string | undefined = process.env[KDF_CACHE_ENV]
 export function cachedKey(passphrase: string, salt: Buffer, iterations: number, derive: () => Buffer): Buffer {
   const dir = kdfCacheDir();
   if (dir === undefined) return derive();
-  const name = crypto.createHash("sha256").update(`pbkdf2-sha256:${iterations}:${salt.toString("base64")}:`).update(passphrase, "utf8").digest("hex");
+  const name = crypto
+    .createHash("sha256")
+    .update(`pbkdf2-sha256:${iterations}:${salt.toString("base64")}:`)
+    .update(passphrase, "utf8")
+    .digest("hex");
   const file = path.join(dir, name);
   try {
     const known = fs.readFileSync(file);

@@ -30,10 +30,14 @@ function projectConfigSchema(project: ProjectSettings): Record<string, unknown> 
   for (const name of ["Pulumi.yaml", "Pulumi.yml", "Pulumi.json"]) {
     const file = path.join(project.dir, name);
     if (!fs.existsSync(file)) continue;
-    const raw = (name.endsWith(".json") ? JSON.parse(fs.readFileSync(file, "utf8")) : readYamlFile(file)) as { config?: unknown } | null;
+    const raw = (name.endsWith(".json") ? JSON.parse(fs.readFileSync(file, "utf8")) : readYamlFile(file)) as {
+      config?: unknown;
+    } | null;
     const config = raw?.config;
     // `config: <dir>` is the old spelling of stackConfigDir, not a schema.
-    return typeof config === "object" && config !== null && !Array.isArray(config) ? (config as Record<string, unknown>) : {};
+    return typeof config === "object" && config !== null && !Array.isArray(config)
+      ? (config as Record<string, unknown>)
+      : {};
   }
   return {};
 }
@@ -47,7 +51,10 @@ function declaration(raw: unknown): ConfigDeclaration {
 function formatKeys(keys: string[]): string {
   if (keys.length === 1) return `'${keys[0]}'`;
   const sorted = [...keys].sort();
-  return `${sorted.slice(0, -1).map((k) => `'${k}'`).join(", ")} and '${sorted[sorted.length - 1]}'`;
+  return `${sorted
+    .slice(0, -1)
+    .map((k) => `'${k}'`)
+    .join(", ")} and '${sorted[sorted.length - 1]}'`;
 }
 
 function typeName(t: ItemsType): string {
@@ -75,7 +82,10 @@ const primitive = (v: unknown): boolean => v === null || ["string", "number", "b
  * `cfg` is the stack file as read (to tell structured and `secure:` values from plain ones).
  */
 export function applyProjectConfig(
-  project: ProjectSettings, ref: StackRef, cfg: StackConfigFile, entries: Record<string, ConfigEntry>,
+  project: ProjectSettings,
+  ref: StackRef,
+  cfg: StackConfigFile,
+  entries: Record<string, ConfigEntry>,
 ): Record<string, ConfigEntry> {
   const schema = projectConfigSchema(project);
   const raw = cfg.config ?? {};
@@ -95,7 +105,9 @@ export function applyProjectConfig(
   }
   const fail = (message: string): CliError => new CliError(`validating stack config: ${message}`);
   if (missing.length > 0) {
-    throw fail(`Stack '${ref.stack}' is missing configuration ${missing.length > 1 ? "values" : "value"} ${formatKeys(missing)}`);
+    throw fail(
+      `Stack '${ref.stack}' is missing configuration ${missing.length > 1 ? "values" : "value"} ${formatKeys(missing)}`,
+    );
   }
   for (const key of keys) {
     const decl = declaration(schema[key]);

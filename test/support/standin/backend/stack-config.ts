@@ -74,7 +74,8 @@ function openSalt(passphrase: string, salt: string, fromState: boolean): Crypter
   try {
     return Crypter.open(passphrase, salt);
   } catch (err) {
-    if (fromState && err instanceof CliError && err.message === INCORRECT_PASSPHRASE) throw new CliError(INCORRECT_PASSPHRASE_FROM_STATE);
+    if (fromState && err instanceof CliError && err.message === INCORRECT_PASSPHRASE)
+      throw new CliError(INCORRECT_PASSPHRASE_FROM_STATE);
     throw err;
   }
 }
@@ -98,7 +99,8 @@ function containsSecure(v: unknown): boolean {
 function decryptTree(v: unknown, crypter: Crypter): unknown {
   if (isSecure(v)) return crypter.decrypt(v.secure);
   if (Array.isArray(v)) return v.map((x) => decryptTree(x, crypter));
-  if (typeof v === "object" && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, decryptTree(x, crypter)]));
+  if (typeof v === "object" && v !== null)
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, decryptTree(x, crypter)]));
   return v;
 }
 
@@ -110,7 +112,10 @@ export function hasSecureValues(cfg: StackConfigFile): boolean {
  * Decrypted config entries; `crypter` may be omitted only when no value is secure. A structured value is its JSON
  * text (what the program receives), secret when any leaf is, with `objectValue` as `config --json` prints it.
  */
-export function configEntries(cfg: StackConfigFile, crypter: Crypter | "blind" | undefined): Record<string, ConfigEntry> {
+export function configEntries(
+  cfg: StackConfigFile,
+  crypter: Crypter | "blind" | undefined,
+): Record<string, ConfigEntry> {
   const out: Record<string, ConfigEntry> = {};
   for (const [k, v] of Object.entries(cfg.config ?? {})) {
     const secret = containsSecure(v);

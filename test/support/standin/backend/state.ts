@@ -71,7 +71,8 @@ export function encryptDeployment(d: Deployment, crypter: Crypter): Deployment {
 
 export function decryptDeployment(d: Deployment, crypter: Crypter): Deployment {
   return mapResources(d, (s) => {
-    if (typeof s.ciphertext === "string") return { [SIG_KEY]: SECRET_SIG, value: JSON.parse(crypter.decrypt(s.ciphertext)) };
+    if (typeof s.ciphertext === "string")
+      return { [SIG_KEY]: SECRET_SIG, value: JSON.parse(crypter.decrypt(s.ciphertext)) };
     if (typeof s.plaintext === "string") return { [SIG_KEY]: SECRET_SIG, value: JSON.parse(s.plaintext) };
     if ("value" in s) return s;
     throw new CliError("malformed secret in deployment: neither ciphertext nor plaintext");

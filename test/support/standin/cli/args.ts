@@ -29,13 +29,26 @@ export const GLOBAL_FLAGS: FlagSpec = {
  * `up`, `--force` for `config refresh`, `--file` for `stack import`): the first one the command has wins.
  */
 const SHORT_FLAGS: Record<string, string[]> = {
-  s: ["stack"], m: ["message"], y: ["yes"], v: ["verbose"], j: ["json"], p: ["parallel"], r: ["refresh"],
-  t: ["target"], x: ["exclude"], d: ["debug"], c: ["config"], f: ["skip-preview", "force", "file"], a: ["all"],
+  s: ["stack"],
+  m: ["message"],
+  y: ["yes"],
+  v: ["verbose"],
+  j: ["json"],
+  p: ["parallel"],
+  r: ["refresh"],
+  t: ["target"],
+  x: ["exclude"],
+  d: ["debug"],
+  c: ["config"],
+  f: ["skip-preview", "force", "file"],
+  a: ["all"],
 };
 
 /** How pflag names a flag in its errors: `-p, --parallel` when it has a shorthand. */
 export function flagLabel(name: string, spec: FlagSpec): string {
-  const short = Object.entries(SHORT_FLAGS).find(([, names]) => names.find((n) => n in spec || n in GLOBAL_FLAGS) === name);
+  const short = Object.entries(SHORT_FLAGS).find(
+    ([, names]) => names.find((n) => n in spec || n in GLOBAL_FLAGS) === name,
+  );
   return short ? `-${short[0]}, --${name}` : `--${name}`;
 }
 
@@ -77,7 +90,11 @@ export class ParsedArgs {
     const body = v.replace(/_/g, "");
     const negative = body.startsWith("-");
     const unsigned = body.replace(/^[+-]/, "");
-    const n = /^0[0-7]+$/.test(unsigned) ? parseInt(unsigned, 8) : /^0[oO]/.test(unsigned) ? parseInt(unsigned.slice(2), 8) : Number(unsigned);
+    const n = /^0[0-7]+$/.test(unsigned)
+      ? parseInt(unsigned, 8)
+      : /^0[oO]/.test(unsigned)
+        ? parseInt(unsigned.slice(2), 8)
+        : Number(unsigned);
     return negative ? -n : n;
   }
 
@@ -132,13 +149,16 @@ export function parseFlags(argv: string[], spec: FlagSpec): ParsedArgs {
     const kind = all[name];
     if (kind === undefined) {
       // cobra's wording: `unknown flag: --x`, `unknown shorthand flag: 'x' in -x`
-      throw new CliError(long ? `unknown flag: --${rawName}` : `unknown shorthand flag: '${rawName.charAt(0)}' in -${rawName}`);
+      throw new CliError(
+        long ? `unknown flag: --${rawName}` : `unknown shorthand flag: '${rawName.charAt(0)}' in -${rawName}`,
+      );
     }
     const invalid = (v: string, why: string): CliError =>
       new CliError(`invalid argument ${JSON.stringify(v)} for ${JSON.stringify(flagLabel(name, all))} flag: ${why}`);
     if (kind === "bool") {
       const v = eq >= 0 ? body.slice(eq + 1) : "true";
-      if (!GO_TRUE.has(v) && !GO_FALSE.has(v)) throw invalid(v, `strconv.ParseBool: parsing ${JSON.stringify(v)}: invalid syntax`);
+      if (!GO_TRUE.has(v) && !GO_FALSE.has(v))
+        throw invalid(v, `strconv.ParseBool: parsing ${JSON.stringify(v)}: invalid syntax`);
       add(name, v);
       continue;
     }

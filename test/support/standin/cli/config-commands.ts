@@ -1,10 +1,25 @@
 import * as fs from "node:fs";
 import type { Crypter } from "../backend/crypto";
 import type { PathElement } from "../backend/config-path";
-import { getAtPath, parseConfigKey, parsePropertyPath, pathValue, removeAtPath, setAtPath } from "../backend/config-path";
+import {
+  getAtPath,
+  parseConfigKey,
+  parsePropertyPath,
+  pathValue,
+  removeAtPath,
+  setAtPath,
+} from "../backend/config-path";
 import type { ProjectSettings, StackRef } from "../backend/project";
 import type { ConfigEntry, StackConfigFile } from "../backend/stack-config";
-import { configEntries, hasSecureValues, openCrypter, readStackConfig, secureValue, stackConfigPath, writeStackConfig } from "../backend/stack-config";
+import {
+  configEntries,
+  hasSecureValues,
+  openCrypter,
+  readStackConfig,
+  secureValue,
+  stackConfigPath,
+  writeStackConfig,
+} from "../backend/stack-config";
 import { CliError } from "../errors";
 import type { ParsedArgs } from "./args";
 import { expectArgs } from "./args";
@@ -25,7 +40,8 @@ function parseKeyArg(project: ProjectSettings, raw: string, usePath: boolean): K
   if (!usePath) return { key: parseConfigKey(raw, project.name), path: [] };
   const elements = parsePropertyPath(raw);
   const [first, ...rest] = elements;
-  if (typeof first !== "string") throw new CliError(`invalid configuration key: ${raw}: the first path element must be a key name`);
+  if (typeof first !== "string")
+    throw new CliError(`invalid configuration key: ${raw}: the first path element must be a key name`);
   return { key: parseConfigKey(first, project.name), path: rest };
 }
 
@@ -72,7 +88,9 @@ export async function configGet(args: ParsedArgs): Promise<number> {
     else entry = configEntries({ config: { [key]: found.value } }, crypter)[key];
   }
   if (!entry) {
-    throw new CliError(`configuration key '${args.bool("path") ? args.positionals[0] : prettyKey(ctx.project, key)}' not found for stack '${ctx.displayName(ref)}'`);
+    throw new CliError(
+      `configuration key '${args.bool("path") ? args.positionals[0] : prettyKey(ctx.project, key)}' not found for stack '${ctx.displayName(ref)}'`,
+    );
   }
   // The real CLI indents this one with two spaces (json.MarshalIndent), unlike the other --json outputs.
   if (args.bool("json")) print(JSON.stringify(entryJson(entry, false), null, 2));
@@ -81,7 +99,13 @@ export async function configGet(args: ParsedArgs): Promise<number> {
 }
 
 /** Writes one value: top-level as given, below a `--path` typed (booleans, integers) as the real CLI does. */
-function setValue(cfg: StackConfigFile, kp: KeyPath, value: string, crypter: Crypter | undefined, typed?: unknown): void {
+function setValue(
+  cfg: StackConfigFile,
+  kp: KeyPath,
+  value: string,
+  crypter: Crypter | undefined,
+  typed?: unknown,
+): void {
   const leaf = crypter ? secureValue(value, crypter) : kp.path.length > 0 ? pathValue(value) : (typed ?? value);
   const config = { ...(cfg.config ?? {}) };
   const current = config[kp.key];
@@ -98,12 +122,15 @@ function typedValue(value: string, type: string | undefined): unknown {
   if (type === undefined || type === "" || type === "string") return value;
   if (!TYPES.includes(type)) throw new CliError(`invalid type "${type}"; must be one of string, int, bool, or float`);
   if (type === "bool") {
-    if (value !== "true" && value !== "false") throw new CliError(`could not set config: ${JSON.stringify(value)} is not a bool`);
+    if (value !== "true" && value !== "false")
+      throw new CliError(`could not set config: ${JSON.stringify(value)} is not a bool`);
     return value === "true";
   }
   const n = Number(value);
   if (value.trim() === "" || !Number.isFinite(n) || (type === "int" && !Number.isInteger(n))) {
-    throw new CliError(`could not set config: ${JSON.stringify(value)} is not ${type === "int" ? "an int" : "a float"}`);
+    throw new CliError(
+      `could not set config: ${JSON.stringify(value)} is not ${type === "int" ? "an int" : "a float"}`,
+    );
   }
   return n;
 }
@@ -112,7 +139,9 @@ export async function configSet(args: ParsedArgs): Promise<number> {
   expectArgs(args, 1, 2, "config set");
   const exclusive = ["plaintext", "secret", "type"].filter((f) => args.has(f)).sort();
   if (exclusive.length > 1) {
-    throw new CliError(`if any flags in the group [secret plaintext type] are set none of the others can be; [${exclusive.join(" ")}] were all set`);
+    throw new CliError(
+      `if any flags in the group [secret plaintext type] are set none of the others can be; [${exclusive.join(" ")}] were all set`,
+    );
   }
   const ctx = Context.load();
   const ref = ctx.existingStack(args);
@@ -138,7 +167,10 @@ function keyValue(pair: string): [string, string] {
 export async function configSetAll(args: ParsedArgs): Promise<number> {
   expectArgs(args, 0, 0, "config set-all");
   const json = args.string("json");
-  if (json !== undefined && (args.multi("plaintext").length > 0 || args.multi("secret").length > 0 || args.bool("path"))) {
+  if (
+    json !== undefined &&
+    (args.multi("plaintext").length > 0 || args.multi("secret").length > 0 || args.bool("path"))
+  ) {
     throw new CliError("--json cannot be combined with --plaintext, --secret or --path");
   }
   const ctx = Context.load();
@@ -152,7 +184,9 @@ export async function configSetAll(args: ParsedArgs): Promise<number> {
       const kp = { key: parseConfigKey(rawKey, ctx.project.name), path: [] };
       const text = e.objectValue !== undefined ? JSON.stringify(e.objectValue) : e.value;
       if (text === undefined) {
-        throw new CliError(`config value for '${rawKey}' has no value (a blinded secret: export the config with --show-secrets)`);
+        throw new CliError(
+          `config value for '${rawKey}' has no value (a blinded secret: export the config with --show-secrets)`,
+        );
       }
       if (e.objectValue !== undefined && !e.secret) {
         cfg.config = { ...(cfg.config ?? {}), [kp.key]: e.objectValue };
@@ -188,7 +222,9 @@ function parseConfigJson(text: string): Record<string, ConfigJsonEntry> {
     throw new CliError(`could not parse --json value: ${(err as Error).message}`);
   }
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-    throw new CliError("could not parse --json value: expected an object of key → {value, secret}, as `pulumi config --json` prints");
+    throw new CliError(
+      "could not parse --json value: expected an object of key → {value, secret}, as `pulumi config --json` prints",
+    );
   }
   return parsed as Record<string, ConfigJsonEntry>;
 }
@@ -217,7 +253,8 @@ export async function configRefresh(args: ParsedArgs): Promise<number> {
   const ref = ctx.existingStack(args);
   const checkpoint = ctx.store.read(ref).checkpoint;
   const salt = checkpoint.latest?.secrets_providers?.state.salt;
-  if (!checkpoint.config) throw new CliError(`stack '${ctx.displayName(ref)}' has no previous deployment with configuration`);
+  if (!checkpoint.config)
+    throw new CliError(`stack '${ctx.displayName(ref)}' has no previous deployment with configuration`);
   const file = stackConfigPath(ctx.project, ref);
   // Like the real CLI: without --force an existing file is kept as <file>.bak (then .bak.bak, …).
   const backedUp = fs.existsSync(file) && !args.bool("force");

@@ -32,7 +32,8 @@ export async function stackInfo(args: ParsedArgs): Promise<number> {
   const d = readDeployment(ctx, ref, args.bool("show-secrets"));
   const last = ctx.store.history(ref)[0];
   const lines = [`Current stack is ${name}:`, `    Managed by ${diyName()}`];
-  if (last) lines.push(`    Last updated: ${new Date(last.endTime * 1000).toISOString()}`, "    Pulumi version used: v3.248.0");
+  if (last)
+    lines.push(`    Last updated: ${new Date(last.endTime * 1000).toISOString()}`, "    Pulumi version used: v3.248.0");
   else lines.push("    No updates yet; run `pulumi up`");
   const resources = d.resources ?? [];
   lines.push(`Current stack resources (${resources.length}):`);
@@ -72,7 +73,9 @@ export async function stackRename(args: ParsedArgs): Promise<number> {
     const chk = ctx.store.read(from).checkpoint;
     const oldPrefix = `urn:pulumi:${from.stack}::${from.project}::`;
     const newPrefix = `urn:pulumi:${to.stack}::${to.project}::`;
-    const latest = chk.latest ? (JSON.parse(JSON.stringify(chk.latest).split(oldPrefix).join(newPrefix)) as typeof chk.latest) : null;
+    const latest = chk.latest
+      ? (JSON.parse(JSON.stringify(chk.latest).split(oldPrefix).join(newPrefix)) as typeof chk.latest)
+      : null;
     ctx.store.write(to, latest, chk.config);
     const tags = ctx.store.readTags(from);
     if (Object.keys(tags).length > 0) ctx.store.writeTags(to, tags);
@@ -80,7 +83,10 @@ export async function stackRename(args: ParsedArgs): Promise<number> {
       fs.mkdirSync(path.dirname(ctx.store.historyDir(to)), { recursive: true });
       for (const f of fs.readdirSync(ctx.store.historyDir(from))) {
         fs.mkdirSync(ctx.store.historyDir(to), { recursive: true });
-        fs.renameSync(path.join(ctx.store.historyDir(from), f), path.join(ctx.store.historyDir(to), f.replace(`${from.stack}-`, `${to.stack}-`)));
+        fs.renameSync(
+          path.join(ctx.store.historyDir(from), f),
+          path.join(ctx.store.historyDir(to), f.replace(`${from.stack}-`, `${to.stack}-`)),
+        );
       }
     }
     ctx.store.remove(from);
@@ -113,7 +119,9 @@ function generatedCode(resources: ResourceState[]): string {
     const name = r.urn.split("::").pop() ?? "";
     const ident = name.replace(/[^A-Za-z0-9_]/g, "_");
     const opts = r.protect ? ", {\n    protect: true,\n}" : "";
-    lines.push(`const ${ident} = new ${pkg}.${module === "index" ? "" : `${module}.`}${typ}("${name}", ${JSON.stringify(maskSecrets(r.inputs), null, 4)}${opts});`);
+    lines.push(
+      `const ${ident} = new ${pkg}.${module === "index" ? "" : `${module}.`}${typ}("${name}", ${JSON.stringify(maskSecrets(r.inputs), null, 4)}${opts});`,
+    );
   }
   return `${lines.join("\n")}\n`;
 }
@@ -126,17 +134,22 @@ export async function importResources(args: ParsedArgs): Promise<number> {
   const from = args.string("from");
   // The converter plugin is not installed, so the real CLI tries to download it (convert.LoadConverterPlugin:
   // `install "<name>": …`), which needs the network.
-  if (from) throw new CliError(`install "${from}": ${networkError(`[converter plugin ${from}] downloading`, `https://api.github.com/repos/pulumi/pulumi-converter-${from}/releases/latest`)}`);
+  if (from)
+    throw new CliError(
+      `install "${from}": ${networkError(`[converter plugin ${from}] downloading`, `https://api.github.com/repos/pulumi/pulumi-converter-${from}/releases/latest`)}`,
+    );
   const ctx = Context.load();
   const ref = ctx.existingStack(args);
   const specs: ImportSpec[] = [];
   const file = args.string("file");
   if (file) {
-    if (args.positionals.length > 0) throw new CliError("an inline resource must not be specified in conjunction with an import file");
+    if (args.positionals.length > 0)
+      throw new CliError("an inline resource must not be specified in conjunction with an import file");
     const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as { resources?: ImportSpec[] };
     specs.push(...(parsed.resources ?? []));
   } else {
-    if (args.positionals.length !== 3) throw new CliError("an inline resource must be specified if no import file is used");
+    if (args.positionals.length !== 3)
+      throw new CliError("an inline resource must be specified if no import file is used");
     const [type, name, id] = args.positionals;
     specs.push({ type, name, id });
   }
@@ -165,8 +178,16 @@ export async function importResources(args: ParsedArgs): Promise<number> {
       const cloud = importer.read(s.type, s.id);
       if (!cloud) throw new CliError(`Preview failed: ${importMissing(s.id).message}`);
       const state: ResourceState = {
-        urn, custom: true, id: s.id, type: s.type, inputs: cloud.inputs, outputs: cloud.outputs, parent: s.parent ?? rootUrn,
-        protect: (s.protect ?? protect) || undefined, created: new Date().toISOString(), modified: new Date().toISOString(),
+        urn,
+        custom: true,
+        id: s.id,
+        type: s.type,
+        inputs: cloud.inputs,
+        outputs: cloud.outputs,
+        parent: s.parent ?? rootUrn,
+        protect: (s.protect ?? protect) || undefined,
+        created: new Date().toISOString(),
+        modified: new Date().toISOString(),
       };
       imported.push(state);
       changes.import = (changes.import ?? 0) + 1;
@@ -174,19 +195,47 @@ export async function importResources(args: ParsedArgs): Promise<number> {
     if (!dryRun) {
       for (const r of imported) importer.claim(r.type, r.id ?? "", r.urn, `${ref.project}/${ref.stack}`);
       const salt = saltOf(ctx.project, ref) ?? "";
-      const d = encryptDeployment({ ...latest, manifest: newManifest(), resources: [...resources, ...imported], secrets_providers: { type: "passphrase", state: { salt } } }, crypter);
+      const d = encryptDeployment(
+        {
+          ...latest,
+          manifest: newManifest(),
+          resources: [...resources, ...imported],
+          secrets_providers: { type: "passphrase", state: { salt } },
+        },
+        crypter,
+      );
       ctx.store.write(ref, d, ctx.store.read(ref).checkpoint.config);
-      ctx.store.appendHistory(ref, {
-        kind: "resource-import", startTime: Math.floor(started / 1000), endTime: Math.floor(Date.now() / 1000),
-        message: args.string("message") ?? "", environment: { "exec.kind": args.string("exec-kind") ?? "cli" }, config: {},
-        result: "succeeded", resourceChanges: changes,
-      }, ctx.store.read(ref));
+      ctx.store.appendHistory(
+        ref,
+        {
+          kind: "resource-import",
+          startTime: Math.floor(started / 1000),
+          endTime: Math.floor(Date.now() / 1000),
+          message: args.string("message") ?? "",
+          environment: { "exec.kind": args.string("exec-kind") ?? "cli" },
+          config: {},
+          result: "succeeded",
+          resourceChanges: changes,
+        },
+        ctx.store.read(ref),
+      );
     }
     const out = args.string("out");
     const generate = !args.has("generate-code") || args.bool("generate-code");
     if (out && generate) fs.writeFileSync(out, generatedCode(imported));
     const verb = dryRun ? "Previewing import" : "Importing";
-    print([`${verb} (${ctx.displayName(ref)}):`, "", ...imported.map((r) => ` =  ${r.type} ${r.urn.split("::").pop()} ${dryRun ? "import" : "imported"}`), "", "Resources:", `    = ${imported.length} ${dryRun ? "to import" : "imported"}`, "", `Duration: ${Math.max(1, Math.round((Date.now() - started) / 1000))}s`].join("\n"));
+    print(
+      [
+        `${verb} (${ctx.displayName(ref)}):`,
+        "",
+        ...imported.map((r) => ` =  ${r.type} ${r.urn.split("::").pop()} ${dryRun ? "import" : "imported"}`),
+        "",
+        "Resources:",
+        `    = ${imported.length} ${dryRun ? "to import" : "imported"}`,
+        "",
+        `Duration: ${Math.max(1, Math.round((Date.now() - started) / 1000))}s`,
+      ].join("\n"),
+    );
   } finally {
     lock?.release();
   }
@@ -216,10 +265,16 @@ export async function pluginInstall(args: ParsedArgs): Promise<number> {
   if (kind && !["resource", "language", "analyzer", "converter", "tool"].includes(kind)) {
     throw new CliError(`unrecognized plugin kind: ${kind}`);
   }
-  if (args.string("file")) throw new CliError(`installing ${name} from a file is not supported by the tenantctl test stand-in`);
+  if (args.string("file"))
+    throw new CliError(`installing ${name} from a file is not supported by the tenantctl test stand-in`);
   const v = version ? (version.startsWith("v") ? version : `v${version}`) : "";
   const server = args.string("server") ?? `https://api.github.com/repos/pulumi/pulumi-${name}/releases/tags/${v}`;
-  throw new CliError(networkError(`[${kind} plugin ${name}-${v.replace(/^v/, "")}] downloading`, server.startsWith("http") ? server : `https://${server}`));
+  throw new CliError(
+    networkError(
+      `[${kind} plugin ${name}-${v.replace(/^v/, "")}] downloading`,
+      server.startsWith("http") ? server : `https://${server}`,
+    ),
+  );
 }
 
 const pluginDir = (): string => path.join(process.env.PULUMI_HOME || path.join(os.homedir(), ".pulumi"), "plugins");
@@ -228,14 +283,28 @@ const pluginDir = (): string => path.join(process.env.PULUMI_HOME || path.join(o
 export async function pluginLs(args: ParsedArgs): Promise<number> {
   expectArgs(args, 0, 0, "plugin ls");
   const dir = pluginDir();
-  const entries = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => /^[a-z]+-.+-v\d/.test(f) && !f.endsWith(".lock") && !f.endsWith(".partial")) : [];
+  const entries = fs.existsSync(dir)
+    ? fs.readdirSync(dir).filter((f) => /^[a-z]+-.+-v\d/.test(f) && !f.endsWith(".lock") && !f.endsWith(".partial"))
+    : [];
   const plugins = entries.map((f) => {
     const m = /^([a-z]+)-(.+)-v(\d.*)$/.exec(f) ?? [];
     const stat = fs.statSync(path.join(dir, f));
-    return { name: m[2], kind: m[1], version: m[3], size: stat.size, installTime: stat.birthtime.toISOString(), lastUsedTime: stat.atime.toISOString() };
+    return {
+      name: m[2],
+      kind: m[1],
+      version: m[3],
+      size: stat.size,
+      installTime: stat.birthtime.toISOString(),
+      lastUsedTime: stat.atime.toISOString(),
+    };
   });
   if (args.bool("json")) print(JSON.stringify(plugins, null, 4));
-  else print(plugins.length === 0 ? "" : ["NAME  KIND  VERSION", ...plugins.map((p) => `${p.name}  ${p.kind}  ${p.version}`)].join("\n"));
+  else
+    print(
+      plugins.length === 0
+        ? ""
+        : ["NAME  KIND  VERSION", ...plugins.map((p) => `${p.name}  ${p.kind}  ${p.version}`)].join("\n"),
+    );
   return 0;
 }
 
@@ -248,7 +317,8 @@ export async function pluginRm(args: ParsedArgs): Promise<number> {
   if (!fs.existsSync(dir)) return 0;
   for (const f of fs.readdirSync(dir)) {
     const m = /^([a-z]+)-(.+)-v(\d.*)$/.exec(f);
-    if (!m || (kind && m[1] !== kind) || (name && m[2] !== name) || (version && m[3] !== version.replace(/^v/, ""))) continue;
+    if (!m || (kind && m[1] !== kind) || (name && m[2] !== name) || (version && m[3] !== version.replace(/^v/, "")))
+      continue;
     fs.rmSync(path.join(dir, f), { recursive: true, force: true });
   }
   return 0;

@@ -24,7 +24,12 @@ function flagLines(spec: FlagSpec): string[] {
  * Cobra's usage text for a command. The stand-in lists the flags it parses (which is what the SDK probes for, e.g.
  * `--remote` in `preview --help`), not the real CLI's descriptions.
  */
-export function commandHelp(words: string, help: CommandHelp, spec: FlagSpec, subcommands: [string, CommandHelp][]): string {
+export function commandHelp(
+  words: string,
+  help: CommandHelp,
+  spec: FlagSpec,
+  subcommands: [string, CommandHelp][],
+): string {
   const lines = [help.short, "", "Usage:", `  pulumi ${help.use}`];
   if (subcommands.length > 0) {
     lines.push(`  pulumi ${words}${words ? " " : ""}[command]`, "", "Available Commands:");
@@ -34,6 +39,7 @@ export function commandHelp(words: string, help: CommandHelp, spec: FlagSpec, su
   const name = words.split(" ").pop() || "pulumi";
   lines.push("", "Flags:", ...flagLines(spec), `  -h, --help   help for ${name}`);
   lines.push("", "Global Flags:", ...flagLines(GLOBAL_FLAGS));
-  if (subcommands.length > 0) lines.push("", `Use "pulumi ${words}${words ? " " : ""}[command] --help" for more information about a command.`);
+  if (subcommands.length > 0)
+    lines.push("", `Use "pulumi ${words}${words ? " " : ""}[command] --help" for more information about a command.`);
   return `${lines.join("\n")}\n`;
 }

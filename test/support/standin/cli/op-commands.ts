@@ -48,8 +48,10 @@ export const REMOTE_NEEDS_CLOUD =
 const NEEDS_YES: Record<OperationKind, string | undefined> = {
   update: "--yes or --skip-preview must be passed in to proceed when running in non-interactive mode",
   preview: undefined,
-  refresh: "--yes or --skip-preview or --preview-only must be passed in to proceed when running in non-interactive mode",
-  destroy: "--yes or --skip-preview or --preview-only must be passed in to proceed when running in non-interactive mode",
+  refresh:
+    "--yes or --skip-preview or --preview-only must be passed in to proceed when running in non-interactive mode",
+  destroy:
+    "--yes or --skip-preview or --preview-only must be passed in to proceed when running in non-interactive mode",
 };
 
 /** `up`, `preview`, `refresh` and `destroy`: lock, run the engine, save state and history, print, stream events. */
@@ -63,7 +65,9 @@ export async function runOperation(kind: OperationKind, args: ParsedArgs): Promi
   }
   checkPolicyPackFlags(args.multi("policy-pack"), args.multi("policy-pack-config"));
   if (args.multi("target").length > 0 && args.multi("exclude").length > 0) {
-    throw new CliError("if any flags in the group [target exclude] are set none of the others can be; [exclude target] were all set");
+    throw new CliError(
+      "if any flags in the group [target exclude] are set none of the others can be; [exclude target] were all set",
+    );
   }
   const previewOnly = args.bool("preview-only");
   const dryRun = kind === "preview" || previewOnly;
@@ -101,13 +105,22 @@ function protectedClosure(resources: readonly ResourceStateT[]): Set<string> {
 }
 
 async function operate(
-  kind: OperationKind, dryRun: boolean, args: ParsedArgs, ctx: Context, ref: StackRef, crypter: Crypter, planFile: string | undefined,
+  kind: OperationKind,
+  dryRun: boolean,
+  args: ParsedArgs,
+  ctx: Context,
+  ref: StackRef,
+  crypter: Crypter,
+  planFile: string | undefined,
 ): Promise<number> {
   const started = Date.now();
   const cfg = readStackConfig(ctx.project, ref);
   const config = applyProjectConfig(ctx.project, ref, cfg, configEntries(cfg, crypter));
   const salt = saltOf(ctx.project, ref) ?? "";
-  let latest: DeploymentState = decryptDeployment(ctx.store.read(ref).checkpoint.latest ?? { manifest: newManifest() }, crypter);
+  let latest: DeploymentState = decryptDeployment(
+    ctx.store.read(ref).checkpoint.latest ?? { manifest: newManifest() },
+    crypter,
+  );
   const excludes = [...args.multi("exclude")];
   let protectedCount = 0;
   if (kind === "destroy" && args.bool("exclude-protected")) {
@@ -116,11 +129,18 @@ async function operate(
     protectedCount = prot.size;
     excludes.push(...prot);
     if (protectedCount === all.length && protectedCount > 0) {
-      print(`There were no unprotected resources to destroy. There are still ${protectedCount} protected resources associated with this stack.`);
+      print(
+        `There were no unprotected resources to destroy. There are still ${protectedCount} protected resources associated with this stack.`,
+      );
       return 0;
     }
   }
-  const filter = new UrnFilter(args.multi("target"), excludes, args.bool("target-dependents"), args.bool("exclude-dependents"));
+  const filter = new UrnFilter(
+    args.multi("target"),
+    excludes,
+    args.bool("target-dependents"),
+    args.bool("exclude-dependents"),
+  );
   const plan = planFile ? readPlan(planFile, ctx.project, ref) : undefined;
   const planRecorder = kind === "preview" && args.string("save-plan") ? new PlanRecorder() : undefined;
   const events = EventSink.open(args.string("event-log"));
@@ -131,7 +151,8 @@ async function operate(
     events.emit({
       diagnosticEvent: {
         message: `Attempting to deploy or update resources with ${pending.length} pending operations from previous deployment.\n${list}\nThese resources are in an unknown state because the Pulumi CLI was interrupted while waiting for changes to these resources to complete. You should confirm whether or not the operations listed completed successfully by checking the state of the appropriate provider.\n`,
-        color: "never", severity: "warning",
+        color: "never",
+        severity: "warning",
       },
     });
     latest = { ...latest, pending_operations: undefined };
@@ -139,27 +160,54 @@ async function operate(
   const persist = dryRun
     ? undefined
     : (d: DeploymentState) =>
-        ctx.store.write(ref, encryptDeployment({ ...d, secrets_providers: { type: "passphrase", state: { salt } } }, crypter), cfg.config);
+        ctx.store.write(
+          ref,
+          encryptDeployment({ ...d, secrets_providers: { type: "passphrase", state: { salt } } }, crypter),
+          cfg.config,
+        );
   const region = config["aws:region"]?.value ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1";
   const aws = new SimulatedAws(
-    { region, accountId: process.env.PULUMI_STANDIN_ACCOUNT_ID ?? "123456789012", project: ref.project, stack: ref.stack },
+    {
+      region,
+      accountId: process.env.PULUMI_STANDIN_ACCOUNT_ID ?? "123456789012",
+      project: ref.project,
+      stack: ref.stack,
+    },
     ctx.store.root,
   );
   const faults = new Faults();
   const deployment = (snapshot: SnapshotManager): Deployment =>
     new Deployment({
-      project: ref.project, stack: ref.stack, dryRun, snapshot, events, aws, faults,
-      replaceUrns: new Set(args.multi("replace")), defaultTags: defaultTags(config["aws:defaultTags"]),
-      filter: filter.active ? filter : undefined, plan, planRecorder, continueOnError: args.bool("continue-on-error"),
+      project: ref.project,
+      stack: ref.stack,
+      dryRun,
+      snapshot,
+      events,
+      aws,
+      faults,
+      replaceUrns: new Set(args.multi("replace")),
+      defaultTags: defaultTags(config["aws:defaultTags"]),
+      filter: filter.active ? filter : undefined,
+      plan,
+      planRecorder,
+      continueOnError: args.bool("continue-on-error"),
     });
   const client = args.string("client");
   // An inline program (the Automation API's, via --client) or a Node.js program on disk (`pulumi up` by hand).
   const execute = (d: Deployment): Promise<string | undefined> => {
     const run = {
-      project: ref.project, stack: ref.stack, programDir: ctx.project.dir, main: ctx.project.main ?? ".",
-      config, dryRun: d.opts.dryRun, parallel: args.int("parallel") ?? 2147483647, attachDebugger: args.bool("attach-debugger"),
+      project: ref.project,
+      stack: ref.stack,
+      programDir: ctx.project.dir,
+      main: ctx.project.main ?? ".",
+      config,
+      dryRun: d.opts.dryRun,
+      parallel: args.int("parallel") ?? 2147483647,
+      attachDebugger: args.bool("attach-debugger"),
     };
-    return client ? runProgram(d, { ...run, client }, ctx.store.root) : runDiskProgram(d, run, ctx.project.runtime, ctx.store.root);
+    return client
+      ? runProgram(d, { ...run, client }, ctx.store.root)
+      : runDiskProgram(d, run, ctx.project.runtime, ctx.store.root);
   };
   if (args.bool("refresh")) {
     const r = deployment(new SnapshotManager(latest, persist));
@@ -200,31 +248,55 @@ async function operate(
     if (args.bool("run-program")) {
       // The program runs against the state (no steps) so its errors and logs surface as with the real engine; a
       // destroy's deletes run while it waits for shutdown, so its delete hooks can be called back.
-      const p = new Deployment({ ...deployment(new SnapshotManager(latest, undefined)).opts, programOnly: true, events: d.opts.events });
+      const p = new Deployment({
+        ...deployment(new SnapshotManager(latest, undefined)).opts,
+        programOnly: true,
+        events: d.opts.events,
+      });
       p.hooks = d.hooks;
       if (kind === "destroy") p.onShutdown = async () => (p.loggedErrors.length === 0 ? work() : undefined);
       programError = await execute(p);
       for (const e of p.loggedErrors) d.loggedErrors.push(e);
-      if (programError && p.loggedErrors.length === 0) d.log("error", `an unhandled error occurred: ${programError}`, "");
+      if (programError && p.loggedErrors.length === 0)
+        d.log("error", `an unhandled error occurred: ${programError}`, "");
     }
     if (!done && programError === undefined && d.loggedErrors.length === 0) await work();
   }
   d.hooks.close();
   if (policies && !d.failed && !d.canceled && programError === undefined) await analyzeStack(d, policies, snapshot);
-  const failed = d.failed || d.canceled || d.loggedErrors.length > 0 || programError !== undefined || d.mandatoryViolations > 0;
+  const failed =
+    d.failed || d.canceled || d.loggedErrors.length > 0 || programError !== undefined || d.mandatoryViolations > 0;
   if (!dryRun) snapshot.persist();
   const seconds = (Date.now() - started) / 1000;
-  events.emit({ summaryEvent: { maybeCorrupt: false, durationSeconds: Math.round(seconds), resourceChanges: d.changes, policyPacks: policies?.versions() ?? {} } });
+  events.emit({
+    summaryEvent: {
+      maybeCorrupt: false,
+      durationSeconds: Math.round(seconds),
+      resourceChanges: d.changes,
+      policyPacks: policies?.versions() ?? {},
+    },
+  });
   await events.close();
   if (!dryRun) {
-    ctx.store.appendHistory(ref, {
-      kind, startTime: Math.floor(started / 1000), endTime: Math.floor(Date.now() / 1000), message: args.string("message") ?? "",
-      environment: { "exec.kind": args.string("exec-kind") ?? "cli" }, config: masked(config),
-      result: failed ? "failed" : "succeeded", resourceChanges: d.changes,
-    }, ctx.store.read(ref));
+    ctx.store.appendHistory(
+      ref,
+      {
+        kind,
+        startTime: Math.floor(started / 1000),
+        endTime: Math.floor(Date.now() / 1000),
+        message: args.string("message") ?? "",
+        environment: { "exec.kind": args.string("exec-kind") ?? "cli" },
+        config: masked(config),
+        result: failed ? "failed" : "succeeded",
+        resourceChanges: d.changes,
+      },
+      ctx.store.read(ref),
+    );
   }
   const root = snapshot.deployment().resources?.find((r) => r.type === "pulumi:pulumi:Stack");
-  print(renderDisplay(kind, dryRun, ctx.displayName(ref), events.emitted(), d.changes, root?.outputs, seconds, policies));
+  print(
+    renderDisplay(kind, dryRun, ctx.displayName(ref), events.emitted(), d.changes, root?.outputs, seconds, policies),
+  );
   if (d.canceled) throw new CliError(`${kind} canceled`);
   if (failed) throw new CliError(`${kind} failed`);
   if (args.bool("expect-no-changes") && Object.entries(d.changes).some(([op, n]) => op !== "same" && (n ?? 0) > 0)) {
@@ -233,9 +305,12 @@ async function operate(
   if (planRecorder) {
     const file = args.string("save-plan") ?? "";
     writePlan(file, planRecorder, ref, config);
-    print(`Update plan written to '${file}'\nRun \`pulumi up --plan='${file}'\` to constrain the update to the operations planned by this preview`);
+    print(
+      `Update plan written to '${file}'\nRun \`pulumi up --plan='${file}'\` to constrain the update to the operations planned by this preview`,
+    );
   }
-  if (kind === "preview" && args.string("import-file")) writeImportFile(args.string("import-file") ?? "", events.emitted());
+  if (kind === "preview" && args.string("import-file"))
+    writeImportFile(args.string("import-file") ?? "", events.emitted());
   if (kind === "destroy") finishDestroy(ctx, ref, args, protectedCount);
   return 0;
 }
@@ -252,20 +327,34 @@ async function destroyResources(d: Deployment, snapshot: SnapshotManager, filter
     for (const r of olds) {
       const dep = dependenciesOf(r).find((u) => allowed.has(u));
       if (!allowed.has(r.urn) && dep && !r.type.startsWith("pulumi:providers:")) {
-        d.fail(dep, olds.find((o) => o.urn === dep)?.type ?? "", "delete", undefined, undefined,
-          new Error(`Cannot delete '${dep}' because '${r.urn}' depends on it and is not targeted; use --target-dependents to delete it too`));
+        d.fail(
+          dep,
+          olds.find((o) => o.urn === dep)?.type ?? "",
+          "delete",
+          undefined,
+          undefined,
+          new Error(
+            `Cannot delete '${dep}' because '${r.urn}' depends on it and is not targeted; use --target-dependents to delete it too`,
+          ),
+        );
         return;
       }
     }
   }
-  await deleteResources(d, olds.filter((r) => allowed.has(r.urn)), false);
+  await deleteResources(
+    d,
+    olds.filter((r) => allowed.has(r.urn)),
+    false,
+  );
 }
 
 /** The lines the real `pulumi destroy` prints after a successful destroy (pkg/cmd/pulumi/operations/destroy.go). */
 function finishDestroy(ctx: Context, ref: StackRef, args: ParsedArgs, protectedCount: number): void {
   const name = ctx.displayName(ref);
   if (protectedCount > 0) {
-    print(`All unprotected resources were destroyed. There are still ${protectedCount} protected resources associated with this stack.`);
+    print(
+      `All unprotected resources were destroyed. There are still ${protectedCount} protected resources associated with this stack.`,
+    );
   } else if (args.multi("target").length === 0) {
     if (!args.bool("remove") && !args.bool("preview-only")) {
       print(

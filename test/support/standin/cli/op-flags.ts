@@ -55,13 +55,25 @@ function remoteFlags(): FlagSpec {
   const v = process.env.PULUMI_EXPERIMENTAL ?? "";
   if (!["1", "t", "T", "true", "TRUE", "True"].includes(v)) return {};
   return {
-    remote: "bool", "suppress-stream-logs": "bool", "remote-inherit-settings": "bool", "remote-env": "multi",
-    "remote-env-secret": "multi", "remote-pre-run-command": "multi", "remote-skip-install-dependencies": "bool",
-    "remote-git-branch": "string", "remote-git-commit": "string", "remote-git-repo-dir": "string",
-    "remote-git-auth-access-token": "string", "remote-git-auth-ssh-private-key": "string",
-    "remote-git-auth-ssh-private-key-path": "string", "remote-git-auth-password": "string",
-    "remote-git-auth-username": "string", "remote-executor-image": "string", "remote-executor-image-username": "string",
-    "remote-executor-image-password": "string", "remote-agent-pool-id": "string",
+    remote: "bool",
+    "suppress-stream-logs": "bool",
+    "remote-inherit-settings": "bool",
+    "remote-env": "multi",
+    "remote-env-secret": "multi",
+    "remote-pre-run-command": "multi",
+    "remote-skip-install-dependencies": "bool",
+    "remote-git-branch": "string",
+    "remote-git-commit": "string",
+    "remote-git-repo-dir": "string",
+    "remote-git-auth-access-token": "string",
+    "remote-git-auth-ssh-private-key": "string",
+    "remote-git-auth-ssh-private-key-path": "string",
+    "remote-git-auth-password": "string",
+    "remote-git-auth-username": "string",
+    "remote-executor-image": "string",
+    "remote-executor-image-username": "string",
+    "remote-executor-image-password": "string",
+    "remote-agent-pool-id": "string",
   };
 }
 
@@ -73,13 +85,27 @@ export function opFlags(kind: "up" | "preview" | "refresh" | "destroy"): FlagSpe
       return { ...COMMON, ...UPDATE, ...remoteFlags(), "save-plan": "string", "import-file": "string" };
     case "refresh":
       return {
-        ...COMMON, ...remoteFlags(), yes: "bool", "skip-preview": "bool", "preview-only": "bool",
-        "clear-pending-creates": "bool", "import-pending-creates": "multi", "skip-pending-creates": "bool",
+        ...COMMON,
+        ...remoteFlags(),
+        yes: "bool",
+        "skip-preview": "bool",
+        "preview-only": "bool",
+        "clear-pending-creates": "bool",
+        "import-pending-creates": "multi",
+        "skip-pending-creates": "bool",
       };
     case "destroy":
       return {
-        ...COMMON, ...remoteFlags(), refresh: "bool", yes: "bool", "skip-preview": "bool", "preview-only": "bool",
-        "exclude-protected": "bool", remove: "bool", config: "multi", "config-path": "bool",
+        ...COMMON,
+        ...remoteFlags(),
+        refresh: "bool",
+        yes: "bool",
+        "skip-preview": "bool",
+        "preview-only": "bool",
+        "exclude-protected": "bool",
+        remove: "bool",
+        config: "multi",
+        "config-path": "bool",
       };
   }
 }

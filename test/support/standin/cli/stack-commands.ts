@@ -61,7 +61,13 @@ export async function stackLs(args: ParsedArgs): Promise<number> {
     };
   });
   if (args.bool("json")) printJson(rows);
-  else print(["NAME  LAST UPDATE  RESOURCE COUNT", ...rows.map((r) => `${r.name}${r.current ? "*" : ""}  ${r.lastUpdate ?? "n/a"}  ${r.resourceCount ?? "n/a"}`)].join("\n"));
+  else
+    print(
+      [
+        "NAME  LAST UPDATE  RESOURCE COUNT",
+        ...rows.map((r) => `${r.name}${r.current ? "*" : ""}  ${r.lastUpdate ?? "n/a"}  ${r.resourceCount ?? "n/a"}`),
+      ].join("\n"),
+    );
   return 0;
 }
 
@@ -105,7 +111,12 @@ export async function stackTag(sub: string, args: ParsedArgs): Promise<number> {
     case "ls":
       expectArgs(args, 0, 0, "stack tag ls");
       if (args.bool("json")) printJson(all);
-      else print(Object.entries(all).map(([k, v]) => `${k}  ${v}`).join("\n"));
+      else
+        print(
+          Object.entries(all)
+            .map(([k, v]) => `${k}  ${v}`)
+            .join("\n"),
+        );
       return 0;
     case "get": {
       expectArgs(args, 1, 1, "stack tag get");

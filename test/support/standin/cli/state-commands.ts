@@ -4,7 +4,13 @@ import { StackLock } from "../backend/locks";
 import type { StackRef } from "../backend/project";
 import { openCrypter, saltOf } from "../backend/stack-config";
 import type { Deployment } from "../backend/state";
-import { decryptDeployment, deploymentHasSecrets, encryptDeployment, newManifest, plaintextDeployment } from "../backend/state";
+import {
+  decryptDeployment,
+  deploymentHasSecrets,
+  encryptDeployment,
+  newManifest,
+  plaintextDeployment,
+} from "../backend/state";
 import { CliError } from "../errors";
 import { maskSecrets, unwrap } from "../engine/values";
 import type { ParsedArgs } from "./args";
@@ -94,7 +100,8 @@ export async function stackImport(args: ParsedArgs): Promise<number> {
     const ours = openCrypter(ctx.project, ref, ctx.store);
     if (deploymentHasSecrets(d)) {
       const theirSalt = d.secrets_providers?.state?.salt;
-      const theirs = theirSalt && theirSalt !== saltOf(ctx.project, ref) ? Crypter.open(readPassphrase(), theirSalt) : ours;
+      const theirs =
+        theirSalt && theirSalt !== saltOf(ctx.project, ref) ? Crypter.open(readPassphrase(), theirSalt) : ours;
       d = encryptDeployment(decryptDeployment(d, theirs), ours);
     }
     d.secrets_providers = { type: "passphrase", state: { salt: saltOf(ctx.project, ref) ?? "" } };

@@ -41,11 +41,19 @@ export async function deleteResources(d: Deployment, victims: ResourceState[], r
       try {
         await faults.delay(r.type, "delete");
         const name = r.urn.split("::").pop() ?? "";
-        const physical = typeof r.outputs.name === "string" ? r.outputs.name : typeof r.outputs.identifier === "string" ? r.outputs.identifier : name;
+        const physical =
+          typeof r.outputs.name === "string"
+            ? r.outputs.name
+            : typeof r.outputs.identifier === "string"
+              ? r.outputs.identifier
+              : name;
         const injected = faults.failure("delete", r.type, name, r.urn, physical);
         if (injected) throw injected;
         const target = { urn: r.urn, type: r.type, id: r.id };
-        d.hookWarnings(await d.hooks.run("beforeDelete", hooksOf(r), dryRun, target, { oldInputs: r.inputs, oldOutputs: r.outputs }), r.urn);
+        d.hookWarnings(
+          await d.hooks.run("beforeDelete", hooksOf(r), dryRun, target, { oldInputs: r.inputs, oldOutputs: r.outputs }),
+          r.urn,
+        );
         const done = snapshot.beginPending({ resource: r, type: "deleting" });
         try {
           if (faults.shouldDie(r.type, name, r.urn)) faults.dieNow();
@@ -55,7 +63,10 @@ export async function deleteResources(d: Deployment, victims: ResourceState[], r
         }
         if (replaced) snapshot.finishReplaced(r.urn);
         else snapshot.removeOld(r.urn);
-        d.hookWarnings(await d.hooks.run("afterDelete", hooksOf(r), dryRun, target, { oldInputs: r.inputs, oldOutputs: r.outputs }), r.urn);
+        d.hookWarnings(
+          await d.hooks.run("afterDelete", hooksOf(r), dryRun, target, { oldInputs: r.inputs, oldOutputs: r.outputs }),
+          r.urn,
+        );
       } catch (err) {
         d.fail(r.urn, r.type, op, r, undefined, err);
         if (d.opts.continueOnError) continue;
@@ -74,5 +85,11 @@ export async function deleteUnregistered(d: Deployment): Promise<void> {
   if (d.failed || d.canceled) return;
   const filter = d.opts.filter;
   const allowed = filter?.active ? filter.allowed(snapshot.oldResources()) : undefined;
-  await deleteResources(d, snapshot.oldResources().filter((r) => !snapshot.isRegistered(r.urn) && !d.hasFailed(r.urn) && (allowed?.has(r.urn) ?? true)), false);
+  await deleteResources(
+    d,
+    snapshot
+      .oldResources()
+      .filter((r) => !snapshot.isRegistered(r.urn) && !d.hasFailed(r.urn) && (allowed?.has(r.urn) ?? true)),
+    false,
+  );
 }

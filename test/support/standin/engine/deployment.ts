@@ -130,8 +130,12 @@ export class Deployment {
     const urn = `urn:pulumi:${this.opts.stack}::${this.opts.project}::pulumi:providers:${pkg}::${suffix}`;
     const existing = this.opts.snapshot.getNew(urn) ?? this.opts.snapshot.olds.get(urn);
     const state: ResourceState = existing ?? {
-      urn, custom: true, id: crypto.randomUUID(), type: `pulumi:providers:${pkg}`,
-      inputs: version ? { version } : {}, outputs: version ? { version } : {},
+      urn,
+      custom: true,
+      id: crypto.randomUUID(),
+      type: `pulumi:providers:${pkg}`,
+      inputs: version ? { version } : {},
+      outputs: version ? { version } : {},
     };
     if (!this.opts.snapshot.getNew(urn)) this.opts.snapshot.setNew(state);
     return `${urn}::${state.id}`;
@@ -149,7 +153,8 @@ export class Deployment {
 
   async register(goal: Goal, version: string): Promise<ResourceState> {
     if (this.canceled) throw new StepFailure("update canceled");
-    if (this.failed && !this.opts.continueOnError) throw new StepFailure("update canceled: an earlier resource operation failed");
+    if (this.failed && !this.opts.continueOnError)
+      throw new StepFailure("update canceled: an earlier resource operation failed");
     if (this.opts.continueOnError) {
       const failedDep = dependenciesOf(goal).find((u) => this.failedUrns.has(u));
       if (failedDep) {
@@ -167,13 +172,16 @@ export class Deployment {
     if (goal.type === "pulumi:pulumi:Stack" && !goal.parent) this.rootUrn = goal.urn;
     const old = snap.olds.get(goal.urn);
     const isProvider = goal.type.startsWith("pulumi:providers:");
-    const provider = goal.provider || ((goal.custom || goal.remote) && !isProvider ? this.defaultProvider(goal.type, version) : "");
+    const provider =
+      goal.provider || ((goal.custom || goal.remote) && !isProvider ? this.defaultProvider(goal.type, version) : "");
     if (goal.custom && goal.importId) {
       // Like the engine: an import happens when the state has no such resource (or only a read one); with the
       // same id already in the state, the option is a no-op.
       if (!old || old.external) return this.importStep(goal, goal.importId, provider);
       if (old.id !== goal.importId) {
-        const err = new Error(`importing ${goal.importId} over ${goal.urn} (id ${old.id ?? ""}) is not supported by the tenantctl test stand-in`);
+        const err = new Error(
+          `importing ${goal.importId} over ${goal.urn} (id ${old.id ?? ""}) is not supported by the tenantctl test stand-in`,
+        );
         this.fail(goal.urn, goal.type, "import", old, undefined, err);
         throw new StepFailure(err.message);
       }
@@ -181,7 +189,8 @@ export class Deployment {
     if (this.opts.programOnly) return this.answerFromState(goal, old);
     // The root stack resource is never filtered out: every targeted resource hangs off it.
     const isRoot = goal.type === "pulumi:pulumi:Stack" && !goal.parent;
-    if (this.opts.filter?.active && !isProvider && !isRoot && !this.filterAllows(goal, provider)) return this.untargeted(goal, old);
+    if (this.opts.filter?.active && !isProvider && !isRoot && !this.filterAllows(goal, provider))
+      return this.untargeted(goal, old);
     let inputs = effectiveInputs(goal, old);
     if (goal.custom) inputs = this.opts.aws.check(goal.type, goal.name, inputs, old?.inputs);
     // Like the plan's seed: an auto-name chosen at preview time is the one the planned update uses.
@@ -203,27 +212,48 @@ export class Deployment {
       inputs = this.opts.aws.check(goal.type, goal.name, effectiveInputs(goal, old), undefined);
     }
     const base: ResourceState = {
-      urn: goal.urn, custom: goal.custom, type: goal.type, inputs, outputs: {}, parent: goal.parent || undefined,
-      protect: goal.protect || undefined, retainOnDelete: goal.retainOnDelete || undefined,
-      dependencies: goal.dependencies, propertyDependencies: goal.propertyDependencies, provider: provider || undefined,
+      urn: goal.urn,
+      custom: goal.custom,
+      type: goal.type,
+      inputs,
+      outputs: {},
+      parent: goal.parent || undefined,
+      protect: goal.protect || undefined,
+      retainOnDelete: goal.retainOnDelete || undefined,
+      dependencies: goal.dependencies,
+      propertyDependencies: goal.propertyDependencies,
+      provider: provider || undefined,
       additionalSecretOutputs: goal.additionalSecretOutputs.length > 0 ? goal.additionalSecretOutputs : undefined,
       deletedWith: goal.deletedWith || undefined,
-      created: old?.created ?? new Date().toISOString(), modified: new Date().toISOString(),
+      created: old?.created ?? new Date().toISOString(),
+      modified: new Date().toISOString(),
       ...(goal.hooks ? { resourceHooks: goal.hooks } : {}),
     };
     const planning = this.opts.dryRun ? { planning: true } : {};
     const pre = { ...base, id: old?.id };
     this.opts.planRecorder?.record(goal.urn, goal.type, decision.op, inputs);
-    this.opts.events.emit({ resourcePreEvent: { metadata: stepMetadata(decision.op, goal.urn, goal.type, old, pre, decision.diffs, decision.replaceKeys), ...planning } });
+    this.opts.events.emit({
+      resourcePreEvent: {
+        metadata: stepMetadata(decision.op, goal.urn, goal.type, old, pre, decision.diffs, decision.replaceKeys),
+        ...planning,
+      },
+    });
     this.inflight++;
     try {
       if (decision.op === "replace" && old?.protect) throw protectedError("replace", goal.urn);
       this.opts.plan?.check(goal.urn, decision.op, decision.op === "same" ? undefined : inputs);
-      const point: "Create" | "Update" | undefined = decision.op === "update" ? "Update" : decision.op === "same" ? undefined : "Create";
+      const point: "Create" | "Update" | undefined =
+        decision.op === "update" ? "Update" : decision.op === "same" ? undefined : "Create";
       const hookTarget = { urn: goal.urn, type: goal.type, id: old?.id };
       if (point) {
         const olds = decision.op === "update" ? { oldInputs: old?.inputs, oldOutputs: old?.outputs } : {};
-        this.hookWarnings(await this.hooks.run(`before${point}` as HookPoint, goal.hooks, this.opts.dryRun, hookTarget, { newInputs: inputs, ...olds }), goal.urn);
+        this.hookWarnings(
+          await this.hooks.run(`before${point}` as HookPoint, goal.hooks, this.opts.dryRun, hookTarget, {
+            newInputs: inputs,
+            ...olds,
+          }),
+          goal.urn,
+        );
       }
       const result = await executeStep(this, goal, base, old, decision, this.defaultTagsFor(provider));
       const outputs: PropertyMap = { ...result.outputs };
@@ -232,11 +262,23 @@ export class Deployment {
       if (point) {
         const olds = decision.op === "update" ? { oldInputs: old?.inputs, oldOutputs: old?.outputs } : {};
         const done = { ...hookTarget, id: state.id };
-        this.hookWarnings(await this.hooks.run(`after${point}` as HookPoint, goal.hooks, this.opts.dryRun, done, { newInputs: inputs, newOutputs: outputs, ...olds }), goal.urn);
+        this.hookWarnings(
+          await this.hooks.run(`after${point}` as HookPoint, goal.hooks, this.opts.dryRun, done, {
+            newInputs: inputs,
+            newOutputs: outputs,
+            ...olds,
+          }),
+          goal.urn,
+        );
       }
       snap.setNew(state);
       this.count(decision.op);
-      this.opts.events.emit({ resOutputsEvent: { metadata: stepMetadata(decision.op, goal.urn, goal.type, old, state, decision.diffs, decision.replaceKeys), ...planning } });
+      this.opts.events.emit({
+        resOutputsEvent: {
+          metadata: stepMetadata(decision.op, goal.urn, goal.type, old, state, decision.diffs, decision.replaceKeys),
+          ...planning,
+        },
+      });
       return state;
     } catch (err) {
       this.fail(goal.urn, goal.type, decision.op, old, pre, err);
@@ -253,7 +295,12 @@ export class Deployment {
     const policies = this.opts.policies;
     if (!policies) return inputs;
     const { properties, diagnostics } = await policies.analyze({
-      urn: goal.urn, type: goal.type, name: goal.name, properties: inputs, parent: goal.parent, protect: goal.protect,
+      urn: goal.urn,
+      type: goal.type,
+      name: goal.name,
+      properties: inputs,
+      parent: goal.parent,
+      protect: goal.protect,
     });
     let invalid = false;
     for (const d of diagnostics) {
@@ -281,11 +328,15 @@ export class Deployment {
     if (!old) this.skipped.add(goal.urn);
     if (!old) return { urn: goal.urn, custom: goal.custom, type: goal.type, inputs: goal.inputs, outputs: goal.inputs };
     const planning = this.opts.dryRun ? { planning: true } : {};
-    this.opts.events.emit({ resourcePreEvent: { metadata: stepMetadata("same", goal.urn, goal.type, old, old), ...planning } });
+    this.opts.events.emit({
+      resourcePreEvent: { metadata: stepMetadata("same", goal.urn, goal.type, old, old), ...planning },
+    });
     this.opts.planRecorder?.record(goal.urn, goal.type, "same", undefined);
     this.opts.snapshot.setNew(old);
     this.count("same");
-    this.opts.events.emit({ resOutputsEvent: { metadata: stepMetadata("same", goal.urn, goal.type, old, old), ...planning } });
+    this.opts.events.emit({
+      resOutputsEvent: { metadata: stepMetadata("same", goal.urn, goal.type, old, old), ...planning },
+    });
     return old;
   }
 
@@ -303,14 +354,27 @@ export class Deployment {
     const snap = this.opts.snapshot;
     const now = new Date().toISOString();
     const base: ResourceState = {
-      urn: goal.urn, custom: true, id, type: goal.type, inputs: goal.inputs, outputs: {}, parent: goal.parent || undefined,
-      protect: goal.protect || undefined, retainOnDelete: goal.retainOnDelete || undefined,
-      dependencies: goal.dependencies, propertyDependencies: goal.propertyDependencies, provider: provider || undefined,
+      urn: goal.urn,
+      custom: true,
+      id,
+      type: goal.type,
+      inputs: goal.inputs,
+      outputs: {},
+      parent: goal.parent || undefined,
+      protect: goal.protect || undefined,
+      retainOnDelete: goal.retainOnDelete || undefined,
+      dependencies: goal.dependencies,
+      propertyDependencies: goal.propertyDependencies,
+      provider: provider || undefined,
       additionalSecretOutputs: goal.additionalSecretOutputs.length > 0 ? goal.additionalSecretOutputs : undefined,
-      deletedWith: goal.deletedWith || undefined, created: now, modified: now,
+      deletedWith: goal.deletedWith || undefined,
+      created: now,
+      modified: now,
     };
     const planning = this.opts.dryRun ? { planning: true } : {};
-    this.opts.events.emit({ resourcePreEvent: { metadata: stepMetadata("import", goal.urn, goal.type, undefined, base), ...planning } });
+    this.opts.events.emit({
+      resourcePreEvent: { metadata: stepMetadata("import", goal.urn, goal.type, undefined, base), ...planning },
+    });
     this.opts.planRecorder?.record(goal.urn, goal.type, "import", goal.inputs);
     this.inflight++;
     try {
@@ -321,7 +385,11 @@ export class Deployment {
       const diffs = importDiffs(goal.type, cloud, inputs);
       if (diffs.length > 0) {
         if (!this.opts.dryRun) throw importMismatch(diffs);
-        this.log("warning", `${IMPORT_MISMATCH}; importing this resource will fail (differing properties: ${diffs.join(", ")})`, goal.urn);
+        this.log(
+          "warning",
+          `${IMPORT_MISMATCH}; importing this resource will fail (differing properties: ${diffs.join(", ")})`,
+          goal.urn,
+        );
       }
       if (!this.opts.dryRun) {
         await this.opts.faults.delay(goal.type, "read");
@@ -332,7 +400,9 @@ export class Deployment {
       const state: ResourceState = { ...base, id: cloud.id, inputs, outputs };
       snap.setNew(state);
       this.count("import");
-      this.opts.events.emit({ resOutputsEvent: { metadata: stepMetadata("import", goal.urn, goal.type, undefined, state), ...planning } });
+      this.opts.events.emit({
+        resOutputsEvent: { metadata: stepMetadata("import", goal.urn, goal.type, undefined, state), ...planning },
+      });
       return state;
     } catch (err) {
       this.fail(goal.urn, goal.type, "import", undefined, base, err);
@@ -351,14 +421,25 @@ export class Deployment {
     for (const w of warnings) this.log("warning", w, urn);
   }
 
-  fail(urn: string, type: string, op: OpType, old: ResourceState | undefined, news: ResourceState | undefined, err: unknown): void {
+  fail(
+    urn: string,
+    type: string,
+    op: OpType,
+    old: ResourceState | undefined,
+    news: ResourceState | undefined,
+    err: unknown,
+  ): void {
     const message = err instanceof Error ? err.message : String(err);
     this.errors.push(message);
     this.failedUrns.add(urn);
     if (!this.opts.continueOnError) this.onFailure();
     const provider = type.startsWith("aws:") ? ": provider=aws@7.48.0" : "";
-    this.opts.events.emit({ diagnosticEvent: { urn, message: `${message}${provider}\n`, color: "never", severity: "error" } });
-    this.opts.events.emit({ resOpFailedEvent: { metadata: stepMetadata(op, urn, type, old, news), status: 1, steps: 1 } });
+    this.opts.events.emit({
+      diagnosticEvent: { urn, message: `${message}${provider}\n`, color: "never", severity: "error" },
+    });
+    this.opts.events.emit({
+      resOpFailedEvent: { metadata: stepMetadata(op, urn, type, old, news), status: 1, steps: 1 },
+    });
   }
 
   /** `Resource.get`: reads a resource that exists in the account, from any stack, without managing it. */
@@ -367,8 +448,15 @@ export class Deployment {
     await this.opts.faults.delay(type, "read");
     const cloud = this.opts.aws.read(type, id);
     const state: ResourceState = {
-      urn, custom: true, external: true, id, type, inputs: {}, outputs: cloud?.outputs ?? {},
-      parent: parent || undefined, provider: provider || undefined,
+      urn,
+      custom: true,
+      external: true,
+      id,
+      type,
+      inputs: {},
+      outputs: cloud?.outputs ?? {},
+      parent: parent || undefined,
+      provider: provider || undefined,
     };
     this.opts.events.emit({ resourcePreEvent: { metadata: stepMetadata("read", urn, type, undefined, state) } });
     if (!cloud) {
@@ -394,6 +482,8 @@ export class Deployment {
   log(severity: "debug" | "info" | "warning" | "error", message: string, urn: string): void {
     if (severity === "debug") return;
     if (severity === "error") this.loggedErrors.push(message);
-    this.opts.events.emit({ diagnosticEvent: { ...(urn ? { urn } : {}), message: `${message}\n`, color: "never", severity } });
+    this.opts.events.emit({
+      diagnosticEvent: { ...(urn ? { urn } : {}), message: `${message}\n`, color: "never", severity },
+    });
   }
 }

@@ -7,7 +7,14 @@ import { renderPolicies } from "./policy-report";
 export type OperationKind = "update" | "preview" | "refresh" | "destroy";
 
 const SYMBOL: Partial<Record<OpType, string>> = {
-  create: "+ ", update: "~ ", delete: "- ", replace: "+-", same: "  ", read: "> ", refresh: "~ ", "delete-replaced": "--",
+  create: "+ ",
+  update: "~ ",
+  delete: "- ",
+  replace: "+-",
+  same: "  ",
+  read: "> ",
+  refresh: "~ ",
+  "delete-replaced": "--",
 };
 const DONE: Partial<Record<OpType, [string, string]>> = {
   create: ["created", "to create"],
@@ -40,7 +47,9 @@ export function renderDisplay(
     if (!m) continue;
     const name = m.urn.split("::").pop() ?? m.urn;
     const done = DONE[m.op];
-    lines.push(` ${SYMBOL[m.op] ?? "  "} ${m.type} ${name}${done ? ` ${dryRun ? done[1].replace("to ", "") : done[0]}` : ""}`);
+    lines.push(
+      ` ${SYMBOL[m.op] ?? "  "} ${m.type} ${name}${done ? ` ${dryRun ? done[1].replace("to ", "") : done[0]}` : ""}`,
+    );
   }
   const diags = events.map((e) => e.diagnosticEvent).filter((x) => x && x.severity !== "info");
   if (diags.length > 0) {
@@ -54,7 +63,8 @@ export function renderDisplay(
   }
   if (outputs && Object.keys(outputs).length > 0 && !dryRun) {
     lines.push("", "Outputs:");
-    for (const [k, v] of Object.entries(maskSecrets(outputs) as Record<string, unknown>)) lines.push(`    ${k}: ${JSON.stringify(v)}`);
+    for (const [k, v] of Object.entries(maskSecrets(outputs) as Record<string, unknown>))
+      lines.push(`    ${k}: ${JSON.stringify(v)}`);
   }
   if (policies) lines.push(...renderPolicies(events, policies.locations(), policies.versions()));
   lines.push("", "Resources:");

@@ -35,7 +35,9 @@ export async function executeStep(
   if (!goal.custom && !goal.remote) return { id: "", outputs: old?.outputs ?? {} };
   if (goal.remote) {
     if (!dryRun && decision.op !== "same") await faults.delay(goal.type, decision.op);
-    const injected = dryRun ? undefined : faults.failure(decision.op === "same" ? "update" : decision.op, goal.type, goal.name, goal.urn);
+    const injected = dryRun
+      ? undefined
+      : faults.failure(decision.op === "same" ? "update" : decision.op, goal.type, goal.name, goal.urn);
     if (injected && decision.op !== "same") throw injected;
     return aws.component(call);
   }
@@ -45,7 +47,13 @@ export async function executeStep(
     return { id: "", outputs: aws.previewCreate(call) };
   }
   await faults.delay(goal.type, decision.op === "same" ? "update" : decision.op);
-  const injected = faults.failure(decision.op === "same" ? "update" : decision.op, goal.type, goal.name, goal.urn, physicalOf(goal, base.inputs));
+  const injected = faults.failure(
+    decision.op === "same" ? "update" : decision.op,
+    goal.type,
+    goal.name,
+    goal.urn,
+    physicalOf(goal, base.inputs),
+  );
   if (injected) throw injected;
   const done = snapshot.beginPending({
     resource: { ...base, id: old?.id },

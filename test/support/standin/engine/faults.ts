@@ -58,7 +58,8 @@ export function parseDelays(raw: string | undefined): Delays {
     const at = target.lastIndexOf("@");
     const type = at === -1 ? target : target.slice(0, at).trim();
     const op = at === -1 ? undefined : target.slice(at + 1).trim();
-    if (!/^[A-Za-z0-9_-]+:[A-Za-z0-9_./-]*:[A-Za-z0-9_]+$/.test(type)) throw bad(`'${type}' is not a resource type token`);
+    if (!/^[A-Za-z0-9_-]+:[A-Za-z0-9_./-]*:[A-Za-z0-9_]+$/.test(type))
+      throw bad(`'${type}' is not a resource type token`);
     if (op !== undefined && !(DELAY_OPS as readonly string[]).includes(op)) throw bad(`'${op}' is not an operation`);
     const key = op === undefined ? canonicalType(type) : `${canonicalType(type)}@${op}`;
     const map = op === undefined ? byType : byTypeOp;
@@ -80,7 +81,9 @@ function globs(raw: string | undefined): RegExp[] {
 export class Faults {
   private readonly fail = globs(process.env.PULUMI_STANDIN_FAIL);
   private readonly die = globs(process.env.PULUMI_STANDIN_DIE);
-  private readonly failOps = new Set((process.env.PULUMI_STANDIN_FAIL_OPS ?? "create,update,replace,delete").split(","));
+  private readonly failOps = new Set(
+    (process.env.PULUMI_STANDIN_FAIL_OPS ?? "create,update,replace,delete").split(","),
+  );
   readonly delays = parseDelays(process.env.PULUMI_STANDIN_DELAY_MS);
   readonly dieAfterCloud = process.env.PULUMI_STANDIN_DIE_AFTER_CLOUD === "1";
 
@@ -104,7 +107,14 @@ export class Faults {
   failure(op: FaultOp, type: string, name: string, urn: string, physical = name): AwsError | undefined {
     if (!this.failOps.has(op) || !Faults.matches(this.fail, type, name, urn)) return undefined;
     const verb = op === "delete" ? "deleting" : op === "create" ? "creating" : "updating";
-    return awsError(type, verb, physical, "InternalFailure", process.env.PULUMI_STANDIN_FAIL_MESSAGE ?? "injected failure (PULUMI_STANDIN_FAIL)", 500);
+    return awsError(
+      type,
+      verb,
+      physical,
+      "InternalFailure",
+      process.env.PULUMI_STANDIN_FAIL_MESSAGE ?? "injected failure (PULUMI_STANDIN_FAIL)",
+      500,
+    );
   }
 
   shouldDie(type: string, name: string, urn: string): boolean {

@@ -16,10 +16,27 @@ import * as resource from "@pulumi/pulumi/proto/resource_pb";
  * google-protobuf copy @pulumi/pulumi bundles, or the generated messages reject them.
  */
 const fromPulumi = createRequire(require.resolve("@pulumi/pulumi/package.json"));
-const { Struct } = fromPulumi("google-protobuf/google/protobuf/struct_pb") as typeof import("google-protobuf/google/protobuf/struct_pb");
-const { Empty } = fromPulumi("google-protobuf/google/protobuf/empty_pb") as typeof import("google-protobuf/google/protobuf/empty_pb");
+const { Struct } = fromPulumi(
+  "google-protobuf/google/protobuf/struct_pb",
+) as typeof import("google-protobuf/google/protobuf/struct_pb");
+const { Empty } = fromPulumi(
+  "google-protobuf/google/protobuf/empty_pb",
+) as typeof import("google-protobuf/google/protobuf/empty_pb");
 
-const loaded = { grpc, resource, resourceGrpc, provider, engine, engineGrpc, language, languageGrpc, events, eventsGrpc, Struct, Empty };
+const loaded = {
+  grpc,
+  resource,
+  resourceGrpc,
+  provider,
+  engine,
+  engineGrpc,
+  language,
+  languageGrpc,
+  events,
+  eventsGrpc,
+  Struct,
+  Empty,
+};
 
 export type Protos = typeof loaded;
 

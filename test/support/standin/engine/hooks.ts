@@ -68,7 +68,9 @@ export class HookRegistry {
     for (const name of binding?.[point] ?? []) {
       const hook = this.hooks.get(name);
       if (!hook) {
-        warnings.push(`${label(point)} hook "${name}" was not run: no program registered it in this operation (use --run-program)`);
+        warnings.push(
+          `${label(point)} hook "${name}" was not run: no program registered it in this operation (use --run-program)`,
+        );
         continue;
       }
       if (dryRun && !hook.onDryRun) continue;
@@ -88,7 +90,9 @@ export class HookRegistry {
   ): Promise<string | undefined> {
     const p = protos();
     const struct = (m: PropertyMap | undefined) =>
-      m === undefined ? undefined : p.Struct.fromJavaScript(JSON.parse(JSON.stringify(m)) as Parameters<typeof p.Struct.fromJavaScript>[0]);
+      m === undefined
+        ? undefined
+        : p.Struct.fromJavaScript(JSON.parse(JSON.stringify(m)) as Parameters<typeof p.Struct.fromJavaScript>[0]);
     const req = new p.resource.ResourceHookRequest();
     req.setUrn(r.urn);
     req.setId(r.id ?? "");

@@ -118,14 +118,22 @@ export function resourceMonitor(d: Deployment, backendRoot: string): IResourceMo
       });
       const goal: Goal = {
         urn: d.urnFor(req.getType(), req.getName(), parent),
-        type: req.getType(), name: req.getName(), custom: req.getCustom(), remote: req.getRemote(), parent,
+        type: req.getType(),
+        name: req.getName(),
+        custom: req.getCustom(),
+        remote: req.getRemote(),
+        parent,
         inputs: (req.getObject()?.toJavaScript() ?? {}) as PropertyMap,
         protect: req.hasProtect() ? (req.getProtect() ?? false) : false,
         retainOnDelete: req.hasRetainondelete() ? (req.getRetainondelete() ?? false) : false,
         deleteBeforeReplace: req.getDeletebeforereplace(),
-        ignoreChanges: req.getIgnorechangesList(), replaceOnChanges: req.getReplaceonchangesList(),
-        dependencies: req.getDependenciesList(), propertyDependencies, provider: req.getProvider(),
-        additionalSecretOutputs: req.getAdditionalsecretoutputsList(), deletedWith: req.getDeletedwith(),
+        ignoreChanges: req.getIgnorechangesList(),
+        replaceOnChanges: req.getReplaceonchangesList(),
+        dependencies: req.getDependenciesList(),
+        propertyDependencies,
+        provider: req.getProvider(),
+        additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+        deletedWith: req.getDeletedwith(),
         importId: req.getImportid(),
         hooks: hookBinding(req.getHooks()),
       };
@@ -188,7 +196,13 @@ export function resourceMonitor(d: Deployment, backendRoot: string): IResourceMo
     }),
     registerResourceHook: unary((req) => {
       const cb = req.getCallback();
-      d.hooks.register(req.getName(), cb?.getTarget() ?? "", cb?.getToken() ?? "", req.getOnDryRun(), req.getIgnoreErrors());
+      d.hooks.register(
+        req.getName(),
+        cb?.getTarget() ?? "",
+        cb?.getToken() ?? "",
+        req.getOnDryRun(),
+        req.getIgnoreErrors(),
+      );
       return new p.Empty();
     }),
     registerErrorHook: unary(() => {
@@ -202,8 +216,12 @@ type Binding = ReturnType<InstanceType<ReturnType<typeof protos>["resource"]["Re
 function hookBinding(b: Binding): HookBinding | undefined {
   if (!b) return undefined;
   const out: HookBinding = {
-    beforeCreate: b.getBeforeCreateList(), afterCreate: b.getAfterCreateList(), beforeUpdate: b.getBeforeUpdateList(),
-    afterUpdate: b.getAfterUpdateList(), beforeDelete: b.getBeforeDeleteList(), afterDelete: b.getAfterDeleteList(),
+    beforeCreate: b.getBeforeCreateList(),
+    afterCreate: b.getAfterCreateList(),
+    beforeUpdate: b.getBeforeUpdateList(),
+    afterUpdate: b.getAfterUpdateList(),
+    beforeDelete: b.getBeforeDeleteList(),
+    afterDelete: b.getAfterDeleteList(),
   };
   const used = Object.fromEntries(Object.entries(out).filter(([, v]) => (v as string[]).length > 0)) as HookBinding;
   return Object.keys(used).length > 0 ? used : undefined;
@@ -231,7 +249,9 @@ export function engineService(d: Deployment): IEngineServer {
     // The language host started the program under a debugger: the engine passes its launch configuration on as a
     // StartDebuggingEvent, which the SDK's onEvent and IDEs read to attach.
     startDebugging: unary((req) => {
-      d.opts.events.emit({ startDebuggingEvent: { config: (req.getConfig()?.toJavaScript() ?? {}) as Record<string, unknown> } });
+      d.opts.events.emit({
+        startDebuggingEvent: { config: (req.getConfig()?.toJavaScript() ?? {}) as Record<string, unknown> },
+      });
       return new p.Empty();
     }),
     requirePulumiVersion: unary(() => new p.engine.RequirePulumiVersionResponse()),

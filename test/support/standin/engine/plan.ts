@@ -49,7 +49,10 @@ export class PlanRecorder {
 
 function constrained(actual: unknown, planned: unknown): boolean {
   if (planned === UNKNOWN) return true;
-  if (Array.isArray(planned)) return Array.isArray(actual) && actual.length === planned.length && planned.every((p, i) => constrained(actual[i], p));
+  if (Array.isArray(planned))
+    return (
+      Array.isArray(actual) && actual.length === planned.length && planned.every((p, i) => constrained(actual[i], p))
+    );
   if (isObject(planned)) {
     if (!isObject(actual)) return false;
     const keys = new Set([...Object.keys(planned), ...Object.keys(actual)]);
@@ -73,7 +76,8 @@ export class Plan {
   seedAutoName(urn: string, type: string, programInputs: PropertyMap, checked: PropertyMap): PropertyMap {
     const field = nameField(type);
     const planned = field === undefined ? undefined : this.file.resourcePlans[urn]?.inputs?.[field];
-    if (field === undefined || field in programInputs || typeof planned !== "string" || planned === UNKNOWN) return checked;
+    if (field === undefined || field in programInputs || typeof planned !== "string" || planned === UNKNOWN)
+      return checked;
     return { ...checked, [field]: planned };
   }
 
@@ -81,15 +85,18 @@ export class Plan {
   check(urn: string, op: string, inputs: PropertyMap | undefined): void {
     const rp = this.file.resourcePlans[urn];
     const allowedWith = (constraint: string): boolean =>
-      op === constraint || ((constraint === "create" || constraint === "update" || constraint === "replace") && op === "same");
+      op === constraint ||
+      ((constraint === "create" || constraint === "update" || constraint === "replace") && op === "same");
     if (!rp) {
       if (op !== "same") throw new Error(`${op} is not allowed by the plan: no steps were expected for this resource`);
       return;
     }
     const ops = this.remaining.get(urn) ?? [];
-    if (ops.length === 0) throw new Error(`${op} is not allowed by the plan: no more steps were expected for this resource`);
+    if (ops.length === 0)
+      throw new Error(`${op} is not allowed by the plan: no more steps were expected for this resource`);
     const constraint = ops.shift() ?? "";
-    if (!allowedWith(constraint)) throw new Error(`${op} is not allowed by the plan: this resource is constrained to ${constraint}`);
+    if (!allowedWith(constraint))
+      throw new Error(`${op} is not allowed by the plan: this resource is constrained to ${constraint}`);
     if (inputs && rp.inputs) {
       const actual = digestSecrets(inputs) as PropertyMap;
       const planned = rp.inputs;
@@ -110,15 +117,24 @@ export function readPlan(file: string, _project: ProjectSettings, ref: StackRef)
     throw new CliError(`error reading plan file: ${(err as Error).message}`);
   }
   if (parsed.standinPlan !== 1 || !isObject(parsed.resourcePlans)) {
-    throw new CliError(`error reading plan file: ${file} is not a plan saved by the tenantctl test stand-in's \`preview --save-plan\``);
+    throw new CliError(
+      `error reading plan file: ${file} is not a plan saved by the tenantctl test stand-in's \`preview --save-plan\``,
+    );
   }
   if (parsed.stack !== `${ref.project}/${ref.stack}`) {
-    throw new CliError(`error reading plan file: the plan is for stack '${parsed.stack}', not '${ref.project}/${ref.stack}'`);
+    throw new CliError(
+      `error reading plan file: the plan is for stack '${parsed.stack}', not '${ref.project}/${ref.stack}'`,
+    );
   }
   return new Plan(parsed);
 }
 
-export function writePlan(file: string, recorder: PlanRecorder, ref: StackRef, config: Record<string, ConfigEntry>): void {
+export function writePlan(
+  file: string,
+  recorder: PlanRecorder,
+  ref: StackRef,
+  config: Record<string, ConfigEntry>,
+): void {
   const plan: PlanFile = {
     standinPlan: 1,
     stack: `${ref.project}/${ref.stack}`,

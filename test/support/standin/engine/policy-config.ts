@@ -22,7 +22,8 @@ export interface PolicyInfo {
   schema?: { properties: Record<string, Record<string, unknown>>; required: string[] };
 }
 
-const isLevel = (v: unknown): v is EnforcementLevel => typeof v === "string" && (ENFORCEMENT_LEVELS as readonly string[]).includes(v);
+const isLevel = (v: unknown): v is EnforcementLevel =>
+  typeof v === "string" && (ENFORCEMENT_LEVELS as readonly string[]).includes(v);
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
@@ -39,7 +40,10 @@ export function checkPolicyPackFlags(packs: readonly string[], configs: readonly
 export function parsePolicyPackConfig(text: string): Record<string, PolicyConfig> {
   if (text.trim() === "") return {};
   const raw = JSON.parse(text) as unknown;
-  if (!isObject(raw)) throw new Error(`json: cannot unmarshal ${Array.isArray(raw) ? "array" : typeof raw} into Go value of type map[string]interface {}`);
+  if (!isObject(raw))
+    throw new Error(
+      `json: cannot unmarshal ${Array.isArray(raw) ? "array" : typeof raw} into Go value of type map[string]interface {}`,
+    );
   const out: Record<string, PolicyConfig> = {};
   for (const [k, v] of Object.entries(raw)) {
     let level: EnforcementLevel | undefined;
@@ -51,10 +55,14 @@ export function parsePolicyPackConfig(text: string): Record<string, PolicyConfig
       const { enforcementLevel, ...rest } = v;
       if (enforcementLevel !== undefined) {
         if (typeof enforcementLevel !== "string") {
-          throw new Error(`parsing enforcement level for "${k}": ${JSON.stringify(enforcementLevel)} is not a valid enforcement level; must be a string`);
+          throw new Error(
+            `parsing enforcement level for "${k}": ${JSON.stringify(enforcementLevel)} is not a valid enforcement level; must be a string`,
+          );
         }
         if (!isLevel(enforcementLevel)) {
-          throw new Error(`parsing enforcement level for "${k}": "${enforcementLevel}" is not a valid enforcement level`);
+          throw new Error(
+            `parsing enforcement level for "${k}": "${enforcementLevel}" is not a valid enforcement level`,
+          );
         }
         level = enforcementLevel;
       }
@@ -98,7 +106,9 @@ function applyConfig(result: Record<string, PolicyConfig>, given: Record<string,
  * pack in this repository uses).
  */
 export function reconcilePolicyConfig(
-  policies: readonly PolicyInfo[], initial: Record<string, PolicyConfig>, given: Record<string, PolicyConfig>,
+  policies: readonly PolicyInfo[],
+  initial: Record<string, PolicyConfig>,
+  given: Record<string, PolicyConfig>,
 ): { config: Record<string, PolicyConfig>; errors: string[] } {
   const result: Record<string, PolicyConfig> = {};
   for (const p of policies) {
@@ -117,7 +127,8 @@ export function reconcilePolicyConfig(
     for (const r of p.schema.required) if (!(r in props)) errors.push(`${p.name}: ${r} is required`);
     for (const [k, v] of Object.entries(props)) {
       const type = p.schema.properties[k]?.type;
-      if (typeof type === "string" && !matchesType(v, type)) errors.push(`${p.name}: ${k}: Invalid type. Expected: ${type}, given: ${jsonType(v)}`);
+      if (typeof type === "string" && !matchesType(v, type))
+        errors.push(`${p.name}: ${k}: Invalid type. Expected: ${type}, given: ${jsonType(v)}`);
     }
   }
   return { config: result, errors };

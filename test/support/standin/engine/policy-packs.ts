@@ -47,7 +47,10 @@ const LEVEL_NAMES: Record<number, EnforcementLevel> = {
   [analyzer.EnforcementLevel.DISABLED]: "disabled",
   [analyzer.EnforcementLevel.REMEDIATE]: "remediate",
 };
-const LEVEL_CODES = Object.fromEntries(Object.entries(LEVEL_NAMES).map(([k, v]) => [v, Number(k)])) as Record<EnforcementLevel, number>;
+const LEVEL_CODES = Object.fromEntries(Object.entries(LEVEL_NAMES).map(([k, v]) => [v, Number(k)])) as Record<
+  EnforcementLevel,
+  number
+>;
 
 type Unary<Req, Res> = (req: Req, cb: (err: grpcJs.ServiceError | null, res: Res) => void) => unknown;
 const call = <Req, Res>(fn: Unary<Req, Res>, req: Req): Promise<Res> =>
@@ -58,7 +61,10 @@ const UNIMPLEMENTED = 12;
 const isUnimplemented = (err: unknown): boolean => (err as { code?: number }).code === UNIMPLEMENTED;
 
 /** Struct rejects `undefined`; a JSON round trip drops such keys as the engine's property maps would. */
-const toStruct = (m: PropertyMap) => protos().Struct.fromJavaScript(JSON.parse(JSON.stringify(m)) as Parameters<ReturnType<typeof protos>["Struct"]["fromJavaScript"]>[0]);
+const toStruct = (m: PropertyMap) =>
+  protos().Struct.fromJavaScript(
+    JSON.parse(JSON.stringify(m)) as Parameters<ReturnType<typeof protos>["Struct"]["fromJavaScript"]>[0],
+  );
 
 function diagnosticsOf(res: analyzer.AnalyzeResponse, yamlVersion: string): Diagnostic[] {
   return res.getDiagnosticsList().map((d) => ({
@@ -90,7 +96,10 @@ class PolicyPack {
     hs.setEngineAddress(ctx.engineAddress);
     hs.setRootDirectory(this.dir);
     hs.setProgramDirectory(this.dir);
-    await call<analyzer.AnalyzerHandshakeRequest, analyzer.AnalyzerHandshakeResponse>(this.client.handshake.bind(this.client), hs).catch((err: unknown) => {
+    await call<analyzer.AnalyzerHandshakeRequest, analyzer.AnalyzerHandshakeResponse>(
+      this.client.handshake.bind(this.client),
+      hs,
+    ).catch((err: unknown) => {
       if (!isUnimplemented(err)) throw err;
     });
     const sc = new analyzer.AnalyzerStackConfigureRequest();
@@ -99,11 +108,21 @@ class PolicyPack {
     sc.setOrganization(ctx.organization);
     sc.setDryRun(ctx.dryRun);
     for (const [k, e] of Object.entries(ctx.config)) sc.getConfigMap().set(k, e.value);
-    sc.setConfigSecretKeysList(Object.entries(ctx.config).filter(([, e]) => e.secret).map(([k]) => k));
-    await call<analyzer.AnalyzerStackConfigureRequest, analyzer.AnalyzerStackConfigureResponse>(this.client.configureStack.bind(this.client), sc).catch((err: unknown) => {
+    sc.setConfigSecretKeysList(
+      Object.entries(ctx.config)
+        .filter(([, e]) => e.secret)
+        .map(([k]) => k),
+    );
+    await call<analyzer.AnalyzerStackConfigureRequest, analyzer.AnalyzerStackConfigureResponse>(
+      this.client.configureStack.bind(this.client),
+      sc,
+    ).catch((err: unknown) => {
       if (!isUnimplemented(err)) throw err;
     });
-    const info = await call<Empty, analyzer.AnalyzerInfo>(this.client.getAnalyzerInfo.bind(this.client), new (protos().Empty)());
+    const info = await call<Empty, analyzer.AnalyzerInfo>(
+      this.client.getAnalyzerInfo.bind(this.client),
+      new (protos().Empty)(),
+    );
     this.name = info.getName();
     this.version = this.yamlVersion || info.getVersion();
     await call<Empty, unknown>(this.client.getPluginInfo.bind(this.client), new (protos().Empty)());
@@ -114,13 +133,19 @@ class PolicyPack {
         name: p.getName(),
         enforcementLevel: LEVEL_NAMES[p.getEnforcementlevel()] ?? "advisory",
         schema: schema
-          ? { properties: (schema.getProperties()?.toJavaScript() ?? {}) as Record<string, Record<string, unknown>>, required: schema.getRequiredList() }
+          ? {
+              properties: (schema.getProperties()?.toJavaScript() ?? {}) as Record<string, Record<string, unknown>>,
+              required: schema.getRequiredList(),
+            }
           : undefined,
       };
     });
     const initial: Record<string, PolicyConfig> = {};
     info.getInitialconfigMap().forEach((v, k) => {
-      initial[k] = { enforcementLevel: LEVEL_NAMES[v.getEnforcementlevel()], properties: v.getProperties()?.toJavaScript() };
+      initial[k] = {
+        enforcementLevel: LEVEL_NAMES[v.getEnforcementlevel()],
+        properties: v.getProperties()?.toJavaScript(),
+      };
     });
     const given = configFile ? loadPolicyPackConfig(configFile) : {};
     const { config, errors } = reconcilePolicyConfig(policies, initial, given);
@@ -153,21 +178,32 @@ class PolicyPack {
     };
     let properties = r.properties;
     const diagnostics: Diagnostic[] = [];
-    const rem = await call<analyzer.AnalyzeRequest, analyzer.RemediateResponse>(this.client.remediate.bind(this.client), req(properties)).catch((err: unknown) => {
+    const rem = await call<analyzer.AnalyzeRequest, analyzer.RemediateResponse>(
+      this.client.remediate.bind(this.client),
+      req(properties),
+    ).catch((err: unknown) => {
       if (isUnimplemented(err)) return undefined;
       throw new Error(`failed to run remediation: ${(err as Error).message}`);
     });
     for (const x of rem?.getRemediationsList() ?? []) {
       if (x.getDiagnostic()) {
         diagnostics.push({
-          policyName: x.getPolicyname(), policyPackName: x.getPolicypackname(), policyPackVersion: this.yamlVersion || x.getPolicypackversion(),
-          description: x.getDescription(), message: x.getDiagnostic(), enforcementLevel: "advisory", urn: r.urn,
+          policyName: x.getPolicyname(),
+          policyPackName: x.getPolicypackname(),
+          policyPackVersion: this.yamlVersion || x.getPolicypackversion(),
+          description: x.getDescription(),
+          message: x.getDiagnostic(),
+          enforcementLevel: "advisory",
+          urn: r.urn,
         });
       } else if (x.getProperties()) {
         properties = (x.getProperties()?.toJavaScript() ?? {}) as PropertyMap;
       }
     }
-    const res = await call<analyzer.AnalyzeRequest, analyzer.AnalyzeResponse>(this.client.analyze.bind(this.client), req(properties)).catch((err: unknown) => {
+    const res = await call<analyzer.AnalyzeRequest, analyzer.AnalyzeResponse>(
+      this.client.analyze.bind(this.client),
+      req(properties),
+    ).catch((err: unknown) => {
       throw new Error(`failed to run policy: ${(err as Error).message}`);
     });
     diagnostics.push(...diagnosticsOf(res, this.yamlVersion));
@@ -176,21 +212,26 @@ class PolicyPack {
 
   async analyzeStack(resources: readonly AnalyzedResource[]): Promise<Diagnostic[]> {
     const req = new analyzer.AnalyzeStackRequest();
-    req.setResourcesList(resources.map((r) => {
-      const a = new analyzer.AnalyzerResource();
-      a.setUrn(r.urn);
-      a.setType(r.type);
-      a.setName(r.name);
-      a.setProperties(toStruct(r.properties));
-      a.setParent(r.parent ?? "");
-      a.setDependenciesList(r.dependencies ?? []);
-      const o = new analyzer.AnalyzerResourceOptions();
-      o.setProtect(r.protect ?? false);
-      o.setParent(r.parent ?? "");
-      a.setOptions(o);
-      return a;
-    }));
-    const res = await call<analyzer.AnalyzeStackRequest, analyzer.AnalyzeResponse>(this.client.analyzeStack.bind(this.client), req).catch((err: unknown) => {
+    req.setResourcesList(
+      resources.map((r) => {
+        const a = new analyzer.AnalyzerResource();
+        a.setUrn(r.urn);
+        a.setType(r.type);
+        a.setName(r.name);
+        a.setProperties(toStruct(r.properties));
+        a.setParent(r.parent ?? "");
+        a.setDependenciesList(r.dependencies ?? []);
+        const o = new analyzer.AnalyzerResourceOptions();
+        o.setProtect(r.protect ?? false);
+        o.setParent(r.parent ?? "");
+        a.setOptions(o);
+        return a;
+      }),
+    );
+    const res = await call<analyzer.AnalyzeStackRequest, analyzer.AnalyzeResponse>(
+      this.client.analyzeStack.bind(this.client),
+      req,
+    ).catch((err: unknown) => {
       if (isUnimplemented(err)) return undefined;
       throw err;
     });

@@ -45,13 +45,23 @@ function loadPolicyProject(dir: string): PolicyProject {
   try {
     raw = YAML.parse(fs.readFileSync(file, "utf8"));
   } catch (err) {
-    const why = (err as NodeJS.ErrnoException).code === "ENOENT" ? `open ${file}: no such file or directory` : (err as Error).message;
+    const why =
+      (err as NodeJS.ErrnoException).code === "ENOENT"
+        ? `open ${file}: no such file or directory`
+        : (err as Error).message;
     throw new CliError(`failed to load Pulumi policy project located at "${dir}": ${why}`);
   }
   const doc = (raw ?? {}) as { runtime?: unknown; version?: unknown };
-  const runtime = typeof doc.runtime === "string" ? doc.runtime : ((doc.runtime as { name?: string } | undefined)?.name ?? "");
-  const options = typeof doc.runtime === "object" && doc.runtime !== null ? ((doc.runtime as { options?: Record<string, unknown> }).options ?? {}) : {};
-  if (!runtime) throw new CliError(`failed to load Pulumi policy project located at "${dir}": project is missing a 'runtime' attribute`);
+  const runtime =
+    typeof doc.runtime === "string" ? doc.runtime : ((doc.runtime as { name?: string } | undefined)?.name ?? "");
+  const options =
+    typeof doc.runtime === "object" && doc.runtime !== null
+      ? ((doc.runtime as { options?: Record<string, unknown> }).options ?? {})
+      : {};
+  if (!runtime)
+    throw new CliError(
+      `failed to load Pulumi policy project located at "${dir}": project is missing a 'runtime' attribute`,
+    );
   return { runtime, options, version: typeof doc.version === "string" ? doc.version : "" };
 }
 
@@ -70,16 +80,30 @@ export async function startPackProcess(dir: string, ctx: PackContext): Promise<R
   try {
     runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [dir] });
   } catch {
-    throw new CliError(`it looks like the policy pack's dependencies are not installed; try running npm install or yarn install in "${dir}"`);
+    throw new CliError(
+      `it looks like the policy pack's dependencies are not installed; try running npm install or yarn install in "${dir}"`,
+    );
   }
-  const args = [runner, ctx.engineAddress, ".", ...Object.entries(proj.options).filter(([, v]) => `${String(v)}` !== "").map(([k, v]) => `-${k}=${String(v)}`)];
+  const args = [
+    runner,
+    ctx.engineAddress,
+    ".",
+    ...Object.entries(proj.options)
+      .filter(([, v]) => `${String(v)}` !== "")
+      .map(([k, v]) => `-${k}=${String(v)}`),
+  ];
   const config = Object.fromEntries(Object.entries(ctx.config).map(([k, e]) => [k, e.value]));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...(Object.keys(config).length > 0 ? { PULUMI_CONFIG: JSON.stringify(config) } : {}),
-    PULUMI_NODEJS_ORGANIZATION: ctx.organization, PULUMI_NODEJS_PROJECT: ctx.project, PULUMI_NODEJS_STACK: ctx.stack,
-    PULUMI_NODEJS_DRY_RUN: String(ctx.dryRun), PULUMI_ORGANIZATION: ctx.organization, PULUMI_PROJECT: ctx.project,
-    PULUMI_STACK: ctx.stack, PULUMI_DRY_RUN: String(ctx.dryRun),
+    PULUMI_NODEJS_ORGANIZATION: ctx.organization,
+    PULUMI_NODEJS_PROJECT: ctx.project,
+    PULUMI_NODEJS_STACK: ctx.stack,
+    PULUMI_NODEJS_DRY_RUN: String(ctx.dryRun),
+    PULUMI_ORGANIZATION: ctx.organization,
+    PULUMI_PROJECT: ctx.project,
+    PULUMI_STACK: ctx.stack,
+    PULUMI_DRY_RUN: String(ctx.dryRun),
   };
   trace(`starting policy pack ${dir}: node ${args.join(" ")}`);
   const child = spawn(process.execPath, args, { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
@@ -93,7 +117,13 @@ export async function startPackProcess(dir: string, ctx: PackContext): Promise<R
       if (nl >= 0) resolve(out.slice(0, nl).trim());
     });
     child.on("error", reject);
-    child.on("close", (code) => reject(new Error(`plugin exited with code ${String(code)} before it printed its port${stderr ? `: ${stderr.trim()}` : ""}`)));
+    child.on("close", (code) =>
+      reject(
+        new Error(
+          `plugin exited with code ${String(code)} before it printed its port${stderr ? `: ${stderr.trim()}` : ""}`,
+        ),
+      ),
+    );
   }).catch((err: unknown) => {
     throw new CliError(`policy pack "${name}" failed to start: ${(err as Error).message}`);
   });
@@ -106,4 +136,3 @@ export async function startPackProcess(dir: string, ctx: PackContext): Promise<R
   });
   return { client, child, version: proj.version };
 }
-

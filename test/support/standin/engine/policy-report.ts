@@ -35,9 +35,15 @@ const plain = (message: string): string => message.split(RESET).join("").trimEnd
  * The display's closing policy report: per pack a ✅/❌ line, then each violation as `- [level]  policy  (type: name)`
  * followed by its message lines (the shape pulumi's policy integration tests look for).
  */
-export function renderPolicies(events: readonly EventBody[], packs: Record<string, string>, versions: Record<string, string>): string[] {
+export function renderPolicies(
+  events: readonly EventBody[],
+  packs: Record<string, string>,
+  versions: Record<string, string>,
+): string[] {
   const byPack = new Map<string, NonNullable<EventBody["policyEvent"]>[]>();
-  for (const e of events) if (e.policyEvent) byPack.set(e.policyEvent.policyPackName, [...(byPack.get(e.policyEvent.policyPackName) ?? []), e.policyEvent]);
+  for (const e of events)
+    if (e.policyEvent)
+      byPack.set(e.policyEvent.policyPackName, [...(byPack.get(e.policyEvent.policyPackName) ?? []), e.policyEvent]);
   const names = Object.keys(packs);
   if (names.length === 0) return [];
   const lines = ["", "Policies:"];

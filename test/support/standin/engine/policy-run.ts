@@ -12,19 +12,28 @@ import type { SnapshotManager } from "./snapshot";
  * way the operation ends.
  */
 export async function startPolicies(
-  d: Deployment, dirs: readonly string[], configFiles: readonly string[], config: Record<string, ConfigEntry>,
+  d: Deployment,
+  dirs: readonly string[],
+  configFiles: readonly string[],
+  config: Record<string, ConfigEntry>,
 ): Promise<PolicyPacks | undefined> {
   if (dirs.length === 0) return undefined;
   const p = protos();
   const server = new p.grpc.Server();
   server.addService(p.engineGrpc.EngineService, engineService(d));
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync("127.0.0.1:0", p.grpc.ServerCredentials.createInsecure(), (err, n) => (err ? reject(err) : resolve(n)));
+    server.bindAsync("127.0.0.1:0", p.grpc.ServerCredentials.createInsecure(), (err, n) =>
+      err ? reject(err) : resolve(n),
+    );
   });
   let packs: PolicyPacks;
   try {
     packs = await PolicyPacks.start(dirs, configFiles, {
-      project: d.opts.project, stack: d.opts.stack, organization: "organization", dryRun: d.opts.dryRun, config,
+      project: d.opts.project,
+      stack: d.opts.stack,
+      organization: "organization",
+      dryRun: d.opts.dryRun,
+      config,
       engineAddress: `127.0.0.1:${port}`,
     });
   } catch (err) {
@@ -47,8 +56,13 @@ export async function analyzeStack(d: Deployment, packs: PolicyPacks, snapshot: 
   const resources = (snapshot.deployment().resources ?? [])
     .filter((r) => !r.type.startsWith("pulumi:providers:") && !r.delete)
     .map((r) => ({
-      urn: r.urn, type: r.type, name: r.urn.split("::").pop() ?? "", properties: r.outputs, parent: r.parent,
-      protect: r.protect, dependencies: r.dependencies,
+      urn: r.urn,
+      type: r.type,
+      name: r.urn.split("::").pop() ?? "",
+      properties: r.outputs,
+      parent: r.parent,
+      protect: r.protect,
+      dependencies: r.dependencies,
     }));
   for (const diag of await packs.analyzeStack(resources)) {
     if (effectiveLevel(diag) === "mandatory") d.mandatoryViolations++;

@@ -40,17 +40,24 @@ export async function refreshResources(d: Deployment): Promise<void> {
     if (!cloud) {
       snapshot.removeOld(old.urn);
       d.count("delete");
-      events.emit({ resOutputsEvent: { metadata: stepMetadata("refresh", old.urn, old.type, old, undefined), ...planning } });
+      events.emit({
+        resOutputsEvent: { metadata: stepMetadata("refresh", old.urn, old.type, old, undefined), ...planning },
+      });
       continue;
     }
     const keys = drifted(old.outputs, cloud.outputs);
     const next: ResourceState = {
       ...old,
       outputs: { ...old.outputs, ...Object.fromEntries(keys.map((k) => [k, cloud.outputs[k]])) },
-      inputs: { ...old.inputs, ...Object.fromEntries(keys.filter((k) => k in old.inputs).map((k) => [k, cloud.outputs[k]])) },
+      inputs: {
+        ...old.inputs,
+        ...Object.fromEntries(keys.filter((k) => k in old.inputs).map((k) => [k, cloud.outputs[k]])),
+      },
     };
     snapshot.setNew(next);
     d.count(keys.length > 0 ? "update" : "same");
-    events.emit({ resOutputsEvent: { metadata: stepMetadata("refresh", old.urn, old.type, old, next, keys), ...planning } });
+    events.emit({
+      resOutputsEvent: { metadata: stepMetadata("refresh", old.urn, old.type, old, next, keys), ...planning },
+    });
   }
 }

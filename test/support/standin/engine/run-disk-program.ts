@@ -21,10 +21,16 @@ async function startDebugging(engineAddress: string, pid: number): Promise<void>
   const p = protos();
   const client = new p.engineGrpc.EngineClient(engineAddress, p.grpc.credentials.createInsecure());
   const req = new p.engine.StartDebuggingRequest();
-  req.setConfig(p.Struct.fromJavaScript({
-    name: "Pulumi: Program (Node.js)", type: "node", request: "attach", processId: pid, continueOnAttach: true,
-    skipFiles: ["<node_internals>/**"],
-  }));
+  req.setConfig(
+    p.Struct.fromJavaScript({
+      name: "Pulumi: Program (Node.js)",
+      type: "node",
+      request: "attach",
+      processId: pid,
+      continueOnAttach: true,
+      skipFiles: ["<node_internals>/**"],
+    }),
+  );
   req.setMessage(`on process id ${pid}`);
   try {
     await new Promise<void>((resolve, reject) => client.startDebugging(req, (err) => (err ? reject(err) : resolve())));
@@ -38,15 +44,24 @@ const EXITED_AFTER_LOGGING = 32;
 
 function checkRuntime(runtime: unknown): void {
   const name = typeof runtime === "string" ? runtime : (runtime as { name?: unknown } | undefined)?.name;
-  const options = typeof runtime === "object" && runtime !== null ? (runtime as { options?: { typescript?: unknown } }).options : undefined;
-  if (name !== "nodejs") throw new CliError(`the tenantctl test stand-in runs only nodejs programs from disk (runtime: ${String(name)})`);
+  const options =
+    typeof runtime === "object" && runtime !== null
+      ? (runtime as { options?: { typescript?: unknown } }).options
+      : undefined;
+  if (name !== "nodejs")
+    throw new CliError(`the tenantctl test stand-in runs only nodejs programs from disk (runtime: ${String(name)})`);
   if (options?.typescript !== false) {
-    throw new CliError("the tenantctl test stand-in runs compiled programs only: set runtime.options.typescript: false and point main at the JavaScript");
+    throw new CliError(
+      "the tenantctl test stand-in runs compiled programs only: set runtime.options.typescript: false and point main at the JavaScript",
+    );
   }
 }
 
 export async function runDiskProgram(
-  d: Deployment, run: Omit<ProgramRun, "client">, runtime: unknown, backendRoot: string,
+  d: Deployment,
+  run: Omit<ProgramRun, "client">,
+  runtime: unknown,
+  backendRoot: string,
 ): Promise<string | undefined> {
   checkRuntime(runtime);
   const program = path.resolve(run.programDir, run.main);
@@ -55,7 +70,9 @@ export async function runDiskProgram(
   try {
     runner = require.resolve("@pulumi/pulumi/cmd/run", { paths: [run.programDir] });
   } catch {
-    throw new CliError(`It looks like the Pulumi SDK has not been installed. Have you run npm install or yarn install? (in ${run.programDir})`);
+    throw new CliError(
+      `It looks like the Pulumi SDK has not been installed. Have you run npm install or yarn install? (in ${run.programDir})`,
+    );
   }
   const { gate, server, address } = await serveEngine(d, backendRoot);
   // As pulumi-language-nodejs with AttachDebugger: node waits on its first line for an inspector client. The real
@@ -63,14 +80,26 @@ export async function runDiskProgram(
   const inspect = run.attachDebugger ? ["--inspect-brk=127.0.0.1:0", "--inspect-publish-uid=http"] : [];
   const args = [
     ...inspect,
-    runner, `--monitor=${address}`, `--engine=${address}`, `--organization=organization`, `--project=${run.project}`,
-    `--stack=${run.stack}`, `--pwd=${run.programDir}`, `--root-directory=${run.programDir}`, `--parallel=${run.parallel}`,
-    ...(run.dryRun ? ["--dry-run"] : []), program,
+    runner,
+    `--monitor=${address}`,
+    `--engine=${address}`,
+    `--organization=organization`,
+    `--project=${run.project}`,
+    `--stack=${run.stack}`,
+    `--pwd=${run.programDir}`,
+    `--root-directory=${run.programDir}`,
+    `--parallel=${run.parallel}`,
+    ...(run.dryRun ? ["--dry-run"] : []),
+    program,
   ];
   const env = {
     ...process.env,
     PULUMI_CONFIG: JSON.stringify(Object.fromEntries(Object.entries(run.config).map(([k, e]) => [k, e.value]))),
-    PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(Object.entries(run.config).filter(([, e]) => e.secret).map(([k]) => k)),
+    PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(
+      Object.entries(run.config)
+        .filter(([, e]) => e.secret)
+        .map(([k]) => k),
+    ),
   };
   try {
     trace(`running ${program} with ${runner}`);

@@ -8,13 +8,18 @@ import { trace } from "../errors";
 async function listen(server: Server): Promise<string> {
   const p = protos();
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync("127.0.0.1:0", p.grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port)));
+    server.bindAsync("127.0.0.1:0", p.grpc.ServerCredentials.createInsecure(), (err, port) =>
+      err ? reject(err) : resolve(port),
+    );
   });
   return `127.0.0.1:${port}`;
 }
 
 /** The Engine and ResourceMonitor services of one deployment, on a free loopback port; the program connects to them. */
-export async function serveEngine(d: Deployment, backendRoot: string): Promise<{ gate: ReturnType<typeof newRpcGate>; server: Server; address: string }> {
+export async function serveEngine(
+  d: Deployment,
+  backendRoot: string,
+): Promise<{ gate: ReturnType<typeof newRpcGate>; server: Server; address: string }> {
   const p = protos();
   const gate = newRpcGate();
   const server = new p.grpc.Server({ "grpc.max_receive_message_length": 400 * 1024 * 1024 });
@@ -53,7 +58,11 @@ export async function runProgram(d: Deployment, run: ProgramRun, backendRoot: st
     req.setArgsList([address]);
     const config = req.getConfigMap();
     for (const [k, e] of Object.entries(run.config)) config.set(k, e.value);
-    req.setConfigsecretkeysList(Object.entries(run.config).filter(([, e]) => e.secret).map(([k]) => k));
+    req.setConfigsecretkeysList(
+      Object.entries(run.config)
+        .filter(([, e]) => e.secret)
+        .map(([k]) => k),
+    );
     req.setDryrun(run.dryRun);
     req.setParallel(run.parallel);
     req.setMonitorAddress(address);

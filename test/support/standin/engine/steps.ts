@@ -59,18 +59,28 @@ export function effectiveInputs(goal: Goal, old: ResourceState | undefined): Pro
  * replacement; an explicitly named resource is deleted before its replacement is created (the name is taken),
  * except task definitions, whose family is shared by all its revisions.
  */
-export function decide(goal: Goal, inputs: PropertyMap, old: ResourceState | undefined, forceReplace: boolean): Decision {
+export function decide(
+  goal: Goal,
+  inputs: PropertyMap,
+  old: ResourceState | undefined,
+  forceReplace: boolean,
+): Decision {
   if (!old) return { op: "create", diffs: [], replaceKeys: [], deleteBeforeReplace: false };
   const diffs = changedKeys(old.inputs, inputs).filter((k) => !isWriteOnly(goal.type, k));
   // A task definition's family is not a unique name: registering the replacement adds a revision beside the old one.
   const explicitName = (() => {
     const field = nameField(goal.type);
-    return field !== undefined && goal.inputs[field] !== undefined && goal.type !== "aws:ecs/taskDefinition:TaskDefinition";
+    return (
+      field !== undefined && goal.inputs[field] !== undefined && goal.type !== "aws:ecs/taskDefinition:TaskDefinition"
+    );
   })();
   const deleteBeforeReplace = goal.deleteBeforeReplace || explicitName;
   const replaceAll = goal.replaceOnChanges.includes("*");
   const replaceKeys = diffs.filter(
-    (k) => (goal.custom && forcesReplacement(goal.type, k, unwrapMap(inputs))) || replaceAll || goal.replaceOnChanges.some((r) => r.split(/[.[]/)[0] === k),
+    (k) =>
+      (goal.custom && forcesReplacement(goal.type, k, unwrapMap(inputs))) ||
+      replaceAll ||
+      goal.replaceOnChanges.some((r) => r.split(/[.[]/)[0] === k),
   );
   if (forceReplace || replaceKeys.length > 0) return { op: "replace", diffs, replaceKeys, deleteBeforeReplace };
   return { op: diffs.length > 0 ? "update" : "same", diffs, replaceKeys: [], deleteBeforeReplace };
@@ -108,7 +118,18 @@ export function stepMetadata(
     type,
     ...(olds ? { old: stateMeta(olds) } : {}),
     ...(news ? { new: stateMeta(news) } : {}),
-    ...(diffs.length > 0 ? { diffs, keys: diffs, detailedDiff: Object.fromEntries(diffs.map((k) => [k, { diffKind: (replaceKeys.includes(k) ? "update-replace" : "update") as never, inputDiff: true }])) } : {}),
+    ...(diffs.length > 0
+      ? {
+          diffs,
+          keys: diffs,
+          detailedDiff: Object.fromEntries(
+            diffs.map((k) => [
+              k,
+              { diffKind: (replaceKeys.includes(k) ? "update-replace" : "update") as never, inputDiff: true },
+            ]),
+          ),
+        }
+      : {}),
     logical: false,
     provider: news?.provider ?? olds?.provider ?? "",
   };

@@ -1,7 +1,9 @@
 import type { ResourceState } from "../backend/state";
 
 /** What a resource hangs off: its parent, its dependencies and its provider (the engine's dependency graph edges). */
-export function dependenciesOf(r: Pick<ResourceState, "parent" | "dependencies" | "provider" | "propertyDependencies">): string[] {
+export function dependenciesOf(
+  r: Pick<ResourceState, "parent" | "dependencies" | "provider" | "propertyDependencies">,
+): string[] {
   const deps = new Set<string>(r.dependencies ?? []);
   for (const list of Object.values(r.propertyDependencies ?? {})) for (const u of list) deps.add(u);
   if (r.parent) deps.add(r.parent);
@@ -13,7 +15,12 @@ export function dependenciesOf(r: Pick<ResourceState, "parent" | "dependencies" 
 function glob(pattern: string): RegExp {
   const body = pattern
     .split("**")
-    .map((part) => part.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join("(?:(?!::).)*"))
+    .map((part) =>
+      part
+        .split("*")
+        .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+        .join("(?:(?!::).)*"),
+    )
     .join(".*");
   return new RegExp(`^${body}$`);
 }
@@ -59,7 +66,8 @@ export class UrnFilter {
     for (const r of resources) {
       const { targeted, excluded: named } = this.named(r.urn);
       const deps = dependenciesOf(r);
-      if (this.targets.length > 0 && (targeted || (this.targetDependents && deps.some((d) => allowed.has(d))))) allowed.add(r.urn);
+      if (this.targets.length > 0 && (targeted || (this.targetDependents && deps.some((d) => allowed.has(d)))))
+        allowed.add(r.urn);
       if (named || (this.excludeDependents && deps.some((d) => excluded.has(d)))) excluded.add(r.urn);
     }
     if (this.targets.length === 0) for (const r of resources) if (!excluded.has(r.urn)) allowed.add(r.urn);
