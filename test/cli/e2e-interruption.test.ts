@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { hostname, userInfo } from "node:os";
 import { join } from "node:path";
 import { tempDir } from "./support/memory-io";
-import { BIN, e2eEnv, IMAGE, json, tenantctl, treeHash, ZONE_ID, type Result } from "./support/e2e";
+import { BIN, e2eEnv, json, tenantctl, treeHash, type Result, SHARED_UP_DEV } from "./support/e2e";
 import { accountResources } from "../support/standin-account";
 
 jest.setTimeout(300_000);
@@ -79,20 +79,7 @@ function follow(command: string): void {
 const errorLines = (r: Result): string[] => r.stderr.split("\n").filter((l) => l.startsWith("error:"));
 
 beforeAll(async () => {
-  expect(
-    (
-      await run([
-        "shared",
-        "up",
-        "--env",
-        "dev",
-        "--config",
-        `imageUri=${IMAGE}`,
-        "--config",
-        `hostedZoneId=${ZONE_ID}`,
-      ])
-    ).code,
-  ).toBe(0);
+  expect((await run([...SHARED_UP_DEV])).code).toBe(0);
 });
 
 describe("Ctrl-C", () => {

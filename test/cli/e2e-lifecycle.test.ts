@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { tempDir } from "./support/memory-io";
-import { e2eEnv, filesUnder, IMAGE, json, tenantctl, ZONE_ID } from "./support/e2e";
+import { e2eEnv, filesUnder, IMAGE, json, tenantctl, ZONE_ID, SHARED_UP_DEV } from "./support/e2e";
 
 interface ListDoc {
   tenants: { slug: string; tier: string; status: string; url: string | null; listenerPriority: number }[];
@@ -196,20 +196,7 @@ describe("tenant lifecycle end to end", () => {
   });
 
   it("re-provisioning the slug gets the next generation's final snapshot name", async () => {
-    expect(
-      (
-        await run(
-          "shared",
-          "up",
-          "--env",
-          "dev",
-          "--config",
-          `imageUri=${IMAGE}`,
-          "--config",
-          `hostedZoneId=${ZONE_ID}`,
-        )
-      ).code,
-    ).toBe(0);
+    expect((await run(...SHARED_UP_DEV)).code).toBe(0);
     const r = await run("provision", "tenant", "acme", "--dry-run", "--json");
     expect(r.code).toBe(0);
     const doc = json<{ applied: boolean; generation: number }>(r);

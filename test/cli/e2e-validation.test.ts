@@ -5,7 +5,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { BAD_INPUTS } from "./support/bad-inputs";
 import { tempDir } from "./support/memory-io";
-import { e2eEnv, IMAGE, json, tenantctl, ZONE_ID, treeHash } from "./support/e2e";
+import { e2eEnv, json, tenantctl, treeHash, SHARED_UP_DEV } from "./support/e2e";
 
 describe("bad input end to end", () => {
   const cwd = tempDir("tenantctl-e2e-bad-");
@@ -14,16 +14,7 @@ describe("bad input end to end", () => {
   const env = e2eEnv(backend);
 
   beforeAll(async () => {
-    const shared = await tenantctl(cwd, env, [
-      "shared",
-      "up",
-      "--env",
-      "dev",
-      "--config",
-      `imageUri=${IMAGE}`,
-      "--config",
-      `hostedZoneId=${ZONE_ID}`,
-    ]);
+    const shared = await tenantctl(cwd, env, SHARED_UP_DEV);
     expect(shared.code).toBe(0);
     const acme = await tenantctl(cwd, env, ["provision", "tenant", "acme"]);
     expect(acme.code).toBe(0);

@@ -9,7 +9,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { accountResources } from "../support/standin-account";
 import { tempDir } from "../cli/support/memory-io";
-import { e2eEnv, IMAGE, json, tenantctl, ZONE_ID, type Result } from "../cli/support/e2e";
+import { e2eEnv, json, tenantctl, type Result, SHARED_UP_DEV } from "../cli/support/e2e";
 
 jest.setTimeout(10 * 60_000);
 
@@ -33,18 +33,7 @@ describe("a warm-pool claim interrupted by a killed engine", () => {
   let slot = "";
 
   beforeAll(async () => {
-    ok(
-      await run([
-        "shared",
-        "up",
-        "--env",
-        "dev",
-        "--config",
-        `imageUri=${IMAGE}`,
-        "--config",
-        `hostedZoneId=${ZONE_ID}`,
-      ]),
-    );
+    ok(await run([...SHARED_UP_DEV]));
     slot =
       json<{ created: string[] }>(ok(await run(["pool", "fill", "--tier", "basic", "--size", "1", "--json"])))
         .created[0] ?? "";

@@ -14,6 +14,18 @@ export const IMAGE = "registry.example.com/tenantctl-app:1.0.0";
  */
 export const ZONE_ID = "Z0123456789ABCDEFGHIJ";
 
+/** `shared up` of env dev with the test image and hosted zone: the first step of most end-to-end tests. */
+export const SHARED_UP_DEV: readonly string[] = [
+  "shared",
+  "up",
+  "--env",
+  "dev",
+  "--config",
+  `imageUri=${IMAGE}`,
+  "--config",
+  `hostedZoneId=${ZONE_ID}`,
+];
+
 /** The built CLI and the built stand-in are both needed (npm test builds before jest). */
 export const built =
   existsSync(join(ROOT, "dist", "cli", "main.js")) &&
