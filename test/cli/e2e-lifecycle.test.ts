@@ -39,17 +39,7 @@ describe("tenant lifecycle end to end", () => {
   const run = (...args: string[]) => tenantctl(cwd, env, args);
 
   it("shared up creates the shared stack", async () => {
-    const r = await run(
-      "shared",
-      "up",
-      "--env",
-      "dev",
-      "--config",
-      `imageUri=${IMAGE}`,
-      "--config",
-      `hostedZoneId=${ZONE_ID}`,
-      "--json",
-    );
+    const r = await run(...SHARED_UP_DEV, "--json");
     expect(r.code).toBe(0);
     const doc = json<{ outputs: { baseDomain: string; loadBalancers: unknown[] } }>(r);
     expect(doc.outputs.baseDomain).toBe("dev.tenants.example.com");
