@@ -5,6 +5,10 @@
  * (`<backend>/.tenantctl/index/tenantctl-tenants/<stack>.json`); no pulumi CLI is involved.
  * Build first (npm run build), then: npx tsc -p bench/cli.tsconfig.json && node dist/bench-cli/cli.js
  * Knobs: CLI_BENCH_RUNS=20 CLI_BENCH_TENANTS=200.
+ *
+ * Also: what loading the Pulumi Automation API costs a command that runs the engine, through tenantctl's door
+ * (cli/orchestration/pulumi-sdk.ts, which defers typescript and @npmcli/arborist) and directly, as CPU ms (user+sys
+ * of the child, which does not depend on how busy the machine is) and modules loaded.
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
@@ -95,4 +99,40 @@ function main(): void {
   });
 }
 
+/** CPU ms (user+sys) and modules a fresh node process spends on `load` (a script that settles a promise). */
+function sdkLoadOnce(load: string, cwd: string): { cpuMs: number; modules: number } {
+  const script =
+    `Promise.resolve(${load}).then(() => { const c = process.cpuUsage(); ` +
+    `console.log(JSON.stringify({ cpuMs: (c.user + c.system) / 1000, modules: Object.keys(require.cache).length })); })`;
+  const res = spawnSync(process.execPath, ["-e", script], { cwd, encoding: "utf8" });
+  if (res.status !== 0) throw new Error(`SDK load exited ${res.status}: ${res.stderr}`);
+  return JSON.parse(res.stdout) as { cpuMs: number; modules: number };
+}
+
+function sdkLoad(): void {
+  const door = JSON.stringify(join(REPO, "dist", "cli", "orchestration", "pulumi-sdk.js"));
+  const cases: [string, string][] = [
+    ["node -e 0", "0"],
+    ["Automation API through the door (pulumi-sdk.ts)", `require(${door}).automationSdk()`],
+    ["Automation API directly (no deferral)", `require("@pulumi/pulumi/automation")`],
+  ];
+  const samples = cases.map(() => [] as number[]);
+  const modules = cases.map(() => 0);
+  for (let r = 0; r < RUNS; r += 1) {
+    cases.forEach(([, load], i) => {
+      const once = sdkLoadOnce(load, REPO);
+      samples[i]?.push(once.cpuMs);
+      modules[i] = once.modules;
+    });
+  }
+  console.log(`\nLoading the Pulumi SDK: CPU ms (user+sys) of a fresh process, ${RUNS} runs each\n`);
+  console.log("| what | median CPU ms | p90 CPU ms | modules |");
+  console.log("|---|---:|---:|---:|");
+  cases.forEach(([name], i) => {
+    const s = stats(samples[i] ?? []);
+    console.log(`| ${name} | ${s.median.toFixed(0)} | ${s.p90.toFixed(0)} | ${modules[i] ?? 0} |`);
+  });
+}
+
 main();
+sdkLoad();

@@ -10,6 +10,7 @@ import { tenantNames } from "../../infra/naming";
 import { costBreakdown } from "../../infra/tiers";
 import { placeholderSharedOutputs } from "../placeholder-shared";
 import { PRIORITY_FIRST } from "../store/priorities";
+import { beforeSdkLoad } from "../orchestration/pulumi-sdk";
 import { synthDocument, synthTree } from "../synth-render";
 import { asUsageError, parseSpecOrUsage, requestedTenant, type TenantFlags } from "../tenant-input";
 
@@ -28,6 +29,7 @@ export async function synthAction(
     image: requested.imageGiven ? requested.spec.image : shared.imageUri,
     listenerPriority: PRIORITY_FIRST,
   });
+  beforeSdkLoad();
   const { tenantProgram } = await import("../../infra/tenant/program");
   const { synthesize } = await import("../../infra/sim/synth");
   const names = tenantNames(spec);

@@ -7,6 +7,7 @@ import type { SharedConfig } from "../../infra/shared/config";
 import type { SharedOutputs } from "../../infra/shared/outputs";
 import { PrerequisiteError } from "../errors";
 import { SHARED_PROJECT } from "./projects";
+import { beforeSdkLoad } from "./pulumi-sdk";
 import { runEngine, type EngineOutcome } from "./run-engine";
 import type { EngineSession } from "./session";
 import { createOrSelect, openWorkspace, selectExisting } from "./workspace";
@@ -54,6 +55,7 @@ export interface SharedResult {
 }
 
 export async function runShared(session: EngineSession, run: SharedRun): Promise<SharedResult> {
+  beforeSdkLoad();
   const { sharedProgram } = await import("../../infra/shared/program");
   const env = run.config.env;
   const workspace = await openWorkspace(session.workspace, SHARED_PROJECT, sharedProgram(run.config));

@@ -6,6 +6,7 @@ import type { PulumiFn } from "@pulumi/pulumi/automation";
 import type { SharedOutputs } from "../../infra/shared/outputs";
 import type { TenantSpec } from "../../infra/spec";
 import type { TenantProgramOptions } from "../../infra/tenant/program";
+import { beforeSdkLoad } from "./pulumi-sdk";
 
 /** The tenant program's own options, passed through unchanged. */
 export type TenantRunOptions = TenantProgramOptions;
@@ -15,6 +16,7 @@ export async function tenantRunProgram(
   shared: SharedOutputs,
   options: TenantRunOptions = {},
 ): Promise<PulumiFn> {
+  beforeSdkLoad();
   const { tenantProgram } = await import("../../infra/tenant/program");
   return tenantProgram(spec, shared, options);
 }

@@ -6,6 +6,7 @@
  */
 import type { SharedConfig } from "../../infra/shared/config";
 import { SHARED_PROJECT } from "../orchestration/projects";
+import { beforeSdkLoad } from "../orchestration/pulumi-sdk";
 import type { EngineSession } from "../orchestration/session";
 import { createOrSelect, openWorkspace, selectExisting } from "../orchestration/workspace";
 import { countChanges, runCollecting, type ResourceChange } from "./changes";
@@ -21,6 +22,7 @@ export interface SharedDiff {
 }
 
 export async function sharedDiff(session: EngineSession, config: SharedConfig): Promise<SharedDiff> {
+  beforeSdkLoad();
   const { sharedProgram } = await import("../../infra/shared/program");
   const env = config.env;
   const workspace = await openWorkspace(session.workspace, SHARED_PROJECT, sharedProgram(config));

@@ -1,7 +1,7 @@
 // The tenant's database bootstrap: a one-off ECS task (same image, `node dist/bootstrap.js`) that logs in as the RDS
 // master user, creates or updates the app's own role, writes its password to the app secret and migrates as that
 // role. The shared task runner Lambda runs it and waits; an Invocation of that Lambda orders it inside `up`.
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BOOTSTRAP_CONTAINER_NAME, bootstrapRolePath } from "../naming";
 import type { TaskRunnerEvent } from "../shared/task-runner-handler";

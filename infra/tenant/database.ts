@@ -1,5 +1,5 @@
 // The tenant's own RDS Postgres: private, encrypted, reachable only from this tenant's service security group.
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DB_NAME, DB_PORT, DB_USERNAME } from "../naming";
 import type { TenantContext } from "./context";

@@ -1,6 +1,6 @@
 // A pool-born tenant's identity (slug, display name, skin) as data the app reads at run time, so claiming a warm
 // slot changes one secret and the listener rule, never the task definition (no ECS deployment on the claim's path).
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { TenantSpec } from "../spec";
 import type { TenantContext } from "./context";

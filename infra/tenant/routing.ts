@@ -1,6 +1,6 @@
 // How traffic reaches a tenant: the shared ALB's HTTPS listener → a host-header rule → this tenant's target group →
 // its tasks, whose security group admits only the ALB on the container port.
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CONTAINER_PORT } from "../naming";
 import type { TenantContext } from "./context";

@@ -1,6 +1,6 @@
 // The tenant's application secret: the admin token, generated here and stored in Secrets Manager, never an output.
 import { randomBytes } from "node:crypto";
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { TenantContext } from "./context";
 

@@ -1,5 +1,5 @@
 // The tenant's app on Fargate: two IAM roles, the task definition and the service behind its target group.
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CONTAINER_NAME, CONTAINER_PORT } from "../naming";
 import { containerDefinitions, fargateTaskSettings } from "./container";
