@@ -63,4 +63,21 @@ describe("PULUMI_STANDIN_KDF_CACHE_DIR", () => {
     expect(withCacheDir(cache, () => Crypter.open("right", state).decrypt(ciphertext))).toBe("s3cret");
     expect(() => withCacheDir(cache, () => Crypter.open("wrong", state))).toThrow(INCORRECT_PASSPHRASE);
   });
+
+  it("reuses a passphrase's first new-stack salt for later new stacks only with it, each with its own salt state", () => {
+    const saltBytes = (state: string): string => state.split(":")[1];
+    const first = withCacheDir(cache, () => Crypter.create("shared"));
+    const second = withCacheDir(cache, () => Crypter.create("shared"));
+    const other = withCacheDir(cache, () => Crypter.create("another"));
+    expect(saltBytes(second.salt)).toBe(saltBytes(first.salt));
+    expect(second.salt).not.toBe(first.salt);
+    expect(saltBytes(other.salt)).not.toBe(saltBytes(first.salt));
+    // Each opens without the cache (real format) and refuses the other passphrase.
+    expect(
+      withCacheDir(undefined, () => Crypter.open("shared", second.salt).decrypt(second.crypter.encrypt("x"))),
+    ).toBe("x");
+    expect(() => withCacheDir(cache, () => Crypter.open("another", first.salt))).toThrow(INCORRECT_PASSPHRASE);
+    const fresh = withCacheDir(undefined, () => Crypter.create("shared"));
+    expect(saltBytes(fresh.salt)).not.toBe(saltBytes(first.salt));
+  });
 });

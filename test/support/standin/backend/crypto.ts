@@ -1,7 +1,7 @@
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import { CliError } from "../errors";
-import { cachedKey } from "./kdf-cache";
+import { cachedKey, saltForNewStack } from "./kdf-cache";
 
 /**
  * The passphrase secrets manager, in the real CLI's formats: the salt state is `v1:<salt>:<encrypted "pulumi">` and
@@ -52,9 +52,12 @@ export class Crypter {
     return Buffer.concat([decipher.update(body.subarray(0, body.length - 16)), decipher.final()]).toString("utf8");
   }
 
-  /** A new manager with a fresh salt; returns the salt state to store as `encryptionsalt`. */
+  /**
+   * A new manager with a fresh salt (under PULUMI_STANDIN_KDF_CACHE_DIR, the passphrase's remembered one: kdf-cache.ts);
+   * returns the salt state to store as `encryptionsalt`.
+   */
   static create(passphrase: string): { crypter: Crypter; salt: string } {
-    const saltBytes = crypto.randomBytes(8);
+    const saltBytes = saltForNewStack(passphrase, ITERATIONS, () => crypto.randomBytes(8));
     const crypter = new Crypter(derive(passphrase, saltBytes));
     return { crypter, salt: `v1:${saltBytes.toString("base64")}:${crypter.encrypt(CHECK_PLAINTEXT)}` };
   }

@@ -43,3 +43,35 @@ export function cachedKey(passphrase: string, salt: Buffer, iterations: number, 
   fs.renameSync(tmp, file);
   return key;
 }
+
+/**
+ * The salt for a new stack's passphrase secrets manager. Unset knob: `fresh()` (random, as the real CLI). With
+ * PULUMI_STANDIN_KDF_CACHE_DIR set, the first new stack under a passphrase gets a fresh random salt, which is
+ * remembered in the folder (`salt-<hash>`), and later new stacks under that passphrase reuse it, so `stack init`
+ * finds its key in the cache instead of spending ~0.3 CPU-seconds of PBKDF2 on a salt no other command will share.
+ * The salt state (`encryptionsalt`, `v1:<salt>:<encrypted "pulumi">`) still differs per stack (a fresh nonce) and
+ * every secret has its own nonce; only the salt bytes — and so the key — are shared between the stacks of one
+ * passphrase in one test folder, which a real backend would not do.
+ */
+export function saltForNewStack(passphrase: string, iterations: number, fresh: () => Buffer): Buffer {
+  const dir = kdfCacheDir();
+  if (dir === undefined) return fresh();
+  const name = crypto
+    .createHash("sha256")
+    .update(`new-stack-salt:pbkdf2-sha256:${iterations}:`)
+    .update(passphrase, "utf8")
+    .digest("hex");
+  const file = path.join(dir, `salt-${name}`);
+  try {
+    const known = fs.readFileSync(file);
+    if (known.length > 0) return known;
+  } catch {
+    // no stack made under this passphrase yet
+  }
+  const salt = fresh();
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, salt, { mode: 0o600 });
+  fs.renameSync(tmp, file);
+  return salt;
+}

@@ -1,8 +1,9 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import * as YAML from "yaml";
+import type * as YAMLModule from "yaml";
 import { CliError } from "../errors";
+import { parseSimpleYaml, stringifySimpleYaml } from "./simple-yaml";
 
 /** The parts of Pulumi.yaml the stand-in uses. */
 export interface ProjectSettings {
@@ -21,12 +22,39 @@ export interface StackRef {
 
 export const DIY_ORG = "organization";
 
-export function readYamlFile(file: string): unknown {
-  return YAML.parse(fs.readFileSync(file, "utf8"));
+/**
+ * The `yaml` package, loaded on first use: most commands read only files the fast paths below understand (JSON, and
+ * the simple block mappings the stand-in writes), and loading it costs more CPU than the rest of a short command.
+ */
+function yaml(): typeof YAMLModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require("yaml") as typeof YAMLModule;
 }
 
+/**
+ * A YAML document's value. JSON text (how tenantctl and the SDK write Pulumi.yaml) is read with JSON.parse — YAML is
+ * a superset of JSON; JSON.stringify never writes the duplicate keys the package would refuse — and the simple mappings of simple-yaml.ts without the package; anything else by the package.
+ */
+export function parseYaml(text: string): unknown {
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith("{")) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      // not JSON after all (a YAML flow mapping, or an error the package words better)
+    }
+  }
+  const simple = parseSimpleYaml(text);
+  return simple !== undefined ? simple : yaml().parse(text);
+}
+
+export function readYamlFile(file: string): unknown {
+  return parseYaml(fs.readFileSync(file, "utf8"));
+}
+
+/** Written as the `yaml` package writes it (byte for byte; simple-yaml.ts writes the simple cases without loading it). */
 export function writeYamlFile(file: string, value: unknown): void {
-  fs.writeFileSync(file, YAML.stringify(value));
+  fs.writeFileSync(file, stringifySimpleYaml(value) ?? yaml().stringify(value));
 }
 
 /** Finds Pulumi.yaml searching upwards from cwd, like the real CLI. */

@@ -64,9 +64,24 @@ function mapResources(d: Deployment, fn: SecretCodec): Deployment {
   };
 }
 
+/**
+ * Ciphertexts already made in this process, by secret: an operation writes the checkpoint after every step, and
+ * re-encrypting every secret of the stack each time was a good part of a step's cost. A secret keeps its ciphertext
+ * while its plaintext and the crypter are unchanged (each new secret still gets a fresh random nonce).
+ */
+const ciphertexts = new WeakMap<object, { crypter: Crypter; plaintext: string; ciphertext: string }>();
+
 /** In-memory secrets `{sig, value}` → on-disk `{sig, ciphertext}`; the state file never holds plaintext secrets. */
 export function encryptDeployment(d: Deployment, crypter: Crypter): Deployment {
-  return mapResources(d, (s) => ({ [SIG_KEY]: SECRET_SIG, ciphertext: crypter.encrypt(JSON.stringify(s.value)) }));
+  return mapResources(d, (s) => {
+    const plaintext = JSON.stringify(s.value);
+    const known = ciphertexts.get(s);
+    if (known?.crypter === crypter && known.plaintext === plaintext)
+      return { [SIG_KEY]: SECRET_SIG, ciphertext: known.ciphertext };
+    const ciphertext = crypter.encrypt(plaintext);
+    ciphertexts.set(s, { crypter, plaintext, ciphertext });
+    return { [SIG_KEY]: SECRET_SIG, ciphertext };
+  });
 }
 
 export function decryptDeployment(d: Deployment, crypter: Crypter): Deployment {

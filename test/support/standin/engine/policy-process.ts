@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as YAML from "yaml";
 import * as analyzerGrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import { CliError, trace } from "../errors";
 import type { ConfigEntry } from "../backend/stack-config";
 import { protos } from "./grpc";
+import { parseYaml } from "../backend/project";
 
 /**
  * Starting a local Node.js policy pack as pulumi 3.248's plugin host does (`NewPolicyAnalyzer`, legacy path for
@@ -43,7 +43,7 @@ function loadPolicyProject(dir: string): PolicyProject {
   const file = path.join(dir, "PulumiPolicy.yaml");
   let raw: unknown;
   try {
-    raw = YAML.parse(fs.readFileSync(file, "utf8"));
+    raw = parseYaml(fs.readFileSync(file, "utf8"));
   } catch (err) {
     const why =
       (err as NodeJS.ErrnoException).code === "ENOENT"
