@@ -9,7 +9,8 @@ import { TENANTS_PROJECT } from "../orchestration/projects";
 import type { EngineSession } from "../orchestration/session";
 import { plainOutputs } from "../orchestration/shared-stack";
 import { listIndex, removeIndexEntry, writeIndexEntry, type TenantIndexEntry } from "../store/tenant-index";
-import { openWorkspace, selectExisting } from "../orchestration/workspace";
+import { openWorkspace } from "../orchestration/workspace";
+import { automationSdk } from "../orchestration/pulumi-sdk";
 import { boundedEach } from "./concurrency";
 import { specFromOutputs } from "../../infra/tenant/outputs";
 
@@ -35,13 +36,19 @@ export function entryIsStale(entry: TenantIndexEntry, spec: TenantSpec, url: str
 }
 
 export async function refreshTenantIndex(session: EngineSession): Promise<IndexRefreshResult> {
+  const { StackNotFoundError } = await automationSdk();
   const workspace = await openWorkspace(session.workspace, TENANTS_PROJECT, undefined);
   const stacks = (await workspace.listStacks()).map((s) => bareStackName(s.name));
   const indexed = new Map((await listIndex(session.store, TENANTS_PROJECT)).map((e) => [e.stack, e]));
   const result: IndexRefreshResult = { stacks: stacks.length, added: [], updated: [], removed: [], unreadable: [] };
   await boundedEach(stacks, REFRESH_CONCURRENCY, async (name) => {
-    const stack = await selectExisting(workspace, name);
-    const outputs = stack === undefined ? {} : plainOutputs(await stack.outputs());
+    // Reading outputs needs no selected stack (one `stack select` less per stack); a stack removed since is read as none.
+    const outputs = plainOutputs(
+      await workspace.stackOutputs(name).catch((error: unknown) => {
+        if (error instanceof StackNotFoundError) return {};
+        throw error;
+      }),
+    );
     let spec: TenantSpec;
     try {
       spec = specFromOutputs(outputs);

@@ -40,7 +40,7 @@ export async function upgradeTenant(io: Io, req: UpgradeRequest): Promise<Upgrad
   }
   const spec = await upgradedSpec(stored.spec, req.image, req.includePinned);
   const shared = req.shared;
-  const { stack } = await openTenantStack(session, target, spec, shared);
+  const { stack } = await openTenantStack(session, target, spec, shared, {}, stored);
   const op = {
     ...target,
     spec,

@@ -140,7 +140,7 @@ export async function applyTenant(session: EngineSession, req: ApplyRequest): Pr
     });
     return { target, spec, diff, changes: outcome.changes, outputs: {}, applied: false, imageChoice };
   }
-  const { stack } = await openTenantStack(session, target, spec, shared).catch(abandon);
+  const { stack } = await openTenantStack(session, target, spec, shared, {}, stored).catch(abandon);
   if (req.dryRun) {
     const outcome = await runEngine({ ...run, title: `previewing ${target.slug} (${target.stack})` }, (o) =>
       stack.preview({ ...o, diff: true, refresh: req.refresh ?? false }),

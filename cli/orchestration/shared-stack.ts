@@ -10,7 +10,9 @@ import { SHARED_PROJECT } from "./projects";
 import { beforeSdkLoad } from "./pulumi-sdk";
 import { runEngine, type EngineOutcome } from "./run-engine";
 import type { EngineSession } from "./session";
-import { createOrSelect, openWorkspace, selectExisting } from "./workspace";
+import { createOrSelect, ensureRegion, openWorkspace, selectExisting } from "./workspace";
+import { stackExists } from "../store/stack-files";
+import { automationSdk } from "./pulumi-sdk";
 import { parseSharedOutputs } from "../../infra/shared/outputs";
 import { SharedConfigError } from "../../infra/errors";
 import { certificateRecordPrinter } from "./certificate-records";
@@ -21,12 +23,24 @@ export function plainOutputs(outputs: OutputMap): Record<string, unknown> {
 
 export async function readSharedOutputs(session: EngineSession, env: string): Promise<SharedOutputs> {
   const workspace = await openWorkspace(session.workspace, SHARED_PROJECT, undefined);
-  const stack = await selectExisting(workspace, env);
+  // Outputs need no selected stack: where the backend's stack list says it exists, `stack select` is skipped.
+  const known = (await stackExists(session.backend, SHARED_PROJECT, env)) === true;
+  const stack = known ? undefined : await selectExisting(workspace, env);
   const fix = `create it first: tenantctl shared up --env ${env}\nto see a tenant's plan without it: tenantctl synth tenant <slug>`;
-  if (stack === undefined) {
+  if (!known && stack === undefined) {
     throw new PrerequisiteError(`the shared stack "${env}" does not exist in ${session.backend.url}`, { hint: fix });
   }
-  const outputs = plainOutputs(await stack.outputs());
+  const { StackNotFoundError } = await automationSdk();
+  const outputs = plainOutputs(
+    await (stack?.outputs() ?? workspace.stackOutputs(env)).catch((error: unknown) => {
+      // Removed since the list was read: as if it had never been there.
+      if (error instanceof StackNotFoundError)
+        throw new PrerequisiteError(`the shared stack "${env}" does not exist in ${session.backend.url}`, {
+          hint: fix,
+        });
+      throw error;
+    }),
+  );
   try {
     return parseSharedOutputs(outputs);
   } catch (error: unknown) {
@@ -64,7 +78,7 @@ export async function runShared(session: EngineSession, run: SharedRun): Promise
     return { stack: env, action: run.action, changes: {}, outputs: {} };
   }
   const stack = existing ?? (await createOrSelect(workspace, env));
-  await stack.setConfig("aws:region", { value: run.config.region });
+  await ensureRegion(stack, run.config.region);
   const engineRun = {
     io: session.io,
     project: SHARED_PROJECT,
@@ -74,12 +88,13 @@ export async function runShared(session: EngineSession, run: SharedRun): Promise
     title: `shared ${run.action}: stack ${env} in ${session.backend.url}`,
   };
   let outcome: EngineOutcome<unknown>;
+  let outputs: Record<string, unknown> = {};
   if (run.action === "up") {
     const records = certificateRecordPrinter(
       (text) => session.io.stderr.write(text),
       run.config.hostedZoneId !== undefined || run.config.certificateArn !== undefined,
     );
-    outcome = await runEngine(engineRun, (o) =>
+    const up = await runEngine(engineRun, (o) =>
       stack.up({
         ...o,
         onEvent: (e) => {
@@ -88,8 +103,10 @@ export async function runShared(session: EngineSession, run: SharedRun): Promise
         },
       }),
     );
+    // The SDK's up() read the outputs after the update already.
+    outputs = plainOutputs(up.result.outputs);
+    outcome = up;
   } else if (run.action === "preview") outcome = await runEngine(engineRun, (o) => stack.preview(o));
   else outcome = await runEngine(engineRun, (o) => stack.destroy(o));
-  const outputs = run.action === "up" ? plainOutputs(await stack.outputs()) : {};
   return { stack: env, action: run.action, changes: outcome.changes, outputs };
 }

@@ -67,9 +67,8 @@ export async function tenantStatus(
   const target = tenantTarget(slug, env);
   const stored = await readStoredTenant(session, target);
   if (stored === undefined) throw await notFound(session, target);
-  const raw = await stored.stack.outputs();
   const outputs = Object.fromEntries(
-    Object.entries(raw)
+    Object.entries(stored.outputMap)
       .filter(([key]) => key !== "spec")
       .map(([key, o]) => [key, o.secret ? "[secret]" : o.value]),
   );

@@ -47,10 +47,17 @@ export async function teardownTenant(session: EngineSession, req: TeardownReques
   const started = session.io.now();
   const shared = await readSharedOutputs(session, req.env);
   const spec = stored.spec;
-  const { workspace, stack } = await openTenantStack(session, target, spec, shared, {
-    releaseProtection: true,
-    forceDeleteSecrets: req.forceDeleteSecrets,
-  });
+  const { workspace, stack } = await openTenantStack(
+    session,
+    target,
+    spec,
+    shared,
+    {
+      releaseProtection: true,
+      forceDeleteSecrets: req.forceDeleteSecrets,
+    },
+    stored,
+  );
   const op = { ...target, spec, operation: "teardown" as const, retry: req.retry, inspect: () => stack.exportStack() };
   return runStackOperation(session, op, async (step) => {
     await step(

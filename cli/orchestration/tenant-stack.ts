@@ -2,14 +2,14 @@
  * A tenant's stack in the backend: opening its workspace with the tenant program, and reading the spec it
  * was deployed with (its `spec` output — the source of truth — else the tenant index).
  */
-import type { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import type { LocalWorkspace, OutputMap, Stack } from "@pulumi/pulumi/automation";
 import type { SharedOutputs } from "../../infra/shared/outputs";
 import type { TenantSpec } from "../../infra/spec";
 import { plainOutputs } from "./shared-stack";
 import type { EngineSession } from "./session";
 import { readIndexEntry } from "../store/tenant-index";
 import { tenantRunProgram, type TenantRunOptions } from "./tenant-program";
-import { createOrSelect, openWorkspace, selectExisting } from "./workspace";
+import { createOrSelect, ensureRegion, openWorkspace, selectExisting } from "./workspace";
 import { tenantNames } from "../../infra/naming";
 import { specFromOutputs } from "../../infra/tenant/outputs";
 
@@ -28,7 +28,11 @@ export function tenantTarget(slug: string, env: string): TenantTarget {
 export interface StoredTenant {
   readonly spec: TenantSpec;
   readonly outputs: Record<string, unknown>;
+  /** The outputs as the SDK read them (with which ones are secret). */
+  readonly outputMap: OutputMap;
+  /** Selected once: openTenantStack takes it over rather than selecting the stack again. */
   readonly stack: Stack;
+  readonly workspace: LocalWorkspace;
 }
 
 /** The deployed tenant, or undefined when its stack does not exist (or has never completed an update). */
@@ -39,27 +43,41 @@ export async function readStoredTenant(
   const workspace = await openWorkspace(session.workspace, target.project, undefined);
   const stack = await selectExisting(workspace, target.stack);
   if (stack === undefined) return undefined;
-  const outputs = plainOutputs(await stack.outputs());
+  const outputMap = await stack.outputs();
+  const outputs = plainOutputs(outputMap);
   if (outputs.spec !== undefined) {
-    return { spec: specFromOutputs(outputs), outputs, stack };
+    return { spec: specFromOutputs(outputs), outputs, outputMap, stack, workspace };
   }
   // A stack whose first update failed has no outputs yet; the index remembers what was asked for.
   const entry = await readIndexEntry(session.store, target.project, target.stack);
-  return entry === undefined ? undefined : { spec: entry.spec, outputs, stack };
+  return entry === undefined ? undefined : { spec: entry.spec, outputs, outputMap, stack, workspace };
 }
 
+/**
+ * The tenant's stack with its program, created when it does not exist. `stored` is what readStoredTenant found for
+ * this same stack in this command: its selected stack is reused (with the program set) instead of selected again.
+ */
 export async function openTenantStack(
   session: EngineSession,
   target: TenantTarget,
   spec: TenantSpec,
   shared: SharedOutputs,
   options: TenantRunOptions = {},
+  stored?: { readonly stack: Stack; readonly workspace: LocalWorkspace },
 ): Promise<{ workspace: LocalWorkspace; stack: Stack; created: boolean }> {
   const program = await tenantRunProgram(spec, shared, options);
-  const workspace = await openWorkspace(session.workspace, target.project, program);
-  const existing = await selectExisting(workspace, target.stack);
+  let workspace: LocalWorkspace;
+  let existing: Stack | undefined;
+  if (stored !== undefined && stored.stack.name === target.stack) {
+    workspace = stored.workspace;
+    workspace.program = program;
+    existing = stored.stack;
+  } else {
+    workspace = await openWorkspace(session.workspace, target.project, program);
+    existing = await selectExisting(workspace, target.stack);
+  }
   const stack = existing ?? (await createOrSelect(workspace, target.stack));
-  await stack.setConfig("aws:region", { value: shared.region });
+  await ensureRegion(stack, shared.region);
   return { workspace, stack, created: existing === undefined };
 }
 

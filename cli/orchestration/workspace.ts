@@ -8,6 +8,7 @@ import { join } from "node:path";
 import type { LocalWorkspace, PulumiCommand, PulumiFn, Stack } from "@pulumi/pulumi/automation";
 import type { BackendLocation } from "../store/backend";
 import { projectWorkDir } from "../store/backend";
+import { stackExists } from "../store/stack-files";
 import type { SecretsSetup } from "./prerequisites";
 import { assertPassphraseForEngineEnv } from "./passphrase";
 import { automationSdk } from "./pulumi-sdk";
@@ -46,6 +47,9 @@ export function engineEnv(ctx: WorkspaceContext): Record<string, string> {
   return vars;
 }
 
+/** Where each workspace openWorkspace made keeps its stacks, so a missing stack is known without a pulumi process. */
+const workspaceHomes = new WeakMap<LocalWorkspace, { readonly backend: BackendLocation; readonly project: string }>();
+
 export async function openWorkspace(
   ctx: WorkspaceContext,
   project: string,
@@ -55,18 +59,25 @@ export async function openWorkspace(
   const workDir = projectWorkDir(ctx.env, ctx.cwd, project);
   await ensureProjectFile(workDir, project, ctx.backend.url);
   if (ctx.backend.fileRoot !== undefined) await mkdir(ctx.backend.fileRoot, { recursive: true });
-  return LocalWorkspace.create({
+  const workspace = await LocalWorkspace.create({
     workDir,
     pulumiCommand: ctx.pulumi,
     envVars: engineEnv(ctx),
     ...(ctx.secrets.secretsProvider === undefined ? {} : { secretsProvider: ctx.secrets.secretsProvider }),
     ...(program === undefined ? {} : { program }),
   });
+  workspaceHomes.set(workspace, { backend: ctx.backend, project });
+  return workspace;
 }
 
-/** Selects an existing stack; undefined when the backend has no such stack. */
+/**
+ * Selects an existing stack; undefined when the backend has no such stack. Where the backend's stack list can be read
+ * (file://, s3://: cli/store/stack-files.ts), a stack it does not hold costs no pulumi process.
+ */
 export async function selectExisting(workspace: LocalWorkspace, stackName: string): Promise<Stack | undefined> {
   const { Stack, StackNotFoundError } = await automationSdk();
+  const home = workspaceHomes.get(workspace);
+  if (home !== undefined && (await stackExists(home.backend, home.project, stackName)) === false) return undefined;
   try {
     return await Stack.select(stackName, workspace);
   } catch (error: unknown) {
@@ -75,9 +86,28 @@ export async function selectExisting(workspace: LocalWorkspace, stackName: strin
   }
 }
 
-/** Callers select first; a stack is created only after the passphrase proved it opens the backend's stacks. */
+/**
+ * Callers select first (selectExisting found no stack), so this goes straight to `stack init` — the SDK's createOrSelect
+ * would run a `stack select` that fails first. A stack created meanwhile by someone else is selected instead. It is
+ * created only after the passphrase proved it opens the backend's stacks.
+ */
 export async function createOrSelect(workspace: LocalWorkspace, stackName: string): Promise<Stack> {
-  const { Stack } = await automationSdk();
+  const { Stack, StackAlreadyExistsError } = await automationSdk();
   await assertPassphraseForEngineEnv(workspace.envVars, workspace.workDir, workspace.secretsProvider);
-  return Stack.createOrSelect(stackName, workspace);
+  try {
+    return await Stack.create(stackName, workspace);
+  } catch (error: unknown) {
+    if (error instanceof StackAlreadyExistsError) return Stack.select(stackName, workspace);
+    throw error;
+  }
+}
+
+/**
+ * Sets the stack's `aws:region` unless its settings file (Pulumi.<stack>.yaml in the work directory, where `pulumi
+ * config set` writes it; read in-process) already holds that value: then `config set` would change nothing.
+ */
+export async function ensureRegion(stack: Stack, region: string): Promise<void> {
+  const settings = await stack.workspace.stackSettings(stack.name).catch(() => undefined);
+  if (settings?.config?.["aws:region"] === region) return;
+  await stack.setConfig("aws:region", { value: region });
 }

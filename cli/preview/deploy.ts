@@ -108,7 +108,7 @@ export async function previewUp(session: EngineSession, req: PreviewUpRequest): 
   } catch (error: unknown) {
     return giveBack(error);
   }
-  const { stack } = await openTenantStack(session, target, spec, shared).catch(giveBack);
+  const { stack } = await openTenantStack(session, target, spec, shared, {}, stored).catch(giveBack);
   const entry = (status: PreviewIndexEntry["status"], extra: Partial<PreviewIndexEntry> = {}): PreviewIndexEntry => ({
     record,
     url: stored?.url,

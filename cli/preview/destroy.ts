@@ -48,7 +48,14 @@ export async function previewDown(session: EngineSession, req: PreviewDownReques
   await req.confirm();
   const shared = await readSharedOutputs(session, target.env);
   const { spec } = stored;
-  const { workspace, stack } = await openTenantStack(session, target, spec, shared, { forceDeleteSecrets: true });
+  const { workspace, stack } = await openTenantStack(
+    session,
+    target,
+    spec,
+    shared,
+    { forceDeleteSecrets: true },
+    stored,
+  );
   const run = {
     io: session.io,
     project: target.project,

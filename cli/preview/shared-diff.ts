@@ -8,7 +8,7 @@ import type { SharedConfig } from "../../infra/shared/config";
 import { SHARED_PROJECT } from "../orchestration/projects";
 import { beforeSdkLoad } from "../orchestration/pulumi-sdk";
 import type { EngineSession } from "../orchestration/session";
-import { createOrSelect, openWorkspace, selectExisting } from "../orchestration/workspace";
+import { createOrSelect, ensureRegion, openWorkspace, selectExisting } from "../orchestration/workspace";
 import { countChanges, runCollecting, type ResourceChange } from "./changes";
 import { changeSummary, changesTable, code } from "./markdown";
 
@@ -28,7 +28,7 @@ export async function sharedDiff(session: EngineSession, config: SharedConfig): 
   const workspace = await openWorkspace(session.workspace, SHARED_PROJECT, sharedProgram(config));
   const existing = await selectExisting(workspace, env);
   const stack = existing ?? (await createOrSelect(workspace, env));
-  await stack.setConfig("aws:region", { value: config.region });
+  await ensureRegion(stack, config.region);
   const run = {
     io: session.io,
     project: SHARED_PROJECT,

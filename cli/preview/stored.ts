@@ -2,7 +2,7 @@
  * A preview as the backend knows it: its stack, the spec it was deployed with (the stack's `spec` output, else the
  * index entry written before a first deploy that never completed), and its record (index, else the stack's tags).
  */
-import type { Stack } from "@pulumi/pulumi/automation";
+import type { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import type { PreviewRecord } from "../../infra/preview-naming";
 import type { TenantSpec } from "../../infra/spec";
 import { PREVIEWS_PROJECT } from "../orchestration/projects";
@@ -16,6 +16,7 @@ import { specFromOutputs } from "../../infra/tenant/outputs";
 
 export interface StoredPreview {
   readonly stack: Stack;
+  readonly workspace: LocalWorkspace;
   /** What to act on: the deployed spec, else the one the last (failed) up asked for. */
   readonly spec: TenantSpec;
   /** The spec of the last completed deploy; undefined when no deploy completed yet. */
@@ -52,5 +53,5 @@ export async function readStoredPreview(
   if (spec === undefined) return undefined;
   const record = (await parsedRecord(entry)) ?? (await recordFromTags(stack));
   const url = typeof outputs.url === "string" ? outputs.url : entry?.url;
-  return { stack, spec, deployedSpec, record, url, entry };
+  return { stack, workspace, spec, deployedSpec, record, url, entry };
 }
