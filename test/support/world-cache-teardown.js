@@ -1,9 +1,8 @@
-// jest globalTeardown: removes this run's world cache folder (test/support/world-cache-setup.js made it).
+// jest globalTeardown: removes the world cache folder world-cache-setup.js made for this run (not a folder given).
 const { rmSync } = require("node:fs");
-const { basename } = require("node:path");
 
 module.exports = async function teardown() {
   const dir = process.env.TENANTCTL_TEST_WORLDS;
-  if (dir === undefined || dir === "off" || !basename(dir).startsWith("tenantctl-worlds-")) return;
+  if (process.env.TENANTCTL_TEST_WORLDS_OWNED !== "1" || dir === undefined) return;
   rmSync(dir, { recursive: true, force: true });
 };
