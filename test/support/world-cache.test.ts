@@ -4,7 +4,7 @@
  * and the same commands on both give the same outcomes.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { e2eEnv, filesUnder, json, SHARED_UP_DEV, tenantctl, type Result } from "../cli/support/e2e";
@@ -66,6 +66,9 @@ describe("world cache: a copied shared-up world is a fresh one", () => {
       cache,
     );
     expect(source).toBe("copied");
+  });
+  afterAll(() => {
+    for (const dir of [cache, fresh.cwd, copied.cwd]) rmSync(dir, { recursive: true, force: true });
   });
 
   it("the copy is byte-identical to the fresh world but for the root's path", () => {
@@ -130,14 +133,46 @@ describe("world cache: a copied shared-up world is a fresh one", () => {
   });
 });
 
+describe("world cache: two workers making the same world at once", () => {
+  it("both make it, one copy is kept, and the next one copies it", async () => {
+    const cache = mkdtempSync(join(tmpdir(), "tenantctl-worlds-test-"));
+    const roots = [0, 1, 2].map(() => mkdtempSync(join(tmpdir(), "tenantctl-world-race-")));
+    const spec = (root: string) => ({
+      root,
+      argv: ["shared", "up"],
+      env: { PULUMI_BACKEND_URL: `file://${root}/backend`, PULUMI_HOME: join(root, "home"), HOME: root },
+    });
+    // A stand-in for the command: a file naming its root, and another that does not.
+    const make = (root: string) => async () => {
+      mkdirSync(join(root, "backend"));
+      writeFileSync(join(root, "backend", "url"), `file://${root}/backend\n`);
+      await new Promise((r) => setTimeout(r, 50));
+      writeFileSync(join(root, "backend", "plain"), "same everywhere\n");
+    };
+    try {
+      const [a, b] = roots as [string, string, string];
+      expect(await Promise.all([a, b].map((r) => prepareWorld(spec(r), make(r), cache)))).toEqual(["made", "made"]);
+      expect(readdirSync(cache)).toHaveLength(1);
+      const c = roots[2] as string;
+      expect(await prepareWorld(spec(c), () => Promise.reject(new Error("made again")), cache)).toBe("copied");
+      expect(readFileSync(join(c, "backend", "url"), "utf8")).toBe(`file://${c}/backend\n`);
+      expect(readFileSync(join(c, "backend", "plain"), "utf8")).toBe("same everywhere\n");
+    } finally {
+      for (const dir of [cache, ...roots]) rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("world cache: the fleet tests' shared up", () => {
   it("copies the fleet world too, and the copy's shared stack is unchanged by another shared up", async () => {
     const cache = mkdtempSync(join(tmpdir(), "tenantctl-worlds-test-"));
     const previous = process.env.TENANTCTL_TEST_WORLDS;
+    const made: string[] = [];
     process.env.TENANTCTL_TEST_WORLDS = cache;
     try {
       const a = fleetEnv("tenantctl-world-fleet-");
       const b = fleetEnv("tenantctl-world-fleet-");
+      made.push(a.dir, b.dir);
       expect(await sharedUp(a)).toBe("made");
       expect(await sharedUp(b)).toBe("copied");
       expect(normalizedTree(b.dir)).toEqual(normalizedTree(a.dir));
@@ -145,6 +180,7 @@ describe("world cache: the fleet tests' shared up", () => {
       expect(up.code).toBe(0);
       expect(Object.keys(json<{ resourceChanges: Record<string, number> }>(up).resourceChanges)).toEqual(["same"]);
     } finally {
+      for (const dir of [cache, ...made]) rmSync(dir, { recursive: true, force: true });
       if (previous === undefined) delete process.env.TENANTCTL_TEST_WORLDS;
       else process.env.TENANTCTL_TEST_WORLDS = previous;
     }
