@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import { connect } from "node:net";
 import { dirname, join } from "node:path";
-import { reproduceImage, type RuntimeImage } from "./support/image";
+import { builtImage, type RuntimeImage } from "./support/image";
 import { AppProcess, freePort } from "./support/process";
 
 const TOKEN = "container-admin-token-0123";
@@ -27,7 +27,7 @@ describe("the container's runtime stage, reproduced from app/Dockerfile", () => 
   let app: AppProcess | undefined;
   // npm ci and a cold PGlite start are slow on a busy 2-core machine; these limits only stop a hung run.
   beforeAll(() => {
-    image = reproduceImage();
+    image = builtImage();
   }, 600_000);
   afterEach(() => app?.stop());
   afterAll(() => rmSync(dirname(image.dir), { recursive: true, force: true }));

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { BAD_INPUTS } from "./support/bad-inputs";
 import { MORE_BAD_INPUTS, type MoreBadInput } from "./support/bad-inputs-more";
 import { tempDir } from "./support/memory-io";
-import { e2eEnv, tenantctl, treeHash, SHARED_UP_DEV } from "./support/e2e";
+import { e2eEnv, tenantctl, treeHash, sharedUpDevWorld } from "./support/e2e";
 
 jest.setTimeout(10 * 60_000);
 
@@ -30,7 +30,7 @@ describe("every command refuses bad input: its exit code, one line, byte-identic
   const env = e2eEnv(backend);
 
   beforeAll(async () => {
-    expect((await tenantctl(cwd, env, SHARED_UP_DEV)).code).toBe(0);
+    await sharedUpDevWorld(cwd, env);
     expect((await tenantctl(cwd, env, ["provision", "tenant", "acme", "--yes"])).code).toBe(0);
   });
 

@@ -7,7 +7,7 @@ import { mkdirSync } from "node:fs";
 import { hostname, userInfo } from "node:os";
 import { join } from "node:path";
 import { tempDir } from "./support/memory-io";
-import { e2eEnv, json, tenantctl, SHARED_UP_DEV } from "./support/e2e";
+import { e2eEnv, json, tenantctl, sharedUpDevWorld } from "./support/e2e";
 
 interface ApplyDoc {
   tenant: string;
@@ -23,7 +23,7 @@ describe("concurrency and faults end to end", () => {
   const run = (args: string[], extra: NodeJS.ProcessEnv = {}) => tenantctl(cwd, { ...env, ...extra }, args);
 
   beforeAll(async () => {
-    expect((await run([...SHARED_UP_DEV])).code).toBe(0);
+    await sharedUpDevWorld(cwd, env);
   });
 
   it("two tenants provisioned at once get distinct listener priorities", async () => {
@@ -88,7 +88,7 @@ describe("Ctrl-C end to end", () => {
   const env = e2eEnv(backend);
 
   it("cancels gracefully, says how to resume, and the rerun completes", async () => {
-    expect((await tenantctl(cwd, env, SHARED_UP_DEV)).code).toBe(0);
+    await sharedUpDevWorld(cwd, env);
     const { spawn } = await import("node:child_process");
     const { BIN } = await import("./support/e2e");
     const child = spawn(process.execPath, [BIN, "provision", "tenant", "golf"], {

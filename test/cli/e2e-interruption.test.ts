@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { hostname, userInfo } from "node:os";
 import { join } from "node:path";
 import { tempDir } from "./support/memory-io";
-import { BIN, e2eEnv, json, tenantctl, treeHash, type Result, SHARED_UP_DEV } from "./support/e2e";
+import { BIN, e2eEnv, json, tenantctl, treeHash, type Result, sharedUpDevWorld } from "./support/e2e";
 import { accountResources } from "../support/standin-account";
 
 jest.setTimeout(300_000);
@@ -79,7 +79,7 @@ function follow(command: string): void {
 const errorLines = (r: Result): string[] => r.stderr.split("\n").filter((l) => l.startsWith("error:"));
 
 beforeAll(async () => {
-  expect((await run([...SHARED_UP_DEV])).code).toBe(0);
+  await sharedUpDevWorld(cwd, env);
 });
 
 describe("Ctrl-C", () => {

@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { tempDir } from "./support/memory-io";
-import { BIN, e2eEnv, IMAGE, json, tenantctl, treeHash, ZONE_ID, type Result, SHARED_UP_DEV } from "./support/e2e";
+import { BIN, e2eEnv, IMAGE, json, tenantctl, treeHash, ZONE_ID, type Result, sharedUpDevWorld } from "./support/e2e";
 
 jest.setTimeout(15 * 60_000);
 
@@ -25,7 +25,7 @@ describe("dry runs, outcomes and output (stand-in)", () => {
     tenantctl(cwd, { ...env, ...extra }, args);
 
   beforeAll(async () => {
-    expect((await run(SHARED_UP_DEV)).code).toBe(0);
+    await sharedUpDevWorld(cwd, env);
     expect((await run(["provision", "tenant", "acme", "--yes"])).code).toBe(0);
   });
 

@@ -5,7 +5,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { BAD_INPUTS } from "./support/bad-inputs";
 import { tempDir } from "./support/memory-io";
-import { e2eEnv, json, tenantctl, treeHash, SHARED_UP_DEV } from "./support/e2e";
+import { e2eEnv, json, tenantctl, treeHash, sharedUpDevWorld } from "./support/e2e";
 
 describe("bad input end to end", () => {
   const cwd = tempDir("tenantctl-e2e-bad-");
@@ -14,8 +14,7 @@ describe("bad input end to end", () => {
   const env = e2eEnv(backend);
 
   beforeAll(async () => {
-    const shared = await tenantctl(cwd, env, SHARED_UP_DEV);
-    expect(shared.code).toBe(0);
+    await sharedUpDevWorld(cwd, env);
     const acme = await tenantctl(cwd, env, ["provision", "tenant", "acme"]);
     expect(acme.code).toBe(0);
   });

@@ -9,7 +9,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { accountResources } from "../support/standin-account";
 import { tempDir } from "../cli/support/memory-io";
-import { e2eEnv, json, tenantctl, type Result, SHARED_UP_DEV } from "../cli/support/e2e";
+import { e2eEnv, json, tenantctl, type Result, sharedUpDevWorld } from "../cli/support/e2e";
 
 jest.setTimeout(10 * 60_000);
 
@@ -33,7 +33,7 @@ describe("a warm-pool claim interrupted by a killed engine", () => {
   let slot = "";
 
   beforeAll(async () => {
-    ok(await run([...SHARED_UP_DEV]));
+    await sharedUpDevWorld(cwd, env);
     slot =
       json<{ created: string[] }>(ok(await run(["pool", "fill", "--tier", "basic", "--size", "1", "--json"])))
         .created[0] ?? "";

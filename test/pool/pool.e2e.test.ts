@@ -8,7 +8,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { accountResources, driftResource, listSnapshots } from "../support/standin-account";
 import { tempDir } from "../cli/support/memory-io";
-import { e2eEnv, json, tenantctl, type Result, SHARED_UP_DEV } from "../cli/support/e2e";
+import { e2eEnv, json, tenantctl, type Result, sharedUpDevWorld } from "../cli/support/e2e";
 
 jest.setTimeout(10 * 60_000);
 
@@ -46,7 +46,7 @@ describe("warm pool (stand-in)", () => {
   let slots: string[] = [];
 
   beforeAll(async () => {
-    ok(await run(...SHARED_UP_DEV, "--json"));
+    await sharedUpDevWorld(cwd, env);
   });
 
   it("pool fill creates ready slots that count against capacity, and status lists them with their cost", async () => {

@@ -16,7 +16,7 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, posix } from "node:path";
-import { parseDockerfile, reproduceImage, APP_DIR, type RuntimeImage } from "../../app/test/support/image";
+import { parseDockerfile, builtImage, APP_DIR, type RuntimeImage } from "../../app/test/support/image";
 import { freePort, type AppProcess } from "../../app/test/support/process";
 import { TIER_NAMES, type TierName } from "../../infra/tiers";
 import { previewSpec, tenantSpec } from "../infra/fixtures";
@@ -108,7 +108,7 @@ describe("a tenant's task, run locally against an RDS-like PostgreSQL", () => {
   const running: AppProcess[] = [];
 
   beforeAll(async () => {
-    image = reproduceImage();
+    image = builtImage();
     // Read-only root filesystem: nobody, not even the image's owner, may write into the runtime copy.
     chmodSync(dirname(image.dir), 0o755);
     execFileSync("chmod", ["-R", "a-w", image.dir]);

@@ -1,7 +1,20 @@
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from "node:fs";
+import { createHash } from "node:crypto";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { basename, join, relative, resolve } from "node:path";
 
 export const APP_DIR = resolve(__dirname, "..", "..");
 
@@ -107,4 +120,58 @@ export function reproduceImage(dockerfile = join(APP_DIR, "Dockerfile")): Runtim
   });
   if (result === undefined) throw new Error("Dockerfile has no stages");
   return result;
+}
+
+/** Every file of the build context but node_modules, dist and the tests: what a build reads (with the lock file). */
+function imageKey(dockerfile: string): string {
+  const hash = createHash("sha256").update(`node ${process.version}\0`).update(readFileSync(dockerfile)).update("\0");
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      if (d === APP_DIR && ["node_modules", "dist", "test"].includes(name)) continue;
+      if (statSync(p).isDirectory()) walk(p);
+      else hash.update(relative(APP_DIR, p)).update("\0").update(readFileSync(p)).update("\0");
+    }
+  };
+  walk(APP_DIR);
+  return hash.digest("hex").slice(0, 32);
+}
+
+/**
+ * The app image for a test that needs one but does not test the build: reproduceImage() runs once per jest run, and
+ * each caller gets its own copy of the runtime stage in a fresh temporary folder (removable, chmod-able).
+ * The build is saved in the run's cache folder (TENANTCTL_TEST_WORLDS, made by test/support/world-cache-setup.js) keyed
+ * by a hash of the Dockerfile, the app's sources and lock file; it is written to a temporary folder and renamed into
+ * place, so two workers racing both build and one copy wins. Without the cache folder it is reproduceImage().
+ */
+export function builtImage(
+  dockerfile = join(APP_DIR, "Dockerfile"),
+): RuntimeImage & { readonly source: "built" | "copied" } {
+  const cache = process.env["TENANTCTL_TEST_WORLDS"];
+  if (cache === undefined || cache === "" || cache === "off" || !existsSync(cache))
+    return { ...reproduceImage(dockerfile), source: "built" };
+  const entry = join(cache, `app-image-${imageKey(dockerfile)}`);
+  if (!existsSync(join(entry, "image.json"))) {
+    const built = reproduceImage(dockerfile);
+    const staging = mkdtempSync(join(cache, ".app-image-"));
+    try {
+      cpSync(built.dir, join(staging, "runtime"), {
+        recursive: true,
+        preserveTimestamps: true,
+        verbatimSymlinks: true,
+      });
+      writeFileSync(join(staging, "image.json"), JSON.stringify({ ...built, dir: basename(built.dir) }));
+      renameSync(staging, entry);
+    } catch (error: unknown) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== "ENOTEMPTY" && code !== "EEXIST") throw error;
+    } finally {
+      rmSync(staging, { recursive: true, force: true });
+    }
+    return { ...built, source: "built" };
+  }
+  const saved = JSON.parse(readFileSync(join(entry, "image.json"), "utf8")) as RuntimeImage;
+  const dir = join(mkdtempSync(join(tmpdir(), "app-image-")), saved.dir);
+  cpSync(join(entry, "runtime"), dir, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
+  return { ...saved, dir, source: "copied" };
 }

@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { standinSpeedEnv } from "../../support/standin-harness";
+import { prepareWorld, type WorldSource } from "../../support/world-cache";
 
 export const ROOT = join(__dirname, "..", "..", "..");
 export const BIN = join(ROOT, "bin", "tenantctl.js");
@@ -72,6 +73,18 @@ export function tenantctl(
 export function tenantctlSync(cwd: string, env: NodeJS.ProcessEnv, args: readonly string[]): Result {
   const res = spawnSync(process.execPath, [BIN, ...args], { cwd, env, encoding: "utf8" });
   return { code: res.status, stdout: res.stdout, stderr: res.stderr };
+}
+
+/**
+ * Set-up only: the world `tenantctl shared up` (SHARED_UP_DEV) leaves in cwd, copied from this jest run's world cache
+ * when an earlier file made it (test/support/world-cache.ts), else made by the real command. Throws when it fails.
+ * A test that checks shared up itself (its output, exit code, what it changes) runs `tenantctl(cwd, env, SHARED_UP_DEV)`.
+ */
+export async function sharedUpDevWorld(cwd: string, env: NodeJS.ProcessEnv): Promise<WorldSource> {
+  return prepareWorld({ root: cwd, argv: SHARED_UP_DEV, env }, async () => {
+    const r = await tenantctl(cwd, env, SHARED_UP_DEV);
+    if (r.code !== 0) throw new Error(`shared up exited ${r.code}:\n${r.stderr}`);
+  });
 }
 
 /** Parses stdout as exactly one JSON document (JSON.parse rejects trailing text). */

@@ -10,6 +10,7 @@ import { delimiter, join } from "node:path";
 import type { CloudResource } from "../../support/standin/aws/account-store";
 import { accountResources } from "../../support/standin-account";
 import { standinSpeedEnv } from "../../support/standin-harness";
+import { prepareWorld, type WorldSource } from "../../support/world-cache";
 
 /** A Route 53 zone for the shared stack, so its certificate is validated and the HTTPS listener created. */
 const ZONE_ID = "Z0123456789ABCDEFGHIJ";
@@ -78,24 +79,32 @@ export async function expectOk(run: Promise<CliRun>, what: string): Promise<CliR
   return result;
 }
 
-export async function sharedUp(f: FleetEnv, albCount = 1): Promise<void> {
-  await expectOk(
-    f.run([
-      "shared",
-      "up",
-      "--env",
-      "dev",
-      "--config-file",
-      join(REPO, "Pulumi.dev.yaml"),
-      "--config",
-      `imageUri=${IMAGE_V1}`,
-      "--config",
-      `hostedZoneId=${ZONE_ID}`,
-      "--config",
-      `albCount=${albCount}`,
-    ]),
-    "shared up",
-  );
+export function sharedUpArgs(albCount = 1): string[] {
+  return [
+    "shared",
+    "up",
+    "--env",
+    "dev",
+    "--config-file",
+    join(REPO, "Pulumi.dev.yaml"),
+    "--config",
+    `imageUri=${IMAGE_V1}`,
+    "--config",
+    `hostedZoneId=${ZONE_ID}`,
+    "--config",
+    `albCount=${albCount}`,
+  ];
+}
+
+/**
+ * Set-up: the shared stack of env dev, copied from this jest run's world cache when an earlier file made the same world
+ * (test/support/world-cache.ts), else made by the real `tenantctl shared up`.
+ */
+export async function sharedUp(f: FleetEnv, albCount = 1): Promise<WorldSource> {
+  const argv = sharedUpArgs(albCount);
+  return prepareWorld({ root: f.dir, argv, env: f.env, inputs: [join(REPO, "Pulumi.dev.yaml")] }, async () => {
+    await expectOk(f.run(argv), "shared up");
+  });
 }
 
 /** Provisions tenants a few at a time (each is a tenantctl process plus its engine). */

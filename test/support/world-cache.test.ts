@@ -1,0 +1,188 @@
+/**
+ * The world cache (test/support/world-cache.ts) must hand out worlds that behave exactly like fresh ones: a world made
+ * by the real `tenantctl shared up` and a copy of it in another folder are byte-identical but for the folder's path,
+ * and the same commands on both give the same outcomes.
+ */
+import { createHash } from "node:crypto";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { e2eEnv, filesUnder, json, SHARED_UP_DEV, tenantctl, type Result } from "../cli/support/e2e";
+import { fleetEnv, sharedUp, sharedUpArgs } from "../fleet/support/fleet-env";
+import { prepareWorld, worldKey } from "./world-cache";
+
+jest.setTimeout(10 * 60_000);
+
+/** A world's files: path and content with its root written as <root> and PULUMI_HOME's path hash as <sha1>. */
+function normalizedTree(root: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const file of filesUnder(root)) {
+    const rel = file.slice(root.length + 1).replace(/-[0-9a-f]{40}-workspace\.json$/, "-<sha1>-workspace.json");
+    out[rel] = readFileSync(file, "utf8").split(root).join("<root>");
+  }
+  return out;
+}
+
+/** Command output that does not depend on the world's path or on the stand-in's random ids and the clock. */
+function normalized(r: Result, root: string): { code: number | null; stdout: string; stderr: string } {
+  const clean = (s: string): string =>
+    s
+      .split(root)
+      .join("<root>")
+      .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, "<time>")
+      .replace(/("elapsedSeconds": )[\d.]+/g, "$1<n>")
+      .replace(/\b\d+(\.\d+)?\s?(ms|s)\b/g, "<duration>")
+      // Secrets Manager's random six-character suffix, then ids mixing letters and digits and hex parts
+      // of ids (uuids, hashes), which the stand-in draws at random like AWS.
+      .replace(/(:secret:[^"\s]*)-[A-Za-z0-9]{6}(?=[\s"]|$)/gm, "$1-<rnd>")
+      .replace(/\b(?=[A-Za-z0-9]*\d)(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{6,}\b/g, "<id>")
+      .replace(/\b(?=[0-9a-f]*\d)[0-9a-f]{4,}\b/g, "<id>");
+  return { code: r.code, stdout: clean(r.stdout), stderr: clean(r.stderr) };
+}
+
+const sha1 = (s: string): string => createHash("sha1").update(s).digest("hex");
+
+describe("world cache: a copied shared-up world is a fresh one", () => {
+  const cache = mkdtempSync(join(tmpdir(), "tenantctl-worlds-test-"));
+  const world = (prefix: string): { cwd: string; env: NodeJS.ProcessEnv } => {
+    const cwd = mkdtempSync(join(tmpdir(), prefix));
+    mkdirSync(join(cwd, "backend"));
+    return { cwd, env: e2eEnv(join(cwd, "backend")) };
+  };
+  const fresh = world("tenantctl-world-fresh-");
+  const copied = world("tenantctl-world-copied-");
+  const make = (w: { cwd: string; env: NodeJS.ProcessEnv }) => () =>
+    tenantctl(w.cwd, w.env, SHARED_UP_DEV).then((r) => {
+      if (r.code !== 0) throw new Error(r.stderr);
+    });
+
+  beforeAll(async () => {
+    expect(await prepareWorld({ root: fresh.cwd, argv: SHARED_UP_DEV, env: fresh.env }, make(fresh), cache)).toBe(
+      "made",
+    );
+    const source = await prepareWorld(
+      { root: copied.cwd, argv: SHARED_UP_DEV, env: copied.env },
+      () => Promise.reject(new Error("the second world should be copied, not made")),
+      cache,
+    );
+    expect(source).toBe("copied");
+  });
+  afterAll(() => {
+    for (const dir of [cache, fresh.cwd, copied.cwd]) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("the copy is byte-identical to the fresh world but for the root's path", () => {
+    const a = normalizedTree(fresh.cwd);
+    expect(Object.keys(a)).toEqual(
+      expect.arrayContaining([
+        "backend/.pulumi/stacks/tenantctl-shared/dev.json",
+        ".tenantctl/work/tenantctl-shared/Pulumi.yaml",
+        ".tenantctl/work/tenantctl-shared/Pulumi.dev.yaml",
+        "pulumi-home/workspaces/tenantctl-shared-<sha1>-workspace.json",
+      ]),
+    );
+    expect(Object.keys(a).some((f) => f.startsWith("backend/.pulumi-standin/account/"))).toBe(true);
+    expect(normalizedTree(copied.cwd)).toEqual(a);
+    // Pulumi.yaml names the copy's own backend, and pulumi finds the selected stack under the copy's path.
+    expect(readFileSync(join(copied.cwd, ".tenantctl/work/tenantctl-shared/Pulumi.yaml"), "utf8")).toContain(
+      `file://${copied.cwd}/backend`,
+    );
+    expect(readdirSync(join(copied.cwd, "pulumi-home", "workspaces"))).toEqual([
+      `tenantctl-shared-${sha1(join(copied.cwd, ".tenantctl/work/tenantctl-shared/Pulumi.yaml"))}-workspace.json`,
+    ]);
+  });
+
+  it("the same commands on the fresh and the copied world have the same outcomes", async () => {
+    const steps: string[][] = [
+      ["provision", "tenant", "acme", "--yes", "--json"],
+      ["list", "tenants", "--json"],
+      ["status", "tenant", "acme", "--json"],
+      [...SHARED_UP_DEV, "--json"],
+    ];
+    for (const step of steps) {
+      const [a, b] = await Promise.all([
+        tenantctl(fresh.cwd, fresh.env, step),
+        tenantctl(copied.cwd, copied.env, step),
+      ]);
+      expect({ step, ...normalized(b, copied.cwd) }).toEqual({ step, ...normalized(a, fresh.cwd) });
+      expect(a.code).toBe(0);
+    }
+    // Another shared up changes nothing in the copy.
+    const again = await tenantctl(copied.cwd, copied.env, [...SHARED_UP_DEV, "--json"]);
+    expect(again.code).toBe(0);
+    expect(Object.keys(json<{ resourceChanges: Record<string, number> }>(again).resourceChanges)).toEqual(["same"]);
+  });
+
+  it("the key depends on the arguments, the environment and the inputs, not on the root's path", () => {
+    const spec = { root: fresh.cwd, argv: SHARED_UP_DEV, env: fresh.env };
+    expect(worldKey({ root: copied.cwd, argv: SHARED_UP_DEV, env: copied.env })).toBe(worldKey(spec));
+    expect(worldKey({ ...spec, argv: [...SHARED_UP_DEV, "--config", "albCount=2"] })).not.toBe(worldKey(spec));
+    expect(worldKey({ ...spec, env: { ...fresh.env, PULUMI_CONFIG_PASSPHRASE: "other" } })).not.toBe(worldKey(spec));
+    const input = join(cache, "input.yaml");
+    writeFileSync(input, "a: 1\n");
+    const withInput = worldKey({ ...spec, inputs: [input] });
+    writeFileSync(input, "a: 2\n");
+    expect(worldKey({ ...spec, inputs: [input] })).not.toBe(withInput);
+  });
+
+  it("refuses a world whose state lies outside its root", async () => {
+    const outside = { ...copied.env, PULUMI_HOME: join(tmpdir(), "elsewhere") };
+    await expect(
+      prepareWorld({ root: copied.cwd, argv: SHARED_UP_DEV, env: outside }, () => Promise.resolve(), cache),
+    ).rejects.toThrow(/PULUMI_HOME .* is not under the world's root/);
+  });
+});
+
+describe("world cache: two workers making the same world at once", () => {
+  it("both make it, one copy is kept, and the next one copies it", async () => {
+    const cache = mkdtempSync(join(tmpdir(), "tenantctl-worlds-test-"));
+    const roots = [0, 1, 2].map(() => mkdtempSync(join(tmpdir(), "tenantctl-world-race-")));
+    const spec = (root: string) => ({
+      root,
+      argv: ["shared", "up"],
+      env: { PULUMI_BACKEND_URL: `file://${root}/backend`, PULUMI_HOME: join(root, "home"), HOME: root },
+    });
+    // A stand-in for the command: a file naming its root, and another that does not.
+    const make = (root: string) => async () => {
+      mkdirSync(join(root, "backend"));
+      writeFileSync(join(root, "backend", "url"), `file://${root}/backend\n`);
+      await new Promise((r) => setTimeout(r, 50));
+      writeFileSync(join(root, "backend", "plain"), "same everywhere\n");
+    };
+    try {
+      const [a, b] = roots as [string, string, string];
+      expect(await Promise.all([a, b].map((r) => prepareWorld(spec(r), make(r), cache)))).toEqual(["made", "made"]);
+      expect(readdirSync(cache)).toHaveLength(1);
+      const c = roots[2] as string;
+      expect(await prepareWorld(spec(c), () => Promise.reject(new Error("made again")), cache)).toBe("copied");
+      expect(readFileSync(join(c, "backend", "url"), "utf8")).toBe(`file://${c}/backend\n`);
+      expect(readFileSync(join(c, "backend", "plain"), "utf8")).toBe("same everywhere\n");
+    } finally {
+      for (const dir of [cache, ...roots]) rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("world cache: the fleet tests' shared up", () => {
+  it("copies the fleet world too, and the copy's shared stack is unchanged by another shared up", async () => {
+    const cache = mkdtempSync(join(tmpdir(), "tenantctl-worlds-test-"));
+    const previous = process.env.TENANTCTL_TEST_WORLDS;
+    const made: string[] = [];
+    process.env.TENANTCTL_TEST_WORLDS = cache;
+    try {
+      const a = fleetEnv("tenantctl-world-fleet-");
+      const b = fleetEnv("tenantctl-world-fleet-");
+      made.push(a.dir, b.dir);
+      expect(await sharedUp(a)).toBe("made");
+      expect(await sharedUp(b)).toBe("copied");
+      expect(normalizedTree(b.dir)).toEqual(normalizedTree(a.dir));
+      const up = await b.run([...sharedUpArgs(), "--json"]);
+      expect(up.code).toBe(0);
+      expect(Object.keys(json<{ resourceChanges: Record<string, number> }>(up).resourceChanges)).toEqual(["same"]);
+    } finally {
+      for (const dir of [cache, ...made]) rmSync(dir, { recursive: true, force: true });
+      if (previous === undefined) delete process.env.TENANTCTL_TEST_WORLDS;
+      else process.env.TENANTCTL_TEST_WORLDS = previous;
+    }
+  });
+});
