@@ -11,10 +11,9 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { join } from "node:path";
+import { benchEnvironment, benchImage, REPO, sharedUpDevArgs } from "./support";
 
-const REPO = join(__dirname, "..", "..");
-const ZONE_ID = "Z0123456789ABCDEFGHIJ";
 const N = Number(process.env.FLEET_RUNNERS_N ?? "200");
 const COUNTS = (process.env.FLEET_RUNNERS_COUNTS ?? "1,2,4").split(",").map(Number);
 const CONCURRENCY = Number(process.env.FLEET_RUNNERS_CONCURRENCY ?? "10");
@@ -25,7 +24,7 @@ const CONCURRENCY = Number(process.env.FLEET_RUNNERS_CONCURRENCY ?? "10");
  */
 const DELAY_MS = process.env.FLEET_RUNNERS_DELAY_MS ?? "1000,aws:ecs/service:Service@update=20000";
 const TEMPLATE = "bnchtpl";
-const image = (v: number): string => `123456789012.dkr.ecr.us-east-1.amazonaws.com/tenantctl-app:${v}.0.0`;
+const image = benchImage;
 const clone = (i: number): string => `b${String(i).padStart(5, "0")}`;
 
 interface Run {
@@ -37,17 +36,6 @@ interface Run {
   readonly cpuS: number;
 }
 
-function environment(dir: string): NodeJS.ProcessEnv {
-  return {
-    PATH: `${join(REPO, "test", "support", "bin")}${delimiter}${process.env.PATH ?? ""}`,
-    HOME: dir,
-    PULUMI_BACKEND_URL: `file://${join(dir, "state")}`,
-    PULUMI_CONFIG_PASSPHRASE: "bench",
-    TENANTCTL_HOME: join(dir, "home"),
-    CI: "1",
-  };
-}
-
 let timings = 0;
 function tenantctl(dir: string, args: readonly string[], extra: NodeJS.ProcessEnv = {}): Promise<Run> {
   timings += 1;
@@ -56,7 +44,7 @@ function tenantctl(dir: string, args: readonly string[], extra: NodeJS.ProcessEn
   const child = spawn(
     "/usr/bin/time",
     ["-f", "%U %S", "-o", out, process.execPath, join(REPO, "bin", "tenantctl.js"), ...args],
-    { cwd: dir, env: { ...environment(dir), ...extra } },
+    { cwd: dir, env: { ...benchEnvironment(dir), ...extra } },
   );
   let stdout = "";
   let stderr = "";
@@ -185,18 +173,7 @@ async function main(): Promise<void> {
   );
   const dir = mkdtempSync(join(tmpdir(), "tenantctl-bench-runners-"));
   mkdirSync(join(dir, "state"));
-  await must(dir, [
-    "shared",
-    "up",
-    "--env",
-    "dev",
-    "--config-file",
-    join(REPO, "Pulumi.dev.yaml"),
-    "--config",
-    `imageUri=${image(1)}`,
-    "--config",
-    `hostedZoneId=${ZONE_ID}`,
-  ]);
+  await must(dir, sharedUpDevArgs(image(1)));
   await must(dir, ["provision", "tenant", TEMPLATE, "--image", image(1), "--yes"]);
   await cloneTenants(dir, N);
   const all = Array.from({ length: N }, (_, i) => clone(i + 1));

@@ -12,12 +12,11 @@
 import { execFile, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { join } from "node:path";
+import { benchEnvironment, benchImage, REPO, sharedUpDevArgs } from "./support";
 
 /** A Route 53 zone for the shared stack, so its certificate is validated and the HTTPS listener created. */
-const ZONE_ID = "Z0123456789ABCDEFGHIJ";
 
-const REPO = join(__dirname, "..", "..");
 const SIZES = (process.env.FLEET_BENCH_SIZES ?? "50,100,200").split(",").map(Number);
 const CONCURRENCY = Number(process.env.FLEET_BENCH_CONCURRENCY ?? "20");
 /**
@@ -43,7 +42,7 @@ const DELAY_MS =
   (process.env.FLEET_BENCH_DELAY_MS ?? "aws") === "aws" ? AWS_TYPICAL_DELAYS : (process.env.FLEET_BENCH_DELAY_MS ?? "");
 const LIST_SIZE = Number(process.env.FLEET_BENCH_LIST ?? "1000");
 const TEMPLATE = "bnchtpl";
-const image = (v: number): string => `123456789012.dkr.ecr.us-east-1.amazonaws.com/tenantctl-app:${v}.0.0`;
+const image = benchImage;
 const clone = (i: number): string => `b${String(i).padStart(5, "0")}`;
 
 interface Run {
@@ -54,23 +53,12 @@ interface Run {
   readonly peakRssMb: number;
 }
 
-function environment(dir: string): NodeJS.ProcessEnv {
-  return {
-    PATH: `${join(REPO, "test", "support", "bin")}${delimiter}${process.env.PATH ?? ""}`,
-    HOME: dir,
-    PULUMI_BACKEND_URL: `file://${join(dir, "state")}`,
-    PULUMI_CONFIG_PASSPHRASE: "bench",
-    TENANTCTL_HOME: join(dir, "home"),
-    CI: "1",
-  };
-}
-
 /** Runs tenantctl, sampling its VmHWM (peak resident set) from /proc until it exits. */
 function tenantctl(dir: string, args: readonly string[], extra: NodeJS.ProcessEnv = {}): Promise<Run> {
   const started = process.hrtime.bigint();
   const child = spawn(process.execPath, [join(REPO, "bin", "tenantctl.js"), ...args], {
     cwd: dir,
-    env: { ...environment(dir), ...extra },
+    env: { ...benchEnvironment(dir), ...extra },
   });
   let stdout = "";
   let stderr = "";
@@ -252,18 +240,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "tenantctl-bench-fleet-"));
   // tenantctl refuses a file backend whose folder is missing, as pulumi does.
   mkdirSync(join(dir, "state"), { recursive: true });
-  await must(dir, [
-    "shared",
-    "up",
-    "--env",
-    "dev",
-    "--config-file",
-    join(REPO, "Pulumi.dev.yaml"),
-    "--config",
-    `imageUri=${image(1)}`,
-    "--config",
-    `hostedZoneId=${ZONE_ID}`,
-  ]);
+  await must(dir, sharedUpDevArgs(image(1)));
   await must(dir, ["provision", "tenant", TEMPLATE, "--image", image(1), "--yes"]);
   const max = Math.max(...SIZES);
   await cloneTenants(dir, max);

@@ -8,11 +8,10 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { join } from "node:path";
+import { benchEnvironment, benchImage, REPO, sharedUpDevArgs } from "./support";
 
-const REPO = join(__dirname, "..", "..");
-const ZONE_ID = "Z0123456789ABCDEFGHIJ";
-const IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/tenantctl-app:1.0.0";
+const IMAGE = benchImage(1);
 /** How long the app may serve "not assigned" after its rule routes it: one identity re-read (UNASSIGNED_RETRY_MS). */
 const IDENTITY_REREAD_S = 2;
 
@@ -69,15 +68,7 @@ interface Run {
 
 function tenantctl(dir: string, args: readonly string[], extra: NodeJS.ProcessEnv = {}): Promise<Run> {
   const started = process.hrtime.bigint();
-  const env: NodeJS.ProcessEnv = {
-    PATH: `${join(REPO, "test", "support", "bin")}${delimiter}${process.env.PATH ?? ""}`,
-    HOME: dir,
-    PULUMI_BACKEND_URL: `file://${join(dir, "state")}`,
-    PULUMI_CONFIG_PASSPHRASE: "bench",
-    TENANTCTL_HOME: join(dir, "home"),
-    CI: "1",
-    ...extra,
-  };
+  const env: NodeJS.ProcessEnv = { ...benchEnvironment(dir), ...extra };
   const child = spawn(process.execPath, [join(REPO, "bin", "tenantctl.js"), ...args], { cwd: dir, env });
   let stdout = "";
   let stderr = "";
@@ -101,21 +92,7 @@ const load = (): string => (loadavg()[0] ?? 0).toFixed(1);
 async function bench(profile: Profile): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "tenantctl-bench-pool-"));
   mkdirSync(join(dir, "state"));
-  await must(
-    tenantctl(dir, [
-      "shared",
-      "up",
-      "--env",
-      "dev",
-      "--config-file",
-      join(REPO, "Pulumi.dev.yaml"),
-      "--config",
-      `imageUri=${IMAGE}`,
-      "--config",
-      `hostedZoneId=${ZONE_ID}`,
-    ]),
-    "shared up",
-  );
+  await must(tenantctl(dir, sharedUpDevArgs(IMAGE)), "shared up");
   const delay = { PULUMI_STANDIN_DELAY_MS: profile.delays };
   const loadBefore = load();
   const [cold, fill] = await Promise.all([

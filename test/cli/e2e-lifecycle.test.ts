@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { tempDir } from "./support/memory-io";
-import { e2eEnv, filesUnder, IMAGE, json, tenantctl, ZONE_ID, SHARED_UP_DEV } from "./support/e2e";
+import { DEV_SHARED_ARGS, e2eEnv, filesUnder, json, tenantctl, SHARED_UP_DEV } from "./support/e2e";
 
 interface ListDoc {
   tenants: { slug: string; tier: string; status: string; url: string | null; listenerPriority: number }[];
@@ -47,17 +47,7 @@ describe("tenant lifecycle end to end", () => {
   });
 
   it("shared preview of an unchanged shared stack reports no changes", async () => {
-    const r = await run(
-      "shared",
-      "preview",
-      "--env",
-      "dev",
-      "--config",
-      `imageUri=${IMAGE}`,
-      "--config",
-      `hostedZoneId=${ZONE_ID}`,
-      "--json",
-    );
+    const r = await run("shared", "preview", ...DEV_SHARED_ARGS, "--json");
     expect(r.code).toBe(0);
     expect(changed(json<{ resourceChanges: Record<string, number> }>(r).resourceChanges)).toBe(0);
   });

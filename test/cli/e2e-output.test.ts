@@ -8,7 +8,18 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { tempDir } from "./support/memory-io";
-import { BIN, e2eEnv, IMAGE, json, tenantctl, treeHash, ZONE_ID, type Result, sharedUpDevWorld } from "./support/e2e";
+import {
+  BIN,
+  DEV_SHARED_ARGS,
+  e2eEnv,
+  IMAGE,
+  json,
+  SHARED_UP_DEV,
+  tenantctl,
+  treeHash,
+  type Result,
+  sharedUpDevWorld,
+} from "./support/e2e";
 
 jest.setTimeout(15 * 60_000);
 
@@ -129,34 +140,8 @@ describe("dry runs, outcomes and output (stand-in)", () => {
 
   describe("--yes on every command that changes something (harmless where nothing is asked)", () => {
     it.each([
-      [
-        "shared up",
-        [
-          "shared",
-          "up",
-          "--env",
-          "dev",
-          "--config",
-          `imageUri=${IMAGE}`,
-          "--config",
-          `hostedZoneId=${ZONE_ID}`,
-          "--yes",
-        ],
-      ],
-      [
-        "shared preview",
-        [
-          "shared",
-          "preview",
-          "--env",
-          "dev",
-          "--config",
-          `imageUri=${IMAGE}`,
-          "--config",
-          `hostedZoneId=${ZONE_ID}`,
-          "--yes",
-        ],
-      ],
+      ["shared up", [...SHARED_UP_DEV, "--yes"]],
+      ["shared preview", ["shared", "preview", ...DEV_SHARED_ARGS, "--yes"]],
       ["update", ["update", "tenant", "acme", "--yes"]],
       ["list --refresh", ["list", "tenants", "--refresh", "--yes"]],
       ["capacity", ["capacity", "--yes"]],

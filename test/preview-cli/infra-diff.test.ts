@@ -2,25 +2,14 @@
  * The infra diff end to end: `tenantctl shared preview --env dev --format markdown` against the stand-in prints the
  * shared stack's pending changes as a pull-request comment, and nothing else on stdout.
  */
-import { ZONE_ID } from "../cli/support/e2e";
-import { IMAGE, json, previewSandbox, T0 } from "./support";
+import { DEV_SHARED_ARGS } from "../cli/support/e2e";
+import { json, previewSandbox, T0 } from "./support";
 
 const PASSPHRASE = "e2e-passphrase";
 
 describe("shared preview --format markdown", () => {
   const box = previewSandbox();
-  const shared = (...args: string[]) =>
-    box.run(
-      T0,
-      "shared",
-      ...args,
-      "--env",
-      "dev",
-      "--config",
-      `imageUri=${IMAGE}`,
-      "--config",
-      `hostedZoneId=${ZONE_ID}`,
-    );
+  const shared = (...args: string[]) => box.run(T0, "shared", ...args, ...DEV_SHARED_ARGS);
 
   beforeAll(async () => {
     expect((await shared("up", "--json")).code).toBe(0);

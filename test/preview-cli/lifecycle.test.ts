@@ -5,7 +5,7 @@
  */
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ZONE_ID } from "../cli/support/e2e";
+import { SHARED_UP_DEV } from "../cli/support/e2e";
 import { at, IMAGE, json, previewSandbox, T0, type GcDoc, type ListDoc, type UpDoc } from "./support";
 
 const LOGIN = "feature/Login-Form";
@@ -17,18 +17,7 @@ describe("preview lifecycle through the stand-in", () => {
   let loginStack = "";
 
   beforeAll(async () => {
-    const r = await box.run(
-      T0,
-      "shared",
-      "up",
-      "--env",
-      "dev",
-      "--config",
-      `imageUri=${IMAGE}`,
-      "--config",
-      `hostedZoneId=${ZONE_ID}`,
-      "--json",
-    );
+    const r = await box.run(T0, ...SHARED_UP_DEV, "--json");
     expect(r.code).toBe(0);
   }, 300_000);
 

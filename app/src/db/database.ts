@@ -21,3 +21,10 @@ export const TIMESTAMPTZ_OID = 1184;
 export const parseInt8 = (v: string): number => Number(v);
 export const parseDate = (v: string): string => v;
 export const parseTimestamptz = (v: string): string => new Date(v).toISOString();
+
+/** The parsers both drivers are given, by type OID. */
+export const TYPE_PARSERS: Readonly<Record<number, (v: string) => unknown>> = {
+  [INT8_OID]: parseInt8,
+  [DATE_OID]: parseDate,
+  [TIMESTAMPTZ_OID]: parseTimestamptz,
+};

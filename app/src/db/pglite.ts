@@ -1,16 +1,5 @@
 import type { PGlite, Transaction } from "@electric-sql/pglite";
-import {
-  DATE_OID,
-  INT8_OID,
-  TIMESTAMPTZ_OID,
-  parseDate,
-  parseInt8,
-  parseTimestamptz,
-  type Database,
-  type Queryable,
-} from "./database";
-
-const parsers = { [INT8_OID]: parseInt8, [DATE_OID]: parseDate, [TIMESTAMPTZ_OID]: parseTimestamptz };
+import { TYPE_PARSERS, type Database, type Queryable } from "./database";
 
 /**
  * PGlite's emscripten loader calls dynamic `import()`, which module sandboxes such as jest's vm refuse (and jest
@@ -38,7 +27,7 @@ function queryable(q: PGlite | Transaction): Queryable {
  * PGlite is a single connection that queues statements, so its transactions are exclusive by construction.
  */
 export async function openPglite(dataDir: string | undefined): Promise<Database> {
-  const db = await loadPglite().PGlite.create({ ...(dataDir === undefined ? {} : { dataDir }), parsers });
+  const db = await loadPglite().PGlite.create({ ...(dataDir === undefined ? {} : { dataDir }), parsers: TYPE_PARSERS });
   return {
     kind: "pglite",
     ...queryable(db),

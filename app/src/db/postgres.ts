@@ -3,27 +3,12 @@ import { readFileSync } from "node:fs";
 import pg from "pg";
 import type { Logger } from "pino";
 import type { RotatingCredentials } from "../secrets";
-import {
-  DATE_OID,
-  INT8_OID,
-  TIMESTAMPTZ_OID,
-  parseDate,
-  parseInt8,
-  parseTimestamptz,
-  type Database,
-  type Queryable,
-} from "./database";
-
-const OWN_PARSERS: Readonly<Record<number, (v: string) => unknown>> = {
-  [INT8_OID]: parseInt8,
-  [DATE_OID]: parseDate,
-  [TIMESTAMPTZ_OID]: parseTimestamptz,
-};
+import { TYPE_PARSERS, type Database, type Queryable } from "./database";
 
 // Per-pool parsers, so nothing else in the process sees changed global pg type parsing.
 const types = {
   getTypeParser: ((oid: number, format?: "text" | "binary") =>
-    OWN_PARSERS[oid] ?? pg.types.getTypeParser(oid, format ?? "text")) as typeof pg.types.getTypeParser,
+    TYPE_PARSERS[oid] ?? pg.types.getTypeParser(oid, format ?? "text")) as typeof pg.types.getTypeParser,
 };
 
 // Every statement the app runs is one of a bounded set of parameterised texts, so each is prepared once per

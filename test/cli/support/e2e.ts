@@ -15,10 +15,8 @@ export const IMAGE = "registry.example.com/tenantctl-app:1.0.0";
  */
 export const ZONE_ID = "Z0123456789ABCDEFGHIJ";
 
-/** `shared up` of env dev with the test image and hosted zone: the first step of most end-to-end tests. */
-export const SHARED_UP_DEV: readonly string[] = [
-  "shared",
-  "up",
+/** Env dev with the test image and hosted zone: the arguments every `shared` command of the end-to-end tests takes. */
+export const DEV_SHARED_ARGS: readonly string[] = [
   "--env",
   "dev",
   "--config",
@@ -26,6 +24,9 @@ export const SHARED_UP_DEV: readonly string[] = [
   "--config",
   `hostedZoneId=${ZONE_ID}`,
 ];
+
+/** `shared up` of env dev with the test image and hosted zone: the first step of most end-to-end tests. */
+export const SHARED_UP_DEV: readonly string[] = ["shared", "up", ...DEV_SHARED_ARGS];
 
 /** The built CLI and the built stand-in are both needed (npm test builds before jest). */
 export const built =
