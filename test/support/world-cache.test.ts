@@ -35,6 +35,8 @@ function normalized(r: Result, root: string): { code: number | null; stdout: str
       // Secrets Manager's random six-character suffix, then ids mixing letters and digits and hex parts
       // of ids (uuids, hashes), which the stand-in draws at random like AWS.
       .replace(/(:secret:[^"\s]*)-[A-Za-z0-9]{6}(?=[\s"]|$)/gm, "$1-<rnd>")
+      // A random UUID (the RDS-managed secret's name): its groups may be letters only (seen: "bcbc").
+      .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, "<uuid>")
       .replace(/\b(?=[A-Za-z0-9]*\d)(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{6,}\b/g, "<id>")
       .replace(/\b(?=[0-9a-f]*\d)[0-9a-f]{4,}\b/g, "<id>");
   return { code: r.code, stdout: clean(r.stdout), stderr: clean(r.stderr) };
