@@ -4,6 +4,7 @@ import type { SqlClient } from "../src/bootstrap/owned-objects";
 import type { Database } from "../src/db/database";
 import { migrate, readMigrations } from "../src/db/migrate";
 import { openPglite } from "../src/db/pglite";
+import { freshPgliteDir } from "./support/pglite-dirs";
 
 // PostgreSQL 16 changed what a CREATEROLE user may do with the roles it creates (ADMIN, but no SET, on them), and RDS
 // runs 16 while the local server is 15. The embedded PostgreSQL (PGlite) is newer, so the master user's part of the
@@ -11,6 +12,7 @@ import { openPglite } from "../src/db/pglite";
 // tenant whose tables the master owns.
 describe("the bootstrap's roles on PostgreSQL 16+ (embedded PGlite)", () => {
   let db: Database;
+  let removeDir = (): void => undefined;
   const names = appRoleNames("app");
   const client = (): SqlClient => ({
     query: async <R extends object>(sql: string, params?: unknown[]) => ({ rows: await db.query<R>(sql, params) }),
@@ -21,7 +23,9 @@ describe("the bootstrap's roles on PostgreSQL 16+ (embedded PGlite)", () => {
     (await db.query<{ v: T }>(sql, params))[0]?.v;
 
   beforeAll(async () => {
-    db = await openPglite(undefined);
+    const fresh = await freshPgliteDir();
+    removeDir = fresh.cleanup;
+    db = await openPglite(fresh.dir);
     await db.exec("CREATE ROLE master LOGIN CREATEROLE CREATEDB");
     await db.exec("ALTER DATABASE postgres OWNER TO master");
     await db.exec("SET ROLE master");
@@ -31,6 +35,7 @@ describe("the bootstrap's roles on PostgreSQL 16+ (embedded PGlite)", () => {
 
   afterAll(async () => {
     await db?.close();
+    removeDir();
   });
 
   it("runs on 16 or later, with the master owning the tables", async () => {

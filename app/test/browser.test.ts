@@ -5,6 +5,7 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { loadConfig } from "../src/config";
 import { startServer, type RunningServer } from "../src/server";
 import { LogCapture } from "./support/logs";
+import { freshPgliteDir } from "./support/pglite-dirs";
 
 const CHROMIUM = process.env["CHROMIUM_PATH"] || "/usr/bin/chromium";
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
@@ -55,6 +56,7 @@ const suiteName =
 suite(suiteName, () => {
   let browser: Browser;
   const servers: RunningServer[] = [];
+  const dataDirs: { cleanup(): void }[] = [];
 
   beforeAll(async () => {
     if (!HAVE_CHROMIUM)
@@ -62,7 +64,10 @@ suite(suiteName, () => {
         `Chromium not found at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH`,
       );
     for (const t of TENANTS) {
+      const data = await freshPgliteDir();
+      dataDirs.push(data);
       const config = loadConfig({
+        PGLITE_DATA_DIR: data.dir,
         TENANT_SLUG: t.slug,
         TENANT_DISPLAY_NAME: t.name,
         SKIN_PRIMARY_COLOR: t.color,
@@ -77,6 +82,7 @@ suite(suiteName, () => {
   afterAll(async () => {
     await browser?.close();
     await Promise.all(servers.map((s) => s.close()));
+    for (const d of dataDirs) d.cleanup();
   });
 
   const openTenant = async (i: number): Promise<Page> => {

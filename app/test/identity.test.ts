@@ -6,6 +6,7 @@ import { startServer } from "../src/server";
 import { SecretFormatError } from "../src/secrets";
 import { AUTH, appUnderTest } from "./support/app-under-test";
 import { LogCapture } from "./support/logs";
+import { freshPgliteDir } from "./support/pglite-dirs";
 
 const ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:tq3x7k2mzpa-identity-abc1234-AbCdEf";
 const UNASSIGNED = { state: "unassigned", tenantId: "tq3x7k2mzpa" };
@@ -148,7 +149,9 @@ describe("a pool-born tenant's app", () => {
   it("reads its identity from the secret at start (TENANT_IDENTITY_SECRET_ARN) and needs no slug in its environment", async () => {
     const sm = mockClient(SecretsManagerClient);
     sm.on(GetSecretValueCommand, { SecretId: ARN }).resolves({ SecretString: JSON.stringify(ACME) });
+    const data = await freshPgliteDir();
     const config = loadConfig({
+      PGLITE_DATA_DIR: data.dir,
       TENANT_ID: "tq3x7k2mzpa",
       TENANT_IDENTITY_SECRET_ARN: ARN,
       AWS_REGION: "eu-west-1",
@@ -168,6 +171,7 @@ describe("a pool-born tenant's app", () => {
     } finally {
       await server.close();
       sm.restore();
+      data.cleanup();
     }
   });
 

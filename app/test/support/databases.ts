@@ -5,6 +5,7 @@ import type { DatabaseConfig } from "../../src/config";
 import type { Database } from "../../src/db/database";
 import { openPglite } from "../../src/db/pglite";
 import { openPostgres } from "../../src/db/postgres";
+import { freshPgliteDir } from "./pglite-dirs";
 
 export type Backend = "pglite" | "postgres";
 
@@ -13,7 +14,7 @@ export const BACKENDS: readonly Backend[] = process.env["DATABASE_URL"] ? ["pgli
 
 export interface TestDatabase {
   readonly config: DatabaseConfig;
-  /** Opens another connection (pool) to the same database/schema. */
+  /** Opens another connection (pool) to the same database/schema; PGlite allows one open at a time. */
   open(): Promise<Database>;
   /** Drops what the test created. */
   cleanup(): Promise<void>;
@@ -26,15 +27,17 @@ function serverUrl(): string {
 }
 
 /**
- * A database nobody else uses: a fresh PGlite in memory, or a fresh schema on the server reached through
- * `search_path`, so parallel jest workers and test files never see each other's rows or migrations.
+ * A database nobody else uses: a fresh PGlite in its own data folder (PGLITE_DATA_DIR mode, copied from an initialised
+ * one, see ./pglite-dirs), or a fresh schema on the server reached through `search_path`, so parallel jest workers and
+ * test files never see each other's rows or migrations.
  */
 export async function freshDatabase(backend: Backend): Promise<TestDatabase> {
   if (backend === "pglite") {
+    const { dir, cleanup } = await freshPgliteDir();
     return {
-      config: { kind: "pglite", dataDir: undefined },
-      open: () => openPglite(undefined),
-      cleanup: async () => undefined,
+      config: { kind: "pglite", dataDir: dir },
+      open: () => openPglite(dir),
+      cleanup: async () => cleanup(),
     };
   }
   const schema = `app_test_${randomBytes(6).toString("hex")}`;
