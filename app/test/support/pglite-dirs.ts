@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statfsSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openPglite } from "../../src/db/pglite";
@@ -43,16 +43,11 @@ async function templateDir(): Promise<string | undefined> {
 }
 
 /**
- * Where the copies go: /dev/shm when it is a roomy memory file system (a copy is ~40 MB and ~1000 files, which on a
- * disk file system cost noticeable kernel time to write and unlink), otherwise the OS temp folder.
+ * Where the copies go: the run's temp folder, which jest's globalSetup puts on a memory file system when the machine
+ * has one with room (test/support/run-tmpdir.js; a copy is ~40 MB and ~1000 files, which on a disk file system cost
+ * noticeable kernel time to write and unlink), and which is removed at the end of the run with anything left in it.
  */
 function copiesRoot(): string {
-  try {
-    const fs = statfsSync("/dev/shm");
-    if (fs.bavail * fs.bsize >= 1024 ** 3) return "/dev/shm";
-  } catch {
-    // no /dev/shm here
-  }
   return tmpdir();
 }
 
