@@ -155,8 +155,8 @@ export async function ensureRegion(stack: Stack, region: string): Promise<void> 
   const text = await readFile(file, "utf8").catch(() => undefined);
   const doc = text === undefined ? undefined : parseDocument(text);
   if (doc !== undefined && doc.errors.length === 0 && (doc.contents === null || isMap(doc.contents))) {
-    const config = doc.get("config");
-    if (config === undefined || isMap(config)) {
+    // No `config:` yet, or a map of keys; anything else (`config:` with no value) is left to `pulumi config set`.
+    if (!doc.has("config") || isMap(doc.get("config", true))) {
       if (doc.getIn(["config", "aws:region"]) === region) return;
       const home = workspaceHomes.get(stack.workspace as LocalWorkspace);
       if (home !== undefined && !/^https?:\/\//.test(home.backend.url)) {
