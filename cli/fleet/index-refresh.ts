@@ -42,7 +42,8 @@ export async function refreshTenantIndex(session: EngineSession): Promise<IndexR
   const indexed = new Map((await listIndex(session.store, TENANTS_PROJECT)).map((e) => [e.stack, e]));
   const result: IndexRefreshResult = { stacks: stacks.length, added: [], updated: [], removed: [], unreadable: [] };
   await boundedEach(stacks, REFRESH_CONCURRENCY, async (name) => {
-    // Reading outputs needs no selected stack (one `stack select` less per stack); a stack removed since is read as none.
+    // Reading outputs needs no selected stack (one `stack select` less per stack) and, plain values only, one
+    // `stack output` (cli/orchestration/workspace.ts); a stack removed since is read as none.
     const outputs = plainOutputs(
       await workspace.stackOutputs(name).catch((error: unknown) => {
         if (error instanceof StackNotFoundError) return {};

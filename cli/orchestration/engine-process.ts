@@ -32,7 +32,8 @@ interface SdkCommandInternals {
   createCommandError: (result: unknown) => Error;
 }
 
-type RunFn = (
+/** PulumiCommand.run (internal in the SDK's types; automation/cmd.js): resolves to a CommandResult ({ stdout, stderr, code }). */
+export type RunFn = (
   args: string[],
   cwd: string,
   additionalEnv: Record<string, string>,

@@ -23,7 +23,8 @@ export function plainOutputs(outputs: OutputMap): Record<string, unknown> {
 
 export async function readSharedOutputs(session: EngineSession, env: string): Promise<SharedOutputs> {
   const workspace = await openWorkspace(session.workspace, SHARED_PROJECT, undefined);
-  // Outputs need no selected stack: where the backend's stack list says it exists, `stack select` is skipped.
+  // Outputs need no selected stack: where the backend's stack list says it exists, `stack select` is skipped. Plain
+  // values only: one `stack output --show-secrets` (the workspace's stackOutputs, cli/orchestration/workspace.ts).
   const known = (await stackExists(session.backend, SHARED_PROJECT, env)) === true;
   const stack = known ? undefined : await selectExisting(workspace, env);
   const fix = `create it first: tenantctl shared up --env ${env}\nto see a tenant's plan without it: tenantctl synth tenant <slug>`;

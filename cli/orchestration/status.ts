@@ -65,7 +65,8 @@ export async function tenantStatus(
   probe: boolean,
 ): Promise<TenantStatus> {
   const target = tenantTarget(slug, env);
-  const stored = await readStoredTenant(session, target);
+  // Outputs are shown, secret ones masked: which ones are secret needs the SDK's two reads.
+  const stored = await readStoredTenant(session, target, { withSecretFlags: true });
   if (stored === undefined) throw await notFound(session, target);
   const outputs = Object.fromEntries(
     Object.entries(stored.outputMap)

@@ -9,7 +9,7 @@ import { plainOutputs } from "./shared-stack";
 import type { EngineSession } from "./session";
 import { readIndexEntry } from "../store/tenant-index";
 import { tenantRunProgram, type TenantRunOptions } from "./tenant-program";
-import { createOrSelect, ensureRegion, openWorkspace, selectExisting } from "./workspace";
+import { createOrSelect, ensureRegion, openWorkspace, outputsWithSecretFlags, selectExisting } from "./workspace";
 import { tenantNames } from "../../infra/naming";
 import { specFromOutputs } from "../../infra/tenant/outputs";
 
@@ -28,22 +28,30 @@ export function tenantTarget(slug: string, env: string): TenantTarget {
 export interface StoredTenant {
   readonly spec: TenantSpec;
   readonly outputs: Record<string, unknown>;
-  /** The outputs as the SDK read them (with which ones are secret). */
+  /**
+   * The outputs with which ones are secret, when read `withSecretFlags` (the SDK's two `pulumi stack output` calls);
+   * otherwise read with one call and every value marked secret (cli/orchestration/workspace.ts).
+   */
   readonly outputMap: OutputMap;
   /** Selected once: openTenantStack takes it over rather than selecting the stack again. */
   readonly stack: Stack;
   readonly workspace: LocalWorkspace;
 }
 
-/** The deployed tenant, or undefined when its stack does not exist (or has never completed an update). */
+/**
+ * The deployed tenant, or undefined when its stack does not exist (or has never completed an update). Only a caller that
+ * shows outputs needs `withSecretFlags` (one `pulumi` process more).
+ */
 export async function readStoredTenant(
   session: EngineSession,
   target: TenantTarget,
+  options: { readonly withSecretFlags?: boolean } = {},
 ): Promise<StoredTenant | undefined> {
   const workspace = await openWorkspace(session.workspace, target.project, undefined);
   const stack = await selectExisting(workspace, target.stack);
   if (stack === undefined) return undefined;
-  const outputMap = await stack.outputs();
+  const outputMap =
+    options.withSecretFlags === true ? await outputsWithSecretFlags(workspace, target.stack) : await stack.outputs();
   const outputs = plainOutputs(outputMap);
   if (outputs.spec !== undefined) {
     return { spec: specFromOutputs(outputs), outputs, outputMap, stack, workspace };

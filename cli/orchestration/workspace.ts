@@ -5,13 +5,15 @@
  */
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { LocalWorkspace, PulumiCommand, PulumiFn, Stack } from "@pulumi/pulumi/automation";
+import { isMap, parseDocument } from "yaml";
+import type { LocalWorkspace, OutputMap, PulumiCommand, PulumiFn, Stack } from "@pulumi/pulumi/automation";
 import type { BackendLocation } from "../store/backend";
 import { projectWorkDir } from "../store/backend";
 import { stackExists } from "../store/stack-files";
 import type { SecretsSetup } from "./prerequisites";
 import { assertPassphraseForEngineEnv } from "./passphrase";
 import { automationSdk } from "./pulumi-sdk";
+import type { RunFn } from "./engine-process";
 
 export interface WorkspaceContext {
   readonly env: NodeJS.ProcessEnv;
@@ -26,15 +28,20 @@ function projectYaml(project: string, backendUrl: string): string {
   return `${JSON.stringify({ name: project, runtime: "nodejs", description: `tenantctl project ${project}`, backend: { url: backendUrl } }, null, 2)}\n`;
 }
 
+/** Replaces a file whole (temp file + rename): a concurrent reader sees the old content or the new, never half. */
+async function writeAtomically(target: string, content: string): Promise<void> {
+  const temp = `${target}.${process.pid}.tmp`;
+  await writeFile(temp, content, "utf8");
+  await rename(temp, target);
+}
+
 async function ensureProjectFile(workDir: string, project: string, backendUrl: string): Promise<void> {
   await mkdir(workDir, { recursive: true });
   const target = join(workDir, "Pulumi.yaml");
   const wanted = projectYaml(project, backendUrl);
   const current = await readFile(target, "utf8").catch(() => undefined);
   if (current === wanted) return;
-  const temp = `${target}.${process.pid}.tmp`;
-  await writeFile(temp, wanted, "utf8");
-  await rename(temp, target);
+  await writeAtomically(target, wanted);
 }
 
 /** What the pulumi CLI needs from tenantctl's environment (which may not be process.env in tests). */
@@ -67,7 +74,40 @@ export async function openWorkspace(
     ...(program === undefined ? {} : { program }),
   });
   workspaceHomes.set(workspace, { backend: ctx.backend, project });
+  // One `pulumi stack output` per read instead of the SDK's two (masked, then --show-secrets), here and inside the
+  // SDK's own up(), which reads the outputs for its result: tenantctl uses their plain values only.
+  workspace.stackOutputs = async (stackName) => markedSecret(await plainStackOutputs(workspace, stackName));
   return workspace;
+}
+
+/**
+ * The stack's outputs as plain values, with one `pulumi stack output --json --show-secrets` (the SDK's second call),
+ * run the way the SDK's LocalWorkspace runs its commands (same command, work directory and variables). A stack that
+ * does not exist fails with the SDK's StackNotFoundError, as the SDK's stackOutputs does (its createCommandError).
+ */
+async function plainStackOutputs(workspace: LocalWorkspace, stackName: string): Promise<Record<string, unknown>> {
+  const env = {
+    ...(workspace.pulumiHome === undefined ? {} : { PULUMI_HOME: workspace.pulumiHome }),
+    ...workspace.envVars,
+  };
+  const run = (workspace.pulumiCommand as unknown as { run: RunFn }).run.bind(workspace.pulumiCommand);
+  const result = (await run(
+    ["stack", "output", "--json", "--show-secrets", "--stack", stackName],
+    workspace.workDir,
+    env,
+  )) as { stdout: string };
+  return JSON.parse(result.stdout) as Record<string, unknown>;
+}
+
+/** Read with --show-secrets alone, which outputs are secret is unknown: each is marked secret, so none is shown by mistake. */
+function markedSecret(values: Record<string, unknown>): OutputMap {
+  return Object.fromEntries(Object.entries(values).map(([key, value]) => [key, { value, secret: true }]));
+}
+
+/** The SDK's own stackOutputs (two `pulumi stack output` calls), for where which outputs are secret matters (status). */
+export async function outputsWithSecretFlags(workspace: LocalWorkspace, stackName: string): Promise<OutputMap> {
+  const { LocalWorkspace } = await automationSdk();
+  return LocalWorkspace.prototype.stackOutputs.call(workspace, stackName);
 }
 
 /**
@@ -103,11 +143,28 @@ export async function createOrSelect(workspace: LocalWorkspace, stackName: strin
 }
 
 /**
- * Sets the stack's `aws:region` unless its settings file (Pulumi.<stack>.yaml in the work directory, where `pulumi
- * config set` writes it; read in-process) already holds that value: then `config set` would change nothing.
+ * Sets the stack's `aws:region` in its settings file, Pulumi.<stack>.yaml in the work directory: the file `pulumi
+ * config set` writes and every later command reads. Nothing is written when it holds that value already. Where the file
+ * exists (always after `stack init`, which writes the secrets setup there) and the backend keeps no config of its own
+ * (DIY backends: Pulumi Cloud may hold a stack's config instead of the file), the key is set in-process, as
+ * `config set --plaintext` would (`config: {aws:region: <region>}`; the rest of the file is kept as it was, comments
+ * included), so no pulumi process starts. Otherwise `pulumi config set` does it.
  */
 export async function ensureRegion(stack: Stack, region: string): Promise<void> {
-  const settings = await stack.workspace.stackSettings(stack.name).catch(() => undefined);
-  if (settings?.config?.["aws:region"] === region) return;
+  const file = join(stack.workspace.workDir, `Pulumi.${stack.name.split("/").pop() ?? stack.name}.yaml`);
+  const text = await readFile(file, "utf8").catch(() => undefined);
+  const doc = text === undefined ? undefined : parseDocument(text);
+  if (doc !== undefined && doc.errors.length === 0 && (doc.contents === null || isMap(doc.contents))) {
+    // No `config:` yet, or a map of keys; anything else (`config:` with no value) is left to `pulumi config set`.
+    if (!doc.has("config") || isMap(doc.get("config", true))) {
+      if (doc.getIn(["config", "aws:region"]) === region) return;
+      const home = workspaceHomes.get(stack.workspace as LocalWorkspace);
+      if (home !== undefined && !/^https?:\/\//.test(home.backend.url)) {
+        doc.setIn(["config", "aws:region"], region);
+        await writeAtomically(file, String(doc));
+        return;
+      }
+    }
+  }
   await stack.setConfig("aws:region", { value: region });
 }

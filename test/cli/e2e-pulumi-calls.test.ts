@@ -41,49 +41,55 @@ describe("pulumi processes per operation (stand-in trace)", () => {
       .map((line) => callLine(JSON.parse(line) as string[]));
   }
 
-  // What the SDK's up() runs after the update itself, for its result (outputs, masked and plain; the summary).
+  // What the SDK's up() runs after the update itself, for its result: the outputs (plain values only: tenantctl's
+  // workspaces read them with one call, cli/orchestration/workspace.ts) and the summary.
   const afterUp = (stack: string) => [
-    `stack output --json --stack ${stack}`,
     `stack output --json --show-secrets --stack ${stack}`,
     `stack history --json --show-secrets --page-size 1 --page 1 --stack ${stack}`,
   ];
-  const sharedOutputs = ["stack output --json --stack dev", "stack output --json --show-secrets --stack dev"];
+  // Plain values: one call, not the SDK's masked read first.
+  const outputs = (stack: string) => `stack output --json --show-secrets --stack ${stack}`;
   const up = (stack: string) => `up --yes --skip-preview --client=… --exec-kind … --event-log … --stack ${stack}`;
 
-  it("shared up of a new env: stack init, region, up (and its outputs serve the result)", async () => {
+  /** The config the engine's last update ran with, as the stand-in stores it in the checkpoint (from Pulumi.<stack>.yaml). */
+  function deployedConfig(project: string, stack: string): unknown {
+    const file = join(backend, ".pulumi", "stacks", project, `${stack}.json`);
+    return (JSON.parse(readFileSync(file, "utf8")) as { checkpoint: { config?: unknown } }).checkpoint.config;
+  }
+
+  it("shared up of a new env: stack init, up (the region set in Pulumi.dev.yaml in-process; up's outputs serve the result)", async () => {
     expect(await calls(...SHARED_UP_DEV, "--json")).toEqual([
       "version",
       "stack init dev",
-      "config set aws:region --stack dev --plaintext -- us-east-1",
       up("dev"),
       ...afterUp("dev"),
     ]);
+    expect(deployedConfig("tenantctl-shared", "dev")).toMatchObject({ "aws:region": "us-east-1" });
   });
 
-  it("provision of a new tenant: no select of the stack that does not exist yet", async () => {
+  it("provision of a new tenant: no select of the stack that does not exist yet, no config set", async () => {
     expect(await calls("provision", "tenant", "acme", "--tier", "basic", "--yes", "--json")).toEqual([
       "version",
-      ...sharedOutputs,
+      outputs("dev"),
       "stack init dev-acme",
-      "config set aws:region --stack dev-acme --plaintext -- us-east-1",
       up("dev-acme"),
       ...afterUp("dev-acme"),
     ]);
+    expect(deployedConfig("tenantctl-tenants", "dev-acme")).toEqual({ "aws:region": "us-east-1" });
   });
 
-  it("update of an existing tenant: one select, no config set (the region is already in Pulumi.dev-acme.yaml)", async () => {
+  it("update of an existing tenant: one select, one read of its outputs, no config set (the region is already in Pulumi.dev-acme.yaml)", async () => {
     expect(await calls("update", "tenant", "acme", "--tier", "standard", "--yes", "--json")).toEqual([
       "version",
-      ...sharedOutputs,
+      outputs("dev"),
       "stack select --stack dev-acme",
-      "stack output --json --stack dev-acme",
-      "stack output --json --show-secrets --stack dev-acme",
+      outputs("dev-acme"),
       up("dev-acme"),
       ...afterUp("dev-acme"),
     ]);
   });
 
-  it("status reads the outputs once", async () => {
+  it("status reads the outputs once, masked and plain (it shows them, secret ones masked)", async () => {
     expect(await calls("status", "tenant", "acme", "--json")).toEqual([
       "version",
       "stack select --stack dev-acme",
@@ -98,9 +104,8 @@ describe("pulumi processes per operation (stand-in trace)", () => {
     expect(await calls("teardown", "tenant", "acme", "--yes", "--json")).toEqual([
       "version",
       "stack select --stack dev-acme",
-      "stack output --json --stack dev-acme",
-      "stack output --json --show-secrets --stack dev-acme",
-      ...sharedOutputs,
+      outputs("dev-acme"),
+      outputs("dev"),
       up("dev-acme"),
       ...afterUp("dev-acme"),
       "stack export --stack=dev-acme --file=…",
