@@ -5,16 +5,7 @@
  */
 import { join } from "node:path";
 import { poolLog } from "./support/process-watch";
-import {
-  fleetEnv,
-  indexEntry,
-  IMAGE_V1,
-  IMAGE_V2,
-  json,
-  provisionAll,
-  sharedUp,
-  type FleetEnv,
-} from "./support/fleet-env";
+import { fleetEnv, fleetWorld, indexEntry, IMAGE_V2, json, type FleetEnv } from "./support/fleet-env";
 
 jest.setTimeout(15 * 60_000);
 
@@ -28,8 +19,8 @@ describe("isolation of stack operations (stand-in)", () => {
 
   beforeAll(async () => {
     f = fleetEnv();
-    await sharedUp(f);
-    await provisionAll(f, ["iso-a", "iso-b", "iso-c"], 3, ["--image", IMAGE_V1]);
+    // The shared stack and tenants t01..t03 at IMAGE_V1 (the fleet tests' cached world).
+    await fleetWorld(f, 3);
   });
 
   it("fails only the tenant whose program leaves an unhandled rejection, while the others run beside it", async () => {
@@ -52,24 +43,24 @@ describe("isolation of stack operations (stand-in)", () => {
       ],
       {
         NODE_OPTIONS: `--require ${join(__dirname, "support", "reject-preload.js")}`,
-        FLEET_TEST_REJECT_SLUGS: "iso-b",
+        FLEET_TEST_REJECT_SLUGS: "t02",
       },
     );
     expect(run.code).toBe(1);
     const doc = json<RolloutDoc>(run);
     expect(doc.status).toBe("completed");
     const bySlug = Object.fromEntries(doc.tenants.map((t) => [t.slug, t]));
-    expect(bySlug["iso-b"]).toMatchObject({
+    expect(bySlug["t02"]).toMatchObject({
       status: "failed",
-      error: expect.stringContaining("injected unhandled rejection in the program of iso-b"),
+      error: expect.stringContaining("injected unhandled rejection in the program of t02"),
     });
-    expect(bySlug["iso-a"]?.status).toBe("upgraded");
-    expect(bySlug["iso-c"]?.status).toBe("upgraded");
-    expect(indexEntry(f, "iso-a").image).toBe(IMAGE_V2);
-    expect(indexEntry(f, "iso-c").image).toBe(IMAGE_V2);
-    expect(indexEntry(f, "iso-b").status).toBe("failed");
-    const poisoned = [...poolLog(run.stderr).runs.entries()].find(([, slugs]) => slugs.includes("iso-b"));
-    expect(poisoned?.[1]).toEqual(["iso-b"]);
+    expect(bySlug["t01"]?.status).toBe("upgraded");
+    expect(bySlug["t03"]?.status).toBe("upgraded");
+    expect(indexEntry(f, "t01").image).toBe(IMAGE_V2);
+    expect(indexEntry(f, "t03").image).toBe(IMAGE_V2);
+    expect(indexEntry(f, "t02").status).toBe("failed");
+    const poisoned = [...poolLog(run.stderr).runs.entries()].find(([, slugs]) => slugs.includes("t02"));
+    expect(poisoned?.[1]).toEqual(["t02"]);
     expect(run.stderr).toMatch(new RegExp(`^worker ${poisoned?.[0] ?? 0}: retired: `, "m"));
   });
 });

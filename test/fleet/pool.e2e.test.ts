@@ -4,22 +4,13 @@
  * another tenant; no more workers than --concurrency are alive at once (seen from /proc, not only from the log);
  * no worker outlives the command, nor a tenantctl killed in the middle of a rollout.
  */
-import {
-  fleetEnv,
-  indexEntry,
-  IMAGE_V1,
-  IMAGE_V2,
-  json,
-  provisionAll,
-  sharedUp,
-  type FleetEnv,
-} from "./support/fleet-env";
+import { fleetEnv, fleetSlugs, fleetWorld, indexEntry, IMAGE_V2, json, type FleetEnv } from "./support/fleet-env";
 import { isAlive, poolLog, startWatched, waitFor, workerPids } from "./support/process-watch";
 
 jest.setTimeout(15 * 60_000);
 
 const IMAGE_V3 = "123456789012.dkr.ecr.us-east-1.amazonaws.com/tenantctl-app:3.0.0";
-const slugs = ["pool-a", "pool-b", "pool-c", "pool-d", "pool-e", "pool-f"];
+const slugs = fleetSlugs(6);
 
 interface RolloutDoc {
   status: string;
@@ -31,8 +22,8 @@ describe("fleet worker pool (stand-in)", () => {
 
   beforeAll(async () => {
     f = fleetEnv();
-    await sharedUp(f);
-    await provisionAll(f, slugs, 3, ["--image", IMAGE_V1]);
+    // The shared stack and tenants t01..t06 at IMAGE_V1 (the fleet tests' cached world).
+    await fleetWorld(f, slugs.length);
   });
 
   it("upgrades 6 tenants on at most 2 reused workers, replaces the one whose operation failed, and leaves none behind", async () => {
@@ -54,27 +45,27 @@ describe("fleet worker pool (stand-in)", () => {
         "--verbose",
         "--json",
       ],
-      { PULUMI_STANDIN_FAIL: "aws:ecs/taskDefinition:TaskDefinition::pool-c-taskdef" },
+      { PULUMI_STANDIN_FAIL: "aws:ecs/taskDefinition:TaskDefinition::t03-taskdef" },
     ).done;
     expect(run.code).toBe(1);
     const doc = json<RolloutDoc>(run);
     const bySlug = Object.fromEntries(doc.tenants.map((t) => [t.slug, t]));
-    expect(bySlug["pool-c"]).toMatchObject({
+    expect(bySlug["t03"]).toMatchObject({
       status: "failed",
-      error: expect.stringMatching(/pool-c-taskdef.*injected failure/),
+      error: expect.stringMatching(/t03-taskdef.*injected failure/),
     });
-    for (const slug of slugs.filter((s) => s !== "pool-c")) {
+    for (const slug of slugs.filter((s) => s !== "t03")) {
       expect(bySlug[slug]?.status).toBe("upgraded");
       expect(indexEntry(f, slug).image).toBe(IMAGE_V2);
     }
-    expect(indexEntry(f, "pool-c").status).toBe("failed");
+    expect(indexEntry(f, "t03").status).toBe("failed");
 
     const log = poolLog(run.stderr);
     const ran = [...log.runs.values()].flat().sort();
     expect(ran).toEqual(slugs);
-    // The worker that ran pool-c ran nothing after it.
-    const poisoned = [...log.runs.entries()].find(([, list]) => list.includes("pool-c"));
-    expect(poisoned?.[1].at(-1)).toBe("pool-c");
+    // The worker that ran t03 ran nothing after it.
+    const poisoned = [...log.runs.entries()].find(([, list]) => list.includes("t03"));
+    expect(poisoned?.[1].at(-1)).toBe("t03");
     expect(run.stderr).toContain(`worker ${poisoned?.[0] ?? 0}: retired: its operation failed`);
     // Reuse: 2 workers plus the one replacing the poisoned worker, and at least one ran several tenants.
     expect(log.started.length).toBeLessThanOrEqual(3);
@@ -86,7 +77,7 @@ describe("fleet worker pool (stand-in)", () => {
     expect(run.peakWorkers).toBeLessThanOrEqual(2);
     // Gone once the command ended.
     for (const pid of log.started) expect(isAlive(pid)).toBe(false);
-    expect(run.stderr).toMatch(/\[pool-a\] /);
+    expect(run.stderr).toMatch(/\[t01\] /);
   });
 
   it("checks drift on pooled workers too, and leaves none behind", async () => {
@@ -108,7 +99,7 @@ describe("fleet worker pool (stand-in)", () => {
         "--image",
         IMAGE_V3,
         "--select",
-        "slug=pool-a,pool-b",
+        "slug=t01,t02",
         "--waves",
         "100%",
         "--concurrency",
@@ -138,8 +129,8 @@ describe("fleet worker pool (stand-in)", () => {
     ]).done;
     expect(resumed.code).toBe(0);
     expect(json<RolloutDoc>(resumed).tenants.map((t) => t.status)).toEqual(["upgraded", "upgraded"]);
-    expect(indexEntry(f, "pool-a").image).toBe(IMAGE_V3);
-    expect(indexEntry(f, "pool-b").image).toBe(IMAGE_V3);
+    expect(indexEntry(f, "t01").image).toBe(IMAGE_V3);
+    expect(indexEntry(f, "t02").image).toBe(IMAGE_V3);
   });
 
   it("ends its workers when tenantctl itself is killed mid-rollout", async () => {

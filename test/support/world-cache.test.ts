@@ -1,15 +1,17 @@
 /**
  * The world cache (test/support/world-cache.ts) must hand out worlds that behave exactly like fresh ones: a world made
- * by the real `tenantctl shared up` and a copy of it in another folder are byte-identical but for the folder's path,
- * and the same commands on both give the same outcomes.
+ * by the real `tenantctl shared up` (and one of the fleet tests' worlds, shared up then a provision) and a copy of it
+ * in another folder are byte-identical but for the folder's path, and the same commands on both give the same
+ * outcomes. How worlds of several steps are keyed, extended and shared between workers is shown with stand-in steps.
  */
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { e2eEnv, filesUnder, json, SHARED_UP_DEV, tenantctl, type Result } from "../cli/support/e2e";
-import { fleetEnv, sharedUp, sharedUpArgs } from "../fleet/support/fleet-env";
-import { prepareWorld, worldKey } from "./world-cache";
+import { fleetEnv, fleetWorld } from "../fleet/support/fleet-env";
+import { prepareWorld, prepareWorldSteps, worldKey, worldKeys } from "./world-cache";
 
 jest.setTimeout(10 * 60_000);
 
@@ -136,7 +138,7 @@ describe("world cache: a copied shared-up world is a fresh one", () => {
 });
 
 describe("world cache: two workers making the same world at once", () => {
-  it("both make it, one copy is kept, and the next one copies it", async () => {
+  it("one makes it while the other waits for it and copies it; a later one copies it too", async () => {
     const cache = mkdtempSync(join(tmpdir(), "tenantctl-worlds-test-"));
     const roots = [0, 1, 2].map(() => mkdtempSync(join(tmpdir(), "tenantctl-world-race-")));
     const spec = (root: string) => ({
@@ -145,46 +147,175 @@ describe("world cache: two workers making the same world at once", () => {
       env: { PULUMI_BACKEND_URL: `file://${root}/backend`, PULUMI_HOME: join(root, "home"), HOME: root },
     });
     // A stand-in for the command: a file naming its root, and another that does not.
+    let runs = 0;
     const make = (root: string) => async () => {
+      runs++;
       mkdirSync(join(root, "backend"));
       writeFileSync(join(root, "backend", "url"), `file://${root}/backend\n`);
-      await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 300));
       writeFileSync(join(root, "backend", "plain"), "same everywhere\n");
     };
     try {
-      const [a, b] = roots as [string, string, string];
-      expect(await Promise.all([a, b].map((r) => prepareWorld(spec(r), make(r), cache)))).toEqual(["made", "made"]);
+      const [a, b, c] = roots as [string, string, string];
+      const sources = await Promise.all([a, b].map((r) => prepareWorld(spec(r), make(r), cache)));
+      expect(sources.sort()).toEqual(["copied", "made"]);
+      expect(runs).toBe(1);
       expect(readdirSync(cache)).toHaveLength(1);
-      const c = roots[2] as string;
       expect(await prepareWorld(spec(c), () => Promise.reject(new Error("made again")), cache)).toBe("copied");
-      expect(readFileSync(join(c, "backend", "url"), "utf8")).toBe(`file://${c}/backend\n`);
-      expect(readFileSync(join(c, "backend", "plain"), "utf8")).toBe("same everywhere\n");
+      for (const root of roots) {
+        expect(readFileSync(join(root, "backend", "url"), "utf8")).toBe(`file://${root}/backend\n`);
+        expect(readFileSync(join(root, "backend", "plain"), "utf8")).toBe("same everywhere\n");
+      }
+    } finally {
+      for (const dir of [cache, ...roots]) rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("takes over the lock of a worker that died while making the world", async () => {
+    const cache = mkdtempSync(join(tmpdir(), "tenantctl-worlds-test-"));
+    const root = mkdtempSync(join(tmpdir(), "tenantctl-world-race-"));
+    const spec = {
+      root,
+      argv: ["shared", "up"],
+      env: { PULUMI_BACKEND_URL: `file://${root}/backend`, PULUMI_HOME: join(root, "home"), HOME: root },
+    };
+    try {
+      // A pid that is not alive: a process that has exited.
+      const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], {
+        encoding: "utf8",
+      });
+      const lock = join(cache, `.${worldKey(spec)}.lock`);
+      mkdirSync(lock);
+      writeFileSync(join(lock, "pid"), dead.stdout);
+      const made = prepareWorld(spec, async () => writeFileSync(join(root, "made"), "yes\n"), cache);
+      expect(await made).toBe("made");
+      expect(readdirSync(cache)).toEqual([worldKey(spec)]);
+    } finally {
+      for (const dir of [cache, root]) rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("world cache: a world of several steps", () => {
+  // Stand-ins for commands: each step appends its name to a file naming the root, as a provision adds a stack.
+  const spec = (root: string, names: string[]) => ({
+    root,
+    env: { PULUMI_BACKEND_URL: `file://${root}/backend`, PULUMI_HOME: join(root, "home"), HOME: root },
+    steps: names.map((name) => ({ argv: ["step", name] })),
+  });
+  const runner = (root: string, ran: string[]) => async (step: { argv: readonly string[] }) => {
+    const name = step.argv[1] ?? "";
+    ran.push(name);
+    mkdirSync(join(root, "backend"), { recursive: true });
+    writeFileSync(join(root, "backend", name), `${name} in file://${root}/backend\n`);
+  };
+  const contents = (root: string): Record<string, string> =>
+    Object.fromEntries(
+      readdirSync(join(root, "backend")).map((n) => [n, readFileSync(join(root, "backend", n), "utf8")]),
+    );
+
+  it("keys each prefix by the steps before it, and the first step like a one-command world", () => {
+    const root = "/tmp/some-root";
+    const keys = worldKeys(spec(root, ["a", "b", "c"]));
+    expect(new Set(keys).size).toBe(3);
+    expect(keys[0]).toBe(worldKey({ root, env: spec(root, []).env, argv: ["step", "a"] }));
+    expect(worldKeys(spec(root, ["a", "b"]))).toEqual(keys.slice(0, 2));
+    expect(worldKeys(spec("/tmp/other-root", ["a", "b", "c"]))).toEqual(keys);
+    expect(worldKeys(spec(root, ["a", "x", "c"]))[2]).not.toBe(keys[2]);
+    expect(worldKeys(spec(root, ["x", "b", "c"]))[1]).not.toBe(keys[1]);
+  });
+
+  it("runs only the steps after the longest saved prefix, and saves each step's world", async () => {
+    const cache = mkdtempSync(join(tmpdir(), "tenantctl-worlds-test-"));
+    const roots = [0, 1, 2, 3].map(() => mkdtempSync(join(tmpdir(), "tenantctl-world-steps-")));
+    const [a, b, c, d] = roots as [string, string, string, string];
+    try {
+      const ran: string[][] = [[], [], [], []];
+      expect(await prepareWorldSteps(spec(a, ["s1", "s2"]), runner(a, ran[0] ?? []), cache)).toBe("made");
+      expect(await prepareWorldSteps(spec(b, ["s1", "s2", "s3"]), runner(b, ran[1] ?? []), cache)).toBe("extended");
+      expect(await prepareWorldSteps(spec(c, ["s1"]), runner(c, ran[2] ?? []), cache)).toBe("copied");
+      expect(await prepareWorldSteps(spec(d, ["s1", "s2", "s3"]), runner(d, ran[3] ?? []), cache)).toBe("copied");
+      expect(ran).toEqual([["s1", "s2"], ["s3"], [], []]);
+      expect(readdirSync(cache)).toHaveLength(3);
+      const world = (root: string, names: string[]) =>
+        Object.fromEntries(names.map((n) => [n, `${n} in file://${root}/backend\n`]));
+      expect(contents(b)).toEqual(world(b, ["s1", "s2", "s3"]));
+      expect(contents(c)).toEqual(world(c, ["s1"]));
+      expect(contents(d)).toEqual(world(d, ["s1", "s2", "s3"]));
+    } finally {
+      for (const dir of [cache, ...roots]) rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a worker that needs a longer world waits for the steps another is making, copies them, and runs the rest", async () => {
+    const cache = mkdtempSync(join(tmpdir(), "tenantctl-worlds-test-"));
+    const roots = [0, 1].map(() => mkdtempSync(join(tmpdir(), "tenantctl-world-steps-")));
+    const [a, b] = roots as [string, string];
+    try {
+      const ranA: string[] = [];
+      const ranB: string[] = [];
+      const slow = (root: string, ran: string[]) => async (step: { argv: readonly string[] }) => {
+        await new Promise((r) => setTimeout(r, 300));
+        await runner(root, ran)(step);
+      };
+      const [sa, sb] = await Promise.all([
+        prepareWorldSteps(spec(a, ["s1", "s2"]), slow(a, ranA), cache),
+        prepareWorldSteps(spec(b, ["s1", "s2", "s3"]), slow(b, ranB), cache),
+      ]);
+      expect([sa, sb, ranA, ranB]).toEqual(["made", "extended", ["s1", "s2"], ["s3"]]);
+      expect(contents(b)).toEqual(
+        Object.fromEntries(["s1", "s2", "s3"].map((n) => [n, `${n} in file://${b}/backend\n`])),
+      );
     } finally {
       for (const dir of [cache, ...roots]) rmSync(dir, { recursive: true, force: true });
     }
   });
 });
 
-describe("world cache: the fleet tests' shared up", () => {
-  it("copies the fleet world too, and the copy's shared stack is unchanged by another shared up", async () => {
-    const cache = mkdtempSync(join(tmpdir(), "tenantctl-worlds-test-"));
-    const previous = process.env.TENANTCTL_TEST_WORLDS;
-    const made: string[] = [];
+describe("world cache: the fleet tests' world (shared up, then provisions)", () => {
+  const cache = mkdtempSync(join(tmpdir(), "tenantctl-worlds-test-"));
+  const previous = process.env.TENANTCTL_TEST_WORLDS;
+  const a = fleetEnv("tenantctl-world-fleet-");
+  const b = fleetEnv("tenantctl-world-fleet-");
+
+  beforeAll(async () => {
     process.env.TENANTCTL_TEST_WORLDS = cache;
-    try {
-      const a = fleetEnv("tenantctl-world-fleet-");
-      const b = fleetEnv("tenantctl-world-fleet-");
-      made.push(a.dir, b.dir);
-      expect(await sharedUp(a)).toBe("made");
-      expect(await sharedUp(b)).toBe("copied");
-      expect(normalizedTree(b.dir)).toEqual(normalizedTree(a.dir));
-      const up = await b.run([...sharedUpArgs(), "--json"]);
-      expect(up.code).toBe(0);
-      expect(Object.keys(json<{ resourceChanges: Record<string, number> }>(up).resourceChanges)).toEqual(["same"]);
-    } finally {
-      for (const dir of [cache, ...made]) rmSync(dir, { recursive: true, force: true });
-      if (previous === undefined) delete process.env.TENANTCTL_TEST_WORLDS;
-      else process.env.TENANTCTL_TEST_WORLDS = previous;
+    expect(await fleetWorld(a, 1)).toBe("made");
+    expect(await fleetWorld(b, 1)).toBe("copied");
+  });
+  afterAll(() => {
+    for (const dir of [cache, a.dir, b.dir]) rmSync(dir, { recursive: true, force: true });
+    if (previous === undefined) delete process.env.TENANTCTL_TEST_WORLDS;
+    else process.env.TENANTCTL_TEST_WORLDS = previous;
+  });
+
+  it("the copy is byte-identical to the fresh world but for the root's path, tenant stack included", () => {
+    const tree = normalizedTree(a.dir);
+    expect(Object.keys(tree)).toEqual(
+      expect.arrayContaining([
+        "state/.pulumi/stacks/tenantctl-shared/dev.json",
+        "state/.pulumi/stacks/tenantctl-tenants/dev-t01.json",
+        "state/.tenantctl/index/tenantctl-tenants/dev-t01.json",
+      ]),
+    );
+    expect(normalizedTree(b.dir)).toEqual(tree);
+  });
+
+  it("the same commands on the fresh and the copied world have the same outcomes", async () => {
+    // A step after the copied ones (a provision, as when a longer fleet world extends a saved one) is shown on the
+    // copied shared-up world above; here the copied tenant stack, its state and the simulated account agree as in
+    // the fresh world.
+    const steps: string[][] = [
+      ["list", "tenants", "--json"],
+      ["drift", "tenants", "--json"],
+    ];
+    const last: Record<string, unknown>[] = [];
+    for (const step of steps) {
+      const [ra, rb] = await Promise.all([a.run(step), b.run(step)]);
+      expect({ step, ...normalized(rb, b.dir) }).toEqual({ step, ...normalized(ra, a.dir) });
+      expect(ra.code).toBe(0);
+      last.push(json(rb));
     }
+    expect(last[1]).toMatchObject({ checked: 1, drifted: 0 });
   });
 });

@@ -1,29 +1,36 @@
 /**
- * A cache of prepared "worlds" for end-to-end test set-up (docs/testing.md, "The world cache").
+ * A cache of prepared "worlds" for end-to-end test set-up (README, "The world cache").
  *
- * A world is everything one `tenantctl` set-up command leaves under a test's private root folder: the file backend
- * (`.pulumi/` stacks and history, `.pulumi-standin/` the simulated account, `.tenantctl/` records), the TENANTCTL_HOME
- * work folders (Pulumi.yaml, Pulumi.<stack>.yaml with the stack's encryption salt), PULUMI_HOME (workspaces/, the
- * selected stack) and the stand-in's passphrase-key cache. The first test file of a jest run that needs a world runs
- * the real command in its own root and saves a copy; later files copy it into their root instead of running it.
+ * A world is everything a SEQUENCE of `tenantctl` set-up commands (steps) leaves under a test's private root folder:
+ * the file backend (`.pulumi/` stacks and history, `.pulumi-standin/` the simulated account, `.tenantctl/` records),
+ * the TENANTCTL_HOME work folders (Pulumi.yaml, Pulumi.<stack>.yaml with the stack's encryption salt), PULUMI_HOME
+ * (workspaces/, the selected stack) and the stand-in's passphrase-key cache. Most worlds are one step (`shared up`);
+ * the fleet tests' worlds are `shared up` then tenant provisions, one after another. The first test file of a jest run
+ * that needs a world runs the real commands in its own root and saves a copy after EACH step; later files copy the
+ * longest saved prefix of their sequence into their root and run only the steps after it (a world of 6 tenants is the
+ * saved world of 5 plus one provision).
  *
  * Two things in a world name its root, and a copy fixes both: files that contain the root's absolute path (tenantctl
  * writes the backend URL into each work folder's Pulumi.yaml) get it replaced, and PULUMI_HOME's
  * `workspaces/<project>-<sha1 of the Pulumi.yaml path>-workspace.json` files are renamed for the new path. The copy is
- * then byte-identical to what the command writes in that root (test/support/world-cache.test.ts proves the copy
- * behaves like a fresh world).
+ * then byte-identical to what the commands write in that root (test/support/world-cache.test.ts proves a copied world,
+ * of one step and of several, behaves like a fresh one).
  *
  * The cache folder is made by jest's globalSetup (test/support/world-cache-setup.js) under os.tmpdir(), shared by the
- * workers of the run and removed at the end. Entries are keyed by a hash of dist/ (the CLI and the stand-in), the
- * stand-in launcher, the lock file, the repository's Pulumi*.yaml files, any other input file the command reads, and
- * the exact argv and environment with the root written as `<root>`. An entry is written to a temporary folder and
- * renamed into place, so two workers racing to make the same world are safe (the loser's copy is dropped). Without
- * the globalSetup (or with TENANTCTL_TEST_WORLDS=off) every world is made by the real command.
+ * workers of the run and removed at the end. The entry of a sequence's first step is keyed by a hash of dist/ (the CLI
+ * and the stand-in), the stand-in launcher, the lock file, the repository's Pulumi*.yaml files, any other input file
+ * the command reads, and the exact argv and environment with the root written as `<root>`; the entry of each later
+ * step by the previous step's key, its argv and its inputs. A worker that makes a step's world holds a lock on its key
+ * (a folder `.<key>.lock` naming its pid): another worker that needs the same step waits for it and copies the result
+ * instead of running the same commands beside it (a lock whose process is gone is taken over). An entry is written to
+ * a temporary folder and renamed into place. Without the globalSetup (or with TENANTCTL_TEST_WORLDS=off) every world
+ * is made by the real commands.
  */
 import { createHash } from "node:crypto";
 import {
   cpSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -52,7 +59,27 @@ export interface WorldSpec {
   readonly inputs?: readonly string[];
 }
 
-export type WorldSource = "made" | "copied";
+/** One set-up command of a world made of several. */
+export interface WorldStep {
+  /** The command's arguments (part of the key). */
+  readonly argv: readonly string[];
+  /** Files outside dist/ the command reads (e.g. a --config-file): their contents are part of the key. */
+  readonly inputs?: readonly string[];
+}
+
+export interface WorldStepsSpec {
+  /** The test's private root folder: the world must lie entirely under it (cached only when it starts empty). */
+  readonly root: string;
+  /** The commands' cwd (default: root). */
+  readonly cwd?: string;
+  /** The commands' complete environment (part of the key, with the root written as `<root>`). */
+  readonly env: NodeJS.ProcessEnv;
+  /** The set-up commands, run one after another. */
+  readonly steps: readonly WorldStep[];
+}
+
+/** "copied": every step came from the cache; "extended": a saved prefix was copied and the later steps were run. */
+export type WorldSource = "made" | "copied" | "extended";
 
 interface Manifest {
   readonly root: string;
@@ -92,7 +119,7 @@ function under(root: string, p: string): string | undefined {
 }
 
 /** Refuses a world the cache cannot relocate: state outside the root would be shared between tests. */
-function assertWorldUnderRoot(spec: WorldSpec): void {
+function assertWorldUnderRoot(spec: Omit<WorldSpec, "argv">): void {
   const cwd = spec.cwd ?? spec.root;
   const backend = spec.env.PULUMI_BACKEND_URL ?? "";
   const places: [string, string][] = [
@@ -134,6 +161,23 @@ export function worldKey(spec: WorldSpec): string {
     .sort();
   hash.update(JSON.stringify({ cwd: rooted(spec.cwd ?? spec.root), argv: spec.argv.map(rooted), env }));
   return hash.digest("hex").slice(0, 32);
+}
+
+/** The keys of a sequence's prefixes: keys[i] names the world after steps 0..i (keys[0] is the first step's worldKey). */
+export function worldKeys(spec: WorldStepsSpec): string[] {
+  const keys: string[] = [];
+  const rooted = (v: string): string => v.split(spec.root).join("<root>");
+  spec.steps.forEach((step, i) => {
+    if (i === 0) {
+      keys.push(worldKey({ root: spec.root, cwd: spec.cwd, env: spec.env, argv: step.argv, inputs: step.inputs }));
+      return;
+    }
+    const hash = createHash("sha256").update(`${keys[i - 1] ?? ""}\0`);
+    for (const file of step.inputs ?? []) hash.update(file).update("\0").update(readFileSync(file)).update("\0");
+    hash.update(JSON.stringify(step.argv.map(rooted)));
+    keys.push(hash.digest("hex").slice(0, 32));
+  });
+  return keys;
 }
 
 function workspaceHash(pulumiYaml: string): string {
@@ -200,29 +244,106 @@ export function worldCacheDir(): string | undefined {
   return dir === undefined || dir === "" || dir === "off" || !existsSync(dir) ? undefined : dir;
 }
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error: unknown) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 /**
- * Makes the world of `spec` in its root: copied from this run's cache when an earlier file made it, else made by
- * `make` (which runs the real command and throws when it fails) and saved. Only for set-up, never for a command whose
- * own behaviour or output a test checks.
+ * Takes the lock on a key's entry: a release function, or undefined when another live process holds it. A lock left by
+ * a process that is gone (a killed jest worker) is removed and taken.
+ */
+function tryLock(cacheDir: string, key: string): (() => void) | undefined {
+  const lock = join(cacheDir, `.${key}.lock`);
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(join(lock, "pid"), String(process.pid));
+      return () => rmSync(lock, { recursive: true, force: true });
+    } catch (error: unknown) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+    let pid: number;
+    try {
+      pid = Number(readFileSync(join(lock, "pid"), "utf8"));
+    } catch {
+      return undefined; // just made, its pid not written yet (or just released): the caller looks again
+    }
+    if (!Number.isInteger(pid) || pid <= 0 || isAlive(pid)) return undefined;
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/** Empties root (its world is replaced by a longer one another worker saved meanwhile). */
+function emptyRoot(root: string): void {
+  for (const name of readdirSync(root)) rmSync(join(root, name), { recursive: true, force: true });
+}
+
+/**
+ * Makes the world of `spec`'s steps in its root: the longest prefix saved in this run's cache is copied, and each later
+ * step is run by `run` (which runs the real command and throws when it fails), its world saved. Only for set-up, never
+ * for a command whose own behaviour or output a test checks.
+ */
+export async function prepareWorldSteps(
+  spec: WorldStepsSpec,
+  run: (step: WorldStep, index: number) => Promise<void>,
+  cacheDir: string | undefined = worldCacheDir(),
+): Promise<WorldSource> {
+  assertWorldUnderRoot(spec);
+  // A root that already holds files (e.g. a fake service's port file) is not the cached world's starting point.
+  if (cacheDir === undefined || hasFiles(spec.root)) {
+    for (const [i, step] of spec.steps.entries()) await run(step, i);
+    return "made";
+  }
+  const keys = worldKeys(spec);
+  const saved = (i: number): boolean => existsSync(join(cacheDir, keys[i] ?? "", "manifest.json"));
+  let copied = false;
+  let ran = false;
+  let next = 0; // the first step whose world is not in root yet
+  while (next < keys.length) {
+    let longest = keys.length - 1;
+    while (longest >= next && !saved(longest)) longest--;
+    if (longest >= next) {
+      if (ran || copied) emptyRoot(spec.root);
+      copyWorld(join(cacheDir, keys[longest] ?? ""), spec.root);
+      copied = true;
+      next = longest + 1;
+      continue;
+    }
+    const key = keys[next] ?? "";
+    const release = tryLock(cacheDir, key);
+    if (release === undefined) {
+      // Another worker is making this step's world: wait, then copy it (or make it, should that worker fail).
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      continue;
+    }
+    try {
+      if (saved(next)) continue; // saved between the look and the lock
+      await run(spec.steps[next] as WorldStep, next);
+      saveWorld(cacheDir, key, spec.root);
+      ran = true;
+      next++;
+    } finally {
+      release();
+    }
+  }
+  return !ran ? "copied" : copied ? "extended" : "made";
+}
+
+/**
+ * Makes the world of one set-up command in its root: copied from this run's cache when an earlier file made it, else
+ * made by `make` (which runs the real command and throws when it fails) and saved. Only for set-up, never for a
+ * command whose own behaviour or output a test checks.
  */
 export async function prepareWorld(
   spec: WorldSpec,
   make: () => Promise<void>,
   cacheDir: string | undefined = worldCacheDir(),
 ): Promise<WorldSource> {
-  assertWorldUnderRoot(spec);
-  // A root that already holds files (e.g. a fake service's port file) is not the cached world's starting point.
-  if (cacheDir === undefined || hasFiles(spec.root)) {
-    await make();
-    return "made";
-  }
-  const key = worldKey(spec);
-  const entry = join(cacheDir, key);
-  if (existsSync(join(entry, "manifest.json"))) {
-    copyWorld(entry, spec.root);
-    return "copied";
-  }
-  await make();
-  saveWorld(cacheDir, key, spec.root);
-  return "made";
+  const { argv, inputs, ...rest } = spec;
+  return prepareWorldSteps({ ...rest, steps: [{ argv, inputs }] }, make, cacheDir);
 }

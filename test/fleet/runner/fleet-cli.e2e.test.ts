@@ -11,20 +11,20 @@ import { join } from "node:path";
 import {
   expectOk,
   fleetEnv,
+  fleetSlugs,
+  fleetWorld,
   indexEntry,
   IMAGE_V1,
   IMAGE_V2,
   json,
-  provisionAll,
   REPO,
-  sharedUp,
   type FleetEnv,
 } from "../support/fleet-env";
 
 jest.setTimeout(20 * 60_000);
 
 const IMAGE_V3 = "123456789012.dkr.ecr.us-east-1.amazonaws.com/tenantctl-app:3.0.0";
-const slugs = ["f01", "f02", "f03", "f04", "f05"];
+const slugs = fleetSlugs(5);
 
 interface StatusDoc {
   rollout: string;
@@ -50,8 +50,8 @@ describe("upgrade tenants --detach / --join / --status (stand-in)", () => {
 
   beforeAll(async () => {
     f = fleetEnv("tenantctl-fleet-runners-");
-    await sharedUp(f);
-    await provisionAll(f, slugs, 3, ["--image", IMAGE_V1]);
+    // The shared stack and tenants t01..t05 at IMAGE_V1 (the fleet tests' cached world).
+    await fleetWorld(f, slugs.length);
   });
 
   it("creates the rollout without upgrading anything, then two runners upgrade every tenant once", async () => {
@@ -136,7 +136,7 @@ describe("upgrade tenants --detach / --join / --status (stand-in)", () => {
           "--health",
           "none",
           "--select",
-          "slug=f01",
+          "slug=t01",
           "--detach",
           "--json",
         ]),
@@ -156,25 +156,25 @@ describe("upgrade tenants --detach / --join / --status (stand-in)", () => {
       },
     );
     const exited = new Promise((resolve) => victim.on("exit", resolve));
-    for (let i = 0; i < 600 && lockFiles(f, "f01").length === 0; i++)
+    for (let i = 0; i < 600 && lockFiles(f, "t01").length === 0; i++)
       await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(lockFiles(f, "f01")).toHaveLength(1);
+    expect(lockFiles(f, "t01")).toHaveLength(1);
     // The engine runs in a process group of its own (engine-process.ts): a dying machine takes it too.
-    const lock = JSON.parse(readFileSync(join(lockDir(f, "f01"), lockFiles(f, "f01")[0] ?? ""), "utf8")) as {
+    const lock = JSON.parse(readFileSync(join(lockDir(f, "t01"), lockFiles(f, "t01")[0] ?? ""), "utf8")) as {
       pid: number;
     };
     process.kill(-(victim.pid ?? 0), "SIGKILL");
     process.kill(lock.pid, "SIGKILL");
     await exited;
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(lockFiles(f, "f01")).toHaveLength(1);
+    expect(lockFiles(f, "t01")).toHaveLength(1);
 
     const rescuer = await f.run(["upgrade", "tenants", "--join", id, "--lease", "3s", "--json"]);
     expect({ code: rescuer.code, stderr: rescuer.code === 0 ? "" : rescuer.stderr }).toEqual({ code: 0, stderr: "" });
-    expect(rescuer.stderr).toMatch(/f01: removed the stack lock .* left by runner .*lease expired/);
-    expect(rescuer.stderr).toMatch(/f01: taken over from /);
+    expect(rescuer.stderr).toMatch(/t01: removed the stack lock .* left by runner .*lease expired/);
+    expect(rescuer.stderr).toMatch(/t01: taken over from /);
     expect(json<{ runner: { tookOver: number } }>(rescuer).runner.tookOver).toBe(1);
-    expect(indexEntry(f, "f01").image).toBe(IMAGE_V3);
-    expect(lockFiles(f, "f01")).toEqual([]);
+    expect(indexEntry(f, "t01").image).toBe(IMAGE_V3);
+    expect(lockFiles(f, "t01")).toEqual([]);
   });
 });

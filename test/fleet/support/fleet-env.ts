@@ -10,7 +10,7 @@ import { delimiter, join } from "node:path";
 import type { CloudResource } from "../../support/standin/aws/account-store";
 import { accountResources } from "../../support/standin-account";
 import { standinSpeedEnv } from "../../support/standin-harness";
-import { prepareWorld, type WorldSource } from "../../support/world-cache";
+import { prepareWorld, prepareWorldSteps, type WorldSource, type WorldStep } from "../../support/world-cache";
 
 /** A Route 53 zone for the shared stack, so its certificate is validated and the HTTPS listener created. */
 const ZONE_ID = "Z0123456789ABCDEFGHIJ";
@@ -107,20 +107,29 @@ export async function sharedUp(f: FleetEnv, albCount = 1): Promise<WorldSource> 
   });
 }
 
-/** Provisions tenants a few at a time (each is a tenantctl process plus its engine). */
-export async function provisionAll(
-  f: FleetEnv,
-  slugs: readonly string[],
-  parallel = 3,
-  extra: readonly string[] = [],
-): Promise<void> {
-  const queue = [...slugs];
-  const lane = async (): Promise<void> => {
-    for (let slug = queue.shift(); slug !== undefined; slug = queue.shift()) {
-      await expectOk(f.run(["provision", "tenant", slug, "--yes", ...extra]), `provision ${slug}`);
-    }
-  };
-  await Promise.all(Array.from({ length: parallel }, lane));
+/** The slugs of a fleet world of n tenants: t01, t02, … (every fleet world is a prefix of the same sequence). */
+export function fleetSlugs(n: number): string[] {
+  return Array.from({ length: n }, (_, i) => `t${String(i + 1).padStart(2, "0")}`);
+}
+
+/** The set-up commands of a fleet world: the shared stack of env dev, then n tenants provisioned at IMAGE_V1 in turn. */
+export function fleetWorldSteps(n: number): WorldStep[] {
+  return [
+    { argv: sharedUpArgs(), inputs: [join(REPO, "Pulumi.dev.yaml")] },
+    ...fleetSlugs(n).map((slug) => ({ argv: ["provision", "tenant", slug, "--yes", "--image", IMAGE_V1] })),
+  ];
+}
+
+/**
+ * Set-up: the shared stack and tenants t01..tNN at IMAGE_V1 (fleetSlugs(n)), copied from this jest run's world cache
+ * (test/support/world-cache.ts): the fleet files share one sequence of worlds, so a run provisions each tenant once
+ * (a file that needs 6 tenants copies the world of 5 another file made and provisions the sixth). A test whose subject
+ * is provisioning runs `provision tenant` itself.
+ */
+export async function fleetWorld(f: FleetEnv, n: number): Promise<WorldSource> {
+  return prepareWorldSteps({ root: f.dir, env: f.env, steps: fleetWorldSteps(n) }, async (step) => {
+    await expectOk(f.run(step.argv), step.argv.slice(0, 3).join(" "));
+  });
 }
 
 export interface IndexEntry {
