@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, statfsSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, statfsSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -28,6 +28,7 @@ describe("the run's temp folder (jest globalSetup)", () => {
       const dir = setupRunTmpdir(env);
       expect(dir).toBeDefined();
       expect(env.TMPDIR).toBe(dir);
+      expect(statSync(dir as string).mode & 0o7777).toBe(0o1777);
       expect(readdirSync(parent)).toHaveLength(1);
       writeFileSync(join(dir as string, "left-behind"), "x");
       teardownRunTmpdir(env);
