@@ -7,14 +7,13 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
-  renameSync,
-  rmSync,
   statSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, relative, resolve } from "node:path";
+import { runCacheDir, stageEntry } from "./run-cache";
 
 export const APP_DIR = resolve(__dirname, "..", "..");
 
@@ -147,26 +146,22 @@ function imageKey(dockerfile: string): string {
 export function builtImage(
   dockerfile = join(APP_DIR, "Dockerfile"),
 ): RuntimeImage & { readonly source: "built" | "copied" } {
-  const cache = process.env["TENANTCTL_TEST_WORLDS"];
-  if (cache === undefined || cache === "" || cache === "off" || !existsSync(cache))
-    return { ...reproduceImage(dockerfile), source: "built" };
+  const cache = runCacheDir();
+  if (cache === undefined) return { ...reproduceImage(dockerfile), source: "built" };
   const entry = join(cache, `app-image-${imageKey(dockerfile)}`);
   if (!existsSync(join(entry, "image.json"))) {
     const built = reproduceImage(dockerfile);
-    const staging = mkdtempSync(join(cache, ".app-image-"));
+    const staging = stageEntry(cache, ".app-image-");
     try {
-      cpSync(built.dir, join(staging, "runtime"), {
+      cpSync(built.dir, join(staging.dir, "runtime"), {
         recursive: true,
         preserveTimestamps: true,
         verbatimSymlinks: true,
       });
-      writeFileSync(join(staging, "image.json"), JSON.stringify({ ...built, dir: basename(built.dir) }));
-      renameSync(staging, entry);
-    } catch (error: unknown) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code !== "ENOTEMPTY" && code !== "EEXIST") throw error;
+      writeFileSync(join(staging.dir, "image.json"), JSON.stringify({ ...built, dir: basename(built.dir) }));
+      staging.publish(entry);
     } finally {
-      rmSync(staging, { recursive: true, force: true });
+      staging.drop();
     }
     return { ...built, source: "built" };
   }

@@ -1,13 +1,14 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openPglite } from "../../src/db/pglite";
+import { runCacheDir, stageEntry } from "./run-cache";
 
 /**
  * Fresh PGlite data folders without running initdb for each one. Creating a PGlite from nothing runs initdb in a
  * second WebAssembly instance (about 5 CPU-s here); opening a copy of an initialised folder costs about a third of
  * that. The folder is initialised once per jest run through the app's own openPglite (PGLITE_DATA_DIR mode) and saved
- * in the run's cache folder (TENANTCTL_TEST_WORLDS, made by test/support/world-cache-setup.js), keyed by the PGlite
+ * in the run's cache folder (run-cache.ts), keyed by the PGlite
  * version; it is written to a temporary folder and renamed into place, so two workers racing both initialise and one
  * copy wins. Without the cache folder (TENANTCTL_TEST_WORLDS=off) every folder is initialised on its own.
  * The in-memory mode (no PGLITE_DATA_DIR) stays covered by app/test/container.test.ts, which runs the image's app.
@@ -24,19 +25,16 @@ async function initialise(dir: string): Promise<void> {
 
 /** The initialised folder in the run's cache, made if missing; undefined without the cache folder. */
 async function templateDir(): Promise<string | undefined> {
-  const cache = process.env["TENANTCTL_TEST_WORLDS"];
-  if (cache === undefined || cache === "" || cache === "off" || !existsSync(cache)) return undefined;
+  const cache = runCacheDir();
+  if (cache === undefined) return undefined;
   const entry = join(cache, `pglite-template-${pgliteVersion()}`);
   if (!existsSync(entry)) {
-    const staging = mkdtempSync(join(cache, ".pglite-template-"));
+    const staging = stageEntry(cache, ".pglite-template-");
     try {
-      await initialise(staging);
-      renameSync(staging, entry);
-    } catch (error: unknown) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code !== "ENOTEMPTY" && code !== "EEXIST") throw error;
+      await initialise(staging.dir);
+      staging.publish(entry);
     } finally {
-      rmSync(staging, { recursive: true, force: true });
+      staging.drop();
     }
   }
   return entry;
