@@ -20,7 +20,8 @@
  */
 import Module from "node:module";
 
-type Load = (request: string, parent: NodeModule | null | undefined, isMain: boolean) => unknown;
+/** Node's `Module._load` (the hooks here and in sdk-promise-stacks.ts wrap it). */
+export type Load = (request: string, parent: NodeModule | null | undefined, isMain: boolean) => unknown;
 
 interface ModuleInternals {
   _load: Load;
@@ -35,7 +36,7 @@ const DEFERRED: ReadonlyMap<string, "object" | "function"> = new Map([
 ]);
 
 /** A module of the Pulumi SDK itself (not @pulumi/aws or any other package). */
-const SDK_MODULE = /[\\/]node_modules[\\/]@pulumi[\\/]pulumi[\\/]/;
+export const SDK_MODULE = /[\\/]node_modules[\\/]@pulumi[\\/]pulumi[\\/]/;
 
 let installed = false;
 

@@ -11,16 +11,13 @@
  * so replacing the export reaches every caller. test/cli/sdk-promise-stacks.test.ts shows both halves.
  */
 import Module from "node:module";
-
-type Load = (request: string, parent: NodeModule | null | undefined, isMain: boolean) => unknown;
+import { SDK_MODULE, type Load } from "./sdk-deferred-deps";
 
 interface DebuggableModule {
   debugPromiseLeaks?: unknown;
   debuggablePromise?: (promise: Promise<unknown>, context: unknown) => Promise<unknown>;
 }
 
-/** A module of the Pulumi SDK itself. */
-const SDK_MODULE = /[\\/]node_modules[\\/]@pulumi[\\/]pulumi[\\/]/;
 /** How the SDK's own modules require it (runtime/*.js and automation/server.js). */
 const DEBUGGABLE_REQUEST = /^(\.\/|\.\.\/runtime\/)debuggable$/;
 const LIGHTENED = Symbol.for("tenantctl.lightenedPromiseStacks");

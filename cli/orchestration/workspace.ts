@@ -5,7 +5,6 @@
  */
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { isMap, parseDocument } from "yaml";
 import type { LocalWorkspace, OutputMap, PulumiCommand, PulumiFn, Stack } from "@pulumi/pulumi/automation";
 import type { BackendLocation } from "../store/backend";
 import { projectWorkDir } from "../store/backend";
@@ -153,6 +152,8 @@ export async function createOrSelect(workspace: LocalWorkspace, stackName: strin
 export async function ensureRegion(stack: Stack, region: string): Promise<void> {
   const file = join(stack.workspace.workDir, `Pulumi.${stack.name.split("/").pop() ?? stack.name}.yaml`);
   const text = await readFile(file, "utf8").catch(() => undefined);
+  // The YAML parser loads here, for the commands that run the engine, not in every command that opens a workspace.
+  const { isMap, parseDocument } = await import("yaml");
   const doc = text === undefined ? undefined : parseDocument(text);
   if (doc !== undefined && doc.errors.length === 0 && (doc.contents === null || isMap(doc.contents))) {
     // No `config:` yet, or a map of keys; anything else (`config:` with no value) is left to `pulumi config set`.
