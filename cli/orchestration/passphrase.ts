@@ -71,6 +71,15 @@ async function someExistingStack(source: LockSource): Promise<{ stack: string; s
 const verified = new Map<string, Promise<void>>();
 
 /**
+ * Forgets which passphrases were checked. A process runs one command, so this matters only to a host that runs many
+ * commands in one process (the tests' CLI host, test/support/hosts): each of its commands checks afresh, as the
+ * binary does.
+ */
+export function forgetCheckedPassphrases(): void {
+  verified.clear();
+}
+
+/**
  * Refuses (exit 5) a passphrase that does not open the backend's existing stacks. A no-op for other secrets providers
  * and for backends whose `.pulumi` folder tenantctl cannot read. Checked once per process and backend.
  */

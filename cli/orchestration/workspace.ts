@@ -3,6 +3,7 @@
  * loses per-stack settings). Pulumi.yaml is written atomically and only when it changes, so concurrent
  * tenantctl processes sharing the directory never read a half-written file.
  */
+import { randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { LocalWorkspace, OutputMap, PulumiCommand, PulumiFn, Stack } from "@pulumi/pulumi/automation";
@@ -27,9 +28,12 @@ function projectYaml(project: string, backendUrl: string): string {
   return `${JSON.stringify({ name: project, runtime: "nodejs", description: `tenantctl project ${project}`, backend: { url: backendUrl } }, null, 2)}\n`;
 }
 
-/** Replaces a file whole (temp file + rename): a concurrent reader sees the old content or the new, never half. */
+/**
+ * Replaces a file whole (temp file + rename): a concurrent reader sees the old content or the new, never half; two
+ * writers never share a temp file (as in cli/store/records.ts).
+ */
 async function writeAtomically(target: string, content: string): Promise<void> {
-  const temp = `${target}.${process.pid}.tmp`;
+  const temp = `${target}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
   await writeFile(temp, content, "utf8");
   await rename(temp, target);
 }

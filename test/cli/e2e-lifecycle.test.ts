@@ -1,10 +1,12 @@
 /**
- * The built `tenantctl` as a child process against the stand-in `pulumi`: a tenant's whole life.
+ * The built `tenantctl` as a child process against the stand-in `pulumi`: a tenant's whole life. Every command here
+ * runs as the binary (tenantctlProcess), the way users run it; most other end-to-end files run the same CLI on the
+ * run's CLI host (test/support/hosts).
  */
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { tempDir } from "./support/memory-io";
-import { DEV_SHARED_ARGS, e2eEnv, filesUnder, json, tenantctl, SHARED_UP_DEV } from "./support/e2e";
+import { DEV_SHARED_ARGS, e2eEnv, filesUnder, json, tenantctlProcess, SHARED_UP_DEV } from "./support/e2e";
 
 interface ListDoc {
   tenants: { slug: string; tier: string; status: string; url: string | null; listenerPriority: number }[];
@@ -36,7 +38,7 @@ describe("tenant lifecycle end to end", () => {
   const backend = join(cwd, "backend");
   mkdirSync(backend);
   const env = e2eEnv(backend);
-  const run = (...args: string[]) => tenantctl(cwd, env, args);
+  const run = (...args: string[]) => tenantctlProcess(cwd, env, args);
 
   it("shared up creates the shared stack", async () => {
     const r = await run(...SHARED_UP_DEV, "--json");

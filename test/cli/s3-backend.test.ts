@@ -9,7 +9,7 @@ import { S3RecordStore } from "../../cli/store/records-s3";
 import { parseS3BackendUrl } from "../../cli/store/s3-url";
 import { writeIndexEntry } from "../../cli/store/tenant-index";
 import { FakeS3 } from "../support/fake-s3";
-import { json, tenantctl, type Result } from "./support/e2e";
+import { json, tenantctl, tenantctlProcess, type Result } from "./support/e2e";
 import { tempDir } from "./support/memory-io";
 
 const BUCKET = "acme-tenantctl-state";
@@ -37,7 +37,7 @@ function env(url: string, creds = true): NodeJS.ProcessEnv {
 
 /** Runs the built CLI asynchronously (the fake S3 answers from this process's event loop), optionally with a `node -r` preload. */
 function run(args: readonly string[], e: NodeJS.ProcessEnv, preload?: string): Promise<Result> {
-  return tenantctl(tempDir(), e, args, preload === undefined ? [] : ["-r", preload]);
+  return preload === undefined ? tenantctl(tempDir(), e, args) : tenantctlProcess(tempDir(), e, args, ["-r", preload]);
 }
 
 const spec = (slug: string, env: string, priority: number) =>

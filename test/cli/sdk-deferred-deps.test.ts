@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tempDir } from "./support/memory-io";
-import { e2eEnv, ROOT, SHARED_UP_DEV, tenantctl } from "./support/e2e";
+import { e2eEnv, ROOT, SHARED_UP_DEV, tenantctlProcess } from "./support/e2e";
 
 const DOOR = join(ROOT, "dist", "cli", "orchestration", "pulumi-sdk.js");
 const SDK_DIR = join(ROOT, "node_modules", "@pulumi", "pulumi");
@@ -179,7 +179,7 @@ describe("end to end: commands that run the engine load neither", () => {
     [["status", "tenant", "acme", "--json"]],
     [["synth", "tenant", "acme", "--json"]],
   ])("%j", async (args) => {
-    const r = await tenantctl(cwd, env, args, ["-r", PRELOAD]);
+    const r = await tenantctlProcess(cwd, env, args, ["-r", PRELOAD]);
     expect({ code: r.code, stderr: r.stderr }).toMatchObject({ code: 0 });
     const loaded = report(r.stderr);
     expect(loaded.sdk).toBeGreaterThan(0);

@@ -9,7 +9,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { accountResources } from "../support/standin-account";
 import { tempDir } from "../cli/support/memory-io";
-import { e2eEnv, json, tenantctl, type Result, sharedUpDevWorld } from "../cli/support/e2e";
+import { e2eEnv, json, tenantctlProcess, type Result, sharedUpDevWorld } from "../cli/support/e2e";
 
 jest.setTimeout(10 * 60_000);
 
@@ -24,8 +24,9 @@ describe("a warm-pool claim interrupted by a killed engine", () => {
   const backend = join(cwd, "backend");
   mkdirSync(backend);
   const env = e2eEnv(backend);
+  // Processes of their own (not the CLI host): a claim names its process, and the next command must find it gone.
   const run = (args: string[], extra: NodeJS.ProcessEnv = {}): Promise<Result> =>
-    tenantctl(cwd, { ...env, ...extra }, args);
+    tenantctlProcess(cwd, { ...env, ...extra }, args);
   const ok = (r: Result): Result => {
     if (r.code !== 0) throw new Error(`exit ${String(r.code)}\n${r.stderr.slice(-3000)}`);
     return r;

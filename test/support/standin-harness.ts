@@ -9,10 +9,16 @@ export const STANDIN_ROOT = __dirname;
 export const STANDIN_BIN = path.join(__dirname, "bin");
 /**
  * Test-only speed knobs for the stand-in (docs/standin.md): a cache of the passphrase keys it derives, under `tmpDir`
- * (the test's own temporary folder), instead of ~0.25 CPU-seconds of PBKDF2 in every command that opens secrets.
+ * (the test's own temporary folder), instead of ~0.25 CPU-seconds of PBKDF2 in every command that opens secrets; and
+ * the jest run's stand-in host, when one runs (test/support/hosts), which answers the quick commands without a node
+ * start.
  */
 export function standinSpeedEnv(tmpDir: string): Record<string, string> {
-  return { PULUMI_STANDIN_KDF_CACHE_DIR: path.join(tmpDir, "standin-kdf-cache") };
+  const env: Record<string, string> = { PULUMI_STANDIN_KDF_CACHE_DIR: path.join(tmpDir, "standin-kdf-cache") };
+  const { PULUMI_STANDIN_HOST: host, PULUMI_STANDIN_HOST_CLIENT: client } = process.env;
+  if (host !== undefined && client !== undefined)
+    Object.assign(env, { PULUMI_STANDIN_HOST: host, PULUMI_STANDIN_HOST_CLIENT: client });
+  return env;
 }
 
 export interface StandinWorld {

@@ -2,6 +2,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
+import { cliHost, runOnCliHost } from "../../support/hosts/client";
 import { standinSpeedEnv } from "../../support/standin-harness";
 import { prepareWorld, type WorldSource } from "../../support/world-cache";
 
@@ -53,15 +54,36 @@ export function e2eEnv(backend: string, extra: NodeJS.ProcessEnv = {}): NodeJS.P
   };
 }
 
-/** Runs the compiled CLI; `nodeArgs` go to node itself (e.g. `-r <preload>` to watch which modules load). */
-export function tenantctl(
+/**
+ * Runs the compiled CLI (dist/cli) with this cwd, env and arguments: on the run's CLI host when one runs
+ * (test/support/hosts: a warm worker thread, no node start or SDK loading per command), else as the binary
+ * (tenantctlProcess). Tests of what only a process has (signals, exit on a closed pipe, startup, modules loaded) use
+ * tenantctlProcess.
+ */
+export function tenantctl(cwd: string, env: NodeJS.ProcessEnv, args: readonly string[]): Promise<Result> {
+  const host = cliHost();
+  return host === undefined ? tenantctlProcess(cwd, env, args) : runOnCliHost(host, cwd, env, args);
+}
+
+/** Runs the built binary as a child process; `nodeArgs` go to node itself (e.g. `-r <preload>` to watch which modules load). */
+export function tenantctlProcess(
   cwd: string,
   env: NodeJS.ProcessEnv,
   args: readonly string[],
   nodeArgs: readonly string[] = [],
 ): Promise<Result> {
+  return runProcess(process.execPath, [...nodeArgs, BIN, ...args], cwd, env);
+}
+
+/** Runs a program with stdin closed and returns its exit code and what it printed. */
+export function runProcess(
+  file: string,
+  args: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeArgs, BIN, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(file, [...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));

@@ -7,6 +7,7 @@ import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
+import { cliHost, runOnCliHost } from "../../support/hosts/client";
 import type { CloudResource } from "../../support/standin/aws/account-store";
 import { accountResources } from "../../support/standin-account";
 import { standinSpeedEnv } from "../../support/standin-harness";
@@ -47,8 +48,11 @@ export function fleetEnv(prefix = "tenantctl-fleet-"): FleetEnv {
     CI: "1",
     ...standinSpeedEnv(dir),
   };
-  const run = (args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<CliRun> =>
-    new Promise((resolve) => {
+  const run = (args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<CliRun> => {
+    const host = cliHost();
+    if (host !== undefined)
+      return runOnCliHost(host, dir, { ...env, ...extraEnv }, args).then((r) => ({ ...r, code: r.code ?? 1 }));
+    return new Promise((resolve) => {
       execFile(
         process.execPath,
         [join(REPO, "bin", "tenantctl.js"), ...args],
@@ -59,6 +63,7 @@ export function fleetEnv(prefix = "tenantctl-fleet-"): FleetEnv {
         },
       );
     });
+  };
   return { dir, backendRoot, env, run };
 }
 

@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { canonicalType } from "../../../../infra/sim/aws-model";
 import type { PropertyMap } from "../engine/values";
+import { tmpNameFor } from "../backend/tmp-name";
 
 /** A resource as it exists in the simulated AWS account, whichever stack created it. */
 export interface CloudResource {
@@ -166,7 +167,7 @@ function readText(file: string): string | undefined {
 /** Writes a shard unless its text is unchanged (read-only operations write nothing). */
 function writeIfChanged(file: string, before: string | undefined, after: string): void {
   if (after === before) return;
-  const tmp = `${file}.${process.pid}.tmp`;
+  const tmp = tmpNameFor(file);
   fs.writeFileSync(tmp, after);
   fs.renameSync(tmp, file);
 }

@@ -2,6 +2,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { CliError } from "../errors";
+import { tmpNameFor } from "./tmp-name";
 
 /**
  * Test-only speed knob: PULUMI_STANDIN_KDF_CACHE_DIR=<absolute dir> keeps each passphrase key the stand-in derives in
@@ -38,7 +39,7 @@ export function cachedKey(passphrase: string, salt: Buffer, iterations: number, 
   const key = derive();
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   // Written whole then renamed, so a concurrent reader sees either nothing or the full key.
-  const tmp = `${file}.${process.pid}.tmp`;
+  const tmp = tmpNameFor(file);
   fs.writeFileSync(tmp, key, { mode: 0o600 });
   fs.renameSync(tmp, file);
   return key;
@@ -70,7 +71,7 @@ export function saltForNewStack(passphrase: string, iterations: number, fresh: (
   }
   const salt = fresh();
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const tmp = `${file}.${process.pid}.tmp`;
+  const tmp = tmpNameFor(file);
   fs.writeFileSync(tmp, salt, { mode: 0o600 });
   fs.renameSync(tmp, file);
   return salt;

@@ -51,16 +51,15 @@ export function newManifest(): Deployment["manifest"] {
 
 type SecretCodec = (s: Record<string, unknown>) => unknown;
 
-function mapResources(d: Deployment, fn: SecretCodec): Deployment {
-  const mapRes = (r: ResourceState): ResourceState => ({
-    ...r,
-    inputs: mapSecrets(r.inputs, fn) as PropertyMap,
-    outputs: mapSecrets(r.outputs, fn) as PropertyMap,
-  });
+function mapResource(r: ResourceState, fn: SecretCodec): ResourceState {
+  return { ...r, inputs: mapSecrets(r.inputs, fn) as PropertyMap, outputs: mapSecrets(r.outputs, fn) as PropertyMap };
+}
+
+function mapResources(d: Deployment, fn: SecretCodec, resources = true): Deployment {
   return {
     ...d,
-    resources: d.resources?.map(mapRes),
-    pending_operations: d.pending_operations?.map((p) => ({ ...p, resource: mapRes(p.resource) })),
+    resources: resources ? d.resources?.map((r) => mapResource(r, fn)) : d.resources,
+    pending_operations: d.pending_operations?.map((p) => ({ ...p, resource: mapResource(p.resource, fn) })),
   };
 }
 
@@ -71,9 +70,8 @@ function mapResources(d: Deployment, fn: SecretCodec): Deployment {
  */
 const ciphertexts = new WeakMap<object, { crypter: Crypter; plaintext: string; ciphertext: string }>();
 
-/** In-memory secrets `{sig, value}` → on-disk `{sig, ciphertext}`; the state file never holds plaintext secrets. */
-export function encryptDeployment(d: Deployment, crypter: Crypter): Deployment {
-  return mapResources(d, (s) => {
+function encryptSecrets(crypter: Crypter): SecretCodec {
+  return (s) => {
     const plaintext = JSON.stringify(s.value);
     const known = ciphertexts.get(s);
     if (known?.crypter === crypter && known.plaintext === plaintext)
@@ -81,7 +79,44 @@ export function encryptDeployment(d: Deployment, crypter: Crypter): Deployment {
     const ciphertext = crypter.encrypt(plaintext);
     ciphertexts.set(s, { crypter, plaintext, ciphertext });
     return { [SIG_KEY]: SECRET_SIG, ciphertext };
-  });
+  };
+}
+
+/**
+ * In-memory secrets `{sig, value}` → on-disk `{sig, ciphertext}`; the state file never holds plaintext secrets. With
+ * `resources: false` the `resources` array is left as it is, for a ResourcesJson (resourcesJson) to render.
+ */
+export function encryptDeployment(d: Deployment, crypter: Crypter, opts: { resources?: boolean } = {}): Deployment {
+  return mapResources(d, encryptSecrets(crypter), opts.resources ?? true);
+}
+
+/**
+ * Renders a deployment's `resources` (in-memory form) as `JSON.stringify(checkpoint, null, 4)` renders them
+ * encrypted, where the line of the `resources` key is indented by `indent`: Store.write takes it to write the rest.
+ */
+export type ResourcesJson = (resources: ResourceState[], indent: string) => string;
+
+/**
+ * The ResourcesJson of one operation, which writes its checkpoint after every step: the whole checkpoint each time,
+ * so secret-mapping and rendering every resource again made each write cost as much as the stack is large. A resource
+ * whose state (compared as plain JSON, so a changed one is never missed) was rendered before keeps its text.
+ */
+export function resourcesJson(crypter: Crypter): ResourcesJson {
+  const encrypt = encryptSecrets(crypter);
+  const rendered = new Map<string, { indent: string; text: string }>();
+  return (resources, indent) => {
+    if (resources.length === 0) return "[]";
+    const item = `\n${indent}    `;
+    const texts = resources.map((r) => {
+      const plain = JSON.stringify(r);
+      const known = rendered.get(plain);
+      if (known?.indent === indent) return known.text;
+      const text = JSON.stringify(mapResource(r, encrypt), null, 4).replace(/\n/g, item);
+      rendered.set(plain, { indent, text });
+      return text;
+    });
+    return `[${item}${texts.join(`,${item}`)}\n${indent}]`;
+  };
 }
 
 export function decryptDeployment(d: Deployment, crypter: Crypter): Deployment {

@@ -2,7 +2,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { StackRef } from "./project";
 import { qualifiedName } from "./project";
-import type { Checkpoint, Deployment } from "./state";
+import type { Checkpoint, Deployment, ResourcesJson, ResourceState } from "./state";
+import { tmpNameFor } from "./tmp-name";
 
 /** What `stack history --json` prints for one update (apitype.UpdateInfo with ISO times). */
 export interface UpdateInfo {
@@ -62,13 +63,16 @@ export class Store {
     return JSON.parse(fs.readFileSync(this.stackFile(ref), "utf8")) as Checkpoint;
   }
 
-  /** Writes through a temp file and rename so a killed process never leaves a torn checkpoint. */
-  write(ref: StackRef, latest: Deployment | null, config?: Record<string, unknown>): void {
+  /**
+   * Writes through a temp file and rename so a killed process never leaves a torn checkpoint. With `resources`,
+   * `latest.resources` is the in-memory form, which it renders (an operation's writes after every step: state.ts).
+   */
+  write(ref: StackRef, latest: Deployment | null, config?: Record<string, unknown>, resources?: ResourcesJson): void {
     const file = this.stackFile(ref);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const body: Checkpoint = { version: 3, checkpoint: { stack: qualifiedName(ref), config, latest } };
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(body, null, 4));
+    const tmp = tmpNameFor(file);
+    fs.writeFileSync(tmp, checkpointJson(body, resources));
     fs.renameSync(tmp, file);
   }
 
@@ -127,4 +131,25 @@ export class Store {
   writeTags(ref: StackRef, tags: Record<string, string>): void {
     fs.writeFileSync(this.tagsFile(ref), JSON.stringify(tags, null, 4));
   }
+}
+
+/** Stands for `latest.resources` while the rest of the checkpoint is rendered; no state holds this string. */
+const RESOURCES_MARK = "\u0000standin: the resources go here\u0000";
+const QUOTED_MARK = JSON.stringify(RESOURCES_MARK);
+
+/** `JSON.stringify(body, null, 4)`, with the resources (when given) rendered by `resources`. */
+function checkpointJson(body: Checkpoint, resources: ResourcesJson | undefined): string {
+  const latest = body.checkpoint.latest;
+  if (!resources || !latest?.resources) return JSON.stringify(body, null, 4);
+  // The mark takes the place of the resources, so `latest` keeps its key order.
+  const marked = { ...latest, resources: RESOURCES_MARK as unknown as ResourceState[] };
+  const text = JSON.stringify({ ...body, checkpoint: { ...body.checkpoint, latest: marked } }, null, 4);
+  const at = text.indexOf(QUOTED_MARK);
+  if (at < 0 || text.includes(QUOTED_MARK, at + 1))
+    throw new Error("stand-in: cannot place the checkpoint's resources");
+  const lineStart = text.lastIndexOf("\n", at) + 1;
+  let indentEnd = lineStart;
+  while (text[indentEnd] === " ") indentEnd++;
+  const json = resources(latest.resources, text.slice(lineStart, indentEnd));
+  return `${text.slice(0, at)}${json}${text.slice(at + QUOTED_MARK.length)}`;
 }

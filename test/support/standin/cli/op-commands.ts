@@ -5,7 +5,7 @@ import type { ConfigEntry } from "../backend/stack-config";
 import { applyProjectConfig } from "../backend/project-config-schema";
 import { configEntries, openCrypter, readStackConfig, saltOf } from "../backend/stack-config";
 import type { Deployment as DeploymentState } from "../backend/state";
-import { decryptDeployment, encryptDeployment, newManifest } from "../backend/state";
+import { decryptDeployment, encryptDeployment, newManifest, resourcesJson } from "../backend/state";
 import { SimulatedAws } from "../aws/provider";
 import { CliError, unsupported } from "../errors";
 import { deleteResources, deleteUnregistered } from "../engine/deletes";
@@ -157,13 +157,18 @@ async function operate(
     });
     latest = { ...latest, pending_operations: undefined };
   }
+  // Written after every step: the resources rendered by resourcesJson, which renders each state once.
+  const resources = resourcesJson(crypter);
   const persist = dryRun
     ? undefined
     : (d: DeploymentState) =>
         ctx.store.write(
           ref,
-          encryptDeployment({ ...d, secrets_providers: { type: "passphrase", state: { salt } } }, crypter),
+          encryptDeployment({ ...d, secrets_providers: { type: "passphrase", state: { salt } } }, crypter, {
+            resources: false,
+          }),
           cfg.config,
+          resources,
         );
   const region = config["aws:region"]?.value ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1";
   const aws = new SimulatedAws(
