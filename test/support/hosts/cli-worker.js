@@ -8,13 +8,14 @@ const { Readable } = require("node:stream");
 const { captureOutput, replaceEnv } = require("./thread-io");
 
 const DIST = join(__dirname, "..", "..", "..", "dist", "cli");
+const { runCli } = require(join(DIST, "run.js"));
+const { terminalColumns } = require(join(DIST, "io.js"));
+const { forgetCheckedPassphrases } = require(join(DIST, "orchestration", "passphrase.js"));
 const output = captureOutput();
 
 parentPort.on("message", async ({ id, argv, cwd, env }) => {
-  const { runCli } = require(join(DIST, "run.js"));
-  const { terminalColumns } = require(join(DIST, "io.js"));
   // The CLI's per-process memo: a process runs one command, so each command here starts without it.
-  require(join(DIST, "orchestration", "passphrase.js")).forgetCheckedPassphrases();
+  forgetCheckedPassphrases();
   replaceEnv(env);
   output.begin();
   const io = {

@@ -8,12 +8,12 @@ const { join } = require("node:path");
 const { captureOutput, replaceEnv } = require("./thread-io");
 
 const COMMANDS = join(__dirname, "..", "..", "..", "dist", "test", "support", "standin", "commands.js");
+const { runStandin, forgetCommandState } = require(COMMANDS);
 const output = captureOutput();
 let cwd = process.cwd();
 process.cwd = () => cwd;
 
 parentPort.on("message", async ({ id, argv, cwd: commandCwd, env }) => {
-  const { runStandin, forgetCommandState } = require(COMMANDS);
   replaceEnv(env);
   cwd = commandCwd;
   await forgetCommandState();
