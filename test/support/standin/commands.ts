@@ -5,6 +5,7 @@ import { opFlags } from "./cli/op-flags";
 import { STANDIN_VERSION } from "./backend/state";
 import type { CommandHelp } from "./cli/help";
 import { commandHelp } from "./cli/help";
+import { abortGrpc, resetCommandState } from "./command-state";
 
 interface Command extends CommandHelp {
   flags: FlagSpec;
@@ -343,7 +344,13 @@ export async function runStandin(argv: string[]): Promise<number> {
   }
 }
 
-/** Forgets what one command left in module state (`--config-file`), for a host that runs many commands in one process. */
+/**
+ * Forgets what one command left in module state (`--config-file`, the monitor's RPC gate, the gRPC handles it
+ * tracked: command-state.ts), for a host that runs many commands in one process.
+ */
 export async function forgetCommandState(): Promise<void> {
   (await import("./backend/stack-config")).useConfigFile(undefined);
+  resetCommandState();
 }
+
+export { abortGrpc };
