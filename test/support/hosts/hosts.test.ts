@@ -1,7 +1,8 @@
 /**
  * The test hosts (test/support/hosts) answer as the processes they stand for: a `tenantctl` command on the CLI host,
- * and a quick stand-in `pulumi` command through the compiled client on the stand-in host, give the same exit code,
- * stdout and stderr as the binary, whatever ran on the host before or beside them. Each test here starts hosts of
+ * and a quick stand-in `pulumi` command or an Automation API operation through the compiled client on the stand-in
+ * host, give the same exit code, stdout and stderr (and, for operations, checkpoint, locks and answer to signals) as
+ * the process, whatever ran on the host before or beside them. Each test here starts hosts of
  * its own (not the run's), so it also covers starting, reaching and stopping them.
  */
 import type { ChildProcess } from "node:child_process";
@@ -274,7 +275,7 @@ describe("operations on the stand-in host", () => {
     stack.workspace.envVars = { ...env, PULUMI_STANDIN_FAIL: "*::d" };
     seen.push(await outcomeOf(stack.up()), await checkpoint());
     stack.workspace.envVars = env;
-    seen.push(await outcomeOf(stack.up({ targets: ["urn:pulumi:dev::hostops::nope"] })));
+    seen.push(await outcomeOf(stack.up({ target: ["urn:pulumi:dev::hostops::nope"] })));
     seen.push(await outcomeOf(stack.refresh()), await outcomeOf(stack.destroy()), await checkpoint(), lockPids());
     return seen;
   }

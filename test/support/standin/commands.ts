@@ -331,7 +331,7 @@ async function dispatch(argv: string[]): Promise<number> {
 
 /**
  * Runs one stand-in `pulumi` command and returns its exit code; never exits the process (main.ts does, the test host
- * in test/support/standin-host does not). Errors print as `error: <message>` with exit code 255, as the real CLI does.
+ * in test/support/hosts/standin-worker.js does not). Errors print as `error: <message>` with exit code 255, as the real CLI does.
  */
 export async function runStandin(argv: string[]): Promise<number> {
   try {
