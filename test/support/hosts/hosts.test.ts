@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { e2eEnv, runProcess, sharedUpDevWorld, tenantctlProcess, type Result } from "../../cli/support/e2e";
 import { tempDir } from "../../cli/support/memory-io";
 import * as aws from "@pulumi/aws";
+import { ResourceHook } from "@pulumi/pulumi/resource";
 import { LocalWorkspace, type PulumiFn } from "@pulumi/pulumi/automation";
 import { createStandinWorld, STANDIN_BIN } from "../standin-harness";
 import { runOnCliHost } from "./client";
@@ -262,6 +263,28 @@ describe("operations on the stand-in host", () => {
     return { program, reached: reachedP };
   }
 
+  /**
+   * A program whose log group b waits in its before-create hook, never to return: a step in flight, which a first
+   * SIGINT's graceful cancel waits for, so a second SIGINT finds the operation still running.
+   */
+  function holdingInStep() {
+    let reached!: () => void;
+    const reachedP = new Promise<void>((r) => (reached = r));
+    const program: PulumiFn = async () => {
+      const wait = new ResourceHook("wait", async () => {
+        reached();
+        await new Promise<never>(() => undefined);
+      });
+      const a = new aws.cloudwatch.LogGroup("a", { name: "a", retentionInDays: 7 });
+      new aws.cloudwatch.LogGroup(
+        "b",
+        { name: "b", retentionInDays: 7 },
+        { dependsOn: [a], hooks: { beforeCreate: [wait] } },
+      );
+    };
+    return { program, reached: reachedP };
+  }
+
   /** The command line of a live process, NUL-separated words. */
   const commandLine = (pid: number): string[] => readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
 
@@ -290,9 +313,9 @@ describe("operations on the stand-in host", () => {
     expect((onHost[1] as { resources: unknown[] }).resources.length).toBeGreaterThan(3);
   });
 
-  async function interrupted(onHost: boolean) {
+  async function interrupted(onHost: boolean, secondInterrupt: boolean) {
     const { stack, checkpoint, lockPids } = await world(onHost, groups());
-    const { program, reached } = holding();
+    const { program, reached } = secondInterrupt ? holdingInStep() : holding();
     stack.workspace.program = program;
     const abort = new AbortController();
     let stdout = "";
@@ -311,16 +334,26 @@ describe("operations on the stand-in host", () => {
     expect(commandLine(pid)[0]).toBe(onHost ? client : "node");
     abort.abort();
     await said("^C received");
+    // The second one: the stand-in exits 255 at once (process.exit), the lock left behind.
+    if (secondInterrupt) process.kill(pid, "SIGINT");
     const outcome = await up;
     return { outcome, checkpoint: await checkpoint(), locked: lockPids().length };
   }
 
   it("SIGINT to the client cancels as in a process: state saved, lock released, exit 255", async () => {
-    const [onHost, asProcess] = [await interrupted(true), await interrupted(false)];
+    const [onHost, asProcess] = [await interrupted(true, false), await interrupted(false, false)];
     expect(onHost).toEqual(asProcess);
     expect(onHost.outcome.code).toBe(255);
     expect(onHost.outcome.stderr).toContain("error: update canceled");
     expect(onHost.locked).toBe(0);
+  });
+
+  it("a second SIGINT during a running step exits 255 at once, leaving the lock, as a process does", async () => {
+    const [onHost, asProcess] = [await interrupted(true, true), await interrupted(false, true)];
+    expect(onHost).toEqual(asProcess);
+    expect(onHost.outcome.code).toBe(255);
+    expect(onHost.outcome.stderr).not.toContain("error: update canceled");
+    expect(onHost.locked).toBe(1);
   });
 
   async function killed(onHost: boolean, signal: NodeJS.Signals) {
