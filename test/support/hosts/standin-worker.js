@@ -7,7 +7,7 @@
 // the signals its client receives ({signal}: emitted as process 'SIGINT'/'SIGTERM' to the command's handlers, or, with
 // none, the command dies of it as a process would) and is ended where it is when its client goes away ({abort}).
 // A command that ends early that way, or calls process.exit (a second SIGINT during an operation), answers at once and
-// then blocks this thread until the host terminates it: nothing after the exit runs, as in a process; its gRPC
+// then ends this thread (the real process.exit of a worker): nothing after the exit runs, as in a process; its gRPC
 // servers and clients are force-closed first (worker.terminate() with live HTTP/2 sessions can abort the whole
 // host, nodejs/node#38418). A thread also retires after a failed operation and after OPERATIONS_PER_THREAD of them.
 "use strict";
@@ -18,7 +18,7 @@ const { constants } = require("node:os");
 const { captureOutput, replaceEnv } = require("./thread-io");
 
 const COMMANDS = join(__dirname, "..", "..", "..", "dist", "test", "support", "standin", "commands.js");
-const { runStandin, forgetCommandState, abortGrpc } = require(COMMANDS);
+const { runStandin, forgetCommandState, abortGrpc, setOwnerCheck } = require(COMMANDS);
 const OPERATIONS = new Set(["up", "preview", "refresh", "destroy"]);
 const OPERATIONS_PER_THREAD = 50;
 const SIGNALS = ["SIGINT", "SIGTERM"];
@@ -44,7 +44,8 @@ function endNow(answer) {
   output.cut();
   abortGrpc();
   parentPort.postMessage({ id: command.id, ...answer, retire: true });
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+  // process.exit in a worker stops this thread's JavaScript at once (the answer above is delivered first).
+  realExit(0);
 }
 
 const realExit = process.exit;
@@ -52,6 +53,21 @@ process.exit = (code) => {
   if (current === undefined) realExit(code);
   endNow({ code: code ?? process.exitCode ?? 0 });
 };
+
+/** Whether the client (the process this command stands for) is gone: killed before the host heard of it. */
+function clientGone(pid) {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return error.code === "ESRCH";
+  }
+}
+
+// Before a write a killed process would not make: a client already gone ends the command there (endNow).
+setOwnerCheck(() => {
+  if (current !== undefined && current.pid !== undefined && clientGone(current.pid)) endNow({ code: 255 });
+});
 
 function control({ id, signal, abort }) {
   if (current === undefined || current.id !== id || current.ended) return;
@@ -68,7 +84,7 @@ async function runCommand({ id, argv, cwd: commandCwd, env, pid, stream }) {
   setPid(pid ?? ownPid);
   await forgetCommandState();
   const listeners = Object.fromEntries(PROCESS_EVENTS.map((event) => [event, process.listeners(event)]));
-  current = { id, listeners, ended: false };
+  current = { id, listeners, ended: false, pid };
   // The call trace test/support/bin/pulumi.js writes (docs/standin.md).
   if (process.env.PULUMI_STANDIN_TRACE_FILE)
     appendFileSync(process.env.PULUMI_STANDIN_TRACE_FILE, `${JSON.stringify(argv)}\n`);

@@ -12,6 +12,22 @@ export type GrpcHandle = { forceShutdown(): void } | { close(): void };
 const resets: (() => void)[] = [];
 const handles = new Set<GrpcHandle>();
 
+let ownerGone: () => void = () => undefined;
+
+/**
+ * On a host thread, `check` ends the command at once when the process it stands for (the host's client) has died: a
+ * killed process writes nothing more. Its own gRPC clients may see the death first (the SDK closes its server when
+ * the client exits), before the host has told the thread.
+ */
+export function setOwnerCheck(check: () => void): void {
+  ownerGone = check;
+}
+
+/** Called before a write that a killed process would not make (checkpoint, history, lock release). */
+export function stopIfOwnerGone(): void {
+  ownerGone();
+}
+
 /** Registers `reset`, run before each command on a host thread. */
 export function resetWithEachCommand(reset: () => void): void {
   resets.push(reset);

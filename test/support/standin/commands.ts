@@ -5,7 +5,7 @@ import { opFlags } from "./cli/op-flags";
 import { STANDIN_VERSION } from "./backend/state";
 import type { CommandHelp } from "./cli/help";
 import { commandHelp } from "./cli/help";
-import { abortGrpc, resetCommandState } from "./command-state";
+import { abortGrpc, resetCommandState, setOwnerCheck } from "./command-state";
 
 interface Command extends CommandHelp {
   flags: FlagSpec;
@@ -353,4 +353,4 @@ export async function forgetCommandState(): Promise<void> {
   resetCommandState();
 }
 
-export { abortGrpc };
+export { abortGrpc, setOwnerCheck };
