@@ -4,7 +4,7 @@
 //   (test/cli/support/e2e.ts), except where a test needs a process of its own;
 // - the stand-in host (standin-server.js) as PULUMI_STANDIN_HOST with its compiled client as
 //   PULUMI_STANDIN_HOST_CLIENT, passed on by standinSpeedEnv (test/support/standin-harness.ts) to the stand-in
-//   `pulumi`, which hands it its quick commands (test/support/bin/pulumi).
+//   `pulumi`, which hands it its quick commands and the Automation API's operations (test/support/bin/pulumi).
 // TENANTCTL_TEST_HOSTS=off starts neither: every command is a process of its own, as users run them. Without a build
 // (dist/) or a C compiler (`cc`), the host that needs it is not started.
 "use strict";

@@ -1,11 +1,14 @@
-// The stand-in host: one process for a whole jest run that answers the stand-in `pulumi`'s quick commands (stack
-// output, history, select, init, ...: ~1,300 calls a run, each otherwise a node start) on warm worker threads
-// (standin-worker.js). test/support/bin/pulumi hands those commands to the compiled client (standin-client.c), which
-// speaks the framing described there; operations (up, preview, refresh, destroy, ...) always run as processes of
-// their own, since tests interrupt and kill them. Started by jest's globalSetup (hosts.js).
+// The stand-in host: one process for a whole jest run that runs the stand-in `pulumi`'s quick commands (stack output,
+// history, select, init, ...: ~1,300 calls a run) and the Automation API's operations (up, preview, refresh, destroy
+// with --client: ~360 a run) on warm worker threads (standin-worker.js), each otherwise a node start and module load.
+// test/support/bin/pulumi hands those commands to the compiled client (standin-client.c), which speaks the framing
+// described there: an operation's output is streamed as it is written, the signals its client receives are passed
+// on to it, and a client that goes away (killed) ends it. What still runs as a process, and why, is in
+// test/support/bin/pulumi and docs/standin.md ("The stand-in host"). Started by jest's globalSetup (hosts.js).
 "use strict";
 const net = require("node:net");
 const { join } = require("node:path");
+const { constants } = require("node:os");
 const { exitWithParent, threadPool } = require("./thread-pool");
 
 const run = threadPool(join(__dirname, "standin-worker.js"), {
@@ -40,8 +43,12 @@ function parseRequest(body) {
     const eq = entry.indexOf("=");
     if (eq > 0) env[entry.slice(0, eq)] = entry.slice(eq + 1);
   }
-  return { argv, cwd, env };
+  const pid = u32();
+  return { argv, cwd, env, pid };
 }
+
+const OPERATIONS = new Set(["up", "preview", "refresh", "destroy"]);
+const SIGNAL_NAMES = Object.fromEntries(Object.entries(constants.signals).map(([name, n]) => [n, name]));
 
 function frame(kind, data) {
   const head = Buffer.alloc(5);
@@ -52,18 +59,43 @@ function frame(kind, data) {
 
 const server = net.createServer((socket) => {
   let received = Buffer.alloc(0);
+  let job;
+  let done = false;
   socket.on("error", () => undefined);
+  // The client went away before the answer (killed): the command ends where it is.
+  socket.on("close", () => {
+    if (!done) job?.post({ abort: true });
+  });
   socket.on("data", (chunk) => {
     received = Buffer.concat([received, chunk]);
-    if (received.length < 4 || received.length < 4 + received.readUInt32LE(0)) return;
-    socket.removeAllListeners("data");
-    void run(parseRequest(received.subarray(4))).then((result) => {
-      const code = Buffer.alloc(4);
-      code.writeInt32LE(result.code ?? 255);
-      socket.end(
-        Buffer.concat([frame(1, Buffer.from(result.stdout)), frame(2, Buffer.from(result.stderr)), frame(3, code)]),
-      );
-    });
+    if (job === undefined) {
+      if (received.length < 4 || received.length < 4 + received.readUInt32LE(0)) return;
+      const length = received.readUInt32LE(0);
+      const request = parseRequest(received.subarray(4, 4 + length));
+      received = received.subarray(4 + length);
+      const stream = OPERATIONS.has(request.argv[0]);
+      job = run({ ...request, stream }, ({ key, chunk: data }) => {
+        if (!done) socket.write(frame(key === "out" ? 1 : 2, Buffer.from(data)));
+      });
+      void job.then((result) => {
+        done = true;
+        const value = Buffer.alloc(4);
+        value.writeInt32LE(result.signal ?? result.code ?? 255);
+        socket.end(
+          Buffer.concat([
+            frame(1, Buffer.from(result.stdout ?? [])),
+            frame(2, Buffer.from(result.stderr ?? [])),
+            frame(result.signal === undefined ? 3 : 4, value),
+          ]),
+        );
+      });
+    }
+    // After the request: signal frames (kind 5, u32 signal number).
+    while (received.length >= 5 && received.length >= 5 + received.readUInt32LE(1)) {
+      const n = received.readUInt32LE(1);
+      if (received[0] === 5 && n === 4) job.post({ signal: SIGNAL_NAMES[received.readUInt32LE(5)] });
+      received = received.subarray(5 + n);
+    }
   });
 });
 server.listen(process.argv[2], () => process.stdout.write("ready\n"));

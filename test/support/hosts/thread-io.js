@@ -1,7 +1,7 @@
 // What a worker thread of the test hosts gives the command it runs, so the command sees what its own process would:
 // process.env is the command's env and nothing else, and whatever it writes to process.stdout/process.stderr (or to
-// the streams given to it) is its output, in order. Writes after a command ended are dropped, as a process's exit
-// cuts them.
+// the streams given to it) is its output, in order: kept until the command ends, or handed on as it is written
+// (streamed). Writes after a command ended are dropped, as a process's exit cuts them.
 "use strict";
 const { Writable } = require("node:stream");
 
@@ -21,7 +21,8 @@ function captureOutput() {
   const sink = (key) =>
     new Writable({
       write(chunk, _encoding, callback) {
-        if (current !== undefined) current[key].push(chunk);
+        if (current?.stream !== undefined) current.stream(key, chunk);
+        else if (current !== undefined) current[key].push(chunk);
         callback();
       },
     });
@@ -32,13 +33,18 @@ function captureOutput() {
   return {
     stdout,
     stderr,
-    begin() {
-      current = { out: [], err: [] };
+    /** Starts capturing a command's output; with `stream(key, chunk)` ("out" or "err"), each write goes there. */
+    begin(stream) {
+      current = { out: [], err: [], stream };
+    },
+    /** Drops whatever the command that began last writes from now on (it is being ended). */
+    cut() {
+      current = undefined;
     },
     /** The output of the command that began last, once the writes it made have landed. */
     async end() {
       await new Promise((resolve) => setImmediate(resolve));
-      const done = current;
+      const done = current ?? { out: [], err: [] };
       current = undefined;
       return { stdout: Buffer.concat(done.out), stderr: Buffer.concat(done.err) };
     },

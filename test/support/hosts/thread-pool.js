@@ -5,8 +5,10 @@
 const { Worker } = require("node:worker_threads");
 
 /**
- * run(job) posts {id, ...job} to a free thread and resolves with the message it answers {id, ...}. A thread that
- * throws or exits instead resolves `crashed(error)` / `exited(code)` and is not reused.
+ * run(job, onPartial) posts {id, ...job} to a free thread and resolves with the message it answers {id, ...}; a message
+ * {id, partial: true, ...} on the way (streamed output) goes to onPartial instead. The promise's `post(message)` sends
+ * {id, ...message} to the job's thread while it runs. A thread that throws or exits instead resolves `crashed(error)` /
+ * `exited(code)` and is not reused, nor is one whose answer says `retire: true`.
  */
 function threadPool(file, { retireAfter, keepIdle, crashed, exited }) {
   const idle = [];
@@ -15,12 +17,14 @@ function threadPool(file, { retireAfter, keepIdle, crashed, exited }) {
     if (worker.uses >= retireAfter || idle.length >= keepIdle) void worker.terminate();
     else idle.push(worker);
   };
-  return function run(job) {
+  return function run(job, onPartial) {
     const worker = idle.pop() ?? Object.assign(new Worker(file), { uses: 0 });
     worker.uses += 1;
     const id = (seq += 1);
-    return new Promise((resolve) => {
+    let settled = false;
+    const answer = new Promise((resolve) => {
       const settle = (result, keep) => {
+        settled = true;
         worker.off("message", onMessage);
         worker.off("error", onError);
         worker.off("exit", onExit);
@@ -29,7 +33,9 @@ function threadPool(file, { retireAfter, keepIdle, crashed, exited }) {
         resolve(result);
       };
       const onMessage = (message) => {
-        if (message.id === id) settle(message, true);
+        if (message.id !== id) return;
+        if (message.partial) onPartial?.(message);
+        else settle(message, !message.retire);
       };
       const onError = (error) => settle(crashed(error), false);
       const onExit = (code) => settle(exited(code), false);
@@ -37,6 +43,11 @@ function threadPool(file, { retireAfter, keepIdle, crashed, exited }) {
       worker.on("error", onError);
       worker.on("exit", onExit);
       worker.postMessage({ ...job, id });
+    });
+    return Object.assign(answer, {
+      post(message) {
+        if (!settled) worker.postMessage({ ...message, id });
+      },
     });
   };
 }

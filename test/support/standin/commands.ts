@@ -5,6 +5,7 @@ import { opFlags } from "./cli/op-flags";
 import { STANDIN_VERSION } from "./backend/state";
 import type { CommandHelp } from "./cli/help";
 import { commandHelp } from "./cli/help";
+import { abortGrpc, resetCommandState, setOwnerCheck } from "./command-state";
 
 interface Command extends CommandHelp {
   flags: FlagSpec;
@@ -330,7 +331,7 @@ async function dispatch(argv: string[]): Promise<number> {
 
 /**
  * Runs one stand-in `pulumi` command and returns its exit code; never exits the process (main.ts does, the test host
- * in test/support/standin-host does not). Errors print as `error: <message>` with exit code 255, as the real CLI does.
+ * in test/support/hosts/standin-worker.js does not). Errors print as `error: <message>` with exit code 255, as the real CLI does.
  */
 export async function runStandin(argv: string[]): Promise<number> {
   try {
@@ -343,7 +344,13 @@ export async function runStandin(argv: string[]): Promise<number> {
   }
 }
 
-/** Forgets what one command left in module state (`--config-file`), for a host that runs many commands in one process. */
+/**
+ * Forgets what one command left in module state (`--config-file`, the monitor's RPC gate, the gRPC handles it
+ * tracked: command-state.ts), for a host that runs many commands in one process.
+ */
 export async function forgetCommandState(): Promise<void> {
   (await import("./backend/stack-config")).useConfigFile(undefined);
+  resetCommandState();
 }
+
+export { abortGrpc, setOwnerCheck };

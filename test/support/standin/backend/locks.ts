@@ -1,3 +1,4 @@
+import { stopIfOwnerGone } from "../command-state";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -66,6 +67,7 @@ export class StackLock {
   }
 
   release(): void {
+    stopIfOwnerGone();
     fs.rmSync(this.file, { force: true });
   }
 

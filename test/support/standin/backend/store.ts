@@ -1,3 +1,4 @@
+import { stopIfOwnerGone } from "../command-state";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { StackRef } from "./project";
@@ -68,6 +69,7 @@ export class Store {
    * `latest.resources` is the in-memory form, which it renders (an operation's writes after every step: state.ts).
    */
   write(ref: StackRef, latest: Deployment | null, config?: Record<string, unknown>, resources?: ResourcesJson): void {
+    stopIfOwnerGone();
     const file = this.stackFile(ref);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const body: Checkpoint = { version: 3, checkpoint: { stack: qualifiedName(ref), config, latest } };
@@ -102,6 +104,7 @@ export class Store {
   }
 
   appendHistory(ref: StackRef, info: UpdateInfo, checkpoint?: Checkpoint): void {
+    stopIfOwnerGone();
     const dir = this.historyDir(ref);
     fs.mkdirSync(dir, { recursive: true });
     const stamp = `${Date.now()}${String(process.hrtime()[1] % 1_000_000).padStart(6, "0")}`;

@@ -3,6 +3,7 @@ import type { ClientWritableStream } from "@grpc/grpc-js";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import type { EventRequest } from "@pulumi/pulumi/proto/events_pb";
 import { protos } from "./grpc";
+import { trackGrpc } from "../command-state";
 
 export type EventBody = Omit<EngineEvent, "sequence" | "timestamp">;
 
@@ -24,7 +25,9 @@ export class EventSink {
     if (target === undefined) return new EventSink(undefined, undefined, undefined);
     if (!target.startsWith("tcp://")) return new EventSink(undefined, undefined, target);
     const p = protos();
-    const client = new p.eventsGrpc.EventsClient(target.slice("tcp://".length), p.grpc.credentials.createInsecure());
+    const client = trackGrpc(
+      new p.eventsGrpc.EventsClient(target.slice("tcp://".length), p.grpc.credentials.createInsecure()),
+    );
     let stream: ClientWritableStream<EventRequest> | undefined;
     const done = new Promise<void>((resolve) => {
       // A consumer that went away must not fail the operation: the update already happened.

@@ -1,3 +1,4 @@
+import { trackGrpc } from "../command-state";
 import * as callbackGrpc from "@pulumi/pulumi/proto/callback_grpc_pb";
 import * as callback from "@pulumi/pulumi/proto/callback_pb";
 import type { ResourceState } from "../backend/state";
@@ -48,7 +49,7 @@ export class HookRegistry {
   private client(target: string): callbackGrpc.CallbacksClient {
     let c = this.clients.get(target);
     if (!c) {
-      c = new callbackGrpc.CallbacksClient(target, protos().grpc.credentials.createInsecure());
+      c = trackGrpc(new callbackGrpc.CallbacksClient(target, protos().grpc.credentials.createInsecure()));
       this.clients.set(target, c);
     }
     return c;

@@ -1,3 +1,4 @@
+import { resetWithEachCommand } from "../command-state";
 import type { sendUnaryData, ServerErrorResponse, ServerUnaryCall } from "@grpc/grpc-js";
 import type { IEngineServer } from "@pulumi/pulumi/proto/engine_grpc_pb";
 import type { IResourceMonitorServer } from "@pulumi/pulumi/proto/resource_grpc_pb";
@@ -69,6 +70,9 @@ export class RpcGate {
 
 const QUIET_MS = 150;
 let gate = new RpcGate();
+resetWithEachCommand(() => {
+  gate = new RpcGate();
+});
 
 function unary<Req, Res>(fn: (req: Req) => Promise<Res> | Res) {
   return (call: ServerUnaryCall<Req, Res>, cb: sendUnaryData<Res>): void => {

@@ -1,3 +1,4 @@
+import { trackGrpc } from "../command-state";
 import type { ConfigEntry } from "../backend/stack-config";
 import type { Deployment } from "./deployment";
 import { protos } from "./grpc";
@@ -19,7 +20,7 @@ export async function startPolicies(
 ): Promise<PolicyPacks | undefined> {
   if (dirs.length === 0) return undefined;
   const p = protos();
-  const server = new p.grpc.Server();
+  const server = trackGrpc(new p.grpc.Server());
   server.addService(p.engineGrpc.EngineService, engineService(d));
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync("127.0.0.1:0", p.grpc.ServerCredentials.createInsecure(), (err, n) =>

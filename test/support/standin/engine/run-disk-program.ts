@@ -5,6 +5,7 @@
  * project directory (Pulumi.yaml's `main`, default the directory itself, whose package.json `main` node resolves).
  * Only `runtime: nodejs` with `typescript: false` (compiled JavaScript) is supported; anything else is refused.
  */
+import { trackGrpc } from "../command-state";
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -19,7 +20,7 @@ import { serveEngine, type ProgramRun } from "./run-program";
  */
 async function startDebugging(engineAddress: string, pid: number): Promise<void> {
   const p = protos();
-  const client = new p.engineGrpc.EngineClient(engineAddress, p.grpc.credentials.createInsecure());
+  const client = trackGrpc(new p.engineGrpc.EngineClient(engineAddress, p.grpc.credentials.createInsecure()));
   const req = new p.engine.StartDebuggingRequest();
   req.setConfig(
     p.Struct.fromJavaScript({

@@ -4,6 +4,7 @@ import type { Deployment } from "./deployment";
 import { protos } from "./grpc";
 import { engineService, newRpcGate, resourceMonitor } from "./monitor";
 import { trace } from "../errors";
+import { trackGrpc } from "../command-state";
 
 async function listen(server: Server): Promise<string> {
   const p = protos();
@@ -22,7 +23,7 @@ export async function serveEngine(
 ): Promise<{ gate: ReturnType<typeof newRpcGate>; server: Server; address: string }> {
   const p = protos();
   const gate = newRpcGate();
-  const server = new p.grpc.Server({ "grpc.max_receive_message_length": 400 * 1024 * 1024 });
+  const server = trackGrpc(new p.grpc.Server({ "grpc.max_receive_message_length": 400 * 1024 * 1024 }));
   server.addService(p.resourceGrpc.ResourceMonitorService, resourceMonitor(d, backendRoot));
   server.addService(p.engineGrpc.EngineService, engineService(d));
   return { gate, server, address: await listen(server) };
@@ -48,7 +49,7 @@ export interface ProgramRun {
 export async function runProgram(d: Deployment, run: ProgramRun, backendRoot: string): Promise<string | undefined> {
   const p = protos();
   const { gate, server, address } = await serveEngine(d, backendRoot);
-  const client = new p.languageGrpc.LanguageRuntimeClient(run.client, p.grpc.credentials.createInsecure());
+  const client = trackGrpc(new p.languageGrpc.LanguageRuntimeClient(run.client, p.grpc.credentials.createInsecure()));
   try {
     const req = new p.language.RunRequest();
     req.setProject(run.project);
