@@ -82,7 +82,7 @@ async function runCommand({ id, argv, cwd: commandCwd, env, pid, stream }) {
   replaceEnv(env);
   cwd = commandCwd;
   setPid(pid ?? ownPid);
-  await forgetCommandState();
+  forgetCommandState();
   const listeners = Object.fromEntries(PROCESS_EVENTS.map((event) => [event, process.listeners(event)]));
   current = { id, listeners, ended: false, pid };
   // The call trace test/support/bin/pulumi.js writes (docs/standin.md).

@@ -345,11 +345,10 @@ export async function runStandin(argv: string[]): Promise<number> {
 }
 
 /**
- * Forgets what one command left in module state (`--config-file`, the monitor's RPC gate, the gRPC handles it
- * tracked: command-state.ts), for a host that runs many commands in one process.
+ * Forgets what one command left in module state (each module registers its own reset: `--config-file`, the monitor's
+ * RPC gate; and the gRPC handles it tracked: command-state.ts), for a host that runs many commands in one process.
  */
-export async function forgetCommandState(): Promise<void> {
-  (await import("./backend/stack-config")).useConfigFile(undefined);
+export function forgetCommandState(): void {
   resetCommandState();
 }
 

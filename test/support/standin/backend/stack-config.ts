@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { CliError } from "../errors";
+import { resetWithEachCommand } from "../command-state";
 import { Crypter, INCORRECT_PASSPHRASE, INCORRECT_PASSPHRASE_FROM_STATE, readPassphrase } from "./crypto";
 import type { ProjectSettings, StackRef } from "./project";
 import { readYamlFile, writeYamlFile } from "./project";
@@ -22,6 +23,9 @@ export interface ConfigEntry {
 }
 
 let configFileOverride: string | undefined;
+resetWithEachCommand(() => {
+  configFileOverride = undefined;
+});
 
 /** `--config-file <file>`: every command reads and writes the stack's config there instead (relative to cwd). */
 export function useConfigFile(file: string | undefined): void {
